@@ -1,0 +1,95 @@
+# git-migrate build. `make` builds build/git-migrate; `make test` runs every test.
+# BUILD can point elsewhere (e.g. `make BUILD=build-x`) so parallel work does not collide.
+BUILD   ?= build
+CC      ?= cc
+PREFIX  ?= /usr/local
+PKGS    := libgit2 libpq sqlite3 yaml-0.1
+VERSION := 0.1.0
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -iquote core \
+           -DGM_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+LIBS    := $(shell pkg-config --libs $(PKGS))
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDSAN   := -fsanitize=address,undefined
+endif
+
+CORE_SRC := $(wildcard core/*.c core/util/*.c core/dialect/*.c)
+CMD_SRC  := $(wildcard cmd/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+all: $(BUILD)/git-migrate
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libgitmigrate.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/git-migrate: $(CMD_OBJ) $(BUILD)/libgitmigrate.a
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libgitmigrate.a $(LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgitmigrate.a tests/unit/gm_test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< \
+		$(BUILD)/libgitmigrate.a $(LIBS) $(shell pkg-config --libs cmocka) $(LDSAN)
+
+units: $(UNIT_BIN)
+
+# The layering rules of DESIGN.md §5, checked by grep.
+check-layers:
+	@bad=$$(grep -l 'include <git2' core/*.c core/*/*.c cmd/*.c | grep -v '^core/repo.c$$'); \
+	 test -z "$$bad" || { echo "libgit2 used outside core/repo.c: $$bad"; exit 1; }
+	@bad=$$(grep -lE 'include <(libpq-fe|sqlite3)\.h>' core/*.c core/util/*.c cmd/*.c); \
+	 test -z "$$bad" || { echo "database library used outside core/dialect: $$bad"; exit 1; }
+	@bad=$$(grep -l 'include <yaml.h>' core/*.c cmd/*.c | grep -v '^core/yaml.c$$'); \
+	 test -z "$$bad" || { echo "libyaml used outside core/yaml.c: $$bad"; exit 1; }
+	@bad=$$(grep -lE '\b(printf|fprintf|puts|fputs)\s*\(' core/*.c core/*/*.c | grep -v '^core/error.c$$'); \
+	 test -z "$$bad" || { echo "core prints: $$bad"; exit 1; }
+	@bad=$$(grep -lE 'include "(core|util|dialect)/' cmd/*.c; grep -lE 'include "' cmd/*.c | xargs grep -lE 'include "(yaml|scratch|util/)' ); \
+	 test -z "$$bad" || { echo "cmd includes core internals: $$bad"; exit 1; }
+
+# `make test`: everything CI runs — the suite with gcc, again under ASan+UBSan, and a
+# -Werror build with clang. `make test-one` runs the suite once in the current setup
+# (`make test-one SANITIZE=1` for the sanitizer run alone).
+test: deps
+	$(MAKE) test-one
+	$(MAKE) test-one SANITIZE=1 BUILD=$(BUILD)/asan
+	$(MAKE) CC=clang BUILD=$(BUILD)/clang all units
+
+test-one: all units check-layers
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN)
+	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) prove -j2 t[0-9]*.sh
+
+deps:
+	@sh scripts/deps.sh
+
+# The main job on a generated demo repository (DEMO_DIR to keep it somewhere).
+demo: deps all
+	GM_BUILD=$(abspath $(BUILD)) sh scripts/demo.sh
+
+bench: deps all
+	tests/bench/run.sh $(abspath $(BUILD))
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/git-migrate/hooks
+	install -m 755 $(BUILD)/git-migrate $(DESTDIR)$(PREFIX)/bin/git-migrate
+	install -m 755 hooks/* $(DESTDIR)$(PREFIX)/share/git-migrate/hooks/
+
+fmt:
+	clang-format -i cmd/*.c cmd/*.h core/*.c core/*.h core/*/*.c core/*/*.h include/git-migrate/*.h
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all units test test-one deps demo bench install fmt clean check-layers
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

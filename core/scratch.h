@@ -1,0 +1,32 @@
+/*
+ * Scratch databases: created for a run, always dropped — on success, on failure, at exit
+ * and on SIGINT/SIGTERM (git's tempfile.c pattern). Internal to core.
+ */
+#ifndef GM_CORE_SCRATCH_H
+#define GM_CORE_SCRATCH_H
+#include <stdbool.h>
+#include "git-migrate/db.h"
+
+typedef struct gm_scratch gm_scratch;
+
+/*
+ * Create an empty scratch database on `server` (a "sqlite" URL: a temporary file) and
+ * connect to it. It is recorded so that exit and signals drop it. Caller owns *out and
+ * must gm_scratch_drop it.
+ */
+int gm_scratch_create(gm_scratch **out, const gm_url *server);
+
+/* The open connection (borrowed) and the scratch URL (borrowed). */
+gm_conn *gm_scratch_conn(gm_scratch *s);
+const gm_url *gm_scratch_url(const gm_scratch *s);
+
+/* Disconnect, drop the database and free; NULL-safe. Errors are ignored (best effort). */
+void gm_scratch_drop(gm_scratch *s);
+
+/* True once SIGINT or SIGTERM arrived (the handler also interrupts the running statement). */
+bool gm_scratch_interrupted(void);
+
+/* The signal that interrupted us (0 if none): cmd re-raises it after cleanup. */
+int gm_scratch_signal(void);
+
+#endif

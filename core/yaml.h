@@ -1,0 +1,49 @@
+/* The only user of libyaml: parse a YAML document into a small tree with 1-based marks. */
+#ifndef GM_CORE_YAML_H
+#define GM_CORE_YAML_H
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { GM_YAML_SCALAR, GM_YAML_SEQ, GM_YAML_MAP } gm_yaml_kind;
+
+typedef struct gm_yaml_node {
+	gm_yaml_kind kind;
+	char *value;          /* scalar text ("" for an empty scalar); NULL for SEQ/MAP */
+	bool plain;           /* scalar written without quotes (so `~`, `null`, `true` are special) */
+	struct gm_yaml_node **items; /* SEQ: the items; MAP: key0, value0, key1, value1, ... */
+	size_t nr;            /* SEQ: items; MAP: pairs (items holds 2*nr) */
+	int line, col;        /* 1-based */
+} gm_yaml_node;
+
+typedef struct gm_yaml_doc {
+	gm_yaml_node *root;   /* NULL for an empty document */
+	char *path;
+} gm_yaml_doc;
+
+/*
+ * Parse the first document of `data`. Errors are GM_EINVALID at path:line:col with
+ * libyaml's problem text; non-UTF-8 input is rejected the same way. Aliases are resolved
+ * (shared nodes). Caller owns *out (gm_yaml_free).
+ */
+int gm_yaml_load(gm_yaml_doc **out, const char *path, const char *data, size_t len);
+void gm_yaml_free(gm_yaml_doc *doc);
+
+/* Map lookup by key (scalar keys); NULL when absent or node is not a map. Borrowed. */
+const gm_yaml_node *gm_yaml_get(const gm_yaml_node *map, const char *key);
+/* Pair i of a map. Borrowed. */
+const gm_yaml_node *gm_yaml_key(const gm_yaml_node *map, size_t i);
+const gm_yaml_node *gm_yaml_value(const gm_yaml_node *map, size_t i);
+/* True for a plain scalar ~, null, Null, NULL or an empty plain scalar. */
+bool gm_yaml_is_null(const gm_yaml_node *n);
+/* Parse a plain boolean scalar (true/false/yes/no/on/off). -1 when not a boolean. */
+int gm_yaml_bool(const gm_yaml_node *n);
+/* "scalar", "sequence", "mapping" for messages. */
+const char *gm_yaml_kind_name(const gm_yaml_node *n);
+
+/*
+ * Set a GM_EINVALID error at the node's place in doc->path. Returns GM_EINVALID.
+ */
+int gm_yaml_error(const gm_yaml_doc *doc, const gm_yaml_node *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The diff: schema × schema → an ordered, dialect-neutral change list (DESIGN.md §3.6 step 8).
+ *
+ * Ownership: a gm_changes *borrows* from the two schemas it was computed from (every
+ * pointer in it points into `from` or `to`). Free the change list (gm_changes_release)
+ * before either schema.
+ *
+ * Order of the list: enum additions and label additions first, then table renames, new
+ * tables in foreign-key order (referenced tables first), table modifications, then drops:
+ * tables in reverse foreign-key order, then enums no longer used.
+ */
+#ifndef GM_DIFF_H
+#define GM_DIFF_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "git-migrate/schema.h"
+
+typedef enum {
+	GM_CHANGE_ADD_ENUM,        /* enum_to */
+	GM_CHANGE_ADD_ENUM_VALUE,  /* enum_from, enum_to, label (+ before / after: neighbour label or NULL) */
+	GM_CHANGE_SWAP_ENUM,       /* enum_from, enum_to: labels removed or reordered (type swap) */
+	GM_CHANGE_RENAME_ENUM,     /* enum_from, enum_to */
+	GM_CHANGE_DROP_ENUM,       /* enum_from */
+	GM_CHANGE_ADD_TABLE,       /* to */
+	GM_CHANGE_RENAME_TABLE,    /* from, to (followed by a MODIFY_TABLE when more changed) */
+	GM_CHANGE_MODIFY_TABLE,    /* from, to, tchanges */
+	GM_CHANGE_DROP_TABLE,      /* from */
+} gm_change_kind;
+
+typedef enum {                     /* sub-changes of GM_CHANGE_MODIFY_TABLE */
+	GM_TCHANGE_ADD_COLUMN,     /* col_to */
+	GM_TCHANGE_DROP_COLUMN,    /* col_from */
+	GM_TCHANGE_RENAME_COLUMN,  /* col_from, col_to (a MODIFY_COLUMN follows if more changed) */
+	GM_TCHANGE_MODIFY_COLUMN,  /* col_from, col_to, coldiff */
+	GM_TCHANGE_ADD_INDEX,      /* index_to (also UNIQUE constraints: index_to->constraint) */
+	GM_TCHANGE_DROP_INDEX,     /* index_from */
+	GM_TCHANGE_ADD_FKEY,       /* fkey_to */
+	GM_TCHANGE_DROP_FKEY,      /* fkey_from */
+	GM_TCHANGE_ADD_CHECK,      /* check_to */
+	GM_TCHANGE_DROP_CHECK,     /* check_from */
+	GM_TCHANGE_MODIFY_PKEY,    /* primary key columns or name changed: uses the tables */
+	GM_TCHANGE_MODIFY_COMMENT, /* table comment changed */
+} gm_tchange_kind;
+
+enum gm_column_diff {
+	GM_COLDIFF_TYPE = (1 << 0),     /* type, or emulated-enum labels */
+	GM_COLDIFF_NULL = (1 << 1),
+	GM_COLDIFF_DEFAULT = (1 << 2),
+	GM_COLDIFF_IDENTITY = (1 << 3),
+	GM_COLDIFF_COMMENT = (1 << 4),
+};
+
+typedef struct gm_tchange {
+	gm_tchange_kind kind;
+	const gm_column *col_from, *col_to;
+	unsigned coldiff;               /* enum gm_column_diff, for MODIFY_COLUMN */
+	const gm_index *index_from, *index_to;
+	const gm_fkey *fkey_from, *fkey_to;
+	const gm_check *check_from, *check_to;
+} gm_tchange;
+
+typedef struct gm_change {
+	gm_change_kind kind;
+	const gm_enum *enum_from, *enum_to;
+	const char *label;              /* ADD_ENUM_VALUE */
+	const char *before, *after;     /* ADD_ENUM_VALUE: insert before/after this label (one set) */
+	const gm_table *from, *to;
+	gm_tchange *tchanges;           /* MODIFY_TABLE: in order: drops of fkeys/checks/indexes, column changes, adds */
+	size_t tchanges_nr, tchanges_alloc;
+} gm_change;
+
+typedef struct gm_changes {
+	gm_change *v;
+	size_t nr, alloc;
+	const gm_schema *from, *to;     /* the schemas this list borrows from */
+} gm_changes;
+
+#define GM_CHANGES_INIT { NULL, 0, 0, NULL, NULL }
+
+/*
+ * Compute the changes that turn `from` into `to`. Rename hints (`was: old`) on objects of
+ * `to` turn a drop of `old` + an add into a rename; a hint whose old name does not exist
+ * in `from` (or whose new name already exists there) is ignored, so hints can stay.
+ * GM_DIFF_REVERSE reads the hints from `from` instead: an object X of `from` with
+ * `was: Y`, where Y is in `to` and X is not, is renamed X → Y. That is the down
+ * direction: gm_diff(&down, desired, current, GM_DIFF_REVERSE).
+ * *out must be GM_CHANGES_INIT. GM_EINVALID only for contradictions (two hints naming
+ * one old object), with a message naming both.
+ */
+enum gm_diff_flags { GM_DIFF_REVERSE = (1 << 0) };
+int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigned flags);
+
+void gm_changes_release(gm_changes *changes);
+
+/* One line per change for a human summary ("add table contact_events", "add value 'BTC' to
+ * enum dealcurrency", "drop column deals.notes"). Appends to out. */
+void gm_changes_describe(gm_buf *out, const gm_changes *changes);
+
+#endif

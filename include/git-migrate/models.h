@@ -1,0 +1,32 @@
+/* Models: the desired schema, from YAML files, SQL DDL files or a command (DESIGN.md §3.3). */
+#ifndef GM_MODELS_H
+#define GM_MODELS_H
+#include "git-migrate/config.h"
+#include "git-migrate/db.h"
+#include "git-migrate/schema.h"
+
+/*
+ * Parse one YAML model file and merge it into `into`. `path` is used in messages.
+ * Errors are GM_EINVALID with path:line:col (bad YAML, unknown key, bad type, the same
+ * table or enum twice, naming both places). Non-UTF-8 input is an error.
+ */
+int gm_models_parse_yaml(gm_schema *into, const char *path, const char *data, size_t len);
+
+/*
+ * Check a merged models schema. A column type must be a portable type, an enum of the
+ * models, an array of one of those, or a native type passed through verbatim: a known
+ * builtin of a dialect (inet, bytea, interval, citext, ...) or anything with parentheses
+ * or spaces. Any other bare word is an unknown type reference (a typo of an enum name):
+ * GM_EINVALID at the column's origin, with a hint naming the closest enum. Every foreign
+ * key must name an existing table and columns, every index and key existing columns.
+ */
+int gm_models_validate(const gm_schema *s);
+
+/*
+ * Load every model source of the config (globs relative to cfg->root; files sorted by
+ * name) into one schema. SQL files and commands are applied to scratch databases of
+ * `dialect` created on `scratch_server` and inspected. Caller owns *out.
+ */
+int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_server);
+
+#endif

@@ -1,0 +1,78 @@
+/* The pipelines: prepare (DESIGN.md §3.6), diff, and verify (§3.7). */
+#ifndef GM_PREPARE_H
+#define GM_PREPARE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "git-migrate/config.h"
+#include "git-migrate/finding.h"
+#include "git-migrate/repo.h"
+#include "git-migrate/revision.h"
+
+/* Progress callback: what ("replay"), done of total. May be NULL. */
+typedef void (*gm_progress_cb)(const char *what, size_t done, size_t total, void *payload);
+
+typedef struct gm_prepare_opts {
+	const char *message;      /* -m; NULL = derived from the changes */
+	const char *production;   /* --production; NULL = cfg->production */
+	bool dry_run;             /* plan and verify, write nothing */
+	bool no_fixtures;
+	bool diff_only;           /* `git migrate diff`: stop after the diff (and plan) */
+	gm_progress_cb progress;
+	void *payload;
+} gm_prepare_opts;
+
+#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, NULL, NULL }
+
+typedef struct gm_prepare_result {
+	bool no_changes;
+	char *path;               /* written revision file (relative to root), NULL when none */
+	char *id;                 /* the new revision id */
+	char *parent;             /* its down_revision ("" for a base) */
+	char *up_sql, *down_sql;  /* the planned sections */
+	char **summary;           /* one line per change */
+	size_t summary_nr, summary_alloc;
+	char **warnings;          /* data loss, rebuilds, enum swaps, unsupported objects */
+	size_t warnings_nr, warnings_alloc;
+	size_t replayed;          /* revisions replayed */
+} gm_prepare_result;
+
+#define GM_PREPARE_RESULT_INIT { 0 }
+
+/*
+ * Run prepare (or, with opts->diff_only, the diff) for the repository. On success fills
+ * *out (release with gm_prepare_result_release). Errors: GM_EINVALID (bad input, with
+ * location), GM_EDB, GM_EGIT, GM_ECHECK (the chain is behind production: hint set; or the
+ * verification on scratch failed), GM_EINTERRUPTED. Nothing is written on failure and
+ * every scratch database is dropped.
+ */
+int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
+	       const gm_prepare_opts *opts);
+void gm_prepare_result_release(gm_prepare_result *res);
+
+typedef struct gm_verify_opts {
+	const char *production;   /* NULL = cfg->production */
+	const char *rev;          /* check this git revision; NULL = the worktree */
+	bool replay;
+} gm_verify_opts;
+
+#define GM_VERIFY_OPTS_INIT { NULL, NULL, false }
+
+/* Names of the checks, in the order they run: "parse", "graph", "immutable", "chained". */
+extern const char *const gm_verify_checks[];
+
+/*
+ * Run the checks of DESIGN.md §3.7; problems are appended to *findings (returns 0 even
+ * when there are findings). < 0 only when verification could not run (e.g. the
+ * production ref does not resolve: GM_ENOTFOUND).
+ */
+int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+	      const gm_verify_opts *opts);
+
+/*
+ * Read the chain of a migrations directory: from git revision `rev`, or from the worktree
+ * when rev is NULL. Parse/graph problems go to findings. Caller owns *out.
+ */
+int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+		  const char *rev);
+
+#endif

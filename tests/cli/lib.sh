@@ -1,0 +1,160 @@
+# lib.sh: a small test library in the manner of git's t/test-lib.sh, emitting TAP.
+#
+#   test_description='...'
+#   . ./lib.sh
+#   test_expect_success 'title' 'commands && more commands'
+#   test_done
+#
+# Each script runs in its own trash directory (removed on success, kept on failure with
+# GM_KEEP_TRASH=1). `git migrate` resolves to the freshly built binary: $GM_BUILD (set by
+# `make test`, default ../../build) is put first on PATH. HOME and git identity are fixed.
+
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+GM_BUILD=${GM_BUILD:-$TEST_DIR/../../build}
+GM_BUILD=$(cd "$GM_BUILD" && pwd)
+test -x "$GM_BUILD/git-migrate" || { echo "Bail out! $GM_BUILD/git-migrate not built"; exit 1; }
+PATH="$GM_BUILD:$PATH"
+SHARED_DIR=$(cd "$TEST_DIR/../../../shared" 2>/dev/null && pwd)
+REALWORLD="$SHARED_DIR/realworld"
+export PATH REALWORLD TEST_DIR
+
+this_test=$(basename "$0" .sh)
+TRASH_DIRECTORY="${TMPDIR:-/tmp}/gm-trash-$this_test-$$"
+rm -rf "$TRASH_DIRECTORY"
+mkdir -p "$TRASH_DIRECTORY" || exit 1
+cd "$TRASH_DIRECTORY" || exit 1
+# Scratch databases are created under TMPDIR: a private one per script lets a test
+# assert that nothing was left behind.
+TMPDIR="$TRASH_DIRECTORY/.tmp"
+mkdir -p "$TMPDIR"
+export TMPDIR
+
+HOME="$TRASH_DIRECTORY"
+GIT_AUTHOR_NAME='A U Thor'; GIT_AUTHOR_EMAIL='author@example.com'
+GIT_COMMITTER_NAME='C O Mitter'; GIT_COMMITTER_EMAIL='committer@example.com'
+GIT_CONFIG_NOSYSTEM=1
+export HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_CONFIG_NOSYSTEM
+unset GIT_MIGRATE_DATABASE_URL DATABASE_URL NO_COLOR GIT_DIR GIT_WORK_TREE
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+
+test_count=0
+test_failures=0
+test_cleanup=
+
+say() { echo "# $*"; }
+
+test_when_finished() {
+	test_cleanup="{ $*
+	} && (exit \"\$eval_ret\"); eval_ret=\$?; $test_cleanup"
+}
+
+test_run_() {
+	test_cleanup=:
+	eval_ret=0
+	( eval "$1" ) >"$TRASH_DIRECTORY/.out" 2>&1
+	eval_ret=$?
+	eval "$test_cleanup" >>"$TRASH_DIRECTORY/.out" 2>&1
+	return $eval_ret
+}
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if test_run_ "$2"; then
+		echo "ok $test_count - $1"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#	/' <<-EOF_SRC
+		$2
+		EOF_SRC
+		sed 's/^/# > /' "$TRASH_DIRECTORY/.out"
+	fi
+}
+
+# test_expect_code <code> <command...>: run the command, which must exit with <code>.
+test_expect_code() {
+	want=$1; shift
+	"$@"
+	got=$?
+	if test "$got" = "$want"; then return 0; fi
+	echo "test_expect_code: command exited $got, expected $want: $*" >&2
+	return 1
+}
+
+# test_must_fail <command...>: exits non-zero, but not by a signal or a sanitizer crash.
+test_must_fail() {
+	"$@"
+	got=$?
+	if test $got = 0; then echo "test_must_fail: command succeeded: $*" >&2; return 1; fi
+	if test $got -gt 128; then echo "test_must_fail: died by signal ($got): $*" >&2; return 1; fi
+	return 0
+}
+
+test_cmp() {
+	diff -u "$1" "$2" >&2
+}
+
+# test_grep [-v] [grep options] <pattern> <file>: shows the file when it fails.
+test_grep() {
+	if test "$1" = "-v"; then
+		shift
+		if ! grep "$@"; then return 0; fi
+		echo "test_grep: found unexpected '$*'" >&2
+		return 1
+	fi
+	if grep "$@"; then return 0; fi
+	eval "last=\${$#}"
+	echo "test_grep: did not find '$*' in:" >&2
+	cat "$last" >&2 2>/dev/null
+	return 1
+}
+
+test_path_is_file() { test -f "$1" || { echo "not a file: $1" >&2; return 1; }; }
+test_path_is_missing() { ! test -e "$1" || { echo "exists: $1" >&2; return 1; }; }
+
+# test_commit <message> [<file> [<content>]]: write, add and commit.
+test_commit() {
+	file=${2:-$1.t}
+	mkdir -p "$(dirname "$file")"
+	printf '%s\n' "${3:-$1}" >"$file"
+	git add "$file" && git commit -q -m "$1"
+}
+
+# write_revision <dir> <id> <parent> <up sql> [<down sql>]: a revision file in our format.
+write_revision() {
+	mkdir -p "$1"
+	{
+		echo "-- git-migrate revision"
+		echo "-- revision: $2"
+		echo "-- down_revision: $3"
+		echo "-- message: revision $2"
+		echo
+		echo "-- +migrate up"
+		printf '%s\n' "$4"
+		if test $# -ge 5; then
+			echo
+			echo "-- +migrate down"
+			printf '%s\n' "$5"
+		fi
+	} >"$1/$2_revision_$2.sql"
+}
+
+# No scratch database may survive a run: SQLite scratch files live in $TMPDIR.
+scratch_leftovers() {
+	ls "$TMPDIR" | grep '^gm_scratch_' || true
+}
+test_no_scratch_left() {
+	left=$(scratch_leftovers)
+	test -z "$left" || { echo "scratch left behind: $left" >&2; return 1; }
+}
+
+test_done() {
+	echo "1..$test_count"
+	if test "$test_failures" = 0; then
+		test -n "$GM_KEEP_TRASH" || { cd / && rm -rf "$TRASH_DIRECTORY"; }
+		exit 0
+	fi
+	echo "# failed $test_failures of $test_count (trash: $TRASH_DIRECTORY)"
+	exit 1
+}
