@@ -1,0 +1,313 @@
+/* verify: check a revision chain for CI and hooks (DESIGN.md §3.7). */
+#include <string.h>
+#include "cmd.h"
+
+const char *const verify_usage[] = {
+	"git migrate verify [--production <ref>] [--worktree | --rev <ref>] [--format <fmt>]",
+	"",
+	"Checks the chain of revisions: every file parses, ids are unique and match file",
+	"names (parse); no missing parent, no cycle, one base, one head (graph); every",
+	"production revision is unchanged (immutable); the head descends from production's",
+	"head (chained). Exits 0 when all checks pass, 1 when a check found a problem, 2",
+	"when it could not run.",
+	"",
+	"    --production <ref>    the ref holding the migrations history (default: config)",
+	"    --worktree            check the working tree (the default)",
+	"    --rev <ref>           check the migrations of a git revision instead",
+	"    --replay              replay the chain on a scratch database (not available yet)",
+	"    --format <fmt>        text (default), json, or github (workflow annotations)",
+	"    -h, --help            show this help",
+	NULL,
+};
+
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
+
+/* ---- json ---------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* A JSON string (or null); invalid UTF-8 bytes become U+FFFD. */
+static void json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	n = strlen(s);
+	fputc('"', f);
+	while (n) {
+		size_t len;
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				fprintf(f, "\\u%04x", *p);
+				break;
+			}
+			len = utf8_len(p, n);
+			if (!len) {
+				fputs("\\ufffd", f);
+				break;
+			}
+			fwrite(p, 1, len, f);
+			p += len;
+			n -= len;
+			continue;
+		}
+		p++;
+		n--;
+	}
+	fputc('"', f);
+}
+
+/* The check ids to report: the known ones in order, then any other that has findings. */
+static size_t check_ids(const char **ids, size_t max, const gm_findings *findings)
+{
+	size_t n = 0, i, k;
+
+	for (i = 0; gm_verify_checks[i] && n < max; i++)
+		ids[n++] = gm_verify_checks[i];
+	for (i = 0; i < findings->nr && n < max; i++) {
+		for (k = 0; k < n; k++)
+			if (!strcmp(ids[k], findings->v[i].check))
+				break;
+		if (k == n)
+			ids[n++] = findings->v[i].check;
+	}
+	return n;
+}
+
+static void print_json(const gm_findings *findings)
+{
+	const char *ids[32];
+	size_t n = check_ids(ids, 32, findings), i, k;
+
+	printf("{\"ok\": %s, \"checks\": [", findings->nr ? "false" : "true");
+	for (i = 0; i < n; i++) {
+		bool first = true;
+		printf("%s\n  {\"id\": ", i ? "," : "");
+		json_string(stdout, ids[i]);
+		printf(", \"status\": \"%s\", \"findings\": [",
+		       gm_findings_count(findings, ids[i]) ? "failed" : "ok");
+		for (k = 0; k < findings->nr; k++) {
+			const gm_finding *x = &findings->v[k];
+			if (strcmp(x->check, ids[i]))
+				continue;
+			printf("%s\n    {\"file\": ", first ? "" : ",");
+			json_string(stdout, x->path);
+			if (x->line > 0)
+				printf(", \"line\": %d, \"message\": ", x->line);
+			else
+				fputs(", \"line\": null, \"message\": ", stdout);
+			json_string(stdout, x->message);
+			fputc('}', stdout);
+			first = false;
+		}
+		printf("%s]}", first ? "" : "\n  ");
+	}
+	printf("\n]}\n");
+}
+
+/* ---- github -------------------------------------------------------------- */
+
+/* Workflow-command escaping: data escapes % CR LF; properties also ':' and ','. */
+static void gh_escape(FILE *f, const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", f);
+		else if (*s == '\r')
+			fputs("%0D", f);
+		else if (*s == '\n')
+			fputs("%0A", f);
+		else if (property && *s == ':')
+			fputs("%3A", f);
+		else if (property && *s == ',')
+			fputs("%2C", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void print_github(const gm_findings *findings)
+{
+	size_t i;
+
+	for (i = 0; i < findings->nr; i++) {
+		const gm_finding *x = &findings->v[i];
+		fputs("::error", stdout);
+		if (x->path) {
+			fputs(" file=", stdout);
+			gh_escape(stdout, x->path, true);
+			if (x->line > 0)
+				printf(",line=%d", x->line);
+		}
+		fputs("::[", stdout);
+		gh_escape(stdout, x->check, false);
+		fputs("] ", stdout);
+		gh_escape(stdout, x->message, false);
+		fputc('\n', stdout);
+	}
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+static void print_text(const gm_findings *findings)
+{
+	const char *ids[32];
+	size_t n = check_ids(ids, 32, findings), i, failed = 0;
+
+	for (i = 0; i < findings->nr; i++) {
+		const gm_finding *x = &findings->v[i];
+		if (x->path && x->line > 0)
+			printf("%s:%d: ", x->path, x->line);
+		else if (x->path)
+			printf("%s: ", x->path);
+		printf("%s[%s]%s %s\n", cmd_color("31"), x->check, cmd_reset(), x->message);
+	}
+	if (gm_global.verbosity < 0)
+		return;
+	if (!findings->nr) {
+		fputs("verify: ok (", stdout);
+		for (i = 0; i < n; i++)
+			printf("%s%s", i ? ", " : "", ids[i]);
+		fputs(")\n", stdout);
+		return;
+	}
+	printf("verify: %zu finding%s; failed: ", findings->nr, findings->nr == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		if (gm_findings_count(findings, ids[i]))
+			printf("%s%s", failed++ ? ", " : "", ids[i]);
+	if (failed < n) {
+		fputs("; passed: ", stdout);
+		for (failed = 0, i = 0; i < n; i++)
+			if (!gm_findings_count(findings, ids[i]))
+				printf("%s%s", failed++ ? ", " : "", ids[i]);
+	}
+	fputc('\n', stdout);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "production", required_argument, NULL, 'P' },
+		{ "worktree", no_argument, NULL, 'W' },
+		{ "rev", required_argument, NULL, 'R' },
+		{ "replay", no_argument, NULL, 'X' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gm_verify_opts o = GM_VERIFY_OPTS_INIT;
+	gm_findings findings = GM_FINDINGS_INIT;
+	gm_repo *repo = NULL;
+	gm_config *cfg = NULL;
+	enum format format = FORMAT_TEXT;
+	bool worktree = false, done;
+	int c, error, rc = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, "", opts, verify_usage, &done)) != -1) {
+		if (done)
+			return c;
+		switch (c) {
+		case 'P':
+			o.production = optarg;
+			break;
+		case 'W':
+			worktree = true;
+			break;
+		case 'R':
+			o.rev = optarg;
+			break;
+		case 'X':
+			o.replay = true;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "text"))
+				format = FORMAT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				format = FORMAT_JSON;
+			else if (!strcmp(optarg, "github"))
+				format = FORMAT_GITHUB;
+			else
+				return cmd_usage_error(verify_usage,
+						       "--format takes text, json or github, "
+						       "not '%s'",
+						       optarg);
+			break;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(verify_usage, "unexpected argument '%s'", argv[optind]);
+	if (worktree && o.rev)
+		return cmd_usage_error(verify_usage, "--worktree and --rev cannot be used together");
+	if (o.replay) {
+		cmd_error("--replay is not available yet: the replay check is not built");
+		cmd_hint("run 'git migrate verify' without --replay for the other checks");
+		return EXIT_CANNOT;
+	}
+	if ((error = cmd_open(&repo, &cfg)) < 0)
+		return cmd_die_error(error);
+
+	if ((error = gm_verify(&findings, repo, cfg, &o)) < 0) {
+		rc = cmd_die_error(error);
+		goto done;
+	}
+	if (format == FORMAT_JSON)
+		print_json(&findings);
+	else if (format == FORMAT_GITHUB)
+		print_github(&findings);
+	else
+		print_text(&findings);
+	rc = findings.nr ? EXIT_PROBLEM : EXIT_OK;
+
+done:
+	gm_findings_release(&findings);
+	gm_config_free(cfg);
+	gm_repo_free(repo);
+	return rc;
+}

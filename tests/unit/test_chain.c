@@ -1,0 +1,448 @@
+/* Unit tests for core/chain.c: the graph, its order and its checks. */
+#include <stdlib.h>
+#include <time.h>
+#include "gm_test.h"
+
+/* A directory listing built in memory (the strings are ours; freed by files_free). */
+static void file_add(gm_files *files, const char *name, const char *data)
+{
+	gm_file f;
+	gm_buf path = GM_BUF_INIT;
+
+	memset(&f, 0, sizeof(f));
+	gm_buf_printf(&path, "migrations/versions/%s", name);
+	f.name = gm_xstrdup(name);
+	f.path = gm_buf_detach(&path);
+	f.data = gm_xstrdup(data);
+	f.len = strlen(data);
+	snprintf(f.oid, sizeof(f.oid), "%040zx", files->nr + 1);
+	GM_PUSH(files->v, files->nr, files->alloc, f);
+	files->exists = true;
+}
+
+/* A revision file "<id>_rev.sql" with the given parents ("" for a base). */
+static void rev_add(gm_files *files, const char *id, const char *parents)
+{
+	gm_buf name = GM_BUF_INIT, data = GM_BUF_INIT;
+
+	gm_buf_printf(&name, "%s_rev.sql", id);
+	gm_buf_printf(&data,
+		      "-- git-migrate revision\n-- revision: %s\n-- down_revision: %s\n"
+		      "-- message: revision %s\n\n-- +migrate up\nSELECT 1;\n",
+		      id, parents, id);
+	file_add(files, name.ptr, data.ptr);
+	gm_buf_release(&name);
+	gm_buf_release(&data);
+}
+
+static void files_free(gm_files *files)
+{
+	size_t i;
+	for (i = 0; i < files->nr; i++) {
+		free(files->v[i].name);
+		free(files->v[i].path);
+		free(files->v[i].data);
+	}
+	free(files->v);
+	memset(files, 0, sizeof(*files));
+}
+
+static gm_chain *load(gm_findings *findings, gm_files *files)
+{
+	gm_chain *chain = NULL;
+	assert_gm_ok(gm_chain_load(&chain, findings, files));
+	assert_non_null(chain);
+	files_free(files);
+	return chain;
+}
+
+static void order_is(const gm_chain *chain, const char *expect)
+{
+	const gm_revision **order = NULL;
+	gm_buf b = GM_BUF_INIT;
+	size_t nr = 0, i;
+
+	assert_gm_ok(gm_chain_order(&order, &nr, chain));
+	assert_int_equal(nr, gm_chain_count(chain));
+	for (i = 0; i < nr; i++)
+		gm_buf_printf(&b, "%s%s", i ? " " : "", order[i]->id);
+	assert_string_equal(b.ptr, expect);
+	gm_buf_release(&b);
+	free(order);
+}
+
+static const gm_finding *finding(const gm_findings *f, const char *check, const char *needle)
+{
+	size_t i;
+	for (i = 0; i < f->nr; i++)
+		if (!strcmp(f->v[i].check, check) && strstr(f->v[i].message, needle))
+			return &f->v[i];
+	for (i = 0; i < f->nr; i++)
+		print_error("finding: [%s] %s:%d: %s\n", f->v[i].check,
+			    f->v[i].path ? f->v[i].path : "-", f->v[i].line, f->v[i].message);
+	print_error("no [%s] finding with '%s'\n", check, needle);
+	fail();
+	return NULL;
+}
+
+static void test_chain__linear_chain_orders_base_to_head(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision *const *v;
+	size_t nr;
+	(void)state;
+
+	/* listed out of order on purpose */
+	rev_add(&files, "c3", "b2");
+	rev_add(&files, "a1", "");
+	rev_add(&files, "b2", "a1");
+	file_add(&files, "README.md", "not a revision");
+	chain = load(&f, &files);
+	assert_int_equal(f.nr, 0);
+	assert_int_equal(gm_chain_count(chain), 3);
+	order_is(chain, "a1 b2 c3");
+	v = gm_chain_heads(chain, &nr);
+	assert_int_equal(nr, 1);
+	assert_string_equal(v[0]->id, "c3");
+	v = gm_chain_bases(chain, &nr);
+	assert_int_equal(nr, 1);
+	assert_string_equal(v[0]->id, "a1");
+	assert_string_equal(gm_chain_find(chain, "b2")->path, "migrations/versions/b2_rev.sql");
+	assert_string_equal(gm_chain_find(chain, "a1")->checksum,
+			    "0000000000000000000000000000000000000002");
+	assert_null(gm_chain_find(chain, "zz"));
+	assert_true(gm_chain_descends(chain, "c3", "a1"));
+	assert_true(gm_chain_descends(chain, "c3", "c3"));
+	assert_false(gm_chain_descends(chain, "a1", "c3"));
+	assert_false(gm_chain_descends(chain, "nope", "a1"));
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__branches_and_merge_order_ties_by_id(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision *const *v;
+	size_t nr;
+	(void)state;
+
+	/*      a -- x2 -- x3 \
+	 *       \             m
+	 *        -- b1 ------/        */
+	rev_add(&files, "m", "x3, b1");
+	rev_add(&files, "x3", "x2");
+	rev_add(&files, "x2", "a");
+	rev_add(&files, "b1", "a");
+	rev_add(&files, "a", "");
+	chain = load(&f, &files);
+	assert_int_equal(f.nr, 0);
+	order_is(chain, "a b1 x2 x3 m");
+	v = gm_chain_heads(chain, &nr);
+	assert_int_equal(nr, 1);
+	assert_string_equal(v[0]->id, "m");
+	assert_true(gm_chain_descends(chain, "m", "b1"));
+	assert_true(gm_chain_descends(chain, "m", "x2"));
+	assert_false(gm_chain_descends(chain, "x3", "b1"));
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__two_heads(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision *const *v;
+	const gm_finding *x;
+	size_t nr;
+	(void)state;
+
+	rev_add(&files, "a", "");
+	rev_add(&files, "zb", "a");
+	rev_add(&files, "yc", "a");
+	chain = load(&f, &files);
+	v = gm_chain_heads(chain, &nr);
+	assert_int_equal(nr, 2);
+	assert_string_equal(v[0]->id, "yc");
+	assert_string_equal(v[1]->id, "zb");
+	assert_int_equal(f.nr, 1);
+	x = finding(&f, "graph", "2 heads: 'yc', 'zb'");
+	assert_string_equal(x->path, "migrations/versions/zb_rev.sql");
+	assert_int_equal(x->line, 2);
+	assert_non_null(strstr(x->message, "down_revision: yc, zb"));
+	order_is(chain, "a yc zb");
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__two_bases(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	(void)state;
+
+	rev_add(&files, "b", "");
+	rev_add(&files, "a", "");
+	rev_add(&files, "m", "a, b");
+	chain = load(&f, &files);
+	assert_int_equal(f.nr, 1);
+	finding(&f, "graph", "2 base revisions (no down_revision): 'a', 'b'");
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__missing_parent(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision **order = NULL;
+	const gm_finding *x;
+	size_t nr;
+	(void)state;
+
+	rev_add(&files, "a", "");
+	rev_add(&files, "b", "a");
+	rev_add(&files, "c", "gone");
+	chain = load(&f, &files);
+	assert_int_equal(f.nr, 1); /* not also "2 heads": the missing parent is the cause */
+	x = finding(&f, "graph", "parent 'gone' of revision 'c' does not exist");
+	assert_string_equal(x->path, "migrations/versions/c_rev.sql");
+	assert_int_equal(x->line, 3);
+	assert_gm_fails(GM_EINVALID, "parent 'gone' of revision 'c' does not exist",
+			gm_chain_order(&order, &nr, chain));
+	assert_null(order);
+	assert_int_equal(gm_error_last()->line, 3);
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__cycle(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision **order = NULL;
+	const gm_finding *x;
+	size_t nr;
+	(void)state;
+
+	rev_add(&files, "a", "");
+	rev_add(&files, "b", "a, d");
+	rev_add(&files, "c", "b");
+	rev_add(&files, "d", "c");
+	rev_add(&files, "e", "d");
+	rev_add(&files, "s", "s");
+	chain = load(&f, &files);
+	x = finding(&f, "graph", "cycle in the revision graph: 'b' -> 'd' -> 'c' -> 'b'");
+	assert_string_equal(x->path, "migrations/versions/b_rev.sql");
+	assert_int_equal(x->line, 3);
+	finding(&f, "graph", "cycle in the revision graph: 's' -> 's'");
+	assert_int_equal(gm_findings_count(&f, "graph"), 2); /* 's' names itself: not a head */
+	assert_gm_fails(GM_EINVALID, "cycle", gm_chain_order(&order, &nr, chain));
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__duplicate_ids(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision **order = NULL;
+	const gm_finding *x;
+	size_t nr;
+	(void)state;
+
+	rev_add(&files, "a", "");
+	rev_add(&files, "b", "a");
+	file_add(&files, "b_again.sql",
+		 "-- revision: b\n-- down_revision: a\n-- +migrate up\nSELECT 2;\n");
+	chain = load(&f, &files);
+	x = finding(&f, "parse", "duplicate revision id 'b' (also in 'migrations/versions/b_rev.sql')");
+	assert_string_equal(x->path, "migrations/versions/b_again.sql");
+	assert_int_equal(x->line, 1);
+	assert_int_equal(f.nr, 1);
+	assert_gm_fails(GM_EINVALID, "duplicate revision id 'b'",
+			gm_chain_order(&order, &nr, chain));
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__file_name_must_match_id(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_finding *x;
+	(void)state;
+
+	file_add(&files, "a.sql", "-- revision: a\n-- down_revision:\n-- +migrate up\n");
+	file_add(&files, "b_slug.sql", "-- revision: b\n-- down_revision: a\n-- +migrate up\n");
+	file_add(&files, "bc_x.sql", "-- revision: c\n-- down_revision: b\n-- +migrate up\n");
+	file_add(&files, "d.sql.sql", "-- revision: d\n-- down_revision: c\n-- +migrate up\n");
+	chain = load(&f, &files);
+	assert_int_equal(f.nr, 2);
+	x = finding(&f, "parse", "file name 'bc_x.sql' does not match revision id 'c'");
+	assert_string_equal(x->path, "migrations/versions/bc_x.sql");
+	assert_int_equal(x->line, 1);
+	finding(&f, "parse", "file name 'd.sql.sql' does not match revision id 'd'");
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__unparsable_file_is_a_finding(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_finding *x;
+	(void)state;
+
+	rev_add(&files, "a", "");
+	file_add(&files, "b_bad.sql", "-- revision: b\n-- down_revision: a\nDROP TABLE x;\n");
+	chain = load(&f, &files);
+	assert_int_equal(gm_chain_count(chain), 1);
+	assert_int_equal(f.nr, 1);
+	x = finding(&f, "parse", "SQL before the '-- +migrate up' section");
+	assert_string_equal(x->path, "migrations/versions/b_bad.sql");
+	assert_int_equal(x->line, 3);
+	assert_int_equal(gm_error_last()->code, GM_OK);
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__empty_is_fine(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision **order = NULL;
+	size_t nr = 1;
+	(void)state;
+
+	chain = load(&f, &files);
+	assert_int_equal(f.nr, 0);
+	assert_int_equal(gm_chain_count(chain), 0);
+	gm_chain_heads(chain, &nr);
+	assert_int_equal(nr, 0);
+	assert_gm_ok(gm_chain_order(&order, &nr, chain));
+	assert_int_equal(nr, 0);
+	free(order);
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__lookup_by_prefix(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	const gm_revision *r = NULL;
+	(void)state;
+
+	rev_add(&files, "3f2a9c1b7e10", "");
+	rev_add(&files, "3f2b00000000", "3f2a9c1b7e10");
+	rev_add(&files, "3f2", "3f2b00000000");
+	chain = load(&f, &files);
+	assert_gm_ok(gm_chain_lookup(&r, chain, "3f2a"));
+	assert_string_equal(r->id, "3f2a9c1b7e10");
+	assert_gm_ok(gm_chain_lookup(&r, chain, "3f2")); /* exact id wins */
+	assert_string_equal(r->id, "3f2");
+	assert_gm_fails(GM_EINVALID, "ambiguous revision prefix '3f'",
+			gm_chain_lookup(&r, chain, "3f"));
+	assert_non_null(strstr(gm_error_last()->hint, "'3f2a9c1b7e10'"));
+	assert_gm_fails(GM_ENOTFOUND, "unknown revision 'ff'", gm_chain_lookup(&r, chain, "ff"));
+	assert_null(r);
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+static void test_chain__add_by_hand(void **state)
+{
+	gm_chain *chain;
+	gm_revision *a = NULL, *b = NULL;
+	const gm_revision *const *v;
+	size_t nr;
+	gm_findings f = GM_FINDINGS_INIT;
+	static const char ta[] = "-- revision: a\n-- down_revision:\n-- +migrate up\n";
+	static const char tb[] = "-- revision: b\n-- down_revision: a\n-- +migrate up\n";
+	(void)state;
+
+	gm_chain_new(&chain);
+	assert_gm_ok(gm_revision_parse(&a, NULL, ta, strlen(ta)));
+	gm_chain_add(chain, a);
+	v = gm_chain_heads(chain, &nr);
+	assert_int_equal(nr, 1);
+	assert_string_equal(v[0]->id, "a");
+	assert_gm_ok(gm_revision_parse(&b, "b.sql", tb, strlen(tb)));
+	gm_chain_add(chain, b);
+	v = gm_chain_heads(chain, &nr); /* the cache follows the additions */
+	assert_int_equal(nr, 1);
+	assert_string_equal(v[0]->id, "b");
+	assert_ptr_equal(gm_chain_at(chain, 1), b);
+	gm_chain_check(chain, &f);
+	assert_int_equal(f.nr, 0);
+	gm_chain_free(chain);
+}
+
+/* DESIGN.md §7: verify without replay on 2,000 revisions under 100 ms. */
+static void test_chain__two_thousand_revisions_are_fast(void **state)
+{
+	gm_files files = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *chain;
+	struct timespec t0, t1;
+	char id[16], parent[16];
+	const gm_revision **order = NULL;
+	size_t nr, i;
+	double ms;
+	(void)state;
+
+	for (i = 0; i < 2000; i++) {
+		/* ids in reverse order of the chain, so ordering has real work to do */
+		snprintf(id, sizeof(id), "%012zx", (size_t)(0xfffff - i * 7));
+		rev_add(&files, id, i ? parent : "");
+		memcpy(parent, id, sizeof(id));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_gm_ok(gm_chain_load(&chain, &f, &files));
+	assert_gm_ok(gm_chain_order(&order, &nr, chain));
+	assert_true(gm_chain_descends(chain, parent, order[0]->id));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	print_message("# 2,000 revisions: load + check + order + descends in %.1f ms\n", ms);
+	assert_int_equal(f.nr, 0);
+	assert_int_equal(nr, 2000);
+	assert_string_equal(order[1999]->id, parent);
+	assert_true(ms < 100.0 * (getenv("GM_SLOW") ? 10 : 1));
+	free(order);
+	files_free(&files);
+	gm_chain_free(chain);
+	gm_findings_release(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chain__linear_chain_orders_base_to_head),
+		cmocka_unit_test(test_chain__branches_and_merge_order_ties_by_id),
+		cmocka_unit_test(test_chain__two_heads),
+		cmocka_unit_test(test_chain__two_bases),
+		cmocka_unit_test(test_chain__missing_parent),
+		cmocka_unit_test(test_chain__cycle),
+		cmocka_unit_test(test_chain__duplicate_ids),
+		cmocka_unit_test(test_chain__file_name_must_match_id),
+		cmocka_unit_test(test_chain__unparsable_file_is_a_finding),
+		cmocka_unit_test(test_chain__empty_is_fine),
+		cmocka_unit_test(test_chain__lookup_by_prefix),
+		cmocka_unit_test(test_chain__add_by_hand),
+		cmocka_unit_test(test_chain__two_thousand_revisions_are_fast),
+	};
+	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
+}
