@@ -1,0 +1,582 @@
+/* The git repository: the only file that includes <git2.h> (DESIGN.md §5). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <git2.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/error.h"
+#include "git-migrate/repo.h"
+#include "git-migrate/vec.h"
+#include "util/banned.h"
+
+struct gm_repo {
+	git_repository *git;
+	char *workdir;
+	char *commondir;
+};
+
+/*
+ * Convert a libgit2 failure at the boundary: "<context>: <libgit2 message>". The code is
+ * GM_ENOTFOUND for GIT_ENOTFOUND, GM_EGIT otherwise. git_error_last() may be NULL (1.5).
+ */
+static int git_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int git_fail(int rc, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	gm_buf b = GM_BUF_INIT;
+	int code = rc == GIT_ENOTFOUND ? GM_ENOTFOUND : GM_EGIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (e && e->message && *e->message)
+		gm_buf_printf(&b, ": %s", e->message);
+	else
+		gm_buf_printf(&b, ": libgit2 error %d", rc);
+	gm_error_set(code, "%s", b.ptr);
+	gm_buf_release(&b);
+	git_error_clear();
+	return code;
+}
+
+static char *strip_slash(const char *s)
+{
+	size_t n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	return gm_xstrndup(s, n);
+}
+
+void gm_repo_global_init(void)
+{
+	git_libgit2_init();
+}
+
+void gm_repo_global_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+int gm_repo_discover(gm_repo **out, const char *start)
+{
+	git_repository *git = NULL;
+	gm_repo *repo;
+	int rc;
+
+	GM_ASSERT_ARG(out);
+	*out = NULL;
+	/* From the environment (GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES: hooks run with
+	 * them set) when starting from the current directory. */
+	if (start)
+		rc = git_repository_open_ext(&git, start, 0, NULL);
+	else
+		rc = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		return gm_error_set(GM_ENOTFOUND,
+				    "not a git repository (or any of the parent directories)");
+	}
+	if (rc < 0)
+		return git_fail(rc, "cannot open the git repository");
+	if (git_repository_is_bare(git)) {
+		git_repository_free(git);
+		return gm_error_set(GM_ENOTFOUND, "this operation must be run in a work tree");
+	}
+	repo = gm_xcalloc(1, sizeof(*repo));
+	repo->git = git;
+	repo->workdir = strip_slash(git_repository_workdir(git));
+	repo->commondir = strip_slash(git_repository_commondir(git));
+	*out = repo;
+	return 0;
+}
+
+void gm_repo_free(gm_repo *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo->git);
+	free(repo->workdir);
+	free(repo->commondir);
+	free(repo);
+}
+
+const char *gm_repo_workdir(const gm_repo *repo)
+{
+	return repo->workdir;
+}
+
+const char *gm_repo_commondir(const gm_repo *repo)
+{
+	return repo->commondir;
+}
+
+/* Peel a reference to a commit id; 0 on success, < 0 (libgit2 code) otherwise. */
+static int peel_ref(git_oid *oid, git_reference *ref)
+{
+	git_object *obj = NULL;
+	int rc = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT);
+	if (rc == 0) {
+		git_oid_cpy(oid, git_object_id(obj));
+		git_object_free(obj);
+	}
+	return rc;
+}
+
+static int try_branch(git_oid *oid, gm_repo *repo, const char *name, git_branch_t type)
+{
+	git_reference *ref = NULL;
+	int rc = git_branch_lookup(&ref, repo->git, name, type);
+	if (rc == 0) {
+		rc = peel_ref(oid, ref);
+		git_reference_free(ref);
+	}
+	git_error_clear();
+	return rc;
+}
+
+int gm_repo_resolve(char oid_out[GM_OID_HEXSZ + 1], char **resolved_out, gm_repo *repo,
+		    const char *name)
+{
+	git_object *obj = NULL, *commit = NULL;
+	gm_buf b = GM_BUF_INIT;
+	git_oid oid;
+	char *resolved = NULL;
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(repo && name);
+	if (resolved_out)
+		*resolved_out = NULL;
+	oid_out[0] = '\0';
+	if (!*name)
+		return gm_error_set(GM_ENOTFOUND, "unknown revision ''");
+
+	if (try_branch(&oid, repo, name, GIT_BRANCH_LOCAL) == 0) {
+		gm_buf_printf(&b, "refs/heads/%s", name);
+		resolved = gm_buf_detach(&b);
+		goto found;
+	}
+	/* origin/<name> only for branch-like names: never for HEAD, HEAD~1, v1^{} ... */
+	gm_buf_printf(&b, "origin/%s", name);
+	if (!strpbrk(name, "~^:@{") && !strstr(name, "HEAD") &&
+	    try_branch(&oid, repo, b.ptr, GIT_BRANCH_REMOTE) == 0) {
+		gm_buf_clear(&b);
+		gm_buf_printf(&b, "refs/remotes/origin/%s", name);
+		resolved = gm_buf_detach(&b);
+		goto found;
+	}
+	gm_buf_release(&b);
+
+	rc = git_revparse_single(&obj, repo->git, name);
+	if (rc < 0) {
+		git_error_clear();
+		error = gm_error_set(GM_ENOTFOUND, "unknown revision '%s'", name);
+		goto done;
+	}
+	if ((rc = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
+		git_error_clear();
+		error = gm_error_set(GM_EINVALID, "revision '%s' is not a commit", name);
+		goto done;
+	}
+	git_oid_cpy(&oid, git_object_id(commit));
+	resolved = gm_xstrdup(name);
+
+found:
+	git_oid_tostr(oid_out, GM_OID_HEXSZ + 1, &oid);
+	if (resolved_out) {
+		*resolved_out = resolved;
+		resolved = NULL;
+	}
+done:
+	free(resolved);
+	git_object_free(commit);
+	git_object_free(obj);
+	return error;
+}
+
+/* How a commit is named in messages: a full id is abbreviated as git does. */
+static void commit_label(gm_buf *out, const char *commit)
+{
+	size_t n = strlen(commit);
+	if (n == GM_OID_HEXSZ && strspn(commit, "0123456789abcdef") == n)
+		gm_buf_put(out, commit, 12);
+	else
+		gm_buf_puts(out, commit);
+}
+
+/* The tree of `commit` (a full id, or any revspec). */
+static int commit_tree(git_tree **out, gm_repo *repo, const char *commit, const char *what)
+{
+	git_object *obj = NULL;
+	git_commit *c = NULL;
+	gm_buf label = GM_BUF_INIT;
+	git_oid oid;
+	int rc, error = 0;
+
+	*out = NULL;
+	commit_label(&label, commit);
+	if (strlen(commit) == GM_OID_HEXSZ && git_oid_fromstr(&oid, commit) == 0)
+		rc = git_commit_lookup(&c, repo->git, &oid);
+	else if ((rc = git_revparse_single(&obj, repo->git, commit)) == 0)
+		rc = git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT);
+	if (rc < 0) {
+		git_error_clear();
+		error = gm_error_set(GM_ENOTFOUND, "cannot read '%s' at '%s': unknown revision",
+				     what, label.ptr);
+		goto done;
+	}
+	if ((rc = git_commit_tree(out, c)) < 0)
+		error = git_fail(rc, "cannot read '%s' at '%s'", what, label.ptr);
+done:
+	gm_buf_release(&label);
+	git_commit_free(c);
+	git_object_free(obj);
+	return error;
+}
+
+/* Normalize a directory argument: no leading "./", no trailing '/'; "" for the root. */
+static char *clean_dir(const char *dir)
+{
+	size_t n;
+	while (dir[0] == '.' && dir[1] == '/')
+		dir += 2;
+	while (*dir == '/')
+		dir++;
+	if (!strcmp(dir, "."))
+		dir = "";
+	n = strlen(dir);
+	while (n > 0 && dir[n - 1] == '/')
+		n--;
+	return gm_xstrndup(dir, n);
+}
+
+static void file_set_path(gm_file *f, const char *dir, const char *name)
+{
+	gm_buf b = GM_BUF_INIT;
+	f->name = gm_xstrdup(name);
+	if (*dir)
+		gm_buf_printf(&b, "%s/%s", dir, name);
+	else
+		gm_buf_puts(&b, name);
+	f->path = gm_buf_detach(&b);
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const gm_file *)a)->name, ((const gm_file *)b)->name);
+}
+
+static int read_blob(gm_file *f, gm_repo *repo, const git_oid *id, const char *label)
+{
+	git_blob *blob = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = git_blob_lookup(&blob, repo->git, id)) < 0)
+		return git_fail(rc, "cannot read '%s' at '%s'", f->path, label);
+	len = (size_t)git_blob_rawsize(blob);
+	f->data = gm_xmalloc(len + 1);
+	if (len)
+		memcpy(f->data, git_blob_rawcontent(blob), len);
+	f->data[len] = '\0';
+	f->len = len;
+	git_oid_tostr(f->oid, sizeof(f->oid), id);
+	git_blob_free(blob);
+	return 0;
+}
+
+int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir)
+{
+	git_tree *root = NULL, *sub = NULL;
+	git_tree_entry *entry = NULL;
+	const git_tree *tree;
+	gm_buf label = GM_BUF_INIT;
+	char *d = NULL;
+	size_t i, n;
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(out && repo && commit_oid && dir);
+	gm_files_release(out);
+	d = clean_dir(dir);
+	commit_label(&label, commit_oid);
+	if ((error = commit_tree(&root, repo, commit_oid, *d ? d : ".")) < 0)
+		goto done;
+	tree = root;
+	if (*d) {
+		rc = git_tree_entry_bypath(&entry, root, d);
+		if (rc == GIT_ENOTFOUND) {
+			git_error_clear();
+			goto done; /* exists = false */
+		}
+		if (rc < 0) {
+			error = git_fail(rc, "cannot read '%s' at '%s'", d, label.ptr);
+			goto done;
+		}
+		if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+			error = gm_error_set(GM_EINVALID,
+					     "cannot read '%s' at '%s': not a directory", d,
+					     label.ptr);
+			goto done;
+		}
+		if ((rc = git_tree_lookup(&sub, repo->git, git_tree_entry_id(entry))) < 0) {
+			error = git_fail(rc, "cannot read '%s' at '%s'", d, label.ptr);
+			goto done;
+		}
+		tree = sub;
+	}
+	out->exists = true;
+	git_oid_tostr(out->tree_oid, sizeof(out->tree_oid), git_tree_id(tree));
+
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		gm_file f = { 0 };
+
+		if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+			continue; /* subdirectories, symlinks, submodules */
+		file_set_path(&f, d, git_tree_entry_name(e));
+		if ((error = read_blob(&f, repo, git_tree_entry_id(e), label.ptr)) < 0) {
+			gm_file_release(&f);
+			goto done;
+		}
+		GM_PUSH(out->v, out->nr, out->alloc, f);
+	}
+	if (out->nr > 1)
+		qsort(out->v, out->nr, sizeof(*out->v), cmp_file);
+done:
+	if (error < 0)
+		gm_files_release(out);
+	git_tree_entry_free(entry);
+	git_tree_free(sub);
+	git_tree_free(root);
+	gm_buf_release(&label);
+	free(d);
+	return error;
+}
+
+int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, const char *path)
+{
+	git_tree *root = NULL;
+	git_tree_entry *entry = NULL;
+	gm_buf label = GM_BUF_INIT;
+	char *p = NULL, *slash;
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(out && repo && commit_oid && path);
+	memset(out, 0, sizeof(*out));
+	p = clean_dir(path);
+	commit_label(&label, commit_oid);
+	if ((error = commit_tree(&root, repo, commit_oid, p)) < 0)
+		goto done;
+	rc = git_tree_entry_bypath(&entry, root, p);
+	if (rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		error = gm_error_set(GM_ENOTFOUND, "path '%s' does not exist in '%s'", p,
+				     label.ptr);
+		goto done;
+	}
+	if (rc < 0) {
+		error = git_fail(rc, "cannot read '%s' at '%s'", p, label.ptr);
+		goto done;
+	}
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		error = gm_error_set(GM_EINVALID, "cannot read '%s' at '%s': not a file", p,
+				     label.ptr);
+		goto done;
+	}
+	slash = strrchr(p, '/');
+	out->name = gm_xstrdup(slash ? slash + 1 : p);
+	out->path = gm_xstrdup(p);
+	error = read_blob(out, repo, git_tree_entry_id(entry), label.ptr);
+done:
+	if (error < 0)
+		gm_file_release(out);
+	git_tree_entry_free(entry);
+	git_tree_free(root);
+	gm_buf_release(&label);
+	free(p);
+	return error;
+}
+
+static int read_file(gm_buf *out, int dirfd, const char *name)
+{
+	char chunk[65536];
+	int fd = openat(dirfd, name, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		gm_buf_put(out, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * The blob id git would store for this worktree file. Clean filters (autocrlf, eol) are
+ * applied only when the content has a CR: loading the filter list reads attributes for
+ * each file, which would make reading 2,000 revisions several times slower, and the
+ * filters a revision file meets in practice are the line-ending ones.
+ */
+static int hash_worktree_file(gm_file *f, gm_repo *repo)
+{
+	git_filter_list *fl = NULL;
+	git_buf filtered = { NULL, 0, 0 };
+	git_oid oid;
+	int rc;
+
+	if (memchr(f->data, '\r', f->len)) {
+		rc = git_filter_list_load(&fl, repo->git, NULL, f->path, GIT_FILTER_TO_ODB,
+					  GIT_FILTER_DEFAULT);
+		if (rc < 0)
+			return git_fail(rc, "cannot hash '%s'", f->path);
+	}
+	if (fl) {
+		rc = git_filter_list_apply_to_buffer(&filtered, fl, f->data, f->len);
+		git_filter_list_free(fl);
+		if (rc < 0)
+			return git_fail(rc, "cannot hash '%s'", f->path);
+		rc = git_odb_hash(&oid, filtered.ptr, filtered.size, GIT_OBJECT_BLOB);
+		git_buf_dispose(&filtered);
+	} else {
+		rc = git_odb_hash(&oid, f->data, f->len, GIT_OBJECT_BLOB);
+	}
+	if (rc < 0)
+		return git_fail(rc, "cannot hash '%s'", f->path);
+	git_oid_tostr(f->oid, sizeof(f->oid), &oid);
+	return 0;
+}
+
+int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir)
+{
+	gm_buf full = GM_BUF_INIT, content = GM_BUF_INIT;
+	DIR *dh = NULL;
+	struct dirent *de;
+	char *d = NULL;
+	int error = 0;
+
+	GM_ASSERT_ARG(out && repo && dir);
+	gm_files_release(out);
+	d = clean_dir(dir);
+	gm_buf_puts(&full, repo->workdir);
+	if (*d)
+		gm_buf_printf(&full, "/%s", d);
+	if (!(dh = opendir(full.ptr))) {
+		if (errno == ENOENT)
+			goto done; /* exists = false */
+		error = gm_error_set(GM_ERROR, "cannot read '%s': %s", *d ? d : ".",
+				     strerror(errno));
+		goto done;
+	}
+	out->exists = true;
+	while ((de = readdir(dh))) {
+		struct stat st;
+		gm_file f = { 0 };
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		if (fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		file_set_path(&f, d, de->d_name);
+		gm_buf_clear(&content);
+		if (read_file(&content, dirfd(dh), de->d_name) < 0) {
+			error = gm_error_set(GM_ERROR, "cannot read '%s': %s", f.path,
+					     strerror(errno));
+			gm_file_release(&f);
+			goto done;
+		}
+		f.len = content.len;
+		f.data = gm_xmalloc(content.len + 1);
+		memcpy(f.data, content.ptr, content.len);
+		f.data[content.len] = '\0';
+		if ((error = hash_worktree_file(&f, repo)) < 0) {
+			gm_file_release(&f);
+			goto done;
+		}
+		GM_PUSH(out->v, out->nr, out->alloc, f);
+	}
+	if (out->nr > 1)
+		qsort(out->v, out->nr, sizeof(*out->v), cmp_file);
+done:
+	if (error < 0)
+		gm_files_release(out);
+	if (dh)
+		closedir(dh);
+	gm_buf_release(&content);
+	gm_buf_release(&full);
+	free(d);
+	return error;
+}
+
+void gm_file_release(gm_file *f)
+{
+	if (!f)
+		return;
+	free(f->name);
+	free(f->path);
+	free(f->data);
+	memset(f, 0, sizeof(*f));
+}
+
+void gm_files_release(gm_files *files)
+{
+	size_t i;
+	if (!files)
+		return;
+	for (i = 0; i < files->nr; i++)
+		gm_file_release(&files->v[i]);
+	free(files->v);
+	files->v = NULL;
+	files->nr = files->alloc = 0;
+	files->exists = false;
+	files->tree_oid[0] = '\0';
+}
+
+void gm_repo_hash_blob(char oid_out[GM_OID_HEXSZ + 1], const void *data, size_t len)
+{
+	git_oid oid;
+	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) < 0)
+		GM_BUG("git_odb_hash failed");
+	git_oid_tostr(oid_out, GM_OID_HEXSZ + 1, &oid);
+}
+
+int gm_repo_config_get(char **out, gm_repo *repo, const char *key)
+{
+	git_config *cfg = NULL;
+	git_buf value = { NULL, 0, 0 };
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(out && repo && key);
+	*out = NULL;
+	if ((rc = git_repository_config_snapshot(&cfg, repo->git)) < 0)
+		return git_fail(rc, "cannot read the git config");
+	rc = git_config_get_string_buf(&value, cfg, key);
+	if (rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		error = gm_error_set(GM_ENOTFOUND, "'%s' is not set", key);
+	} else if (rc < 0) {
+		error = git_fail(rc, "cannot read '%s' from the git config", key);
+	} else {
+		*out = gm_xstrndup(value.ptr, value.size);
+	}
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return error;
+}
