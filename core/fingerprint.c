@@ -1,0 +1,275 @@
+/*
+ * The fingerprint: a canonical, order-stable, human-readable text rendering of a schema
+ * (schema.h's contract). Two schemas are equal exactly when their fingerprints are.
+ *
+ *   enum dealcurrency ('USD', 'EUR')
+ *   table deals
+ *     comment 'Sales deals'
+ *     column amount numeric(12,2) not null default literal '0'
+ *     column created_at timestamptz not null default sql 'now()'
+ *     column currency text not null default literal 'USD' labels ('USD', 'EUR')
+ *     column id bigint not null identity
+ *     primary key deals_pkey (id)
+ *     unique constraint deals_title_key (title)
+ *     index deals_title_idx (title) where 'title <> '''''
+ *     foreign key deals_contact_id_fkey (contact_id) references contacts (id) on delete cascade
+ *     check amount_positive 'amount >= 0'
+ *
+ * Identifiers and types are bare when they are plain words (letters, digits, _ and, for
+ * types, "(),[]."), else double-quoted; values are always single-quoted with '' for a
+ * quote, \n for a newline and \\ for a backslash, so every line reads back one way.
+ * `origin`, `was` and `enum_name` are left out, and so is `unsupported` (objects the
+ * model does not cover, such as views: a models schema never has them, so including them
+ * would make every database with a view differ from its models).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/schema.h"
+#include "util/banned.h"
+
+static bool word_char(char c, const char *extra)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || (c && strchr(extra, c));
+}
+
+/* Bare when every character is a word character (plus `extra`), else "double-quoted". */
+static void put_name(gm_buf *out, const char *s, const char *extra)
+{
+	const char *p;
+	bool bare = s && *s;
+
+	for (p = s; bare && *p; p++)
+		bare = word_char(*p, extra);
+	if (bare) {
+		gm_buf_puts(out, s);
+		return;
+	}
+	gm_buf_putc(out, '"');
+	for (p = s ? s : ""; *p; p++) {
+		if (*p == '"')
+			gm_buf_puts(out, "\"\"");
+		else if (*p == '\n')
+			gm_buf_puts(out, "\\n");
+		else if (*p == '\\')
+			gm_buf_puts(out, "\\\\");
+		else
+			gm_buf_putc(out, *p);
+	}
+	gm_buf_putc(out, '"');
+}
+
+static void put_ident(gm_buf *out, const char *s)
+{
+	put_name(out, s, "");
+}
+
+static void put_value(gm_buf *out, const char *s)
+{
+	const char *p;
+
+	gm_buf_putc(out, '\'');
+	for (p = s ? s : ""; *p; p++) {
+		if (*p == '\'')
+			gm_buf_puts(out, "''");
+		else if (*p == '\n')
+			gm_buf_puts(out, "\\n");
+		else if (*p == '\r')
+			gm_buf_puts(out, "\\r");
+		else if (*p == '\\')
+			gm_buf_puts(out, "\\\\");
+		else
+			gm_buf_putc(out, *p);
+	}
+	gm_buf_putc(out, '\'');
+}
+
+static void put_idents(gm_buf *out, char *const *v, size_t n)
+{
+	size_t i;
+	gm_buf_putc(out, '(');
+	for (i = 0; i < n; i++) {
+		if (i)
+			gm_buf_puts(out, ", ");
+		put_ident(out, v[i]);
+	}
+	gm_buf_putc(out, ')');
+}
+
+static void put_values(gm_buf *out, char *const *v, size_t n)
+{
+	size_t i;
+	gm_buf_putc(out, '(');
+	for (i = 0; i < n; i++) {
+		if (i)
+			gm_buf_puts(out, ", ");
+		put_value(out, v[i]);
+	}
+	gm_buf_putc(out, ')');
+}
+
+/* qsort comparators: by name (byte order, so the result does not depend on the locale). */
+#define BY_NAME(fn, type)                                                    \
+	static int fn(const void *a, const void *b)                          \
+	{                                                                    \
+		const type *x = *(const type *const *)a;                     \
+		const type *y = *(const type *const *)b;                     \
+		return strcmp(x->name, y->name);                             \
+	}
+BY_NAME(cmp_enum, gm_enum)
+BY_NAME(cmp_table, gm_table)
+BY_NAME(cmp_column, gm_column)
+BY_NAME(cmp_index, gm_index)
+BY_NAME(cmp_fkey, gm_fkey)
+BY_NAME(cmp_check, gm_check)
+
+/* A sorted shallow copy of an array of pointers (the schema is not touched). */
+static void *sorted(void *const *v, size_t n, int (*cmp)(const void *, const void *))
+{
+	void **copy = gm_xmalloc((n ? n : 1) * sizeof(*copy));
+	if (n)
+		memcpy(copy, v, n * sizeof(*copy));
+	qsort(copy, n, sizeof(*copy), cmp);
+	return copy;
+}
+
+static void put_column(gm_buf *out, const gm_column *c)
+{
+	gm_buf_puts(out, "  column ");
+	put_ident(out, c->name);
+	gm_buf_putc(out, ' ');
+	put_name(out, c->type, "(),[].");
+	if (!c->nullable)
+		gm_buf_puts(out, " not null");
+	if (c->default_kind == GM_DEFAULT_LITERAL) {
+		gm_buf_puts(out, " default literal ");
+		put_value(out, c->default_value);
+	} else if (c->default_kind == GM_DEFAULT_SQL) {
+		gm_buf_puts(out, " default sql ");
+		put_value(out, c->default_value);
+	}
+	if (c->identity)
+		gm_buf_puts(out, " identity");
+	if (c->labels) {
+		gm_buf_puts(out, " labels ");
+		put_values(out, c->labels, c->labels_nr);
+	}
+	if (c->comment) {
+		gm_buf_puts(out, " comment ");
+		put_value(out, c->comment);
+	}
+	gm_buf_putc(out, '\n');
+}
+
+static void put_index(gm_buf *out, const gm_index *ix)
+{
+	if (ix->constraint)
+		gm_buf_puts(out, ix->unique ? "  unique constraint " : "  constraint ");
+	else
+		gm_buf_puts(out, ix->unique ? "  unique index " : "  index ");
+	put_ident(out, ix->name);
+	gm_buf_putc(out, ' ');
+	if (ix->expr) {
+		gm_buf_puts(out, "expression ");
+		put_value(out, ix->expr);
+	} else {
+		put_idents(out, ix->columns, ix->columns_nr);
+	}
+	if (ix->where) {
+		gm_buf_puts(out, " where ");
+		put_value(out, ix->where);
+	}
+	gm_buf_putc(out, '\n');
+}
+
+static void put_fkey(gm_buf *out, const gm_fkey *fk)
+{
+	gm_buf_puts(out, "  foreign key ");
+	put_ident(out, fk->name);
+	gm_buf_putc(out, ' ');
+	put_idents(out, fk->columns, fk->columns_nr);
+	gm_buf_puts(out, " references ");
+	put_ident(out, fk->ref_table);
+	gm_buf_putc(out, ' ');
+	put_idents(out, fk->ref_columns, fk->ref_columns_nr);
+	if (fk->on_delete)
+		gm_buf_printf(out, " on delete %s", fk->on_delete);
+	if (fk->on_update)
+		gm_buf_printf(out, " on update %s", fk->on_update);
+	gm_buf_putc(out, '\n');
+}
+
+static void put_table(gm_buf *out, const gm_table *t)
+{
+	gm_column **cols;
+	gm_index **ixs;
+	gm_fkey **fks;
+	gm_check **cks;
+	size_t i;
+
+	gm_buf_puts(out, "table ");
+	put_ident(out, t->name);
+	gm_buf_putc(out, '\n');
+	if (t->comment) {
+		gm_buf_puts(out, "  comment ");
+		put_value(out, t->comment);
+		gm_buf_putc(out, '\n');
+	}
+
+	cols = sorted((void *const *)t->columns, t->columns_nr, cmp_column);
+	for (i = 0; i < t->columns_nr; i++)
+		put_column(out, cols[i]);
+	free(cols);
+
+	if (t->pk_nr) {
+		gm_buf_puts(out, "  primary key ");
+		put_ident(out, t->pk_name);
+		gm_buf_putc(out, ' ');
+		put_idents(out, t->pk, t->pk_nr);
+		gm_buf_putc(out, '\n');
+	}
+
+	ixs = sorted((void *const *)t->indexes, t->indexes_nr, cmp_index);
+	for (i = 0; i < t->indexes_nr; i++)
+		put_index(out, ixs[i]);
+	free(ixs);
+
+	fks = sorted((void *const *)t->fkeys, t->fkeys_nr, cmp_fkey);
+	for (i = 0; i < t->fkeys_nr; i++)
+		put_fkey(out, fks[i]);
+	free(fks);
+
+	cks = sorted((void *const *)t->checks, t->checks_nr, cmp_check);
+	for (i = 0; i < t->checks_nr; i++) {
+		gm_buf_puts(out, "  check ");
+		put_ident(out, cks[i]->name);
+		gm_buf_putc(out, ' ');
+		put_value(out, cks[i]->expr);
+		gm_buf_putc(out, '\n');
+	}
+	free(cks);
+}
+
+void gm_schema_fingerprint(gm_buf *out, const gm_schema *s)
+{
+	gm_enum **enums;
+	gm_table **tables;
+	size_t i;
+
+	enums = sorted((void *const *)s->enums, s->enums_nr, cmp_enum);
+	for (i = 0; i < s->enums_nr; i++) {
+		gm_buf_puts(out, "enum ");
+		put_ident(out, enums[i]->name);
+		gm_buf_putc(out, ' ');
+		put_values(out, enums[i]->labels, enums[i]->labels_nr);
+		gm_buf_putc(out, '\n');
+	}
+	free(enums);
+
+	tables = sorted((void *const *)s->tables, s->tables_nr, cmp_table);
+	for (i = 0; i < s->tables_nr; i++)
+		put_table(out, tables[i]);
+	free(tables);
+}

@@ -1,0 +1,433 @@
+/*
+ * Loading every configured models source (DESIGN.md §3.3): YAML globs, SQL DDL files and
+ * commands, the last two applied to scratch databases of the scratch server's dialect
+ * and inspected.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/error.h"
+#include "git-migrate/models.h"
+#include "git-migrate/vec.h"
+#include "models_int.h"
+#include "scratch.h"
+#include "util/banned.h"
+
+extern char **environ;
+
+struct loader {
+	const gm_config *cfg;
+	const gm_model_source *src;
+	const gm_url *server;
+	gm_schema *out;
+	char **inspected;        /* tables that came from SQL or commands */
+	size_t inspected_nr, inspected_alloc;
+};
+
+/* An error about a configured source, at its place in the config file. */
+static int source_error(struct loader *l, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int source_error(struct loader *l, int code, const char *fmt, ...)
+{
+	gm_buf msg = GM_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gm_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (l->cfg->path && l->src->line)
+		gm_error_set_at(code, l->cfg->path, l->src->line, 0, "%s", msg.ptr);
+	else
+		gm_error_set(code, "%s", msg.ptr);
+	gm_buf_release(&msg);
+	return code;
+}
+
+static int read_file(gm_buf *out, const char *path, const char *display)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	gm_buf_clear(out);
+	if (fd < 0)
+		return gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
+				    "cannot read '%s': %s", display, strerror(errno));
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return gm_error_set(GM_ERROR, "cannot read '%s': %s", display,
+					    strerror(e));
+		}
+		if (n == 0)
+			break;
+		gm_buf_put(out, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Expand a source's glob relative to the root. Explicit paths must exist. */
+static int expand(glob_t *g, struct loader *l)
+{
+	gm_buf pattern = GM_BUF_INIT;
+	const char *v = l->src->value;
+	int rc;
+
+	if (v[0] != '/')
+		gm_buf_printf(&pattern, "%s/", l->cfg->root);
+	gm_buf_puts(&pattern, v);
+	rc = glob(pattern.ptr, 0, NULL, g);
+	gm_buf_release(&pattern);
+	if (rc == GLOB_NOMATCH) {
+		if (!strpbrk(v, "*?["))
+			return source_error(l, GM_ENOTFOUND, "models file '%s' does not exist", v);
+		return 0;
+	}
+	if (rc != 0)
+		return source_error(l, GM_ERROR, "cannot list models '%s'", v);
+	return 0;
+}
+
+/* The path relative to the root, for messages and origins. */
+static const char *display_path(const struct loader *l, const char *path)
+{
+	size_t n = strlen(l->cfg->root);
+	if (!strncmp(path, l->cfg->root, n) && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static int load_yaml(struct loader *l)
+{
+	glob_t g;
+	gm_buf data = GM_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	memset(&g, 0, sizeof(g));
+	if ((error = expand(&g, l)) < 0)
+		goto done;
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *display = display_path(l, g.gl_pathv[i]);
+		if ((error = read_file(&data, g.gl_pathv[i], display)) < 0 ||
+		    (error = gm_models_parse_yaml(l->out, display, data.ptr, data.len)) < 0)
+			goto done;
+	}
+done:
+	gm_buf_release(&data);
+	globfree(&g);
+	return error;
+}
+
+/* Build the child's environment: ours, with GIT_MIGRATE_SCRATCH_URL set. */
+static char **child_env(const char *url)
+{
+	static const char var[] = "GIT_MIGRATE_SCRATCH_URL=";
+	char **env;
+	size_t n = 0, i, k = 0;
+	gm_buf b = GM_BUF_INIT;
+
+	while (environ && environ[n])
+		n++;
+	env = gm_xcalloc(n + 2, sizeof(*env));
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], var, sizeof(var) - 1))
+			env[k++] = gm_xstrdup(environ[i]);
+	gm_buf_printf(&b, "%s%s", var, url);
+	env[k] = gm_buf_detach(&b);
+	return env;
+}
+
+static void free_env(char **env)
+{
+	size_t i;
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* Run `command` with /bin/sh -c in `dir`; capture stdout and stderr; *status from waitpid. */
+static int run_command(gm_buf *out, gm_buf *err, int *status, const char *command,
+		       const char *dir, const char *url)
+{
+	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	char **env = child_env(url);
+	pid_t pid;
+	int error = 0;
+
+	if (pipe(pout) < 0 || pipe(perr) < 0) {
+		error = gm_error_set(GM_ERROR, "cannot run '%s': %s", command, strerror(errno));
+		goto done;
+	}
+	pid = fork();
+	if (pid < 0) {
+		error = gm_error_set(GM_ERROR, "cannot run '%s': %s", command, strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(pout[1], 1);
+		dup2(perr[1], 2);
+		close(pout[0]);
+		close(perr[0]);
+		if (chdir(dir) < 0)
+			_exit(127);
+		execle("/bin/sh", "sh", "-c", command, (char *)NULL, env);
+		_exit(127);
+	}
+	close(pout[1]);
+	close(perr[1]);
+	pout[1] = perr[1] = -1;
+	{
+		struct pollfd fds[2];
+		char chunk[8192];
+		int open_nr = 2;
+
+		fds[0].fd = pout[0];
+		fds[1].fd = perr[0];
+		fds[0].events = fds[1].events = POLLIN;
+		while (open_nr > 0) {
+			int k;
+			if (poll(fds, 2, -1) < 0) {
+				if (errno == EINTR && !gm_scratch_interrupted())
+					continue;
+				kill(pid, SIGTERM);
+				break;
+			}
+			for (k = 0; k < 2; k++) {
+				ssize_t n;
+				if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+					continue;
+				n = read(fds[k].fd, chunk, sizeof(chunk));
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0) {
+					fds[k].fd = -1;
+					open_nr--;
+					continue;
+				}
+				gm_buf_put(k ? err : out, chunk, (size_t)n);
+			}
+		}
+	}
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			error = gm_error_set(GM_ERROR, "cannot wait for '%s': %s", command,
+					     strerror(errno));
+			goto done;
+		}
+	}
+	if (gm_scratch_interrupted())
+		error = gm_error_set(GM_EINTERRUPTED, "interrupted");
+done:
+	if (pout[0] >= 0)
+		close(pout[0]);
+	if (pout[1] >= 0)
+		close(pout[1]);
+	if (perr[0] >= 0)
+		close(perr[0]);
+	if (perr[1] >= 0)
+		close(perr[1]);
+	free_env(env);
+	return error;
+}
+
+static bool blank(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return !*s;
+}
+
+/* A same-name conflict of an inspected source: at the SQL file, or the command's config line. */
+static int conflict(struct loader *l, const char *kind, const char *name, const char *first,
+		    const char *origin)
+{
+	if (l->src->kind == GM_MODELS_COMMAND)
+		return source_error(l, GM_EINVALID, "%s '%s' is defined twice: %s and %s", kind,
+				    name, first ? first : "?", origin);
+	return gm_error_set_at(GM_EINVALID, origin, 0, 0, "%s '%s' is defined twice: %s and %s",
+			       kind, name, first ? first : "?", origin);
+}
+
+/* Move an inspected schema into the result (consumes part); same-name objects are errors. */
+static int merge_inspected(struct loader *l, gm_schema *part, const char *origin)
+{
+	size_t i, j;
+	int error = 0;
+
+	for (i = 0; i < part->enums_nr; i++) {
+		gm_enum *e = part->enums[i], *other = gm_schema_enum(l->out, e->name);
+		if (other) {
+			error = conflict(l, "enum", e->name, other->origin, origin);
+			goto done;
+		}
+		if (!e->origin)
+			gm_set_str(&e->origin, origin);
+	}
+	for (i = 0; i < part->tables_nr; i++) {
+		gm_table *t = part->tables[i], *other = gm_schema_table(l->out, t->name);
+		if (other) {
+			error = conflict(l, "table", t->name, other->origin, origin);
+			goto done;
+		}
+		if (!t->origin)
+			gm_set_str(&t->origin, origin);
+		for (j = 0; j < t->columns_nr; j++)
+			if (!t->columns[j]->origin)
+				gm_set_str(&t->columns[j]->origin, origin);
+		GM_PUSH(l->inspected, l->inspected_nr, l->inspected_alloc,
+			gm_xstrdup(t->name));
+	}
+	gm_models_move(l->out, part);
+	part = NULL;
+done:
+	gm_schema_free(part);
+	return error;
+}
+
+/*
+ * Apply SQL (a file's content, or a command's output) to a new scratch database and merge
+ * what it inspects to. `command` (or NULL) runs first, with the scratch URL in its env.
+ */
+static int load_scratch(struct loader *l, const char *sql, const char *origin,
+			const char *command)
+{
+	gm_scratch *sc = NULL;
+	gm_schema *part = NULL;
+	gm_conn *conn;
+	gm_buf out = GM_BUF_INIT, err = GM_BUF_INIT, exec_origin = GM_BUF_INIT;
+	int error = 0, status = 0;
+
+	if (!l->server) {
+		error = source_error(l, GM_EINVALID,
+				     "models source '%s' needs a scratch database", l->src->value);
+		goto done;
+	}
+	if ((error = gm_scratch_create(&sc, l->server)) < 0)
+		goto done;
+	conn = gm_scratch_conn(sc);
+	if (command) {
+		if ((error = run_command(&out, &err, &status, command, l->cfg->root,
+					 gm_scratch_url(sc)->raw)) < 0)
+			goto done;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			if (WIFSIGNALED(status))
+				error = source_error(l, GM_ERROR,
+						     "models command '%s' was killed by signal %d",
+						     command, WTERMSIG(status));
+			else
+				error = source_error(l, GM_ERROR,
+						     "models command '%s' failed with exit status %d",
+						     command, WEXITSTATUS(status));
+			while (err.len && err.ptr[err.len - 1] == '\n')
+				gm_buf_truncate(&err, err.len - 1);
+			if (err.len)
+				gm_error_detail("%s", err.ptr);
+			goto done;
+		}
+		sql = out.ptr;
+		gm_buf_printf(&exec_origin, "output of '%s'", command);
+		origin = exec_origin.ptr;
+	}
+	if (!blank(sql) && (error = conn->dialect->exec(conn, sql, origin, 1)) < 0)
+		goto done;
+	if ((error = conn->dialect->inspect(&part, conn, l->cfg->version_table)) < 0)
+		goto done;
+	if (command) {
+		gm_buf_clear(&exec_origin);
+		gm_buf_printf(&exec_origin, "command '%s'", command);
+		origin = exec_origin.ptr;
+	}
+	error = merge_inspected(l, part, origin);
+	part = NULL;
+done:
+	gm_schema_free(part);
+	gm_scratch_drop(sc);
+	gm_buf_release(&exec_origin);
+	gm_buf_release(&err);
+	gm_buf_release(&out);
+	return error;
+}
+
+static int load_sql(struct loader *l)
+{
+	glob_t g;
+	gm_buf data = GM_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	memset(&g, 0, sizeof(g));
+	if ((error = expand(&g, l)) < 0)
+		goto done;
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *display = display_path(l, g.gl_pathv[i]);
+		if ((error = read_file(&data, g.gl_pathv[i], display)) < 0 ||
+		    (error = load_scratch(l, data.ptr, display, NULL)) < 0)
+			goto done;
+	}
+done:
+	gm_buf_release(&data);
+	globfree(&g);
+	return error;
+}
+
+int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_server)
+{
+	struct loader l;
+	size_t i;
+	int error = 0;
+
+	GM_ASSERT_ARG(out);
+	GM_ASSERT_ARG(cfg);
+	*out = NULL;
+	memset(&l, 0, sizeof(l));
+	l.cfg = cfg;
+	l.server = scratch_server;
+	gm_schema_new(&l.out);
+	for (i = 0; i < cfg->models_nr; i++) {
+		l.src = &cfg->models[i];
+		switch (l.src->kind) {
+		case GM_MODELS_YAML:
+			error = load_yaml(&l);
+			break;
+		case GM_MODELS_SQL:
+			error = load_sql(&l);
+			break;
+		case GM_MODELS_COMMAND:
+			error = load_scratch(&l, "", NULL, l.src->value);
+			break;
+		}
+		if (error < 0)
+			goto done;
+	}
+	gm_models_resolve(l.out);
+	if ((error = gm_models_validate_except(l.out, l.inspected, l.inspected_nr)) < 0)
+		goto done;
+	*out = l.out;
+	l.out = NULL;
+done:
+	gm_schema_free(l.out);
+	for (i = 0; i < l.inspected_nr; i++)
+		free(l.inspected[i]);
+	free(l.inspected);
+	return error;
+}
