@@ -1,0 +1,957 @@
+/* The diff: two canonical schemas → an ordered, dialect-neutral change list. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/diff.h"
+#include "git-migrate/error.h"
+#include "git-migrate/vec.h"
+#include "util/banned.h"
+
+/*
+ * Matching. Enums, tables and the columns of a matched table pair are matched first by
+ * exact name, then by rename hints. a_to_b[i] is the index in b of a[i]'s partner (or -1),
+ * b_to_a[j] the reverse.
+ */
+struct obj {
+	const char *name, *was, *origin;
+};
+
+struct diff {
+	const gm_schema *from, *to;
+	unsigned flags;
+	int *enum_f2t, *enum_t2f;
+	int *tab_f2t, *tab_t2f;
+	int **col_f2t, **col_t2f; /* per to-table index of a matched pair, else NULL */
+	gm_buf scratch_a, scratch_b;
+};
+
+static bool streq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static bool strv_eq(char *const *a, size_t an, char *const *b, size_t bn)
+{
+	size_t i;
+	if (an != bn)
+		return false;
+	for (i = 0; i < an; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+/* An index of a named object: sorting these by name keeps the output independent of the
+ * order of the schemas' arrays. */
+struct named {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/*
+ * The indexes of v's elements (pointers to structs whose first member is `char *name`),
+ * sorted by name. Caller frees.
+ */
+static struct named *by_name(void *const *v, size_t n)
+{
+	struct named *out = gm_xcalloc(n + 1, sizeof(*out));
+	size_t i;
+	for (i = 0; i < n; i++) {
+		out[i].name = *(char *const *)v[i];
+		out[i].i = i;
+	}
+	if (n > 1)
+		qsort(out, n, sizeof(*out), cmp_named);
+	return out;
+}
+
+static void describe_obj(gm_buf *out, const char *qualifier, const struct obj *o)
+{
+	gm_buf_puts(out, "'");
+	if (qualifier)
+		gm_buf_printf(out, "%s.", qualifier);
+	gm_buf_printf(out, "%s'", o->name);
+	if (o->origin)
+		gm_buf_printf(out, " (%s)", o->origin);
+}
+
+static int hint_conflict(const char *kind, const char *qualifier, const struct obj *first,
+			 const struct obj *second, const char *old)
+{
+	gm_buf a = GM_BUF_INIT, b = GM_BUF_INIT;
+	describe_obj(&a, qualifier, first);
+	describe_obj(&b, qualifier, second);
+	gm_error_set(GM_EINVALID, "%ss %s and %s are both renamed from '%s%s%s'", kind, a.ptr,
+		     b.ptr, qualifier ? qualifier : "", qualifier ? "." : "", old);
+	gm_error_hint("remove one of the 'was: %s' hints", old);
+	gm_buf_release(&a);
+	gm_buf_release(&b);
+	return GM_EINVALID;
+}
+
+static int match(int *a_to_b, int *b_to_a, const struct obj *a, size_t an,
+		 const struct obj *b, size_t bn, unsigned flags, const char *kind,
+		 const char *qualifier)
+{
+	int *hinted = gm_xcalloc(an + bn + 1, sizeof(*hinted)); /* claimed by a hint */
+	int error = 0;
+	size_t i, j;
+
+	for (i = 0; i < an; i++)
+		a_to_b[i] = -1;
+	for (j = 0; j < bn; j++)
+		b_to_a[j] = -1;
+	for (j = 0; j < bn; j++)
+		for (i = 0; i < an; i++)
+			if (a_to_b[i] < 0 && !strcmp(a[i].name, b[j].name)) {
+				a_to_b[i] = (int)j;
+				b_to_a[j] = (int)i;
+				break;
+			}
+
+	if (!(flags & GM_DIFF_REVERSE)) {
+		/* b[j] (was: Y) is a[i] named Y, when neither name is on both sides. */
+		for (j = 0; j < bn; j++) {
+			if (b_to_a[j] >= 0 || !b[j].was)
+				continue;
+			for (i = 0; i < an; i++) {
+				if (strcmp(a[i].name, b[j].was))
+					continue;
+				if (hinted[i]) {
+					error = hint_conflict(kind, qualifier,
+							      &b[a_to_b[i]], &b[j], b[j].was);
+					goto done;
+				}
+				if (a_to_b[i] >= 0)
+					break;
+				hinted[i] = 1;
+				a_to_b[i] = (int)j;
+				b_to_a[j] = (int)i;
+				break;
+			}
+		}
+	} else {
+		/* a[i] (was: Y) becomes b[j] named Y: the hints of the down direction. */
+		for (i = 0; i < an; i++) {
+			if (a_to_b[i] >= 0 || !a[i].was)
+				continue;
+			for (j = 0; j < bn; j++) {
+				if (strcmp(b[j].name, a[i].was))
+					continue;
+				if (hinted[an + j]) {
+					error = hint_conflict(kind, qualifier,
+							      &a[b_to_a[j]], &a[i], a[i].was);
+					goto done;
+				}
+				if (b_to_a[j] >= 0)
+					break;
+				hinted[an + j] = 1;
+				a_to_b[i] = (int)j;
+				b_to_a[j] = (int)i;
+				break;
+			}
+		}
+	}
+done:
+	free(hinted);
+	return error;
+}
+
+static int match_enums(struct diff *d)
+{
+	const gm_schema *f = d->from, *t = d->to;
+	struct obj *a = gm_xcalloc(f->enums_nr + 1, sizeof(*a));
+	struct obj *b = gm_xcalloc(t->enums_nr + 1, sizeof(*b));
+	size_t i;
+	int error;
+
+	for (i = 0; i < f->enums_nr; i++)
+		a[i] = (struct obj){ f->enums[i]->name, f->enums[i]->was, f->enums[i]->origin };
+	for (i = 0; i < t->enums_nr; i++)
+		b[i] = (struct obj){ t->enums[i]->name, t->enums[i]->was, t->enums[i]->origin };
+	d->enum_f2t = gm_xcalloc(f->enums_nr + 1, sizeof(int));
+	d->enum_t2f = gm_xcalloc(t->enums_nr + 1, sizeof(int));
+	error = match(d->enum_f2t, d->enum_t2f, a, f->enums_nr, b, t->enums_nr, d->flags,
+		      "enum", NULL);
+	free(a);
+	free(b);
+	return error;
+}
+
+static int match_columns(struct diff *d, size_t tj)
+{
+	const gm_table *tt = d->to->tables[tj];
+	const gm_table *tf = d->from->tables[d->tab_t2f[tj]];
+	struct obj *a = gm_xcalloc(tf->columns_nr + 1, sizeof(*a));
+	struct obj *b = gm_xcalloc(tt->columns_nr + 1, sizeof(*b));
+	size_t i;
+	int error;
+
+	for (i = 0; i < tf->columns_nr; i++) {
+		const gm_column *c = tf->columns[i];
+		a[i] = (struct obj){ c->name, c->was, c->origin };
+	}
+	for (i = 0; i < tt->columns_nr; i++) {
+		const gm_column *c = tt->columns[i];
+		b[i] = (struct obj){ c->name, c->was, c->origin };
+	}
+	d->col_f2t[tj] = gm_xcalloc(tf->columns_nr + 1, sizeof(int));
+	d->col_t2f[tj] = gm_xcalloc(tt->columns_nr + 1, sizeof(int));
+	error = match(d->col_f2t[tj], d->col_t2f[tj], a, tf->columns_nr, b, tt->columns_nr,
+		      d->flags, "column", tt->name);
+	free(a);
+	free(b);
+	return error;
+}
+
+static int match_tables(struct diff *d)
+{
+	const gm_schema *f = d->from, *t = d->to;
+	struct obj *a = gm_xcalloc(f->tables_nr + 1, sizeof(*a));
+	struct obj *b = gm_xcalloc(t->tables_nr + 1, sizeof(*b));
+	size_t i;
+	int error;
+
+	for (i = 0; i < f->tables_nr; i++)
+		a[i] = (struct obj){ f->tables[i]->name, f->tables[i]->was,
+				     f->tables[i]->origin };
+	for (i = 0; i < t->tables_nr; i++)
+		b[i] = (struct obj){ t->tables[i]->name, t->tables[i]->was,
+				     t->tables[i]->origin };
+	d->tab_f2t = gm_xcalloc(f->tables_nr + 1, sizeof(int));
+	d->tab_t2f = gm_xcalloc(t->tables_nr + 1, sizeof(int));
+	d->col_f2t = gm_xcalloc(t->tables_nr + 1, sizeof(int *));
+	d->col_t2f = gm_xcalloc(t->tables_nr + 1, sizeof(int *));
+	error = match(d->tab_f2t, d->tab_t2f, a, f->tables_nr, b, t->tables_nr, d->flags,
+		      "table", NULL);
+	free(a);
+	free(b);
+	for (i = 0; !error && i < t->tables_nr; i++)
+		if (d->tab_t2f[i] >= 0)
+			error = match_columns(d, i);
+	return error;
+}
+
+/* ---- mapping names of `from` into the names they have after the renames ---- */
+
+static int table_index(const gm_schema *s, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->tables_nr; i++)
+		if (!strcmp(s->tables[i]->name, name))
+			return (int)i;
+	return -1;
+}
+
+static const char *map_table(const struct diff *d, const char *name)
+{
+	int i = table_index(d->from, name);
+	if (i < 0 || d->tab_f2t[i] < 0)
+		return name;
+	return d->to->tables[d->tab_f2t[i]]->name;
+}
+
+/* A column name of from table fi, as named in its partner. */
+static const char *map_column(const struct diff *d, int fi, const char *name)
+{
+	const gm_table *tf;
+	int tj;
+	size_t i;
+
+	if (fi < 0 || (tj = d->tab_f2t[fi]) < 0)
+		return name;
+	tf = d->from->tables[fi];
+	for (i = 0; i < tf->columns_nr; i++)
+		if (!strcmp(tf->columns[i]->name, name)) {
+			int k = d->col_f2t[tj][i];
+			return k < 0 ? name : d->to->tables[tj]->columns[k]->name;
+		}
+	return name;
+}
+
+static bool columns_eq(const struct diff *d, int fi, char *const *a, size_t an,
+		       char *const *b, size_t bn)
+{
+	size_t i;
+	if (an != bn)
+		return false;
+	for (i = 0; i < an; i++)
+		if (strcmp(map_column(d, fi, a[i]), b[i]))
+			return false;
+	return true;
+}
+
+/* A from type (an enum's name, or an array of it) after enum renames, into out. */
+static void map_type(struct diff *d, gm_buf *out, const char *type)
+{
+	size_t i;
+	gm_buf_clear(out);
+	for (i = 0; i < d->from->enums_nr; i++) {
+		const gm_enum *e = d->from->enums[i];
+		size_t n = strlen(e->name);
+		const char *rest;
+		if (d->enum_f2t[i] < 0 || strncmp(type, e->name, n))
+			continue;
+		rest = type + n;
+		while (rest[0] == '[' && rest[1] == ']')
+			rest += 2;
+		if (*rest)
+			continue;
+		gm_buf_puts(out, d->to->enums[d->enum_f2t[i]]->name);
+		gm_buf_puts(out, type + n);
+		return;
+	}
+	gm_buf_puts(out, type);
+}
+
+static bool is_word(int c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c == '"' || c == '\'' || c >= 0x80;
+}
+
+/*
+ * An SQL expression with whitespace normalized (dropped, except one space between two
+ * words) and, for fi >= 0, the column names of from table fi mapped through the renames.
+ * String literals are kept as they are.
+ */
+static void norm_expr(const struct diff *d, gm_buf *out, const char *s, int fi)
+{
+	bool space = false;
+	gm_buf_clear(out);
+	while (*s) {
+		const char *start = s;
+		if (isspace((unsigned char)*s)) {
+			space = true;
+			s++;
+			continue;
+		}
+		if (space && out->len && is_word((unsigned char)out->ptr[out->len - 1]) &&
+		    is_word((unsigned char)*s))
+			gm_buf_putc(out, ' ');
+		space = false;
+		if (*s == '\'') {
+			for (s++; *s; s++)
+				if (*s == '\'' && *++s != '\'')
+					break;
+			gm_buf_put(out, start, (size_t)(s - start));
+		} else if (*s == '"' || isalpha((unsigned char)*s) || *s == '_') {
+			bool quoted = *s == '"';
+			char *word;
+			if (quoted) {
+				for (s++, start++; *s && *s != '"'; s++)
+					;
+			} else {
+				while (isalnum((unsigned char)*s) || *s == '_' || *s == '$')
+					s++;
+			}
+			word = gm_xstrndup(start, (size_t)(s - start));
+			if (quoted && *s == '"')
+				s++;
+			if (quoted)
+				gm_buf_printf(out, "\"%s\"", map_column(d, fi, word));
+			else
+				gm_buf_puts(out, map_column(d, fi, word));
+			free(word);
+		} else {
+			gm_buf_putc(out, *s++);
+		}
+	}
+}
+
+static bool expr_eq(struct diff *d, int fi, const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	norm_expr(d, &d->scratch_a, a, fi);
+	norm_expr(d, &d->scratch_b, b, -1);
+	return !strcmp(d->scratch_a.ptr, d->scratch_b.ptr);
+}
+
+static const char *fk_action(const char *a)
+{
+	return a && strcmp(a, "no action") ? a : NULL;
+}
+
+static bool index_eq(struct diff *d, int fi, const gm_index *a, const gm_index *b)
+{
+	return a->unique == b->unique && a->constraint == b->constraint &&
+	       columns_eq(d, fi, a->columns, a->columns_nr, b->columns, b->columns_nr) &&
+	       expr_eq(d, fi, a->expr, b->expr) && expr_eq(d, fi, a->where, b->where);
+}
+
+static bool fkey_eq(struct diff *d, int fi, const gm_fkey *a, const gm_fkey *b)
+{
+	return columns_eq(d, fi, a->columns, a->columns_nr, b->columns, b->columns_nr) &&
+	       !strcmp(map_table(d, a->ref_table), b->ref_table) &&
+	       columns_eq(d, table_index(d->from, a->ref_table), a->ref_columns,
+			  a->ref_columns_nr, b->ref_columns, b->ref_columns_nr) &&
+	       streq(fk_action(a->on_delete), fk_action(b->on_delete)) &&
+	       streq(fk_action(a->on_update), fk_action(b->on_update));
+}
+
+static unsigned column_diff(struct diff *d, const gm_column *a, const gm_column *b)
+{
+	unsigned bits = 0;
+	map_type(d, &d->scratch_a, a->type);
+	if (strcmp(d->scratch_a.ptr, b->type) ||
+	    !strv_eq(a->labels, a->labels_nr, b->labels, b->labels_nr))
+		bits |= GM_COLDIFF_TYPE;
+	if (a->nullable != b->nullable)
+		bits |= GM_COLDIFF_NULL;
+	if (a->default_kind != b->default_kind || !streq(a->default_value, b->default_value))
+		bits |= GM_COLDIFF_DEFAULT;
+	if (a->identity != b->identity)
+		bits |= GM_COLDIFF_IDENTITY;
+	if (!streq(a->comment, b->comment))
+		bits |= GM_COLDIFF_COMMENT;
+	return bits;
+}
+
+/* ---- emitting ---- */
+
+static gm_change *push_change(gm_changes *out, gm_change_kind kind)
+{
+	gm_change *ch;
+	GM_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	ch = &out->v[out->nr++];
+	memset(ch, 0, sizeof(*ch));
+	ch->kind = kind;
+	return ch;
+}
+
+static gm_tchange *push_tchange(gm_change *ch, gm_tchange_kind kind)
+{
+	gm_tchange *tc;
+	GM_ALLOC_GROW(ch->tchanges, ch->tchanges_nr + 1, ch->tchanges_alloc);
+	tc = &ch->tchanges[ch->tchanges_nr++];
+	memset(tc, 0, sizeof(*tc));
+	tc->kind = kind;
+	return tc;
+}
+
+static void add_value(gm_changes *out, const gm_enum *ef, const gm_enum *et, const char *label,
+		      const char *before, const char *after)
+{
+	gm_change *ch = push_change(out, GM_CHANGE_ADD_ENUM_VALUE);
+	ch->enum_from = ef;
+	ch->enum_to = et;
+	ch->label = label;
+	ch->before = before;
+	ch->after = after;
+}
+
+/* True when b is a with labels only inserted (old labels kept, in their order). */
+static bool only_inserted(char *const *a, size_t an, char *const *b, size_t bn)
+{
+	size_t i = 0, j;
+	for (j = 0; j < bn && i < an; j++)
+		if (!strcmp(a[i], b[j]))
+			i++;
+	return i == an;
+}
+
+static void enum_labels(gm_changes *out, const gm_enum *ef, const gm_enum *et)
+{
+	size_t i = 0, j, first_old;
+
+	if (strv_eq(ef->labels, ef->labels_nr, et->labels, et->labels_nr))
+		return;
+	if (!only_inserted(ef->labels, ef->labels_nr, et->labels, et->labels_nr)) {
+		gm_change *ch = push_change(out, GM_CHANGE_SWAP_ENUM);
+		ch->enum_from = ef;
+		ch->enum_to = et;
+		return;
+	}
+	if (!ef->labels_nr) {
+		/* A previously empty enum: the first label is appended, the others follow. */
+		add_value(out, ef, et, et->labels[0], NULL, NULL);
+		first_old = 0;
+	} else {
+		/* Leading new labels: each before its successor, the last one first. */
+		for (first_old = 0; strcmp(et->labels[first_old], ef->labels[0]);)
+			first_old++;
+		for (j = first_old; j > 0; j--)
+			add_value(out, ef, et, et->labels[j - 1], et->labels[j], NULL);
+	}
+	/* The others: each after its predecessor, in order. */
+	for (j = first_old; j < et->labels_nr; j++) {
+		if (i < ef->labels_nr && !strcmp(et->labels[j], ef->labels[i])) {
+			i++;
+			continue;
+		}
+		if (j == 0)
+			continue; /* appended above */
+		add_value(out, ef, et, et->labels[j], NULL, et->labels[j - 1]);
+	}
+}
+
+static void emit_enums(struct diff *d, gm_changes *out)
+{
+	struct named *v = by_name((void *const *)d->to->enums, d->to->enums_nr);
+	size_t k;
+
+	for (k = 0; k < d->to->enums_nr; k++)
+		if (d->enum_t2f[v[k].i] < 0)
+			push_change(out, GM_CHANGE_ADD_ENUM)->enum_to = d->to->enums[v[k].i];
+	for (k = 0; k < d->to->enums_nr; k++) {
+		const gm_enum *et = d->to->enums[v[k].i], *ef;
+		if (d->enum_t2f[v[k].i] < 0)
+			continue;
+		ef = d->from->enums[d->enum_t2f[v[k].i]];
+		if (strcmp(ef->name, et->name)) {
+			gm_change *ch = push_change(out, GM_CHANGE_RENAME_ENUM);
+			ch->enum_from = ef;
+			ch->enum_to = et;
+		}
+		enum_labels(out, ef, et);
+	}
+	free(v);
+}
+
+static void emit_drop_enums(struct diff *d, gm_changes *out)
+{
+	struct named *v = by_name((void *const *)d->from->enums, d->from->enums_nr);
+	size_t k;
+	for (k = 0; k < d->from->enums_nr; k++)
+		if (d->enum_f2t[v[k].i] < 0)
+			push_change(out, GM_CHANGE_DROP_ENUM)->enum_from = d->from->enums[v[k].i];
+	free(v);
+}
+
+static int cmp_table_name(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const gm_table *const *)elem)->name);
+}
+
+/*
+ * Tables of s whose partner index is -1, in foreign-key order: referenced tables first
+ * (reverse: referencing tables first). Ties go by name; self references do not count.
+ * When only cycles are left, walk from the smallest waiting table along its smallest
+ * dependency until a table repeats: that table is on a cycle and goes next.
+ */
+static void emit_fk_order(gm_changes *out, const gm_schema *s, const int *partner,
+			  gm_change_kind kind, bool reverse)
+{
+	struct named *all = by_name((void *const *)s->tables, s->tables_nr);
+	const gm_table **v = gm_xcalloc(s->tables_nr + 1, sizeof(*v));
+	size_t n = 0, k, m, f, left;
+	bool *dep, *done, *seen; /* dep[k * n + m]: v[k] must wait for v[m] */
+	size_t *waiting;
+
+	for (k = 0; k < s->tables_nr; k++)
+		if (partner[all[k].i] < 0)
+			v[n++] = s->tables[all[k].i];
+	dep = gm_xcalloc(n * n + 1, sizeof(*dep));
+	done = gm_xcalloc(n + 1, sizeof(*done));
+	seen = gm_xcalloc(n + 1, sizeof(*seen));
+	waiting = gm_xcalloc(n + 1, sizeof(*waiting));
+	for (k = 0; k < n; k++) {
+		for (f = 0; f < v[k]->fkeys_nr; f++) {
+			const gm_table **hit = bsearch(v[k]->fkeys[f]->ref_table, v, n,
+						       sizeof(*v), cmp_table_name);
+			size_t w, on;
+			if (!hit || (m = (size_t)(hit - v)) == k)
+				continue;
+			w = reverse ? m : k;
+			on = reverse ? k : m;
+			if (!dep[w * n + on]) {
+				dep[w * n + on] = true;
+				waiting[w]++;
+			}
+		}
+	}
+	for (left = n; left > 0; left--) {
+		size_t pick = n;
+		for (k = 0; k < n && pick == n; k++)
+			if (!done[k] && !waiting[k])
+				pick = k;
+		if (pick == n) {
+			size_t cur = 0;
+			memset(seen, 0, n * sizeof(*seen));
+			while (done[cur])
+				cur++;
+			while (pick == n) {
+				seen[cur] = true;
+				for (m = 0; m < n; m++)
+					if (!done[m] && dep[cur * n + m])
+						break;
+				if (m == n || seen[m])
+					pick = m == n ? cur : m;
+				else
+					cur = m;
+			}
+		}
+		done[pick] = true;
+		for (k = 0; k < n; k++)
+			if (dep[k * n + pick])
+				waiting[k]--;
+		if (kind == GM_CHANGE_ADD_TABLE)
+			push_change(out, kind)->to = v[pick];
+		else
+			push_change(out, kind)->from = v[pick];
+	}
+	free(waiting);
+	free(seen);
+	free(done);
+	free(dep);
+	free(v);
+	free(all);
+}
+
+static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
+{
+	const gm_table *tf = ch->from, *tt = ch->to;
+	const int *cf2t = d->col_f2t[tj], *ct2f = d->col_t2f[tj];
+	struct named *fx = by_name((void *const *)tf->indexes, tf->indexes_nr);
+	struct named *tx = by_name((void *const *)tt->indexes, tt->indexes_nr);
+	struct named *ff = by_name((void *const *)tf->fkeys, tf->fkeys_nr);
+	struct named *tfk = by_name((void *const *)tt->fkeys, tt->fkeys_nr);
+	struct named *fc = by_name((void *const *)tf->checks, tf->checks_nr);
+	struct named *tc = by_name((void *const *)tt->checks, tt->checks_nr);
+	size_t k;
+
+	for (k = 0; k < tf->fkeys_nr; k++) {
+		const gm_fkey *a = tf->fkeys[ff[k].i], *b = gm_table_fkey(tt, a->name);
+		if (!b || !fkey_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
+	}
+	for (k = 0; k < tf->checks_nr; k++) {
+		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
+		if (!b || !expr_eq(d, fi, a->expr, b->expr))
+			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
+	}
+	for (k = 0; k < tf->indexes_nr; k++) {
+		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
+		if (!b || !index_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
+	}
+	for (k = 0; k < tf->columns_nr; k++)
+		if (cf2t[k] < 0)
+			push_tchange(ch, GM_TCHANGE_DROP_COLUMN)->col_from = tf->columns[k];
+	for (k = 0; k < tt->columns_nr; k++) {
+		const gm_column *a;
+		gm_tchange *c;
+		if (ct2f[k] < 0 || !strcmp((a = tf->columns[ct2f[k]])->name,
+					   tt->columns[k]->name))
+			continue;
+		c = push_tchange(ch, GM_TCHANGE_RENAME_COLUMN);
+		c->col_from = a;
+		c->col_to = tt->columns[k];
+	}
+	for (k = 0; k < tt->columns_nr; k++)
+		if (ct2f[k] < 0)
+			push_tchange(ch, GM_TCHANGE_ADD_COLUMN)->col_to = tt->columns[k];
+	for (k = 0; k < tt->columns_nr; k++) {
+		const gm_column *a;
+		unsigned bits;
+		gm_tchange *c;
+		if (ct2f[k] < 0)
+			continue;
+		a = tf->columns[ct2f[k]];
+		if (!(bits = column_diff(d, a, tt->columns[k])))
+			continue;
+		c = push_tchange(ch, GM_TCHANGE_MODIFY_COLUMN);
+		c->col_from = a;
+		c->col_to = tt->columns[k];
+		c->coldiff = bits;
+	}
+	if (!columns_eq(d, fi, tf->pk, tf->pk_nr, tt->pk, tt->pk_nr) ||
+	    !streq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
+		push_tchange(ch, GM_TCHANGE_MODIFY_PKEY);
+	for (k = 0; k < tt->indexes_nr; k++) {
+		const gm_index *b = tt->indexes[tx[k].i], *a = gm_table_index(tf, b->name);
+		if (!a || !index_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_ADD_INDEX)->index_to = b;
+	}
+	for (k = 0; k < tt->checks_nr; k++) {
+		const gm_check *b = tt->checks[tc[k].i], *a = gm_table_check(tf, b->name);
+		if (!a || !expr_eq(d, fi, a->expr, b->expr))
+			push_tchange(ch, GM_TCHANGE_ADD_CHECK)->check_to = b;
+	}
+	for (k = 0; k < tt->fkeys_nr; k++) {
+		const gm_fkey *b = tt->fkeys[tfk[k].i], *a = gm_table_fkey(tf, b->name);
+		if (!a || !fkey_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_ADD_FKEY)->fkey_to = b;
+	}
+	if (!streq(tf->comment, tt->comment))
+		push_tchange(ch, GM_TCHANGE_MODIFY_COMMENT);
+	free(tc);
+	free(fc);
+	free(tfk);
+	free(ff);
+	free(tx);
+	free(fx);
+}
+
+static void emit_tables(struct diff *d, gm_changes *out)
+{
+	struct named *v = by_name((void *const *)d->to->tables, d->to->tables_nr);
+	size_t k, n = d->to->tables_nr;
+
+	for (k = 0; k < n; k++) {
+		int fi = d->tab_t2f[v[k].i];
+		gm_change *ch;
+		if (fi < 0 || !strcmp(d->from->tables[fi]->name, d->to->tables[v[k].i]->name))
+			continue;
+		ch = push_change(out, GM_CHANGE_RENAME_TABLE);
+		ch->from = d->from->tables[fi];
+		ch->to = d->to->tables[v[k].i];
+	}
+	emit_fk_order(out, d->to, d->tab_t2f, GM_CHANGE_ADD_TABLE, false);
+	for (k = 0; k < n; k++) {
+		int fi = d->tab_t2f[v[k].i];
+		gm_change *ch;
+		if (fi < 0)
+			continue;
+		ch = push_change(out, GM_CHANGE_MODIFY_TABLE);
+		ch->from = d->from->tables[fi];
+		ch->to = d->to->tables[v[k].i];
+		modify_table(d, ch, fi, v[k].i);
+		if (!ch->tchanges_nr) {
+			free(ch->tchanges);
+			out->nr--;
+		}
+	}
+	emit_fk_order(out, d->from, d->tab_f2t, GM_CHANGE_DROP_TABLE, true);
+	free(v);
+}
+
+int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigned flags)
+{
+	struct diff d;
+	int error = 0;
+	size_t i;
+
+	GM_ASSERT_ARG(out);
+	GM_ASSERT_ARG(from);
+	GM_ASSERT_ARG(to);
+	memset(&d, 0, sizeof(d));
+	d.from = from;
+	d.to = to;
+	d.flags = flags;
+	gm_buf_init(&d.scratch_a);
+	gm_buf_init(&d.scratch_b);
+	out->from = from;
+	out->to = to;
+
+	if ((error = match_enums(&d)) < 0 || (error = match_tables(&d)) < 0)
+		goto done;
+	emit_enums(&d, out);
+	emit_tables(&d, out);
+	emit_drop_enums(&d, out);
+
+done:
+	if (error < 0)
+		gm_changes_release(out);
+	gm_buf_release(&d.scratch_b);
+	gm_buf_release(&d.scratch_a);
+	for (i = 0; d.col_f2t && i < to->tables_nr; i++) {
+		free(d.col_f2t[i]);
+		free(d.col_t2f[i]);
+	}
+	free(d.col_t2f);
+	free(d.col_f2t);
+	free(d.tab_t2f);
+	free(d.tab_f2t);
+	free(d.enum_t2f);
+	free(d.enum_f2t);
+	return error;
+}
+
+void gm_changes_release(gm_changes *changes)
+{
+	size_t i;
+	if (!changes)
+		return;
+	for (i = 0; i < changes->nr; i++)
+		free(changes->v[i].tchanges);
+	free(changes->v);
+	memset(changes, 0, sizeof(*changes));
+}
+
+/* ---- the human summary ---- */
+
+static bool has_label(char *const *v, size_t n, const char *label)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], label))
+			return true;
+	return false;
+}
+
+static void put_labels(gm_buf *out, const char *verb, char *const *a, size_t an,
+		       char *const *b, size_t bn, bool *first)
+{
+	size_t i;
+	bool any = false;
+	for (i = 0; i < an; i++) {
+		if (has_label(b, bn, a[i]))
+			continue;
+		gm_buf_printf(out, "%s%s'%s'", any ? ", " : (*first ? "" : "; "),
+			      any ? "" : verb, a[i]);
+		any = true;
+		*first = false;
+	}
+}
+
+/* What changed between two label lists: "remove 'x'; add 'y'; reorder". */
+static void label_detail(gm_buf *out, char *const *a, size_t an, char *const *b, size_t bn)
+{
+	bool first = true;
+	size_t i = 0, j = 0;
+
+	put_labels(out, "remove ", a, an, b, bn, &first);
+	put_labels(out, "add ", b, bn, a, an, &first);
+	/* the labels on both sides: same relative order? */
+	for (;;) {
+		while (i < an && !has_label(b, bn, a[i]))
+			i++;
+		while (j < bn && !has_label(a, an, b[j]))
+			j++;
+		if (i == an || j == bn)
+			break;
+		if (strcmp(a[i], b[j])) {
+			gm_buf_puts(out, first ? "reorder" : "; reorder");
+			first = false;
+			break;
+		}
+		i++;
+		j++;
+	}
+}
+
+static void describe_column(gm_buf *out, const char *t, const gm_tchange *tc)
+{
+	const gm_column *a = tc->col_from, *b = tc->col_to;
+
+	if (tc->coldiff & GM_COLDIFF_TYPE) {
+		if (strcmp(a->type, b->type)) {
+			gm_buf_printf(out, "change type of %s.%s from %s to %s\n", t, b->name,
+				      a->type, b->type);
+		} else {
+			gm_buf_printf(out, "change values of %s.%s (", t, b->name);
+			label_detail(out, a->labels, a->labels_nr, b->labels, b->labels_nr);
+			gm_buf_puts(out, ")\n");
+		}
+	}
+	if (tc->coldiff & GM_COLDIFF_NULL)
+		gm_buf_printf(out, "make %s.%s %s\n", t, b->name,
+			      b->nullable ? "nullable" : "not null");
+	if (tc->coldiff & GM_COLDIFF_DEFAULT) {
+		if (b->default_kind == GM_DEFAULT_NONE)
+			gm_buf_printf(out, "drop default of %s.%s\n", t, b->name);
+		else if (a->default_kind == GM_DEFAULT_NONE)
+			gm_buf_printf(out, "set default of %s.%s\n", t, b->name);
+		else
+			gm_buf_printf(out, "change default of %s.%s\n", t, b->name);
+	}
+	if (tc->coldiff & GM_COLDIFF_IDENTITY)
+		gm_buf_printf(out, "%s identity %s %s.%s\n", b->identity ? "add" : "drop",
+			      b->identity ? "to" : "from", t, b->name);
+	if (tc->coldiff & GM_COLDIFF_COMMENT)
+		gm_buf_printf(out, "change comment of %s.%s\n", t, b->name);
+}
+
+static void describe_tchange(gm_buf *out, const gm_change *ch, const gm_tchange *tc)
+{
+	const char *t = ch->to->name;
+
+	switch (tc->kind) {
+	case GM_TCHANGE_ADD_COLUMN:
+		gm_buf_printf(out, "add column %s.%s\n", t, tc->col_to->name);
+		break;
+	case GM_TCHANGE_DROP_COLUMN:
+		gm_buf_printf(out, "drop column %s.%s\n", t, tc->col_from->name);
+		break;
+	case GM_TCHANGE_RENAME_COLUMN:
+		gm_buf_printf(out, "rename column %s.%s to %s\n", t, tc->col_from->name,
+			      tc->col_to->name);
+		break;
+	case GM_TCHANGE_MODIFY_COLUMN:
+		describe_column(out, t, tc);
+		break;
+	case GM_TCHANGE_ADD_INDEX:
+		gm_buf_printf(out, "add %s %s\n",
+			      tc->index_to->constraint ? "unique constraint" : "index",
+			      tc->index_to->name);
+		break;
+	case GM_TCHANGE_DROP_INDEX:
+		gm_buf_printf(out, "drop %s %s\n",
+			      tc->index_from->constraint ? "unique constraint" : "index",
+			      tc->index_from->name);
+		break;
+	case GM_TCHANGE_ADD_FKEY:
+		gm_buf_printf(out, "add foreign key %s\n", tc->fkey_to->name);
+		break;
+	case GM_TCHANGE_DROP_FKEY:
+		gm_buf_printf(out, "drop foreign key %s\n", tc->fkey_from->name);
+		break;
+	case GM_TCHANGE_ADD_CHECK:
+		gm_buf_printf(out, "add check %s\n", tc->check_to->name);
+		break;
+	case GM_TCHANGE_DROP_CHECK:
+		gm_buf_printf(out, "drop check %s\n", tc->check_from->name);
+		break;
+	case GM_TCHANGE_MODIFY_PKEY:
+		gm_buf_printf(out, "change primary key of %s\n", t);
+		break;
+	case GM_TCHANGE_MODIFY_COMMENT:
+		gm_buf_printf(out, "change comment of table %s\n", t);
+		break;
+	}
+}
+
+void gm_changes_describe(gm_buf *out, const gm_changes *changes)
+{
+	size_t i, k;
+
+	for (i = 0; i < changes->nr; i++) {
+		const gm_change *ch = &changes->v[i];
+		switch (ch->kind) {
+		case GM_CHANGE_ADD_ENUM:
+			gm_buf_printf(out, "add enum %s\n", ch->enum_to->name);
+			break;
+		case GM_CHANGE_ADD_ENUM_VALUE:
+			gm_buf_printf(out, "add value '%s' to enum %s\n", ch->label,
+				      ch->enum_to->name);
+			break;
+		case GM_CHANGE_SWAP_ENUM:
+			gm_buf_printf(out, "swap enum %s (", ch->enum_to->name);
+			label_detail(out, ch->enum_from->labels, ch->enum_from->labels_nr,
+				     ch->enum_to->labels, ch->enum_to->labels_nr);
+			gm_buf_puts(out, ")\n");
+			break;
+		case GM_CHANGE_RENAME_ENUM:
+			gm_buf_printf(out, "rename enum %s to %s\n", ch->enum_from->name,
+				      ch->enum_to->name);
+			break;
+		case GM_CHANGE_DROP_ENUM:
+			gm_buf_printf(out, "drop enum %s\n", ch->enum_from->name);
+			break;
+		case GM_CHANGE_ADD_TABLE:
+			gm_buf_printf(out, "add table %s\n", ch->to->name);
+			break;
+		case GM_CHANGE_RENAME_TABLE:
+			gm_buf_printf(out, "rename table %s to %s\n", ch->from->name,
+				      ch->to->name);
+			break;
+		case GM_CHANGE_MODIFY_TABLE:
+			for (k = 0; k < ch->tchanges_nr; k++)
+				describe_tchange(out, ch, &ch->tchanges[k]);
+			break;
+		case GM_CHANGE_DROP_TABLE:
+			gm_buf_printf(out, "drop table %s\n", ch->from->name);
+			break;
+		}
+	}
+}
