@@ -1,0 +1,332 @@
+/* Shared SQL text helpers: identifier and literal quoting, reserved words, splitting. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "dialect/sql.h"
+#include "util/banned.h"
+
+/*
+ * Words that must be quoted to be used as identifiers: every SQLite keyword
+ * (sqlite.org/lang_keywords.html) and PostgreSQL's reserved and
+ * "reserved (can be function or type)" keywords. Quoting a lowercase name never
+ * changes its meaning, so the list errs on the side of quoting. Sorted (strcmp order).
+ */
+static const char *const reserved[] = {
+	"abort", "action", "add", "after", "all", "alter", "always", "analyse", "analyze",
+	"and", "any", "array", "as", "asc", "asymmetric", "attach", "authorization",
+	"autoincrement", "before", "begin", "between", "binary", "both", "by", "cascade",
+	"case", "cast", "check", "collate", "collation", "column", "commit", "concurrently",
+	"conflict", "constraint", "create", "cross", "current", "current_catalog",
+	"current_date", "current_role", "current_schema", "current_time",
+	"current_timestamp", "current_user", "database", "default", "deferrable",
+	"deferred", "delete", "desc", "detach", "distinct", "do", "drop", "each", "else",
+	"end", "escape", "except", "exclude", "exclusive", "exists", "explain", "fail",
+	"false", "fetch", "filter", "first", "following", "for", "foreign", "freeze",
+	"from", "full", "generated", "glob", "grant", "group", "groups", "having", "if",
+	"ignore", "ilike", "immediate", "in", "index", "indexed", "initially", "inner",
+	"insert", "instead", "intersect", "into", "is", "isnull", "join", "key", "last",
+	"lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp",
+	"match", "materialized", "natural", "no", "not", "nothing", "notnull", "null",
+	"nulls", "of", "offset", "on", "only", "or", "order", "others", "outer", "over",
+	"overlaps", "partition", "placing", "plan", "pragma", "preceding", "primary",
+	"query", "raise", "range", "recursive", "references", "regexp", "reindex",
+	"release", "rename", "replace", "restrict", "returning", "right", "rollback", "row",
+	"rows", "savepoint", "select", "session_user", "set", "similar", "some",
+	"symmetric", "system_user", "table", "tablesample", "temp", "temporary", "then",
+	"ties", "to", "trailing", "transaction", "trigger", "true", "unbounded", "union",
+	"unique", "update", "user", "using", "vacuum", "values", "variadic", "verbose",
+	"view", "virtual", "when", "where", "window", "with", "without",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+	return strcasecmp((const char *)key, *(const char *const *)elem);
+}
+
+bool gm_sql_is_reserved(const char *name)
+{
+	if (!name || !*name)
+		return false;
+	return bsearch(name, reserved, sizeof(reserved) / sizeof(reserved[0]),
+		       sizeof(reserved[0]), cmp_word) != NULL;
+}
+
+static bool is_plain(const char *name)
+{
+	const char *p = name;
+	if (!(*p == '_' || (*p >= 'a' && *p <= 'z')))
+		return false;
+	for (p++; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+void gm_sql_ident_quoted(gm_buf *out, const char *name)
+{
+	const char *p;
+	gm_buf_putc(out, '"');
+	for (p = name; *p; p++) {
+		if (*p == '"')
+			gm_buf_putc(out, '"');
+		gm_buf_putc(out, *p);
+	}
+	gm_buf_putc(out, '"');
+}
+
+void gm_sql_ident(gm_buf *out, const char *name)
+{
+	if (is_plain(name) && !gm_sql_is_reserved(name))
+		gm_buf_puts(out, name);
+	else
+		gm_sql_ident_quoted(out, name);
+}
+
+void gm_sql_literal(gm_buf *out, const char *value)
+{
+	const char *p;
+	if (!value) {
+		gm_buf_puts(out, "NULL");
+		return;
+	}
+	gm_buf_putc(out, '\'');
+	for (p = value; *p; p++) {
+		if (*p == '\'')
+			gm_buf_putc(out, '\'');
+		gm_buf_putc(out, *p);
+	}
+	gm_buf_putc(out, '\'');
+}
+
+/* ---- the statement splitter ---- */
+
+static bool is_word_start(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (unsigned char)c >= 0x80;
+}
+
+static bool is_word_char(char c)
+{
+	return is_word_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+static bool word_is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && !strncasecmp(w, kw, n);
+}
+
+/* State of the statement being scanned. */
+struct stmt_state {
+	const char *start;   /* first significant character, or NULL */
+	int line;            /* line of start */
+	int words;           /* top-level words seen */
+	bool create;         /* first word is CREATE */
+	bool block;          /* CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN ... END bodies */
+	int depth;           /* BEGIN/CASE nesting inside a block statement */
+	bool copy;           /* first word is COPY */
+	bool prev_from;      /* previous word was FROM */
+	bool copy_stdin;     /* COPY ... FROM STDIN: data lines follow until "\." */
+};
+
+static void note_word(struct stmt_state *st, const char *w, size_t n)
+{
+	if (st->words == 0) {
+		st->create = word_is(w, n, "create");
+		st->copy = word_is(w, n, "copy");
+	} else if (st->create && st->words <= 4 &&
+		   (word_is(w, n, "trigger") || word_is(w, n, "function") ||
+		    word_is(w, n, "procedure"))) {
+		st->block = true;
+	}
+	if (st->block) {
+		if (word_is(w, n, "begin") || word_is(w, n, "case"))
+			st->depth++;
+		else if (word_is(w, n, "end") && st->depth > 0)
+			st->depth--;
+	}
+	if (st->copy) {
+		if (st->prev_from && word_is(w, n, "stdin"))
+			st->copy_stdin = true;
+		st->prev_from = word_is(w, n, "from");
+	}
+	st->words++;
+}
+
+/* Skip past a quoted run starting at p (p points at the opening quote). */
+static const char *skip_quoted(const char *p, char close, bool backslash, int *line)
+{
+	for (p++; *p; p++) {
+		if (*p == '\n')
+			(*line)++;
+		if (backslash && *p == '\\' && p[1]) {
+			p++;
+			if (*p == '\n')
+				(*line)++;
+			continue;
+		}
+		if (*p == close) {
+			if (close != ']' && p[1] == close) {
+				p++;
+				continue;
+			}
+			return p + 1;
+		}
+	}
+	return p;
+}
+
+/* At '$': the length of a dollar-quote tag ("$$", "$body$"), or 0 if none. */
+static size_t dollar_tag(const char *p)
+{
+	const char *q = p + 1;
+	if (*q != '$') {
+		if (!(*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+			return 0;
+		while (*q && *q != '$' && is_word_char(*q))
+			q++;
+		if (*q != '$')
+			return 0;
+	}
+	return (size_t)(q - p) + 1;
+}
+
+static int count_lines(const char *from, const char *to)
+{
+	int n = 0;
+	for (; from < to; from++)
+		if (*from == '\n')
+			n++;
+	return n;
+}
+
+static int emit(const char *start, const char *end, int line,
+		int (*fn)(const char *stmt, int line, void *payload), void *payload)
+{
+	char *text;
+	int rc;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+			       end[-1] == '\r' || end[-1] == '\f' || end[-1] == '\v'))
+		end--;
+	if (end == start)
+		return 0;
+	text = gm_xstrndup(start, (size_t)(end - start));
+	rc = fn(text, line, payload);
+	free(text);
+	return rc < 0 ? rc : 0;
+}
+
+/* After the ';' of COPY ... FROM STDIN: the end of the data (after the "\." line). */
+static const char *skip_copy_data(const char *p, int *line)
+{
+	/* the rest of the line holding the ';' */
+	while (*p && *p != '\n')
+		p++;
+	while (*p) {
+		const char *eol;
+		p++; /* the '\n' */
+		(*line)++;
+		eol = p;
+		while (*eol && *eol != '\n')
+			eol++;
+		if (p[0] == '\\' && p[1] == '.' &&
+		    (eol == p + 2 || (eol == p + 3 && p[2] == '\r')))
+			return eol;
+		p = eol;
+	}
+	return p;
+}
+
+int gm_sql_split(const char *sql, int (*fn)(const char *stmt, int line, void *payload),
+		 void *payload)
+{
+	struct stmt_state st;
+	const char *p = sql;
+	int line = 1, rc;
+
+	memset(&st, 0, sizeof(st));
+	while (*p) {
+		char c = *p;
+
+		if (c == '\n') {
+			line++;
+			p++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+			p++;
+			continue;
+		}
+		if (c == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (c == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			end = end ? end + 2 : p + strlen(p);
+			line += count_lines(p, end);
+			p = end;
+			continue;
+		}
+		if (c == ';' && st.depth == 0) {
+			const char *end = p + 1;
+			int start_line = st.line;
+			if (st.start) {
+				if (st.copy_stdin)
+					end = skip_copy_data(p + 1, &line);
+				if ((rc = emit(st.start, end, start_line, fn, payload)) < 0)
+					return rc;
+			}
+			memset(&st, 0, sizeof(st));
+			p = end;
+			continue;
+		}
+
+		/* significant character: part of a statement */
+		if (!st.start) {
+			st.start = p;
+			st.line = line;
+		}
+		if (c == '\'') {
+			bool esc = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+				   (p - 1 == sql || !is_word_char(p[-2]));
+			p = skip_quoted(p, '\'', esc, &line);
+		} else if (c == '"') {
+			p = skip_quoted(p, '"', false, &line);
+		} else if (c == '`') {
+			p = skip_quoted(p, '`', false, &line);
+		} else if (c == '[') {
+			p = skip_quoted(p, ']', false, &line);
+		} else if (c == '$' && (p == sql || !is_word_char(p[-1])) && dollar_tag(p)) {
+			size_t n = dollar_tag(p);
+			const char *q = p + n, *end = NULL;
+			while ((q = strchr(q, '$')) != NULL) {
+				if (!strncmp(q, p, n)) {
+					end = q + n;
+					break;
+				}
+				q++;
+			}
+			if (!end)
+				end = p + strlen(p);
+			line += count_lines(p, end);
+			p = end;
+		} else if (is_word_start(c)) {
+			const char *w = p;
+			while (*p && is_word_char(*p))
+				p++;
+			note_word(&st, w, (size_t)(p - w));
+		} else if (c >= '0' && c <= '9') {
+			while (*p && is_word_char(*p))
+				p++;
+		} else {
+			p++;
+		}
+	}
+	if (st.start && (rc = emit(st.start, p, st.line, fn, payload)) < 0)
+		return rc;
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* Shared SQL text helpers for the dialects (the only place SQL is written). */
+#ifndef GM_DIALECT_SQL_H
+#define GM_DIALECT_SQL_H
+#include <stdbool.h>
+#include "git-migrate/buf.h"
+
+/* Append an identifier, double-quoted when needed (not a plain lowercase [a-z_][a-z0-9_]*,
+ * or a reserved word); embedded '"' doubled. */
+void gm_sql_ident(gm_buf *out, const char *name);
+
+/* Append an identifier, always double-quoted. */
+void gm_sql_ident_quoted(gm_buf *out, const char *name);
+
+/* Append a string literal in single quotes, embedded quotes doubled. */
+void gm_sql_literal(gm_buf *out, const char *value);
+
+/* True when name is an SQL reserved word (case-insensitive) needing quotes. */
+bool gm_sql_is_reserved(const char *name);
+
+/*
+ * Split SQL text into statements at top-level ';' (outside quotes, dollar quotes,
+ * comments, BEGIN...END of triggers). Calls fn for each non-empty statement with its
+ * text (NUL-terminated copy, borrowed during the call) and the 1-based line where it
+ * starts (relative to sql's first line). Stops and returns fn's value when < 0.
+ */
+int gm_sql_split(const char *sql, int (*fn)(const char *stmt, int line, void *payload),
+		 void *payload);
+
+#endif

@@ -1,0 +1,439 @@
+/* The SQLite dialect: connect, exec, transactions, scratch files (inspect: sqlite_inspect.c). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/db.h"
+#include "git-migrate/error.h"
+#include "dialect/sqlite.h"
+#include "util/banned.h"
+
+struct sqlite_conn {
+	gm_conn parent;       /* must be first */
+	sqlite3 *db;
+	bool fk_saved;        /* begin turned foreign keys off: restore at commit/rollback */
+	bool fk_prev;         /* PRAGMA foreign_keys before begin */
+};
+
+static const char *const sqlite_schemes[] = { "sqlite", NULL };
+
+static sqlite3 *db_of(gm_conn *conn)
+{
+	return ((struct sqlite_conn *)conn)->db;
+}
+
+struct sqlite3 *gm_sqlite_db(gm_conn *conn)
+{
+	return db_of(conn);
+}
+
+/*
+ * Open url->path (created when missing; ":memory:" works). Foreign keys are enforced
+ * on our connections; a busy database is waited on for a while (concurrent upgrades
+ * serialize on BEGIN IMMEDIATE).
+ */
+static int sqlite_connect(gm_conn **out, const gm_url *url)
+{
+	struct sqlite_conn *c;
+	sqlite3 *db = NULL;
+	const char *path = url && url->path ? url->path : NULL;
+	int rc;
+
+	*out = NULL;
+	if (!path)
+		return gm_error_set(GM_EDB, "cannot open database '%s': not a sqlite file url",
+				    url && url->masked ? url->masked : "");
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		gm_error_set(GM_EDB, "cannot open database '%s': %s", path,
+			     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return GM_EDB;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	rc = sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		gm_error_set(GM_EDB, "cannot open database '%s': %s", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return GM_EDB;
+	}
+	c = gm_xcalloc(1, sizeof(*c));
+	c->parent.dialect = &gm_dialect_sqlite;
+	c->db = db;
+	*out = &c->parent;
+	return 0;
+}
+
+static void sqlite_disconnect(gm_conn *conn)
+{
+	if (!conn)
+		return;
+	sqlite3_close_v2(db_of(conn));
+	free(conn);
+}
+
+/* ---- exec ---- */
+
+/* Skip whitespace and comments. */
+static const char *skip_space(const char *p)
+{
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+/* End of the statement starting at p: just past the first top-level ';', or the end. */
+static const char *stmt_end(const char *p)
+{
+	char q;
+
+	while (*p) {
+		switch (*p) {
+		case '\'': case '"': case '`': case '[':
+			q = *p == '[' ? ']' : *p;
+			for (p++; *p && *p != q; p++)
+				;
+			if (*p)
+				p++;
+			break;
+		case '-':
+			if (p[1] == '-') {
+				while (*p && *p != '\n')
+					p++;
+			} else {
+				p++;
+			}
+			break;
+		case '/':
+			if (p[1] == '*') {
+				const char *e = strstr(p + 2, "*/");
+				p = e ? e + 2 : p + strlen(p);
+			} else {
+				p++;
+			}
+			break;
+		case ';':
+			return p + 1;
+		default:
+			p++;
+		}
+	}
+	return p;
+}
+
+static int count_lines(const char *from, const char *to)
+{
+	int n = 0;
+	for (; from < to; from++)
+		if (*from == '\n')
+			n++;
+	return n;
+}
+
+/* Set the error of a failed statement [start, end) at origin:line. */
+static int stmt_error(sqlite3 *db, int rc, const char *origin, int line, const char *start,
+		      const char *end)
+{
+	size_t len = (size_t)(end - start);
+	int code;
+
+	while (len && isspace((unsigned char)start[len - 1]))
+		len--;
+	if ((rc & 0xff) == SQLITE_INTERRUPT)
+		code = gm_error_set(GM_EINTERRUPTED, "interrupted");
+	else if (origin)
+		code = gm_error_set_at(GM_EDB, origin, line, 0, "%s", sqlite3_errmsg(db));
+	else
+		code = gm_error_set(GM_EDB, "%s", sqlite3_errmsg(db));
+	gm_error_detail("%.*s", (int)len, start);
+	return code;
+}
+
+/*
+ * Execute every statement of sql in turn, following sqlite3_prepare_v2's tail; rows are
+ * stepped through and discarded. The failing statement is named by origin:line.
+ */
+static int sqlite_exec(gm_conn *conn, const char *sql, const char *origin, int first_line)
+{
+	sqlite3 *db = db_of(conn);
+	sqlite3_stmt *stmt = NULL;
+	const char *p = sql ? sql : "", *start, *tail, *counted = p;
+	int line = first_line > 0 ? first_line : 1;
+	int rc, error = 0;
+
+	for (;;) {
+		start = skip_space(p);
+		if (!*start)
+			break;
+		line += count_lines(counted, start);
+		counted = start;
+		if (gm_signal_received()) {
+			error = gm_error_set(GM_EINTERRUPTED, "interrupted");
+			goto done;
+		}
+		tail = NULL;
+		rc = sqlite3_prepare_v2(db, start, -1, &stmt, &tail);
+		if (rc != SQLITE_OK) {
+			error = stmt_error(db, rc, origin, line, start, stmt_end(start));
+			goto done;
+		}
+		if (!tail || tail <= start)
+			tail = start + strlen(start);
+		if (stmt) {
+			while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+				;
+			if (rc != SQLITE_DONE) {
+				error = stmt_error(db, rc, origin, line, start, tail);
+				goto done;
+			}
+			sqlite3_finalize(stmt);
+			stmt = NULL;
+		}
+		p = tail;
+	}
+done:
+	sqlite3_finalize(stmt);
+	return error;
+}
+
+/* Run one internal statement; on failure GM_EDB "<what>: <sqlite message>". */
+static int run(sqlite3 *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_INTERRUPT)
+		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+	return gm_error_set(GM_EDB, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static int foreign_keys_on(sqlite3 *db, bool *on)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &stmt, NULL) != SQLITE_OK)
+		return gm_error_set(GM_EDB, "cannot read foreign_keys: %s", sqlite3_errmsg(db));
+	rc = sqlite3_step(stmt);
+	*on = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static void restore_foreign_keys(struct sqlite_conn *c)
+{
+	if (!c->fk_saved)
+		return;
+	c->fk_saved = false;
+	if (c->fk_prev)
+		sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+}
+
+static int sqlite_begin(gm_conn *conn)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)conn;
+	bool on = false;
+	int error;
+
+	if ((error = foreign_keys_on(c->db, &on)) < 0)
+		return error;
+	if ((error = run(c->db, "PRAGMA foreign_keys=OFF", "cannot begin transaction")) < 0)
+		return error;
+	c->fk_prev = on;
+	c->fk_saved = true;
+	if ((error = run(c->db, "BEGIN IMMEDIATE", "cannot begin transaction")) < 0)
+		restore_foreign_keys(c);
+	return error;
+}
+
+static int sqlite_rollback(gm_conn *conn)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)conn;
+	int error = 0;
+
+	if (!sqlite3_get_autocommit(c->db))
+		error = run(c->db, "ROLLBACK", "cannot roll back");
+	restore_foreign_keys(c);
+	return error;
+}
+
+/* PRAGMA foreign_key_check: GM_EDB naming the first violation and the count. */
+static int check_foreign_keys(sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *table = NULL, *parent = NULL;
+	long long rowid = 0;
+	bool has_rowid = false;
+	int rc, n = 0, error = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+		return gm_error_set(GM_EDB, "cannot check foreign keys: %s", sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n++ == 0) {
+			table = gm_xstrdup((const char *)sqlite3_column_text(stmt, 0));
+			has_rowid = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
+			rowid = sqlite3_column_int64(stmt, 1);
+			parent = gm_xstrdup((const char *)sqlite3_column_text(stmt, 2));
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		error = (sqlite3_errcode(db) & 0xff) == SQLITE_INTERRUPT
+				? gm_error_set(GM_EINTERRUPTED, "interrupted")
+				: gm_error_set(GM_EDB, "cannot check foreign keys: %s",
+					       sqlite3_errmsg(db));
+		goto done;
+	}
+	if (n) {
+		gm_buf row = GM_BUF_INIT;
+		if (has_rowid)
+			gm_buf_printf(&row, "row %lld", rowid);
+		else
+			gm_buf_puts(&row, "a row");
+		error = gm_error_set(GM_EDB,
+				     "foreign key violation: %s of '%s' references a missing row "
+				     "of '%s' (%d violation%s)",
+				     row.ptr, table ? table : "", parent ? parent : "", n,
+				     n == 1 ? "" : "s");
+		gm_buf_release(&row);
+	}
+done:
+	sqlite3_finalize(stmt);
+	free(parent);
+	free(table);
+	return error;
+}
+
+static int sqlite_commit(gm_conn *conn)
+{
+	struct sqlite_conn *c = (struct sqlite_conn *)conn;
+	int error;
+
+	if ((error = check_foreign_keys(c->db)) < 0)
+		goto fail;
+	if ((error = run(c->db, "COMMIT", "cannot commit")) < 0)
+		goto fail;
+	restore_foreign_keys(c);
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	restore_foreign_keys(c);
+	return error;
+}
+
+static void sqlite_interrupt(gm_conn *conn)
+{
+	if (conn)
+		sqlite3_interrupt(db_of(conn));
+}
+
+/* ---- scratch databases: temporary files ---- */
+
+static void url_free(gm_url *url)
+{
+	if (!url)
+		return;
+	free(url->raw);
+	free(url->masked);
+	free(url->path);
+	free(url->conninfo);
+	free(url->dbname);
+	free(url);
+}
+
+/* $TMPDIR/gm_scratch_XXXXXX.db (made unique by mkstemps), then connect to it. */
+static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
+{
+	const char *tmp = getenv("TMPDIR");
+	gm_buf path = GM_BUF_INIT, raw = GM_BUF_INIT;
+	gm_url *url = NULL;
+	char cwd[4096];
+	int fd, error = 0;
+
+	*out = NULL;
+	*url_out = NULL;
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (*tmp != '/' && getcwd(cwd, sizeof(cwd)))
+		gm_buf_printf(&path, "%s/", cwd);
+	gm_buf_puts(&path, tmp);
+	while (path.len > 1 && path.ptr[path.len - 1] == '/')
+		gm_buf_truncate(&path, path.len - 1);
+	gm_buf_puts(&path, "/gm_scratch_XXXXXX.db");
+	fd = mkstemps(path.ptr, 3);
+	if (fd < 0) {
+		error = gm_error_set(GM_EDB, "cannot create scratch database '%s': %s", path.ptr,
+				     strerror(errno));
+		goto done;
+	}
+	close(fd);
+
+	gm_buf_printf(&raw, "sqlite:///%s", path.ptr);
+	url = gm_xcalloc(1, sizeof(*url));
+	url->dialect = &gm_dialect_sqlite;
+	url->masked = gm_xstrdup(raw.ptr);
+	url->raw = gm_buf_detach(&raw);
+	url->path = gm_xstrdup(path.ptr);
+	if ((error = sqlite_connect(out, url)) < 0) {
+		unlink(path.ptr);
+		url_free(url);
+		goto done;
+	}
+	*url_out = url;
+done:
+	gm_buf_release(&raw);
+	gm_buf_release(&path);
+	return error;
+}
+
+/* Unlink the scratch file and its -journal/-wal/-shm siblings; a missing file is fine. */
+static int sqlite_scratch_drop(const gm_url *scratch)
+{
+	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm" };
+	gm_buf path = GM_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (!scratch || !scratch->path || !strcmp(scratch->path, ":memory:"))
+		return 0;
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		gm_buf_clear(&path);
+		gm_buf_printf(&path, "%s%s", scratch->path, suffixes[i]);
+		if (unlink(path.ptr) < 0 && errno != ENOENT && !error)
+			error = gm_error_set(GM_EDB, "cannot remove scratch database '%s': %s",
+					     path.ptr, strerror(errno));
+	}
+	gm_buf_release(&path);
+	return error;
+}
+
+const gm_dialect gm_dialect_sqlite = {
+	.name = "sqlite",
+	.schemes = sqlite_schemes,
+	.caps = GM_DIALECT_TRANSACT_DDL,
+	.connect = sqlite_connect,
+	.disconnect = sqlite_disconnect,
+	.scratch_create = sqlite_scratch_create,
+	.scratch_drop = sqlite_scratch_drop,
+	.exec = sqlite_exec,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.inspect = gm_sqlite_inspect,
+	.normalize = gm_sqlite_normalize,
+	.plan = gm_sqlite_plan,
+	.interrupt = sqlite_interrupt,
+};

@@ -1,0 +1,51 @@
+/*
+ * SQLite dialect internals shared by sqlite.c (connection, scratch, exec, inspect) and
+ * sqlite_plan.c (normalize, plan).
+ *
+ * The DDL the planner writes — and which the inspector must read back into exactly the
+ * normalized models schema (it must also read hand-written DDL: unquoted or [bracketed]
+ * or `backticked` names, inline constraints, unnamed constraints, any case):
+ *
+ *   CREATE TABLE "deals" (
+ *       "id" integer NOT NULL,
+ *       "currency" text NOT NULL DEFAULT 'USD' CHECK ("currency" IN ('USD', 'EUR')),
+ *       "amount" numeric(12,2) NOT NULL DEFAULT 0,
+ *       "created_at" timestamptz NOT NULL DEFAULT (CURRENT_TIMESTAMP),
+ *       CONSTRAINT "deals_pkey" PRIMARY KEY ("id"),
+ *       CONSTRAINT "deals_title_key" UNIQUE ("title"),
+ *       CONSTRAINT "deals_contact_id_fkey" FOREIGN KEY ("contact_id") REFERENCES "contacts" ("id") ON DELETE CASCADE,
+ *       CONSTRAINT "amount_positive" CHECK (amount >= 0)
+ *   );
+ *   CREATE UNIQUE INDEX "ux_deals_contact_title" ON "deals" ("contact_id", "title");
+ *
+ * - declared types are the canonical type text (gm_type_canonical), except: emulated enums
+ *   are `text` (+ the unnamed column CHECK (col IN (...)) shown above), serial → integer,
+ *   bigserial → bigint. An identity column is `integer NOT NULL PRIMARY KEY AUTOINCREMENT`
+ *   inline (named CONSTRAINT "<t>_pkey" before PRIMARY KEY).
+ * - SQLite has no comments on tables/columns: normalize drops them.
+ * - Unnamed constraints read from hand-written DDL get the conventional names (gm_name_*).
+ *   A column-level `UNIQUE` is a constraint index named <t>_<c>_key; `CHECK (c IN (...))`
+ *   on a single column with only string literals is an emulated enum, not a check.
+ * - Defaults: string literals quoted; numbers bare on numeric types; booleans TRUE/FALSE;
+ *   SQL expressions in parentheses. Inspect: quoted → literal; number → literal;
+ *   TRUE/FALSE → literal "true"/"false"; NULL → none; else SQL (outer parens stripped).
+ * - PRIMARY KEY columns are always NOT NULL in the canonical schema.
+ */
+#ifndef GM_DIALECT_SQLITE_H
+#define GM_DIALECT_SQLITE_H
+#include "git-migrate/db.h"
+
+/* sqlite_plan.c: make a models schema look like what inspect returns (in place). */
+void gm_sqlite_normalize(gm_schema *s);
+
+/* sqlite_plan.c: plan SQL for a change list (offline). Fills *out. */
+int gm_sqlite_plan(gm_plan *out, const gm_changes *changes);
+
+/* sqlite.c: the sqlite3 handle of a SQLite connection (borrowed, valid while conn is). */
+struct sqlite3;
+struct sqlite3 *gm_sqlite_db(gm_conn *conn);
+
+/* sqlite_inspect.c: the dialect's inspect slot (see gm_dialect.inspect). */
+int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
+
+#endif

@@ -1,0 +1,726 @@
+/*
+ * SQLite planning (offline): normalize a models schema into what the inspector returns,
+ * and turn a change list into SQL (DESIGN.md §4 SQLite). In-place ALTERs where SQLite
+ * allows them; every other change to a table is one table rebuild per table.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/db.h"
+#include "git-migrate/diff.h"
+#include "git-migrate/error.h"
+#include "git-migrate/schema.h"
+#include "git-migrate/vec.h"
+#include "dialect/sql.h"
+#include "dialect/sqlite.h"
+#include "util/banned.h"
+
+/* ---- normalize ---- */
+
+static void set_labels(gm_column *c, const gm_enum *e)
+{
+	size_t i;
+	for (i = 0; i < c->labels_nr; i++)
+		free(c->labels[i]);
+	c->labels_nr = 0;
+	for (i = 0; i < e->labels_nr; i++)
+		gm_column_add_label(c, e->labels[i]);
+	gm_set_str(&c->enum_name, e->name);
+	gm_set_str(&c->type, "text");
+}
+
+void gm_sqlite_normalize(gm_schema *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->tables_nr; i++) {
+		gm_table *t = s->tables[i];
+		gm_set_str(&t->comment, NULL);
+		for (j = 0; j < t->columns_nr; j++) {
+			gm_column *c = t->columns[j];
+			const gm_enum *e = gm_schema_enum(s, c->type);
+			gm_set_str(&c->comment, NULL);
+			if (e)
+				set_labels(c, e);
+			else if (!strcmp(c->type, "serial"))
+				gm_set_str(&c->type, "integer");
+			else if (!strcmp(c->type, "bigserial"))
+				gm_set_str(&c->type, "bigint");
+			else if (!strcmp(c->type, "smallserial"))
+				gm_set_str(&c->type, "smallint");
+			if (c->identity &&
+			    !(t->pk_nr == 1 && !strcmp(t->pk[0], c->name) &&
+			      !strcmp(c->type, "integer")))
+				c->identity = false;
+		}
+	}
+	while (s->enums_nr)
+		gm_schema_remove_enum(s, s->enums_nr - 1);
+}
+
+/* ---- SQL text ---- */
+
+static bool is_number(const char *s)
+{
+	const char *p = s;
+	bool digits = false;
+	if (*p == '-' || *p == '+')
+		p++;
+	while (*p >= '0' && *p <= '9') {
+		p++;
+		digits = true;
+	}
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			p++;
+			digits = true;
+		}
+	}
+	if (digits && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (*p == '-' || *p == '+')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return digits && !*p;
+}
+
+/* Canonical types whose literal defaults are written as bare numbers. */
+static bool is_numeric_type(const char *type)
+{
+	static const char *const names[] = { "integer", "bigint", "smallint", "real",
+					     "double", "numeric" };
+	size_t i, n;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = strlen(names[i]);
+		if (!strncmp(type, names[i], n) && (!type[n] || type[n] == '('))
+			return true;
+	}
+	return false;
+}
+
+/* " DEFAULT ..." in the sqlite.h format, or nothing. */
+static void put_default(gm_buf *b, const gm_column *c)
+{
+	const char *v = c->default_value;
+	if (c->default_kind == GM_DEFAULT_NONE || !v)
+		return;
+	gm_buf_puts(b, " DEFAULT ");
+	if (c->default_kind == GM_DEFAULT_SQL)
+		gm_buf_printf(b, "(%s)", v);
+	else if (!strcmp(c->type, "boolean") && (!strcmp(v, "true") || !strcmp(v, "false")))
+		gm_buf_puts(b, !strcmp(v, "true") ? "TRUE" : "FALSE");
+	else if (is_numeric_type(c->type) && is_number(v))
+		gm_buf_puts(b, v);
+	else
+		gm_sql_literal(b, v);
+}
+
+static void put_ident_list(gm_buf *b, char *const *names, size_t n)
+{
+	size_t i;
+	gm_buf_putc(b, '(');
+	for (i = 0; i < n; i++) {
+		if (i)
+			gm_buf_puts(b, ", ");
+		gm_sql_ident(b, names[i]);
+	}
+	gm_buf_putc(b, ')');
+}
+
+static void put_upper(gm_buf *b, const char *s)
+{
+	for (; *s; s++)
+		gm_buf_putc(b, (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s);
+}
+
+static void put_pk_name(gm_buf *b, const gm_table *t)
+{
+	gm_buf name = GM_BUF_INIT;
+	if (t->pk_name) {
+		gm_sql_ident(b, t->pk_name);
+		return;
+	}
+	gm_name_pkey(&name, t->name);
+	gm_sql_ident(b, name.ptr);
+	gm_buf_release(&name);
+}
+
+/* REFERENCES rt (cols) ON DELETE ... ON UPDATE ... */
+static void put_references(gm_buf *b, const gm_fkey *fk)
+{
+	gm_buf_puts(b, "REFERENCES ");
+	gm_sql_ident(b, fk->ref_table);
+	if (fk->ref_columns_nr) {
+		gm_buf_putc(b, ' ');
+		put_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
+	}
+	if (fk->on_delete) {
+		gm_buf_puts(b, " ON DELETE ");
+		put_upper(b, fk->on_delete);
+	}
+	if (fk->on_update) {
+		gm_buf_puts(b, " ON UPDATE ");
+		put_upper(b, fk->on_update);
+	}
+}
+
+/* The identity column: `integer NOT NULL PRIMARY KEY AUTOINCREMENT` inline. */
+static bool is_inline_pk(const gm_table *t, const gm_column *c)
+{
+	return c->identity && t->pk_nr == 1 && !strcmp(t->pk[0], c->name);
+}
+
+/* A column definition: name type [NOT NULL] [pk] [DEFAULT] [CHECK (c IN (...))]. */
+static void put_column(gm_buf *b, const gm_table *t, const gm_column *c, bool with_pk)
+{
+	size_t i;
+	gm_sql_ident(b, c->name);
+	if (c->type && *c->type)
+		gm_buf_printf(b, " %s", c->type);
+	if (!c->nullable)
+		gm_buf_puts(b, " NOT NULL");
+	if (with_pk && is_inline_pk(t, c)) {
+		gm_buf_puts(b, " CONSTRAINT ");
+		put_pk_name(b, t);
+		gm_buf_puts(b, " PRIMARY KEY AUTOINCREMENT");
+	}
+	put_default(b, c);
+	if (c->labels_nr) {
+		gm_buf_puts(b, " CHECK (");
+		gm_sql_ident(b, c->name);
+		gm_buf_puts(b, " IN (");
+		for (i = 0; i < c->labels_nr; i++) {
+			if (i)
+				gm_buf_puts(b, ", ");
+			gm_sql_literal(b, c->labels[i]);
+		}
+		gm_buf_puts(b, "))");
+	}
+}
+
+static bool has_autoincrement(const gm_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->columns_nr; i++)
+		if (is_inline_pk(t, t->columns[i]))
+			return true;
+	return false;
+}
+
+/*
+ * CREATE TABLE <name> with t's definition, plus `extra` columns (kept from the old
+ * table during a rebuild, dropped right after).
+ */
+static void put_create_table(gm_buf *b, const gm_table *t, const char *name,
+			     const gm_column *const *extra, size_t extra_nr)
+{
+	bool inline_pk = false;
+	size_t i;
+
+	gm_buf_puts(b, "CREATE TABLE ");
+	gm_sql_ident(b, name);
+	gm_buf_puts(b, " (");
+	for (i = 0; i < t->columns_nr; i++) {
+		gm_buf_puts(b, i ? ",\n    " : "\n    ");
+		put_column(b, t, t->columns[i], true);
+		inline_pk |= is_inline_pk(t, t->columns[i]);
+	}
+	for (i = 0; i < extra_nr; i++) {
+		gm_buf_puts(b, ",\n    ");
+		put_column(b, t, extra[i], false);
+	}
+	if (t->pk_nr && !inline_pk) {
+		gm_buf_puts(b, ",\n    CONSTRAINT ");
+		put_pk_name(b, t);
+		gm_buf_puts(b, " PRIMARY KEY ");
+		put_ident_list(b, t->pk, t->pk_nr);
+	}
+	for (i = 0; i < t->indexes_nr; i++) {
+		const gm_index *ix = t->indexes[i];
+		if (!ix->constraint)
+			continue;
+		gm_buf_puts(b, ",\n    CONSTRAINT ");
+		gm_sql_ident(b, ix->name);
+		gm_buf_puts(b, " UNIQUE ");
+		put_ident_list(b, ix->columns, ix->columns_nr);
+	}
+	for (i = 0; i < t->fkeys_nr; i++) {
+		const gm_fkey *fk = t->fkeys[i];
+		gm_buf_puts(b, ",\n    CONSTRAINT ");
+		gm_sql_ident(b, fk->name);
+		gm_buf_puts(b, " FOREIGN KEY ");
+		put_ident_list(b, fk->columns, fk->columns_nr);
+		gm_buf_putc(b, ' ');
+		put_references(b, fk);
+	}
+	for (i = 0; i < t->checks_nr; i++) {
+		const gm_check *ck = t->checks[i];
+		gm_buf_puts(b, ",\n    CONSTRAINT ");
+		gm_sql_ident(b, ck->name);
+		gm_buf_printf(b, " CHECK (%s)", ck->expr);
+	}
+	gm_buf_puts(b, "\n);\n");
+}
+
+static void put_create_index(gm_buf *b, const gm_table *t, const gm_index *ix)
+{
+	gm_buf_puts(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	gm_sql_ident(b, ix->name);
+	gm_buf_puts(b, " ON ");
+	gm_sql_ident(b, t->name);
+	gm_buf_putc(b, ' ');
+	if (ix->expr)
+		gm_buf_printf(b, "(%s)", ix->expr);
+	else
+		put_ident_list(b, ix->columns, ix->columns_nr);
+	if (ix->where)
+		gm_buf_printf(b, " WHERE %s", ix->where);
+	gm_buf_puts(b, ";\n");
+}
+
+/* CREATE INDEX for every index of t that is not a constraint. */
+static void put_create_indexes(gm_buf *b, const gm_table *t)
+{
+	size_t i;
+	for (i = 0; i < t->indexes_nr; i++)
+		if (!t->indexes[i]->constraint)
+			put_create_index(b, t, t->indexes[i]);
+}
+
+/* ---- what SQLite can do in place ---- */
+
+static bool is_ident_char(char c)
+{
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
+}
+
+/* True when the SQL text may name the column (a case-insensitive whole-word match). */
+static bool mentions(const char *sql, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+	if (!sql || !n)
+		return false;
+	for (p = sql; *p; p++) {
+		if (strncasecmp(p, name, n))
+			continue;
+		if ((p == sql || !is_ident_char(p[-1])) && !is_ident_char(p[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+static const gm_tchange *find_tchange(const gm_change *ch, gm_tchange_kind kind,
+				      const void *obj)
+{
+	size_t i;
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		if (tc->kind != kind)
+			continue;
+		if ((kind == GM_TCHANGE_DROP_INDEX && tc->index_from == obj) ||
+		    (kind == GM_TCHANGE_ADD_FKEY && tc->fkey_to == obj) ||
+		    (kind == GM_TCHANGE_ADD_COLUMN && tc->col_to == obj))
+			return tc;
+	}
+	return NULL;
+}
+
+/* The one foreign key of `to` that names column c, when it can go inline on ADD COLUMN. */
+static const gm_fkey *inline_fkey(const gm_change *ch, const gm_column *c, bool *ok)
+{
+	const gm_fkey *found = NULL;
+	size_t i;
+	*ok = true;
+	for (i = 0; i < ch->to->fkeys_nr; i++) {
+		const gm_fkey *fk = ch->to->fkeys[i];
+		if (!strv_has(fk->columns, fk->columns_nr, c->name))
+			continue;
+		if (found || fk->columns_nr != 1 || c->default_kind != GM_DEFAULT_NONE ||
+		    !find_tchange(ch, GM_TCHANGE_ADD_FKEY, fk))
+			*ok = false;
+		found = fk;
+	}
+	return found;
+}
+
+/* SQLite's ADD COLUMN rules (sqlite.org/lang_altertable.html). */
+static bool add_in_place(const gm_change *ch, const gm_column *c)
+{
+	const gm_table *t = ch->to;
+	size_t i;
+	bool ok;
+
+	if (gm_table_pk_has(t, c->name) || c->identity)
+		return false;
+	if (c->default_kind == GM_DEFAULT_SQL)
+		return false; /* expressions and CURRENT_* are refused */
+	if (!c->nullable && c->default_kind != GM_DEFAULT_LITERAL)
+		return false;
+	for (i = 0; i < t->indexes_nr; i++)
+		if (t->indexes[i]->constraint &&
+		    strv_has(t->indexes[i]->columns, t->indexes[i]->columns_nr, c->name))
+			return false;
+	for (i = 0; i < t->checks_nr; i++)
+		if (mentions(t->checks[i]->expr, c->name) &&
+		    !gm_table_check(ch->from, t->checks[i]->name))
+			return false;
+	inline_fkey(ch, c, &ok);
+	return ok;
+}
+
+static bool index_uses(const gm_index *ix, const char *col)
+{
+	return strv_has(ix->columns, ix->columns_nr, col) || mentions(ix->expr, col) ||
+	       mentions(ix->where, col);
+}
+
+/* SQLite's DROP COLUMN rules, against the old table (in-place index drops run first). */
+static bool drop_in_place(const gm_change *ch, const gm_column *c)
+{
+	const gm_table *t = ch->from;
+	size_t i;
+
+	if (gm_table_pk_has(t, c->name))
+		return false;
+	for (i = 0; i < t->indexes_nr; i++) {
+		const gm_index *ix = t->indexes[i];
+		if (!index_uses(ix, c->name))
+			continue;
+		if (ix->constraint || !find_tchange(ch, GM_TCHANGE_DROP_INDEX, ix))
+			return false;
+	}
+	for (i = 0; i < t->fkeys_nr; i++) {
+		const gm_fkey *fk = t->fkeys[i];
+		if (strv_has(fk->columns, fk->columns_nr, c->name) ||
+		    (!strcmp(fk->ref_table, t->name) &&
+		     strv_has(fk->ref_columns, fk->ref_columns_nr, c->name)))
+			return false;
+	}
+	for (i = 0; i < t->checks_nr; i++)
+		if (mentions(t->checks[i]->expr, c->name))
+			return false;
+	return true;
+}
+
+/* Renames that depend on each other (a → b while b → c, or swaps) need a rebuild. */
+static bool renames_chain(const gm_change *ch)
+{
+	size_t i, j;
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		if (ch->tchanges[i].kind != GM_TCHANGE_RENAME_COLUMN)
+			continue;
+		for (j = 0; j < ch->tchanges_nr; j++)
+			if (ch->tchanges[j].kind == GM_TCHANGE_RENAME_COLUMN &&
+			    !strcmp(ch->tchanges[i].col_to->name,
+				    ch->tchanges[j].col_from->name))
+				return true;
+	}
+	return false;
+}
+
+static bool needs_rebuild(const gm_change *ch)
+{
+	size_t i;
+	bool ok;
+
+	if (renames_chain(ch))
+		return true;
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		switch (tc->kind) {
+		case GM_TCHANGE_ADD_COLUMN:
+			if (!add_in_place(ch, tc->col_to))
+				return true;
+			break;
+		case GM_TCHANGE_DROP_COLUMN:
+			if (!drop_in_place(ch, tc->col_from))
+				return true;
+			break;
+		case GM_TCHANGE_MODIFY_COLUMN:
+			if (tc->coldiff & ~(unsigned)GM_COLDIFF_COMMENT)
+				return true;
+			break;
+		case GM_TCHANGE_ADD_INDEX:
+			if (tc->index_to->constraint)
+				return true;
+			break;
+		case GM_TCHANGE_DROP_INDEX:
+			if (tc->index_from->constraint)
+				return true;
+			break;
+		case GM_TCHANGE_ADD_FKEY: {
+			/* only inline, on a column added in place in this change */
+			const gm_column *c;
+			if (tc->fkey_to->columns_nr != 1)
+				return true;
+			c = gm_table_column(ch->to, tc->fkey_to->columns[0]);
+			if (!c || !find_tchange(ch, GM_TCHANGE_ADD_COLUMN, c) ||
+			    inline_fkey(ch, c, &ok) != tc->fkey_to || !ok)
+				return true;
+			break;
+		}
+		case GM_TCHANGE_DROP_FKEY:
+		case GM_TCHANGE_ADD_CHECK:
+		case GM_TCHANGE_DROP_CHECK:
+		case GM_TCHANGE_MODIFY_PKEY:
+			return true;
+		case GM_TCHANGE_RENAME_COLUMN:
+		case GM_TCHANGE_MODIFY_COMMENT:
+			break;
+		}
+	}
+	return false;
+}
+
+/* ---- planning a modified table ---- */
+
+static void add_stmt(gm_plan *out, gm_buf *b, unsigned flags, const char *subject,
+		     const gm_change *ch)
+{
+	if (b->len)
+		gm_plan_add(out, b->ptr, flags, subject, ch);
+	gm_buf_clear(b);
+}
+
+static void add_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_column *c)
+{
+	const gm_fkey *fk;
+	bool ok;
+
+	gm_buf_puts(b, "ALTER TABLE ");
+	gm_sql_ident(b, ch->to->name);
+	gm_buf_puts(b, " ADD COLUMN ");
+	put_column(b, ch->to, c, false);
+	fk = inline_fkey(ch, c, &ok);
+	if (fk) {
+		gm_buf_puts(b, " CONSTRAINT ");
+		gm_sql_ident(b, fk->name);
+		gm_buf_putc(b, ' ');
+		put_references(b, fk);
+	}
+	gm_buf_puts(b, ";\n");
+	add_stmt(out, b, 0, ch->to->name, ch);
+}
+
+static void drop_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const char *col)
+{
+	gm_buf subject = GM_BUF_INIT;
+
+	gm_buf_puts(b, "ALTER TABLE ");
+	gm_sql_ident(b, ch->to->name);
+	gm_buf_puts(b, " DROP COLUMN ");
+	gm_sql_ident(b, col);
+	gm_buf_puts(b, ";\n");
+	gm_buf_printf(&subject, "%s.%s", ch->to->name, col);
+	add_stmt(out, b, GM_STMT_DATA_LOSS, subject.ptr, ch);
+	gm_buf_release(&subject);
+}
+
+/* In place: index drops, column drops, renames, column adds, index adds. */
+static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
+{
+	static const gm_tchange_kind passes[] = {
+		GM_TCHANGE_DROP_INDEX, GM_TCHANGE_DROP_COLUMN, GM_TCHANGE_RENAME_COLUMN,
+		GM_TCHANGE_ADD_COLUMN, GM_TCHANGE_ADD_INDEX,
+	};
+	const char *t = ch->to->name;
+	size_t p, i;
+
+	for (p = 0; p < sizeof(passes) / sizeof(passes[0]); p++) {
+		for (i = 0; i < ch->tchanges_nr; i++) {
+			const gm_tchange *tc = &ch->tchanges[i];
+			if (tc->kind != passes[p])
+				continue;
+			switch (tc->kind) {
+			case GM_TCHANGE_DROP_INDEX:
+				gm_buf_puts(b, "DROP INDEX ");
+				gm_sql_ident(b, tc->index_from->name);
+				gm_buf_puts(b, ";\n");
+				add_stmt(out, b, 0, t, ch);
+				break;
+			case GM_TCHANGE_DROP_COLUMN:
+				drop_column_stmt(out, b, ch, tc->col_from->name);
+				break;
+			case GM_TCHANGE_RENAME_COLUMN:
+				gm_buf_puts(b, "ALTER TABLE ");
+				gm_sql_ident(b, t);
+				gm_buf_puts(b, " RENAME COLUMN ");
+				gm_sql_ident(b, tc->col_from->name);
+				gm_buf_puts(b, " TO ");
+				gm_sql_ident(b, tc->col_to->name);
+				gm_buf_puts(b, ";\n");
+				add_stmt(out, b, 0, t, ch);
+				break;
+			case GM_TCHANGE_ADD_COLUMN:
+				add_column_stmt(out, b, ch, tc->col_to);
+				break;
+			case GM_TCHANGE_ADD_INDEX:
+				put_create_index(b, ch->to, tc->index_to);
+				add_stmt(out, b, 0, t, ch);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+/* The old name of new column c, or NULL when c is new (not copied). */
+static const char *source_column(const gm_change *ch, const gm_column *c)
+{
+	size_t i;
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		if (tc->kind == GM_TCHANGE_RENAME_COLUMN && !strcmp(tc->col_to->name, c->name))
+			return tc->col_from->name;
+	}
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		if ((tc->kind == GM_TCHANGE_ADD_COLUMN && !strcmp(tc->col_to->name, c->name)) ||
+		    (tc->kind == GM_TCHANGE_RENAME_COLUMN &&
+		     !strcmp(tc->col_from->name, c->name)))
+			return NULL;
+	}
+	return gm_table_column(ch->from, c->name) ? c->name : NULL;
+}
+
+/*
+ * The 12-step rebuild (sqlite.org/lang_altertable.html#otheralter): a new table with
+ * the full new definition, rows copied, old table dropped, new one renamed, indexes
+ * recreated; an AUTOINCREMENT counter moves with the rows. Dropped columns are carried
+ * through the copy and dropped afterwards with DROP COLUMN, so each data loss is its own
+ * statement with its own subject. Foreign keys must be off (the applier's begin does it).
+ */
+static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
+{
+	const gm_table *t = ch->to;
+	const gm_column **dropped = NULL;
+	size_t dropped_nr = 0, dropped_alloc = 0, i, n = 0;
+	gm_buf tmp = GM_BUF_INIT, cols = GM_BUF_INIT, srcs = GM_BUF_INIT;
+
+	for (i = 0; i < ch->tchanges_nr; i++)
+		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
+			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
+
+	gm_buf_printf(&tmp, "_gm_new_%s", t->name);
+	put_create_table(b, t, tmp.ptr, dropped, dropped_nr);
+
+	for (i = 0; i < t->columns_nr + dropped_nr; i++) {
+		const gm_column *c = i < t->columns_nr ? t->columns[i] :
+							 dropped[i - t->columns_nr];
+		const char *src = i < t->columns_nr ? source_column(ch, c) : c->name;
+		if (!src)
+			continue;
+		if (n++) {
+			gm_buf_puts(&cols, ", ");
+			gm_buf_puts(&srcs, ", ");
+		}
+		gm_sql_ident(&cols, c->name);
+		gm_sql_ident(&srcs, src);
+	}
+	if (n) {
+		gm_buf_puts(b, "INSERT INTO ");
+		gm_sql_ident(b, tmp.ptr);
+		gm_buf_printf(b, " (%s) SELECT %s FROM ", cols.ptr, srcs.ptr);
+		gm_sql_ident(b, t->name);
+		gm_buf_puts(b, ";\n");
+	}
+	if (has_autoincrement(t)) {
+		/* keep the AUTOINCREMENT counter: ids of deleted rows are never reused */
+		gm_buf_puts(b, "DELETE FROM sqlite_sequence WHERE name = ");
+		gm_sql_literal(b, tmp.ptr);
+		gm_buf_puts(b, ";\nUPDATE sqlite_sequence SET name = ");
+		gm_sql_literal(b, tmp.ptr);
+		gm_buf_puts(b, " WHERE name = ");
+		gm_sql_literal(b, t->name);
+		gm_buf_puts(b, ";\n");
+	}
+	gm_buf_puts(b, "DROP TABLE ");
+	gm_sql_ident(b, t->name);
+	gm_buf_puts(b, ";\nALTER TABLE ");
+	gm_sql_ident(b, tmp.ptr);
+	gm_buf_puts(b, " RENAME TO ");
+	gm_sql_ident(b, t->name);
+	gm_buf_puts(b, ";\n");
+	put_create_indexes(b, t);
+	add_stmt(out, b, GM_STMT_REBUILD, t->name, ch);
+
+	for (i = 0; i < dropped_nr; i++)
+		drop_column_stmt(out, b, ch, dropped[i]->name);
+
+	gm_buf_release(&srcs);
+	gm_buf_release(&cols);
+	gm_buf_release(&tmp);
+	free(dropped);
+}
+
+static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch)
+{
+	if (needs_rebuild(ch))
+		plan_rebuild(out, b, ch);
+	else
+		plan_in_place(out, b, ch);
+}
+
+int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
+{
+	gm_buf b = GM_BUF_INIT;
+	size_t i;
+
+	GM_ASSERT_ARG(out);
+	GM_ASSERT_ARG(changes);
+	for (i = 0; i < changes->nr; i++) {
+		const gm_change *ch = &changes->v[i];
+		switch (ch->kind) {
+		case GM_CHANGE_ADD_TABLE:
+			put_create_table(&b, ch->to, ch->to->name, NULL, 0);
+			put_create_indexes(&b, ch->to);
+			add_stmt(out, &b, 0, ch->to->name, ch);
+			break;
+		case GM_CHANGE_RENAME_TABLE:
+			gm_buf_puts(&b, "ALTER TABLE ");
+			gm_sql_ident(&b, ch->from->name);
+			gm_buf_puts(&b, " RENAME TO ");
+			gm_sql_ident(&b, ch->to->name);
+			gm_buf_puts(&b, ";\n");
+			add_stmt(out, &b, 0, ch->to->name, ch);
+			break;
+		case GM_CHANGE_MODIFY_TABLE:
+			plan_modify(out, &b, ch);
+			break;
+		case GM_CHANGE_DROP_TABLE:
+			gm_buf_puts(&b, "DROP TABLE ");
+			gm_sql_ident(&b, ch->from->name);
+			gm_buf_puts(&b, ";\n");
+			add_stmt(out, &b, GM_STMT_DATA_LOSS, ch->from->name, ch);
+			break;
+		case GM_CHANGE_ADD_ENUM:
+		case GM_CHANGE_ADD_ENUM_VALUE:
+		case GM_CHANGE_SWAP_ENUM:
+		case GM_CHANGE_RENAME_ENUM:
+		case GM_CHANGE_DROP_ENUM:
+			/* no enum types: labels live on the columns (MODIFY_COLUMN rebuilds) */
+			break;
+		}
+	}
+	gm_buf_release(&b);
+	return 0;
+}

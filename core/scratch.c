@@ -1,0 +1,256 @@
+/*
+ * Scratch databases: a static list of the live ones, dropped at exit and cleaned up on
+ * SIGINT/SIGTERM (git's tempfile.c pattern: the handler only does async-signal-safe work).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/db.h"
+#include "git-migrate/error.h"
+#include "scratch.h"
+#include "util/banned.h"
+
+#define SCRATCH_FILES 4
+
+struct gm_scratch {
+	const gm_dialect *dialect;
+	gm_conn *conn;
+	gm_url *url;
+	char *files[SCRATCH_FILES]; /* SQLite: the file and its siblings, for the handler */
+	pid_t owner;                /* a forked child never cleans up its parent's scratch */
+	struct gm_scratch *next;
+};
+
+static gm_scratch *volatile scratches;
+static volatile sig_atomic_t caught;
+static bool installed;
+static bool atexit_registered;
+
+/*
+ * SIGINT/SIGTERM: interrupt the running statements and unlink SQLite scratch files, then
+ * remember the signal; the interrupted statement fails with GM_EINTERRUPTED and the
+ * normal error path drops what is left (cmd re-raises the signal). With nothing of ours
+ * to clean up, or on a second signal, die of the signal right away.
+ */
+static void on_signal(int sig)
+{
+	int saved_errno = errno;
+	pid_t me = getpid();
+	gm_scratch *s;
+	bool any = false;
+	int i;
+
+	for (s = scratches; s; s = s->next) {
+		if (s->owner != me)
+			continue;
+		any = true;
+		if (s->conn && s->dialect->interrupt)
+			s->dialect->interrupt(s->conn);
+		for (i = 0; i < SCRATCH_FILES; i++)
+			if (s->files[i])
+				unlink(s->files[i]);
+	}
+	if (!any || caught) {
+		/* delivered when the handler returns (sig is blocked while it runs) */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	caught = sig;
+	errno = saved_errno;
+}
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void restore_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static void install_one(int sig)
+{
+	struct sigaction sa, old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return; /* respect an ignored signal (nohup, background jobs) */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(sig, &sa, NULL);
+}
+
+void gm_signals_install(void)
+{
+	if (installed)
+		return;
+	installed = true;
+	install_one(SIGINT);
+	install_one(SIGTERM);
+}
+
+int gm_signal_received(void)
+{
+	return (int)caught;
+}
+
+bool gm_scratch_interrupted(void)
+{
+	return caught != 0;
+}
+
+int gm_scratch_signal(void)
+{
+	return (int)caught;
+}
+
+static void drop_left_at_exit(void)
+{
+	pid_t me = getpid();
+	gm_scratch *s;
+
+	for (;;) {
+		for (s = scratches; s && s->owner != me; s = s->next)
+			;
+		if (!s)
+			break;
+		gm_scratch_drop(s);
+	}
+}
+
+int gm_scratch_create(gm_scratch **out, const gm_url *server)
+{
+	static const char *const suffixes[SCRATCH_FILES] = { "", "-journal", "-wal", "-shm" };
+	gm_scratch *s;
+	gm_conn *conn = NULL;
+	gm_url *url = NULL;
+	sigset_t old;
+	int i, error;
+
+	GM_ASSERT_ARG(out);
+	GM_ASSERT_ARG(server && server->dialect);
+	*out = NULL;
+	if (!server->dialect->scratch_create)
+		return gm_error_set(GM_EINVALID, "dialect '%s' cannot create scratch databases",
+				    server->dialect->name);
+	gm_signals_install();
+	if (!atexit_registered) {
+		atexit(drop_left_at_exit);
+		atexit_registered = true;
+	}
+
+	/* no signal between the database existing and it being on the list */
+	block_signals(&old);
+	if ((error = server->dialect->scratch_create(&conn, &url, server)) < 0) {
+		restore_signals(&old);
+		return error;
+	}
+	s = gm_xcalloc(1, sizeof(*s));
+	s->dialect = server->dialect;
+	s->conn = conn;
+	s->url = url;
+	s->owner = getpid();
+	if (url->path && strcmp(url->path, ":memory:")) {
+		for (i = 0; i < SCRATCH_FILES; i++) {
+			gm_buf b = GM_BUF_INIT;
+			gm_buf_printf(&b, "%s%s", url->path, suffixes[i]);
+			s->files[i] = gm_buf_detach(&b);
+		}
+	}
+	s->next = scratches;
+	scratches = s;
+	restore_signals(&old);
+	*out = s;
+	return 0;
+}
+
+gm_conn *gm_scratch_conn(gm_scratch *s)
+{
+	return s->conn;
+}
+
+const gm_url *gm_scratch_url(const gm_scratch *s)
+{
+	return s->url;
+}
+
+/* The error being reported, saved across a best-effort drop that may overwrite it. */
+struct saved_error {
+	int code, line, col;
+	char *message, *path, *hint, *detail;
+};
+
+static void save_error(struct saved_error *e)
+{
+	const gm_error *last = gm_error_last();
+	e->code = last->code;
+	e->line = last->line;
+	e->col = last->col;
+	e->message = gm_xstrdup(last->message);
+	e->path = gm_xstrdup(last->path);
+	e->hint = gm_xstrdup(last->hint);
+	e->detail = gm_xstrdup(last->detail);
+}
+
+static void restore_error(struct saved_error *e)
+{
+	if (e->code == GM_OK) {
+		gm_error_clear();
+	} else {
+		gm_error_set_at(e->code, e->path, e->line, e->col, "%s", e->message);
+		if (e->hint)
+			gm_error_hint("%s", e->hint);
+		if (e->detail)
+			gm_error_detail("%s", e->detail);
+	}
+}
+
+static void release_error(struct saved_error *e)
+{
+	free(e->message);
+	free(e->path);
+	free(e->hint);
+	free(e->detail);
+}
+
+void gm_scratch_drop(gm_scratch *s)
+{
+	struct saved_error saved;
+	gm_scratch *volatile *pp;
+	sigset_t old;
+	int i;
+
+	if (!s)
+		return;
+	block_signals(&old);
+	for (pp = &scratches; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	}
+	restore_signals(&old);
+
+	save_error(&saved);
+	if (s->conn)
+		s->dialect->disconnect(s->conn);
+	if (s->dialect->scratch_drop && s->dialect->scratch_drop(s->url) < 0)
+		restore_error(&saved);
+	release_error(&saved);
+
+	gm_url_free(s->url);
+	for (i = 0; i < SCRATCH_FILES; i++)
+		free(s->files[i]);
+	free(s);
+}
