@@ -1,0 +1,626 @@
+/* PostgreSQL dialect: connections, scratch databases, exec, transactions, cancel. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <libpq-fe.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/db.h"
+#include "git-migrate/error.h"
+#include "dialect/postgres.h"
+#include "dialect/sql.h"
+#include "util/banned.h"
+
+#define SCRATCH_PREFIX "gm_scratch_"
+
+static const char *const pg_schemes[] = { "postgres", "postgresql", NULL };
+
+/* libpq prints notices (e.g. "table does not exist, skipping") to stderr: core never prints. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* A libpq message on one line: whitespace runs (newlines, tabs) become one space. */
+static void one_line(gm_buf *out, const char *msg)
+{
+	bool space = false;
+
+	gm_buf_clear(out);
+	for (; msg && *msg; msg++) {
+		if (*msg == ' ' || *msg == '\n' || *msg == '\t' || *msg == '\r') {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			gm_buf_putc(out, ' ');
+		space = false;
+		gm_buf_putc(out, *msg);
+	}
+}
+
+static int connect_conninfo(struct gm_pg_conn **out, const char *conninfo, const char *masked)
+{
+	struct gm_pg_conn *c;
+	PGconn *pg;
+
+	*out = NULL;
+	pg = PQconnectdb(conninfo ? conninfo : "");
+	if (!pg)
+		return gm_error_set(GM_EDB, "cannot connect to '%s': out of memory", masked);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		gm_buf msg = GM_BUF_INIT;
+		one_line(&msg, PQerrorMessage(pg));
+		gm_error_set(GM_EDB, "cannot connect to '%s': %s", masked, msg.ptr);
+		gm_buf_release(&msg);
+		PQfinish(pg);
+		return GM_EDB;
+	}
+	PQsetNoticeProcessor(pg, ignore_notice, NULL);
+
+	c = gm_xcalloc(1, sizeof(*c));
+	c->parent.dialect = &gm_dialect_postgres;
+	c->pg = pg;
+	c->cancel = PQgetCancel(pg);
+	c->masked = gm_xstrdup(masked);
+	*out = c;
+	return 0;
+}
+
+static int pg_connect(gm_conn **out, const gm_url *url)
+{
+	struct gm_pg_conn *c = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = connect_conninfo(&c, url->conninfo, url->masked)) < 0)
+		return error;
+	*out = &c->parent;
+	return 0;
+}
+
+static void pg_disconnect(gm_conn *conn)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+
+	if (!c)
+		return;
+	if (c->cancel)
+		PQfreeCancel(c->cancel);
+	PQfinish(c->pg);
+	free(c->masked);
+	free(c);
+}
+
+int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
+		const char *param1, const char *param2)
+{
+	const char *params[2];
+	int nparams = 0;
+	PGresult *res;
+	ExecStatusType st;
+
+	*out = NULL;
+	if (param1)
+		params[nparams++] = param1;
+	if (param2)
+		params[nparams++] = param2;
+	res = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	st = PQresultStatus(res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		gm_buf msg = GM_BUF_INIT;
+		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		one_line(&msg, primary ? primary : PQerrorMessage(c->pg));
+		gm_error_set(GM_EDB, "%s on '%s': %s", what, c->masked, msg.ptr);
+		gm_buf_release(&msg);
+		PQclear(res);
+		return GM_EDB;
+	}
+	*out = res;
+	return 0;
+}
+
+/* ---- exec: error locations ---- */
+
+struct find_stmt {
+	int index;       /* the index-th statement (0-based), or -1: by line */
+	int line;        /* by line: the last statement starting at or before it */
+	int seen;
+	char *text;      /* the statement found */
+	int text_line;
+};
+
+static int find_stmt_cb(const char *stmt, int line, void *payload)
+{
+	struct find_stmt *f = payload;
+
+	if (f->index >= 0 ? f->seen == f->index : line <= f->line) {
+		gm_set_str(&f->text, stmt);
+		f->text_line = line;
+	}
+	f->seen++;
+	if (f->index >= 0 && f->seen > f->index)
+		return GM_ITEROVER;
+	return 0;
+}
+
+/* Line (1-based) and column of the pos-th character (1-based, UTF-8) of sql. */
+static void position_of(const char *sql, long pos, int *line, int *col)
+{
+	const unsigned char *p = (const unsigned char *)sql;
+	long chars = 0;
+
+	*line = 1;
+	*col = 0;
+	for (; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		if (++chars >= pos)
+			break;
+		if (*p == '\n') {
+			(*line)++;
+			*col = 0;
+		} else {
+			(*col)++;
+		}
+	}
+	(*col)++;
+}
+
+/*
+ * Report a failed statement: "<origin>:<line>: <message> (SQLSTATE x)", the statement as
+ * detail and the server's hint. `nth` is the index of the failing statement within sql
+ * (-1 when unknown); the server's STATEMENT_POSITION, when given, is more precise.
+ */
+static int report(struct gm_pg_conn *c, const PGresult *res, const char *sql, int nth,
+		  const char *origin, int first_line)
+{
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *position = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+	struct find_stmt f = { -1, 0, 0, NULL, 0 };
+	gm_buf msg = GM_BUF_INIT, tmp = GM_BUF_INIT;
+	int line = 0, col = 0;
+
+	one_line(&tmp, primary ? primary : PQerrorMessage(c->pg));
+	gm_buf_puts(&msg, tmp.ptr);
+	if (detail) {
+		one_line(&tmp, detail);
+		gm_buf_printf(&msg, ": %s", tmp.ptr);
+	}
+	if (state)
+		gm_buf_printf(&msg, " (SQLSTATE %s)", state);
+
+	if (position && atol(position) > 0) {
+		position_of(sql, atol(position), &line, &col);
+		f.line = line;
+	} else if (nth >= 0) {
+		f.index = nth;
+	}
+	if (f.index >= 0 || f.line > 0)
+		gm_sql_split(sql, find_stmt_cb, &f);
+	if (!line && f.text)
+		line = f.text_line;
+
+	if (origin && line)
+		gm_error_set_at(GM_EDB, origin, first_line + line - 1, col, "%s", msg.ptr);
+	else if (origin)
+		gm_error_set_at(GM_EDB, origin, 0, 0, "%s", msg.ptr);
+	else
+		gm_error_set(GM_EDB, "%s", msg.ptr);
+	if (f.text)
+		gm_error_detail("%s", f.text);
+	if (hint)
+		gm_error_hint("%s", hint);
+
+	free(f.text);
+	gm_buf_release(&tmp);
+	gm_buf_release(&msg);
+	return GM_EDB;
+}
+
+/* Collect the results of a sent query; report the first error. */
+static int drain(struct gm_pg_conn *c, const char *sql, const char *origin, int first_line,
+		 int nth_base)
+{
+	PGresult *res, *err = NULL;
+	int done = 0, error = 0;
+
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) {
+			if (!err)
+				err = res;
+			else
+				PQclear(res);
+			continue;
+		}
+		if (st == PGRES_COPY_IN) {
+			PQputCopyEnd(c->pg, "COPY FROM STDIN is not supported in SQL text; "
+					    "use a CSV or YAML fixture");
+		} else if (st == PGRES_COPY_OUT) {
+			char *buf;
+			while (PQgetCopyData(c->pg, &buf, 0) > 0)
+				PQfreemem(buf);
+		}
+		if (!err)
+			done++;
+		PQclear(res);
+	}
+	if (err) {
+		error = report(c, err, sql, nth_base >= 0 ? nth_base + done : -1, origin,
+			       first_line);
+		PQclear(err);
+	} else if (PQstatus(c->pg) != CONNECTION_OK) {
+		gm_buf msg = GM_BUF_INIT;
+		one_line(&msg, PQerrorMessage(c->pg));
+		error = gm_error_set(GM_EDB, "lost the connection to '%s': %s", c->masked,
+				     msg.ptr);
+		gm_buf_release(&msg);
+	}
+	return error;
+}
+
+static int send_and_drain(struct gm_pg_conn *c, const char *sql, const char *origin,
+			  int first_line, int nth_base)
+{
+	if (!PQsendQuery(c->pg, sql)) {
+		gm_buf msg = GM_BUF_INIT;
+		one_line(&msg, PQerrorMessage(c->pg));
+		gm_error_set(GM_EDB, "cannot send a query to '%s': %s", c->masked, msg.ptr);
+		gm_buf_release(&msg);
+		return GM_EDB;
+	}
+	return drain(c, sql, origin, first_line, nth_base);
+}
+
+struct each_stmt {
+	struct gm_pg_conn *c;
+	const char *origin;
+	int first_line;
+};
+
+static int exec_one(const char *stmt, int line, void *payload)
+{
+	struct each_stmt *e = payload;
+	return send_and_drain(e->c, stmt, e->origin, e->first_line + line - 1, 0);
+}
+
+/*
+ * Inside a transaction the whole text goes in one round trip (simple protocol, many
+ * statements). Outside one (autocommit, e.g. a `transaction: false` revision with
+ * CREATE INDEX CONCURRENTLY), each statement is sent alone, as psql does: a
+ * multi-statement query would be one implicit transaction.
+ */
+static int pg_exec(gm_conn *conn, const char *sql, const char *origin, int first_line)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	struct each_stmt e;
+
+	if (first_line < 1)
+		first_line = 1;
+	if (PQtransactionStatus(c->pg) == PQTRANS_INTRANS)
+		return send_and_drain(c, sql, origin, first_line, 0);
+	e.c = c;
+	e.origin = origin;
+	e.first_line = first_line;
+	return gm_sql_split(sql, exec_one, &e);
+}
+
+static int simple(gm_conn *conn, const char *sql, const char *what)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = gm_pg_query(&res, c, what, sql, NULL, NULL)) < 0)
+		return error;
+	PQclear(res);
+	return 0;
+}
+
+static int pg_begin(gm_conn *conn)
+{
+	return simple(conn, "BEGIN", "cannot begin a transaction");
+}
+
+static int pg_commit(gm_conn *conn)
+{
+	return simple(conn, "COMMIT", "cannot commit");
+}
+
+static int pg_rollback(gm_conn *conn)
+{
+	return simple(conn, "ROLLBACK", "cannot roll back");
+}
+
+static void pg_interrupt(gm_conn *conn)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	char errbuf[256];
+
+	if (c && c->cancel)
+		PQcancel(c->cancel, errbuf, (int)sizeof(errbuf));
+}
+
+/* ---- scratch databases ---- */
+
+static bool is_url(const char *conninfo)
+{
+	return !strncmp(conninfo, "postgres://", 11) || !strncmp(conninfo, "postgresql://", 13);
+}
+
+static void put_kv_value(gm_buf *out, const char *v)
+{
+	gm_buf_putc(out, '\'');
+	for (; *v; v++) {
+		if (*v == '\'' || *v == '\\')
+			gm_buf_putc(out, '\\');
+		gm_buf_putc(out, *v);
+	}
+	gm_buf_putc(out, '\'');
+}
+
+/*
+ * The server's conninfo with the database replaced by dbname: a URL stays a URL (path
+ * replaced), anything else becomes a key=value string. GM_EINVALID when libpq cannot
+ * parse it.
+ */
+static int conninfo_with_db(gm_buf *out, const char *conninfo, const char *dbname)
+{
+	PQconninfoOption *opts, *o;
+	char *err = NULL;
+
+	gm_buf_clear(out);
+	conninfo = conninfo ? conninfo : "";
+	if (is_url(conninfo)) {
+		const char *auth = strstr(conninfo, "://") + 3;
+		size_t path = strcspn(auth, "/?");
+		const char *query = strchr(auth + path, '?');
+
+		gm_buf_put(out, conninfo, (size_t)(auth - conninfo) + path);
+		gm_buf_printf(out, "/%s", dbname);
+		if (query)
+			gm_buf_puts(out, query);
+		return 0;
+	}
+	if (!(opts = PQconninfoParse(conninfo, &err))) {
+		gm_error_set(GM_EINVALID, "cannot parse connection string: %s",
+			     err ? err : "out of memory");
+		PQfreemem(err);
+		return GM_EINVALID;
+	}
+	for (o = opts; o->keyword; o++) {
+		if (!o->val || !strcmp(o->keyword, "dbname"))
+			continue;
+		gm_buf_printf(out, "%s=", o->keyword);
+		put_kv_value(out, o->val);
+		gm_buf_putc(out, ' ');
+	}
+	gm_buf_puts(out, "dbname=");
+	put_kv_value(out, dbname);
+	PQconninfoFree(opts);
+	return 0;
+}
+
+/* The dbname a conninfo names, or NULL. Caller frees. */
+static char *conninfo_db(const char *conninfo)
+{
+	PQconninfoOption *opts, *o;
+	char *err = NULL, *db = NULL;
+
+	if (!(opts = PQconninfoParse(conninfo ? conninfo : "", &err))) {
+		PQfreemem(err);
+		return NULL;
+	}
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "dbname") && o->val && *o->val)
+			db = gm_xstrdup(o->val);
+	PQconninfoFree(opts);
+	return db;
+}
+
+/* Connect to a maintenance database of the server named by conninfo: `db` when set,
+ * else "postgres", then "template1". */
+static int connect_admin(struct gm_pg_conn **out, const char *conninfo, const char *db,
+			 const char *masked)
+{
+	static const char *const fallbacks[] = { "postgres", "template1", NULL };
+	gm_buf ci = GM_BUF_INIT;
+	int error = 0;
+	size_t i;
+
+	if (db) {
+		if ((error = conninfo_with_db(&ci, conninfo, db)) >= 0)
+			error = connect_conninfo(out, ci.ptr, masked);
+		gm_buf_release(&ci);
+		return error;
+	}
+	for (i = 0; fallbacks[i]; i++) {
+		if ((error = conninfo_with_db(&ci, conninfo, fallbacks[i])) < 0)
+			break;
+		if ((error = connect_conninfo(out, ci.ptr, masked)) >= 0)
+			break;
+		if (!fallbacks[i + 1])
+			break;
+	}
+	gm_buf_release(&ci);
+	return error;
+}
+
+static int drop_database(struct gm_pg_conn *c, const char *name, bool force)
+{
+	gm_buf sql = GM_BUF_INIT;
+	PGresult *res = NULL;
+	int error;
+
+	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
+	gm_sql_ident(&sql, name);
+	if (force)
+		gm_buf_puts(&sql, " WITH (FORCE)");
+	error = gm_pg_query(&res, c, "cannot drop scratch database", sql.ptr, NULL, NULL);
+	if (error < 0 && force && strstr(gm_error_last()->message, "syntax error")) {
+		/* before PostgreSQL 13 */
+		gm_buf_truncate(&sql, sql.len - strlen(" WITH (FORCE)"));
+		error = gm_pg_query(&res, c, "cannot drop scratch database", sql.ptr, NULL,
+				    NULL);
+	}
+	PQclear(res);
+	gm_buf_release(&sql);
+	return error;
+}
+
+static const char stale_scratch_sql[] =
+	"SELECT d.datname FROM pg_catalog.pg_database d "
+	"WHERE d.datname LIKE 'gm\\_scratch\\_%' "
+	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a "
+	"WHERE a.datname = d.datname)";
+
+/*
+ * Drop scratch databases left by runs that were SIGKILLed: gm_scratch_<pid>_* whose pid
+ * is not alive on this host and that nobody is connected to. Best effort: errors are
+ * ignored (the database may belong to another user).
+ */
+static void drop_stale(struct gm_pg_conn *c)
+{
+	PGresult *res = NULL;
+	int i;
+
+	if (gm_pg_query(&res, c, "cannot list databases", stale_scratch_sql, NULL, NULL) < 0) {
+		gm_error_clear();
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		const char *name = PQgetvalue(res, i, 0);
+		char *end;
+		long pid = strtol(name + strlen(SCRATCH_PREFIX), &end, 10);
+
+		if (pid <= 0 || *end != '_' || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (drop_database(c, name, false) < 0)
+			gm_error_clear();
+	}
+	PQclear(res);
+}
+
+static uint32_t random32(void)
+{
+	uint32_t r = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	struct timespec ts;
+
+	if (fd >= 0) {
+		ssize_t n = read(fd, &r, sizeof(r));
+		close(fd);
+		if (n == (ssize_t)sizeof(r))
+			return r;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 7) ^ (uint32_t)getpid();
+}
+
+static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
+{
+	struct gm_pg_conn *admin = NULL, *c = NULL;
+	gm_buf name = GM_BUF_INIT, sql = GM_BUF_INIT, ci = GM_BUF_INIT;
+	gm_url *url = NULL;
+	PGresult *res = NULL;
+	int error = 0;
+
+	*out = NULL;
+	*url_out = NULL;
+	if ((error = connect_admin(&admin, server->conninfo, server->dbname, server->masked)) < 0)
+		goto done;
+	drop_stale(admin);
+
+	gm_buf_printf(&name, SCRATCH_PREFIX "%ld_%08x", (long)getpid(), (unsigned)random32());
+	gm_buf_puts(&sql, "CREATE DATABASE ");
+	gm_sql_ident(&sql, name.ptr);
+	res = PQexec(admin->pg, sql.ptr);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		gm_buf msg = GM_BUF_INIT;
+
+		one_line(&msg, primary ? primary : PQerrorMessage(admin->pg));
+		error = gm_error_set(GM_EDB, "cannot create scratch database on '%s': %s",
+				     server->masked, msg.ptr);
+		if (state && !strcmp(state, "42501"))
+			gm_error_hint("point 'scratch:' in .gitmigrate.yml at a PostgreSQL "
+				      "server where this user may create databases");
+		gm_buf_release(&msg);
+		goto done;
+	}
+
+	if ((error = conninfo_with_db(&ci, server->conninfo, name.ptr)) < 0 ||
+	    (error = gm_url_parse(&url, ci.ptr, ".")) < 0 ||
+	    (error = connect_conninfo(&c, url->conninfo, url->masked)) < 0) {
+		if (drop_database(admin, name.ptr, true) < 0)
+			gm_error_prefix("cannot connect to the new scratch database");
+		goto done;
+	}
+	*out = &c->parent;
+	*url_out = url;
+	url = NULL;
+
+done:
+	gm_url_free(url);
+	PQclear(res);
+	pg_disconnect(admin ? &admin->parent : NULL);
+	gm_buf_release(&ci);
+	gm_buf_release(&sql);
+	gm_buf_release(&name);
+	return error;
+}
+
+static int pg_scratch_drop(const gm_url *scratch)
+{
+	struct gm_pg_conn *admin = NULL;
+	char *db = conninfo_db(scratch->conninfo);
+	int error = 0;
+
+	if (!db)
+		db = gm_xstrdup(scratch->dbname);
+	if (!db || strncmp(db, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX))) {
+		error = gm_error_set(GM_EINVALID, "refusing to drop '%s': not a scratch database",
+				     scratch->masked);
+		goto done;
+	}
+	if ((error = connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) < 0)
+		goto done;
+	error = drop_database(admin, db, true);
+
+done:
+	pg_disconnect(admin ? &admin->parent : NULL);
+	free(db);
+	return error;
+}
+
+const gm_dialect gm_dialect_postgres = {
+	.name = "postgres",
+	.schemes = pg_schemes,
+	.caps = GM_DIALECT_NATIVE_ENUM | GM_DIALECT_ALTER_COLUMN | GM_DIALECT_TRANSACT_DDL,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.scratch_create = pg_scratch_create,
+	.scratch_drop = pg_scratch_drop,
+	.exec = pg_exec,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.inspect = gm_pg_inspect,
+	.normalize = gm_pg_normalize,
+	.plan = gm_pg_plan,
+	.interrupt = pg_interrupt,
+};
