@@ -1,0 +1,110 @@
+/* prepare: write the next revision, tested on a scratch database (DESIGN.md §3.6). */
+#include <signal.h>
+#include <stdlib.h>
+#include "cmd.h"
+
+const char *const prepare_usage[] = {
+	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run]",
+	"",
+	"Replays the production branch's migrations (read from git, no checkout) and the",
+	"worktree's local revisions on a scratch database, diffs that schema against the",
+	"models, and writes the next revision after testing up, down and up again on it.",
+	"",
+	"    -m, --message <msg>   the revision's message (default: from the changes)",
+	"    --production <ref>    the ref holding the migrations history (default: config)",
+	"    -n, --dry-run         plan and verify, print the SQL, write nothing",
+	"    -h, --help            show this help",
+	NULL,
+};
+
+/* Print the summary and warnings of a run (shared with diff). */
+void cmd_print_summary(const gm_prepare_result *res, FILE *f)
+{
+	size_t i;
+	for (i = 0; i < res->summary_nr; i++)
+		fprintf(f, "  %s\n", res->summary[i]);
+	for (i = 0; i < res->warnings_nr; i++)
+		cmd_warning("%s", res->warnings[i]);
+}
+
+/* After cleanup, die of the signal that interrupted us (so the shell sees it). */
+int cmd_finish_signal(int rc)
+{
+	int sig = gm_signal_received();
+	if (sig) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	return rc;
+}
+
+int cmd_prepare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "message", required_argument, NULL, 'm' },
+		{ "production", required_argument, NULL, 'P' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gm_prepare_opts o = GM_PREPARE_OPTS_INIT;
+	gm_prepare_result res = GM_PREPARE_RESULT_INIT;
+	gm_repo *repo = NULL;
+	gm_config *cfg = NULL;
+	bool done;
+	int c, error, rc = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, "m:n", opts, prepare_usage, &done)) != -1) {
+		if (done)
+			return c;
+		switch (c) {
+		case 'm':
+			o.message = optarg;
+			break;
+		case 'P':
+			o.production = optarg;
+			break;
+		case 'n':
+			o.dry_run = true;
+			break;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(prepare_usage, "unexpected argument '%s'", argv[optind]);
+	if ((error = cmd_open(&repo, &cfg)) < 0)
+		return cmd_die_error(error);
+
+	o.progress = cmd_progress;
+	error = gm_prepare(&res, repo, cfg, &o);
+	if (error < 0) {
+		rc = cmd_die_error(error);
+		goto done;
+	}
+	if (res.no_changes) {
+		cmd_print_summary(&res, stderr);
+		cmd_info("no changes: the models match production%s (%zu revision%s replayed)",
+			 res.replayed > 0 ? "'s chain" : "", res.replayed,
+			 res.replayed == 1 ? "" : "s");
+		goto done;
+	}
+	if (o.dry_run) {
+		printf("-- +migrate up\n%s\n-- +migrate down\n%s", res.up_sql, res.down_sql);
+		cmd_info("dry run: revision %s would chain onto %s; verified up, down and up "
+			 "again on a scratch database; nothing written", res.id,
+			 *res.parent ? res.parent : "nothing (a base)");
+		cmd_print_summary(&res, stderr);
+		goto done;
+	}
+	printf("%s\n", res.path);
+	cmd_info("wrote revision %s (chained onto %s), verified up, down and up again on a "
+		 "scratch database with %zu revision%s replayed:", res.id,
+		 *res.parent ? res.parent : "nothing: it is the base", res.replayed,
+		 res.replayed == 1 ? "" : "s");
+	cmd_print_summary(&res, stderr);
+
+done:
+	gm_prepare_result_release(&res);
+	gm_config_free(cfg);
+	gm_repo_free(repo);
+	return cmd_finish_signal(rc);
+}

@@ -1,0 +1,656 @@
+/* The prepare pipeline of DESIGN.md §3.6, one static function per step (also `diff`). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "git-migrate/gm.h"
+#include "scratch.h"
+#include "util/banned.h"
+
+/* Everything one run holds; released in one place. */
+struct run {
+	gm_repo *repo;
+	const gm_config *cfg;
+	const gm_prepare_opts *opts;
+	const char *production;
+	char prod_oid[GM_OID_HEXSZ + 1];
+	gm_chain *chain;            /* production + local revisions */
+	const gm_revision **order;  /* replay order (borrowed from chain) */
+	size_t order_nr;
+	size_t prod_nr;             /* how many of `order` come from production */
+	const char *parent;         /* head the new revision chains onto, or NULL */
+	gm_url *server;
+	gm_scratch *scratch;        /* the replayed database */
+	gm_schema *current;         /* inspected after replay */
+	gm_schema *models;          /* the models, normalized for the dialect */
+	gm_schema *desired;         /* the models as the database sees them */
+	gm_changes up, down;
+	gm_plan up_plan, down_plan;
+	gm_buf up_sql, down_sql;
+	gm_buf text;                /* the revision file */
+	char id[13];
+	char *message;
+};
+
+static int interrupted(void)
+{
+	if (gm_scratch_interrupted())
+		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+	return 0;
+}
+
+static void progress(struct run *r, const char *what, size_t done, size_t total)
+{
+	if (r->opts->progress)
+		r->opts->progress(what, done, total, r->opts->payload);
+}
+
+/* A finding as an error (the first one; the rest counted in the hint). */
+static int findings_error(const gm_findings *f, const char *what)
+{
+	const gm_finding *x = &f->v[0];
+	gm_error_set_at(GM_EINVALID, x->path, x->line, 0, "%s", x->message);
+	if (f->nr > 1)
+		gm_error_hint("%s has %zu problems; 'git migrate verify' lists them all",
+			      what, f->nr);
+	return GM_EINVALID;
+}
+
+static bool is_sql(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && !strcmp(name + n - 4, ".sql");
+}
+
+/* Step 2 and 3: production's chain from git objects, the worktree's local revisions. */
+static int read_chains(struct run *r)
+{
+	gm_files prod_files = GM_FILES_INIT, wt_files = GM_FILES_INIT;
+	gm_findings findings = GM_FINDINGS_INIT;
+	gm_chain *prod = NULL, *wt = NULL;
+	const gm_revision *const *heads;
+	const char *prod_head = NULL;
+	size_t i, nr;
+	int error;
+
+	if ((error = gm_repo_resolve(r->prod_oid, NULL, r->repo, r->production)) < 0) {
+		gm_error_hint("the production branch holds the migrations history; create it "
+			      "or pass --production <ref>");
+		goto done;
+	}
+	if ((error = gm_repo_read_tree_dir(&prod_files, r->repo, r->prod_oid,
+					   r->cfg->migrations)) < 0)
+		goto done;
+	if ((error = gm_chain_load(&prod, &findings, &prod_files)) < 0)
+		goto done;
+	if (findings.nr) {
+		error = findings_error(&findings, "production's chain");
+		gm_error_prefix("production ('%s')", r->production);
+		goto done;
+	}
+	heads = gm_chain_heads(prod, &nr);
+	if (nr)
+		prod_head = heads[0]->id;
+
+	if ((error = gm_repo_read_worktree_dir(&wt_files, r->repo, r->cfg->migrations)) < 0)
+		goto done;
+	if ((error = gm_chain_load(&wt, &findings, &wt_files)) < 0)
+		goto done;
+	if (findings.nr) {
+		error = findings_error(&findings, "the worktree's chain");
+		goto done;
+	}
+
+	/* The combined chain: production's revisions as git has them, then local ones. */
+	gm_chain_new(&r->chain);
+	for (i = 0; i < prod_files.nr; i++) {
+		gm_revision *rev;
+		const gm_file *f = &prod_files.v[i];
+		if (!is_sql(f->name))
+			continue;
+		if ((error = gm_revision_parse(&rev, f->path, f->data, f->len)) < 0)
+			goto done;
+		memcpy(rev->checksum, f->oid, sizeof(rev->checksum));
+		gm_chain_add(r->chain, rev);
+	}
+	for (i = 0; i < wt_files.nr; i++) {
+		gm_revision *rev;
+		const gm_file *f = &wt_files.v[i];
+		if (!is_sql(f->name))
+			continue;
+		if ((error = gm_revision_parse(&rev, f->path, f->data, f->len)) < 0)
+			goto done;
+		if (gm_chain_find(prod, rev->id)) {
+			gm_revision_free(rev);
+			continue;
+		}
+		memcpy(rev->checksum, f->oid, sizeof(rev->checksum));
+		/* A local revision must not hang off an older production revision. */
+		for (size_t k = 0; k < rev->parents_nr; k++) {
+			if (gm_chain_find(prod, rev->parents[k]) && prod_head &&
+			    strcmp(rev->parents[k], prod_head)) {
+				error = gm_error_set_at(
+					GM_ECHECK, f->path, 0, 0,
+					"local revision '%s' chains onto production revision "
+					"'%s', but production's head is now '%s'",
+					rev->id, rev->parents[k], prod_head);
+				gm_error_hint("git migrate rebase");
+				gm_revision_free(rev);
+				goto done;
+			}
+		}
+		gm_chain_add(r->chain, rev);
+	}
+
+	gm_chain_check(r->chain, &findings);
+	if (findings.nr) {
+		error = findings_error(&findings, "the chain");
+		goto done;
+	}
+	if ((error = gm_chain_order(&r->order, &r->order_nr, r->chain)) < 0)
+		goto done;
+	r->prod_nr = gm_chain_count(prod);
+	heads = gm_chain_heads(r->chain, &nr);
+	r->parent = nr ? heads[0]->id : NULL;
+
+done:
+	gm_chain_free(prod);
+	gm_chain_free(wt);
+	gm_findings_release(&findings);
+	gm_files_release(&prod_files);
+	gm_files_release(&wt_files);
+	return error;
+}
+
+/* Step 4: replay every revision's up section on the scratch database. */
+static int replay(struct run *r)
+{
+	gm_conn *conn = gm_scratch_conn(r->scratch);
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < r->order_nr; i++) {
+		const gm_revision *rev = r->order[i];
+		progress(r, "replaying revisions", i, r->order_nr);
+		if ((error = interrupted()) < 0)
+			return error;
+		if ((error = gm_db_apply_section(conn, &rev->up, rev->transaction,
+						 rev->path)) < 0) {
+			if (error != GM_EINTERRUPTED)
+				gm_error_prefix("replaying revision '%s'%s", rev->id,
+						i < r->prod_nr ? " (production)" : "");
+			return error;
+		}
+	}
+	progress(r, "replaying revisions", r->order_nr, r->order_nr);
+	return 0;
+}
+
+/* Copy rename hints and origins from the models onto the effective desired schema. */
+static void carry_hints(gm_schema *dst, const gm_schema *models)
+{
+	size_t i, k;
+	for (i = 0; i < dst->tables_nr; i++) {
+		gm_table *t = dst->tables[i];
+		const gm_table *m = gm_schema_table(models, t->name);
+		if (!m)
+			continue;
+		gm_set_str(&t->was, m->was);
+		gm_set_str(&t->origin, m->origin);
+		for (k = 0; k < t->columns_nr; k++) {
+			const gm_column *mc = gm_table_column(m, t->columns[k]->name);
+			if (!mc)
+				continue;
+			gm_set_str(&t->columns[k]->was, mc->was);
+			gm_set_str(&t->columns[k]->origin, mc->origin);
+			gm_set_str(&t->columns[k]->enum_name, mc->enum_name);
+		}
+	}
+	for (i = 0; i < dst->enums_nr; i++) {
+		const gm_enum *m = gm_schema_enum(models, dst->enums[i]->name);
+		if (m) {
+			gm_set_str(&dst->enums[i]->was, m->was);
+			gm_set_str(&dst->enums[i]->origin, m->origin);
+		}
+	}
+}
+
+/*
+ * Step 7: the models, and what a database makes of them. The models are planned from an
+ * empty schema and applied to a second scratch database, which is then inspected: the
+ * desired schema is spelled exactly as the database spells it (check expressions,
+ * defaults), so the diff compares like with like.
+ */
+static int load_desired(struct run *r)
+{
+	gm_schema *empty = NULL;
+	gm_changes ch = GM_CHANGES_INIT;
+	gm_plan plan = GM_PLAN_INIT;
+	gm_buf sql = GM_BUF_INIT;
+	gm_scratch *s = NULL;
+	gm_conn *conn;
+	const gm_dialect *d = r->server->dialect;
+	int error;
+
+	if ((error = gm_models_load(&r->models, r->cfg, r->server)) < 0)
+		goto done;
+	d->normalize(r->models);
+	gm_schema_new(&empty);
+	if ((error = gm_diff(&ch, empty, r->models, 0)) < 0 ||
+	    (error = d->plan(&plan, &ch)) < 0)
+		goto done;
+	gm_plan_render(&sql, &plan);
+	if ((error = gm_scratch_create(&s, r->server)) < 0)
+		goto done;
+	conn = gm_scratch_conn(s);
+	if ((error = d->begin(conn)) < 0)
+		goto done;
+	if ((error = d->exec(conn, sql.ptr, "models", 1)) < 0) {
+		d->rollback(conn);
+		gm_error_prefix("the models do not apply to an empty %s database", d->name);
+		goto done;
+	}
+	if ((error = d->commit(conn)) < 0)
+		goto done;
+	if ((error = d->inspect(&r->desired, conn, r->cfg->version_table)) < 0)
+		goto done;
+	carry_hints(r->desired, r->models);
+
+done:
+	gm_scratch_drop(s);
+	gm_buf_release(&sql);
+	gm_plan_release(&plan);
+	gm_changes_release(&ch);
+	gm_schema_free(empty);
+	return error;
+}
+
+/* A short account of how two fingerprints differ (first differing lines). */
+static void fingerprint_delta(gm_buf *out, const char *want, const char *got)
+{
+	const char *a = want, *b = got;
+	int shown = 0;
+
+	while (*a || *b) {
+		const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+		size_t la = ea ? (size_t)(ea - a) : strlen(a);
+		size_t lb = eb ? (size_t)(eb - b) : strlen(b);
+		if (la != lb || memcmp(a, b, la)) {
+			gm_buf_printf(out, "expected: %.*s\nactual:   %.*s\n", (int)la, a,
+				      (int)lb, b);
+			if (++shown == 3)
+				break;
+		}
+		a += la + (ea ? 1 : 0);
+		b += lb + (eb ? 1 : 0);
+	}
+}
+
+/* Apply one section of the new revision to the scratch and compare with `want`. */
+static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_schema *want,
+		       const char *step)
+{
+	gm_conn *conn = gm_scratch_conn(r->scratch);
+	gm_schema *got = NULL;
+	gm_buf fw = GM_BUF_INIT, fg = GM_BUF_INIT, delta = GM_BUF_INIT;
+	int error;
+
+	if ((error = interrupted()) < 0)
+		return error;
+	if ((error = gm_db_apply_section(conn, up ? &rev->up : &rev->down, rev->transaction,
+					 rev->path)) < 0) {
+		if (error != GM_EINTERRUPTED) {
+			gm_error_prefix("verifying the new revision (%s)", step);
+			error = GM_ECHECK;
+		}
+		return error;
+	}
+	if ((error = conn->dialect->inspect(&got, conn, r->cfg->version_table)) < 0)
+		return error;
+	gm_schema_fingerprint(&fw, want);
+	gm_schema_fingerprint(&fg, got);
+	if (strcmp(fw.ptr, fg.ptr)) {
+		fingerprint_delta(&delta, fw.ptr, fg.ptr);
+		error = gm_error_set(GM_ECHECK,
+				     "verifying the new revision (%s): the schema is not the "
+				     "expected one", step);
+		gm_error_detail("%s", delta.ptr);
+		gm_error_hint("this is a bug in git-migrate's planner; please report it "
+			      "with the models and the revision");
+	}
+	gm_schema_free(got);
+	gm_buf_release(&fw);
+	gm_buf_release(&fg);
+	gm_buf_release(&delta);
+	return error;
+}
+
+static char *default_message(const gm_changes *ch)
+{
+	gm_buf all = GM_BUF_INIT, b = GM_BUF_INIT;
+	const char *nl;
+	size_t lines = 0;
+	const char *p;
+
+	gm_changes_describe(&all, ch);
+	for (p = all.ptr; *p; p++)
+		if (*p == '\n')
+			lines++;
+	nl = strchr(all.ptr, '\n');
+	gm_buf_put(&b, all.ptr, nl ? (size_t)(nl - all.ptr) : all.len);
+	if (lines > 1)
+		gm_buf_printf(&b, " and %zu more change%s", lines - 1, lines > 2 ? "s" : "");
+	gm_buf_release(&all);
+	return gm_buf_detach(&b);
+}
+
+static void push_line(char ***v, size_t *nr, size_t *alloc, const char *s, size_t n)
+{
+	size_t i;
+	char *line = gm_xstrndup(s, n);
+	for (i = 0; i < *nr; i++)
+		if (!strcmp((*v)[i], line)) {
+			free(line);
+			return;
+		}
+	GM_ALLOC_GROW(*v, *nr + 1, *alloc);
+	(*v)[(*nr)++] = line;
+}
+
+static void fill_summary(struct run *r, gm_prepare_result *out)
+{
+	gm_buf b = GM_BUF_INIT;
+	const char *p;
+	size_t i;
+
+	gm_changes_describe(&b, &r->up);
+	for (p = b.ptr; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n)
+			push_line(&out->summary, &out->summary_nr, &out->summary_alloc, p, n);
+		p += n + (nl ? 1 : 0);
+	}
+	for (i = 0; i < r->up_plan.nr; i++) {
+		const gm_stmt *st = &r->up_plan.v[i];
+		const char *subj = st->subject ? st->subject : "?";
+		gm_buf_clear(&b);
+		if (st->flags & GM_STMT_DATA_LOSS)
+			gm_buf_printf(&b, "drops %s: the data it holds is lost", subj);
+		else if (st->flags & GM_STMT_REBUILD)
+			gm_buf_printf(&b, "table rebuild of %s (rows are copied)", subj);
+		else if (st->flags & GM_STMT_ENUM_SWAP)
+			gm_buf_printf(&b, "enum swap rewrites %s", subj);
+		else if (st->flags & GM_STMT_REWRITE)
+			gm_buf_printf(&b, "rewrites %s", subj);
+		else
+			continue;
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
+			  b.len);
+	}
+	for (i = 0; r->models && i < r->models->unsupported_nr; i++) {
+		gm_buf_clear(&b);
+		gm_buf_printf(&b, "not covered by the schema model, left out: %s",
+			      r->models->unsupported[i]);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
+			  b.len);
+	}
+	for (i = 0; r->current && i < r->current->unsupported_nr; i++) {
+		gm_buf_clear(&b);
+		gm_buf_printf(&b, "not covered by the schema model, left alone: %s",
+			      r->current->unsupported[i]);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
+			  b.len);
+	}
+	gm_buf_release(&b);
+}
+
+/* Step 9 (and the revision text): plan both directions, format the file. */
+static int plan_revision(struct run *r, gm_revision **rev_out)
+{
+	const gm_dialect *d = r->server->dialect;
+	gm_revision *rev = NULL;
+	gm_buf slug = GM_BUF_INIT, path = GM_BUF_INIT;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int error;
+
+	*rev_out = NULL;
+	if ((error = d->plan(&r->up_plan, &r->up)) < 0)
+		return error;
+	if ((error = gm_diff(&r->down, r->desired, r->current, GM_DIFF_REVERSE)) < 0 ||
+	    (error = d->plan(&r->down_plan, &r->down)) < 0)
+		return error;
+	gm_plan_render(&r->up_sql, &r->up_plan);
+	gm_plan_render(&r->down_sql, &r->down_plan);
+
+	gm_revision_new_id(r->id);
+	r->message = r->opts->message ? gm_xstrdup(r->opts->message) : default_message(&r->up);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	gm_buf_puts(&r->text, "-- git-migrate revision\n");
+	gm_buf_printf(&r->text, "-- revision: %s\n", r->id);
+	gm_buf_printf(&r->text, "-- down_revision: %s\n", r->parent ? r->parent : "");
+	gm_buf_printf(&r->text, "-- message: %s\n", r->message);
+	gm_buf_printf(&r->text, "-- created: %s\n", stamp);
+	gm_buf_printf(&r->text, "\n-- +migrate up\n%s\n-- +migrate down\n%s", r->up_sql.ptr,
+		      r->down_sql.ptr);
+
+	gm_revision_slug(&slug, r->message);
+	gm_buf_printf(&path, "%s/%s_%s.sql", r->cfg->migrations, r->id, slug.ptr);
+	error = gm_revision_parse(&rev, path.ptr, r->text.ptr, r->text.len);
+	if (error < 0)
+		gm_error_prefix("the generated revision does not parse (a bug)");
+	gm_buf_release(&slug);
+	gm_buf_release(&path);
+	*rev_out = rev;
+	return error;
+}
+
+static int mkdirs(const char *dir)
+{
+	gm_buf b = GM_BUF_INIT;
+	const char *p = dir;
+	int error = 0;
+
+	while (1) {
+		const char *slash = strchr(p + 1, '/');
+		gm_buf_clear(&b);
+		gm_buf_put(&b, dir, slash ? (size_t)(slash - dir) : strlen(dir));
+		if (mkdir(b.ptr, 0777) < 0 && errno != EEXIST) {
+			error = gm_error_set(GM_ERROR, "cannot create '%s': %s", b.ptr,
+					     strerror(errno));
+			break;
+		}
+		if (!slash)
+			break;
+		p = slash;
+	}
+	gm_buf_release(&b);
+	return error;
+}
+
+/* Step 11: write the file atomically (temp file in the same directory, then rename). */
+static int write_revision(struct run *r, const gm_revision *rev)
+{
+	gm_buf dir = GM_BUF_INIT, tmp = GM_BUF_INIT, dst = GM_BUF_INIT;
+	int fd = -1, error = 0;
+	size_t off = 0;
+
+	gm_buf_printf(&dir, "%s/%s", r->cfg->root, r->cfg->migrations);
+	gm_buf_printf(&dst, "%s/%s", r->cfg->root, rev->path);
+	gm_buf_printf(&tmp, "%s.tmp", dst.ptr);
+	if ((error = mkdirs(dir.ptr)) < 0)
+		goto done;
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0) {
+		error = gm_error_set(GM_ERROR, "cannot create '%s': %s", tmp.ptr,
+				     strerror(errno));
+		goto done;
+	}
+	while (off < r->text.len) {
+		ssize_t n = write(fd, r->text.ptr + off, r->text.len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr,
+					     strerror(errno));
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr,
+				     strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if ((error = interrupted()) < 0)
+		goto done;
+	if (link(tmp.ptr, dst.ptr) < 0) {  /* like rename, but never overwrites */
+		error = gm_error_set(errno == EEXIST ? GM_EEXISTS : GM_ERROR,
+				     "cannot write '%s': %s", rev->path, strerror(errno));
+		goto done;
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.ptr);
+	gm_buf_release(&dir);
+	gm_buf_release(&tmp);
+	gm_buf_release(&dst);
+	return error;
+}
+
+static void run_release(struct run *r)
+{
+	gm_scratch_drop(r->scratch);
+	gm_plan_release(&r->up_plan);
+	gm_plan_release(&r->down_plan);
+	gm_changes_release(&r->up);
+	gm_changes_release(&r->down);
+	gm_schema_free(r->current);
+	gm_schema_free(r->desired);
+	gm_schema_free(r->models);
+	free(r->order);
+	gm_chain_free(r->chain);
+	gm_url_free(r->server);
+	gm_buf_release(&r->up_sql);
+	gm_buf_release(&r->down_sql);
+	gm_buf_release(&r->text);
+	free(r->message);
+}
+
+/* The scratch server: `scratch:` or, when unset, the target database's own server. */
+static int scratch_server(gm_url **out, const gm_config *cfg)
+{
+	const char *s = cfg->scratch;
+	gm_url *db = NULL;
+
+	if (!s) {
+		s = "sqlite";
+		if (cfg->database && gm_url_parse(&db, cfg->database, cfg->root) == 0 &&
+		    db->conninfo)
+			s = cfg->database;
+		gm_url_free(db);
+		gm_error_clear();
+	}
+	return gm_url_parse(out, s, cfg->root);
+}
+
+int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
+	       const gm_prepare_opts *opts)
+{
+	static const gm_prepare_opts defaults = GM_PREPARE_OPTS_INIT;
+	struct run r;
+	gm_revision *rev = NULL;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	memset(out, 0, sizeof(*out));
+	gm_buf_init(&r.up_sql);
+	gm_buf_init(&r.down_sql);
+	gm_buf_init(&r.text);
+	r.repo = repo;
+	r.cfg = cfg;
+	r.opts = opts ? opts : &defaults;
+	r.production = r.opts->production ? r.opts->production : cfg->production;
+	gm_signals_install();
+
+	if ((error = read_chains(&r)) < 0)
+		goto done;
+	if ((error = scratch_server(&r.server, cfg)) < 0)
+		goto done;
+	if ((error = gm_scratch_create(&r.scratch, r.server)) < 0)
+		goto done;
+	if ((error = replay(&r)) < 0)
+		goto done;
+	out->replayed = r.order_nr;
+	if ((error = interrupted()) < 0)
+		goto done;
+	if ((error = r.server->dialect->inspect(&r.current, gm_scratch_conn(r.scratch),
+						cfg->version_table)) < 0)
+		goto done;
+	if ((error = load_desired(&r)) < 0)
+		goto done;
+	if ((error = gm_diff(&r.up, r.current, r.desired, 0)) < 0)
+		goto done;
+	if (!r.up.nr) {
+		out->no_changes = true;
+		fill_summary(&r, out);
+		goto done;
+	}
+	if ((error = plan_revision(&r, &rev)) < 0)
+		goto done;
+	fill_summary(&r, out);
+	out->up_sql = gm_xstrdup(r.up_sql.ptr);
+	out->down_sql = gm_xstrdup(r.down_sql.ptr);
+	out->id = gm_xstrdup(r.id);
+	out->parent = gm_xstrdup(r.parent ? r.parent : "");
+	if (r.opts->diff_only)
+		goto done;
+
+	/* Step 10: up, down, up again on the replayed database. */
+	if ((error = verify_step(&r, rev, true, r.desired, "up")) < 0 ||
+	    (error = verify_step(&r, rev, false, r.current, "down")) < 0 ||
+	    (error = verify_step(&r, rev, true, r.desired, "up again")) < 0)
+		goto done;
+	if (r.opts->dry_run)
+		goto done;
+	if ((error = write_revision(&r, rev)) < 0)
+		goto done;
+	out->path = gm_xstrdup(rev->path);
+
+done:
+	gm_revision_free(rev);
+	run_release(&r);
+	if (error < 0)
+		gm_prepare_result_release(out);
+	return error;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void gm_prepare_result_release(gm_prepare_result *res)
+{
+	free(res->path);
+	free(res->id);
+	free(res->parent);
+	free(res->up_sql);
+	free(res->down_sql);
+	free_strv(res->summary, res->summary_nr);
+	free_strv(res->warnings, res->warnings_nr);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install the Debian packages git-migrate needs to build and test, when missing.
+# Used by `make deps` (and so by `make demo` and `make test`) and by .ci/run.
+set -e
+pkgs="build-essential pkg-config git libgit2-dev libpq-dev libsqlite3-dev libyaml-dev
+libcmocka-dev sqlite3 postgresql clang perl python3"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+test -z "$missing" && exit 0
+echo "installing missing Debian packages:$missing" >&2
+if test "$(id -u)" = 0; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=sudo
+else
+	echo "fatal: missing packages:$missing; install them with apt-get as root" >&2
+	exit 2
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,52 @@
+#!/bin/sh
+test_description='prepare: Ctrl-C or SIGTERM during replay drops the scratch database and writes nothing'
+. ./lib.sh
+. "$TEST_DIR/lib-prepare.sh"
+
+test_expect_success 'setup: a production revision that takes long to replay' '
+	git init -q -b production repo &&
+	(
+		cd repo &&
+		printf "models: [models/*.yml]\n" >.gitmigrate.yml &&
+		write_revision migrations/versions a1 "" "CREATE TABLE slow AS
+  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000)
+  SELECT count(*) AS n FROM c;" "DROP TABLE slow;" &&
+		mkdir models &&
+		printf "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n" >models/app.yml &&
+		git add -A && git commit -q -m slow
+	)
+'
+
+# Start prepare, wait until its scratch database exists, send the signal, collect the status.
+interrupt_prepare() {
+	# A non-interactive shell starts background jobs with SIGINT ignored (and
+	# git-migrate, like git, keeps an ignored signal ignored): reset it, as a
+	# terminal would deliver Ctrl-C to a foreground command.
+	(cd repo && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
+	pid=$!
+	n=0
+	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
+		sleep 0.05; n=$((n + 1))
+	done
+	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
+	sleep 0.2
+	kill -$1 $pid
+	wait $pid
+	echo $? >status
+}
+
+test_expect_success 'SIGINT: exit by the signal, scratch dropped, nothing written' '
+	interrupt_prepare INT &&
+	test "$(cat status)" = 130 &&
+	test_no_scratch_left &&
+	test_path_is_missing repo/migrations/versions/.tmp &&
+	test $(ls repo/migrations/versions | wc -l) = 1
+'
+
+test_expect_success 'SIGTERM: the same' '
+	interrupt_prepare TERM &&
+	test "$(cat status)" = 143 &&
+	test_no_scratch_left
+'
+
+test_done
