@@ -273,3 +273,101 @@ void gm_schema_fingerprint(gm_buf *out, const gm_schema *s)
 		put_table(out, tables[i]);
 	free(tables);
 }
+
+/* Split text into lines (borrowed pointers into a copy the caller frees). */
+static char **split_lines(char *text, size_t *nr)
+{
+	size_t n = 0, alloc = 16;
+	char **v = gm_xmalloc(alloc * sizeof(*v));
+	char *p = text;
+
+	while (*p) {
+		char *nl = strchr(p, '\n');
+		if (n == alloc) {
+			alloc *= 2;
+			v = gm_xrealloc(v, alloc * sizeof(*v));
+		}
+		v[n++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	*nr = n;
+	return v;
+}
+
+/* The "table x" line a fingerprint line belongs to (NULL for top-level lines). */
+static const char *context_of(char **lines, size_t i)
+{
+	if (lines[i][0] != ' ')
+		return NULL;
+	while (i-- > 0)
+		if (lines[i][0] != ' ')
+			return lines[i];
+	return NULL;
+}
+
+static void delta_line(gm_buf *out, char sign, char **lines, size_t i)
+{
+	const char *ctx = context_of(lines, i);
+	const char *l = lines[i];
+	while (*l == ' ')
+		l++;
+	gm_buf_printf(out, "%s%s%s%s\n", sign == '-' ? "missing: " : "unexpected: ",
+		      ctx ? ctx : "", ctx ? ": " : "", l);
+}
+
+void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t max)
+{
+	char *a = gm_xstrdup(want), *b = gm_xstrdup(got);
+	size_t na, nb, i, j, shown = 0;
+	char **la = split_lines(a, &na), **lb = split_lines(b, &nb);
+	unsigned *dp = NULL;
+
+	/* Longest common subsequence over lines; fingerprints are small enough. When they
+	 * are not, a set difference still names every differing line. */
+	if ((na + 1) * (nb + 1) <= 8u * 1024 * 1024) {
+		dp = gm_xcalloc((na + 1) * (nb + 1), sizeof(*dp));
+		for (i = na; i-- > 0;)
+			for (j = nb; j-- > 0;)
+				dp[i * (nb + 1) + j] =
+					!strcmp(la[i], lb[j])
+						? dp[(i + 1) * (nb + 1) + j + 1] + 1
+						: (dp[(i + 1) * (nb + 1) + j] > dp[i * (nb + 1) + j + 1]
+							   ? dp[(i + 1) * (nb + 1) + j]
+							   : dp[i * (nb + 1) + j + 1]);
+		for (i = 0, j = 0; (i < na || j < nb) && shown < max;) {
+			if (i < na && j < nb && !strcmp(la[i], lb[j])) {
+				i++, j++;
+			} else if (j >= nb || (i < na && dp[(i + 1) * (nb + 1) + j] >=
+							  dp[i * (nb + 1) + j + 1])) {
+				delta_line(out, '-', la, i++);
+				shown++;
+			} else {
+				delta_line(out, '+', lb, j++);
+				shown++;
+			}
+		}
+	} else {
+		for (i = 0; i < na && shown < max; i++) {
+			for (j = 0; j < nb && strcmp(la[i], lb[j]); j++)
+				;
+			if (j == nb && ++shown)
+				delta_line(out, '-', la, i);
+		}
+		for (j = 0; j < nb && shown < max; j++) {
+			for (i = 0; i < na && strcmp(la[i], lb[j]); i++)
+				;
+			if (i == na && ++shown)
+				delta_line(out, '+', lb, j);
+		}
+	}
+	while (out->len && out->ptr[out->len - 1] == '\n')
+		gm_buf_truncate(out, out->len - 1);
+	free(dp);
+	free(la);
+	free(lb);
+	free(a);
+	free(b);
+}

@@ -16,6 +16,7 @@ struct run {
 	const gm_config *cfg;
 	const gm_prepare_opts *opts;
 	const char *production;
+	const char *local_rev;      /* read local revisions from this git revision; NULL = worktree */
 	char prod_oid[GM_OID_HEXSZ + 1];
 	gm_chain *chain;            /* production + local revisions */
 	const gm_revision **order;  /* replay order (borrowed from chain) */
@@ -95,8 +96,16 @@ static int read_chains(struct run *r)
 	if (nr)
 		prod_head = heads[0]->id;
 
-	if ((error = gm_repo_read_worktree_dir(&wt_files, r->repo, r->cfg->migrations)) < 0)
+	if (r->local_rev) {
+		char oid[GM_OID_HEXSZ + 1];
+		if ((error = gm_repo_resolve(oid, NULL, r->repo, r->local_rev)) < 0 ||
+		    (error = gm_repo_read_tree_dir(&wt_files, r->repo, oid,
+						   r->cfg->migrations)) < 0)
+			goto done;
+	} else if ((error = gm_repo_read_worktree_dir(&wt_files, r->repo,
+						      r->cfg->migrations)) < 0) {
 		goto done;
+	}
 	if ((error = gm_chain_load(&wt, &findings, &wt_files)) < 0)
 		goto done;
 	if (findings.nr) {
@@ -268,27 +277,6 @@ done:
 	return error;
 }
 
-/* A short account of how two fingerprints differ (first differing lines). */
-static void fingerprint_delta(gm_buf *out, const char *want, const char *got)
-{
-	const char *a = want, *b = got;
-	int shown = 0;
-
-	while (*a || *b) {
-		const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
-		size_t la = ea ? (size_t)(ea - a) : strlen(a);
-		size_t lb = eb ? (size_t)(eb - b) : strlen(b);
-		if (la != lb || memcmp(a, b, la)) {
-			gm_buf_printf(out, "expected: %.*s\nactual:   %.*s\n", (int)la, a,
-				      (int)lb, b);
-			if (++shown == 3)
-				break;
-		}
-		a += la + (ea ? 1 : 0);
-		b += lb + (eb ? 1 : 0);
-	}
-}
-
 /* Apply one section of the new revision to the scratch and compare with `want`. */
 static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_schema *want,
 		       const char *step)
@@ -313,7 +301,7 @@ static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_
 	gm_schema_fingerprint(&fw, want);
 	gm_schema_fingerprint(&fg, got);
 	if (strcmp(fw.ptr, fg.ptr)) {
-		fingerprint_delta(&delta, fw.ptr, fg.ptr);
+		gm_fingerprint_delta(&delta, fw.ptr, fg.ptr, 6);
 		error = gm_error_set(GM_ECHECK,
 				     "verifying the new revision (%s): the schema is not the "
 				     "expected one", step);
@@ -564,38 +552,56 @@ static int scratch_server(gm_url **out, const gm_config *cfg)
 	return gm_url_parse(out, s, cfg->root);
 }
 
+static void run_init(struct run *r, gm_repo *repo, const gm_config *cfg,
+		     const gm_prepare_opts *opts, const char *production)
+{
+	static const gm_prepare_opts defaults = GM_PREPARE_OPTS_INIT;
+
+	memset(r, 0, sizeof(*r));
+	gm_buf_init(&r->up_sql);
+	gm_buf_init(&r->down_sql);
+	gm_buf_init(&r->text);
+	r->repo = repo;
+	r->cfg = cfg;
+	r->opts = opts ? opts : &defaults;
+	r->production = production ? production : cfg->production;
+	gm_signals_install();
+}
+
+/* Steps 2–4: read the chains, create the scratch database, replay. */
+static int run_replay(struct run *r)
+{
+	int error;
+
+	if ((error = read_chains(r)) < 0 ||
+	    (error = scratch_server(&r->server, r->cfg)) < 0 ||
+	    (error = gm_scratch_create(&r->scratch, r->server)) < 0)
+		return error;
+	return replay(r);
+}
+
+static int inspect_scratch(gm_schema **out, struct run *r)
+{
+	int error = interrupted();
+	if (error < 0)
+		return error;
+	return r->server->dialect->inspect(out, gm_scratch_conn(r->scratch),
+					   r->cfg->version_table);
+}
+
 int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	       const gm_prepare_opts *opts)
 {
-	static const gm_prepare_opts defaults = GM_PREPARE_OPTS_INIT;
 	struct run r;
 	gm_revision *rev = NULL;
 	int error;
 
-	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
-	gm_buf_init(&r.up_sql);
-	gm_buf_init(&r.down_sql);
-	gm_buf_init(&r.text);
-	r.repo = repo;
-	r.cfg = cfg;
-	r.opts = opts ? opts : &defaults;
-	r.production = r.opts->production ? r.opts->production : cfg->production;
-	gm_signals_install();
-
-	if ((error = read_chains(&r)) < 0)
-		goto done;
-	if ((error = scratch_server(&r.server, cfg)) < 0)
-		goto done;
-	if ((error = gm_scratch_create(&r.scratch, r.server)) < 0)
-		goto done;
-	if ((error = replay(&r)) < 0)
+	run_init(&r, repo, cfg, opts, opts ? opts->production : NULL);
+	if ((error = run_replay(&r)) < 0)
 		goto done;
 	out->replayed = r.order_nr;
-	if ((error = interrupted()) < 0)
-		goto done;
-	if ((error = r.server->dialect->inspect(&r.current, gm_scratch_conn(r.scratch),
-						cfg->version_table)) < 0)
+	if ((error = inspect_scratch(&r.current, &r)) < 0)
 		goto done;
 	if ((error = load_desired(&r)) < 0)
 		goto done;
@@ -653,4 +659,182 @@ void gm_prepare_result_release(gm_prepare_result *res)
 	free_strv(res->summary, res->summary_nr);
 	free_strv(res->warnings, res->warnings_nr);
 	memset(res, 0, sizeof(*res));
+}
+
+/* Lines joined with "; " (a finding is one line). */
+static void one_line(gm_buf *b)
+{
+	gm_buf out = GM_BUF_INIT;
+	const char *p = b->ptr;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n)
+			gm_buf_printf(&out, "%s%.*s", out.len ? "; " : "", (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+	gm_buf_release(b);
+	*b = out;
+}
+
+/* A schema's fingerprint, as a caller-owned string. */
+static int fingerprint_of(char **out, struct run *r)
+{
+	gm_schema *s = NULL;
+	gm_buf b = GM_BUF_INIT;
+	int error;
+
+	*out = NULL;
+	if ((error = inspect_scratch(&s, r)) < 0)
+		return error;
+	gm_schema_fingerprint(&b, s);
+	gm_schema_free(s);
+	*out = gm_buf_detach(&b);
+	return 0;
+}
+
+/* An error as a finding of the replay check (at its location when it has one). */
+static void error_finding(gm_findings *f, const char *fallback_path)
+{
+	const gm_error *e = gm_error_last();
+	if (e->hint)
+		gm_findings_add(f, "replay", e->path ? e->path : fallback_path, e->line,
+				"%s (hint: %s)", e->message, e->hint);
+	else
+		gm_findings_add(f, "replay", e->path ? e->path : fallback_path, e->line, "%s",
+				e->message);
+}
+
+/*
+ * One local revision's round trip: down must restore the schema from before its up, and
+ * up again the schema after it. An irreversible revision (no down section) is skipped:
+ * its author said so.
+ */
+static int round_trip(gm_findings *f, struct run *r, const gm_revision *rev, const char *before)
+{
+	gm_conn *conn = gm_scratch_conn(r->scratch);
+	char *after = NULL, *down = NULL, *again = NULL;
+	int error;
+
+	if ((error = fingerprint_of(&after, r)) < 0)
+		goto done;
+	if (!rev->down.present)
+		goto done;
+	if ((error = gm_db_apply_section(conn, &rev->down, rev->transaction, rev->path)) < 0) {
+		if (error == GM_EINTERRUPTED)
+			goto done;
+		gm_error_prefix("down section of '%s'", rev->id);
+		error_finding(f, rev->path);
+		error = GM_ITEROVER;
+		goto done;
+	}
+	if ((error = fingerprint_of(&down, r)) < 0)
+		goto done;
+	if (strcmp(down, before)) {
+		gm_buf d = GM_BUF_INIT;
+		gm_fingerprint_delta(&d, before, down, 3);
+		one_line(&d);
+		gm_findings_add(f, "replay", rev->path, rev->down.line,
+				"down section of '%s' does not restore the schema from before "
+				"its up section (%s)", rev->id, d.ptr);
+		gm_buf_release(&d);
+		error = GM_ITEROVER;
+		goto done;
+	}
+	if ((error = gm_db_apply_section(conn, &rev->up, rev->transaction, rev->path)) < 0) {
+		if (error == GM_EINTERRUPTED)
+			goto done;
+		gm_error_prefix("up section of '%s' after its down section", rev->id);
+		error_finding(f, rev->path);
+		error = GM_ITEROVER;
+		goto done;
+	}
+	if ((error = fingerprint_of(&again, r)) < 0)
+		goto done;
+	if (strcmp(again, after)) {
+		gm_findings_add(f, "replay", rev->path, rev->up.line,
+				"up section of '%s' gives another schema the second time", rev->id);
+		error = GM_ITEROVER;
+	}
+done:
+	free(after);
+	free(down);
+	free(again);
+	return error;
+}
+
+int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+		     const gm_verify_opts *opts)
+{
+	gm_prepare_opts popts = GM_PREPARE_OPTS_INIT;
+	struct run r;
+	char *before = NULL;
+	size_t i;
+	int error = 0;
+
+	run_init(&r, repo, cfg, &popts, opts ? opts->production : NULL);
+	r.local_rev = opts ? opts->rev : NULL;
+	if ((error = read_chains(&r)) < 0 ||
+	    (error = scratch_server(&r.server, cfg)) < 0 ||
+	    (error = gm_scratch_create(&r.scratch, r.server)) < 0)
+		goto fail;
+
+	/* Production's chain first, then each local revision with its round trip. */
+	for (i = 0; i < r.order_nr; i++) {
+		const gm_revision *rev = r.order[i];
+		if ((error = interrupted()) < 0)
+			goto done;
+		if (i >= r.prod_nr && (error = fingerprint_of(&before, &r)) < 0)
+			goto fail;
+		error = gm_db_apply_section(gm_scratch_conn(r.scratch), &rev->up,
+					    rev->transaction, rev->path);
+		if (error < 0) {
+			if (error == GM_EINTERRUPTED)
+				goto done;
+			gm_error_prefix("revision '%s'%s does not apply", rev->id,
+					i < r.prod_nr ? " (production)" : "");
+			goto fail;
+		}
+		if (i >= r.prod_nr) {
+			error = round_trip(findings, &r, rev, before);
+			free(before);
+			before = NULL;
+			if (error == GM_ITEROVER) {
+				error = 0;
+				goto done;
+			}
+			if (error < 0)
+				goto fail;
+		}
+	}
+
+	/* The models must have no change that no revision covers. */
+	if ((error = inspect_scratch(&r.current, &r)) < 0 || (error = load_desired(&r)) < 0 ||
+	    (error = gm_diff(&r.up, r.current, r.desired, 0)) < 0)
+		goto fail;
+	if (r.up.nr) {
+		gm_buf b = GM_BUF_INIT;
+		gm_changes_describe(&b, &r.up);
+		one_line(&b);
+		gm_findings_add(findings, "replay", NULL, 0,
+				"the models have changes that no revision covers: %s "
+				"(run 'git migrate prepare')", b.ptr);
+		gm_buf_release(&b);
+	}
+	goto done;
+
+fail:
+	/* What stops the replay is a finding about the chain, not a failure to run —
+	 * except an unreachable database or an interrupt, which mean we could not check. */
+	if (error == GM_EDB && !gm_error_last()->path)
+		goto done;
+	if (error != GM_EINTERRUPTED && error != GM_EGIT) {
+		error_finding(findings, NULL);
+		error = 0;
+	}
+done:
+	free(before);
+	run_release(&r);
+	return error;
 }

@@ -332,8 +332,6 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	GM_ASSERT_ARG(findings && repo && cfg);
 	if (!opts)
 		opts = &defaults;
-	if (opts->replay)
-		return gm_error_set(GM_EINVALID, "the replay check is not available yet");
 	prod_name = opts->production ? opts->production : cfg->production;
 
 	/* production first: a production ref that does not resolve means we cannot run */
@@ -352,6 +350,9 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 
 	check_immutable(findings, &prod_files, prod, &files, chain, prod_name);
 	check_chained(findings, chain, prod, prod_name);
+	/* Replaying a chain that fails the other checks would only repeat their findings. */
+	if (opts->replay && !findings->nr)
+		error = gm_verify_replay(findings, repo, cfg, opts);
 
 done:
 	gm_chain_free(chain);

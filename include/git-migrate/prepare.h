@@ -69,6 +69,18 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	      const gm_verify_opts *opts);
 
 /*
+ * The replay check (DESIGN.md §3.7), run by gm_verify when opts->replay is set and the
+ * other checks passed: production's chain, then the checked tree's local revisions, on a
+ * scratch database; each local revision round-trips (down restores the schema from before
+ * it, up again the one after it; a revision without a down section is skipped); the
+ * models have no change that no revision covers. Problems are "replay" findings (with
+ * file:line when known). < 0 only when the check could not run (database unreachable,
+ * interrupted). Every scratch database is dropped.
+ */
+int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+		     const gm_verify_opts *opts);
+
+/*
  * Read the chain of a migrations directory: from git revision `rev`, or from the worktree
  * when rev is NULL. Parse/graph problems go to findings. Caller owns *out.
  */

@@ -173,4 +173,11 @@ bool gm_type_is_numeric(const char *canonical);
  */
 void gm_schema_fingerprint(gm_buf *out, const gm_schema *s);
 
+/*
+ * How fingerprint `got` differs from `want`, for messages: at most `max` lines such as
+ * "missing: table deals: column notes text" / "unexpected: table deals: column x text"
+ * (no trailing newline). Appends to out.
+ */
+void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t max);
+
 #endif

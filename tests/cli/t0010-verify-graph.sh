@@ -134,13 +134,6 @@ test_expect_success 'usage errors exit 2' '
 	test_grep "unknown revision .nope." err
 '
 
-test_expect_success '--replay is refused: not available yet' '
-	git clone -q base replay && cd replay &&
-	test_expect_code 2 git migrate verify --replay >out 2>err &&
-	test_grep "^error: --replay is not available yet" err &&
-	test_must_fail test -s out
-'
-
 test_expect_success 'verify -h prints usage to stdout' '
 	test_expect_code 0 git migrate verify -h >out &&
 	test_grep "^usage: git migrate verify" out &&
