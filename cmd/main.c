@@ -11,6 +11,7 @@ const struct gm_cmd gm_commands[] = {
 	{ "init", cmd_init, 0, "create .gitmigrate.yml, the migrations folder and an example model", init_usage },
 	{ "prepare", cmd_prepare, GM_NEED_REPO, "write the next revision, tested on a scratch database", prepare_usage },
 	{ "diff", cmd_diff, GM_NEED_REPO, "show what the models change that no revision covers yet", diff_usage },
+	{ "rebase", cmd_rebase, GM_NEED_REPO, "re-chain local revisions onto production's new head", rebase_usage },
 	{ "verify", cmd_verify, GM_NEED_REPO, "check a revision chain (for CI and hooks)", verify_usage },
 	{ "history", cmd_history, GM_NEED_REPO, "list the revisions of a chain", history_usage },
 	{ "heads", cmd_heads, GM_NEED_REPO, "list the heads of a chain", heads_usage },

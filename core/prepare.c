@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "git-migrate/gm.h"
 #include "scratch.h"
+#include "util/file.h"
 #include "util/banned.h"
 
 /* Everything one run holds; released in one place. */
@@ -23,6 +24,10 @@ struct run {
 	size_t order_nr;
 	size_t prod_nr;             /* how many of `order` come from production */
 	const char *parent;         /* head the new revision chains onto, or NULL */
+	bool rebase;                /* re-chain a stale local revision instead of refusing */
+	gm_revision *rebased;       /* the local revision re-chained (borrowed from chain) */
+	char *rebased_from;         /* its old parent */
+	char *rebased_onto;         /* production's head, its new parent */
 	gm_url *server;
 	gm_scratch *scratch;        /* the replayed database */
 	gm_schema *current;         /* inspected after replay */
@@ -108,10 +113,13 @@ static int read_chains(struct run *r)
 	}
 	if ((error = gm_chain_load(&wt, &findings, &wt_files)) < 0)
 		goto done;
-	if (findings.nr) {
+	/* Graph problems are checked on the combined chain below, after a local revision
+	 * hanging off an older production revision has been named (or re-chained). */
+	if (gm_findings_count(&findings, "parse")) {
 		error = findings_error(&findings, "the worktree's chain");
 		goto done;
 	}
+	gm_findings_release(&findings);
 
 	/* The combined chain: production's revisions as git has them, then local ones. */
 	gm_chain_new(&r->chain);
@@ -139,17 +147,27 @@ static int read_chains(struct run *r)
 		memcpy(rev->checksum, f->oid, sizeof(rev->checksum));
 		/* A local revision must not hang off an older production revision. */
 		for (size_t k = 0; k < rev->parents_nr; k++) {
-			if (gm_chain_find(prod, rev->parents[k]) && prod_head &&
-			    strcmp(rev->parents[k], prod_head)) {
-				error = gm_error_set_at(
-					GM_ECHECK, f->path, 0, 0,
-					"local revision '%s' chains onto production revision "
-					"'%s', but production's head is now '%s'",
-					rev->id, rev->parents[k], prod_head);
-				gm_error_hint("git migrate rebase");
-				gm_revision_free(rev);
-				goto done;
+			if (!gm_chain_find(prod, rev->parents[k]) || !prod_head ||
+			    !strcmp(rev->parents[k], prod_head))
+				continue;
+			if (r->rebase && !r->rebased) {
+				r->rebased = rev;
+				r->rebased_from = rev->parents[k];
+				r->rebased_onto = gm_xstrdup(prod_head);
+				rev->parents[k] = gm_xstrdup(prod_head);
+				continue;
 			}
+			error = gm_error_set_at(GM_ECHECK, f->path, rev->parents_line, 0,
+						"local revision '%s' chains onto production "
+						"revision '%s', but production's head is now '%s'",
+						rev->id, rev->parents[k], prod_head);
+			if (r->rebase)
+				gm_error_hint("revision '%s' hangs off production too: re-chain "
+					      "one of them by hand", r->rebased->id);
+			else
+				gm_error_hint("git migrate rebase");
+			gm_revision_free(rev);
+			goto done;
 		}
 		gm_chain_add(r->chain, rev);
 	}
@@ -316,21 +334,25 @@ static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_
 	return error;
 }
 
+/* A message from the changes: their descriptions, as many as fit in about 60 characters. */
 static char *default_message(const gm_changes *ch)
 {
 	gm_buf all = GM_BUF_INIT, b = GM_BUF_INIT;
-	const char *nl;
-	size_t lines = 0;
 	const char *p;
+	size_t left = 0;
 
 	gm_changes_describe(&all, ch);
-	for (p = all.ptr; *p; p++)
-		if (*p == '\n')
-			lines++;
-	nl = strchr(all.ptr, '\n');
-	gm_buf_put(&b, all.ptr, nl ? (size_t)(nl - all.ptr) : all.len);
-	if (lines > 1)
-		gm_buf_printf(&b, " and %zu more change%s", lines - 1, lines > 2 ? "s" : "");
+	for (p = all.ptr; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (!b.len || (!left && b.len + 2 + n <= 60))
+			gm_buf_printf(&b, "%s%.*s", b.len ? ", " : "", (int)n, p);
+		else
+			left++;
+		p += n + (nl ? 1 : 0);
+	}
+	if (left)
+		gm_buf_printf(&b, " and %zu more change%s", left, left > 1 ? "s" : "");
 	gm_buf_release(&all);
 	return gm_buf_detach(&b);
 }
@@ -440,78 +462,17 @@ static int plan_revision(struct run *r, gm_revision **rev_out)
 	return error;
 }
 
-static int mkdirs(const char *dir)
-{
-	gm_buf b = GM_BUF_INIT;
-	const char *p = dir;
-	int error = 0;
-
-	while (1) {
-		const char *slash = strchr(p + 1, '/');
-		gm_buf_clear(&b);
-		gm_buf_put(&b, dir, slash ? (size_t)(slash - dir) : strlen(dir));
-		if (mkdir(b.ptr, 0777) < 0 && errno != EEXIST) {
-			error = gm_error_set(GM_ERROR, "cannot create '%s': %s", b.ptr,
-					     strerror(errno));
-			break;
-		}
-		if (!slash)
-			break;
-		p = slash;
-	}
-	gm_buf_release(&b);
-	return error;
-}
-
-/* Step 11: write the file atomically (temp file in the same directory, then rename). */
+/* Step 11: write the file atomically (never over an existing file). */
 static int write_revision(struct run *r, const gm_revision *rev)
 {
-	gm_buf dir = GM_BUF_INIT, tmp = GM_BUF_INIT, dst = GM_BUF_INIT;
-	int fd = -1, error = 0;
-	size_t off = 0;
+	gm_buf dir = GM_BUF_INIT, dst = GM_BUF_INIT;
+	int error;
 
 	gm_buf_printf(&dir, "%s/%s", r->cfg->root, r->cfg->migrations);
 	gm_buf_printf(&dst, "%s/%s", r->cfg->root, rev->path);
-	gm_buf_printf(&tmp, "%s.tmp", dst.ptr);
-	if ((error = mkdirs(dir.ptr)) < 0)
-		goto done;
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL, 0666);
-	if (fd < 0) {
-		error = gm_error_set(GM_ERROR, "cannot create '%s': %s", tmp.ptr,
-				     strerror(errno));
-		goto done;
-	}
-	while (off < r->text.len) {
-		ssize_t n = write(fd, r->text.ptr + off, r->text.len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr,
-					     strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr,
-				     strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if ((error = interrupted()) < 0)
-		goto done;
-	if (link(tmp.ptr, dst.ptr) < 0) {  /* like rename, but never overwrites */
-		error = gm_error_set(errno == EEXIST ? GM_EEXISTS : GM_ERROR,
-				     "cannot write '%s': %s", rev->path, strerror(errno));
-		goto done;
-	}
-done:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.ptr);
+	if ((error = gm_mkdirs(dir.ptr)) == 0 && (error = interrupted()) == 0)
+		error = gm_file_write_atomic(dst.ptr, r->text.ptr, r->text.len, false);
 	gm_buf_release(&dir);
-	gm_buf_release(&tmp);
 	gm_buf_release(&dst);
 	return error;
 }
@@ -533,6 +494,8 @@ static void run_release(struct run *r)
 	gm_buf_release(&r->down_sql);
 	gm_buf_release(&r->text);
 	free(r->message);
+	free(r->rebased_from);
+	free(r->rebased_onto);
 }
 
 /* The scratch server: `scratch:` or, when unset, the target database's own server. */
@@ -764,40 +727,38 @@ done:
 	return error;
 }
 
-int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
-		     const gm_verify_opts *opts)
+/*
+ * Replay production's chain, then each local revision with its round trip, then (when
+ * check_models) compare with the models. The chains must have been read. Problems are
+ * findings; < 0 only when the check could not run.
+ */
+static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 {
-	gm_prepare_opts popts = GM_PREPARE_OPTS_INIT;
-	struct run r;
 	char *before = NULL;
 	size_t i;
 	int error = 0;
 
-	run_init(&r, repo, cfg, &popts, opts ? opts->production : NULL);
-	r.local_rev = opts ? opts->rev : NULL;
-	if ((error = read_chains(&r)) < 0 ||
-	    (error = scratch_server(&r.server, cfg)) < 0 ||
-	    (error = gm_scratch_create(&r.scratch, r.server)) < 0)
+	if ((error = scratch_server(&r->server, r->cfg)) < 0 ||
+	    (error = gm_scratch_create(&r->scratch, r->server)) < 0)
 		goto fail;
-
-	/* Production's chain first, then each local revision with its round trip. */
-	for (i = 0; i < r.order_nr; i++) {
-		const gm_revision *rev = r.order[i];
+	for (i = 0; i < r->order_nr; i++) {
+		const gm_revision *rev = r->order[i];
+		progress(r, "replaying revisions", i, r->order_nr);
 		if ((error = interrupted()) < 0)
 			goto done;
-		if (i >= r.prod_nr && (error = fingerprint_of(&before, &r)) < 0)
+		if (i >= r->prod_nr && (error = fingerprint_of(&before, r)) < 0)
 			goto fail;
-		error = gm_db_apply_section(gm_scratch_conn(r.scratch), &rev->up,
+		error = gm_db_apply_section(gm_scratch_conn(r->scratch), &rev->up,
 					    rev->transaction, rev->path);
 		if (error < 0) {
 			if (error == GM_EINTERRUPTED)
 				goto done;
 			gm_error_prefix("revision '%s'%s does not apply", rev->id,
-					i < r.prod_nr ? " (production)" : "");
+					i < r->prod_nr ? " (production)" : "");
 			goto fail;
 		}
-		if (i >= r.prod_nr) {
-			error = round_trip(findings, &r, rev, before);
+		if (i >= r->prod_nr) {
+			error = round_trip(findings, r, rev, before);
 			free(before);
 			before = NULL;
 			if (error == GM_ITEROVER) {
@@ -808,14 +769,17 @@ int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 				goto fail;
 		}
 	}
+	progress(r, "replaying revisions", r->order_nr, r->order_nr);
+	if (!check_models)
+		goto done;
 
 	/* The models must have no change that no revision covers. */
-	if ((error = inspect_scratch(&r.current, &r)) < 0 || (error = load_desired(&r)) < 0 ||
-	    (error = gm_diff(&r.up, r.current, r.desired, 0)) < 0)
+	if ((error = inspect_scratch(&r->current, r)) < 0 || (error = load_desired(r)) < 0 ||
+	    (error = gm_diff(&r->up, r->current, r->desired, 0)) < 0)
 		goto fail;
-	if (r.up.nr) {
+	if (r->up.nr) {
 		gm_buf b = GM_BUF_INIT;
-		gm_changes_describe(&b, &r.up);
+		gm_changes_describe(&b, &r->up);
 		one_line(&b);
 		gm_findings_add(findings, "replay", NULL, 0,
 				"the models have changes that no revision covers: %s "
@@ -835,6 +799,118 @@ fail:
 	}
 done:
 	free(before);
+	return error;
+}
+
+int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+		     const gm_verify_opts *opts)
+{
+	struct run r;
+	int error;
+
+	run_init(&r, repo, cfg, NULL, opts ? opts->production : NULL);
+	r.local_rev = opts ? opts->rev : NULL;
+	if ((error = read_chains(&r)) < 0) {
+		if (error != GM_EINTERRUPTED && error != GM_EGIT) {
+			error_finding(findings, NULL);
+			error = 0;
+		}
+	} else {
+		error = replay_check(&r, findings, true);
+	}
 	run_release(&r);
 	return error;
+}
+
+/* Replace line `line` (1-based) of a file's text, keeping its line ending. */
+static int replace_line(gm_buf *out, const char *text, int line, const char *with)
+{
+	const char *p = text;
+	int n;
+
+	for (n = 1; n < line && *p; n++) {
+		const char *nl = strchr(p, '\n');
+		if (!nl)
+			return GM_ENOTFOUND;
+		p = nl + 1;
+	}
+	if (!*p)
+		return GM_ENOTFOUND;
+	gm_buf_put(out, text, (size_t)(p - text));
+	gm_buf_puts(out, with);
+	p += strcspn(p, "\r\n");
+	gm_buf_puts(out, p);
+	return 0;
+}
+
+/* Rewrite the re-chained revision's down_revision line in the worktree, atomically. */
+static int write_rechained(struct run *r)
+{
+	const gm_revision *rev = r->rebased;
+	gm_buf path = GM_BUF_INIT, old = GM_BUF_INIT, text = GM_BUF_INIT, line = GM_BUF_INIT;
+	size_t i;
+	int error;
+
+	gm_buf_printf(&path, "%s/%s", r->cfg->root, rev->path);
+	if ((error = gm_file_read(&old, path.ptr)) < 0)
+		goto done;
+	gm_buf_puts(&line, "-- down_revision: ");
+	for (i = 0; i < rev->parents_nr; i++)
+		gm_buf_printf(&line, "%s%s", i ? ", " : "", rev->parents[i]);
+	if (rev->parents_line <= 0 ||
+	    replace_line(&text, old.ptr, rev->parents_line, line.ptr) < 0) {
+		error = gm_error_set_at(GM_EINVALID, rev->path, 0, 0,
+					"cannot find the down_revision line to rewrite");
+		goto done;
+	}
+	error = gm_file_write_atomic(path.ptr, text.ptr, text.len, true);
+done:
+	gm_buf_release(&path);
+	gm_buf_release(&old);
+	gm_buf_release(&text);
+	gm_buf_release(&line);
+	return error;
+}
+
+int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
+	      const gm_config *cfg, const gm_rebase_opts *opts)
+{
+	gm_prepare_opts popts = GM_PREPARE_OPTS_INIT;
+	struct run r;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (opts) {
+		popts.progress = opts->progress;
+		popts.payload = opts->payload;
+	}
+	run_init(&r, repo, cfg, &popts, opts ? opts->production : NULL);
+	r.rebase = true;
+	if ((error = read_chains(&r)) < 0 || !r.rebased)
+		goto done;
+	out->id = gm_xstrdup(r.rebased->id);
+	out->path = gm_xstrdup(r.rebased->path);
+	out->from = gm_xstrdup(r.rebased_from);
+	out->onto = gm_xstrdup(r.rebased_onto);
+	if ((error = replay_check(&r, findings, false)) < 0 || findings->nr)
+		goto done;
+	out->replayed = r.order_nr;
+	if (opts && opts->dry_run)
+		goto done;
+	if ((error = write_rechained(&r)) == 0)
+		out->written = true;
+done:
+	run_release(&r);
+	if (error < 0)
+		gm_rebase_result_release(out);
+	return error;
+}
+
+void gm_rebase_result_release(gm_rebase_result *res)
+{
+	free(res->id);
+	free(res->path);
+	free(res->from);
+	free(res->onto);
+	memset(res, 0, sizeof(*res));
 }

@@ -72,6 +72,8 @@ void gm_revision_slug(gm_buf *out, const char *message)
 	bool sep = false;
 	const char *p;
 
+	bool cut = false;
+
 	for (p = message ? message : ""; *p; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
@@ -80,8 +82,10 @@ void gm_revision_slug(gm_buf *out, const char *message)
 			if (sep && out->len > start)
 				gm_buf_putc(out, '_');
 			sep = false;
-			if (out->len - start >= GM_SLUG_MAX)
+			if (out->len - start >= GM_SLUG_MAX) {
+				cut = true;
 				break;
+			}
 			gm_buf_putc(out, c);
 		} else {
 			sep = true;
@@ -89,6 +93,12 @@ void gm_revision_slug(gm_buf *out, const char *message)
 	}
 	if (out->len - start > GM_SLUG_MAX)
 		gm_buf_truncate(out, start + GM_SLUG_MAX);
+	/* A word cut in half reads badly: end at the last whole word when there is one. */
+	if (cut && out->ptr[out->len - 1] != '_') {
+		const char *us = memrchr(out->ptr + start, '_', out->len - start);
+		if (us && (size_t)(us - out->ptr) > start + GM_SLUG_MAX / 2)
+			gm_buf_truncate(out, (size_t)(us - out->ptr));
+	}
 	while (out->len > start && out->ptr[out->len - 1] == '_')
 		gm_buf_truncate(out, out->len - 1);
 }

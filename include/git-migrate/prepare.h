@@ -80,6 +80,36 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 		     const gm_verify_opts *opts);
 
+typedef struct gm_rebase_opts {
+	const char *production;   /* NULL = cfg->production */
+	bool dry_run;             /* check, write nothing */
+	gm_progress_cb progress;
+	void *payload;
+} gm_rebase_opts;
+
+#define GM_REBASE_OPTS_INIT { NULL, false, NULL, NULL }
+
+typedef struct gm_rebase_result {
+	char *id;                 /* the re-chained local revision, NULL when nothing to do */
+	char *path;               /* its file */
+	char *from, *onto;        /* old parent, new parent (production's head) */
+	size_t replayed;          /* revisions replayed in the check */
+	bool written;             /* the file was rewritten */
+} gm_rebase_result;
+
+/*
+ * Production moved on since the local revisions were written: re-chain the local revision
+ * that hangs off an older production revision onto production's head (its down_revision
+ * line is rewritten in place, atomically), after checking on a scratch database that
+ * production's chain and then every local revision apply and round-trip. When they no
+ * longer apply, the failing revision and the database's message are "replay" findings and
+ * nothing is written. Nothing to do (already chained): returns 0 with out->id NULL.
+ * Errors as gm_prepare. Release with gm_rebase_result_release.
+ */
+int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
+	      const gm_config *cfg, const gm_rebase_opts *opts);
+void gm_rebase_result_release(gm_rebase_result *res);
+
 /*
  * Read the chain of a migrations directory: from git revision `rev`, or from the worktree
  * when rev is NULL. Parse/graph problems go to findings. Caller owns *out.

@@ -1,0 +1,86 @@
+/* rebase: re-chain local revisions onto production's new head, after checking they still apply. */
+#include "cmd.h"
+
+const char *const rebase_usage[] = {
+	"git migrate rebase [--production <ref>] [--dry-run]",
+	"",
+	"Production moved on since the local revisions were written. Re-chains the local",
+	"revision that hangs off an older production revision onto production's head (its",
+	"down_revision line is rewritten), after replaying production's chain and then every",
+	"local revision on a scratch database, each with a down/up round trip. When a local",
+	"revision no longer applies on top of production, names it and writes nothing.",
+	"",
+	"    --production <ref>    the ref holding the migrations history (default: config)",
+	"    -n, --dry-run         check only, rewrite nothing",
+	"    -h, --help            show this help",
+	NULL,
+};
+
+int cmd_rebase(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "production", required_argument, NULL, 'P' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gm_rebase_opts o = GM_REBASE_OPTS_INIT;
+	gm_rebase_result res = { 0 };
+	gm_findings findings = GM_FINDINGS_INIT;
+	gm_repo *repo = NULL;
+	gm_config *cfg = NULL;
+	bool done;
+	int c, error, rc = EXIT_OK;
+	size_t i;
+
+	while ((c = cmd_getopt(argc, argv, "n", opts, rebase_usage, &done)) != -1) {
+		if (done)
+			return c;
+		if (c == 'P')
+			o.production = optarg;
+		else if (c == 'n')
+			o.dry_run = true;
+	}
+	if (optind < argc)
+		return cmd_usage_error(rebase_usage, "unexpected argument '%s'", argv[optind]);
+	if ((error = cmd_open(&repo, &cfg)) < 0)
+		return cmd_die_error(error);
+
+	o.progress = cmd_progress;
+	if ((error = gm_rebase(&res, &findings, repo, cfg, &o)) < 0) {
+		rc = cmd_die_error(error);
+		goto done;
+	}
+	if (!res.id) {
+		cmd_info("nothing to rebase: the local revisions already chain onto "
+			 "production's head");
+		goto done;
+	}
+	if (findings.nr) {
+		for (i = 0; i < findings.nr; i++) {
+			const gm_finding *x = &findings.v[i];
+			if (x->path && x->line > 0)
+				fprintf(stderr, "error: %s:%d: %s\n", x->path, x->line, x->message);
+			else
+				fprintf(stderr, "error: %s\n", x->message);
+		}
+		cmd_hint("revision %s no longer applies on top of production's head %s; edit "
+			 "it (or drop it and run 'git migrate prepare' again)", res.id,
+			 res.onto);
+		cmd_info("nothing was rewritten");
+		rc = EXIT_PROBLEM;
+		goto done;
+	}
+	if (res.written)
+		printf("%s\n", res.path);
+	cmd_info("%s revision %s onto %s (was %s); %zu revision%s replayed, local "
+		 "revisions round-trip", res.written ? "re-chained" : "would re-chain",
+		 res.id, res.onto, res.from, res.replayed, res.replayed == 1 ? "" : "s");
+
+done:
+	gm_findings_release(&findings);
+	gm_rebase_result_release(&res);
+	gm_config_free(cfg);
+	gm_repo_free(repo);
+	return cmd_finish_signal(rc);
+}

@@ -1,0 +1,95 @@
+#!/bin/sh
+test_description='rebase: re-chain local revisions onto production head, or name the conflict'
+. ./lib.sh
+. "$TEST_DIR/lib-prepare.sh"
+
+cat >v1.yml <<'YAML'
+tables:
+  contacts:
+    columns:
+      id:    {type: integer, primary_key: true}
+      email: {type: varchar(200), null: false}
+YAML
+
+# repo: production has base; work adds `name` (local revision); then production moves on
+# with its own revision adding `phone`.
+setup_moved_production() {
+	prepare_case_setup "$1" v1.yml &&
+	(
+		cd "$1" &&
+		sed "s/^      email:.*/&\n      name: text/" ../v1.yml >models/app.yml &&
+		git migrate -q prepare -m "add name" >/dev/null &&
+		git add -A && git commit -q -m "add name" &&
+		git switch -q production &&
+		sed "s/^      email:.*/&\n      $2/" ../v1.yml >models/app.yml &&
+		git migrate -q prepare -m "production change" >/dev/null &&
+		git add -A && git commit -q -m "production change" &&
+		git switch -q work &&
+		git merge -q --no-edit production 2>/dev/null || {
+			# the models conflict: keep both columns
+			sed "s/^      email:.*/&\n      name: text\n      $2/" ../v1.yml >models/app.yml &&
+			git add models/app.yml && git commit -q --no-edit
+		}
+	)
+}
+
+test_expect_success 'nothing to rebase when already chained' '
+	prepare_case_setup fresh v1.yml &&
+	(cd fresh && git migrate rebase 2>err) &&
+	test_grep "nothing to rebase" fresh/err
+'
+
+test_expect_success 'setup: production moved on' '
+	setup_moved_production repo "phone: text"
+'
+
+test_expect_success 'prepare refuses, verify says not chained' '
+	(
+		cd repo &&
+		test_expect_code 1 git migrate prepare 2>err &&
+		test_grep "hint: git migrate rebase" err &&
+		test_expect_code 1 git migrate verify >out &&
+		test_grep "\[chained\]" out
+	)
+'
+
+test_expect_success '--dry-run checks and writes nothing' '
+	(
+		cd repo &&
+		git status --porcelain >../before &&
+		git migrate rebase --dry-run 2>../err &&
+		test_grep "would re-chain revision" ../err &&
+		git status --porcelain >../after &&
+		test_cmp ../before ../after
+	)
+'
+
+test_expect_success 'rebase re-chains onto production head and verify passes' '
+	(
+		cd repo &&
+		head=$(git show production:$(git ls-tree --name-only production migrations/versions/ | grep production_change) | sed -n "s/^-- revision: //p") &&
+		git migrate rebase >path 2>err &&
+		test_grep "re-chained revision" err &&
+		test_grep "^-- down_revision: $head$" "$(cat path)" &&
+		git migrate verify --replay &&
+		git migrate diff
+	) &&
+	test_no_scratch_left
+'
+
+test_expect_success 'a local revision that no longer applies: named, nothing rewritten' '
+	setup_moved_production clash "name: varchar(10)" &&
+	(
+		cd clash &&
+		sed -i "/^      name: varchar(10)/d" models/app.yml &&
+		git status --porcelain >../before &&
+		test_expect_code 1 git migrate rebase >../out 2>../err &&
+		test_grep "error: migrations/versions/.*_add_name.sql:[0-9]*: .*duplicate column name: name" ../err &&
+		test_grep "nothing was rewritten" ../err &&
+		git status --porcelain >../after &&
+		test_cmp ../before ../after
+	) &&
+	test_no_scratch_left
+'
+
+test_done
