@@ -17,7 +17,7 @@ const char *const prepare_usage[] = {
 	NULL,
 };
 
-/* Print the summary and warnings of a run (shared with diff). */
+/* Print the summary and warnings of a run (shared with diff); with -v, the timing. */
 void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 {
 	size_t i;
@@ -25,6 +25,12 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 		fprintf(f, "  %s\n", res->summary[i]);
 	for (i = 0; i < res->warnings_nr; i++)
 		cmd_warning("%s", res->warnings[i]);
+	if (gm_global.verbosity > 0 && res->phases_nr) {
+		fputs("timing:", stderr);
+		for (i = 0; i < res->phases_nr; i++)
+			fprintf(stderr, " %s %.3fs", res->phases[i].name, res->phases[i].seconds);
+		fputc('\n', stderr);
+	}
 }
 
 /* After cleanup, die of the signal that interrupted us (so the shell sees it). */

@@ -531,18 +531,6 @@ static void run_init(struct run *r, gm_repo *repo, const gm_config *cfg,
 	gm_signals_install();
 }
 
-/* Steps 2–4: read the chains, create the scratch database, replay. */
-static int run_replay(struct run *r)
-{
-	int error;
-
-	if ((error = read_chains(r)) < 0 ||
-	    (error = scratch_server(&r->server, r->cfg)) < 0 ||
-	    (error = gm_scratch_create(&r->scratch, r->server)) < 0)
-		return error;
-	return replay(r);
-}
-
 static int inspect_scratch(gm_schema **out, struct run *r)
 {
 	int error = interrupted();
@@ -552,27 +540,53 @@ static int inspect_scratch(gm_schema **out, struct run *r)
 					   r->cfg->version_table);
 }
 
+/* Record how long a phase took (since *t0) and restart the clock. */
+static void phase(gm_prepare_result *out, const char *name, struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (out->phases_nr < GM_PHASES_MAX) {
+		out->phases[out->phases_nr].name = name;
+		out->phases[out->phases_nr].seconds =
+			(double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+		out->phases_nr++;
+	}
+	*t0 = t1;
+}
+
 int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	       const gm_prepare_opts *opts)
 {
 	struct run r;
+	struct timespec t0;
 	gm_revision *rev = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	run_init(&r, repo, cfg, opts, opts ? opts->production : NULL);
-	if ((error = run_replay(&r)) < 0)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((error = read_chains(&r)) < 0)
+		goto done;
+	phase(out, "read", &t0);
+	if ((error = scratch_server(&r.server, cfg)) < 0 ||
+	    (error = gm_scratch_create(&r.scratch, r.server)) < 0 ||
+	    (error = replay(&r)) < 0)
 		goto done;
 	out->replayed = r.order_nr;
+	phase(out, "replay", &t0);
 	if ((error = inspect_scratch(&r.current, &r)) < 0)
 		goto done;
+	phase(out, "inspect", &t0);
 	if ((error = load_desired(&r)) < 0)
 		goto done;
+	phase(out, "models", &t0);
 	if ((error = gm_diff(&r.up, r.current, r.desired, 0)) < 0)
 		goto done;
 	if (!r.up.nr) {
 		out->no_changes = true;
 		fill_summary(&r, out);
+		phase(out, "diff", &t0);
 		goto done;
 	}
 	if ((error = plan_revision(&r, &rev)) < 0)
@@ -582,6 +596,7 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	out->down_sql = gm_xstrdup(r.down_sql.ptr);
 	out->id = gm_xstrdup(r.id);
 	out->parent = gm_xstrdup(r.parent ? r.parent : "");
+	phase(out, "diff+plan", &t0);
 	if (r.opts->diff_only)
 		goto done;
 
@@ -590,11 +605,13 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	    (error = verify_step(&r, rev, false, r.current, "down")) < 0 ||
 	    (error = verify_step(&r, rev, true, r.desired, "up again")) < 0)
 		goto done;
+	phase(out, "verify", &t0);
 	if (r.opts->dry_run)
 		goto done;
 	if ((error = write_revision(&r, rev)) < 0)
 		goto done;
 	out->path = gm_xstrdup(rev->path);
+	phase(out, "write", &t0);
 
 done:
 	gm_revision_free(rev);

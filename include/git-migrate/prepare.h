@@ -23,6 +23,8 @@ typedef struct gm_prepare_opts {
 
 #define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, NULL, NULL }
 
+#define GM_PHASES_MAX 10
+
 typedef struct gm_prepare_result {
 	bool no_changes;
 	char *path;               /* written revision file (relative to root), NULL when none */
@@ -34,6 +36,11 @@ typedef struct gm_prepare_result {
 	char **warnings;          /* data loss, rebuilds, enum swaps, unsupported objects */
 	size_t warnings_nr, warnings_alloc;
 	size_t replayed;          /* revisions replayed */
+	struct {
+		const char *name;     /* "read", "replay", "inspect", "models", "diff+plan", "verify", "write" */
+		double seconds;
+	} phases[GM_PHASES_MAX];  /* how long each phase took, in order (for -v and make bench) */
+	size_t phases_nr;
 } gm_prepare_result;
 
 #define GM_PREPARE_RESULT_INIT { 0 }
