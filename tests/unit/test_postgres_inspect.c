@@ -412,25 +412,43 @@ static char *read_file(const char *path, size_t *len)
 	return gm_buf_detach(&b);
 }
 
+/* The search_path of a connection, as current_setting prints it. Caller frees. */
+static char *search_path(gm_conn *c)
+{
+	PGresult *res = NULL;
+	char *v;
+	assert_gm_ok(gm_pg_query(&res, (struct gm_pg_conn *)c, "search_path",
+				 "SELECT current_setting('search_path')", NULL, NULL));
+	v = gm_xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
 static void test_postgres_inspect__pagila(void **state)
 {
 	struct fixture *f = *state;
 	const char *path = "/work/shared/realworld/datasets/pagila/pagila-schema.sql";
-	gm_conn *fresh = NULL;
 	gm_schema *s = NULL;
 	gm_table *t;
+	gm_column *c;
 	gm_enum *e;
 	size_t len;
-	char *sql;
+	char *sql, *before, *after;
 
 	NEED_PG(f);
 	if (!(sql = read_file(path, &len)))
 		skip();
 	assert_gm_ok(pg->exec(f->conn, sql, "pagila-schema.sql", 1));
 	free(sql);
-	/* the dump empties search_path on its connection: inspect on a fresh one */
-	assert_gm_ok(pg->connect(&fresh, f->url));
-	assert_gm_ok(pg->inspect(&s, fresh, "git_migrate_history"));
+	/* the dump empties search_path on this connection: inspect reads it all the same,
+	 * with unqualified names, and leaves the session as it found it */
+	before = search_path(f->conn);
+	assert_string_equal(before, "");
+	assert_gm_ok(pg->inspect(&s, f->conn, "git_migrate_history"));
+	after = search_path(f->conn);
+	assert_string_equal(after, before);
+	free(before);
+	free(after);
 
 	e = gm_schema_enum(s, "mpaa_rating");
 	assert_non_null(e);
@@ -438,19 +456,34 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_string_equal(e->labels[2], "PG-13");
 	assert_string_equal(e->labels[4], "NC-17");
 
+	/* partitions are not tables of the model: payment is */
+	assert_int_equal(s->tables_nr, 15);
+	assert_null(gm_schema_table(s, "payment_p2022_01"));
+	t = gm_schema_table(s, "payment");
+	assert_non_null(t);
+	assert_string_equal(gm_table_column(t, "payment_id")->type, "serial");
+	assert_int_equal(t->pk_nr, 2);
+
 	t = gm_schema_table(s, "film");
 	assert_non_null(t);
 	assert_string_equal(gm_table_column(t, "rating")->type, "mpaa_rating");
 	assert_string_equal(gm_table_column(t, "rating")->default_value, "G");
 	assert_string_equal(gm_table_column(t, "special_features")->type, "text[]");
-	assert_string_equal(gm_table_column(t, "release_year")->type, "year");
+	/* the domain `year` is read as its base type */
+	assert_string_equal(gm_table_column(t, "release_year")->type, "integer");
 	assert_string_equal(gm_table_column(t, "rental_rate")->type, "numeric(4,2)");
 	assert_string_equal(gm_table_column(t, "rental_rate")->default_value, "4.99");
-	assert_int_equal(gm_table_column(t, "film_id")->default_kind, GM_DEFAULT_SQL);
+	/* nextval() of a sequence created apart and owned by no column: serial */
+	c = gm_table_column(t, "film_id");
+	assert_string_equal(c->type, "serial");
+	assert_int_equal(c->default_kind, GM_DEFAULT_NONE);
+	assert_string_equal(gm_table_column(t, "last_update")->default_value, "now()");
 	assert_non_null(gm_table_fkey(t, "film_language_id_fkey"));
 	assert_string_equal(gm_table_fkey(t, "film_language_id_fkey")->on_delete, "restrict");
 	assert_string_equal(gm_table_fkey(t, "film_language_id_fkey")->on_update, "cascade");
-	assert_non_null(gm_schema_table(s, "payment"));
+	/* a GiST index is left out, not read as a btree one */
+	assert_null(gm_table_index(t, "film_fulltext_idx"));
+	assert_non_null(gm_table_index(t, "idx_title"));
 	t = gm_schema_table(s, "film_actor");
 	assert_int_equal(t->pk_nr, 2);
 	assert_string_equal(t->pk[0], "actor_id");
@@ -462,15 +495,159 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_true(has_unsupported(s, "function film_in_stock"));
 	assert_true(has_unsupported(s, "function last_updated"));
 	assert_true(has_unsupported(s, "aggregate group_concat"));
-	assert_true(has_unsupported(s, "domain year"));
+	assert_true(has_unsupported(s, "domain year (film.release_year read as its base type"
+				       " integer)"));
 	assert_true(has_unsupported(s, "domain bıgınt"));
-	assert_true(has_unsupported(s, "sequence film_film_id_seq"));
-	assert_true(has_unsupported(s, "partitioned table payment"));
+	assert_true(has_unsupported(s, "sequence film_film_id_seq owned by no column"
+				       " (film.film_id read as serial)"));
+	assert_true(has_unsupported(s, "sequence payment_payment_id_seq owned by no column"
+				       " (payment.payment_id read as serial)"));
+	assert_true(has_unsupported(s, "partitioned table payment (read as a plain table)"));
 	assert_true(has_unsupported(s, "partition payment_p2022_01 of payment"));
+	assert_true(has_unsupported(s, "partition payment_p2022_07 of payment"));
 	assert_true(has_unsupported(s, "index film_fulltext_idx on film using gist"));
 
 	gm_schema_free(s);
-	pg->disconnect(fresh);
+}
+
+/*
+ * nextval() defaults: serial when the column owns the sequence, or when the sequence is
+ * owned by no column and no other default uses it; otherwise an SQL default, and the
+ * sequence is listed.
+ */
+static void test_postgres_inspect__sequences_read_as_serial(void **state)
+{
+	struct fixture *f = *state;
+	gm_schema *s = NULL;
+	gm_table *t;
+	gm_column *c;
+
+	NEED_PG(f);
+	exec_ok(f->conn,
+		"CREATE SEQUENCE free_seq;\n"
+		"CREATE TABLE a (id integer NOT NULL DEFAULT nextval('free_seq'));\n"
+		"CREATE SEQUENCE shared_seq;\n"
+		"CREATE TABLE b (id bigint DEFAULT nextval('shared_seq'),\n"
+		"  other bigint DEFAULT nextval('shared_seq'));\n"
+		"CREATE TABLE c (id smallserial, copy integer DEFAULT nextval('c_id_seq'));\n"
+		"CREATE SEQUENCE text_seq;\n"
+		"CREATE TABLE d (code text DEFAULT 'X' || nextval('text_seq'));\n"
+		"CREATE SEQUENCE num_seq;\n"
+		"CREATE TABLE e (n numeric DEFAULT nextval('num_seq'));\n");
+	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
+
+	c = gm_table_column(gm_schema_table(s, "a"), "id");
+	assert_string_equal(c->type, "serial");
+	assert_int_equal(c->default_kind, GM_DEFAULT_NONE);
+	assert_true(has_unsupported(s, "sequence free_seq owned by no column (a.id read as"
+				       " serial)"));
+
+	t = gm_schema_table(s, "b");
+	c = gm_table_column(t, "id");
+	assert_string_equal(c->type, "bigint");
+	assert_int_equal(c->default_kind, GM_DEFAULT_SQL);
+	assert_string_equal(c->default_value, "nextval('shared_seq'::regclass)");
+	assert_string_equal(gm_table_column(t, "other")->type, "bigint");
+	assert_true(has_unsupported(s, "sequence shared_seq"));
+
+	t = gm_schema_table(s, "c");
+	assert_string_equal(gm_table_column(t, "id")->type, "smallserial");
+	c = gm_table_column(t, "copy");
+	assert_string_equal(c->type, "integer");
+	assert_string_equal(c->default_value, "nextval('c_id_seq'::regclass)");
+
+	c = gm_table_column(gm_schema_table(s, "d"), "code");
+	assert_string_equal(c->type, "text");
+	assert_int_equal(c->default_kind, GM_DEFAULT_SQL);
+	assert_true(has_unsupported(s, "sequence text_seq"));
+	assert_string_equal(gm_table_column(gm_schema_table(s, "e"), "n")->type, "numeric");
+	assert_true(has_unsupported(s, "sequence num_seq"));
+
+	assert_int_equal(s->unsupported_nr, 4);  /* c_id_seq is owned: not listed */
+	gm_schema_free(s);
+}
+
+/* A domain column is read as the domain's base type (through nested domains, enums
+ * included); the domain is listed with the columns read that way. */
+static void test_postgres_inspect__domains_read_as_base_type(void **state)
+{
+	struct fixture *f = *state;
+	gm_schema *s = NULL;
+	gm_table *t;
+	gm_column *c;
+
+	NEED_PG(f);
+	exec_ok(f->conn,
+		"CREATE DOMAIN short_text AS varchar(20) CHECK (VALUE <> '');\n"
+		"CREATE DOMAIN tiny AS short_text;\n"
+		"CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+		"CREATE DOMAIN mood_d AS mood NOT NULL;\n"
+		"CREATE DOMAIN unused_d AS integer;\n"
+		"CREATE DOMAIN price AS numeric(8,2) DEFAULT 0;\n"
+		"CREATE TABLE items (a short_text, b tiny, m mood_d DEFAULT 'ok',\n"
+		"  p price NOT NULL, q price);\n");
+	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
+
+	t = gm_schema_table(s, "items");
+	assert_string_equal(gm_table_column(t, "a")->type, "varchar(20)");
+	assert_string_equal(gm_table_column(t, "b")->type, "varchar(20)");
+	c = gm_table_column(t, "m");
+	assert_string_equal(c->type, "mood");
+	assert_int_equal(c->default_kind, GM_DEFAULT_LITERAL);
+	assert_string_equal(c->default_value, "ok");
+	c = gm_table_column(t, "p");
+	assert_string_equal(c->type, "numeric(8,2)");
+	assert_false(c->nullable);
+	assert_string_equal(gm_table_column(t, "q")->type, "numeric(8,2)");
+
+	assert_true(has_unsupported(s, "domain short_text (items.a read as its base type"
+				       " varchar(20))"));
+	assert_true(has_unsupported(s, "domain tiny (items.b read as its base type"
+				       " varchar(20))"));
+	assert_true(has_unsupported(s, "domain mood_d (items.m read as its base type mood)"));
+	assert_true(has_unsupported(s, "domain price (items.p, items.q read as its base type"
+				       " numeric(8,2))"));
+	assert_true(has_unsupported(s, "domain unused_d"));
+	assert_int_equal(s->unsupported_nr, 5);
+	gm_schema_free(s);
+}
+
+/* What the model reads only in part is named: GENERATED ALWAYS identities, partitions,
+ * non-btree indexes (left out of the table). */
+static void test_postgres_inspect__partial_readings_are_named(void **state)
+{
+	struct fixture *f = *state;
+	gm_schema *s = NULL;
+	gm_table *t;
+
+	NEED_PG(f);
+	exec_ok(f->conn,
+		"CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY,\n"
+		"  at date NOT NULL, tags text[]) PARTITION BY RANGE (at);\n"
+		"CREATE TABLE events_2024 PARTITION OF events\n"
+		"  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+		"CREATE INDEX events_2024_tags ON events_2024 USING gin (tags);\n"
+		"CREATE TABLE docs (id integer PRIMARY KEY, tags text[]);\n"
+		"CREATE INDEX docs_tags ON docs USING gin (tags);\n"
+		"CREATE INDEX docs_id_hash ON docs USING hash (id);\n");
+	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
+
+	assert_int_equal(s->tables_nr, 2);
+	t = gm_schema_table(s, "events");
+	assert_non_null(t);
+	assert_true(gm_table_column(t, "id")->identity);
+	assert_null(gm_schema_table(s, "events_2024"));
+	t = gm_schema_table(s, "docs");
+	assert_int_equal(t->indexes_nr, 0);
+
+	assert_true(has_unsupported(s, "identity column events.id is GENERATED ALWAYS"
+				       " (read as BY DEFAULT)"));
+	assert_true(has_unsupported(s, "partitioned table events (read as a plain table)"));
+	assert_true(has_unsupported(s, "partition events_2024 of events"));
+	assert_true(has_unsupported(s, "index docs_tags on docs using gin"));
+	assert_true(has_unsupported(s, "index docs_id_hash on docs using hash"));
+	assert_int_equal(s->unsupported_nr, 5);
+	gm_schema_free(s);
 }
 
 /* ---- exec ---- */
@@ -635,6 +812,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__plan_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__pagila, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_inspect__sequences_read_as_serial,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_inspect__domains_read_as_base_type,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_inspect__partial_readings_are_named,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_postgres_inspect__exec_error_names_origin_line, setup, teardown),
 		cmocka_unit_test(test_postgres_inspect__connect_error_masks_password),
