@@ -39,6 +39,7 @@ extern const char *const history_usage[];
 extern const char *const heads_usage[];
 extern const char *const show_usage[];
 extern const char *const help_usage[];
+extern const char *const loaddata_usage[];
 
 int cmd_init(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
@@ -49,6 +50,7 @@ int cmd_history(int argc, char **argv);
 int cmd_heads(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_loaddata(int argc, char **argv);
 
 /* The command table, NULL-terminated by name. */
 extern const struct gm_cmd gm_commands[];

@@ -16,6 +16,7 @@ const struct gm_cmd gm_commands[] = {
 	{ "history", cmd_history, GM_NEED_REPO, "list the revisions of a chain", history_usage },
 	{ "heads", cmd_heads, GM_NEED_REPO, "list the heads of a chain", heads_usage },
 	{ "show", cmd_show, GM_NEED_REPO, "print one revision", show_usage },
+	{ "loaddata", cmd_loaddata, GM_NEED_REPO, "load the fixtures into the target database", loaddata_usage },
 	{ "help", cmd_help, 0, "show help for a command", help_usage },
 	{ NULL, NULL, 0, NULL, NULL },
 };

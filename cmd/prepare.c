@@ -4,7 +4,7 @@
 #include "cmd.h"
 
 const char *const prepare_usage[] = {
-	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run]",
+	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run] [--no-fixtures]",
 	"",
 	"Replays the production branch's migrations (read from git, no checkout) and the",
 	"worktree's local revisions on a scratch database, diffs that schema against the",
@@ -13,6 +13,7 @@ const char *const prepare_usage[] = {
 	"    -m, --message <msg>   the revision's message (default: from the changes)",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    -n, --dry-run         plan and verify, print the SQL, write nothing",
+	"    --no-fixtures         verify without loading the fixtures",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -50,6 +51,7 @@ int cmd_prepare(int argc, char **argv)
 		{ "message", required_argument, NULL, 'm' },
 		{ "production", required_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "no-fixtures", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,6 +74,9 @@ int cmd_prepare(int argc, char **argv)
 			break;
 		case 'n':
 			o.dry_run = true;
+			break;
+		case 'F':
+			o.no_fixtures = true;
 			break;
 		}
 	}
@@ -103,9 +108,10 @@ int cmd_prepare(int argc, char **argv)
 	}
 	printf("%s\n", res.path);
 	cmd_info("wrote revision %s (chained onto %s), verified up, down and up again on a "
-		 "scratch database with %zu revision%s replayed:", res.id,
+		 "scratch database with %zu revision%s replayed and %zu fixture row%s:", res.id,
 		 *res.parent ? res.parent : "nothing: it is the base", res.replayed,
-		 res.replayed == 1 ? "" : "s");
+		 res.replayed == 1 ? "" : "s", res.fixture_rows,
+		 res.fixture_rows == 1 ? "" : "s");
 	cmd_print_summary(&res, stderr);
 
 done:

@@ -9,6 +9,7 @@
 #include "git-migrate/gm.h"
 #include "scratch.h"
 #include "util/file.h"
+#include "dialect/diagnose.h"
 #include "util/banned.h"
 
 /* Everything one run holds; released in one place. */
@@ -33,6 +34,8 @@ struct run {
 	gm_schema *current;         /* inspected after replay */
 	gm_schema *models;          /* the models, normalized for the dialect */
 	gm_schema *desired;         /* the models as the database sees them */
+	gm_fixtures_report fixtures;
+	bool fixtures_loaded;
 	gm_changes up, down;
 	gm_plan up_plan, down_plan;
 	gm_buf up_sql, down_sql;
@@ -295,6 +298,42 @@ done:
 	return error;
 }
 
+/*
+ * A section of the new revision failed on the scratch database: say why in the user's
+ * terms when the rows are the cause (which table, column, values, how many rows), else
+ * pass the database's message on. Nothing is written either way: GM_ECHECK.
+ */
+static int explain_failure(struct run *r, bool up, const char *step)
+{
+	gm_buf why = GM_BUF_INIT, hint = GM_BUF_INIT, dbmsg = GM_BUF_INIT;
+	const gm_error *e = gm_error_last();
+	int found;
+
+	/* The file does not exist (nothing is written): point at the line in the revision. */
+	if (e->line)
+		gm_buf_printf(&dbmsg, "at line %d of the new revision: ", e->line);
+	gm_buf_puts(&dbmsg, e->message);
+	found = gm_diagnose(&why, &hint, gm_scratch_conn(r->scratch), up ? &r->up : &r->down);
+	if (found > 0) {
+		while (why.len && why.ptr[why.len - 1] == '\n')
+			gm_buf_truncate(&why, why.len - 1);
+		gm_error_set(GM_ECHECK, "the new revision's %s fails on the rows in the scratch "
+			     "database", !up ? "down section" : strcmp(step, "up") ?
+			     "up section (applied again after down)" : "up section");
+		gm_error_detail("%s\n(the database said: %s)", why.ptr, dbmsg.ptr);
+		gm_error_hint("%s", hint.ptr);
+	} else {
+		gm_error_clear();
+		gm_error_set(GM_ECHECK, "verifying the new revision (%s): %s", step, dbmsg.ptr);
+		gm_error_hint("nothing was written; the revision was checked on a scratch "
+			      "database replayed from production");
+	}
+	gm_buf_release(&why);
+	gm_buf_release(&hint);
+	gm_buf_release(&dbmsg);
+	return GM_ECHECK;
+}
+
 /* Apply one section of the new revision to the scratch and compare with `want`. */
 static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_schema *want,
 		       const char *step)
@@ -308,10 +347,8 @@ static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_
 		return error;
 	if ((error = gm_db_apply_section(conn, up ? &rev->up : &rev->down, rev->transaction,
 					 rev->path)) < 0) {
-		if (error != GM_EINTERRUPTED) {
-			gm_error_prefix("verifying the new revision (%s)", step);
-			error = GM_ECHECK;
-		}
+		if (error != GM_EINTERRUPTED)
+			error = explain_failure(r, up, step);
 		return error;
 	}
 	if ((error = conn->dialect->inspect(&got, conn, r->cfg->version_table)) < 0)
@@ -370,6 +407,41 @@ static void push_line(char ***v, size_t *nr, size_t *alloc, const char *s, size_
 	(*v)[(*nr)++] = line;
 }
 
+/*
+ * Rows behind a warning's subject, counted on the scratch database before the new
+ * revision runs: "t" → its rows, "t.c" → rows where c holds a value, "a, b" → the sum.
+ * -1 when they cannot be counted.
+ */
+static long subject_rows(struct run *r, const char *subject)
+{
+	gm_buf name = GM_BUF_INIT;
+	const char *p = subject;
+	long total = 0;
+
+	while (*p && total >= 0) {
+		size_t len = strcspn(p, ",");
+		const char *dot;
+		size_t n;
+		gm_buf_clear(&name);
+		gm_buf_put(&name, p, len);
+		dot = strchr(name.ptr, '.');
+		if (dot)
+			name.ptr[dot - name.ptr] = '\0';
+		if (gm_count_rows(&n, gm_scratch_conn(r->scratch), name.ptr,
+				  dot ? dot + 1 : NULL) < 0) {
+			gm_error_clear();
+			total = -1;
+		} else {
+			total += (long)n;
+		}
+		p += len;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	gm_buf_release(&name);
+	return total;
+}
+
 static void fill_summary(struct run *r, gm_prepare_result *out)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -387,17 +459,30 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 	for (i = 0; i < r->up_plan.nr; i++) {
 		const gm_stmt *st = &r->up_plan.v[i];
 		const char *subj = st->subject ? st->subject : "?";
-		gm_buf_clear(&b);
-		if (st->flags & GM_STMT_DATA_LOSS)
-			gm_buf_printf(&b, "drops %s: the data it holds is lost", subj);
-		else if (st->flags & GM_STMT_REBUILD)
-			gm_buf_printf(&b, "table rebuild of %s (rows are copied)", subj);
-		else if (st->flags & GM_STMT_ENUM_SWAP)
-			gm_buf_printf(&b, "enum swap rewrites %s", subj);
-		else if (st->flags & GM_STMT_REWRITE)
-			gm_buf_printf(&b, "rewrites %s", subj);
-		else
+		bool column = strchr(subj, '.') != NULL;
+		long n;
+
+		if (!st->subject || !(st->flags & (GM_STMT_DATA_LOSS | GM_STMT_REBUILD |
+						   GM_STMT_ENUM_SWAP | GM_STMT_REWRITE)))
 			continue;
+		n = subject_rows(r, subj);
+		gm_buf_clear(&b);
+		if (st->flags & GM_STMT_DATA_LOSS) {
+			gm_buf_printf(&b, "drops %s %s", column ? "column" : "table", subj);
+			if (n > 0)
+				gm_buf_printf(&b, " holding data in %ld row%s", n, n == 1 ? "" : "s");
+		} else if (st->flags & GM_STMT_REBUILD) {
+			gm_buf_printf(&b, "table rebuild of %s", subj);
+			if (n >= 0)
+				gm_buf_printf(&b, " (%ld row%s copied)", n, n == 1 ? "" : "s");
+		} else if (st->flags & (GM_STMT_ENUM_SWAP | GM_STMT_REWRITE)) {
+			gm_buf_printf(&b, "%s %s", st->flags & GM_STMT_ENUM_SWAP ?
+				      "enum swap rewrites" : "rewrites", subj);
+			if (n >= 0)
+				gm_buf_printf(&b, " (%ld row%s)", n, n == 1 ? "" : "s");
+		} else {
+			continue;
+		}
 		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
 			  b.len);
 	}
@@ -479,6 +564,7 @@ static int write_revision(struct run *r, const gm_revision *rev)
 
 static void run_release(struct run *r)
 {
+	gm_fixtures_report_release(&r->fixtures);
 	gm_scratch_drop(r->scratch);
 	gm_plan_release(&r->up_plan);
 	gm_plan_release(&r->down_plan);
@@ -540,6 +626,41 @@ static int inspect_scratch(gm_schema **out, struct run *r)
 					   r->cfg->version_table);
 }
 
+/*
+ * Step 5: the fixtures, into the replayed database (whose inspected schema gives the
+ * foreign-key order). A fixture that does not fit is bad input (exit 2), named by file
+ * and line.
+ */
+static int load_fixtures(struct run *r, const gm_schema *schema)
+{
+	int error;
+
+	if (r->opts->no_fixtures || r->fixtures_loaded)
+		return 0;
+	error = gm_fixtures_load_config(&r->fixtures, r->repo, r->cfg, r->prod_oid,
+					gm_scratch_conn(r->scratch), schema, r->opts->progress,
+					r->opts->payload);
+	if (error < 0 && error != GM_EINTERRUPTED)
+		gm_error_prefix("loading fixtures");
+	r->fixtures_loaded = error == 0;
+	return error;
+}
+
+/* Rows of every fixture table that `want` still has (the rows a round trip must keep). */
+static void fixture_counts(struct run *r, const gm_schema *want, size_t *counts)
+{
+	size_t i;
+	for (i = 0; i < r->fixtures.nr; i++) {
+		counts[i] = (size_t)-1;
+		if (gm_schema_table(want, r->fixtures.v[i].table) &&
+		    gm_count_rows(&counts[i], gm_scratch_conn(r->scratch),
+				  r->fixtures.v[i].table, NULL) < 0) {
+			gm_error_clear();
+			counts[i] = (size_t)-1;
+		}
+	}
+}
+
 /* Record how long a phase took (since *t0) and restart the clock. */
 static void phase(gm_prepare_result *out, const char *name, struct timespec *t0)
 {
@@ -561,6 +682,7 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	struct run r;
 	struct timespec t0;
 	gm_revision *rev = NULL;
+	size_t *counts_before = NULL, *counts_after = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -578,6 +700,13 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	if ((error = inspect_scratch(&r.current, &r)) < 0)
 		goto done;
 	phase(out, "inspect", &t0);
+	if (!r.opts->diff_only) {
+		if ((error = load_fixtures(&r, r.current)) < 0)
+			goto done;
+		out->fixture_rows = r.fixtures.rows;
+		out->fixture_files = r.fixtures.files + r.fixtures.sql_files;
+		phase(out, "fixtures", &t0);
+	}
 	if ((error = load_desired(&r)) < 0)
 		goto done;
 	phase(out, "models", &t0);
@@ -600,11 +729,25 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	if (r.opts->diff_only)
 		goto done;
 
-	/* Step 10: up, down, up again on the replayed database. */
+	/* Step 10: up, down, up again on the replayed database, with the fixtures in it:
+	 * the rows of every table that stays must all still be there afterwards. */
+	counts_before = gm_xcalloc(r.fixtures.nr + 1, sizeof(*counts_before));
+	counts_after = gm_xcalloc(r.fixtures.nr + 1, sizeof(*counts_after));
+	fixture_counts(&r, r.desired, counts_before);
 	if ((error = verify_step(&r, rev, true, r.desired, "up")) < 0 ||
 	    (error = verify_step(&r, rev, false, r.current, "down")) < 0 ||
 	    (error = verify_step(&r, rev, true, r.desired, "up again")) < 0)
 		goto done;
+	fixture_counts(&r, r.desired, counts_after);
+	for (size_t i = 0; i < r.fixtures.nr; i++) {
+		if (counts_before[i] == counts_after[i])
+			continue;
+		error = gm_error_set(GM_ECHECK, "the new revision loses rows: %s had %zu "
+				     "rows before up, down and up again, and %zu after",
+				     r.fixtures.v[i].table, counts_before[i], counts_after[i]);
+		gm_error_hint("check the down section: it must keep what up keeps");
+		goto done;
+	}
 	phase(out, "verify", &t0);
 	if (r.opts->dry_run)
 		goto done;
@@ -614,6 +757,8 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	phase(out, "write", &t0);
 
 done:
+	free(counts_before);
+	free(counts_after);
 	gm_revision_free(rev);
 	run_release(&r);
 	if (error < 0)
@@ -744,6 +889,20 @@ done:
 	return error;
 }
 
+/* The fixtures, on the database as it is now (after production's chain). */
+static int load_fixtures_now(struct run *r)
+{
+	gm_schema *s = NULL;
+	int error;
+
+	if (r->opts->no_fixtures || r->fixtures_loaded)
+		return 0;
+	if ((error = inspect_scratch(&s, r)) == 0)
+		error = load_fixtures(r, s);
+	gm_schema_free(s);
+	return error;
+}
+
 /*
  * Replay production's chain, then each local revision with its round trip, then (when
  * check_models) compare with the models. The chains must have been read. Problems are
@@ -763,6 +922,8 @@ static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 		progress(r, "replaying revisions", i, r->order_nr);
 		if ((error = interrupted()) < 0)
 			goto done;
+		if (i == r->prod_nr && (error = load_fixtures_now(r)) < 0)
+			goto fail;
 		if (i >= r->prod_nr && (error = fingerprint_of(&before, r)) < 0)
 			goto fail;
 		error = gm_db_apply_section(gm_scratch_conn(r->scratch), &rev->up,
@@ -787,6 +948,8 @@ static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 		}
 	}
 	progress(r, "replaying revisions", r->order_nr, r->order_nr);
+	if ((error = load_fixtures_now(r)) < 0)
+		goto fail;
 	if (!check_models)
 		goto done;
 

@@ -3,9 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <git2.h>
 #include "git-migrate/alloc.h"
@@ -291,7 +295,22 @@ static int read_blob(gm_file *f, gm_repo *repo, const git_oid *id, const char *l
 	return 0;
 }
 
+/* The files of a tree directory; their content too when `content` is set. */
+static int tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir,
+		    bool content);
+
 int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir)
+{
+	return tree_dir(out, repo, commit_oid, dir, true);
+}
+
+int gm_repo_list_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir)
+{
+	return tree_dir(out, repo, commit_oid, dir, false);
+}
+
+static int tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir,
+		    bool content)
 {
 	git_tree *root = NULL, *sub = NULL;
 	git_tree_entry *entry = NULL;
@@ -342,7 +361,21 @@ int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, 
 		if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 			continue; /* subdirectories, symlinks, submodules */
 		file_set_path(&f, d, git_tree_entry_name(e));
-		if ((error = read_blob(&f, repo, git_tree_entry_id(e), label.ptr)) < 0) {
+		if (!content) {
+			git_object_t type;
+			git_odb *odb = NULL;
+			git_oid_tostr(f.oid, sizeof(f.oid), git_tree_entry_id(e));
+			if ((rc = git_repository_odb(&odb, repo->git)) < 0 ||
+			    (rc = git_odb_read_header(&f.len, &type, odb,
+						      git_tree_entry_id(e))) < 0) {
+				git_odb_free(odb);
+				error = git_fail(rc, "cannot read '%s' at '%s'", f.path,
+						 label.ptr);
+				gm_file_release(&f);
+				goto done;
+			}
+			git_odb_free(odb);
+		} else if ((error = read_blob(&f, repo, git_tree_entry_id(e), label.ptr)) < 0) {
 			gm_file_release(&f);
 			goto done;
 		}
@@ -579,4 +612,202 @@ int gm_repo_config_get(char **out, gm_repo *repo, const char *key)
 	git_buf_dispose(&value);
 	git_config_free(cfg);
 	return error;
+}
+
+/* ---- blobs read in pieces ---- */
+
+enum blob_mode { BLOB_STREAM, BLOB_PIPE, BLOB_MEMORY };
+
+struct gm_blob_reader {
+	enum blob_mode mode;
+	gm_repo *repo;
+	git_oid oid;
+	char *path;
+	git_odb_stream *stream;   /* BLOB_STREAM */
+	pid_t pid;                /* BLOB_PIPE: the git cat-file child, 0 once reaped */
+	int fd;                   /* BLOB_PIPE: its stdout */
+	size_t piped;             /* BLOB_PIPE: bytes read so far */
+	git_blob *blob;           /* BLOB_MEMORY */
+	size_t off;               /* BLOB_MEMORY: read position */
+};
+
+extern char **environ;
+
+/* `git --git-dir=<gitdir> -c ... cat-file blob <oid>`, stdout to a pipe, stderr discarded. */
+static int spawn_cat_file(gm_blob_reader *r)
+{
+	posix_spawn_file_actions_t fa;
+	gm_buf gitdir = GM_BUF_INIT;
+	char hex[GM_OID_HEXSZ + 1];
+	char *argv[8];
+	int fds[2], rc;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return gm_error_set(GM_EGIT, "cannot read '%s': pipe: %s", r->path,
+				    strerror(errno));
+	git_oid_tostr(hex, sizeof(hex), &r->oid);
+	gm_buf_printf(&gitdir, "--git-dir=%s", git_repository_path(r->repo->git));
+	/* Above core.bigFileThreshold git streams a blob stored whole in a pack (the usual
+	 * case for the newest version of a file) instead of inflating it in memory. */
+	argv[0] = (char *)"git";
+	argv[1] = gitdir.ptr;
+	argv[2] = (char *)"-c";
+	argv[3] = (char *)"core.bigFileThreshold=1m";
+	argv[4] = (char *)"cat-file";
+	argv[5] = (char *)"blob";
+	argv[6] = hex;
+	argv[7] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&r->pid, "git", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	gm_buf_release(&gitdir);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		r->pid = 0;
+		return rc == ENOENT ? GM_ENOTFOUND
+				    : gm_error_set(GM_EGIT, "cannot read '%s': git: %s", r->path,
+						   strerror(rc));
+	}
+	r->fd = fds[0];
+	return 0;
+}
+
+/* Reap the child; 0 when it exited 0, its exit status otherwise (-1: killed). */
+static int reap(gm_blob_reader *r)
+{
+	int status;
+	pid_t pid = r->pid;
+
+	r->pid = 0;
+	if (r->fd >= 0) {
+		close(r->fd);
+		r->fd = -1;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return -1;
+}
+
+static int to_memory(gm_blob_reader *r)
+{
+	int rc = git_blob_lookup(&r->blob, r->repo->git, &r->oid);
+	if (rc < 0)
+		return git_fail(rc, "cannot read '%s'", r->path);
+	r->mode = BLOB_MEMORY;
+	r->off = 0;
+	return 0;
+}
+
+int gm_repo_blob_open(gm_blob_reader **out, gm_repo *repo, const char *oid, const char *path)
+{
+	gm_blob_reader *r;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t len;
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(out && repo && oid && path);
+	*out = NULL;
+	r = gm_xcalloc(1, sizeof(*r));
+	r->repo = repo;
+	r->fd = -1;
+	r->path = gm_xstrdup(path);
+	if (git_oid_fromstr(&r->oid, oid) < 0) {
+		git_error_clear();
+		error = gm_error_set(GM_EINVALID, "cannot read '%s': bad object id '%s'", path,
+				     oid);
+		goto done;
+	}
+	if ((rc = git_repository_odb(&odb, repo->git)) < 0) {
+		error = git_fail(rc, "cannot read '%s'", path);
+		goto done;
+	}
+	if (git_odb_open_rstream(&r->stream, &len, &type, odb, &r->oid) == 0) {
+		r->mode = BLOB_STREAM;
+		goto done;
+	}
+	git_error_clear();
+	r->stream = NULL;
+	r->mode = BLOB_PIPE;
+	error = spawn_cat_file(r);
+	if (error == GM_ENOTFOUND)  /* no git executable */
+		error = to_memory(r);
+done:
+	git_odb_free(odb);
+	if (error < 0) {
+		gm_repo_blob_close(r);
+		return error;
+	}
+	*out = r;
+	return 0;
+}
+
+int gm_repo_blob_read(gm_blob_reader *r, char *buf, size_t n, size_t *got)
+{
+	ssize_t k;
+	int rc;
+
+	*got = 0;
+	switch (r->mode) {
+	case BLOB_STREAM:
+		rc = git_odb_stream_read(r->stream, buf, n > INT32_MAX ? INT32_MAX : n);
+		if (rc < 0)
+			return git_fail(rc, "cannot read '%s'", r->path);
+		*got = (size_t)rc;
+		return 0;
+	case BLOB_MEMORY: {
+		size_t size = (size_t)git_blob_rawsize(r->blob);
+		size_t take = size - r->off < n ? size - r->off : n;
+		memcpy(buf, (const char *)git_blob_rawcontent(r->blob) + r->off, take);
+		r->off += take;
+		*got = take;
+		return 0;
+	}
+	case BLOB_PIPE:
+		break;
+	}
+	if (!r->pid)
+		return 0;
+	while ((k = read(r->fd, buf, n)) < 0) {
+		if (errno != EINTR)
+			return gm_error_set(GM_EGIT, "cannot read '%s': %s", r->path,
+					    strerror(errno));
+	}
+	if (k > 0) {
+		r->piped += (size_t)k;
+		*got = (size_t)k;
+		return 0;
+	}
+	rc = reap(r);
+	if (rc == 0)
+		return 0;
+	if (rc == 127 && !r->piped) { /* the shell's "command not found" */
+		int error = to_memory(r);
+		return error < 0 ? error : gm_repo_blob_read(r, buf, n, got);
+	}
+	return gm_error_set(GM_EGIT, "cannot read '%s': 'git cat-file' failed (status %d)",
+			    r->path, rc);
+}
+
+void gm_repo_blob_close(gm_blob_reader *r)
+{
+	if (!r)
+		return;
+	if (r->stream)
+		git_odb_stream_free(r->stream);
+	if (r->pid) {
+		kill(r->pid, SIGTERM);
+		reap(r);
+	}
+	if (r->fd >= 0)
+		close(r->fd);
+	git_blob_free(r->blob);
+	free(r->path);
+	free(r);
 }

@@ -267,3 +267,135 @@ int gm_yaml_error(const gm_yaml_doc *doc, const gm_yaml_node *n, const char *fmt
 	gm_buf_release(&b);
 	return GM_EINVALID;
 }
+
+/* ---- streaming events ---- */
+
+struct gm_yaml_stream {
+	yaml_parser_t parser;
+	yaml_event_t event;
+	bool have_event;      /* event must be deleted before the next parse */
+	bool done;
+	int read_error;       /* the read callback failed: its error is already set */
+	char *path;
+	gm_yaml_read_fn read;
+	void *payload;
+};
+
+static int stream_read_handler(void *data, unsigned char *buffer, size_t size,
+			       size_t *size_read)
+{
+	gm_yaml_stream *s = data;
+	int error = s->read(s->payload, (char *)buffer, size, size_read);
+	if (error < 0) {
+		s->read_error = error;
+		*size_read = 0;
+		return 0;
+	}
+	return 1;
+}
+
+int gm_yaml_stream_open(gm_yaml_stream **out, const char *path, gm_yaml_read_fn read,
+			void *payload)
+{
+	gm_yaml_stream *s;
+
+	*out = NULL;
+	s = gm_xcalloc(1, sizeof(*s));
+	if (!yaml_parser_initialize(&s->parser)) {
+		free(s);
+		return gm_error_set(GM_ERROR, "cannot initialize the YAML parser");
+	}
+	s->path = gm_xstrdup(path);
+	s->read = read;
+	s->payload = payload;
+	yaml_parser_set_input(&s->parser, stream_read_handler, s);
+	*out = s;
+	return 0;
+}
+
+static int stream_fail(gm_yaml_stream *s)
+{
+	yaml_mark_t m = s->parser.problem_mark;
+	const char *problem = s->parser.problem ? s->parser.problem : "syntax error";
+
+	s->done = true;
+	if (s->read_error)
+		return s->read_error;
+	if (s->parser.context)
+		return gm_error_set_at(GM_EINVALID, s->path, (int)m.line + 1, (int)m.column + 1,
+				       "%s %s", s->parser.context, problem);
+	return gm_error_set_at(GM_EINVALID, s->path, (int)m.line + 1, (int)m.column + 1, "%s",
+			       problem);
+}
+
+int gm_yaml_stream_next(gm_yaml_stream *s, gm_yaml_event *ev)
+{
+	yaml_event_t *e = &s->event;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = GM_YAML_EV_END;
+	for (;;) {
+		if (s->have_event) {
+			yaml_event_delete(e);
+			s->have_event = false;
+		}
+		if (s->done)
+			return 0;
+		if (!yaml_parser_parse(&s->parser, e))
+			return stream_fail(s);
+		s->have_event = true;
+		ev->line = (int)e->start_mark.line + 1;
+		ev->col = (int)e->start_mark.column + 1;
+		switch (e->type) {
+		case YAML_SCALAR_EVENT:
+			ev->type = GM_YAML_EV_SCALAR;
+			ev->value = (const char *)e->data.scalar.value;
+			ev->len = e->data.scalar.length;
+			ev->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+			return 0;
+		case YAML_SEQUENCE_START_EVENT:
+			ev->type = GM_YAML_EV_SEQ_START;
+			return 0;
+		case YAML_SEQUENCE_END_EVENT:
+			ev->type = GM_YAML_EV_SEQ_END;
+			return 0;
+		case YAML_MAPPING_START_EVENT:
+			ev->type = GM_YAML_EV_MAP_START;
+			return 0;
+		case YAML_MAPPING_END_EVENT:
+			ev->type = GM_YAML_EV_MAP_END;
+			return 0;
+		case YAML_ALIAS_EVENT:
+			s->done = true;
+			return gm_error_set_at(GM_EINVALID, s->path, ev->line, ev->col,
+					       "alias '*%s' is not supported here",
+					       (const char *)e->data.alias.anchor);
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			s->done = true;
+			ev->type = GM_YAML_EV_END;
+			return 0;
+		default: /* stream start, document start, no event */
+			continue;
+		}
+	}
+}
+
+bool gm_yaml_event_is_null(const gm_yaml_event *ev)
+{
+	if (ev->type != GM_YAML_EV_SCALAR || !ev->plain)
+		return false;
+	return !*ev->value || !strcmp(ev->value, "~") || !strcmp(ev->value, "null") ||
+	       !strcmp(ev->value, "Null") || !strcmp(ev->value, "NULL");
+}
+
+void gm_yaml_stream_free(gm_yaml_stream *s)
+{
+	if (!s)
+		return;
+	if (s->have_event)
+		yaml_event_delete(&s->event);
+	yaml_parser_delete(&s->parser);
+	free(s->path);
+	free(s);
+}

@@ -46,4 +46,47 @@ const char *gm_yaml_kind_name(const gm_yaml_node *n);
 int gm_yaml_error(const gm_yaml_doc *doc, const gm_yaml_node *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Streaming: libyaml's event parser over a read callback, for inputs too large to hold
+ * as a tree (fixtures). Memory stays flat: one event at a time.
+ */
+typedef enum {
+	GM_YAML_EV_SCALAR,
+	GM_YAML_EV_SEQ_START,
+	GM_YAML_EV_SEQ_END,
+	GM_YAML_EV_MAP_START,
+	GM_YAML_EV_MAP_END,
+	GM_YAML_EV_END,       /* end of the (first) document: no more events */
+} gm_yaml_event_type;
+
+typedef struct gm_yaml_event {
+	gm_yaml_event_type type;
+	const char *value;    /* SCALAR: the text (NUL-terminated, "" when empty); else NULL */
+	size_t len;           /* SCALAR: length of value */
+	bool plain;           /* SCALAR written without quotes (so `~`, `null` are special) */
+	int line, col;        /* 1-based start mark */
+} gm_yaml_event;
+
+/*
+ * Read callback: fill buf with up to size bytes, *got = 0 at the end of the input.
+ * Returns 0, or < 0 with the error set (the stream then fails with that error).
+ */
+typedef int (*gm_yaml_read_fn)(void *payload, char *buf, size_t size, size_t *got);
+
+typedef struct gm_yaml_stream gm_yaml_stream;
+
+/* Open an event stream; `path` names the input in messages. Caller owns *out. */
+int gm_yaml_stream_open(gm_yaml_stream **out, const char *path, gm_yaml_read_fn read,
+			void *payload);
+/*
+ * The next event of the first document into *ev (borrowed: valid until the next call).
+ * Stream and document start/end events are skipped; an empty input yields END at once.
+ * Errors are GM_EINVALID at path:line:col (libyaml's problem, which covers bad UTF-8 and
+ * control characters); an alias (*name) is refused the same way (anchors are ignored).
+ */
+int gm_yaml_stream_next(gm_yaml_stream *s, gm_yaml_event *ev);
+/* True for a plain scalar event ~, null, Null, NULL or an empty plain scalar. */
+bool gm_yaml_event_is_null(const gm_yaml_event *ev);
+void gm_yaml_stream_free(gm_yaml_stream *s);   /* NULL-safe */
+
 #endif

@@ -1,4 +1,5 @@
 /* Shared SQL text helpers: identifier and literal quoting, reserved words, splitting. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -329,4 +330,50 @@ int gm_sql_split(const char *sql, int (*fn)(const char *stmt, int line, void *pa
 	if (st.start && (rc = emit(st.start, p, st.line, fn, payload)) < 0)
 		return rc;
 	return 0;
+}
+
+/* Skip whitespace and comments. */
+const char *gm_sql_skip_space(const char *p)
+{
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+void gm_sql_ident_list(gm_buf *out, char *const *names, size_t n)
+{
+	size_t i;
+	gm_buf_putc(out, '(');
+	for (i = 0; i < n; i++) {
+		if (i)
+			gm_buf_puts(out, ", ");
+		gm_sql_ident(out, names[i]);
+	}
+	gm_buf_putc(out, ')');
+}
+
+void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix)
+{
+	gm_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	gm_sql_ident(out, ix->name);
+	gm_buf_puts(out, " ON ");
+	gm_sql_ident(out, t->name);
+	gm_buf_putc(out, ' ');
+	if (ix->expr)
+		gm_buf_printf(out, "(%s)", ix->expr);
+	else
+		gm_sql_ident_list(out, ix->columns, ix->columns_nr);
+	if (ix->where)
+		gm_buf_printf(out, " WHERE %s", ix->where);
+	gm_buf_puts(out, ";\n");
 }

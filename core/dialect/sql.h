@@ -3,6 +3,7 @@
 #define GM_DIALECT_SQL_H
 #include <stdbool.h>
 #include "git-migrate/buf.h"
+#include "git-migrate/schema.h"
 
 /* Append an identifier, double-quoted when needed (not a plain lowercase [a-z_][a-z0-9_]*,
  * or a reserved word); embedded '"' doubled. */
@@ -25,5 +26,14 @@ bool gm_sql_is_reserved(const char *name);
  */
 int gm_sql_split(const char *sql, int (*fn)(const char *stmt, int line, void *payload),
 		 void *payload);
+
+/* Skip whitespace and SQL comments (both kinds); returns the first other character. */
+const char *gm_sql_skip_space(const char *p);
+
+/* Append "(a, b, c)": identifiers quoted as needed. */
+void gm_sql_ident_list(gm_buf *out, char *const *names, size_t n);
+
+/* Append "CREATE [UNIQUE] INDEX name ON table (cols | (expr)) [WHERE pred];\n" (both dialects). */
+void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix);
 
 #endif

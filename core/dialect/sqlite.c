@@ -9,6 +9,8 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
 #include "git-migrate/error.h"
+#include "dialect/sql.h"
+#include "dialect/load.h"
 #include "dialect/sqlite.h"
 #include "util/banned.h"
 
@@ -78,23 +80,6 @@ static void sqlite_disconnect(gm_conn *conn)
 
 /* ---- exec ---- */
 
-/* Skip whitespace and comments. */
-static const char *skip_space(const char *p)
-{
-	for (;;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-		} else {
-			return p;
-		}
-	}
-}
 
 /* End of the statement starting at p: just past the first top-level ';', or the end. */
 static const char *stmt_end(const char *p)
@@ -176,7 +161,7 @@ static int sqlite_exec(gm_conn *conn, const char *sql, const char *origin, int f
 	int rc, error = 0;
 
 	for (;;) {
-		start = skip_space(p);
+		start = gm_sql_skip_space(p);
 		if (!*start)
 			break;
 		line += count_lines(counted, start);
@@ -206,6 +191,39 @@ static int sqlite_exec(gm_conn *conn, const char *sql, const char *origin, int f
 		p = tail;
 	}
 done:
+	sqlite3_finalize(stmt);
+	return error;
+}
+
+static int sqlite_query(gm_conn *conn, const char *sql,
+			int (*fn)(const char *const *values, size_t n, void *payload),
+			void *payload)
+{
+	sqlite3 *db = db_of(conn);
+	sqlite3_stmt *stmt = NULL;
+	const char **vals = NULL;
+	int rc, n, i, error = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		error = gm_error_set(GM_EDB, "%s", sqlite3_errmsg(db));
+		gm_error_detail("%s", sql);
+		goto done;
+	}
+	n = sqlite3_column_count(stmt);
+	vals = gm_xcalloc((size_t)n + 1, sizeof(*vals));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(stmt, i);
+		if ((error = fn(vals, (size_t)n, payload)) < 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		error = (rc & 0xff) == SQLITE_INTERRUPT
+				? gm_error_set(GM_EINTERRUPTED, "interrupted")
+				: gm_error_set(GM_EDB, "%s", sqlite3_errmsg(db));
+	}
+done:
+	free(vals);
 	sqlite3_finalize(stmt);
 	return error;
 }
@@ -392,6 +410,16 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 		url_free(url);
 		goto done;
 	}
+	/* A scratch database is thrown away: durability only costs time (an fsync per
+	 * transaction, several per revision). Atomicity stays: rollback still works. */
+	if ((error = run(db_of(*out), "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY",
+			 "cannot set up the scratch database")) < 0) {
+		sqlite_disconnect(*out);
+		*out = NULL;
+		unlink(path.ptr);
+		url_free(url);
+		goto done;
+	}
 	*url_out = url;
 done:
 	gm_buf_release(&raw);
@@ -429,6 +457,8 @@ const gm_dialect gm_dialect_sqlite = {
 	.scratch_create = sqlite_scratch_create,
 	.scratch_drop = sqlite_scratch_drop,
 	.exec = sqlite_exec,
+	.query = sqlite_query,
+	.load_rows = gm_sqlite_load_rows,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,

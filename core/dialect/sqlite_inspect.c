@@ -14,6 +14,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
+#include "dialect/sql.h"
 #include "dialect/sqlite.h"
 #include "util/banned.h"
 
@@ -73,22 +74,6 @@ struct toks {
 	size_t nr, alloc;
 };
 
-static const char *skip_space(const char *p)
-{
-	for (;;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-		} else {
-			return p;
-		}
-	}
-}
 
 /* Past a quoted run starting at p (p[0] is the opening quote q; doubled q escapes). */
 static const char *skip_quoted(const char *p, char q)
@@ -115,7 +100,7 @@ static void lex(struct toks *out, const char *sql)
 	struct tok t;
 
 	for (;;) {
-		p = skip_space(p);
+		p = gm_sql_skip_space(p);
 		t.s = p;
 		if (!*p) {
 			t.kind = TK_END;

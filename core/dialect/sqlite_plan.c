@@ -122,18 +122,6 @@ static void put_default(gm_buf *b, const gm_column *c)
 		gm_sql_literal(b, v);
 }
 
-static void put_ident_list(gm_buf *b, char *const *names, size_t n)
-{
-	size_t i;
-	gm_buf_putc(b, '(');
-	for (i = 0; i < n; i++) {
-		if (i)
-			gm_buf_puts(b, ", ");
-		gm_sql_ident(b, names[i]);
-	}
-	gm_buf_putc(b, ')');
-}
-
 static void put_upper(gm_buf *b, const char *s)
 {
 	for (; *s; s++)
@@ -159,7 +147,7 @@ static void put_references(gm_buf *b, const gm_fkey *fk)
 	gm_sql_ident(b, fk->ref_table);
 	if (fk->ref_columns_nr) {
 		gm_buf_putc(b, ' ');
-		put_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
+		gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
 	}
 	if (fk->on_delete) {
 		gm_buf_puts(b, " ON DELETE ");
@@ -240,7 +228,7 @@ static void put_create_table(gm_buf *b, const gm_table *t, const char *name,
 		gm_buf_puts(b, ",\n    CONSTRAINT ");
 		put_pk_name(b, t);
 		gm_buf_puts(b, " PRIMARY KEY ");
-		put_ident_list(b, t->pk, t->pk_nr);
+		gm_sql_ident_list(b, t->pk, t->pk_nr);
 	}
 	for (i = 0; i < t->indexes_nr; i++) {
 		const gm_index *ix = t->indexes[i];
@@ -249,14 +237,14 @@ static void put_create_table(gm_buf *b, const gm_table *t, const char *name,
 		gm_buf_puts(b, ",\n    CONSTRAINT ");
 		gm_sql_ident(b, ix->name);
 		gm_buf_puts(b, " UNIQUE ");
-		put_ident_list(b, ix->columns, ix->columns_nr);
+		gm_sql_ident_list(b, ix->columns, ix->columns_nr);
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
 		gm_buf_puts(b, ",\n    CONSTRAINT ");
 		gm_sql_ident(b, fk->name);
 		gm_buf_puts(b, " FOREIGN KEY ");
-		put_ident_list(b, fk->columns, fk->columns_nr);
+		gm_sql_ident_list(b, fk->columns, fk->columns_nr);
 		gm_buf_putc(b, ' ');
 		put_references(b, fk);
 	}
@@ -269,29 +257,13 @@ static void put_create_table(gm_buf *b, const gm_table *t, const char *name,
 	gm_buf_puts(b, "\n);\n");
 }
 
-static void put_create_index(gm_buf *b, const gm_table *t, const gm_index *ix)
-{
-	gm_buf_puts(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	gm_sql_ident(b, ix->name);
-	gm_buf_puts(b, " ON ");
-	gm_sql_ident(b, t->name);
-	gm_buf_putc(b, ' ');
-	if (ix->expr)
-		gm_buf_printf(b, "(%s)", ix->expr);
-	else
-		put_ident_list(b, ix->columns, ix->columns_nr);
-	if (ix->where)
-		gm_buf_printf(b, " WHERE %s", ix->where);
-	gm_buf_puts(b, ";\n");
-}
-
 /* CREATE INDEX for every index of t that is not a constraint. */
 static void put_create_indexes(gm_buf *b, const gm_table *t)
 {
 	size_t i;
 	for (i = 0; i < t->indexes_nr; i++)
 		if (!t->indexes[i]->constraint)
-			put_create_index(b, t, t->indexes[i]);
+			gm_sql_create_index(b, t, t->indexes[i]);
 }
 
 /* ---- what SQLite can do in place ---- */
@@ -573,7 +545,7 @@ static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 				add_column_stmt(out, b, ch, tc->col_to);
 				break;
 			case GM_TCHANGE_ADD_INDEX:
-				put_create_index(b, ch->to, tc->index_to);
+				gm_sql_create_index(b, ch->to, tc->index_to);
 				add_stmt(out, b, 0, t, ch);
 				break;
 			default:

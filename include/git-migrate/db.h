@@ -76,6 +76,17 @@ struct gm_conn {
 	const gm_dialect *dialect;
 };
 
+/* One fixture row handed to a dialect's loader (gm_dialect.load_rows). */
+typedef struct gm_row {
+	const char *const *values;  /* one per column, as text; NULL for SQL NULL. Borrowed
+				     * until the next call of the iterator. */
+	const char *path;           /* the file the row comes from, for messages */
+	int line;                   /* 1-based line where the row starts */
+} gm_row;
+
+/* Row iterator: fill *row and return 0; GM_ITEROVER after the last row; < 0 (error set). */
+typedef int (*gm_row_next_fn)(gm_row *row, void *payload);
+
 struct gm_dialect {
 	const char *name;                   /* "sqlite", "postgres" */
 	const char *const *schemes;         /* URL schemes, NULL-terminated */
@@ -99,6 +110,12 @@ struct gm_dialect {
 	/* Transactions for applying a revision section. SQLite: begin turns foreign keys off
 	 * first, commit runs PRAGMA foreign_key_check (GM_EDB naming the table on violations)
 	 * and restores them, so table rebuilds are safe. */
+	/*
+	 * Run one query and hand each row to fn (values as text, NULL for SQL NULL); fn
+	 * returning < 0 stops and that value is returned. GM_EDB on failure.
+	 */
+	int (*query)(gm_conn *conn, const char *sql,
+		     int (*fn)(const char *const *values, size_t n, void *payload), void *payload);
 	int (*begin)(gm_conn *conn);
 	int (*commit)(gm_conn *conn);
 	int (*rollback)(gm_conn *conn);
@@ -115,6 +132,18 @@ struct gm_dialect {
 
 	/* Async-signal-safe: make a running statement on conn stop (sqlite3_interrupt / PQcancel). */
 	void (*interrupt)(gm_conn *conn);
+
+	/*
+	 * Insert rows into table t, giving `columns` (in that order; the others get their
+	 * defaults), pulling the rows one at a time from next() until GM_ITEROVER, inside
+	 * the caller's transaction: memory does not grow with the number of rows (SQLite: one
+	 * prepared INSERT; PostgreSQL: COPY FROM STDIN). A row the database refuses is
+	 * GM_EINVALID at the row's path:line, naming the table and the database's message;
+	 * an error of next() is returned as is. The transaction may be unusable afterwards
+	 * (the caller rolls back). NULL when the dialect cannot load rows.
+	 */
+	int (*load_rows)(gm_conn *conn, const gm_table *t, const char *const *columns,
+			 size_t ncolumns, gm_row_next_fn next, void *payload);
 };
 
 extern const gm_dialect gm_dialect_sqlite;

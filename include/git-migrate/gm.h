@@ -19,5 +19,6 @@
 #include "git-migrate/db.h"
 #include "git-migrate/models.h"
 #include "git-migrate/prepare.h"
+#include "git-migrate/fixtures.h"
 
 #endif

@@ -36,8 +36,10 @@ typedef struct gm_prepare_result {
 	char **warnings;          /* data loss, rebuilds, enum swaps, unsupported objects */
 	size_t warnings_nr, warnings_alloc;
 	size_t replayed;          /* revisions replayed */
+	size_t fixture_rows;      /* rows loaded from fixture data files */
+	size_t fixture_files;     /* fixture files read (data and SQL) */
 	struct {
-		const char *name;     /* "read", "replay", "inspect", "models", "diff+plan", "verify", "write" */
+		const char *name;     /* "read", "replay", "inspect", "fixtures", "models", "diff+plan", "verify", "write" */
 		double seconds;
 	} phases[GM_PHASES_MAX];  /* how long each phase took, in order (for -v and make bench) */
 	size_t phases_nr;

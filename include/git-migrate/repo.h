@@ -72,6 +72,28 @@ int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir);
 /* Read one file of a commit (path relative to root) into a gm_file. GM_ENOTFOUND when absent. */
 int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, const char *path);
 
+/*
+ * List the files directly inside directory `dir` of commit `commit_oid` as
+ * gm_repo_read_tree_dir does, without reading them: data is NULL and len is the blob's
+ * size. Read one in pieces with gm_repo_blob_open. Caller releases with gm_files_release.
+ */
+int gm_repo_list_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
+
+/* A blob read in pieces (fixtures: a large file costs a buffer, not its size). */
+typedef struct gm_blob_reader gm_blob_reader;
+
+/*
+ * Open blob `oid` (hex) for reading in pieces: libgit2's streaming read when the object
+ * database supports it (loose objects); else `git cat-file blob <oid>` run on the
+ * repository, read through a pipe (packed objects); else, when no git executable runs,
+ * the whole blob in memory. `path` names the file in messages. Caller owns *out.
+ */
+int gm_repo_blob_open(gm_blob_reader **out, gm_repo *repo, const char *oid, const char *path);
+/* Read up to n bytes into buf; *got = 0 at the end. GM_EGIT naming the path on failure. */
+int gm_repo_blob_read(gm_blob_reader *r, char *buf, size_t n, size_t *got);
+/* Close; NULL-safe. A `git cat-file` still running is stopped and reaped. */
+void gm_repo_blob_close(gm_blob_reader *r);
+
 /* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
 void gm_files_release(gm_files *files);
 

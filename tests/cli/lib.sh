@@ -17,6 +17,10 @@ PATH="$GM_BUILD:$PATH"
 SHARED_DIR=$(cd "$TEST_DIR/../../../shared" 2>/dev/null && pwd)
 REALWORLD="$SHARED_DIR/realworld"
 export PATH REALWORLD TEST_DIR
+# The dialect the prepare tests run on: sqlite (default) or postgres (`make test` runs
+# both; postgres needs GIT_MIGRATE_TEST_PG, e.g. under with-pg.sh). See lib-prepare.sh.
+GM_TEST_DIALECT=${GM_TEST_DIALECT:-sqlite}
+export GM_TEST_DIALECT
 
 this_test=$(basename "$0" .sh)
 TRASH_DIRECTORY="${TMPDIR:-/tmp}/gm-trash-$this_test-$$"
@@ -89,6 +93,19 @@ test_must_fail() {
 	if test $got = 0; then echo "test_must_fail: command succeeded: $*" >&2; return 1; fi
 	if test $got -gt 128; then echo "test_must_fail: died by signal ($got): $*" >&2; return 1; fi
 	return 0
+}
+
+# test_skip <title> <reason>: a test that does not apply here, reported as a TAP skip.
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1 ($2)"
+}
+
+# test_skip_all <reason>: the whole script does not apply here (call before any test).
+test_skip_all() {
+	echo "1..0 # SKIP $1"
+	test -n "$GM_KEEP_TRASH" || { cd / && rm -rf "$TRASH_DIRECTORY"; }
+	exit 0
 }
 
 test_cmp() {

@@ -1,0 +1,99 @@
+/*
+ * Fixtures (DESIGN.md §3.4): rows loaded into a database so that revisions are tested
+ * against realistic data. A fixtures directory holds
+ *
+ *   *.yml, *.yaml   a mapping of table → list of rows, each a mapping column → value;
+ *                   one or many tables a file. `~`/`null`/an empty plain value is NULL;
+ *                   quoted values are kept exactly ('~' is the string "~").
+ *   *.csv           the file name is the table, the header row names the columns
+ *                   (RFC 4180: quoted fields may hold commas, quotes as "" and newlines;
+ *                   LF or CRLF). An empty unquoted field is NULL, "" is the empty string.
+ *   *.sql           executed as is, after the data files, in file name order.
+ *
+ * Tables are filled in foreign-key order across all files (parents first; a file's rows
+ * are loaded when its table's turn comes; ties and cycles in name order). Loading
+ * streams: a row at a time from the file (and from git objects) to the database, so
+ * memory does not grow with the number of rows. Other files are ignored.
+ */
+#ifndef GM_FIXTURES_H
+#define GM_FIXTURES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "git-migrate/config.h"
+#include "git-migrate/db.h"
+#include "git-migrate/repo.h"
+#include "git-migrate/schema.h"
+
+/* Rows loaded into one table from the data files. */
+typedef struct gm_fixture_count {
+	char *table;
+	size_t rows;
+} gm_fixture_count;
+
+typedef struct gm_fixtures_report {
+	gm_fixture_count *v;      /* tables with data files, in load order */
+	size_t nr, alloc;
+	size_t rows;              /* all rows loaded from data files */
+	size_t files;             /* data files (YAML, CSV) read */
+	size_t sql_files;         /* SQL files executed (their rows are not counted) */
+	bool exists;              /* the fixtures directory exists */
+	char tree_oid[GM_OID_HEXSZ + 1]; /* its git tree id when read from a commit, else "" */
+} gm_fixtures_report;
+
+#define GM_FIXTURES_REPORT_INIT { NULL, 0, 0, 0, 0, 0, false, "" }
+
+/* Rows loaded into `table` from data files (0 when none). */
+size_t gm_fixtures_rows(const gm_fixtures_report *report, const char *table);
+/* Free the contents; NULL-safe; the report is GM_FIXTURES_REPORT_INIT again. */
+void gm_fixtures_report_release(gm_fixtures_report *report);
+
+typedef struct gm_fixtures_opts {
+	const char *dir;          /* the fixtures directory, relative to the repository root */
+	const char *commit;       /* read it from this commit (id or revspec); NULL = worktree */
+	/* Progress ("loading fixtures", rows done, 0): a gm_progress_cb. May be NULL. */
+	void (*progress)(const char *what, size_t done, size_t total, void *payload);
+	void *payload;
+} gm_fixtures_opts;
+
+#define GM_FIXTURES_OPTS_INIT { NULL, NULL, NULL, NULL }
+
+/*
+ * Load the fixtures directory into `conn`, whose inspected schema is `schema` (used for
+ * the foreign-key order and to check table and column names), in one transaction (the
+ * dialect's begin/commit; rolled back on any failure: nothing is loaded). A missing
+ * directory is not an error: out->exists is false and nothing is loaded. Fills *out
+ * (GM_FIXTURES_REPORT_INIT; release with gm_fixtures_report_release).
+ *
+ * Errors: GM_EINVALID at file:line:col for malformed YAML or CSV, a table or column that
+ * does not exist (hint: the closest name; every missing table is named), and a row the
+ * database refuses (file:line of the row, the table, the database's message; the row's
+ * values as detail on SQLite); GM_EDB for SQL files and database failures; GM_EGIT;
+ * GM_EINTERRUPTED.
+ */
+int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn,
+		     const gm_schema *schema, const gm_fixtures_opts *opts);
+
+/*
+ * prepare's call: cfg->fixtures from `production_oid` (fixtures_from: production) or from
+ * the worktree (fixtures_from: worktree). Same contract as gm_fixtures_load.
+ */
+int gm_fixtures_load_config(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
+			    const char *production_oid, gm_conn *conn, const gm_schema *schema,
+			    void (*progress)(const char *what, size_t done, size_t total,
+					     void *payload),
+			    void *payload);
+
+/*
+ * `git migrate loaddata`: load fixtures directory `dir` (relative to the repository root;
+ * NULL = cfg->fixtures) read from the worktree, or from git revision `rev` when not NULL,
+ * into the target database cfg->database, in one transaction. The tables must exist there
+ * (every missing one is named; nothing is loaded). A SQLite target file that does not
+ * exist is GM_ENOTFOUND (it is not created). Otherwise as gm_fixtures_load.
+ */
+int gm_fixtures_loaddata(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
+			 const char *dir, const char *rev,
+			 void (*progress)(const char *what, size_t done, size_t total,
+					  void *payload),
+			 void *payload);
+
+#endif
