@@ -58,17 +58,33 @@ check-layers:
 	@bad=$$(grep -lE 'include "(core|util|dialect)/' cmd/*.c; grep -lE 'include "' cmd/*.c | xargs grep -lE 'include "(yaml|scratch|util/)' ); \
 	 test -z "$$bad" || { echo "cmd includes core internals: $$bad"; exit 1; }
 
-# `make test`: everything CI runs — the suite with gcc, again under ASan+UBSan, and a
-# -Werror build with clang. `make test-one` runs the suite once in the current setup
-# (`make test-one SANITIZE=1` for the sanitizer run alone).
+# `make test`: everything CI runs — the suite (unit tests, CLI tests on SQLite and on
+# PostgreSQL) with gcc, again under ASan+UBSan, and a -Werror build with clang.
+# `make test-one` runs the suite once in the current setup (`make test-one SANITIZE=1` for
+# the sanitizer run alone, `CLI_DIALECTS=sqlite` to leave PostgreSQL out).
 test: deps
 	$(MAKE) test-one
 	$(MAKE) test-one SANITIZE=1 BUILD=$(BUILD)/asan
 	$(MAKE) CC=clang BUILD=$(BUILD)/clang all units
 
+# The CLI tests run once per dialect in CLI_DIALECTS: on SQLite, and on PostgreSQL against a
+# throwaway server that tests/cli/with-pg.sh starts (initdb on a free loopback port) and
+# stops, unless GIT_MIGRATE_TEST_PG names a server. The PostgreSQL pass runs, with
+# GM_TEST_DIALECT=postgres, every CLI test but t00* (which touch no database), and the unit
+# tests that need a server (PG_UNIT).
+CLI_DIALECTS ?= sqlite postgres
+PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect
+
 test-one: all units check-layers
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(UNIT_BIN)
-	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) prove -j2 t[0-9]*.sh
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))
+ifneq ($(filter sqlite,$(CLI_DIALECTS)),)
+	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) GM_TEST_DIALECT=sqlite prove -j2 t[0-9]*.sh
+endif
+ifneq ($(filter postgres,$(CLI_DIALECTS)),)
+	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) ./with-pg.sh sh -c '\
+		CMOCKA_MESSAGE_OUTPUT=TAP prove -e "" $(abspath $(PG_UNIT)) && \
+		GM_TEST_DIALECT=postgres prove -j2 $$(ls t[0-9]*.sh | grep -v "^t00")'
+endif
 
 deps:
 	@sh scripts/deps.sh
@@ -78,12 +94,12 @@ demo: deps all
 	GM_BUILD=$(abspath $(BUILD)) sh scripts/demo.sh
 
 bench: deps all
-	tests/bench/run.sh $(abspath $(BUILD))
+	sh tests/bench/run.sh $(abspath $(BUILD))
 
+# `git migrate ...` works once $(PREFIX)/bin is on PATH (git finds git-migrate there).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/git-migrate/hooks
+	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/git-migrate $(DESTDIR)$(PREFIX)/bin/git-migrate
-	install -m 755 hooks/* $(DESTDIR)$(PREFIX)/share/git-migrate/hooks/
 
 fmt:
 	clang-format -i cmd/*.c cmd/*.h core/*.c core/*.h core/*/*.c core/*/*.h include/git-migrate/*.h

@@ -12,6 +12,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
 #include "git-migrate/error.h"
+#include "dialect/load.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
 #include "util/banned.h"
@@ -210,6 +211,16 @@ static int report(struct gm_pg_conn *c, const PGresult *res, const char *sql, in
 	if (!line && f.text)
 		line = f.text_line;
 
+	if (state && !strcmp(state, "57014") && gm_signal_received()) {
+		/* our own PQcancel, from the SIGINT/SIGTERM handler */
+		gm_error_set(GM_EINTERRUPTED, "interrupted");
+		if (f.text)
+			gm_error_detail("%s", f.text);
+		free(f.text);
+		gm_buf_release(&tmp);
+		gm_buf_release(&msg);
+		return GM_EINTERRUPTED;
+	}
 	if (origin && line)
 		gm_error_set_at(GM_EDB, origin, first_line + line - 1, col, "%s", msg.ptr);
 	else if (origin)
@@ -273,6 +284,9 @@ static int drain(struct gm_pg_conn *c, const char *sql, const char *origin, int 
 static int send_and_drain(struct gm_pg_conn *c, const char *sql, const char *origin,
 			  int first_line, int nth_base)
 {
+	/* a signal between statements: the cancel found nothing running, stop here */
+	if (gm_signal_received())
+		return gm_error_set(GM_EINTERRUPTED, "interrupted");
 	if (!PQsendQuery(c->pg, sql)) {
 		gm_buf msg = GM_BUF_INIT;
 		one_line(&msg, PQerrorMessage(c->pg));
@@ -314,6 +328,38 @@ static int pg_exec(gm_conn *conn, const char *sql, const char *origin, int first
 	e.origin = origin;
 	e.first_line = first_line;
 	return gm_sql_split(sql, exec_one, &e);
+}
+
+/* One query, each row handed to fn (values as text, NULL for SQL NULL); see db.h. */
+static int pg_query(gm_conn *conn, const char *sql,
+		    int (*fn)(const char *const *values, size_t n, void *payload), void *payload)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	const char **vals;
+	PGresult *res;
+	ExecStatusType st;
+	int i, j, rows, cols, error = 0;
+
+	if (gm_signal_received())
+		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+	res = PQexec(c->pg, sql);
+	st = PQresultStatus(res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		error = report(c, res, sql, 0, NULL, 1);
+		PQclear(res);
+		return error;
+	}
+	rows = PQntuples(res);
+	cols = PQnfields(res);
+	vals = gm_xcalloc((size_t)cols + 1, sizeof(*vals));
+	for (i = 0; i < rows && error >= 0; i++) {
+		for (j = 0; j < cols; j++)
+			vals[j] = PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j);
+		error = fn(vals, (size_t)cols, payload);
+	}
+	free(vals);
+	PQclear(res);
+	return error < 0 ? error : 0;
 }
 
 static int simple(gm_conn *conn, const char *sql, const char *what)
@@ -570,6 +616,13 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 			gm_error_prefix("cannot connect to the new scratch database");
 		goto done;
 	}
+	/*
+	 * When a run is SIGKILLed in the middle of a long statement, the server notices the
+	 * dead client within a second and ends the session (PostgreSQL 14+; older servers
+	 * refuse the setting, which is harmless), so that the next run can drop the database
+	 * (drop_stale skips databases somebody is connected to).
+	 */
+	PQclear(PQexec(c->pg, "SET client_connection_check_interval = 1000"));
 	*out = &c->parent;
 	*url_out = url;
 	url = NULL;
@@ -616,6 +669,7 @@ const gm_dialect gm_dialect_postgres = {
 	.scratch_create = pg_scratch_create,
 	.scratch_drop = pg_scratch_drop,
 	.exec = pg_exec,
+	.query = pg_query,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
@@ -623,4 +677,5 @@ const gm_dialect gm_dialect_postgres = {
 	.normalize = gm_pg_normalize,
 	.plan = gm_pg_plan,
 	.interrupt = pg_interrupt,
+	.load_rows = gm_pg_load_rows,
 };

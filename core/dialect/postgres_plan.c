@@ -1,6 +1,7 @@
 /* PostgreSQL planner: a change list → SQL (DESIGN.md §4 PostgreSQL), and normalize. */
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
@@ -134,19 +135,6 @@ static void put_default(gm_buf *b, const gm_column *c)
 	}
 }
 
-static void put_names(gm_buf *b, char *const *names, size_t n)
-{
-	size_t i;
-
-	gm_buf_puts(b, "(");
-	for (i = 0; i < n; i++) {
-		if (i)
-			gm_buf_puts(b, ", ");
-		gm_sql_ident(b, names[i]);
-	}
-	gm_buf_puts(b, ")");
-}
-
 static void put_column(struct planner *p, gm_buf *b, const gm_column *c)
 {
 	gm_sql_ident(b, c->name);
@@ -178,11 +166,11 @@ static void put_fkey(gm_buf *b, const gm_fkey *fk)
 	gm_buf_puts(b, "CONSTRAINT ");
 	gm_sql_ident(b, fk->name);
 	gm_buf_puts(b, " FOREIGN KEY ");
-	put_names(b, fk->columns, fk->columns_nr);
+	gm_sql_ident_list(b, fk->columns, fk->columns_nr);
 	gm_buf_puts(b, " REFERENCES ");
 	gm_sql_ident(b, fk->ref_table);
 	gm_buf_putc(b, ' ');
-	put_names(b, fk->ref_columns, fk->ref_columns_nr);
+	gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
 	put_action(b, "DELETE", fk->on_delete);
 	put_action(b, "UPDATE", fk->on_update);
 }
@@ -199,7 +187,7 @@ static void put_unique(gm_buf *b, const gm_index *ix)
 	gm_buf_puts(b, "CONSTRAINT ");
 	gm_sql_ident(b, ix->name);
 	gm_buf_puts(b, " UNIQUE ");
-	put_names(b, ix->columns, ix->columns_nr);
+	gm_sql_ident_list(b, ix->columns, ix->columns_nr);
 }
 
 static void put_pkey(gm_buf *b, const gm_table *t)
@@ -207,23 +195,7 @@ static void put_pkey(gm_buf *b, const gm_table *t)
 	gm_buf_puts(b, "CONSTRAINT ");
 	gm_sql_ident(b, t->pk_name);
 	gm_buf_puts(b, " PRIMARY KEY ");
-	put_names(b, t->pk, t->pk_nr);
-}
-
-static void put_create_index(gm_buf *b, const gm_table *t, const gm_index *ix)
-{
-	gm_buf_puts(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	gm_sql_ident(b, ix->name);
-	gm_buf_puts(b, " ON ");
-	gm_sql_ident(b, t->name);
-	gm_buf_putc(b, ' ');
-	if (ix->expr)
-		gm_buf_printf(b, "(%s)", ix->expr);
-	else
-		put_names(b, ix->columns, ix->columns_nr);
-	if (ix->where)
-		gm_buf_printf(b, " WHERE %s", ix->where);
-	gm_buf_puts(b, ";\n");
+	gm_sql_ident_list(b, t->pk, t->pk_nr);
 }
 
 static void put_alter(gm_buf *b, const char *table)
@@ -501,7 +473,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	gm_buf_puts(&b, "\n);\n");
 	for (i = 0; i < t->indexes_nr; i++)
 		if (!t->indexes[i]->constraint)
-			put_create_index(&b, t, t->indexes[i]);
+			gm_sql_create_index(&b, t, t->indexes[i]);
 	if (t->comment)
 		put_comment(&b, "TABLE", t->name, NULL, t->comment);
 	for (i = 0; i < t->columns_nr; i++)
@@ -562,8 +534,14 @@ static void put_using(struct planner *p, gm_buf *b, const gm_column *a, const gm
 
 	gm_buf_puts(b, " USING ");
 	gm_sql_ident(b, c->name);
-	if (is_enum(p, base_a))
-		gm_buf_puts(b, a_array && c_array ? "::text[]" : "::text");
+	if (is_enum(p, base_a)) {
+		const char *via = a_array && c_array ? "text[]" : "text";
+		gm_buf_printf(b, "::%s", via);
+		if (!strcmp(c->type, via)) {   /* enum to text: one cast is the whole story */
+			free(base_a);
+			return;
+		}
+	}
 	gm_buf_puts(b, "::");
 	put_type(p, b, c->type, true);
 	free(base_a);
@@ -591,6 +569,25 @@ static void put_serial_seq(gm_buf *b, const char *table, const char *column)
 	gm_buf_release(&name);
 }
 
+/*
+ * Type changes PostgreSQL makes without rewriting the table (binary-coercible widening):
+ * varchar(n) → varchar(m ≥ n) or text, numeric(p,s) → numeric(q ≥ p,s) or numeric.
+ */
+static bool rewrite_free(const char *a, const char *b)
+{
+	unsigned n, m, pa, sa, pb, sb;
+
+	if (!strcmp(b, "text") && (!strncmp(a, "varchar", 7) || !strcmp(a, "text")))
+		return true;
+	if (sscanf(a, "varchar(%u)", &n) == 1 && sscanf(b, "varchar(%u)", &m) == 1)
+		return m >= n;
+	if (!strcmp(a, "varchar") && !strcmp(b, "varchar"))
+		return true;
+	if (sscanf(a, "numeric(%u,%u)", &pa, &sa) == 2 && sscanf(b, "numeric(%u,%u)", &pb, &sb) == 2)
+		return sb == sa && pb >= pa;
+	return !strcmp(b, "numeric") && !strncmp(a, "numeric", 7);
+}
+
 static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_tchange *tc)
 {
 	const char *t = ch->to->name;
@@ -615,7 +612,8 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
 			put_type(p, &b, c->type, true);
 			put_using(p, &b, a, c);
 			gm_buf_puts(&b, ";\n");
-			flags |= GM_STMT_REWRITE;
+			if (!rewrite_free(a->type, c->type))
+				flags |= GM_STMT_REWRITE;
 		}
 		if (was_serial && !now_serial) {
 			gm_buf_puts(&b, "DROP SEQUENCE IF EXISTS ");
@@ -715,7 +713,7 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 			put_unique(&b, tc->index_to);
 			gm_buf_puts(&b, ";\n");
 		} else {
-			put_create_index(&b, ch->to, tc->index_to);
+			gm_sql_create_index(&b, ch->to, tc->index_to);
 		}
 		break;
 	case GM_TCHANGE_DROP_INDEX:

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prepare on SQLite: indexes, unique, foreign keys, checks, primary keys'
+test_description='prepare (SQLite and PostgreSQL): indexes, unique, foreign keys, checks, primary keys'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
@@ -35,14 +35,15 @@ test_expect_success 'add a unique constraint' '
 	sed "s/email: {type: varchar(200), null: false}/email: {type: varchar(200), null: false, unique: true}/" base.yml >uq.yml &&
 	prepare_case unique base.yml uq.yml rows.sql &&
 	test_grep "contacts_email_key" unique/err &&
-	test_must_fail sqlite3 unique/db.sqlite "INSERT INTO contacts (id, email) VALUES (3, '\''a@example.com'\'')"
+	test_must_fail db_query unique "INSERT INTO contacts (id, email) VALUES (3, '\''a@example.com'\'')"
 '
 
 test_expect_success 'add a foreign key with on_delete' '
 	sed "s/contact_id: integer/contact_id: {type: integer, references: contacts(id), on_delete: cascade}/" base.yml >fk.yml &&
 	prepare_case fk base.yml fk.yml rows.sql &&
 	test_grep "add foreign key deals_contact_id_fkey" fk/err &&
-	sqlite3 fk/db.sqlite "PRAGMA foreign_keys=ON; DELETE FROM contacts WHERE id = 1; SELECT count(*) FROM deals" >actual &&
+	{ test_if_postgres || fk_on="PRAGMA foreign_keys=ON;"; } &&
+	db_query fk "$fk_on DELETE FROM contacts WHERE id = 1; SELECT count(*) FROM deals" >actual &&
 	echo 1 >expect && test_cmp expect actual
 '
 
@@ -51,7 +52,7 @@ test_expect_success 'add a check' '
 	printf "    checks:\n      amount_positive: amount >= 0\n" >>ck.yml &&
 	prepare_case check base.yml ck.yml rows.sql &&
 	test_grep "add check amount_positive" check/err &&
-	test_must_fail sqlite3 check/db.sqlite "UPDATE deals SET amount = -1 WHERE id = 1"
+	test_must_fail db_query check "UPDATE deals SET amount = -1 WHERE id = 1"
 '
 
 test_expect_success 'composite primary key' '

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='prepare on SQLite: reserved words and mixed-case identifiers are quoted'
+test_description='prepare (SQLite and PostgreSQL): reserved words and mixed-case identifiers are quoted'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 

@@ -3,14 +3,21 @@ test_description='prepare: Ctrl-C or SIGTERM during replay drops the scratch dat
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
+# A statement that takes long: SQLite counts, PostgreSQL sleeps.
+if test_if_postgres; then
+	slow_sql="CREATE TABLE slow AS SELECT 1 AS n FROM pg_sleep(30);"
+else
+	slow_sql="CREATE TABLE slow AS
+  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000)
+  SELECT count(*) AS n FROM c;"
+fi
+
 test_expect_success 'setup: a production revision that takes long to replay' '
 	git init -q -b production repo &&
 	(
 		cd repo &&
-		printf "models: [models/*.yml]\n" >.gitmigrate.yml &&
-		write_revision migrations/versions a1 "" "CREATE TABLE slow AS
-  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000)
-  SELECT count(*) AS n FROM c;" "DROP TABLE slow;" &&
+		gm_write_config "[models/*.yml]" &&
+		write_revision migrations/versions a1 "" "$slow_sql" "DROP TABLE slow;" &&
 		mkdir models &&
 		printf "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n" >models/app.yml &&
 		git add -A && git commit -q -m slow
@@ -30,9 +37,12 @@ interrupt_prepare() {
 	done
 	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
 	sleep 0.2
+	start=$(date +%s)
 	kill -$1 $pid
 	wait $pid
 	echo $? >status
+	# the running statement was interrupted, not waited for
+	test $(($(date +%s) - start)) -lt 10 || { echo "took too long to stop" >&2; return 1; }
 }
 
 test_expect_success 'SIGINT: exit by the signal, scratch dropped, nothing written' '
