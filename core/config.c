@@ -9,6 +9,7 @@
 #include "git-migrate/config.h"
 #include "git-migrate/error.h"
 #include "yaml.h"
+#include "util/suggest.h"
 #include "util/banned.h"
 
 #define DEFAULT_PRODUCTION "production"
@@ -122,45 +123,12 @@ static const char *const known_keys[] = {
 	"database", "scratch", "version_table", NULL,
 };
 
-/* Edit distance (insert, delete, substitute, transpose), for "did you mean". */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, r;
-	size_t *d;
-
-	if (la > 64 || lb > 64)
-		return 99;
-	d = gm_xcalloc((la + 1) * (lb + 1), sizeof(*d));
-#define D(i, j) d[(i) * (lb + 1) + (j)]
-	for (i = 0; i <= la; i++)
-		D(i, 0) = i;
-	for (j = 0; j <= lb; j++)
-		D(0, j) = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1], best = D(i - 1, j) + 1;
-			if (D(i, j - 1) + 1 < best)
-				best = D(i, j - 1) + 1;
-			if (D(i - 1, j - 1) + cost < best)
-				best = D(i - 1, j - 1) + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    D(i - 2, j - 2) + 1 < best)
-				best = D(i - 2, j - 2) + 1;
-			D(i, j) = best;
-		}
-	}
-	r = D(la, lb);
-#undef D
-	free(d);
-	return r;
-}
-
 static const char *closest(const char *word, const char *const *candidates)
 {
 	const char *best = NULL;
 	size_t best_d = 3, i;
 	for (i = 0; candidates[i]; i++) {
-		size_t dist = distance(word, candidates[i]);
+		size_t dist = gm_edit_distance(word, candidates[i]);
 		if (dist < best_d) {
 			best_d = dist;
 			best = candidates[i];

@@ -22,6 +22,7 @@
 #include "git-migrate/vec.h"
 #include "fixtures_int.h"
 #include "yaml.h"
+#include "util/suggest.h"
 #include "util/banned.h"
 
 #define PROGRESS_EVERY 1000
@@ -71,39 +72,6 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > k && !strcmp(s + n - k, suffix);
 }
 
-/* Edit distance with transpositions, for "did you mean" (names over 64 bytes: far). */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, r;
-	size_t *d;
-
-	if (la > 64 || lb > 64)
-		return 99;
-	d = gm_xcalloc((la + 1) * (lb + 1), sizeof(*d));
-#define D(i, j) d[(i) * (lb + 1) + (j)]
-	for (i = 0; i <= la; i++)
-		D(i, 0) = i;
-	for (j = 0; j <= lb; j++)
-		D(0, j) = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1], best = D(i - 1, j) + 1;
-			if (D(i, j - 1) + 1 < best)
-				best = D(i, j - 1) + 1;
-			if (D(i - 1, j - 1) + cost < best)
-				best = D(i - 1, j - 1) + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    D(i - 2, j - 2) + 1 < best)
-				best = D(i - 2, j - 2) + 1;
-			D(i, j) = best;
-		}
-	}
-	r = D(la, lb);
-#undef D
-	free(d);
-	return r;
-}
-
 struct closest {
 	const char *word, *best;
 	size_t dist;
@@ -114,7 +82,7 @@ static void consider(struct closest *c, const char *cand)
 	size_t len = strlen(c->word), limit = len <= 3 ? 1 : len / 3 + 1, d;
 	if (limit > 3)
 		limit = 3;
-	d = distance(c->word, cand);
+	d = gm_edit_distance(c->word, cand);
 	if (d <= limit && (!c->best || d < c->dist)) {
 		c->best = cand;
 		c->dist = d;

@@ -15,6 +15,7 @@
 #include "git-migrate/vec.h"
 #include "models_int.h"
 #include "yaml.h"
+#include "util/suggest.h"
 #include "util/banned.h"
 
 /* ---- small helpers ---- */
@@ -64,34 +65,6 @@ static bool is_portable(const char *type)
 	return in_list(portable_types, type, base_len(type));
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, result;
-
-	row = gm_xmalloc((lb + 1) * sizeof(*row));
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) !=
-				      tolower((unsigned char)b[j - 1]);
-			size_t best = diag + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	result = row[lb];
-	free(row);
-	return result;
-}
-
 /* The closest candidate to `word` so far, for "did you mean" hints. */
 struct closest {
 	const char *word;
@@ -105,7 +78,7 @@ static void consider(struct closest *c, const char *cand)
 
 	if (limit > 3)
 		limit = 3;
-	d = edit_distance(c->word, cand);
+	d = gm_edit_distance(c->word, cand);
 	if (d <= limit && (!c->best || d < c->dist)) {
 		c->best = cand;
 		c->dist = d;
