@@ -12,18 +12,20 @@ tables:
 YAML
 sed "s/^      email:.*/&\n      name: text/" v1.yml >v2.yml
 
-test_expect_success 'setup: two repositories with a change each' '
-	prepare_case_setup one v1.yml &&
-	prepare_case_setup two v1.yml &&
-	cp v2.yml one/models/app.yml &&
-	cp v2.yml two/models/app.yml
+# Four repositories (a run that writes a revision changes what another run in the same
+# worktree would see).
+test_expect_success 'setup: four repositories with a change each' '
+	for r in one two three four; do
+		prepare_case_setup $r v1.yml &&
+		cp v2.yml $r/models/app.yml || exit 1
+	done
 '
 
 test_expect_success 'four runs at once all verify and write their revision' '
 	(cd one && git migrate prepare >../out1 2>../err1; echo $? >../rc1) &
 	(cd two && git migrate prepare >../out2 2>../err2; echo $? >../rc2) &
-	(cd one && git migrate prepare --dry-run >../out3 2>../err3; echo $? >../rc3) &
-	(cd two && git migrate diff >../out4 2>../err4; echo $? >../rc4) &
+	(cd three && git migrate prepare --dry-run >../out3 2>../err3; echo $? >../rc3) &
+	(cd four && git migrate diff >../out4 2>../err4; echo $? >../rc4) &
 	wait &&
 	test "$(cat rc1) $(cat rc2) $(cat rc3) $(cat rc4)" = "0 0 0 1" &&
 	test_path_is_file "one/$(cat out1)" &&
