@@ -72,29 +72,12 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > k && !strcmp(s + n - k, suffix);
 }
 
-struct closest {
-	const char *word, *best;
-	size_t dist;
-};
-
-static void consider(struct closest *c, const char *cand)
-{
-	size_t len = strlen(c->word), limit = len <= 3 ? 1 : len / 3 + 1, d;
-	if (limit > 3)
-		limit = 3;
-	d = gm_edit_distance(c->word, cand);
-	if (d <= limit && (!c->best || d < c->dist)) {
-		c->best = cand;
-		c->dist = d;
-	}
-}
-
 static void hint_table(const gm_schema *s, const char *name)
 {
-	struct closest c = { name, NULL, 0 };
+	gm_suggest c = GM_SUGGEST_INIT(name);
 	size_t i;
 	for (i = 0; i < s->tables_nr; i++)
-		consider(&c, s->tables[i]->name);
+		gm_suggest_consider(&c, s->tables[i]->name);
 	if (c.best)
 		gm_error_hint("did you mean '%s'?", c.best);
 }
@@ -103,13 +86,13 @@ static void hint_table(const gm_schema *s, const char *name)
 static int unknown_column(const gm_table *t, const char *name, const char *path, int line,
 			  int col)
 {
-	struct closest c = { name, NULL, 0 };
+	gm_suggest c = GM_SUGGEST_INIT(name);
 	size_t i;
 
 	gm_error_set_at(GM_EINVALID, path, line, col, "table '%s' has no column '%s'", t->name,
 			name);
 	for (i = 0; i < t->columns_nr; i++)
-		consider(&c, t->columns[i]->name);
+		gm_suggest_consider(&c, t->columns[i]->name);
 	if (c.best)
 		gm_error_hint("did you mean '%s'?", c.best);
 	return GM_EINVALID;

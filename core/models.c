@@ -65,26 +65,6 @@ static bool is_portable(const char *type)
 	return in_list(portable_types, type, base_len(type));
 }
 
-/* The closest candidate to `word` so far, for "did you mean" hints. */
-struct closest {
-	const char *word;
-	const char *best;
-	size_t dist;
-};
-
-static void consider(struct closest *c, const char *cand)
-{
-	size_t len = strlen(c->word), limit = len <= 3 ? 1 : len / 3 + 1, d;
-
-	if (limit > 3)
-		limit = 3;
-	d = gm_edit_distance(c->word, cand);
-	if (d <= limit && (!c->best || d < c->dist)) {
-		c->best = cand;
-		c->dist = d;
-	}
-}
-
 static char *make_origin(const gm_yaml_doc *doc, const gm_yaml_node *n)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -211,7 +191,7 @@ static int check_keys_skip(struct parse *p, const gm_yaml_node *map,
 		if (i >= skip_lo && i < skip_hi)
 			continue;
 		const gm_yaml_node *key = gm_yaml_key(map, i);
-		struct closest c = { NULL, NULL, 0 };
+		gm_suggest c = GM_SUGGEST_INIT(NULL);
 		bool ok = false;
 
 		if (key->kind != GM_YAML_SCALAR)
@@ -224,7 +204,7 @@ static int check_keys_skip(struct parse *p, const gm_yaml_node *map,
 		gm_yaml_error(p->doc, key, "unknown key '%s' %s", key->value, where);
 		c.word = key->value;
 		for (k = 0; allowed[k]; k++)
-			consider(&c, allowed[k]);
+			gm_suggest_consider(&c, allowed[k]);
 		if (c.best)
 			gm_error_hint("did you mean '%s'?", c.best);
 		return GM_EINVALID;
@@ -1142,11 +1122,11 @@ static int validate_columns(const gm_schema *s, const gm_table *t, bool check_ty
 		gm_buf base = GM_BUF_INIT;
 
 		if (check_types && !is_known_type(s, c->type)) {
-			struct closest cl = { NULL, NULL, 0 };
+			gm_suggest cl = GM_SUGGEST_INIT(NULL);
 			gm_buf_put(&base, c->type, base_len(c->type));
 			cl.word = base.ptr;
 			for (k = 0; k < s->enums_nr; k++)
-				consider(&cl, s->enums[k]->name);
+				gm_suggest_consider(&cl, s->enums[k]->name);
 			error_at(origin, "column '%s.%s' has unknown type '%s'", t->name,
 				 c->name, c->type);
 			if (cl.best)
@@ -1204,10 +1184,10 @@ static int validate_keys(const gm_schema *s, const gm_table *t)
 						fk->name, t->name, fk->columns[k]);
 		r = gm_schema_table(s, fk->ref_table);
 		if (!r) {
-			struct closest cl = { NULL, NULL, 0 };
+			gm_suggest cl = GM_SUGGEST_INIT(NULL);
 			cl.word = fk->ref_table;
 			for (k = 0; k < s->tables_nr; k++)
-				consider(&cl, s->tables[k]->name);
+				gm_suggest_consider(&cl, s->tables[k]->name);
 			error_at(origin, "foreign key '%s' of table '%s' references missing table '%s'",
 				 fk->name, t->name, fk->ref_table);
 			if (cl.best)

@@ -122,7 +122,7 @@ struct parser {
 	gm_section *section;     /* the section being filled */
 	struct part_builder part;
 	int line;
-	bool have_id, have_parents, have_message, have_created, have_transaction;
+	unsigned seen;      /* header keys met so far: bit i = once_keys[i] */
 };
 
 static bool is_blank(const char *s, size_t n)
@@ -235,7 +235,6 @@ static int parse_parents(struct parser *ps, const char *value)
 	gm_revision *rev = ps->rev;
 	const char *p = value;
 
-	ps->have_parents = true;
 	rev->parents_line = ps->line;
 	if (!*value)
 		return 0;
@@ -282,6 +281,30 @@ static int duplicate_key(struct parser *ps, const char *key)
 	return gm_error_set_at(GM_EINVALID, ps->path, ps->line, 0, "duplicate '%s' header", key);
 }
 
+/* Header keys that may appear once (unknown keys are kept, repeats included). */
+static const char *const once_keys[] = {
+	"revision", "down_revision", "message", "created", "transaction", NULL,
+};
+
+static unsigned key_bit(const char *key)
+{
+	unsigned i;
+	for (i = 0; once_keys[i]; i++)
+		if (!strcmp(once_keys[i], key))
+			return 1u << i;
+	return 0;
+}
+
+/* A single-valued header key met a second time is an error at its line. */
+static int seen_once(struct parser *ps, const char *key)
+{
+	unsigned bit = key_bit(key);
+	if (bit && (ps->seen & bit))
+		return duplicate_key(ps, key);
+	ps->seen |= bit;
+	return 0;
+}
+
 /* A "-- key: value" header line; returns 1 when it was one, 0 for a plain comment. */
 static int header_line(struct parser *ps, const char *s, size_t n)
 {
@@ -307,12 +330,9 @@ static int header_line(struct parser *ps, const char *s, size_t n)
 	key = gm_xstrndup(k, (size_t)(colon - k));
 	value = trimmed(colon + 1, (size_t)(end - colon - 1));
 
+	if ((error = seen_once(ps, key)) < 0)
+		goto done;
 	if (!strcmp(key, "revision")) {
-		if (ps->have_id) {
-			error = duplicate_key(ps, key);
-			goto done;
-		}
-		ps->have_id = true;
 		rev->id_line = ps->line;
 		if (!gm_revision_id_valid(value)) {
 			gm_error_set_at(GM_EINVALID, ps->path, ps->line, 0,
@@ -325,33 +345,14 @@ static int header_line(struct parser *ps, const char *s, size_t n)
 		rev->id = value;
 		value = NULL;
 	} else if (!strcmp(key, "down_revision")) {
-		if (ps->have_parents) {
-			error = duplicate_key(ps, key);
-			goto done;
-		}
 		error = parse_parents(ps, value);
 	} else if (!strcmp(key, "message")) {
-		if (ps->have_message) {
-			error = duplicate_key(ps, key);
-			goto done;
-		}
-		ps->have_message = true;
 		rev->message = value;
 		value = NULL;
 	} else if (!strcmp(key, "created")) {
-		if (ps->have_created) {
-			error = duplicate_key(ps, key);
-			goto done;
-		}
-		ps->have_created = true;
 		rev->created = value;
 		value = NULL;
 	} else if (!strcmp(key, "transaction")) {
-		if (ps->have_transaction) {
-			error = duplicate_key(ps, key);
-			goto done;
-		}
-		ps->have_transaction = true;
 		if (!strcmp(value, "false"))
 			rev->transaction = false;
 		else if (!strcmp(value, "true"))
@@ -507,13 +508,13 @@ int gm_revision_parse(gm_revision **out, const char *path, const char *data, siz
 	if (ps.state != IN_HEADER)
 		part_close(&ps);
 
-	if (!ps.have_id) {
+	if (!(ps.seen & key_bit("revision"))) {
 		error = gm_error_set_at(GM_EINVALID, where, 1, 0, "missing 'revision' header");
 		gm_error_hint("a revision file starts with '-- revision: <id>' and "
 			      "'-- down_revision: <parent>' lines");
 		goto done;
 	}
-	if (!ps.have_parents) {
+	if (!(ps.seen & key_bit("down_revision"))) {
 		error = gm_error_set_at(GM_EINVALID, where, rev->id_line, 0,
 					"missing 'down_revision' header");
 		gm_error_hint("write '-- down_revision:' with no value for a base revision");

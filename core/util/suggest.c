@@ -42,3 +42,16 @@ size_t gm_edit_distance(const char *a, const char *b)
 	free(d);
 	return r;
 }
+
+void gm_suggest_consider(gm_suggest *s, const char *candidate)
+{
+	size_t len = strlen(s->word), limit = len <= 3 ? 1 : len / 3 + 1, d;
+
+	if (limit > 3)
+		limit = 3;
+	d = gm_edit_distance(s->word, candidate);
+	if (d <= limit && (!s->best || d < s->dist)) {
+		s->best = candidate;
+		s->dist = d;
+	}
+}
