@@ -9,9 +9,12 @@ VERSION := 0.1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
+# The library flags are read when the Makefile is parsed. The targets that install packages
+# first (demo, test, bench) therefore build in a sub-make started after `deps`, so that a
+# fresh machine's first `make demo` sees the packages it has just installed.
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -iquote core \
-           -DGM_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
-LIBS    := $(shell pkg-config --libs $(PKGS))
+           -DGM_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -26,6 +29,14 @@ CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(BUILD)/git-migrate
+
+# Fails early, naming the missing library, when a package is not installed.
+pkg-check:
+	@pkg-config --print-errors --exists $(PKGS) || { \
+	 echo "fatal: libraries above are missing; 'make deps' installs them (apt-get)" >&2; \
+	 exit 2; }
+
+$(CORE_OBJ) $(CMD_OBJ): | pkg-check
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,10 +101,12 @@ deps:
 	@sh scripts/deps.sh
 
 # The main job on a generated demo repository (DEMO_DIR to keep it somewhere).
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	GM_BUILD=$(abspath $(BUILD)) sh scripts/demo.sh
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	sh tests/bench/run.sh $(abspath $(BUILD))
 
 # `git migrate ...` works once $(PREFIX)/bin is on PATH (git finds git-migrate there).
@@ -107,5 +120,5 @@ fmt:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-one deps demo bench install fmt clean check-layers
+.PHONY: all units test test-one deps demo bench install fmt clean check-layers pkg-check
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -19,5 +19,14 @@ else
 	echo "fatal: missing packages:$missing; install them with apt-get as root" >&2
 	exit 2
 fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$SUDO apt-get update -qq || echo "warning: apt-get update failed; trying the cached lists" >&2
+if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+	$missing >/dev/null; then
+	still=
+	for p in $missing; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			still="$still $p"
+	done
+	echo "fatal: could not install the Debian packages:$still (apt-get install failed)" >&2
+	exit 2
+fi
