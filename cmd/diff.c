@@ -2,7 +2,7 @@
 #include "cmd.h"
 
 const char *const diff_usage[] = {
-	"git migrate diff [--sql] [--production <ref>]",
+	"git migrate diff [--sql] [--production <ref>] [--allow-empty-models]",
 	"",
 	"Replays production's chain and the worktree's local revisions on a scratch",
 	"database and compares that schema with the models. Writes nothing. Exits 1 when",
@@ -10,6 +10,7 @@ const char *const diff_usage[] = {
 	"",
 	"    --sql                 print the SQL (up section) instead of the change list",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
+	"    --allow-empty-models  accept models with no table (shows every table dropped)",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -20,6 +21,7 @@ int cmd_diff(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "sql", no_argument, NULL, 'S' },
 		{ "production", required_argument, NULL, 'P' },
+		{ "allow-empty-models", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -37,6 +39,8 @@ int cmd_diff(int argc, char **argv)
 			sql = true;
 		else if (c == 'P')
 			o.production = optarg;
+		else if (c == 'E')
+			o.allow_empty_models = true;
 	}
 	if (optind < argc)
 		return cmd_usage_error(diff_usage, "unexpected argument '%s'", argv[optind]);

@@ -5,6 +5,7 @@
 
 const char *const prepare_usage[] = {
 	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run] [--no-fixtures]",
+	"                    [--allow-empty-models]",
 	"",
 	"Replays the production branch's migrations (read from git, no checkout) and the",
 	"worktree's local revisions on a scratch database, diffs that schema against the",
@@ -14,6 +15,7 @@ const char *const prepare_usage[] = {
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    -n, --dry-run         plan and verify, print the SQL, write nothing",
 	"    --no-fixtures         verify without loading the fixtures",
+	"    --allow-empty-models  accept models with no table (drops every table)",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -52,6 +54,7 @@ int cmd_prepare(int argc, char **argv)
 		{ "production", required_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-fixtures", no_argument, NULL, 'F' },
+		{ "allow-empty-models", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,6 +80,9 @@ int cmd_prepare(int argc, char **argv)
 			break;
 		case 'F':
 			o.no_fixtures = true;
+			break;
+		case 'E':
+			o.allow_empty_models = true;
 			break;
 		}
 	}

@@ -94,10 +94,14 @@ static int expand(glob_t *g, struct loader *l)
 	gm_buf_puts(&pattern, v);
 	rc = glob(pattern.ptr, 0, NULL, g);
 	gm_buf_release(&pattern);
+	/* A pattern that matches nothing is an error, never an empty model set: a typo
+	 * (model/ for models/) or a missing directory would otherwise plan a drop of every table. */
 	if (rc == GLOB_NOMATCH) {
 		if (!strpbrk(v, "*?["))
 			return source_error(l, GM_ENOTFOUND, "models file '%s' does not exist", v);
-		return 0;
+		source_error(l, GM_ENOTFOUND, "models pattern '%s' matches no file", v);
+		gm_error_hint("check the 'models:' key of the config (default: models/*.yml)");
+		return GM_ENOTFOUND;
 	}
 	if (rc != 0)
 		return source_error(l, GM_ERROR, "cannot list models '%s'", v);

@@ -303,6 +303,21 @@ done:
  * terms when the rows are the cause (which table, column, values, how many rows), else
  * pass the database's message on. Nothing is written either way: GM_ECHECK.
  */
+/*
+ * Models that declare no table while the replayed schema has tables would plan a drop of
+ * every table: far likelier a broken model source than an intent. Refused (GM_EINVALID)
+ * unless opts->allow_empty_models.
+ */
+static int refuse_empty_models(struct run *r)
+{
+	if (r->desired->tables_nr || !r->current->tables_nr || r->opts->allow_empty_models)
+		return 0;
+	gm_error_set(GM_EINVALID, "the models declare no table, but the replayed schema has "
+		     "%zu; refusing to plan a drop of every table", r->current->tables_nr);
+	gm_error_hint("check the 'models:' sources, or pass --allow-empty-models to drop them all");
+	return GM_EINVALID;
+}
+
 static int explain_failure(struct run *r, bool up, const char *step)
 {
 	gm_buf why = GM_BUF_INIT, hint = GM_BUF_INIT, dbmsg = GM_BUF_INIT;
@@ -707,7 +722,7 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 		out->fixture_files = r.fixtures.files + r.fixtures.sql_files;
 		phase(out, "fixtures", &t0);
 	}
-	if ((error = load_desired(&r)) < 0)
+	if ((error = load_desired(&r)) < 0 || (error = refuse_empty_models(&r)) < 0)
 		goto done;
 	phase(out, "models", &t0);
 	if ((error = gm_diff(&r.up, r.current, r.desired, 0)) < 0)

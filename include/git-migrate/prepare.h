@@ -17,11 +17,12 @@ typedef struct gm_prepare_opts {
 	bool dry_run;             /* plan and verify, write nothing */
 	bool no_fixtures;
 	bool diff_only;           /* `git migrate diff`: stop after the diff (and plan) */
+	bool allow_empty_models;  /* models with no table may drop every table */
 	gm_progress_cb progress;
 	void *payload;
 } gm_prepare_opts;
 
-#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, NULL, NULL }
+#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL }
 
 #define GM_PHASES_MAX 10
 

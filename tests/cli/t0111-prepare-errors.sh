@@ -67,6 +67,47 @@ test_expect_success 'the same table in two files names both places' '
 	rm repo/models/more.yml
 '
 
+# The data-loss hazard: a models source that finds nothing must never plan "drop every table".
+test_expect_success 'a models glob that matches nothing (a typo) is exit 2, naming the pattern' '
+	(
+		cd repo &&
+		cp ../ok.yml models/app.yml &&
+		cp .gitmigrate.yml ../config.saved &&
+		sed -i "s#models/\*\.yml#model/*.yml#" .gitmigrate.yml &&
+		grep -q "model/\*.yml" .gitmigrate.yml
+	) &&
+	expect_bad_models &&
+	test_grep "fatal: .gitmigrate.yml:1: models pattern .model/\*\.yml. matches no file" err &&
+	test_grep "hint: check the .models:. key" err &&
+	! test_grep -q "drop" err &&
+	test_expect_code 2 git -C repo migrate diff >out 2>err &&
+	test_grep "model/\*\.yml. matches no file" err &&
+	cp config.saved repo/.gitmigrate.yml
+'
+
+test_expect_success 'a missing models directory is exit 2, nothing written' '
+	mv repo/models models.saved &&
+	expect_bad_models &&
+	test_grep "models pattern .models/\*\.yml. matches no file" err &&
+	mv models.saved repo/models
+'
+
+test_expect_success 'models with no table while production has tables are refused' '
+	printf "enums:\n  e: [a]\n" >repo/models/app.yml &&
+	expect_bad_models &&
+	test_grep "fatal: the models declare no table, but the replayed schema has 1; refusing" err &&
+	test_grep "hint: .*--allow-empty-models" err
+'
+
+test_expect_success '--allow-empty-models confirms the drop of every table' '
+	(
+		cd repo &&
+		git migrate prepare --dry-run --allow-empty-models >../out 2>../err
+	) &&
+	test_grep "DROP TABLE.*deals" out &&
+	cp ok.yml repo/models/app.yml
+'
+
 test_expect_success 'a broken production revision is reported with its file' '
 	(
 		cd repo &&
