@@ -28,6 +28,8 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 		fprintf(f, "  %s\n", res->summary[i]);
 	for (i = 0; i < res->warnings_nr; i++)
 		cmd_warning("%s", res->warnings[i]);
+	for (i = 0; i < res->notes_nr; i++)
+		cmd_info("note: %s", res->notes[i]);
 	if (gm_global.verbosity > 0 && res->phases_nr) {
 		fputs("timing:", stderr);
 		for (i = 0; i < res->phases_nr; i++)

@@ -22,6 +22,7 @@
 #include "git-migrate/vec.h"
 #include "fixtures_int.h"
 #include "yaml.h"
+#include "dialect/diagnose.h"
 #include "util/suggest.h"
 #include "util/banned.h"
 
@@ -978,6 +979,62 @@ done:
 	return error;
 }
 
+/* Rows of every table of the schema ((size_t)-1 where they cannot be counted). */
+static size_t *count_all(struct loader *L)
+{
+	size_t *n = gm_xcalloc(L->schema->tables_nr + 1, sizeof(*n));
+	size_t i;
+
+	for (i = 0; i < L->schema->tables_nr; i++)
+		if (gm_count_rows(&n[i], L->conn, L->schema->tables[i]->name, NULL) < 0) {
+			gm_error_clear();
+			n[i] = (size_t)-1;
+		}
+	return n;
+}
+
+/*
+ * The SQL files, after the data files, in name order. The rows they add are counted
+ * (the tables' row counts before and after), so the report is honest about them too.
+ */
+static int load_sql_files(struct loader *L)
+{
+	size_t *before = NULL, *after = NULL, i, k;
+	int error = 0;
+
+	for (k = 0; k < L->src_nr; k++) {
+		if (L->src[k].kind != KIND_SQL)
+			continue;
+		if (!before)
+			before = count_all(L);
+		if ((error = interrupted()) < 0 || (error = run_sql(L, &L->src[k])) < 0)
+			goto done;
+		L->out->sql_files++;
+	}
+	if (!before)
+		return 0;
+	after = count_all(L);
+	for (i = 0; i < L->schema->tables_nr; i++) {
+		gm_fixtures_report *r = L->out;
+		size_t j;
+
+		if (before[i] == (size_t)-1 || after[i] == (size_t)-1 || after[i] <= before[i])
+			continue;
+		for (j = 0; j < r->nr && strcmp(r->v[j].table, L->schema->tables[i]->name); j++)
+			;
+		if (j == r->nr) {
+			gm_fixture_count c = { gm_xstrdup(L->schema->tables[i]->name), 0 };
+			GM_PUSH(r->v, r->nr, r->alloc, c);
+		}
+		r->v[j].rows += after[i] - before[i];
+		r->rows += after[i] - before[i];
+	}
+done:
+	free(before);
+	free(after);
+	return error;
+}
+
 static int load_all(struct loader *L)
 {
 	const gm_table **order = NULL;
@@ -1000,13 +1057,7 @@ static int load_all(struct loader *L)
 				goto done;
 		}
 	}
-	for (k = 0; k < L->src_nr; k++) {
-		if (L->src[k].kind != KIND_SQL)
-			continue;
-		if ((error = interrupted()) < 0 || (error = run_sql(L, &L->src[k])) < 0)
-			goto done;
-		L->out->sql_files++;
-	}
+	error = load_sql_files(L);
 done:
 	free(order);
 	return error;

@@ -9,6 +9,7 @@
 #include "git-migrate/revision.h"
 #include "git-migrate/alloc.h"
 #include "git-migrate/error.h"
+#include "dialect/sql.h"
 #include "git-migrate/vec.h"
 #include "util/banned.h"
 
@@ -101,6 +102,9 @@ void gm_revision_slug(gm_buf *out, const char *message)
 	}
 	while (out->len > start && out->ptr[out->len - 1] == '_')
 		gm_buf_truncate(out, out->len - 1);
+	/* A message with no letter or digit ("!!!", "é") still names the file readably. */
+	if (out->len == start)
+		gm_buf_puts(out, "revision");
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -466,6 +470,50 @@ static int count_lines(const char *data, size_t upto)
 	return line;
 }
 
+/* ---- transaction control inside a section ---------------------------- */
+
+struct tx_scan {
+	const char *where;
+	const char *section;
+	int first_line;
+};
+
+static int refuse_tx_control(const char *stmt, int line, void *payload)
+{
+	const struct tx_scan *t = payload;
+	const char *kw = gm_sql_transaction_control(stmt);
+
+	if (!kw)
+		return 0;
+	gm_error_set_at(GM_EINVALID, t->where, t->first_line + line - 1, 0,
+			"'%s' in the %s section: each section runs in a transaction of its "
+			"own; remove it (a '-- +migrate commit' line commits there, and "
+			"'-- transaction: false' in the header runs the statements that "
+			"cannot run in a transaction, such as CREATE INDEX CONCURRENTLY)",
+			kw, t->section);
+	return GM_EINVALID;
+}
+
+/*
+ * A section may not hold its own COMMIT/BEGIN/ROLLBACK/END: the applier owns the
+ * transactions, and such a statement would end one early or leave one open.
+ */
+static int check_tx_control(const gm_section *s, const char *name, const char *where)
+{
+	struct tx_scan t = { where, name, 0 };
+	size_t i;
+	int error;
+
+	for (i = 0; i < s->parts_nr; i++) {
+		if (!s->parts[i].sql)
+			continue;
+		t.first_line = s->parts[i].line;
+		if ((error = gm_sql_split(s->parts[i].sql, refuse_tx_control, &t)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 int gm_revision_parse(gm_revision **out, const char *path, const char *data, size_t len)
 {
 	struct parser ps;
@@ -482,6 +530,13 @@ int gm_revision_parse(gm_revision **out, const char *path, const char *data, siz
 		return gm_error_set_at(GM_EINVALID, where,
 				       count_lines(data, (size_t)(nul - data)), 0,
 				       "NUL byte in revision file (binary content?)");
+	/* A UTF-8 byte order mark (editors on Windows write one) is not content. */
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+		data += 3;
+		len -= 3;
+		p = data;
+		end = data + len;
+	}
 	if (is_empty(data, len))
 		return gm_error_set_at(GM_EINVALID, where, 1, 0, "empty revision file");
 
@@ -525,6 +580,9 @@ int gm_revision_parse(gm_revision **out, const char *path, const char *data, siz
 					"no '-- +migrate up' section");
 		goto done;
 	}
+	if ((error = check_tx_control(&rev->up, "up", where)) < 0 ||
+	    (error = check_tx_control(&rev->down, "down", where)) < 0)
+		goto done;
 
 done:
 	gm_buf_release(&ps.part.text);
@@ -538,11 +596,15 @@ done:
 
 /* ---- writing ---------------------------------------------------------- */
 
-/* Header values are single lines: newlines become spaces. */
+/*
+ * Header values are single lines: newlines and every other control character become
+ * spaces, so no value (a `-m` message, say) can start a line of its own and forge a
+ * header key or a section marker.
+ */
 static void put_value(gm_buf *out, const char *v)
 {
 	for (; v && *v; v++)
-		gm_buf_putc(out, (*v == '\n' || *v == '\r') ? ' ' : *v);
+		gm_buf_putc(out, ((unsigned char)*v < 0x20 || *v == 0x7f) ? ' ' : *v);
 }
 
 static void put_section(gm_buf *out, const gm_section *s)

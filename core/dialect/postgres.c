@@ -231,6 +231,11 @@ static int report(struct gm_pg_conn *c, const PGresult *res, const char *sql, in
 		gm_error_detail("%s", f.text);
 	if (hint)
 		gm_error_hint("%s", hint);
+	else if (state && !strcmp(state, "25001"))
+		/* active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE
+		 * (before 12), VACUUM, CREATE DATABASE, ... */
+		gm_error_hint("add '-- transaction: false' to the revision header: its "
+			      "statements then run one by one, outside a transaction");
 
 	free(f.text);
 	gm_buf_release(&tmp);

@@ -377,3 +377,38 @@ void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix)
 		gm_buf_printf(out, " WHERE %s", ix->where);
 	gm_buf_puts(out, ";\n");
 }
+
+/* The next word at p (after whitespace and comments): its start and length (0 if none). */
+static const char *next_word(const char *p, size_t *n)
+{
+	const char *w = gm_sql_skip_space(p);
+	*n = 0;
+	if (!is_word_start(*w))
+		return w;
+	while (is_word_char(w[*n]))
+		(*n)++;
+	return w;
+}
+
+const char *gm_sql_transaction_control(const char *stmt)
+{
+	size_t n, n2, n3;
+	const char *w = next_word(stmt, &n);
+	const char *w2 = next_word(w + n, &n2);
+
+	if (word_is(w, n, "begin"))
+		return "BEGIN";
+	if (word_is(w, n, "commit") || word_is(w, n, "end") || word_is(w, n, "abort"))
+		return word_is(w, n, "commit") ? "COMMIT" : word_is(w, n, "end") ? "END" : "ABORT";
+	if (word_is(w, n, "start") && word_is(w2, n2, "transaction"))
+		return "START TRANSACTION";
+	if (word_is(w, n, "prepare") && word_is(w2, n2, "transaction"))
+		return "PREPARE TRANSACTION";
+	if (word_is(w, n, "rollback")) {
+		/* ROLLBACK [TRANSACTION | WORK] TO [SAVEPOINT] x stays inside the transaction */
+		if (word_is(w2, n2, "transaction") || word_is(w2, n2, "work"))
+			w2 = next_word(w2 + n2, &n3), n2 = n3;
+		return word_is(w2, n2, "to") ? NULL : "ROLLBACK";
+	}
+	return NULL;
+}

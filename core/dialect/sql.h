@@ -27,6 +27,14 @@ bool gm_sql_is_reserved(const char *name);
 int gm_sql_split(const char *sql, int (*fn)(const char *stmt, int line, void *payload),
 		 void *payload);
 
+/*
+ * The transaction-control statement `stmt` is (BEGIN, START TRANSACTION, COMMIT, END,
+ * ROLLBACK but not ROLLBACK TO SAVEPOINT, ABORT, PREPARE TRANSACTION), as its first
+ * keyword in upper case (a static string), or NULL for any other statement. Leading
+ * whitespace and comments are skipped.
+ */
+const char *gm_sql_transaction_control(const char *stmt);
+
 /* Skip whitespace and SQL comments (both kinds); returns the first other character. */
 const char *gm_sql_skip_space(const char *p);
 

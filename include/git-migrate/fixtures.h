@@ -24,25 +24,26 @@
 #include "git-migrate/repo.h"
 #include "git-migrate/schema.h"
 
-/* Rows loaded into one table from the data files. */
+/* Rows loaded into one table: from the data files, plus the rows the SQL files added. */
 typedef struct gm_fixture_count {
 	char *table;
 	size_t rows;
 } gm_fixture_count;
 
 typedef struct gm_fixtures_report {
-	gm_fixture_count *v;      /* tables with data files, in load order */
+	gm_fixture_count *v;      /* tables with fixture rows: data files in load order, then
+	                           * tables the SQL files added rows to */
 	size_t nr, alloc;
-	size_t rows;              /* all rows loaded from data files */
+	size_t rows;              /* all rows loaded: data files, and rows SQL files added */
 	size_t files;             /* data files (YAML, CSV) read */
-	size_t sql_files;         /* SQL files executed (their rows are not counted) */
+	size_t sql_files;         /* SQL files executed */
 	bool exists;              /* the fixtures directory exists */
 	char tree_oid[GM_OID_HEXSZ + 1]; /* its git tree id when read from a commit, else "" */
 } gm_fixtures_report;
 
 #define GM_FIXTURES_REPORT_INIT { NULL, 0, 0, 0, 0, 0, false, "" }
 
-/* Rows loaded into `table` from data files (0 when none). */
+/* Rows loaded into `table` (data files and SQL files; 0 when none). */
 size_t gm_fixtures_rows(const gm_fixtures_report *report, const char *table);
 /* Free the contents; NULL-safe; the report is GM_FIXTURES_REPORT_INIT again. */
 void gm_fixtures_report_release(gm_fixtures_report *report);

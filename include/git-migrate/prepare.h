@@ -36,6 +36,8 @@ typedef struct gm_prepare_result {
 	size_t summary_nr, summary_alloc;
 	char **warnings;          /* data loss, rebuilds, enum swaps, unsupported objects */
 	size_t warnings_nr, warnings_alloc;
+	char **notes;             /* how the run went where it differs from the usual */
+	size_t notes_nr, notes_alloc;
 	size_t replayed;          /* revisions replayed */
 	size_t fixture_rows;      /* rows loaded from fixture data files */
 	size_t fixture_files;     /* fixture files read (data and SQL) */

@@ -688,10 +688,12 @@ static void test_models__load_yaml_globs(void **state)
 	gm_schema *s = NULL;
 
 	(void)state;
-	/* no models directory at all: an empty schema */
-	assert_gm_ok(gm_models_load(&s, cfg, NULL));
-	assert_int_equal(s->tables_nr, 0);
-	gm_schema_free(s);
+	/* no models directory at all: an error naming the pattern, never an empty schema
+	 * (which would plan a drop of every table) */
+	assert_gm_fails(GM_ENOTFOUND, "models pattern 'models/*.yml' matches no file",
+			gm_models_load(&s, cfg, NULL));
+	assert_null(s);
+	gm_error_clear();
 
 	/* files are read in name order; b.yml's enum serves a.yml's column */
 	write_file("models/b.yml", "enums:\n  stage: [lead, won]\n"

@@ -364,8 +364,8 @@ static void test_revision__slug(void **state)
 		{ "  Hello,   World!! ", "hello_world" },
 		{ "snake_case__name", "snake_case_name" },
 		{ "caf\xc3\xa9 menu", "caf_menu" },
-		{ "", "" },
-		{ "!!!", "" },
+		{ "", "revision" },
+		{ "!!!", "revision" },
 		{ "a very long message that goes on and on beyond forty characters",
 		  "a_very_long_message_that_goes_on_and_on" },
 		{ "0123456789012345678901234567890123456789XYZ",
@@ -399,6 +399,86 @@ static void test_revision__real_histories_parse(void **state)
 	gm_revision_free(rev);
 }
 
+static void test_revision__utf8_bom_is_skipped(void **state)
+{
+	gm_buf b = GM_BUF_INIT;
+	gm_revision *rev;
+	(void)state;
+
+	gm_buf_puts(&b, "\xef\xbb\xbf");
+	gm_buf_puts(&b, basic);
+	assert_gm_ok(gm_revision_parse(&rev, "v/x.sql", b.ptr, b.len));
+	assert_string_equal(rev->id, "3f2a9c1b7e10");
+	assert_int_equal(rev->id_line, 2);
+	gm_revision_free(rev);
+	gm_buf_release(&b);
+}
+
+static void test_revision__transaction_control_is_refused(void **state)
+{
+	static const char head[] = "-- revision: a1\n-- down_revision:\n\n-- +migrate up\n";
+	static const struct {
+		const char *body;
+		int line;          /* 0 = accepted */
+	} cases[] = {
+		{ "CREATE TABLE t (id int);\nCOMMIT;\n", 6 },
+		{ "BEGIN;\nCREATE TABLE t (id int);\n", 5 },
+		{ "begin transaction;\n", 5 },
+		{ "SELECT 1;\n  -- c\n  /* x */ END;\n", 7 },
+		{ "SELECT 1; ROLLBACK WORK;\n", 5 },
+		{ "START TRANSACTION ISOLATION LEVEL SERIALIZABLE;\n", 5 },
+		{ "PREPARE TRANSACTION 'x';\n", 5 },
+		{ "SELECT 1;\n-- +migrate down\nDROP TABLE t;\nCOMMIT;\n", 8 },
+		{ "ROLLBACK TO SAVEPOINT a;\nROLLBACK WORK TO a;\n", 0 },
+		{ "SELECT 'COMMIT;';\n-- COMMIT;\n", 0 },
+		{ "DO $$ BEGIN PERFORM 1; END $$;\n", 0 },
+		{ "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;\n", 0 },
+		{ "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;\n", 0 },
+		{ "START WITH 1;\n", 0 },
+	};
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		gm_buf b = GM_BUF_INIT;
+		gm_revision *rev = NULL;
+		int rc;
+
+		gm_buf_puts(&b, head);
+		gm_buf_puts(&b, cases[i].body);
+		rc = gm_revision_parse(&rev, "v/x.sql", b.ptr, b.len);
+		if (!cases[i].line) {
+			assert_gm_ok(rc);
+		} else {
+			assert_int_equal(rc, GM_EINVALID);
+			assert_int_equal(gm_error_last()->line, cases[i].line);
+			assert_non_null(strstr(gm_error_last()->message, "-- transaction: false"));
+			gm_error_clear();
+		}
+		gm_revision_free(rev);
+		gm_buf_release(&b);
+	}
+}
+
+static void test_revision__format_folds_control_characters(void **state)
+{
+	gm_revision *rev = parse_ok(basic), *again = NULL;
+	gm_buf text = GM_BUF_INIT;
+	(void)state;
+
+	free(rev->message);
+	rev->message = gm_xstrdup("x\n-- +migrate down\rDROP TABLE t;\v\f-- revision: zz");
+	gm_revision_format(&text, rev);
+	assert_gm_ok(gm_revision_parse(&again, "v/x.sql", text.ptr, text.len));
+	assert_string_equal(again->message, "x -- +migrate down DROP TABLE t;  -- revision: zz");
+	assert_string_equal(again->id, "3f2a9c1b7e10");
+	assert_int_equal(again->down.parts_nr, 1);
+	assert_string_equal(again->down.parts[0].sql, "SELECT 1;\n");
+	gm_revision_free(again);
+	gm_revision_free(rev);
+	gm_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +503,9 @@ int main(void)
 		cmocka_unit_test(test_revision__id_rules),
 		cmocka_unit_test(test_revision__slug),
 		cmocka_unit_test(test_revision__real_histories_parse),
+		cmocka_unit_test(test_revision__utf8_bom_is_skipped),
+		cmocka_unit_test(test_revision__transaction_control_is_refused),
+		cmocka_unit_test(test_revision__format_folds_control_characters),
 	};
 	return cmocka_run_group_tests_name("revision", tests, NULL, NULL);
 }
