@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
@@ -23,6 +24,7 @@
 #include "fixtures_int.h"
 #include "yaml.h"
 #include "dialect/diagnose.h"
+#include "util/bounded.h"
 #include "util/suggest.h"
 #include "util/banned.h"
 
@@ -134,6 +136,8 @@ struct input {
 static int input_open(struct input *in, struct loader *L, const struct source *src)
 {
 	gm_buf full = GM_BUF_INIT;
+	struct stat st;
+	char *real = NULL;
 	int error = 0;
 
 	in->fd = -1;
@@ -141,10 +145,23 @@ static int input_open(struct input *in, struct loader *L, const struct source *s
 	in->path = src->path;
 	if (*L->commit)
 		return gm_repo_blob_open(&in->blob, L->repo, src->oid, src->path);
+	/* The worktree follows the rules of git objects: a symlink may not lead outside
+	 * the repository, and only a regular file is read (a FIFO or a device never is). */
 	gm_buf_printf(&full, "%s/%s", gm_repo_workdir(L->repo), src->path);
-	if ((in->fd = open(full.ptr, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((error = gm_path_confine(&real, gm_repo_workdir(L->repo), full.ptr, src->path)) < 0)
+		goto done;
+	if ((in->fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		error = gm_error_set(GM_ERROR, "cannot read '%s': %s", src->path,
 				     strerror(errno));
+		goto done;
+	}
+	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		error = gm_error_set(GM_EINVALID, "'%s' is not a regular file", src->path);
+		close(in->fd);
+		in->fd = -1;
+	}
+done:
+	free(real);
 	gm_buf_release(&full);
 	return error;
 }
@@ -158,7 +175,7 @@ static int input_read(void *payload, char *buf, size_t size, size_t *got)
 	if (in->blob)
 		return gm_repo_blob_read(in->blob, buf, size, got);
 	while ((n = read(in->fd, buf, size)) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR && errno != EAGAIN)
 			return gm_error_set(GM_ERROR, "cannot read '%s': %s", in->path,
 					    strerror(errno));
 	*got = (size_t)n;
@@ -221,13 +238,27 @@ static int list_sources(struct loader *L, bool *exists)
 		*exists = files.exists;
 		memcpy(L->out->tree_oid, files.tree_oid, sizeof(files.tree_oid));
 		for (i = 0; i < files.nr; i++)
-			add_source(L, files.v[i].name, files.v[i].oid);
+			if (files.v[i].name[0] != '.') /* as in the worktree */
+				add_source(L, files.v[i].name, files.v[i].oid);
 		gm_files_release(&files);
 		return 0;
 	}
 	gm_buf_puts(&full, gm_repo_workdir(L->repo));
 	if (*L->dir)
 		gm_buf_printf(&full, "/%s", L->dir);
+	if (*L->dir) { /* a symlinked fixtures directory must stay inside too */
+		char *real = NULL;
+		error = gm_path_confine(&real, gm_repo_workdir(L->repo), full.ptr, L->dir);
+		free(real);
+		if (error == GM_ENOTFOUND) {
+			gm_error_clear();
+			error = 0;
+		}
+		if (error < 0) {
+			gm_buf_release(&full);
+			return error;
+		}
+	}
 	if (!(dh = opendir(full.ptr))) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			error = gm_error_set(GM_ERROR, "cannot read '%s': %s",
@@ -239,7 +270,8 @@ static int list_sources(struct loader *L, bool *exists)
 	while ((de = readdir(dh))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
+		/* FIFOs and devices are listed so that reading them is refused by name */
+		if (de->d_type == DT_DIR)
 			continue;
 		add_source(L, de->d_name, NULL);
 	}

@@ -22,6 +22,7 @@
 #include "git-migrate/vec.h"
 #include "models_int.h"
 #include "scratch.h"
+#include "util/bounded.h"
 #include "util/banned.h"
 
 extern char **environ;
@@ -54,32 +55,12 @@ static int source_error(struct loader *l, int code, const char *fmt, ...)
 	return code;
 }
 
-static int read_file(gm_buf *out, const char *path, const char *display)
+/* A models file: inside the repository, a regular file, at most 64 MiB, UTF-8. */
+static int read_file(gm_buf *out, const struct loader *l, const char *path, const char *display)
 {
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
 	gm_buf_clear(out);
-	if (fd < 0)
-		return gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
-				    "cannot read '%s': %s", display, strerror(errno));
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return gm_error_set(GM_ERROR, "cannot read '%s': %s", display,
-					    strerror(e));
-		}
-		if (n == 0)
-			break;
-		gm_buf_put(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
+	return gm_file_read_bounded(out, l->cfg->root, path, display, GM_LIMIT_MODELS,
+				    "a models file", true);
 }
 
 /* Expand a source's glob relative to the root. Explicit paths must exist. */
@@ -129,7 +110,7 @@ static int load_yaml(struct loader *l)
 		goto done;
 	for (i = 0; i < g.gl_pathc; i++) {
 		const char *display = display_path(l, g.gl_pathv[i]);
-		if ((error = read_file(&data, g.gl_pathv[i], display)) < 0 ||
+		if ((error = read_file(&data, l, g.gl_pathv[i], display)) < 0 ||
 		    (error = gm_models_parse_yaml(l->out, display, data.ptr, data.len)) < 0)
 			goto done;
 	}
@@ -384,7 +365,7 @@ static int load_sql(struct loader *l)
 		goto done;
 	for (i = 0; i < g.gl_pathc; i++) {
 		const char *display = display_path(l, g.gl_pathv[i]);
-		if ((error = read_file(&data, g.gl_pathv[i], display)) < 0 ||
+		if ((error = read_file(&data, l, g.gl_pathv[i], display)) < 0 ||
 		    (error = load_scratch(l, data.ptr, display, NULL)) < 0)
 			goto done;
 	}

@@ -17,13 +17,18 @@
 #include "git-migrate/error.h"
 #include "git-migrate/repo.h"
 #include "git-migrate/vec.h"
+#include "util/bounded.h"
 #include "util/banned.h"
 
 struct gm_repo {
 	git_repository *git;
 	char *workdir;
 	char *commondir;
+	size_t max_file;    /* largest revision file read whole (0 = GM_LIMIT_REVISION) */
 };
+
+/* How many symlinks in a row a path of a git tree may go through. */
+#define MAX_LINKS 8
 
 /*
  * Convert a libgit2 failure at the boundary: "<context>: <libgit2 message>". The code is
@@ -276,6 +281,28 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const gm_file *)a)->name, ((const gm_file *)b)->name);
 }
 
+static size_t max_file(const gm_repo *repo)
+{
+	return repo->max_file ? repo->max_file : GM_LIMIT_REVISION;
+}
+
+static int file_too_large(const gm_repo *repo, const char *path)
+{
+	gm_buf lim = GM_BUF_INIT;
+
+	gm_size_describe(&lim, max_file(repo));
+	gm_error_set(GM_EINVALID, "'%s' is larger than %s, the limit for a revision file",
+		     path, lim.ptr);
+	gm_error_hint("raise it with 'max_revision_size:' in .gitmigrate.yml");
+	gm_buf_release(&lim);
+	return GM_EINVALID;
+}
+
+void gm_repo_set_max_file(gm_repo *repo, size_t max)
+{
+	repo->max_file = max;
+}
+
 static int read_blob(gm_file *f, gm_repo *repo, const git_oid *id, const char *label)
 {
 	git_blob *blob = NULL;
@@ -285,6 +312,10 @@ static int read_blob(gm_file *f, gm_repo *repo, const git_oid *id, const char *l
 	if ((rc = git_blob_lookup(&blob, repo->git, id)) < 0)
 		return git_fail(rc, "cannot read '%s' at '%s'", f->path, label);
 	len = (size_t)git_blob_rawsize(blob);
+	if (len > max_file(repo)) {
+		git_blob_free(blob);
+		return file_too_large(repo, f->path);
+	}
 	f->data = gm_xmalloc(len + 1);
 	if (len)
 		memcpy(f->data, git_blob_rawcontent(blob), len);
@@ -293,6 +324,123 @@ static int read_blob(gm_file *f, gm_repo *repo, const git_oid *id, const char *l
 	git_oid_tostr(f->oid, sizeof(f->oid), id);
 	git_blob_free(blob);
 	return 0;
+}
+
+/*
+ * The repository path a symlink at `path` (a file of the tree) points to, into *out, or
+ * GM_EINVALID when the target leaves the repository: the rule the worktree follows too
+ * (util/bounded.c), applied to the link's text.
+ */
+static int link_target(gm_buf *out, const gm_repo *repo, const char *path, const char *target,
+		       size_t target_len)
+{
+	gm_buf t = GM_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	size_t n = strlen(repo->workdir);
+	char *p, *seg, *save = NULL;
+	int error = 0;
+
+	gm_buf_clear(out);
+	gm_buf_put(&t, target, target_len);
+	if (t.ptr[0] == '/') {
+		/* absolute: only a path into this worktree stays inside */
+		if (strncmp(t.ptr, repo->workdir, n) || (t.ptr[n] != '/' && t.ptr[n])) {
+			error = GM_EINVALID;
+			goto done;
+		}
+		p = t.ptr + n;
+	} else {
+		if (slash)
+			gm_buf_put(out, path, (size_t)(slash - path));
+		p = t.ptr;
+	}
+	for (seg = strtok_r(p, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(seg, "."))
+			continue;
+		if (!strcmp(seg, "..")) {
+			char *up;
+			if (!out->len) {
+				error = GM_EINVALID;
+				goto done;
+			}
+			up = memrchr(out->ptr, '/', out->len);
+			gm_buf_truncate(out, up ? (size_t)(up - out->ptr) : 0);
+			continue;
+		}
+		if (out->len)
+			gm_buf_putc(out, '/');
+		gm_buf_puts(out, seg);
+	}
+	if (!out->len)
+		error = GM_EINVALID;
+done:
+	if (error < 0) {
+		gm_error_set(GM_EINVALID, "'%s' is a symlink to '%.*s', outside the repository",
+			     path, (int)target_len, target);
+		gm_error_hint("git-migrate reads only files inside the repository; replace the "
+			      "symlink with the file itself");
+	}
+	gm_buf_release(&t);
+	return error;
+}
+
+/*
+ * A symlink entry of a tree: follow it (and the links it leads to) inside the tree to a
+ * regular file, whose id goes to *id_out. GM_EINVALID when it leaves the repository or
+ * ends anywhere but at a file.
+ */
+static int follow_tree_link(git_oid *id_out, gm_repo *repo, git_tree *root, const char *path,
+			    const git_oid *link_id, const char *label)
+{
+	gm_buf cur = GM_BUF_INIT, next = GM_BUF_INIT;
+	git_oid id = *link_id;
+	int i, rc, error = 0;
+
+	gm_buf_puts(&cur, path);
+	for (i = 0; i < MAX_LINKS; i++) {
+		git_blob *blob = NULL;
+		git_tree_entry *e = NULL;
+		git_filemode_t mode;
+
+		if ((rc = git_blob_lookup(&blob, repo->git, &id)) < 0) {
+			error = git_fail(rc, "cannot read '%s' at '%s'", cur.ptr, label);
+			goto done;
+		}
+		error = link_target(&next, repo, cur.ptr, git_blob_rawcontent(blob),
+				    (size_t)git_blob_rawsize(blob));
+		git_blob_free(blob);
+		if (error < 0) {
+			if (strcmp(cur.ptr, path))
+				gm_error_prefix("'%s' leads outside the repository", path);
+			goto done;
+		}
+		rc = git_tree_entry_bypath(&e, root, next.ptr);
+		if (rc < 0) {
+			git_error_clear();
+			error = gm_error_set(GM_EINVALID, "'%s' is a symlink to '%s', which does "
+					     "not exist at '%s'", path, next.ptr, label);
+			goto done;
+		}
+		mode = git_tree_entry_filemode(e);
+		id = *git_tree_entry_id(e);
+		git_tree_entry_free(e);
+		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+			*id_out = id;
+			goto done;
+		}
+		if (mode != GIT_FILEMODE_LINK) {
+			error = gm_error_set(GM_EINVALID, "'%s' is a symlink to '%s', which is not "
+					     "a file", path, next.ptr);
+			goto done;
+		}
+		gm_buf_clear(&cur);
+		gm_buf_puts(&cur, next.ptr);
+	}
+	error = gm_error_set(GM_EINVALID, "'%s': too many levels of symbolic links", path);
+done:
+	gm_buf_release(&cur);
+	gm_buf_release(&next);
+	return error;
 }
 
 /* The files of a tree directory; their content too when `content` is set. */
@@ -356,18 +504,25 @@ static int tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const 
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 		git_filemode_t mode = git_tree_entry_filemode(e);
+		git_oid id = *git_tree_entry_id(e);
 		gm_file f = { 0 };
 
-		if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-			continue; /* subdirectories, symlinks, submodules */
+		if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE &&
+		    mode != GIT_FILEMODE_LINK)
+			continue; /* subdirectories, submodules */
 		file_set_path(&f, d, git_tree_entry_name(e));
+		/* a symlink is followed inside the tree, as in the worktree */
+		if (mode == GIT_FILEMODE_LINK &&
+		    (error = follow_tree_link(&id, repo, root, f.path, &id, label.ptr)) < 0) {
+			gm_file_release(&f);
+			goto done;
+		}
 		if (!content) {
 			git_object_t type;
 			git_odb *odb = NULL;
-			git_oid_tostr(f.oid, sizeof(f.oid), git_tree_entry_id(e));
+			git_oid_tostr(f.oid, sizeof(f.oid), &id);
 			if ((rc = git_repository_odb(&odb, repo->git)) < 0 ||
-			    (rc = git_odb_read_header(&f.len, &type, odb,
-						      git_tree_entry_id(e))) < 0) {
+			    (rc = git_odb_read_header(&f.len, &type, odb, &id)) < 0) {
 				git_odb_free(odb);
 				error = git_fail(rc, "cannot read '%s' at '%s'", f.path,
 						 label.ptr);
@@ -375,7 +530,7 @@ static int tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const 
 				goto done;
 			}
 			git_odb_free(odb);
-		} else if ((error = read_blob(&f, repo, git_tree_entry_id(e), label.ptr)) < 0) {
+		} else if ((error = read_blob(&f, repo, &id, label.ptr)) < 0) {
 			gm_file_release(&f);
 			goto done;
 		}
@@ -400,6 +555,7 @@ int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, 
 	git_tree_entry *entry = NULL;
 	gm_buf label = GM_BUF_INIT;
 	char *p = NULL, *slash;
+	git_oid id;
 	int rc, error = 0;
 
 	GM_ASSERT_ARG(out && repo && commit_oid && path);
@@ -424,10 +580,14 @@ int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, 
 				     label.ptr);
 		goto done;
 	}
+	id = *git_tree_entry_id(entry);
+	if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK &&
+	    (error = follow_tree_link(&id, repo, root, p, &id, label.ptr)) < 0)
+		goto done;
 	slash = strrchr(p, '/');
 	out->name = gm_xstrdup(slash ? slash + 1 : p);
 	out->path = gm_xstrdup(p);
-	error = read_blob(out, repo, git_tree_entry_id(entry), label.ptr);
+	error = read_blob(out, repo, &id, label.ptr);
 done:
 	if (error < 0)
 		gm_file_release(out);
@@ -436,27 +596,6 @@ done:
 	gm_buf_release(&label);
 	free(p);
 	return error;
-}
-
-static int read_file(gm_buf *out, int dirfd, const char *name)
-{
-	char chunk[65536];
-	int fd = openat(dirfd, name, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		gm_buf_put(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
 }
 
 /*
@@ -499,7 +638,7 @@ int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir)
 	gm_buf full = GM_BUF_INIT, content = GM_BUF_INIT;
 	DIR *dh = NULL;
 	struct dirent *de;
-	char *d = NULL;
+	char *d = NULL, *real = NULL, *dummy = NULL;
 	int error = 0;
 
 	GM_ASSERT_ARG(out && repo && dir);
@@ -508,7 +647,15 @@ int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir)
 	gm_buf_puts(&full, repo->workdir);
 	if (*d)
 		gm_buf_printf(&full, "/%s", d);
-	if (!(dh = opendir(full.ptr))) {
+	/* the directory itself (a symlinked migrations/versions) must stay inside too */
+	if (*d && (error = gm_path_confine(&real, repo->workdir, full.ptr, d)) < 0) {
+		if (error == GM_ENOTFOUND) {
+			gm_error_clear();
+			error = 0;
+		}
+		goto done; /* exists = false */
+	}
+	if (!(dh = opendir(real ? real : full.ptr))) {
 		if (errno == ENOENT)
 			goto done; /* exists = false */
 		error = gm_error_set(GM_ERROR, "cannot read '%s': %s", *d ? d : ".",
@@ -522,16 +669,26 @@ int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir)
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+		if (fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !S_ISREG(st.st_mode))
+		/* a symlink is followed when it stays inside the repository (as in git) */
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
 			continue;
 		file_set_path(&f, d, de->d_name);
+		gm_buf_clear(&full);
+		gm_buf_printf(&full, "%s/%s", real ? real : repo->workdir, de->d_name);
+		if (S_ISLNK(st.st_mode) && (stat(full.ptr, &st) < 0 || S_ISDIR(st.st_mode)) &&
+		    gm_path_confine(&dummy, repo->workdir, full.ptr, f.path) == 0) {
+			free(dummy); /* a link to a directory inside: skipped like one */
+			dummy = NULL;
+			gm_file_release(&f);
+			continue;
+		}
 		gm_buf_clear(&content);
-		if (read_file(&content, dirfd(dh), de->d_name) < 0) {
-			error = gm_error_set(GM_ERROR, "cannot read '%s': %s", f.path,
-					     strerror(errno));
+		if ((error = gm_file_read_bounded(&content, repo->workdir, full.ptr, f.path,
+						  max_file(repo), "a revision file", false)) < 0) {
+			if (error == GM_EINVALID && strstr(gm_error_last()->message, "larger than"))
+				gm_error_hint("raise it with 'max_revision_size:' in .gitmigrate.yml");
 			gm_file_release(&f);
 			goto done;
 		}
@@ -554,6 +711,7 @@ done:
 		closedir(dh);
 	gm_buf_release(&content);
 	gm_buf_release(&full);
+	free(real);
 	free(d);
 	return error;
 }

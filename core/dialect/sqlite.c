@@ -1,6 +1,7 @@
 /* The SQLite dialect: connect, exec, transactions, scratch files (inspect: sqlite_inspect.c). */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,49 @@ static int sqlite_connect(gm_conn **out, const gm_url *url)
 	c->parent.dialect = &gm_dialect_sqlite;
 	c->db = db;
 	*out = &c->parent;
+	return 0;
+}
+
+/* ---- the scratch sandbox ---- */
+
+/* What the sandbox refused last (for the error message); single-threaded. */
+static char denied[160];
+
+/*
+ * Scratch connections run SQL from branches that nobody has reviewed yet (a pre-merge
+ * hook runs other people's revisions): it must not reach any file but the scratch
+ * database. ATTACH (also what VACUUM INTO does inside) and DETACH are denied.
+ */
+static int sandbox_authorizer(void *payload, int action, const char *a1, const char *a2,
+			      const char *dbname, const char *trigger)
+{
+	(void)payload;
+	(void)a2;
+	(void)dbname;
+	(void)trigger;
+	if (action == SQLITE_ATTACH || action == SQLITE_DETACH) {
+		snprintf(denied, sizeof(denied), "%s '%s'",
+			 action == SQLITE_ATTACH ? "ATTACH (or VACUUM INTO)" : "DETACH",
+			 a1 ? a1 : "");
+		return SQLITE_DENY;
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * Lock a scratch connection down: the authorizer above, SQLITE_DBCONFIG_DEFENSIVE (no
+ * writable_schema, no direct shadow-table writes, no journal_mode=OFF corruption) and no
+ * extension loading.
+ */
+static int sandbox(sqlite3 *db)
+{
+	int on = -1;
+
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK || on != 1 ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &on) != SQLITE_OK ||
+	    sqlite3_set_authorizer(db, sandbox_authorizer, NULL) != SQLITE_OK)
+		return gm_error_set(GM_EDB, "cannot sandbox the scratch database: %s",
+				    sqlite3_errmsg(db));
 	return 0;
 }
 
@@ -138,9 +182,17 @@ static int stmt_error(sqlite3 *db, int rc, const char *origin, int line, const c
 
 	while (len && isspace((unsigned char)start[len - 1]))
 		len--;
-	if ((rc & 0xff) == SQLITE_INTERRUPT)
+	if ((rc & 0xff) == SQLITE_INTERRUPT) {
 		code = gm_error_set(GM_EINTERRUPTED, "interrupted");
-	else if (origin)
+	} else if ((rc & 0xff) == SQLITE_AUTH && denied[0]) {
+		gm_error_set_at(GM_EDB, origin, origin ? line : 0, 0,
+				"%s is not allowed here: a scratch database may not reach any "
+				"other database file", denied);
+		code = GM_EDB;
+		gm_error_hint("revisions are replayed in a sandbox; a revision that needs "
+			      "another database file cannot be checked by git-migrate");
+		denied[0] = '\0';
+	} else if (origin)
 		code = gm_error_set_at(GM_EDB, origin, line, 0, "%s", sqlite3_errmsg(db));
 	else
 		code = gm_error_set(GM_EDB, "%s", sqlite3_errmsg(db));
@@ -413,7 +465,8 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 	/* A scratch database is thrown away: durability only costs time (an fsync per
 	 * transaction, several per revision). Atomicity stays: rollback still works. */
 	if ((error = run(db_of(*out), "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY",
-			 "cannot set up the scratch database")) < 0) {
+			 "cannot set up the scratch database")) < 0 ||
+	    (error = sandbox(db_of(*out))) < 0) {
 		sqlite_disconnect(*out);
 		*out = NULL;
 		unlink(path.ptr);

@@ -94,6 +94,12 @@ int gm_repo_blob_read(gm_blob_reader *r, char *buf, size_t n, size_t *got);
 /* Close; NULL-safe. A `git cat-file` still running is stopped and reaped. */
 void gm_repo_blob_close(gm_blob_reader *r);
 
+/*
+ * The largest revision file read whole, in bytes (0: the default, 1 MiB). A larger file
+ * is GM_EINVALID naming it and the limit; fixtures, which are streamed, are not limited.
+ */
+void gm_repo_set_max_file(gm_repo *repo, size_t max);
+
 /* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
 void gm_files_release(gm_files *files);
 

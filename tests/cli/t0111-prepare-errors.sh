@@ -77,7 +77,7 @@ test_expect_success 'a models glob that matches nothing (a typo) is exit 2, nami
 		grep -q "model/\*.yml" .gitmigrate.yml
 	) &&
 	expect_bad_models &&
-	test_grep "fatal: .gitmigrate.yml:1: models pattern .model/\*\.yml. matches no file" err &&
+	test_grep "fatal: .*/.gitmigrate.yml:1: models pattern .model/\*\.yml. matches no file" err &&
 	test_grep "hint: check the .models:. key" err &&
 	! test_grep -q "drop" err &&
 	test_expect_code 2 git -C repo migrate diff >out 2>err &&

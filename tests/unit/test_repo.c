@@ -325,13 +325,17 @@ static void test_repo__read_worktree_dir(void **state)
 	assert_gm_ok(gm_repo_read_worktree_dir(&files, repo, "migrations/versions"));
 	assert_true(files.exists);
 	assert_string_equal(files.tree_oid, "");
-	assert_int_equal(files.nr, 5); /* sub/ and the symlink skipped */
+	/* sub/ skipped; the symlink, which stays inside the repository, followed (as git
+	 * objects are read) */
+	assert_int_equal(files.nr, 6);
 	assert_string_equal(files.v[0].name, "a_first.sql");
 	assert_string_equal(files.v[0].data, "first, edited\n");
 	assert_string_equal(files.v[3].name, "d_new.sql");
 	assert_string_equal(files.v[4].name, "e_bin.sql");
 	assert_int_equal(files.v[4].len, 3);
 	assert_memory_equal(files.v[4].data, "a\0b", 4);
+	assert_string_equal(files.v[5].name, "link.sql");
+	assert_string_equal(files.v[5].data, "first, edited\n");
 	for (i = 0; i < files.nr; i++) {
 		capture(want, sizeof(want), "git hash-object '%s'", files.v[i].path);
 		assert_string_equal(files.v[i].oid, want);

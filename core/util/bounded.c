@@ -1,0 +1,200 @@
+/* Bounded, confined reads of the user's files (see bounded.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/error.h"
+#include "util/bounded.h"
+#include "util/banned.h"
+
+bool gm_path_inside(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (strncmp(root, path, n))
+		return false;
+	return path[n] == '\0' || path[n] == '/' || (n == 1 && root[0] == '/');
+}
+
+int gm_path_confine(char **real_out, const char *root, const char *path, const char *display)
+{
+	char *real_root = NULL, *real = NULL;
+	int error = 0;
+
+	*real_out = NULL;
+	if (!(real = realpath(path, NULL))) {
+		int e = errno;
+		if (e == ENOENT) {
+			struct stat st;
+			/* a dangling symlink: say where it points */
+			if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+				return gm_error_set(GM_ENOTFOUND, "'%s' is a symlink to a file "
+						    "that does not exist", display);
+			return gm_error_set(GM_ENOTFOUND, "'%s' does not exist", display);
+		}
+		return gm_error_set(e == EACCES ? GM_ERROR : GM_EINVALID,
+				    "cannot read '%s': %s", display, strerror(e));
+	}
+	real_root = realpath(root, NULL);
+	if (!real_root || !gm_path_inside(real_root, real)) {
+		error = gm_error_set(GM_EINVALID, "'%s' leads outside the repository (to '%s')",
+				     display, real);
+		gm_error_hint("git-migrate reads only files inside the repository; replace "
+			      "the symlink with the file itself");
+		free(real);
+		real = NULL;
+	}
+	free(real_root);
+	*real_out = real;
+	return error;
+}
+
+void gm_size_describe(gm_buf *out, size_t n)
+{
+	if (n >= GM_MIB && n % GM_MIB == 0)
+		gm_buf_printf(out, "%zu MiB", n / GM_MIB);
+	else if (n >= GM_KIB && n % GM_KIB == 0)
+		gm_buf_printf(out, "%zu KiB", n / GM_KIB);
+	else
+		gm_buf_printf(out, "%zu bytes", n);
+}
+
+static int too_large(const char *display, size_t max, const char *what)
+{
+	gm_buf lim = GM_BUF_INIT;
+
+	gm_size_describe(&lim, max);
+	gm_error_set(GM_EINVALID, "'%s' is larger than %s, the limit for %s", display,
+		     lim.ptr, what);
+	gm_buf_release(&lim);
+	return GM_EINVALID;
+}
+
+int gm_file_read_bounded(gm_buf *out, const char *root, const char *path, const char *display,
+			 size_t max, const char *what, bool utf8)
+{
+	gm_utf8_check u = GM_UTF8_CHECK_INIT;
+	char chunk[65536], *real = NULL;
+	const char *open_path = path;
+	size_t total = 0;
+	struct stat st;
+	int fd = -1, error = 0;
+
+	if (root) {
+		if ((error = gm_path_confine(&real, root, path, display)) < 0)
+			return error;
+		open_path = real;
+	}
+	/* O_NONBLOCK: a FIFO must not hang the open; it is refused just below. */
+	fd = open(open_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		error = gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
+				     "cannot read '%s': %s", display, strerror(errno));
+		goto done;
+	}
+	if (fstat(fd, &st) < 0) {
+		error = gm_error_set(GM_ERROR, "cannot read '%s': %s", display, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = gm_error_set(GM_EINVALID, "'%s' is not a regular file (%s)", display,
+				     S_ISDIR(st.st_mode) ? "a directory" :
+				     S_ISFIFO(st.st_mode) ? "a pipe" :
+				     S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+				     "a special file");
+		goto done;
+	}
+	if ((size_t)st.st_size > max) {
+		error = too_large(display, max, what);
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			error = gm_error_set(GM_ERROR, "cannot read '%s': %s", display,
+					     strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		if (total > max) { /* it grew while we read */
+			error = too_large(display, max, what);
+			goto done;
+		}
+		if (utf8 && !gm_utf8_feed(&u, chunk, (size_t)n))
+			break;
+		gm_buf_put(out, chunk, (size_t)n);
+	}
+	if (utf8 && !gm_utf8_finish(&u))
+		error = gm_error_set_at(GM_EINVALID, display, u.bad_line, u.bad_col,
+					"not valid UTF-8");
+done:
+	if (fd >= 0)
+		close(fd);
+	free(real);
+	return error;
+}
+
+static bool bad(gm_utf8_check *u)
+{
+	u->bad_line = u->line;
+	u->bad_col = u->col;
+	return false;
+}
+
+bool gm_utf8_feed(gm_utf8_check *u, const char *p, size_t n)
+{
+	size_t i;
+
+	if (u->bad_line)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (u->need) {
+			if ((c & 0xc0) != 0x80)
+				return bad(u);
+			u->cp = (u->cp << 6) | (c & 0x3f);
+			if (--u->need == 0 &&
+			    (u->cp < u->min || u->cp > 0x10ffff ||
+			     (u->cp >= 0xd800 && u->cp <= 0xdfff)))
+				return bad(u);
+			continue;
+		}
+		if (c == '\n') {
+			u->line++;
+			u->col = 0;
+			continue;
+		}
+		u->col++;
+		if (c < 0x80)
+			continue;
+		if ((c & 0xe0) == 0xc0)
+			u->need = 1, u->cp = c & 0x1f, u->min = 0x80;
+		else if ((c & 0xf0) == 0xe0)
+			u->need = 2, u->cp = c & 0x0f, u->min = 0x800;
+		else if ((c & 0xf8) == 0xf0)
+			u->need = 3, u->cp = c & 0x07, u->min = 0x10000;
+		else
+			return bad(u);
+	}
+	return true;
+}
+
+bool gm_utf8_finish(gm_utf8_check *u)
+{
+	if (u->bad_line)
+		return false;
+	if (u->need)
+		return bad(u);
+	return true;
+}
