@@ -514,10 +514,36 @@ static void plan_rename_table(struct planner *p, const gm_change *ch)
 	gm_buf_release(&b);
 }
 
+/*
+ * Tables are dropped referencing ones first; on a cycle of foreign keys (a references b,
+ * b references a) that order cannot exist, so the keys of tables dropped later that point
+ * at this one are dropped first.
+ */
+static void drop_cycle_fkeys(struct planner *p, const gm_change *ch, gm_buf *b)
+{
+	size_t i, k;
+
+	for (i = (size_t)(ch - p->changes->v) + 1; i < p->changes->nr; i++) {
+		const gm_change *later = &p->changes->v[i];
+		if (later->kind != GM_CHANGE_DROP_TABLE)
+			continue;
+		for (k = 0; k < later->from->fkeys_nr; k++) {
+			const gm_fkey *fk = later->from->fkeys[k];
+			if (strcmp(fk->ref_table, ch->from->name))
+				continue;
+			put_alter(b, later->from->name);
+			gm_buf_puts(b, "DROP CONSTRAINT ");
+			gm_sql_ident(b, fk->name);
+			gm_buf_puts(b, ";\n");
+		}
+	}
+}
+
 static void plan_drop_table(struct planner *p, const gm_change *ch)
 {
 	gm_buf b = GM_BUF_INIT;
 
+	drop_cycle_fkeys(p, ch, &b);
 	gm_buf_puts(&b, "DROP TABLE ");
 	gm_sql_ident(&b, ch->from->name);
 	gm_buf_puts(&b, ";\n");

@@ -76,4 +76,29 @@ test_expect_success 'no scratch database is left behind' '
 	test_no_scratch_left
 '
 
+# Two new tables that reference each other: up adds one key after both exist; down drops
+# the key that blocks the first drop (PostgreSQL refuses to drop a referenced table).
+test_expect_success 'circular foreign keys between new tables: up and down both apply' '
+	cp base.yml cyc.yml &&
+	cat >>cyc.yml <<-YAML &&
+	  teams:
+	    columns:
+	      id: {type: integer, primary_key: true}
+	      lead_id: {type: integer, references: people(id)}
+	  people:
+	    columns:
+	      id: {type: integer, primary_key: true}
+	      team_id: {type: integer, references: teams(id)}
+	YAML
+	prepare_case cycle base.yml cyc.yml rows.sql &&
+	f=$(ls cycle/migrations/versions/*.sql | grep -v _base.sql) &&
+	test_grep "add table people" cycle/err &&
+	if test_if_postgres; then
+		section "$f" down >down.sql &&
+		test_grep "ALTER TABLE .* DROP CONSTRAINT .*_fkey;" down.sql
+	fi &&
+	prepare_case uncycle cyc.yml base.yml rows.sql &&
+	test_grep "drop table teams" uncycle/err
+'
+
 test_done
