@@ -73,6 +73,33 @@ void gm_repo_global_shutdown(void)
 	git_libgit2_shutdown();
 }
 
+/*
+ * `git --work-tree=<dir> migrate ...` (GIT_WORK_TREE, maybe with GIT_DIR): libgit2's
+ * GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE, so open the repository as git would
+ * (GIT_DIR when set, else discovered from the current directory) and set the worktree.
+ */
+static int open_with_work_tree(git_repository **out)
+{
+	const char *gd = getenv("GIT_DIR"), *wt = getenv("GIT_WORK_TREE");
+	char *real = realpath(wt, NULL);
+	int rc;
+
+	if (!real) {
+		git_error_set_str(GIT_ERROR_OS, "GIT_WORK_TREE is not a directory");
+		return GIT_ERROR;
+	}
+	if (gd && *gd)
+		rc = git_repository_open_ext(out, gd, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	else
+		rc = git_repository_open_ext(out, ".", 0, NULL);
+	if (rc == 0 && (rc = git_repository_set_workdir(*out, real, 0)) < 0) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	free(real);
+	return rc;
+}
+
 int gm_repo_discover(gm_repo **out, const char *start)
 {
 	git_repository *git = NULL;
@@ -85,6 +112,8 @@ int gm_repo_discover(gm_repo **out, const char *start)
 	 * them set) when starting from the current directory. */
 	if (start)
 		rc = git_repository_open_ext(&git, start, 0, NULL);
+	else if (getenv("GIT_WORK_TREE") && *getenv("GIT_WORK_TREE"))
+		rc = open_with_work_tree(&git);
 	else
 		rc = git_repository_open_ext(&git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (rc == GIT_ENOTFOUND) {
@@ -968,4 +997,9 @@ void gm_repo_blob_close(gm_blob_reader *r)
 	git_blob_free(r->blob);
 	free(r->path);
 	free(r);
+}
+
+const char *gm_repo_git_dir(const gm_repo *repo)
+{
+	return git_repository_path(repo->git);
 }

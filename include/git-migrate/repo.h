@@ -112,4 +112,11 @@ void gm_repo_hash_blob(char oid_out[GM_OID_HEXSZ + 1], const void *data, size_t 
 /* Read a git config value (e.g. "core.hooksPath"). GM_ENOTFOUND when unset. Caller frees *out. */
 int gm_repo_config_get(char **out, gm_repo *repo, const char *key);
 
+/*
+ * Absolute path of this worktree's own git dir: ".git/" in the main worktree,
+ * ".git/worktrees/<name>/" in a linked one (where per-worktree state belongs). Ends
+ * with '/'. Borrowed, valid while repo lives.
+ */
+const char *gm_repo_git_dir(const gm_repo *repo);
+
 #endif
