@@ -115,6 +115,42 @@ void gm_error_locate(const char *path, int line, int col)
 	last.pub.col = col;
 }
 
+/* ---- warnings ---- */
+
+static gm_warning_fn warning_fn;
+static void *warning_payload;
+static char **warned;           /* messages already handed out (each once) */
+static size_t warned_nr, warned_alloc;
+
+void gm_warning_handler(gm_warning_fn fn, void *payload)
+{
+	warning_fn = fn;
+	warning_payload = payload;
+}
+
+void gm_warn(const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	size_t i;
+
+	va_start(ap, fmt);
+	msg = vformat(fmt, ap);
+	va_end(ap);
+	for (i = 0; i < warned_nr; i++)
+		if (!strcmp(warned[i], msg)) {
+			free(msg);
+			return;
+		}
+	if (warned_nr == warned_alloc) {
+		warned_alloc = warned_alloc ? 2 * warned_alloc : 4;
+		warned = gm_xrealloc(warned, warned_alloc * sizeof(*warned));
+	}
+	warned[warned_nr++] = msg;
+	if (warning_fn)
+		warning_fn(msg, warning_payload);
+}
+
 void gm_bug(const char *file, int line, const char *msg)
 {
 	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, msg);

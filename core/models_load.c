@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,6 +154,7 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 {
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	char **env = child_env(url);
+	bool exited = false;
 	pid_t pid;
 	int error = 0;
 
@@ -167,6 +169,7 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
+		setpgid(0, 0); /* its own process group: Ctrl-C stops all of it (below) */
 		if (null >= 0)
 			dup2(null, 0);
 		dup2(pout[1], 1);
@@ -178,6 +181,7 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 		execle("/bin/sh", "sh", "-c", command, (char *)NULL, env);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	close(pout[1]);
 	close(perr[1]);
 	pout[1] = perr[1] = -1;
@@ -189,13 +193,25 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 		fds[0].fd = pout[0];
 		fds[1].fd = perr[0];
 		fds[0].events = fds[1].events = POLLIN;
+		/*
+		 * Until the command exits, and then until its pipes hold nothing more: a
+		 * background process it left behind may keep them open for ever, so its
+		 * output ends when the command does (and the leftovers are stopped below).
+		 */
 		while (open_nr > 0) {
-			int k;
-			if (poll(fds, 2, -1) < 0) {
+			int k, rc = poll(fds, 2, exited ? 0 : 200);
+			if (rc < 0) {
 				if (errno == EINTR && !gm_scratch_interrupted())
 					continue;
-				kill(pid, SIGTERM);
+				kill(-pid, SIGTERM);
 				break;
+			}
+			if (rc == 0) {
+				if (exited)
+					break;
+				if (waitpid(pid, status, WNOHANG) == pid)
+					exited = true;
+				continue;
 			}
 			for (k = 0; k < 2; k++) {
 				ssize_t n;
@@ -213,13 +229,16 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 			}
 		}
 	}
-	while (waitpid(pid, status, 0) < 0) {
+	while (!exited && waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR) {
 			error = gm_error_set(GM_ERROR, "cannot wait for '%s': %s", command,
 					     strerror(errno));
 			goto done;
 		}
+		if (gm_scratch_interrupted())
+			kill(-pid, SIGTERM);
 	}
+	kill(-pid, SIGTERM); /* whatever it left running in its group */
 	if (gm_scratch_interrupted())
 		error = gm_error_set(GM_EINTERRUPTED, "interrupted");
 done:
@@ -335,7 +354,8 @@ static int load_scratch(struct loader *l, const char *sql, const char *origin,
 	}
 	if (!blank(sql) && (error = conn->dialect->exec(conn, sql, origin, 1)) < 0)
 		goto done;
-	if ((error = conn->dialect->inspect(&part, conn, l->cfg->version_table)) < 0)
+	/* NULL: a models table named like the version table is kept, to be refused below */
+	if ((error = conn->dialect->inspect(&part, conn, NULL)) < 0)
 		goto done;
 	if (command) {
 		gm_buf_clear(&exec_origin);
@@ -375,6 +395,34 @@ done:
 	return error;
 }
 
+/*
+ * A models table named like the version table would be invisible (inspection leaves that
+ * table out), so a change to it would read as "no changes": refused, at its origin.
+ */
+static int refuse_version_table(const gm_schema *s, const gm_config *cfg)
+{
+	const gm_table *t;
+	size_t i;
+
+	if (!cfg->version_table)
+		return 0;
+	for (i = 0; i < s->tables_nr; i++) {
+		t = s->tables[i];
+		if (strcasecmp(t->name, cfg->version_table))
+			continue;
+		if (t->origin)
+			gm_error_set(GM_EINVALID, "%s: table '%s' has the name of git-migrate's "
+				     "version table", t->origin, t->name);
+		else
+			gm_error_set(GM_EINVALID, "table '%s' of the models has the name of "
+				     "git-migrate's version table", t->name);
+		gm_error_hint("rename the table, or choose another 'version_table:' in "
+			      ".gitmigrate.yml");
+		return GM_EINVALID;
+	}
+	return 0;
+}
+
 int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_server)
 {
 	struct loader l;
@@ -405,7 +453,8 @@ int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_
 			goto done;
 	}
 	gm_models_resolve(l.out);
-	if ((error = gm_models_validate_except(l.out, l.inspected, l.inspected_nr)) < 0)
+	if ((error = gm_models_validate_except(l.out, l.inspected, l.inspected_nr)) < 0 ||
+	    (error = refuse_version_table(l.out, cfg)) < 0)
 		goto done;
 	*out = l.out;
 	l.out = NULL;

@@ -50,6 +50,16 @@ void gm_error_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* Set the location of the current error if it has none yet. */
 void gm_error_locate(const char *path, int line, int col);
 
+/*
+ * Warnings that do not stop anything (a superuser scratch role, say). Core calls gm_warn;
+ * the command layer installs the handler that prints them (core never prints). Each
+ * distinct message goes to the handler once per process; without a handler they are
+ * dropped.
+ */
+typedef void (*gm_warning_fn)(const char *message, void *payload);
+void gm_warning_handler(gm_warning_fn fn, void *payload);
+void gm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Programmer error: prints "BUG: file:line: msg" and aborts. */
 void gm_bug(const char *file, int line, const char *msg) __attribute__((noreturn));
 #define GM_BUG(msg) gm_bug(__FILE__, __LINE__, (msg))
