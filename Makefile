@@ -109,10 +109,20 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	sh tests/bench/run.sh $(abspath $(BUILD))
 
-# `git migrate ...` works once $(PREFIX)/bin is on PATH (git finds git-migrate there).
+# `git migrate ...` works once $(PREFIX)/bin is on PATH (git finds git-migrate there);
+# man finds the pages from that PATH entry too ($(PREFIX)/bin → $(PREFIX)/share/man), so
+# `git migrate --help` and `git migrate <command> --help` show them. bash-completion loads
+# the completion from $(BASHCOMPDIR) for PREFIX /usr/local, /usr and ~/.local (others:
+# XDG_DATA_DIRS=$(PREFIX)/share:...).
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MAN_PAGES   := $(wildcard doc/*.1)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BUILD)/git-migrate $(DESTDIR)$(PREFIX)/bin/git-migrate
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 contrib/completion/git-migrate.bash $(DESTDIR)$(BASHCOMPDIR)/git-migrate
 
 fmt:
 	clang-format -i cmd/*.c cmd/*.h core/*.c core/*.h core/*/*.c core/*/*.h include/git-migrate/*.h

@@ -60,13 +60,40 @@ const struct gm_cmd *gm_cmd_find(const char *name);
 void usage_print(FILE *f, const char *const *usage);
 
 /*
- * Parse a command's options with getopt_long; handles -h/--help (usage to stdout, returns
- * 0 with *done set) and bad usage ("error: ..." + usage to stderr, returns EXIT_CANNOT with
- * *done set). Returns the next option character otherwise; -1 when options end.
+ * Parse a command's options with getopt_long. Handles -h (usage to stdout), --help (the
+ * manual page git-migrate-<argv[0]>(1), else the usage) and the global options -q, -v,
+ * --config, --color (accepted among the command's own; a command may not use those
+ * letters or names), returning 0 with *done set after -h/--help; bad usage ("error: ..."
+ * naming the option as typed, and the usage, to stderr) returns EXIT_CANNOT with *done
+ * set. Returns the next option character otherwise; -1 when options end.
  * Typical loop:  while ((c = cmd_getopt(argc, argv, "m:", opts, usage, &done)) != -1) { if (done) return c; ... }
  */
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
 	       const char *const *usage, bool *done);
+
+/*
+ * After getopt_long returned '?' or ':' (opts: the table it was given): the message
+ * naming the option as the user typed it, e.g. "option '--dry-run' takes no value",
+ * "unknown option '-Z'", "option '--re' is ambiguous (could be --rev, --replay)".
+ */
+void cmd_option_message(gm_buf *out, int c, char **argv, const struct option *opts);
+
+/* --color=<when>: sets gm_global.color; -1 when <when> is not auto, always or never. */
+int cmd_set_color(const char *when);
+
+/*
+ * --help: replace the process with `man <page>` (so MANPAGER, PAGER and MANPATH apply).
+ * Returns only when man or the page is missing, after a warning on stderr: the caller
+ * then prints the usage.
+ */
+void cmd_exec_man(const char *page);
+
+/*
+ * At exit (git's close_stdout): flush and close stdout; a write error prints "fatal:
+ * cannot write to standard output: <reason>" and returns EXIT_CANNOT (EPIPE: dies of
+ * SIGPIPE), else returns rc.
+ */
+int cmd_close_stdout(int rc);
 
 /* Bad usage: prints "error: <msg>" and the usage to stderr; returns EXIT_CANNOT. */
 int cmd_usage_error(const char *const *usage, const char *fmt, ...)
@@ -78,8 +105,9 @@ int cmd_usage_error(const char *const *usage, const char *fmt, ...)
  */
 int cmd_die_error(int code);
 
-/* "error: ..." / "warning: ..." / "hint: ..." to stderr (warning suppressed by -q). */
+/* "error: ..." / "fatal: ..." / "warning: ..." / "hint: ..." to stderr (warning suppressed by -q). */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cmd_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Informational line to stderr unless -q. */

@@ -6,6 +6,8 @@ const char *const help_usage[] = {
 	"git migrate help [<command>]",
 	"",
 	"Prints the usage of <command>, or the list of commands.",
+	"",
+	"    -h, --help            show this help",
 	NULL,
 };
 

@@ -15,6 +15,8 @@ const char *const init_usage[] = {
 	"model models/example.yml in the root of the repository (outside a repository: in",
 	"the current directory). Never overwrites: if any of these files exists, nothing is",
 	"written.",
+	"",
+	"    -h, --help            show this help",
 	NULL,
 };
 
