@@ -28,7 +28,7 @@ static const char *const main_usage[] = {
 	"    -q, --quiet           only errors",
 	"    -v, --verbose         more detail",
 	"    --config <file>       read this file instead of .gitmigrate.yml",
-	"    --color <when>        auto, always or never (NO_COLOR is respected)",
+	"    --color[=<when>]      auto, always or never (NO_COLOR is respected)",
 	"    -h, --help            show this help",
 	"    --version             print the version",
 	NULL,
@@ -41,7 +41,9 @@ static void print_main_usage(FILE *f)
 	fputs("\ncommands:\n", f);
 	for (i = 0; gm_commands[i].name; i++)
 		fprintf(f, "    %-10s %s\n", gm_commands[i].name, gm_commands[i].summary);
-	fputs("\nSee 'git migrate help <command>' for one command's options.\n", f);
+	fputs("\nGlobal options are accepted among a command's options too. See 'git migrate\n"
+	      "help <command>' for one command's options, 'git migrate <command> --help' for\n"
+	      "its manual page.\n", f);
 }
 
 const struct gm_cmd *gm_cmd_find(const char *name)
@@ -53,7 +55,15 @@ const struct gm_cmd *gm_cmd_find(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* Everything but the final check of stdout, which main() does for every path. */
+/* Core's warnings (gm_warn), as they happen. */
+static void print_warning(const char *message, void *payload)
+{
+	(void)payload;
+	cmd_warning("%s", message);
+}
+
+static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
@@ -66,10 +76,10 @@ int main(int argc, char **argv)
 	};
 	const char *color = "auto";
 	const struct gm_cmd *cmd;
-	int c, rc;
+	int c, rc, idx;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+	while ((idx = -1, c = getopt_long(argc, argv, "+:qvh", opts, &idx)) != -1) {
 		switch (c) {
 		case 'q':
 			gm_global.verbosity = -1;
@@ -84,24 +94,24 @@ int main(int argc, char **argv)
 			color = optarg ? optarg : "always";
 			break;
 		case 'h':
+			if (idx >= 0) /* --help: git-migrate(1); `git migrate --help` is git's */
+				cmd_exec_man("git-migrate");
 			print_main_usage(stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("git-migrate version %s\n", GM_VERSION);
 			return EXIT_OK;
-		default:
-			fprintf(stderr, "error: unknown option '%s'\n", argv[optind - 1]);
+		default: {
+			gm_buf msg = GM_BUF_INIT;
+			cmd_option_message(&msg, c, argv, opts);
+			cmd_error("%s", msg.ptr);
+			gm_buf_release(&msg);
 			print_main_usage(stderr);
 			return EXIT_CANNOT;
 		}
+		}
 	}
-	if (!strcmp(color, "always"))
-		gm_global.color = true;
-	else if (!strcmp(color, "never"))
-		gm_global.color = false;
-	else if (!strcmp(color, "auto"))
-		gm_global.color = isatty(1) && !getenv("NO_COLOR");
-	else {
+	if (cmd_set_color(color) < 0) {
 		fprintf(stderr, "error: --color takes auto, always or never, not '%s'\n", color);
 		return EXIT_CANNOT;
 	}
@@ -121,10 +131,15 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0; /* glibc: full re-initialization for the command's own getopt */
 	opterr = 0;
+	gm_warning_handler(print_warning, NULL);
 	gm_repo_global_init();
 	rc = cmd->fn(argc, argv);
 	gm_repo_global_shutdown();
 	gm_error_clear();
-	fflush(stdout);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	return cmd_close_stdout(run(argc, argv));
 }

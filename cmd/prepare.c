@@ -5,7 +5,7 @@
 
 const char *const prepare_usage[] = {
 	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run] [--no-fixtures]",
-	"                    [--allow-empty-models]",
+	"                    [--allow-empty-models] [--no-wait]",
 	"",
 	"Replays the production branch's migrations (read from git, no checkout) and the",
 	"worktree's local revisions on a scratch database, diffs that schema against the",
@@ -16,6 +16,7 @@ const char *const prepare_usage[] = {
 	"    -n, --dry-run         plan and verify, print the SQL, write nothing",
 	"    --no-fixtures         verify without loading the fixtures",
 	"    --allow-empty-models  accept models with no table (drops every table)",
+	"    --no-wait             fail when another run in this worktree holds its lock",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -38,6 +39,13 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 	}
 }
 
+/* Another run holds the worktree's lock: say so once, then wait for it. */
+static void on_wait(const char *message, void *payload)
+{
+	(void)payload;
+	cmd_info("%s", message);
+}
+
 /* After cleanup, die of the signal that interrupted us (so the shell sees it). */
 int cmd_finish_signal(int rc)
 {
@@ -57,6 +65,7 @@ int cmd_prepare(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-fixtures", no_argument, NULL, 'F' },
 		{ "allow-empty-models", no_argument, NULL, 'E' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,6 +95,9 @@ int cmd_prepare(int argc, char **argv)
 		case 'E':
 			o.allow_empty_models = true;
 			break;
+		case 'W':
+			o.no_wait = true;
+			break;
 		}
 	}
 	if (optind < argc)
@@ -94,6 +106,7 @@ int cmd_prepare(int argc, char **argv)
 		return cmd_die_error(error);
 
 	o.progress = cmd_progress;
+	o.wait = on_wait;
 	error = gm_prepare(&res, repo, cfg, &o);
 	if (error < 0) {
 		rc = cmd_die_error(error);

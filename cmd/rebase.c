@@ -2,7 +2,7 @@
 #include "cmd.h"
 
 const char *const rebase_usage[] = {
-	"git migrate rebase [--production <ref>] [--dry-run]",
+	"git migrate rebase [--production <ref>] [--dry-run] [--no-wait]",
 	"",
 	"Production moved on since the local revisions were written. Re-chains the local",
 	"revision that hangs off an older production revision onto production's head (its",
@@ -12,15 +12,24 @@ const char *const rebase_usage[] = {
 	"",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    -n, --dry-run         check only, rewrite nothing",
+	"    --no-wait             fail when another run in this worktree holds its lock",
 	"    -h, --help            show this help",
 	NULL,
 };
+
+/* Another run holds the worktree's lock: say so once, then wait for it. */
+static void on_wait(const char *message, void *payload)
+{
+	(void)payload;
+	cmd_info("%s", message);
+}
 
 int cmd_rebase(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "production", required_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "no-wait", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -40,6 +49,8 @@ int cmd_rebase(int argc, char **argv)
 			o.production = optarg;
 		else if (c == 'n')
 			o.dry_run = true;
+		else if (c == 'W')
+			o.no_wait = true;
 	}
 	if (optind < argc)
 		return cmd_usage_error(rebase_usage, "unexpected argument '%s'", argv[optind]);
@@ -47,6 +58,7 @@ int cmd_rebase(int argc, char **argv)
 		return cmd_die_error(error);
 
 	o.progress = cmd_progress;
+	o.wait = on_wait;
 	if ((error = gm_rebase(&res, &findings, repo, cfg, &o)) < 0) {
 		rc = cmd_die_error(error);
 		goto done;

@@ -3,7 +3,8 @@
 #include "cmd.h"
 
 const char *const verify_usage[] = {
-	"git migrate verify [--production <ref>] [--worktree | --rev <ref>] [--format <fmt>]",
+	"git migrate verify [--production <ref>] [--worktree | --rev <ref>] [--replay [--no-wait]]",
+	"                   [--format <fmt>]",
 	"",
 	"Checks the chain of revisions: every file parses, ids are unique and match file",
 	"names (parse); no missing parent, no cycle, one base, one head (graph); every",
@@ -18,6 +19,7 @@ const char *const verify_usage[] = {
 	"    --worktree            check the working tree (the default)",
 	"    --rev <ref>           check the migrations of a git revision instead",
 	"    --replay              also replay the chain on a scratch database",
+	"    --no-wait             fail when another run in this worktree holds its lock",
 	"    --format <fmt>        text (default), json, or github (workflow annotations)",
 	"    -h, --help            show this help",
 	NULL,
@@ -249,6 +251,13 @@ static void print_text(const gm_findings *findings)
 	fputc('\n', stdout);
 }
 
+/* Another run holds the worktree's lock: say so once, then wait for it. */
+static void on_wait(const char *message, void *payload)
+{
+	(void)payload;
+	cmd_info("%s", message);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -257,6 +266,7 @@ int cmd_verify(int argc, char **argv)
 		{ "rev", required_argument, NULL, 'R' },
 		{ "replay", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "no-wait", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -284,6 +294,9 @@ int cmd_verify(int argc, char **argv)
 		case 'X':
 			o.replay = with_replay = true;
 			break;
+		case 'N':
+			o.no_wait = true;
+			break;
 		case 'F':
 			if (!strcmp(optarg, "text"))
 				format = FORMAT_TEXT;
@@ -306,6 +319,7 @@ int cmd_verify(int argc, char **argv)
 	if ((error = cmd_open(&repo, &cfg)) < 0)
 		return cmd_die_error(error);
 
+	o.wait = on_wait;
 	if ((error = gm_verify(&findings, repo, cfg, &o)) < 0) {
 		rc = cmd_die_error(error);
 		goto done;

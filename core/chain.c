@@ -580,16 +580,24 @@ void gm_chain_check(const gm_chain *chain, gm_findings *findings)
 		gm_buf_release(&b);
 	}
 	v = gm_chain_heads(chain, &nr);
-	if (nr > 1 && !missing) {
-		gm_buf b = GM_BUF_INIT, m = GM_BUF_INIT;
-		for (i = 0; i < nr; i++)
-			gm_buf_printf(&m, "%s%s", i ? ", " : "", v[i]->id);
+	/* A merge revision has at most two parents: the advice never names more. */
+	if (nr == 2 && !missing) {
+		gm_buf b = GM_BUF_INIT;
 		list_ids(&b, v, nr);
 		gm_findings_add(findings, "graph", v[1]->path, v[1]->id_line,
-				"%zu heads: %s (write a merge revision with "
-				"'down_revision: %s')",
-				nr, b.ptr, m.ptr);
-		gm_buf_release(&m);
+				"2 heads: %s (write a merge revision with "
+				"'down_revision: %s, %s')",
+				b.ptr, v[0]->id, v[1]->id);
+		gm_buf_release(&b);
+	} else if (nr > 2 && !missing) {
+		gm_buf b = GM_BUF_INIT;
+		list_ids(&b, v, nr);
+		gm_findings_add(findings, "graph", v[1]->path, v[1]->id_line,
+				"%zu heads: %s (a merge revision joins only two heads: "
+				"rebase the branches into one line by editing their "
+				"'down_revision', or merge two heads at a time, starting "
+				"with 'down_revision: %s, %s')",
+				nr, b.ptr, v[0]->id, v[1]->id);
 		gm_buf_release(&b);
 	}
 }

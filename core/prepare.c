@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "git-migrate/gm.h"
+#include "lock.h"
 #include "scratch.h"
 #include "util/file.h"
 #include "dialect/diagnose.h"
@@ -731,12 +732,18 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	struct timespec t0;
 	gm_revision *rev = NULL;
 	size_t *counts_before = NULL, *counts_after = NULL;
+	gm_lock *lock = NULL;
 	bool defer_fixtures;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	run_init(&r, repo, cfg, opts, opts ? opts->production : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* one prepare per worktree at a time, each reading the chains the last one left */
+	if (!r.opts->diff_only &&
+	    (error = gm_lock_worktree(&lock, repo, cfg, r.opts->no_wait, r.opts->wait,
+				      r.opts->payload)) < 0)
+		goto done;
 	if ((error = read_chains(&r)) < 0)
 		goto done;
 	phase(out, "read", &t0);
@@ -825,6 +832,7 @@ done:
 	free(counts_after);
 	gm_revision_free(rev);
 	run_release(&r);
+	gm_lock_release(lock);
 	if (error < 0)
 		gm_prepare_result_release(out);
 	return error;
@@ -1050,11 +1058,16 @@ done:
 int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 		     const gm_verify_opts *opts)
 {
+	static const gm_verify_opts none = GM_VERIFY_OPTS_INIT;
+	const gm_verify_opts *o = opts ? opts : &none;
 	struct run r;
+	gm_lock *lock = NULL;
 	int error;
 
-	run_init(&r, repo, cfg, NULL, opts ? opts->production : NULL);
-	r.local_rev = opts ? opts->rev : NULL;
+	run_init(&r, repo, cfg, NULL, o->production);
+	r.local_rev = o->rev;
+	if ((error = gm_lock_worktree(&lock, repo, cfg, o->no_wait, o->wait, o->payload)) < 0)
+		goto done;
 	if ((error = read_chains(&r)) < 0) {
 		if (error != GM_EINTERRUPTED && error != GM_EGIT) {
 			error_finding(findings, NULL);
@@ -1063,57 +1076,48 @@ int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	} else {
 		error = replay_check(&r, findings, true);
 	}
+done:
 	run_release(&r);
+	gm_lock_release(lock);
 	return error;
 }
 
-/* Replace line `line` (1-based) of a file's text, keeping its line ending. */
-static int replace_line(gm_buf *out, const char *text, int line, const char *with)
-{
-	const char *p = text;
-	int n;
-
-	for (n = 1; n < line && *p; n++) {
-		const char *nl = strchr(p, '\n');
-		if (!nl)
-			return GM_ENOTFOUND;
-		p = nl + 1;
-	}
-	if (!*p)
-		return GM_ENOTFOUND;
-	gm_buf_put(out, text, (size_t)(p - text));
-	gm_buf_puts(out, with);
-	p += strcspn(p, "\r\n");
-	gm_buf_puts(out, p);
-	return 0;
-}
-
-/* Rewrite the re-chained revision's down_revision line in the worktree, atomically. */
+/*
+ * Rewrite the re-chained revision's down_revision line in the worktree: only when the
+ * file still holds what was read and replayed (its blob id, computed as when it was
+ * read), through revision.c (the line found by the parser, nothing else changed), and
+ * atomically with the file's mode kept (gm_file_replace, which compares the content once
+ * more just before the rename).
+ */
 static int write_rechained(struct run *r)
 {
 	const gm_revision *rev = r->rebased;
-	gm_buf path = GM_BUF_INIT, old = GM_BUF_INIT, text = GM_BUF_INIT, line = GM_BUF_INIT;
+	gm_files files = GM_FILES_INIT;
+	const gm_file *f = NULL;
+	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
 	size_t i;
 	int error;
 
-	gm_buf_printf(&path, "%s/%s", r->cfg->root, rev->path);
-	if ((error = gm_file_read(&old, path.ptr)) < 0)
+	if ((error = gm_repo_read_worktree_dir(&files, r->repo, r->cfg->migrations)) < 0)
 		goto done;
-	gm_buf_puts(&line, "-- down_revision: ");
-	for (i = 0; i < rev->parents_nr; i++)
-		gm_buf_printf(&line, "%s%s", i ? ", " : "", rev->parents[i]);
-	if (rev->parents_line <= 0 ||
-	    replace_line(&text, old.ptr, rev->parents_line, line.ptr) < 0) {
-		error = gm_error_set_at(GM_EINVALID, rev->path, 0, 0,
-					"cannot find the down_revision line to rewrite");
+	for (i = 0; i < files.nr && !f; i++)
+		if (!strcmp(files.v[i].path, rev->path))
+			f = &files.v[i];
+	if (!f || strcmp(f->oid, rev->checksum)) {
+		error = gm_error_set(GM_ERROR, "'%s' changed while rebasing, nothing written",
+				     rev->path);
+		gm_error_hint("run 'git migrate rebase' again");
 		goto done;
 	}
-	error = gm_file_write_atomic(path.ptr, text.ptr, text.len, true);
+	if ((error = gm_revision_set_parents(&text, rev->path, f->data, f->len, rev->parents,
+					     rev->parents_nr)) < 0)
+		goto done;
+	gm_buf_printf(&path, "%s/%s", r->cfg->root, rev->path);
+	error = gm_file_replace(path.ptr, text.ptr, text.len, f->data, f->len);
 done:
+	gm_files_release(&files);
 	gm_buf_release(&path);
-	gm_buf_release(&old);
 	gm_buf_release(&text);
-	gm_buf_release(&line);
 	return error;
 }
 
@@ -1122,15 +1126,21 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 {
 	gm_prepare_opts popts = GM_PREPARE_OPTS_INIT;
 	struct run r;
+	gm_lock *lock = NULL;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	if (opts) {
 		popts.progress = opts->progress;
 		popts.payload = opts->payload;
+		popts.no_wait = opts->no_wait;
+		popts.wait = opts->wait;
 	}
 	run_init(&r, repo, cfg, &popts, opts ? opts->production : NULL);
 	r.rebase = true;
+	if ((error = gm_lock_worktree(&lock, repo, cfg, popts.no_wait, popts.wait,
+				      popts.payload)) < 0)
+		goto done;
 	if ((error = read_chains(&r)) < 0 || !r.rebased)
 		goto done;
 	out->id = gm_xstrdup(r.rebased->id);
@@ -1146,6 +1156,7 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 		out->written = true;
 done:
 	run_release(&r);
+	gm_lock_release(lock);
 	if (error < 0)
 		gm_rebase_result_release(out);
 	return error;

@@ -15,6 +15,7 @@
 #include "dialect/load.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "util/file.h"
 #include "util/banned.h"
 
 #define SCRATCH_PREFIX "gm_scratch_"
@@ -537,9 +538,39 @@ static const char stale_scratch_sql[] =
 	"WHERE a.datname = d.datname)";
 
 /*
- * Drop scratch databases left by runs that were SIGKILLed: gm_scratch_<pid>_* whose pid
- * is not alive on this host and that nobody is connected to. Best effort: errors are
- * ignored (the database may belong to another user).
+ * Whether a scratch database nobody is connected to is a leftover of a killed run. Its
+ * name is gm_scratch_<owner tag>_<created>_<random> (created: seconds since the epoch;
+ * pg_database keeps no creation time): stale when the owner tag is this host's and its
+ * process is gone, or another host's and it was created more than a day ago (see
+ * util/file.h). Names of older versions, gm_scratch_<pid>_<random>, are stale when that
+ * pid is not running here.
+ */
+static bool scratch_is_stale(const char *name)
+{
+	const char *rest = name + strlen(SCRATCH_PREFIX), *end;
+	enum gm_owner owner = gm_owner_of(rest, &end);
+	char *stop;
+	long long made;
+	long pid;
+
+	if (owner != GM_OWNER_NONE) {
+		if (*end != '_')
+			return false;
+		made = strtoll(end + 1, &stop, 10);
+		if (*stop != '_' || made <= 0)
+			return false;
+		return gm_owner_stale(owner, (time_t)made);
+	}
+	pid = strtol(rest, &stop, 10);
+	if (pid <= 0 || *stop != '_' || pid == (long)getpid())
+		return false;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * Drop the scratch databases left by runs that were SIGKILLed (scratch_is_stale) that
+ * nobody is connected to. Best effort: errors are ignored (the database may belong to
+ * another user).
  */
 static void drop_stale(struct gm_pg_conn *c)
 {
@@ -552,12 +583,8 @@ static void drop_stale(struct gm_pg_conn *c)
 	}
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *name = PQgetvalue(res, i, 0);
-		char *end;
-		long pid = strtol(name + strlen(SCRATCH_PREFIX), &end, 10);
 
-		if (pid <= 0 || *end != '_' || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (!scratch_is_stale(name))
 			continue;
 		if (drop_database(c, name, false) < 0)
 			gm_error_clear();
@@ -581,12 +608,31 @@ static uint32_t random32(void)
 	return (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 7) ^ (uint32_t)getpid();
 }
 
+/*
+ * Revisions replayed on scratch run with the scratch role's rights; a superuser's include
+ * COPY ... TO PROGRAM, a shell on the server. Said once per run (README: Security).
+ */
+static void warn_superuser(struct gm_pg_conn *admin, const gm_url *server)
+{
+	PGresult *res = PQexec(admin->pg, "SELECT rolsuper FROM pg_roles "
+					  "WHERE rolname = current_user");
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    !strcmp(PQgetvalue(res, 0, 0), "t"))
+		gm_warn("the scratch role of '%s' is a superuser: the revisions replayed there "
+			"(other people's branches too, in a hook) run with its rights, which "
+			"include running programs on the server; use a role with CREATEDB and "
+			"nothing else", server->masked);
+	PQclear(res);
+}
+
 static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
 {
 	struct gm_pg_conn *admin = NULL, *c = NULL;
 	gm_buf name = GM_BUF_INIT, sql = GM_BUF_INIT, ci = GM_BUF_INIT;
 	gm_url *url = NULL;
 	PGresult *res = NULL;
+	char tag[GM_OWNER_TAG_MAX];
 	int error = 0;
 
 	*out = NULL;
@@ -594,8 +640,13 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 	if ((error = connect_admin(&admin, server->conninfo, server->dbname, server->masked)) < 0)
 		goto done;
 	drop_stale(admin);
+	warn_superuser(admin, server);
 
-	gm_buf_printf(&name, SCRATCH_PREFIX "%ld_%08x", (long)getpid(), (unsigned)random32());
+	/* gm_scratch_<host>_<pid>_<created>_<random>: at most 11+8+1+10+1+20+1+8 = 60
+	 * bytes, within PostgreSQL's 63-byte identifiers */
+	gm_owner_tag(tag);
+	gm_buf_printf(&name, SCRATCH_PREFIX "%s_%lld_%08x", tag, (long long)time(NULL),
+		      (unsigned)random32());
 	gm_buf_puts(&sql, "CREATE DATABASE ");
 	gm_sql_ident(&sql, name.ptr);
 	res = PQexec(admin->pg, sql.ptr);

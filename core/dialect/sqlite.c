@@ -1,9 +1,11 @@
 /* The SQLite dialect: connect, exec, transactions, scratch files (inspect: sqlite_inspect.c). */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "git-migrate/alloc.h"
@@ -13,6 +15,7 @@
 #include "dialect/sql.h"
 #include "dialect/load.h"
 #include "dialect/sqlite.h"
+#include "util/file.h"
 #include "util/banned.h"
 
 struct sqlite_conn {
@@ -424,13 +427,56 @@ static void url_free(gm_url *url)
 	free(url);
 }
 
-/* $TMPDIR/gm_scratch_XXXXXX.db (made unique by mkstemps), then connect to it. */
+/*
+ * Remove the scratch files in tmpdir that killed runs left: "gm_scratch_<owner tag>_*"
+ * (the file and its -journal/-wal/-shm companions, each by its own name) whose owner is
+ * stale (util/file.h: this host's and its process gone, or another host's and a day
+ * old), and untagged ones of older versions ("gm_scratch_XXXXXX.db*") a day old. Once
+ * per process and directory; best effort.
+ */
+static void remove_stale_scratch(const char *tmpdir)
+{
+	static char *swept; /* kept for the process's life */
+	gm_buf path = GM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+
+	if ((swept && !strcmp(swept, tmpdir)) || !(d = opendir(tmpdir)))
+		return;
+	free(swept);
+	swept = gm_xstrdup(tmpdir);
+	while ((e = readdir(d)) != NULL) {
+		const char *rest, *end;
+		enum gm_owner owner;
+		struct stat st;
+
+		if (strncmp(e->d_name, "gm_scratch_", 11))
+			continue;
+		rest = e->d_name + 11;
+		owner = gm_owner_of(rest, &end);
+		if (owner != GM_OWNER_NONE && *end != '_')
+			owner = GM_OWNER_NONE;
+		gm_buf_clear(&path);
+		gm_buf_printf(&path, "%s/%s", tmpdir, e->d_name);
+		if (lstat(path.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+		    gm_owner_stale(owner, st.st_mtime))
+			unlink(path.ptr);
+	}
+	closedir(d);
+	gm_buf_release(&path);
+}
+
+/*
+ * $TMPDIR/gm_scratch_<owner tag>_XXXXXX.db (made unique by mkstemps; the owner tag,
+ * "<host>_<pid>", lets a later run remove it when this process is killed), then connect
+ * to it.
+ */
 static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
 {
 	const char *tmp = getenv("TMPDIR");
 	gm_buf path = GM_BUF_INIT, raw = GM_BUF_INIT;
 	gm_url *url = NULL;
-	char cwd[4096];
+	char cwd[4096], tag[GM_OWNER_TAG_MAX];
 	int fd, error = 0;
 
 	*out = NULL;
@@ -442,7 +488,9 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 	gm_buf_puts(&path, tmp);
 	while (path.len > 1 && path.ptr[path.len - 1] == '/')
 		gm_buf_truncate(&path, path.len - 1);
-	gm_buf_puts(&path, "/gm_scratch_XXXXXX.db");
+	remove_stale_scratch(path.ptr);
+	gm_owner_tag(tag);
+	gm_buf_printf(&path, "/gm_scratch_%s_XXXXXX.db", tag);
 	fd = mkstemps(path.ptr, 3);
 	if (fd < 0) {
 		error = gm_error_set(GM_EDB, "cannot create scratch database '%s': %s", path.ptr,

@@ -11,6 +11,13 @@
 /* Progress callback: what ("replay"), done of total. May be NULL. */
 typedef void (*gm_progress_cb)(const char *what, size_t done, size_t total, void *payload);
 
+/*
+ * Called once when a run must wait for another git-migrate run in the same worktree
+ * (prepare, rebase and verify --replay take a lock per worktree), with the line to show:
+ * "waiting for another git-migrate run in this worktree (pid N)...". May be NULL.
+ */
+typedef void (*gm_wait_cb)(const char *message, void *payload);
+
 typedef struct gm_prepare_opts {
 	const char *message;      /* -m; NULL = derived from the changes */
 	const char *production;   /* --production; NULL = cfg->production */
@@ -19,10 +26,12 @@ typedef struct gm_prepare_opts {
 	bool diff_only;           /* `git migrate diff`: stop after the diff (and plan) */
 	bool allow_empty_models;  /* models with no table may drop every table */
 	gm_progress_cb progress;
-	void *payload;
+	void *payload;            /* for progress and wait */
+	bool no_wait;             /* another run holds the worktree lock: fail (GM_ERROR) */
+	gm_wait_cb wait;          /* else called once before waiting for it */
 } gm_prepare_opts;
 
-#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL }
+#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL, false, NULL }
 
 #define GM_PHASES_MAX 10
 
@@ -54,8 +63,10 @@ typedef struct gm_prepare_result {
  * Run prepare (or, with opts->diff_only, the diff) for the repository. On success fills
  * *out (release with gm_prepare_result_release). Errors: GM_EINVALID (bad input, with
  * location), GM_EDB, GM_EGIT, GM_ECHECK (the chain is behind production: hint set; or the
- * verification on scratch failed), GM_EINTERRUPTED. Nothing is written on failure and
- * every scratch database is dropped.
+ * verification on scratch failed), GM_EINTERRUPTED, GM_ERROR (opts->no_wait and another
+ * run holds the worktree's lock). Prepare (not diff) runs under the worktree's lock,
+ * taken before the chains are read: a run that waited for another one chains onto what
+ * that one wrote. Nothing is written on failure and every scratch database is dropped.
  */
 int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	       const gm_prepare_opts *opts);
@@ -65,9 +76,12 @@ typedef struct gm_verify_opts {
 	const char *production;   /* NULL = cfg->production */
 	const char *rev;          /* check this git revision; NULL = the worktree */
 	bool replay;
+	bool no_wait;             /* replay: fail when another run holds the worktree lock */
+	gm_wait_cb wait;          /* replay: else called once before waiting for it */
+	void *payload;            /* for wait */
 } gm_verify_opts;
 
-#define GM_VERIFY_OPTS_INIT { NULL, NULL, false }
+#define GM_VERIFY_OPTS_INIT { NULL, NULL, false, false, NULL, NULL }
 
 /* Names of the checks, in the order they run: "parse", "graph", "immutable", "chained". */
 extern const char *const gm_verify_checks[];
@@ -87,7 +101,8 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
  * it, up again the one after it; a revision without a down section is skipped); the
  * models have no change that no revision covers. Problems are "replay" findings (with
  * file:line when known). < 0 only when the check could not run (database unreachable,
- * interrupted). Every scratch database is dropped.
+ * interrupted; GM_ERROR with opts->no_wait when another run holds the worktree's lock,
+ * which the check takes before it reads the chains). Every scratch database is dropped.
  */
 int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 		     const gm_verify_opts *opts);
@@ -96,10 +111,12 @@ typedef struct gm_rebase_opts {
 	const char *production;   /* NULL = cfg->production */
 	bool dry_run;             /* check, write nothing */
 	gm_progress_cb progress;
-	void *payload;
+	void *payload;            /* for progress and wait */
+	bool no_wait;             /* another run holds the worktree lock: fail (GM_ERROR) */
+	gm_wait_cb wait;          /* else called once before waiting for it */
 } gm_rebase_opts;
 
-#define GM_REBASE_OPTS_INIT { NULL, false, NULL, NULL }
+#define GM_REBASE_OPTS_INIT { NULL, false, NULL, NULL, false, NULL }
 
 typedef struct gm_rebase_result {
 	char *id;                 /* the re-chained local revision, NULL when nothing to do */
@@ -116,7 +133,9 @@ typedef struct gm_rebase_result {
  * production's chain and then every local revision apply and round-trip. When they no
  * longer apply, the failing revision and the database's message are "replay" findings and
  * nothing is written. Nothing to do (already chained): returns 0 with out->id NULL.
- * Errors as gm_prepare. Release with gm_rebase_result_release.
+ * Runs under the worktree's lock, as gm_prepare; the file is rewritten only when it still
+ * holds what was checked (else GM_ERROR, "changed while rebasing", nothing written), and
+ * keeps its mode. Errors as gm_prepare. Release with gm_rebase_result_release.
  */
 int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 	      const gm_config *cfg, const gm_rebase_opts *opts);

@@ -68,6 +68,17 @@ char *gm_section_text(const gm_section *s);
 
 void gm_revision_free(gm_revision *rev);
 
+/*
+ * Rewrite revision file text `data` (len bytes) so that its down_revision header names
+ * `parents` (0 to 2 ids), changing no other byte: the header key as spelled, every other
+ * line and every line ending stay as they are. The text must parse, and the result is
+ * parsed back and must be the same revision with the new parents. Appends the new text
+ * to out. GM_EINVALID (path:line) when the text does not parse or an id is invalid; out
+ * is then unchanged.
+ */
+int gm_revision_set_parents(gm_buf *out, const char *path, const char *data, size_t len,
+			    char *const *parents, size_t parents_nr);
+
 /* ---- the chain -------------------------------------------------------- */
 
 typedef struct gm_chain gm_chain;

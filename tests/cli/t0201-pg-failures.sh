@@ -88,6 +88,27 @@ test_expect_success 'a role that may not create databases: exit 2, hint about sc
 	test_no_scratch_left
 '
 
+test_expect_success 'the scratch role as it should be (CREATEDB only): no superuser warning' '
+	cp good.yml repo/.gitmigrate.yml &&
+	(cd repo && git migrate prepare --dry-run >../out 2>../err) &&
+	! test_grep -q "superuser" err
+'
+
+test_expect_success 'a superuser scratch role: warned once, password masked, the run goes on' '
+	pg_psql -c "CREATE ROLE ${GM_PG_ROLE}_su LOGIN SUPERUSER PASSWORD '\''$SECRET'\''" &&
+	url=$(pg_url postgres | sed "s#://[^@]*@#://${GM_PG_ROLE}_su:$SECRET@#") &&
+	set_servers repo "scratch: $url" &&
+	(cd repo && git migrate prepare --dry-run >../out 2>../err) &&
+	test $(grep -c "^warning: the scratch role of .postgresql://${GM_PG_ROLE}_su:\*\*\*@.* is a superuser" err) = 1 &&
+	test_grep "use a role with CREATEDB and nothing else" err &&
+	test_grep "dry run" err &&
+	test_grep -v "$SECRET" err &&
+	(cd repo && test_expect_code 1 git migrate verify --replay >../out 2>../err) &&
+	test $(grep -c "is a superuser" err) = 1 &&
+	cp good.yml repo/.gitmigrate.yml &&
+	test_no_scratch_left
+'
+
 test_expect_success 'a local revision failing in the middle: file and line, nothing written or committed' '
 	cp good.yml repo/.gitmigrate.yml &&
 	(

@@ -1,9 +1,13 @@
 /*
  * Unit tests of core/scratch.c with SQLite scratch databases: create/drop, uniqueness,
- * cleanup at exit and on SIGTERM (in forked children), with TMPDIR set to a test dir.
+ * cleanup at exit and on SIGTERM (in forked children), with TMPDIR set to a test dir;
+ * the owner tags that let a later run remove what a killed one left (scratch files,
+ * temporary files of core/util/file.c), and rebase's writer (revision.c's line edit,
+ * file.c's replace-if-unchanged).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -12,6 +16,7 @@
 #include <unistd.h>
 #include "gm_test.h"
 #include "scratch.h"
+#include "util/file.h"
 
 static char dir[4096];
 static gm_url server;
@@ -273,6 +278,294 @@ static void test_scratch__sigterm_during_statement(void **state)
 	gm_buf_release(&sib);
 }
 
+/* ---- owner tags and leftovers of killed runs ---- */
+
+/* A process id that is no longer running (a child that exited and was reaped). */
+static long dead_pid(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return (long)pid;
+}
+
+/* Create an empty file dir/name, `age` seconds old. */
+static void make_file(const char *name, long age)
+{
+	gm_buf path = GM_BUF_INIT;
+	struct timespec times[2];
+	int fd;
+
+	gm_buf_printf(&path, "%s/%s", dir, name);
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	if (age) {
+		times[0].tv_sec = times[1].tv_sec = time(NULL) - age;
+		times[0].tv_nsec = times[1].tv_nsec = 0;
+		assert_int_equal(utimensat(AT_FDCWD, path.ptr, times, 0), 0);
+	}
+	gm_buf_release(&path);
+}
+
+static bool in_dir(const char *name)
+{
+	gm_buf path = GM_BUF_INIT;
+	bool found;
+
+	gm_buf_printf(&path, "%s/%s", dir, name);
+	found = exists(path.ptr);
+	gm_buf_release(&path);
+	return found;
+}
+
+static void test_scratch__owner_tags(void **state)
+{
+	char tag[GM_OWNER_TAG_MAX], buf[64];
+	const char *end;
+	size_t i;
+
+	assert_int_equal(strlen(gm_host_id()), 8);
+	for (i = 0; i < 8; i++)
+		assert_non_null(strchr("0123456789abcdef", gm_host_id()[i]));
+	gm_owner_tag(tag);
+	snprintf(buf, sizeof(buf), "%s_%ld", gm_host_id(), (long)getpid());
+	assert_string_equal(tag, buf);
+
+	snprintf(buf, sizeof(buf), "%s_rest", tag);
+	assert_int_equal(gm_owner_of(buf, &end), GM_OWNER_LIVE);
+	assert_string_equal(end, "_rest");
+	snprintf(buf, sizeof(buf), "%s_%ld.tmp", gm_host_id(), dead_pid());
+	assert_int_equal(gm_owner_of(buf, &end), GM_OWNER_GONE);
+	assert_string_equal(end, ".tmp");
+	snprintf(buf, sizeof(buf), "%s_1", gm_host_id()); /* init: runs */
+	assert_int_equal(gm_owner_of(buf, NULL), GM_OWNER_LIVE);
+	assert_int_equal(gm_owner_of(strcmp(gm_host_id(), "0000abcd") ? "0000abcd_12" :
+				     "0000abce_12", &end), GM_OWNER_ELSEWHERE);
+	assert_string_equal(end, "");
+
+	/* not tags: the parse stops at the start */
+	assert_int_equal(gm_owner_of("XXXXXX.db", &end), GM_OWNER_NONE);
+	assert_string_equal(end, "XXXXXX.db");
+	assert_int_equal(gm_owner_of("12345_abcdef01", NULL), GM_OWNER_NONE);  /* old names */
+	assert_int_equal(gm_owner_of("0000abcd_", NULL), GM_OWNER_NONE);
+	assert_int_equal(gm_owner_of("0000abcd_0", NULL), GM_OWNER_NONE);
+	assert_int_equal(gm_owner_of("0000ABCD_12", NULL), GM_OWNER_NONE);
+	assert_int_equal(gm_owner_of("0000abcd_12345678901", NULL), GM_OWNER_NONE);
+
+	assert_true(gm_owner_stale(GM_OWNER_GONE, time(NULL)));
+	assert_false(gm_owner_stale(GM_OWNER_LIVE, 1));
+	assert_false(gm_owner_stale(GM_OWNER_ELSEWHERE, time(NULL) - 3600));
+	assert_true(gm_owner_stale(GM_OWNER_ELSEWHERE, time(NULL) - 2 * GM_STALE_SECONDS));
+	assert_true(gm_owner_stale(GM_OWNER_NONE, 0));
+}
+
+static void test_scratch__name_says_who_made_it(void **state)
+{
+	gm_scratch *s = NULL;
+	gm_buf prefix = GM_BUF_INIT;
+	char tag[GM_OWNER_TAG_MAX];
+	const char *name, *end;
+
+	use_test_tmpdir();
+	assert_gm_ok(gm_scratch_create(&s, &server));
+	name = strrchr(gm_scratch_url(s)->path, '/') + 1;
+	gm_owner_tag(tag);
+	gm_buf_printf(&prefix, "gm_scratch_%s_", tag);
+	assert_memory_equal(name, prefix.ptr, prefix.len);
+	assert_int_equal(gm_owner_of(name + strlen("gm_scratch_"), &end), GM_OWNER_LIVE);
+	assert_int_equal(*end, '_');
+	gm_scratch_drop(s);
+	gm_buf_release(&prefix);
+}
+
+static void test_scratch__killed_runs_files_removed(void **state)
+{
+	static const char *const companions[] = { ".db", ".db-journal", ".db-wal", ".db-shm" };
+	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
+	gm_scratch *s = NULL;
+	char name[128];
+	long gone = dead_pid();
+	size_t i;
+
+	use_test_tmpdir();
+	for (i = 0; i < 4; i++) {
+		/* this host's, process gone: removed with every companion */
+		snprintf(name, sizeof(name), "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
+			 companions[i]);
+		make_file(name, 0);
+	}
+	snprintf(name, sizeof(name), "gm_scratch_%s_1_live01.db", gm_host_id());
+	make_file(name, 3 * GM_STALE_SECONDS);             /* a running process's: kept */
+	snprintf(name, sizeof(name), "gm_scratch_%s_4242_new001.db", other);
+	make_file(name, 3600);                              /* another host's, recent: kept */
+	snprintf(name, sizeof(name), "gm_scratch_%s_4242_old001.db-wal", other);
+	make_file(name, 2 * GM_STALE_SECONDS);              /* another host's, old: removed */
+	make_file("gm_scratch_Xy12Zw.db", 3600);            /* an older version's, recent */
+	make_file("gm_scratch_Qq12Zw.db", 2 * GM_STALE_SECONDS); /* ... and old */
+	make_file("unrelated.db", 2 * GM_STALE_SECONDS);
+
+	assert_gm_ok(gm_scratch_create(&s, &server));
+	gm_scratch_drop(s);
+
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
+			 companions[i]);
+		assert_false(in_dir(name));
+	}
+	snprintf(name, sizeof(name), "gm_scratch_%s_1_live01.db", gm_host_id());
+	assert_true(in_dir(name));
+	snprintf(name, sizeof(name), "gm_scratch_%s_4242_new001.db", other);
+	assert_true(in_dir(name));
+	snprintf(name, sizeof(name), "gm_scratch_%s_4242_old001.db-wal", other);
+	assert_false(in_dir(name));
+	assert_true(in_dir("gm_scratch_Xy12Zw.db"));
+	assert_false(in_dir("gm_scratch_Qq12Zw.db"));
+	assert_true(in_dir("unrelated.db"));
+	assert_int_equal(entries(), 4);
+}
+
+static void test_scratch__stale_temps_removed(void **state)
+{
+	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
+	char name[128], tag[GM_OWNER_TAG_MAX];
+	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
+	long gone = dead_pid();
+
+	snprintf(name, sizeof(name), "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
+	make_file(name, 0);                                  /* removed */
+	snprintf(name, sizeof(name), "b_x.sql.%s_1.tmp", gm_host_id());
+	make_file(name, 0);                                  /* kept: its writer runs */
+	snprintf(name, sizeof(name), "c_x.sql.%s_77.tmp", other);
+	make_file(name, 60);                                 /* kept: another host's */
+	snprintf(name, sizeof(name), "d_x.sql.%s_77.tmp", other);
+	make_file(name, 2 * GM_STALE_SECONDS);               /* removed: and old */
+	make_file("e_x.sql.tmp", 60);                        /* kept: untagged, recent */
+	make_file("f_x.sql.tmp", 2 * GM_STALE_SECONDS);      /* removed: untagged, old */
+	snprintf(name, sizeof(name), "g_x.yml.%s_%ld.tmp", gm_host_id(), gone);
+	make_file(name, 0);                                  /* kept: not a .sql */
+	make_file("notes.tmp", 2 * GM_STALE_SECONDS);        /* kept: not ours */
+
+	gm_file_remove_stale_temps(dir, ".sql");
+	snprintf(name, sizeof(name), "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
+	assert_false(in_dir(name));
+	snprintf(name, sizeof(name), "b_x.sql.%s_1.tmp", gm_host_id());
+	assert_true(in_dir(name));
+	snprintf(name, sizeof(name), "c_x.sql.%s_77.tmp", other);
+	assert_true(in_dir(name));
+	snprintf(name, sizeof(name), "d_x.sql.%s_77.tmp", other);
+	assert_false(in_dir(name));
+	assert_true(in_dir("e_x.sql.tmp"));
+	assert_false(in_dir("f_x.sql.tmp"));
+	snprintf(name, sizeof(name), "g_x.yml.%s_%ld.tmp", gm_host_id(), gone);
+	assert_true(in_dir(name));
+	assert_true(in_dir("notes.tmp"));
+	gm_file_remove_stale_temps("/nonexistent/dir", ".sql"); /* best effort */
+
+	/* A leftover under the very name this process would use (a killed process that
+	 * had our pid) is replaced, never an error; and nothing is left next to the file. */
+	gm_owner_tag(tag);
+	snprintf(name, sizeof(name), "h_x.sql.%s.tmp", tag);
+	make_file(name, 0);
+	gm_buf_printf(&path, "%s/h_x.sql", dir);
+	assert_gm_ok(gm_file_write_atomic(path.ptr, "new\n", 4, false));
+	assert_false(in_dir(name));
+	assert_gm_ok(gm_file_read(&text, path.ptr));
+	assert_string_equal(text.ptr, "new\n");
+	assert_gm_fails(GM_EEXISTS, "cannot write", gm_file_write_atomic(path.ptr, "x", 1, false));
+	assert_false(in_dir(name));
+	gm_buf_release(&path);
+	gm_buf_release(&text);
+}
+
+/* rebase's writer: revision.c edits the down_revision line, file.c replaces the file. */
+static const char rev_text[] =
+	"\xef\xbb\xbf-- git-migrate revision\r\n"
+	"-- revision: b1\r\n"
+	"--   down_revision:   a1   \r\n"
+	"-- message: keep   this spacing\r\n"
+	"\r\n"
+	"-- +migrate up\r\n"
+	"CREATE TABLE w (id integer); -- down_revision: a1\r\n"
+	"-- +migrate down\r\n"
+	"DROP TABLE w;\r\n";
+
+static void test_scratch__rebase_rewrites_one_line(void **state)
+{
+	gm_buf out = GM_BUF_INIT, expect = GM_BUF_INIT;
+	char *two[] = { "a2", "c3" }, *three[] = { "a2", "c3", "d4" }, *bad[] = { "a/b" };
+	const char *line = "--   down_revision:   a1   \r\n";
+	const char *at = strstr(rev_text, line);
+
+	assert_gm_ok(gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), two, 1));
+	gm_buf_put(&expect, rev_text, (size_t)(at - rev_text));
+	gm_buf_puts(&expect, "--   down_revision: a2\r\n");
+	gm_buf_puts(&expect, at + strlen(line));
+	assert_string_equal(out.ptr, expect.ptr);
+
+	gm_buf_clear(&out);
+	assert_gm_ok(gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), two, 2));
+	assert_non_null(strstr(out.ptr, "\r\n--   down_revision: a2, c3\r\n"));
+	gm_buf_clear(&out);
+	assert_gm_ok(gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), two, 0));
+	assert_non_null(strstr(out.ptr, "\r\n--   down_revision:\r\n"));
+
+	gm_buf_clear(&out);
+	assert_gm_fails(GM_EINVALID, "at most two parents",
+			gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), three,
+						3));
+	assert_gm_fails(GM_EINVALID, "invalid parent revision id 'a/b'",
+			gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), bad, 1));
+	assert_gm_fails(GM_EINVALID, "missing 'revision' header",
+			gm_revision_set_parents(&out, "b1.sql", "-- x\n-- +migrate up\n", 20, two,
+						1));
+	assert_int_equal(out.len, 0);
+	gm_error_clear();
+	gm_buf_release(&out);
+	gm_buf_release(&expect);
+}
+
+static void test_scratch__replace_keeps_mode_and_refuses_a_changed_file(void **state)
+{
+	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
+	struct stat st;
+	FILE *f;
+
+	gm_buf_printf(&path, "%s/b1.sql", dir);
+	f = fopen(path.ptr, "w");
+	assert_non_null(f);
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path.ptr, 0640), 0);
+
+	assert_gm_ok(gm_file_replace(path.ptr, "new\n", 4, "old\n", 4));
+	assert_gm_ok(gm_file_read(&text, path.ptr));
+	assert_string_equal(text.ptr, "new\n");
+	assert_int_equal(stat(path.ptr, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(entries(), 1);
+
+	/* the file is not what the caller read: nothing written, nothing left */
+	assert_gm_fails(GM_ERROR, "changed while it was being rewritten, nothing written",
+			gm_file_replace(path.ptr, "newer\n", 6, "old\n", 4));
+	gm_buf_clear(&text);
+	assert_gm_ok(gm_file_read(&text, path.ptr));
+	assert_string_equal(text.ptr, "new\n");
+	assert_int_equal(entries(), 1);
+
+	assert_int_equal(unlink(path.ptr), 0);
+	assert_gm_fails(GM_ENOTFOUND, "cannot read",
+			gm_file_replace(path.ptr, "x", 1, "new\n", 4));
+	assert_int_equal(entries(), 0);
+	gm_error_clear();
+	gm_buf_release(&path);
+	gm_buf_release(&text);
+}
+
 static int group_teardown(void **state)
 {
 	if (*base)
@@ -292,6 +585,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scratch__dropped_at_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__sigterm_during_statement, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__owner_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__name_says_who_made_it, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__killed_runs_files_removed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__stale_temps_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__rebase_rewrites_one_line, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_scratch__replace_keeps_mode_and_refuses_a_changed_file, setup,
+			teardown),
 	};
 	return cmocka_run_group_tests_name("scratch", tests, group_setup, group_teardown);
 }
