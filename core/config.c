@@ -1,8 +1,11 @@
 /* .gitmigrate.yml → gm_config (DESIGN.md §3.1): defaults, validation, env overrides. */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
@@ -10,6 +13,7 @@
 #include "git-migrate/error.h"
 #include "yaml.h"
 #include "util/suggest.h"
+#include "util/bounded.h"
 #include "util/banned.h"
 
 #define DEFAULT_PRODUCTION "production"
@@ -49,7 +53,10 @@ static const char template_text[] =
 	"# scratch: sqlite\n"
 	"\n"
 	"# The table recording applied revisions in the target database.\n"
-	"version_table: " DEFAULT_VERSION_TABLE "\n";
+	"version_table: " DEFAULT_VERSION_TABLE "\n"
+	"\n"
+	"# The largest revision file read (KiB, MiB or GiB).\n"
+	"# max_revision_size: 1 MiB\n";
 
 const char *gm_config_template(void)
 {
@@ -120,7 +127,7 @@ void gm_config_free(gm_config *cfg)
 
 static const char *const known_keys[] = {
 	"production", "migrations", "models", "fixtures", "fixtures_from",
-	"database", "scratch", "version_table", NULL,
+	"database", "scratch", "version_table", "max_revision_size", NULL,
 };
 
 static const char *closest(const char *word, const char *const *candidates)
@@ -158,6 +165,35 @@ static int get_string(char **dst, const gm_yaml_doc *doc, const char *name,
 		return gm_yaml_error(doc, v, "'%s' needs a value", name);
 	free(*dst);
 	*dst = gm_xstrdup(v->value);
+	return 0;
+}
+
+/* A size in bytes: a number, optionally with KiB, MiB or GiB ("4 MiB"). */
+static int get_size(size_t *dst, const gm_yaml_doc *doc, const char *name,
+		    const gm_yaml_node *v)
+{
+	unsigned long long n, mult = 1;
+	char *end;
+
+	if (v->kind != GM_YAML_SCALAR || gm_yaml_is_null(v) || !*v->value)
+		return gm_yaml_error(doc, v, "'%s' must be a size such as 4 MiB", name);
+	errno = 0;
+	n = strtoull(v->value, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (!strcasecmp(end, "KiB") || !strcasecmp(end, "K"))
+		mult = 1024;
+	else if (!strcasecmp(end, "MiB") || !strcasecmp(end, "M"))
+		mult = 1024 * 1024;
+	else if (!strcasecmp(end, "GiB") || !strcasecmp(end, "G"))
+		mult = 1024 * 1024 * 1024;
+	else if (*end && strcasecmp(end, "B") && strcasecmp(end, "bytes"))
+		mult = 0;
+	if (errno || !mult || end == v->value || v->value[0] == '-' || !n ||
+	    n > (unsigned long long)SIZE_MAX / mult)
+		return gm_yaml_error(doc, v, "'%s' must be a size such as 4 MiB, not '%s'",
+				     name, v->value);
+	*dst = (size_t)(n * mult);
 	return 0;
 }
 
@@ -321,6 +357,8 @@ static int parse_key(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node 
 					     cfg->version_table);
 		return 0;
 	}
+	if (!strcmp(key, "max_revision_size"))
+		return get_size(&cfg->max_revision_size, doc, key, v);
 	return unknown_key(doc, k, known_keys);
 }
 
@@ -366,36 +404,13 @@ static void apply_env(gm_config *cfg)
 	}
 }
 
-/* Read a whole file; -1 with errno set on failure. */
-static int slurp(gm_buf *out, const char *path)
-{
-	char chunk[8192];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			int saved = errno;
-			if (saved == EINTR)
-				continue;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		gm_buf_put(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-}
-
 int gm_config_load(gm_config **out, const char *root, const char *path)
 {
 	gm_config *cfg = NULL;
 	gm_yaml_doc *doc = NULL;
 	gm_buf file = GM_BUF_INIT, data = GM_BUF_INIT;
 	const char *shown;
+	struct stat st;
 	int error = 0;
 
 	GM_ASSERT_ARG(out && root);
@@ -409,11 +424,17 @@ int gm_config_load(gm_config **out, const char *root, const char *path)
 		gm_buf_printf(&file, "%s/%s", cfg->root, CONFIG_NAME);
 		shown = CONFIG_NAME;
 	}
-	if (slurp(&data, file.ptr) < 0) {
-		if (errno == ENOENT && !path)
-			goto env; /* no config file: defaults */
-		error = gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
-				     "cannot read config '%s': %s", shown, strerror(errno));
+	if (!path && lstat(file.ptr, &st) < 0 && errno == ENOENT)
+		goto env; /* no config file: defaults */
+	/* The repository's own config stays inside it; one named with --config may be
+	 * anywhere. Either way: a regular file, at most 1 MiB, UTF-8. */
+	if ((error = gm_file_read_bounded(&data, path ? NULL : cfg->root, file.ptr, shown,
+					  GM_LIMIT_CONFIG, "the config file", true)) < 0) {
+		if (error == GM_ENOTFOUND)
+			gm_error_set(GM_ENOTFOUND, "cannot read config '%s': %s", shown,
+				     strerror(ENOENT));
+		else if (error != GM_EINVALID)
+			gm_error_prefix("cannot read config");
 		goto done;
 	}
 	cfg->path = gm_buf_detach(&file);

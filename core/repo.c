@@ -78,6 +78,21 @@ void gm_repo_global_shutdown(void)
  * GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE, so open the repository as git would
  * (GIT_DIR when set, else discovered from the current directory) and set the worktree.
  */
+static bool same_dir(const char *a, const char *b)
+{
+	size_t na, nb;
+
+	if (!a || !b)
+		return false;
+	na = strlen(a);
+	nb = strlen(b);
+	while (na > 1 && a[na - 1] == '/')
+		na--;
+	while (nb > 1 && b[nb - 1] == '/')
+		nb--;
+	return na == nb && !strncmp(a, b, na);
+}
+
 static int open_with_work_tree(git_repository **out)
 {
 	const char *gd = getenv("GIT_DIR"), *wt = getenv("GIT_WORK_TREE");
@@ -92,7 +107,9 @@ static int open_with_work_tree(git_repository **out)
 		rc = git_repository_open_ext(out, gd, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	else
 		rc = git_repository_open_ext(out, ".", 0, NULL);
-	if (rc == 0 && (rc = git_repository_set_workdir(*out, real, 0)) < 0) {
+	/* set only when it differs: libgit2 1.5 leaks a little in set_workdir */
+	if (rc == 0 && !same_dir(git_repository_workdir(*out), real) &&
+	    (rc = git_repository_set_workdir(*out, real, 0)) < 0) {
 		git_repository_free(*out);
 		*out = NULL;
 	}

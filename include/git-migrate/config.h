@@ -30,6 +30,7 @@ typedef struct gm_config {
 	const char *database_from; /* "GIT_MIGRATE_DATABASE_URL", "DATABASE_URL", "config" or "default" (static) */
 	char *scratch;         /* "sqlite" or a PostgreSQL URL; NULL = derive from database */
 	char *version_table;   /* "git_migrate_history" */
+	size_t max_revision_size; /* largest revision file read, in bytes; 0 = 1 MiB */
 } gm_config;
 
 /*

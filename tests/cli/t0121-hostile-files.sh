@@ -126,7 +126,36 @@ test_expect_success 'a revision file over 1 MiB is refused naming the limit and 
 	) &&
 	test_grep "b0000000000b_big.sql. is larger than 1 MiB, the limit for a revision file" err &&
 	test_grep "hint: .*max_revision_size" err &&
+	cp repo/.gitmigrate.yml config.saved &&
+	echo "max_revision_size: 2 MiB" >>repo/.gitmigrate.yml &&
+	(cd repo && git migrate verify >../out 2>&1) &&
+	test_grep "verify: ok" out &&
+	sed -i "s/^max_revision_size: .*/max_revision_size: lots/" repo/.gitmigrate.yml &&
+	(cd repo && test_expect_code 2 git migrate verify >../out 2>../err) &&
+	test_grep ".gitmigrate.yml:[0-9]*:[0-9]*: .max_revision_size. must be a size such as 4 MiB, not .lots." err &&
+	cp config.saved repo/.gitmigrate.yml &&
 	rm repo/migrations/versions/b0000000000b_big.sql
+'
+
+test_expect_success 'the config: a symlink out of the repository, a FIFO, over 1 MiB: refused by name' '
+	cp repo/.gitmigrate.yml "$outside/config.yml" &&
+	mv repo/.gitmigrate.yml config.saved &&
+	ln -s "$outside/config.yml" repo/.gitmigrate.yml &&
+	(cd repo && test_expect_code 2 git migrate verify >../out 2>../err) &&
+	test_grep "fatal: .\.gitmigrate\.yml. leads outside the repository" err &&
+	rm repo/.gitmigrate.yml && mkfifo repo/.gitmigrate.yml &&
+	(cd repo && test_expect_code 2 timeout 10 git migrate verify >../out 2>../err) &&
+	test_grep "fatal: .\.gitmigrate\.yml. is not a regular file (a pipe)" err &&
+	rm repo/.gitmigrate.yml && cp config.saved repo/.gitmigrate.yml &&
+	head -c 1100000 /dev/zero | tr "\\0" "#" >>repo/.gitmigrate.yml &&
+	(cd repo && test_expect_code 2 git migrate verify >../out 2>../err) &&
+	test_grep "fatal: .\.gitmigrate\.yml. is larger than 1 MiB, the limit for the config file" err &&
+	cp config.saved repo/.gitmigrate.yml
+'
+
+test_expect_success 'a config named with --config may live outside the repository' '
+	(cd repo && git migrate --config "$outside/config.yml" verify >../out 2>&1) &&
+	test_grep "verify: ok" out
 '
 
 test_expect_success 'a committed symlink (in git objects) leading outside is refused by name' '
