@@ -77,6 +77,7 @@ test: deps
 	$(MAKE) test-one
 	$(MAKE) test-one SANITIZE=1 BUILD=$(BUILD)/asan
 	$(MAKE) CC=clang BUILD=$(BUILD)/clang all units
+	$(MAKE) fuzz FUZZ_SECONDS=30
 
 # The CLI tests run once per dialect in CLI_DIALECTS: on SQLite, and on PostgreSQL against a
 # throwaway server that tests/cli/with-pg.sh starts (initdb on a free loopback port) and
@@ -96,6 +97,38 @@ ifneq ($(filter postgres,$(CLI_DIALECTS)),)
 		CMOCKA_MESSAGE_OUTPUT=TAP prove -e "" $(abspath $(PG_UNIT)) && \
 		GM_TEST_DIALECT=postgres prove -j2 $$(ls t[0-9]*.sh | grep -v "^t00")'
 endif
+
+# `make fuzz`: the libFuzzer harnesses of tests/fuzz/ (one per parser: revision files,
+# config, YAML models, CSV, YAML fixtures, the SQL splitter), built with clang and
+# ASan+UBSan into $(BUILD)/fuzz, each run FUZZ_SECONDS seconds on a scratch copy of its
+# seed corpus (tests/fuzz/corpus/<harness>, never written); a crash, leak, UB or timeout
+# fails, and its input is kept in $(BUILD)/fuzz/artifacts.
+FUZZ_SECONDS ?= 30
+FUZZ_CC    ?= clang
+FUZZ_DIR   := $(BUILD)/fuzz
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_OBJ   := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fno-omit-frame-pointer \
+           -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -iquote core \
+           -DGM_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+$(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.c | pkg-check
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/libgitmigrate.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BIN): $(FUZZ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libgitmigrate.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
+		$(FUZZ_DIR)/libgitmigrate.a $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(notdir $(FUZZ_BIN))
 
 deps:
 	@sh scripts/deps.sh
@@ -130,5 +163,6 @@ fmt:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-one deps demo bench install fmt clean check-layers pkg-check
--include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+.PHONY: all units test test-one deps demo bench install fmt clean check-layers pkg-check \
+	fuzz fuzz-build
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

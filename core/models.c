@@ -316,6 +316,10 @@ static int parse_enum(struct parse *p, const gm_yaml_node *key, const gm_yaml_no
 	}
 	if (was && (error = expect_kind(p, was, GM_YAML_SCALAR, "'was'")) < 0)
 		goto done;
+	if (!labels->nr) { /* a type no value could have */
+		error = gm_yaml_error(p->doc, labels, "enum '%s' has no labels", key->value);
+		goto done;
+	}
 
 	e = gm_schema_add_enum(p->part, key->value);
 	e->origin = make_origin(p->doc, key);

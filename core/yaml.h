@@ -20,10 +20,18 @@ typedef struct gm_yaml_doc {
 	char *path;
 } gm_yaml_doc;
 
+/* Sequences and mappings nest at most this deep (the root collection is level 1). */
+#define GM_YAML_MAX_DEPTH 64
+
 /*
- * Parse the first document of `data`. Errors are GM_EINVALID at path:line:col with
- * libyaml's problem text; non-UTF-8 input is rejected the same way. Aliases are resolved
- * (shared nodes). Caller owns *out (gm_yaml_free).
+ * Parse `data`, which holds at most one document (a second one is GM_EINVALID at its
+ * start). Errors are GM_EINVALID at path:line:col with libyaml's problem text; non-UTF-8
+ * input, a NUL byte, a NUL in a scalar (a "\0" escape) and nesting deeper than
+ * GM_YAML_MAX_DEPTH (also through an alias) are rejected the same way, the depth while
+ * parsing, so time stays linear in the input. Aliases are resolved (shared nodes); an
+ * alias must follow its anchored node's end, so there are no cycles, and aliases may not
+ * make the tree stand for more than about 10 times the nodes written (walking it stays
+ * linear too). Caller owns *out (gm_yaml_free).
  */
 int gm_yaml_load(gm_yaml_doc **out, const char *path, const char *data, size_t len);
 void gm_yaml_free(gm_yaml_doc *doc);
@@ -79,10 +87,13 @@ typedef struct gm_yaml_stream gm_yaml_stream;
 int gm_yaml_stream_open(gm_yaml_stream **out, const char *path, gm_yaml_read_fn read,
 			void *payload);
 /*
- * The next event of the first document into *ev (borrowed: valid until the next call).
+ * The next event of the document into *ev (borrowed: valid until the next call).
  * Stream and document start/end events are skipped; an empty input yields END at once.
  * Errors are GM_EINVALID at path:line:col (libyaml's problem, which covers bad UTF-8 and
- * control characters); an alias (*name) is refused the same way (anchors are ignored).
+ * control characters); an alias (*name), a NUL in a scalar ("\0"), nesting deeper than
+ * GM_YAML_MAX_DEPTH and a second document are refused the same way (anchors are
+ * ignored). The second document is found when the first one's root ends: the call that
+ * would return that scalar or collection end fails instead.
  */
 int gm_yaml_stream_next(gm_yaml_stream *s, gm_yaml_event *ev);
 /* True for a plain scalar event ~, null, Null, NULL or an empty plain scalar. */

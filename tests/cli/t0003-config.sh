@@ -98,6 +98,33 @@ test_expect_success 'malformed YAML: exit 2 with a location' '
 	test_grep "^fatal: .gitmigrate.yml:[0-9]*:[0-9]*: " err
 '
 
+test_expect_success 'hostile YAML: 100k nested lists are refused at once, without a crash' '
+	(
+		cd repo &&
+		{
+			printf "models: " &&
+			printf "%100000s" "" | tr " " "[" &&
+			printf "%100000s\n" "" | tr " " "]"
+		} >.gitmigrate.yml &&
+		test_expect_code 2 git migrate history >../out 2>../err
+	) &&
+	test_must_be_empty out &&
+	test_grep "^fatal: .gitmigrate.yml:1:72: nesting deeper than 64 levels$" err
+'
+
+test_expect_success 'hostile YAML: a NUL escape, a second document' '
+	(
+		cd repo &&
+		printf "production: \"main\\\\0evil\"\n" >.gitmigrate.yml &&
+		test_expect_code 2 git migrate history 2>../err1 &&
+		printf "production: main\n---\nproduction: evil\n" >.gitmigrate.yml &&
+		test_expect_code 2 git migrate history 2>../err2 &&
+		rm .gitmigrate.yml
+	) &&
+	test_grep "^fatal: .gitmigrate.yml:1:13: NUL character in a string" err1 &&
+	test_grep "^fatal: .gitmigrate.yml:2:1: more than one YAML document" err2
+'
+
 test_expect_success 'migrations: the directory is read from there' '
 	(
 		cd repo &&

@@ -233,6 +233,41 @@ static void test_config__malformed_yaml(void **state)
 	assert_true(gm_error_last()->line > 0);
 }
 
+/* Hostile input: 100k nested lists, a NUL inside a string, a second document. */
+static void test_config__hostile_yaml(void **state)
+{
+	gm_buf b = GM_BUF_INIT;
+	int i;
+
+	(void)state;
+	gm_buf_puts(&b, "# deep\nmodels: ");
+	for (i = 0; i < 100000; i++)
+		gm_buf_putc(&b, '[');
+	for (i = 0; i < 100000; i++)
+		gm_buf_putc(&b, ']');
+	gm_buf_putc(&b, '\n');
+	/* the root mapping is level 1: the 64th '[' (column 9 + 63) is level 65 */
+	assert_config_error(b.ptr, 2, 9 + 63, "nesting deeper than 64 levels");
+	gm_buf_release(&b);
+
+	assert_config_error("production: prod\ndatabase: \"sqlite:///a.db\\0x\"\n", 2, 11,
+			    "NUL character in a string");
+	assert_config_error("production: \"\\u0000\"\n", 1, 13, "NUL character in a string");
+	assert_config_error("production: main\n---\nproduction: evil\n", 2, 1,
+			    "more than one YAML document");
+	assert_config_error("production: main\n...\n---\n", 3, 1, "more than one YAML document");
+}
+
+static void test_config__one_document_markers(void **state)
+{
+	gm_config *cfg = NULL;
+	(void)state;
+	write_config("%YAML 1.1\n---\nproduction: main\n...\n# the end\n");
+	assert_gm_ok(gm_config_load(&cfg, root, NULL));
+	assert_string_equal(cfg->production, "main");
+	gm_config_free(cfg);
+}
+
 static void test_config__scratch_null_and_value(void **state)
 {
 	gm_config *cfg = NULL;
@@ -320,6 +355,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config__unknown_key_with_hint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__wrong_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__malformed_yaml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__hostile_yaml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__one_document_markers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__scratch_null_and_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__explicit_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__env_overrides, setup, teardown),

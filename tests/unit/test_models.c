@@ -274,7 +274,7 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	assert_gm_ok(parse(s, "m.yml",
 		"enums:\n"
 		"  stage: {values: [lead, won, lost], was: deal_stage}\n"
-		"  Empty: []\n"
+		"  One: [only]\n"
 		"tables:\n"
 		"  deals:\n"
 		"    was: opportunities\n"
@@ -285,7 +285,7 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	assert_string_equal(s->enums[0]->was, "deal_stage");
 	assert_int_equal(s->enums[0]->labels_nr, 3);
 	assert_string_equal(s->enums[0]->labels[2], "lost");
-	assert_int_equal(s->enums[1]->labels_nr, 0);
+	assert_int_equal(s->enums[1]->labels_nr, 1);
 	t = gm_schema_table(s, "deals");
 	assert_string_equal(t->was, "opportunities");
 	assert_string_equal(gm_table_column(t, "stage")->was, "phase");
@@ -411,6 +411,43 @@ static void test_models__syntax_and_encoding_errors(void **state)
 	gm_schema_free(s);
 }
 
+/* Hostile YAML: bounded nesting and aliases, no NUL inside strings, one document. */
+static void test_models__hostile_yaml(void **state)
+{
+	gm_buf b = GM_BUF_INIT;
+	gm_schema *s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++)
+		gm_buf_putc(&b, '[');
+	gm_schema_new(&s);
+	assert_error_at(parse(s, "models/app.yml", b.ptr), GM_EINVALID, "models/app.yml", 1, 65,
+			"nesting deeper than 64 levels");
+	gm_schema_free(s);
+	gm_buf_release(&b);
+
+	/* 200 tables aliasing one of 1000 columns: 200k columns from a 30 kB file */
+	gm_buf_puts(&b, "tables:\n  t0: &t\n    columns:\n");
+	for (i = 0; i < 1000; i++)
+		gm_buf_printf(&b, "      c%d: integer\n", i);
+	for (i = 1; i < 200; i++)
+		gm_buf_printf(&b, "  t%d: *t\n", i);
+	gm_schema_new(&s);
+	assert_gm_fails(GM_EINVALID, "aliases repeat too much", parse(s, "models/app.yml", b.ptr));
+	assert_int_equal(s->tables_nr, 0);
+	gm_schema_free(s);
+	gm_buf_release(&b);
+
+	expect_parse_error("tables:\n  \"t\\0x\": {columns: {id: integer}}\n", 2, 3,
+			   "NUL character in a string (\\0 is not allowed)");
+	expect_parse_error("tables:\n  t:\n    columns: {id: integer}\n"
+			   "    checks: {c: \"a <> '\\x00'\"}\n", 4, 17,
+			   "NUL character in a string (\\0 is not allowed)");
+	expect_parse_error("enums:\n  e: [a]\n---\ntables:\n  t: {columns: {id: e}}\n", 3, 1,
+			   "more than one YAML document (only one is allowed)");
+}
+
 static void test_models__unknown_keys(void **state)
 {
 	(void)state;
@@ -454,6 +491,8 @@ static void test_models__wrong_value_types(void **state)
 	expect_parse_error("tables:\n  deals:\n    comment: x\n", 2, 3, "table 'deals' has no columns");
 	expect_parse_error("enums:\n  e: USD\n", 2, 6, "labels of enum 'e' must be a list, not a scalar");
 	expect_parse_error("enums:\n  e: [a, b, a]\n", 2, 13, "label 'a' of enum 'e' is listed twice");
+	expect_parse_error("enums:\n  e: []\n", 2, 6, "enum 'e' has no labels");
+	expect_parse_error("enums:\n  e: {values: [], was: f}\n", 2, 15, "enum 'e' has no labels");
 	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: text, default: ~}\n", 4, 32,
 			   "'default' of column 't.a' is null: omit it for no default");
 	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: boolean, default: maybe}\n",
@@ -820,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_models__empty_files),
 		cmocka_unit_test(test_models__same_table_twice_across_files),
 		cmocka_unit_test(test_models__syntax_and_encoding_errors),
+		cmocka_unit_test(test_models__hostile_yaml),
 		cmocka_unit_test(test_models__unknown_keys),
 		cmocka_unit_test(test_models__wrong_value_types),
 		cmocka_unit_test(test_models__validate_unknown_type),

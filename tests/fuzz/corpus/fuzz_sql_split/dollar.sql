@@ -1,0 +1,8 @@
+CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;
+CREATE FUNCTION g() RETURNS trigger AS $body$
+BEGIN
+  x := '$$';
+  RETURN NEW;
+END;
+$body$ LANGUAGE plpgsql;
+SELECT $1;

@@ -1,0 +1,5 @@
+BEGIN;
+CREATE TABLE t (x);
+END;
+;;
+;  SELECT 1;;
