@@ -28,6 +28,13 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
+# The hook scripts of hooks/ are embedded in the binary: a C file generated from them into
+# $(BUILD)/gen (each line a string literal; \ " and ? escaped), so `git migrate hooks
+# install` needs nothing but the binary, wherever it was installed or copied.
+HOOK_SCRIPTS := $(sort $(wildcard hooks/*))
+HOOKS_GEN    := $(BUILD)/gen/hook_scripts.c
+HOOKS_OBJ    := $(BUILD)/gen/hook_scripts.o
+
 all: $(BUILD)/git-migrate
 
 # Fails early, naming the missing library, when a package is not installed.
@@ -42,7 +49,22 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libgitmigrate.a: $(CORE_OBJ)
+$(HOOKS_GEN): $(HOOK_SCRIPTS) Makefile
+	@mkdir -p $(dir $@)
+	@{ printf '/* Generated from hooks/ by the Makefile: do not edit. */\n'; \
+	  printf '#include "git-migrate/hooks.h"\n\nconst gm_hook_script gm_hook_scripts[] = {\n'; \
+	  for f in $(HOOK_SCRIPTS); do \
+		printf '\t{ "%s",\n' "$${f##*/}"; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' \
+		    -e 's/^/\t  "/' -e 's/$$/\\n"/' "$$f"; \
+		printf '\t},\n'; \
+	  done; \
+	  printf '\t{ NULL, NULL },\n};\n'; } >$@.tmp && mv $@.tmp $@
+
+$(HOOKS_OBJ): $(HOOKS_GEN) include/git-migrate/hooks.h | pkg-check
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libgitmigrate.a: $(CORE_OBJ) $(HOOKS_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -40,6 +40,7 @@ extern const char *const heads_usage[];
 extern const char *const show_usage[];
 extern const char *const help_usage[];
 extern const char *const loaddata_usage[];
+extern const char *const hooks_usage[];
 
 int cmd_init(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
@@ -51,6 +52,7 @@ int cmd_heads(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_loaddata(int argc, char **argv);
+int cmd_hooks(int argc, char **argv);
 
 /* The command table, NULL-terminated by name. */
 extern const struct gm_cmd gm_commands[];

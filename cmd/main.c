@@ -17,6 +17,7 @@ const struct gm_cmd gm_commands[] = {
 	{ "heads", cmd_heads, GM_NEED_REPO, "list the heads of a chain", heads_usage },
 	{ "show", cmd_show, GM_NEED_REPO, "print one revision", show_usage },
 	{ "loaddata", cmd_loaddata, GM_NEED_REPO, "load the fixtures into the target database", loaddata_usage },
+	{ "hooks", cmd_hooks, GM_NEED_REPO, "install the git hooks that guard the production branch", hooks_usage },
 	{ "help", cmd_help, 0, "show help for a command", help_usage },
 	{ NULL, NULL, 0, NULL, NULL },
 };
