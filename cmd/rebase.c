@@ -6,9 +6,11 @@ const char *const rebase_usage[] = {
 	"",
 	"Production moved on since the local revisions were written. Re-chains the local",
 	"revision that hangs off an older production revision onto production's head (its",
-	"down_revision line is rewritten), after replaying production's chain and then every",
-	"local revision on a scratch database, each with a down/up round trip. When a local",
-	"revision no longer applies on top of production, names it and writes nothing.",
+	"down_revision line is rewritten; several local heads are put in one line), after",
+	"replaying production's chain and then every local revision on a scratch database,",
+	"each with a down/up round trip. When a local revision no longer applies on top of",
+	"production, names it and writes nothing. A local revision that changes an object a",
+	"newer production revision changed too is named as a semantic conflict (a warning).",
 	"",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    -n, --dry-run         check only, rewrite nothing",
@@ -63,6 +65,8 @@ int cmd_rebase(int argc, char **argv)
 		rc = cmd_die_error(error);
 		goto done;
 	}
+	for (i = 0; i < findings.warnings_nr; i++)
+		cmd_warning("%s", findings.warnings[i].message);
 	if (!res.id) {
 		cmd_info("nothing to rebase: the local revisions already chain onto "
 			 "production's head");
@@ -76,18 +80,33 @@ int cmd_rebase(int argc, char **argv)
 			else
 				fprintf(stderr, "error: %s\n", x->message);
 		}
-		cmd_hint("revision %s no longer applies on top of production's head %s; edit "
-			 "it (or drop it and run 'git migrate prepare' again)", res.id,
-			 res.onto);
+		if (res.items_nr > 1)
+			cmd_hint("the local revisions no longer apply on top of production's "
+				 "head; edit the one named above (or drop it and run 'git "
+				 "migrate prepare' again)");
+		else
+			cmd_hint("revision %s no longer applies on top of production's head "
+				 "%s; edit it (or drop it and run 'git migrate prepare' again)",
+				 res.id, res.onto);
 		cmd_info("nothing was rewritten");
 		rc = EXIT_PROBLEM;
 		goto done;
 	}
-	if (res.written)
-		printf("%s\n", res.path);
-	cmd_info("%s revision %s onto %s (was %s); %zu revision%s replayed, local "
-		 "revisions round-trip", res.written ? "re-chained" : "would re-chain",
-		 res.id, res.onto, res.from, res.replayed, res.replayed == 1 ? "" : "s");
+	for (i = 0; res.written && i < res.items_nr; i++)
+		printf("%s\n", res.items[i].path);
+	if (res.items_nr == 1 && !res.linearized) {
+		cmd_info("%s revision %s onto %s (was %s); %zu revision%s replayed, local "
+			 "revisions round-trip", res.written ? "re-chained" : "would re-chain",
+			 res.id, res.onto, res.from, res.replayed, res.replayed == 1 ? "" : "s");
+		goto done;
+	}
+	cmd_info("%s the %zu local revisions in one line onto %s (there were several "
+		 "local heads); %zu revision%s replayed, local revisions round-trip:",
+		 res.written ? "put" : "would put", res.local_nr, res.onto, res.replayed,
+		 res.replayed == 1 ? "" : "s");
+	for (i = 0; i < res.items_nr; i++)
+		cmd_info("  %s: down_revision %s (was %s)", res.items[i].id, res.items[i].onto,
+			 *res.items[i].from ? res.items[i].from : "none");
 
 done:
 	gm_findings_release(&findings);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "git-migrate/revision.h"
+#include "git-migrate/prepare.h" /* gm_revisions_linearize */
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
@@ -634,4 +635,63 @@ int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files)
 	gm_chain_check(chain, findings);
 	*out = chain;
 	return 0;
+}
+
+/* ---- one line --------------------------------------------------------- */
+
+/* Which of two ready revisions goes first: the earlier created (none: last), then path. */
+static bool line_before(const gm_revision *a, const gm_revision *b)
+{
+	int c;
+
+	if (a->created && b->created && (c = strcmp(a->created, b->created)))
+		return c < 0;
+	if (!a->created != !b->created)
+		return a->created != NULL;
+	c = strcmp(a->path ? a->path : a->id, b->path ? b->path : b->id);
+	return c ? c < 0 : strcmp(a->id, b->id) < 0;
+}
+
+int gm_revisions_linearize(const gm_revision **v, size_t nr)
+{
+	const gm_revision **out = gm_xmalloc((nr ? nr : 1) * sizeof(*out));
+	size_t (*parent)[2] = gm_xmalloc((nr ? nr : 1) * sizeof(*parent));
+	bool *placed = gm_xcalloc(nr ? nr : 1, sizeof(bool));
+	size_t i, k, p, n = 0;
+	int error = 0;
+
+	/* each revision's parents among v (at most two), by index */
+	for (i = 0; i < nr; i++) {
+		parent[i][0] = parent[i][1] = NONE;
+		for (p = 0; p < v[i]->parents_nr && p < 2; p++)
+			for (k = 0; k < nr; k++)
+				if (k != i && !strcmp(v[k]->id, v[i]->parents[p]))
+					parent[i][p] = k;
+	}
+	while (n < nr) {
+		size_t best = NONE;
+		for (i = 0; i < nr; i++) {
+			if (placed[i] || (parent[i][0] != NONE && !placed[parent[i][0]]) ||
+			    (parent[i][1] != NONE && !placed[parent[i][1]]))
+				continue;
+			if (best == NONE || line_before(v[i], v[best]))
+				best = i;
+		}
+		if (best == NONE) {
+			for (i = 0; placed[i]; i++)
+				;
+			error = gm_error_set_at(GM_EINVALID, v[i]->path, v[i]->parents_line, 0,
+						"the revision graph has a cycle through '%s'",
+						v[i]->id);
+			goto done;
+		}
+		placed[best] = true;
+		out[n++] = v[best];
+	}
+	memcpy(v, out, nr * sizeof(*v));
+done:
+	free(placed);
+	free(parent);
+	free(out);
+	return error;
 }

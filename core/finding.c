@@ -7,22 +7,38 @@
 #include "git-migrate/vec.h"
 #include "util/banned.h"
 
+static void fill(gm_finding *x, const char *check, const char *path, int line, gm_buf *msg)
+{
+	x->check = gm_xstrdup(check);
+	x->path = gm_xstrdup(path);
+	x->line = line;
+	x->message = gm_buf_detach(msg);
+}
+
 void gm_findings_add(gm_findings *f, const char *check, const char *path, int line,
 		     const char *fmt, ...)
 {
 	va_list ap;
 	gm_buf b = GM_BUF_INIT;
-	gm_finding *x;
 
 	va_start(ap, fmt);
 	gm_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	GM_ALLOC_GROW(f->v, f->nr + 1, f->alloc);
-	x = &f->v[f->nr++];
-	x->check = gm_xstrdup(check);
-	x->path = gm_xstrdup(path);
-	x->line = line;
-	x->message = gm_buf_detach(&b);
+	fill(&f->v[f->nr++], check, path, line, &b);
+}
+
+void gm_findings_warn(gm_findings *f, const char *check, const char *path, int line,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	gm_buf b = GM_BUF_INIT;
+
+	va_start(ap, fmt);
+	gm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	GM_ALLOC_GROW(f->warnings, f->warnings_nr + 1, f->warnings_alloc);
+	fill(&f->warnings[f->warnings_nr++], check, path, line, &b);
 }
 
 size_t gm_findings_count(const gm_findings *f, const char *check)
@@ -34,15 +50,21 @@ size_t gm_findings_count(const gm_findings *f, const char *check)
 	return n;
 }
 
-void gm_findings_release(gm_findings *f)
+static void free_all(gm_finding *v, size_t nr)
 {
 	size_t i;
-	for (i = 0; i < f->nr; i++) {
-		free(f->v[i].check);
-		free(f->v[i].path);
-		free(f->v[i].message);
+	for (i = 0; i < nr; i++) {
+		free(v[i].check);
+		free(v[i].path);
+		free(v[i].message);
 	}
-	free(f->v);
-	f->v = NULL;
-	f->nr = f->alloc = 0;
+	free(v);
+}
+
+void gm_findings_release(gm_findings *f)
+{
+	free_all(f->v, f->nr);
+	free_all(f->warnings, f->warnings_nr);
+	f->v = f->warnings = NULL;
+	f->nr = f->alloc = f->warnings_nr = f->warnings_alloc = 0;
 }

@@ -26,10 +26,19 @@ struct run {
 	size_t order_nr;
 	size_t prod_nr;             /* how many of `order` come from production */
 	const char *parent;         /* head the new revision chains onto, or NULL */
-	bool rebase;                /* re-chain a stale local revision instead of refusing */
-	gm_revision *rebased;       /* the local revision re-chained (borrowed from chain) */
-	char *rebased_from;         /* its old parent */
-	char *rebased_onto;         /* production's head, its new parent */
+	bool rebase;                /* re-chain stale local revisions instead of refusing */
+	struct rechained {
+		gm_revision *rev;   /* a local revision re-chained (borrowed from chain) */
+		char *from;         /* its old parents, ", "-joined ("" for none) */
+	} *rechained;               /* in line order */
+	size_t rechained_nr, rechained_alloc;
+	bool linearized;            /* several local heads or roots put in one line */
+	size_t local_nr;            /* local revisions */
+	char **forks;               /* the older production revisions they hung off */
+	size_t forks_nr, forks_alloc;
+	bool *newer;                /* per `order` entry: production's, newer than the fork */
+	size_t newer_nr;
+	gm_touched **touched;       /* per `order` entry: what it changed (newer and local) */
 	gm_url *server;
 	gm_scratch *scratch;        /* the replayed database */
 	gm_schema *current;         /* inspected after replay */
@@ -75,6 +84,103 @@ static bool is_sql(const char *name)
 	return n > 4 && !strcmp(name + n - 4, ".sql");
 }
 
+static gm_revision *local_named(gm_revision **v, size_t nr, const char *id)
+{
+	size_t i;
+	for (i = 0; i < nr; i++)
+		if (!strcmp(v[i]->id, id))
+			return v[i];
+	return NULL;
+}
+
+/* rebase: give a local revision one parent, `onto`, and say what it was. */
+static void set_parent(struct run *r, const gm_chain *prod, const char *prod_head,
+		       gm_revision *rev, const char *onto)
+{
+	gm_buf from = GM_BUF_INIT;
+	size_t p;
+
+	for (p = 0; p < rev->parents_nr; p++) {
+		gm_buf_printf(&from, "%s%s", p ? ", " : "", rev->parents[p]);
+		if (gm_chain_find(prod, rev->parents[p]) && strcmp(rev->parents[p], prod_head)) {
+			GM_ALLOC_GROW(r->forks, r->forks_nr + 1, r->forks_alloc);
+			r->forks[r->forks_nr++] = gm_xstrdup(rev->parents[p]);
+		}
+		free(rev->parents[p]);
+	}
+	rev->parents[0] = gm_xstrdup(onto);
+	rev->parents_nr = 1;
+	GM_ALLOC_GROW(r->rechained, r->rechained_nr + 1, r->rechained_alloc);
+	r->rechained[r->rechained_nr].rev = rev;
+	r->rechained[r->rechained_nr].from = gm_buf_detach(&from);
+	r->rechained_nr++;
+}
+
+/*
+ * rebase: re-chain the local revisions v onto production's head, in memory. One line
+ * hanging off one revision (a → b → c, or any graph with one local root and one local
+ * head): only the root's production parent changes, the rest keep theirs. Several
+ * local heads or roots: all of them in one line (gm_revisions_linearize: parents first,
+ * then by created, then by file name), the first onto production's head and each
+ * onto the one before it. A local revision whose parent is neither production's nor
+ * local, or a local base, is left alone: the graph check names it.
+ */
+static void rechain(struct run *r, const gm_chain *prod, const char *prod_head,
+		    gm_revision **v, size_t nr)
+{
+	const gm_revision **line = NULL;
+	gm_revision *root = NULL;
+	size_t i, k, p, roots = 0, heads = 0;
+
+	if (!prod_head || !nr)
+		return;
+	for (i = 0; i < nr; i++) {
+		bool local_parent = false, named = false;
+		if (!v[i]->parents_nr)
+			return;
+		for (p = 0; p < v[i]->parents_nr; p++) {
+			if (local_named(v, nr, v[i]->parents[p]))
+				local_parent = true;
+			else if (!gm_chain_find(prod, v[i]->parents[p]))
+				return;
+		}
+		if (!local_parent) {
+			roots++;
+			root = v[i];
+		}
+		for (k = 0; k < nr && !named; k++)
+			for (p = 0; p < v[k]->parents_nr; p++)
+				if (!strcmp(v[k]->parents[p], v[i]->id))
+					named = true;
+		if (!named)
+			heads++;
+	}
+	if (roots == 1 && heads == 1) {
+		for (p = 0; p < root->parents_nr; p++)
+			if (strcmp(root->parents[p], prod_head)) {
+				set_parent(r, prod, prod_head, root, prod_head);
+				break;
+			}
+		return;
+	}
+	line = gm_xmalloc(nr * sizeof(*line));
+	for (i = 0; i < nr; i++)
+		line[i] = v[i];
+	if (gm_revisions_linearize(line, nr) < 0) {
+		gm_error_clear(); /* a cycle: the graph check names it */
+		free(line);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		gm_revision *rev = local_named(v, nr, line[i]->id);
+		const char *onto = i ? line[i - 1]->id : prod_head;
+		if (rev->parents_nr != 1 || strcmp(rev->parents[0], onto))
+			set_parent(r, prod, prod_head, rev, onto);
+	}
+	r->linearized = true;
+	free(line);
+}
+
 /* Step 2 and 3: production's chain from git objects, the worktree's local revisions. */
 static int read_chains(struct run *r)
 {
@@ -83,7 +189,8 @@ static int read_chains(struct run *r)
 	gm_chain *prod = NULL, *wt = NULL;
 	const gm_revision *const *heads;
 	const char *prod_head = NULL;
-	size_t i, nr;
+	gm_revision **locals = NULL;  /* rebase: the local revisions, until re-chained */
+	size_t i, nr, locals_nr = 0, locals_alloc = 0;
 	int error;
 
 	if ((error = gm_repo_resolve(r->prod_oid, NULL, r->repo, r->production)) < 0) {
@@ -149,31 +256,32 @@ static int read_chains(struct run *r)
 			continue;
 		}
 		memcpy(rev->checksum, f->oid, sizeof(rev->checksum));
+		r->local_nr++;
+		if (r->rebase) {
+			GM_ALLOC_GROW(locals, locals_nr + 1, locals_alloc);
+			locals[locals_nr++] = rev;
+			continue;
+		}
 		/* A local revision must not hang off an older production revision. */
 		for (size_t k = 0; k < rev->parents_nr; k++) {
 			if (!gm_chain_find(prod, rev->parents[k]) || !prod_head ||
 			    !strcmp(rev->parents[k], prod_head))
 				continue;
-			if (r->rebase && !r->rebased) {
-				r->rebased = rev;
-				r->rebased_from = rev->parents[k];
-				r->rebased_onto = gm_xstrdup(prod_head);
-				rev->parents[k] = gm_xstrdup(prod_head);
-				continue;
-			}
 			error = gm_error_set_at(GM_ECHECK, f->path, rev->parents_line, 0,
 						"local revision '%s' chains onto production "
 						"revision '%s', but production's head is now '%s'",
 						rev->id, rev->parents[k], prod_head);
-			if (r->rebase)
-				gm_error_hint("revision '%s' hangs off production too: re-chain "
-					      "one of them by hand", r->rebased->id);
-			else
-				gm_error_hint("git migrate rebase");
+			gm_error_hint("git migrate rebase");
 			gm_revision_free(rev);
 			goto done;
 		}
 		gm_chain_add(r->chain, rev);
+	}
+	if (r->rebase) {
+		rechain(r, prod, prod_head, locals, locals_nr);
+		for (i = 0; i < locals_nr; i++)
+			gm_chain_add(r->chain, locals[i]);
+		locals_nr = 0;
 	}
 
 	gm_chain_check(r->chain, &findings);
@@ -188,6 +296,9 @@ static int read_chains(struct run *r)
 	r->parent = nr ? heads[0]->id : NULL;
 
 done:
+	for (i = 0; i < locals_nr; i++)
+		gm_revision_free(locals[i]);
+	free(locals);
 	gm_chain_free(prod);
 	gm_chain_free(wt);
 	gm_findings_release(&findings);
@@ -623,8 +734,16 @@ static void run_release(struct run *r)
 	gm_buf_release(&r->down_sql);
 	gm_buf_release(&r->text);
 	free(r->message);
-	free(r->rebased_from);
-	free(r->rebased_onto);
+	for (size_t i = 0; i < r->rechained_nr; i++)
+		free(r->rechained[i].from);
+	free(r->rechained);
+	for (size_t i = 0; i < r->forks_nr; i++)
+		free(r->forks[i]);
+	free(r->forks);
+	for (size_t i = 0; r->touched && i < r->order_nr; i++)
+		gm_touched_free(r->touched[i]);
+	free(r->touched);
+	free(r->newer);
 }
 
 /* The scratch server: `scratch:` or, when unset, the target database's own server. */
@@ -877,18 +996,24 @@ static void one_line(gm_buf *b)
 }
 
 /* A schema's fingerprint, as a caller-owned string. */
+static char *fingerprint(const gm_schema *s)
+{
+	gm_buf b = GM_BUF_INIT;
+	gm_schema_fingerprint(&b, s);
+	return gm_buf_detach(&b);
+}
+
+/* The scratch database's fingerprint, as a caller-owned string. */
 static int fingerprint_of(char **out, struct run *r)
 {
 	gm_schema *s = NULL;
-	gm_buf b = GM_BUF_INIT;
 	int error;
 
 	*out = NULL;
 	if ((error = inspect_scratch(&s, r)) < 0)
 		return error;
-	gm_schema_fingerprint(&b, s);
+	*out = fingerprint(s);
 	gm_schema_free(s);
-	*out = gm_buf_detach(&b);
 	return 0;
 }
 
@@ -906,19 +1031,20 @@ static void error_finding(gm_findings *f, const char *fallback_path)
 
 /*
  * One local revision's round trip: down must restore the schema from before its up, and
- * up again the schema after it. An irreversible revision (no down section) is skipped:
- * its author said so.
+ * up again the schema after it (the inspected schemas `before` and `after`). An
+ * irreversible revision (no down section) is skipped: its author said so.
  */
-static int round_trip(gm_findings *f, struct run *r, const gm_revision *rev, const char *before)
+static int round_trip(gm_findings *f, struct run *r, const gm_revision *rev,
+		      const gm_schema *before_s, const gm_schema *after_s)
 {
 	gm_conn *conn = gm_scratch_conn(r->scratch);
-	char *after = NULL, *down = NULL, *again = NULL;
+	char *before = NULL, *after = NULL, *down = NULL, *again = NULL;
 	int error;
 
-	if ((error = fingerprint_of(&after, r)) < 0)
-		goto done;
 	if (!rev->down.present)
-		goto done;
+		return 0;
+	before = fingerprint(before_s);
+	after = fingerprint(after_s);
 	if ((error = gm_db_apply_section(conn, &rev->down, rev->transaction, rev->path)) < 0) {
 		if (error == GM_EINTERRUPTED)
 			goto done;
@@ -956,6 +1082,7 @@ static int round_trip(gm_findings *f, struct run *r, const gm_revision *rev, con
 		error = GM_ITEROVER;
 	}
 done:
+	free(before);
 	free(after);
 	free(down);
 	free(again);
@@ -976,14 +1103,138 @@ static int load_fixtures_now(struct run *r)
 	return error;
 }
 
+/* ---- semantic conflicts ------------------------------------------------ */
+
+/* Flag r->order[i] (a production revision) as newer than the branch's fork. */
+static void mark_newer(struct run *r, size_t i)
+{
+	if (!r->newer) {
+		r->newer = gm_xcalloc(r->order_nr, sizeof(*r->newer));
+		r->touched = gm_xcalloc(r->order_nr, sizeof(*r->touched));
+	}
+	if (!r->newer[i]) {
+		r->newer[i] = true;
+		r->newer_nr++;
+	}
+}
+
+/*
+ * rebase: production's revisions newer than the fork are those that are not an
+ * ancestor of (or) an older production revision a local one hung off.
+ */
+static void newer_than_forks(struct run *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->prod_nr; i++)
+		for (k = 0; k < r->forks_nr; k++)
+			if (!gm_chain_descends(r->chain, r->forks[k], r->order[i]->id)) {
+				mark_newer(r, i);
+				break;
+			}
+}
+
+static int cmp_file_name(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const gm_file *)elem)->name);
+}
+
+/* True when commit `oid` holds the file `path`. */
+static bool in_commit(struct run *r, const char *oid, const char *path)
+{
+	gm_file f;
+	bool found;
+
+	memset(&f, 0, sizeof(f));
+	found = gm_repo_read_tree_file(&f, r->repo, oid, path) == 0;
+	gm_file_release(&f);
+	gm_error_clear();
+	return found;
+}
+
+/*
+ * verify --replay: the local revisions chain onto production's head already, so the
+ * fork is found in git: where the checked commit (HEAD, or --rev) forked from production
+ * for the file of its first local revision (gm_repo_fork_point: a merge of production
+ * made after that file was written does not count; during a merge whose HEAD lacks the
+ * file, MERGE_HEAD's). Production's revisions whose files the fork commit's migrations
+ * directory lacks are newer than the fork. No fork point
+ * (unrelated histories, a shallow clone, an unborn HEAD): nothing is newer, no semantic
+ * check.
+ */
+static void newer_than_git_fork(struct run *r)
+{
+	char head[GM_OID_HEXSZ + 1], merge[GM_OID_HEXSZ + 1], fork[GM_OID_HEXSZ + 1];
+	gm_files files = GM_FILES_INIT;
+	size_t i;
+
+	if (r->order_nr == r->prod_nr)
+		return;
+	if (gm_repo_resolve(head, NULL, r->repo, r->local_rev ? r->local_rev : "HEAD") < 0)
+		goto none;
+	/* a merge in progress (the pre-merge-commit hook on production): the local
+	 * revisions come from the branch being merged, MERGE_HEAD, not from HEAD */
+	if (!r->local_rev && !in_commit(r, head, r->order[r->prod_nr]->path) &&
+	    gm_repo_resolve(merge, NULL, r->repo, "MERGE_HEAD") == 0)
+		memcpy(head, merge, sizeof(head));
+	gm_error_clear();
+	if (gm_repo_fork_point(fork, r->repo, head, r->prod_oid,
+			       r->order[r->prod_nr]->path) < 0 ||
+	    (strcmp(fork, r->prod_oid) &&
+	     gm_repo_list_tree_dir(&files, r->repo, fork, r->cfg->migrations) < 0))
+		goto none;
+	if (!strcmp(fork, r->prod_oid))
+		goto done;
+	for (i = 0; i < r->prod_nr; i++) {
+		const char *path = r->order[i]->path, *slash = strrchr(path, '/');
+		const char *name = slash ? slash + 1 : path;
+		if (!bsearch(name, files.v, files.nr, sizeof(*files.v), cmp_file_name))
+			mark_newer(r, i);
+	}
+	goto done;
+none:
+	gm_error_clear();
+done:
+	gm_files_release(&files);
+}
+
+/* What order[i] changed: the diff of the schemas before and after its up section. */
+static void record_touched(struct run *r, size_t i, const gm_schema *before,
+			   const gm_schema *after)
+{
+	gm_changes ch = GM_CHANGES_INIT;
+
+	if (gm_diff(&ch, before, after, 0) < 0)
+		gm_error_clear(); /* only contradictory rename hints fail; inspected have none */
+	else
+		gm_touched_new(&r->touched[i], &ch);
+	gm_changes_release(&ch);
+}
+
+/* A warning for each local revision and newer production revision that share objects. */
+static void report_conflicts(struct run *r, gm_findings *findings)
+{
+	size_t l, p;
+
+	for (l = r->prod_nr; r->newer_nr && l < r->order_nr; l++)
+		for (p = 0; p < r->prod_nr; p++)
+			if (r->newer[p])
+				gm_semantic_conflict(findings, r->order[p], r->touched[p],
+						     r->order[l], r->touched[l]);
+}
+
 /*
  * Replay production's chain, then each local revision with its round trip, then (when
  * check_models) compare with the models. The chains must have been read. Problems are
- * findings; < 0 only when the check could not run.
+ * findings; < 0 only when the check could not run. When production's revisions newer
+ * than the branch's fork are flagged (r->newer), those and the local revisions are
+ * inspected before and after their up sections (a local one is anyway, for its round
+ * trip; the schema after one revision is the one before the next), and the objects both
+ * sides changed are "semantic" warnings.
  */
 static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 {
-	char *before = NULL;
+	gm_schema *before = NULL, *after = NULL;
 	size_t i;
 	int error = 0;
 
@@ -992,12 +1243,19 @@ static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 		goto fail;
 	for (i = 0; i < r->order_nr; i++) {
 		const gm_revision *rev = r->order[i];
+		bool local = i >= r->prod_nr, watched = local || (r->newer && r->newer[i]);
+
 		progress(r, "replaying revisions", i, r->order_nr);
 		if ((error = interrupted()) < 0)
 			goto done;
-		if (i == r->prod_nr && (error = load_fixtures_now(r)) < 0)
-			goto fail;
-		if (i >= r->prod_nr && (error = fingerprint_of(&before, r)) < 0)
+		if (i == r->prod_nr) {
+			if ((error = load_fixtures_now(r)) < 0)
+				goto fail;
+			/* fixture SQL files may do anything: look again */
+			gm_schema_free(before);
+			before = NULL;
+		}
+		if (watched && !before && (error = inspect_scratch(&before, r)) < 0)
 			goto fail;
 		error = gm_db_apply_section(gm_scratch_conn(r->scratch), &rev->up,
 					    rev->transaction, rev->path);
@@ -1008,10 +1266,14 @@ static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 					i < r->prod_nr ? " (production)" : "");
 			goto fail;
 		}
-		if (i >= r->prod_nr) {
-			error = round_trip(findings, r, rev, before);
-			free(before);
-			before = NULL;
+		if (watched) {
+			if ((error = inspect_scratch(&after, r)) < 0)
+				goto fail;
+			if (r->newer_nr)
+				record_touched(r, i, before, after);
+		}
+		if (local) {
+			error = round_trip(findings, r, rev, before, after);
 			if (error == GM_ITEROVER) {
 				error = 0;
 				goto done;
@@ -1019,6 +1281,10 @@ static int replay_check(struct run *r, gm_findings *findings, bool check_models)
 			if (error < 0)
 				goto fail;
 		}
+		/* the schema after this revision (round trip or not) is the one before the next */
+		gm_schema_free(before);
+		before = after;
+		after = NULL;
 	}
 	progress(r, "replaying revisions", r->order_nr, r->order_nr);
 	if ((error = load_fixtures_now(r)) < 0)
@@ -1051,7 +1317,11 @@ fail:
 		error = 0;
 	}
 done:
-	free(before);
+	/* also when a revision failed: the overlap may be why */
+	if (error == 0)
+		report_conflicts(r, findings);
+	gm_schema_free(before);
+	gm_schema_free(after);
 	return error;
 }
 
@@ -1074,6 +1344,7 @@ int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 			error = 0;
 		}
 	} else {
+		newer_than_git_fork(&r);
 		error = replay_check(&r, findings, true);
 	}
 done:
@@ -1082,42 +1353,74 @@ done:
 	return error;
 }
 
+/* A re-chained revision's file, read again and rewritten in memory. */
+struct rewrite {
+	const gm_revision *rev;
+	gm_buf path;                /* absolute */
+	gm_buf text;                /* the new content */
+	const gm_file *f;           /* the content read (and replayed) */
+};
+
 /*
- * Rewrite the re-chained revision's down_revision line in the worktree: only when the
+ * Rewrite the re-chained revisions' down_revision lines in the worktree: only when each
  * file still holds what was read and replayed (its blob id, computed as when it was
  * read), through revision.c (the line found by the parser, nothing else changed), and
- * atomically with the file's mode kept (gm_file_replace, which compares the content once
- * more just before the rename).
+ * each atomically with the file's mode kept (gm_file_replace, which compares the
+ * content once more just before the rename). Every new text is made before the first
+ * file is replaced; when a later file cannot be replaced, those already rewritten are
+ * put back (best effort) and the error names the file.
  */
 static int write_rechained(struct run *r)
 {
-	const gm_revision *rev = r->rebased;
 	gm_files files = GM_FILES_INIT;
-	const gm_file *f = NULL;
-	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
-	size_t i;
+	struct rewrite *w = gm_xcalloc(r->rechained_nr, sizeof(*w));
+	size_t i, k;
 	int error;
 
+	for (i = 0; i < r->rechained_nr; i++) {
+		w[i].rev = r->rechained[i].rev;
+		gm_buf_init(&w[i].path);
+		gm_buf_init(&w[i].text);
+	}
 	if ((error = gm_repo_read_worktree_dir(&files, r->repo, r->cfg->migrations)) < 0)
 		goto done;
-	for (i = 0; i < files.nr && !f; i++)
-		if (!strcmp(files.v[i].path, rev->path))
-			f = &files.v[i];
-	if (!f || strcmp(f->oid, rev->checksum)) {
-		error = gm_error_set(GM_ERROR, "'%s' changed while rebasing, nothing written",
-				     rev->path);
-		gm_error_hint("run 'git migrate rebase' again");
-		goto done;
+	for (i = 0; i < r->rechained_nr; i++) {
+		const gm_revision *rev = w[i].rev;
+		for (k = 0; k < files.nr && !w[i].f; k++)
+			if (!strcmp(files.v[k].path, rev->path))
+				w[i].f = &files.v[k];
+		if (!w[i].f || strcmp(w[i].f->oid, rev->checksum)) {
+			error = gm_error_set(GM_ERROR, "'%s' changed while rebasing, nothing "
+					     "written", rev->path);
+			gm_error_hint("run 'git migrate rebase' again");
+			goto done;
+		}
+		if ((error = gm_revision_set_parents(&w[i].text, rev->path, w[i].f->data,
+						     w[i].f->len, rev->parents,
+						     rev->parents_nr)) < 0)
+			goto done;
+		gm_buf_printf(&w[i].path, "%s/%s", r->cfg->root, rev->path);
 	}
-	if ((error = gm_revision_set_parents(&text, rev->path, f->data, f->len, rev->parents,
-					     rev->parents_nr)) < 0)
-		goto done;
-	gm_buf_printf(&path, "%s/%s", r->cfg->root, rev->path);
-	error = gm_file_replace(path.ptr, text.ptr, text.len, f->data, f->len);
+	for (i = 0; i < r->rechained_nr; i++)
+		if ((error = gm_file_replace(w[i].path.ptr, w[i].text.ptr, w[i].text.len,
+					     w[i].f->data, w[i].f->len)) < 0)
+			break;
+	if (error < 0 && i > 0) {
+		/* put back what was rewritten: the rebase is all or nothing */
+		gm_error_prefix("'%s' (the revisions rewritten before it were restored)",
+				w[i].rev->path);
+		for (k = 0; k < i; k++)
+			if (gm_file_replace(w[k].path.ptr, w[k].f->data, w[k].f->len,
+					    w[k].text.ptr, w[k].text.len) < 0)
+				break;
+	}
 done:
+	for (i = 0; i < r->rechained_nr; i++) {
+		gm_buf_release(&w[i].path);
+		gm_buf_release(&w[i].text);
+	}
+	free(w);
 	gm_files_release(&files);
-	gm_buf_release(&path);
-	gm_buf_release(&text);
 	return error;
 }
 
@@ -1127,6 +1430,7 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 	gm_prepare_opts popts = GM_PREPARE_OPTS_INIT;
 	struct run r;
 	gm_lock *lock = NULL;
+	size_t i;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -1141,12 +1445,24 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 	if ((error = gm_lock_worktree(&lock, repo, cfg, popts.no_wait, popts.wait,
 				      popts.payload)) < 0)
 		goto done;
-	if ((error = read_chains(&r)) < 0 || !r.rebased)
+	if ((error = read_chains(&r)) < 0 || !r.rechained_nr)
 		goto done;
-	out->id = gm_xstrdup(r.rebased->id);
-	out->path = gm_xstrdup(r.rebased->path);
-	out->from = gm_xstrdup(r.rebased_from);
-	out->onto = gm_xstrdup(r.rebased_onto);
+	out->items = gm_xcalloc(r.rechained_nr, sizeof(*out->items));
+	for (i = 0; i < r.rechained_nr; i++) {
+		const gm_revision *rev = r.rechained[i].rev;
+		out->items[i].id = gm_xstrdup(rev->id);
+		out->items[i].path = gm_xstrdup(rev->path);
+		out->items[i].from = gm_xstrdup(r.rechained[i].from);
+		out->items[i].onto = gm_xstrdup(rev->parents[0]);
+	}
+	out->items_nr = r.rechained_nr;
+	out->id = gm_xstrdup(out->items[0].id);
+	out->path = gm_xstrdup(out->items[0].path);
+	out->from = gm_xstrdup(out->items[0].from);
+	out->onto = gm_xstrdup(out->items[0].onto);
+	out->linearized = r.linearized;
+	out->local_nr = r.local_nr;
+	newer_than_forks(&r);
 	if ((error = replay_check(&r, findings, false)) < 0 || findings->nr)
 		goto done;
 	out->replayed = r.order_nr;
@@ -1164,6 +1480,15 @@ done:
 
 void gm_rebase_result_release(gm_rebase_result *res)
 {
+	size_t i;
+
+	for (i = 0; i < res->items_nr; i++) {
+		free(res->items[i].id);
+		free(res->items[i].path);
+		free(res->items[i].from);
+		free(res->items[i].onto);
+	}
+	free(res->items);
 	free(res->id);
 	free(res->path);
 	free(res->from);

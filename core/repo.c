@@ -1020,3 +1020,116 @@ const char *gm_repo_git_dir(const gm_repo *repo)
 {
 	return git_repository_path(repo->git);
 }
+
+int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *commit,
+		       const char *upstream, const char *path)
+{
+	git_oid head, up, id, from, base;
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	bool in_head;
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(repo && commit && upstream && path);
+	out[0] = '\0';
+	if (git_oid_fromstr(&head, commit) < 0 || git_oid_fromstr(&up, upstream) < 0) {
+		git_error_clear();
+		return gm_error_set(GM_EINVALID, "not a commit id: '%s' or '%s'", commit,
+				    upstream);
+	}
+	git_oid_cpy(&from, &head);
+	/* a file the commit does not have (not committed yet) was written on top of it */
+	if ((rc = git_commit_lookup(&c, repo->git, &head)) < 0 ||
+	    (rc = git_commit_tree(&tree, c)) < 0) {
+		error = git_fail(rc, "cannot read commit '%.12s'", commit);
+		goto done;
+	}
+	in_head = git_tree_entry_bypath(&e, tree, path) == 0;
+	git_tree_entry_free(e);
+	e = NULL;
+	git_error_clear();
+	if (!in_head)
+		goto merge_base;
+
+	/* oldest first, only the commits upstream does not have */
+	if ((rc = git_revwalk_new(&walk, repo->git)) < 0 ||
+	    (rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE)) < 0 ||
+	    (rc = git_revwalk_push(walk, &head)) < 0 || (rc = git_revwalk_hide(walk, &up)) < 0) {
+		error = git_fail(rc, "cannot walk the history of '%.12s'", commit);
+		goto done;
+	}
+	while ((rc = git_revwalk_next(&id, walk)) == 0) {
+		git_tree_free(tree);
+		git_commit_free(c);
+		tree = NULL;
+		if ((rc = git_commit_lookup(&c, repo->git, &id)) < 0 ||
+		    (rc = git_commit_tree(&tree, c)) < 0) {
+			error = git_fail(rc, "cannot walk the history of '%.12s'", commit);
+			goto done;
+		}
+		if (git_tree_entry_bypath(&e, tree, path) == 0) {
+			git_tree_entry_free(e);
+			git_oid_cpy(&from, &id);
+			break;
+		}
+		git_error_clear();
+	}
+	if (rc < 0 && rc != GIT_ITEROVER) {
+		error = git_fail(rc, "cannot walk the history of '%.12s'", commit);
+		goto done;
+	}
+
+merge_base:
+	if ((rc = git_merge_base(&base, repo->git, &from, &up)) < 0) {
+		if (rc == GIT_ENOTFOUND) {
+			git_error_clear();
+			error = gm_error_set(GM_ENOTFOUND, "'%.12s' and '%.12s' have no common "
+					     "ancestor", commit, upstream);
+		} else {
+			error = git_fail(rc, "cannot find the merge base of '%.12s' and '%.12s'",
+					 commit, upstream);
+		}
+		goto done;
+	}
+	git_oid_tostr(out, GM_OID_HEXSZ + 1, &base);
+done:
+	git_revwalk_free(walk);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return error;
+}
+
+int gm_repo_hooks_dir(char **out, gm_repo *repo)
+{
+	git_config *cfg = NULL;
+	git_buf value = { NULL, 0, 0 };
+	gm_buf b = GM_BUF_INIT;
+	int rc, error = 0;
+
+	GM_ASSERT_ARG(out && repo);
+	*out = NULL;
+	if ((rc = git_repository_config_snapshot(&cfg, repo->git)) < 0)
+		return git_fail(rc, "cannot read the git config");
+	rc = git_config_get_path(&value, cfg, "core.hooksPath");
+	if (rc == GIT_ENOTFOUND || (rc == 0 && !value.size)) {
+		git_error_clear();
+		gm_buf_printf(&b, "%s/hooks", repo->commondir);
+	} else if (rc < 0) {
+		error = git_fail(rc, "cannot read 'core.hooksPath' from the git config");
+	} else if (value.ptr[0] == '/') {
+		gm_buf_put(&b, value.ptr, value.size);
+	} else {
+		gm_buf_printf(&b, "%s/%.*s", repo->workdir, (int)value.size, value.ptr);
+	}
+	if (!error) {
+		while (b.len > 1 && b.ptr[b.len - 1] == '/')
+			gm_buf_truncate(&b, b.len - 1);
+		*out = gm_buf_detach(&b);
+	}
+	gm_buf_release(&b);
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return error;
+}

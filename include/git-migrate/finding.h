@@ -4,27 +4,38 @@
 #include <stddef.h>
 
 typedef struct gm_finding {
-	char *check;    /* "parse", "graph", "immutable", "chained", "replay" */
+	char *check;    /* "parse", "graph", "immutable", "chained", "replay"; warnings: "semantic" */
 	char *path;     /* file the finding is about, or NULL */
 	int line;       /* 1-based, 0 when unknown */
 	char *message;  /* lowercase, git style, no location prefix */
 } gm_finding;
 
+/*
+ * The findings of a run: v holds the problems (each fails its check: nr > 0 means the
+ * run failed), warnings what deserves a look but fails nothing (a semantic conflict:
+ * both sides of a merge changed one object). Consumers that know only v stay correct.
+ */
 typedef struct gm_findings {
 	gm_finding *v;
 	size_t nr, alloc;
+	gm_finding *warnings;
+	size_t warnings_nr, warnings_alloc;
 } gm_findings;
 
-#define GM_FINDINGS_INIT { NULL, 0, 0 }
+#define GM_FINDINGS_INIT { NULL, 0, 0, NULL, 0, 0 }
 
 /* Append a finding; strings are copied. */
 void gm_findings_add(gm_findings *f, const char *check, const char *path, int line,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Number of findings for one check (NULL = all). */
+/* Append a warning (to f->warnings; it fails no check); strings are copied. */
+void gm_findings_warn(gm_findings *f, const char *check, const char *path, int line,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Number of findings (not warnings) for one check (NULL = all). */
 size_t gm_findings_count(const gm_findings *f, const char *check);
 
-/* Free every finding; f is GM_FINDINGS_INIT again. */
+/* Free every finding and warning; f is GM_FINDINGS_INIT again. */
 void gm_findings_release(gm_findings *f);
 
 #endif

@@ -119,4 +119,25 @@ int gm_repo_config_get(char **out, gm_repo *repo, const char *key);
  */
 const char *gm_repo_git_dir(const gm_repo *repo);
 
+/*
+ * Where the history of `commit` forked from `upstream` as far as file `path` (relative
+ * to the root) is concerned: the merge-base of upstream and the oldest commit of
+ * commit's own history (the commits upstream does not have) whose tree holds path, so a
+ * merge of upstream made after the file was written does not move the fork; when
+ * commit's tree does not hold path (a file not committed yet), the merge-base of commit
+ * and upstream. Both are full commit ids (hex); the fork's id is written into out.
+ * GM_ENOTFOUND when they have no common ancestor, GM_EGIT when the history cannot be
+ * read (a shallow clone, say).
+ */
+int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *commit,
+		       const char *upstream, const char *path);
+
+/*
+ * The directory git runs this repository's hooks from: core.hooksPath when set (with
+ * "~/" expanded; a relative value is relative to the worktree root, as git runs hooks
+ * there), else "hooks" in the common git dir (shared by linked worktrees). Absolute,
+ * no trailing slash; it may not exist. Caller frees *out.
+ */
+int gm_repo_hooks_dir(char **out, gm_repo *repo);
+
 #endif

@@ -92,4 +92,103 @@ test_expect_success 'a local revision that no longer applies: named, nothing rew
 	test_no_scratch_left
 '
 
+# models: v1.yml plus the given column lines after email
+models_with() {
+	cols=$(printf '\\n      %s' "$@")
+	sed "s/^      email:.*/&$cols/" "$TRASH_DIRECTORY/v1.yml"
+}
+
+revision_id() {
+	sed -n "s/^-- revision: //p" "$1"
+}
+
+test_expect_success 'three local revisions in a line: only the first is re-chained' '
+	prepare_case_setup line v1.yml &&
+	(
+		cd line &&
+		models_with "name: text" >models/app.yml &&
+		git migrate -q prepare -m "add name" >../a.path &&
+		models_with "name: text" "nick: text" >models/app.yml &&
+		git migrate -q prepare -m "add nick" >../b.path &&
+		models_with "name: text" "nick: text" "city: text" >models/app.yml &&
+		git migrate -q prepare -m "add city" >../c.path &&
+		git add -A && git commit -q -m "three revisions" &&
+		git switch -q production &&
+		models_with "phone: text" >models/app.yml &&
+		git migrate -q prepare -m "production change" >../p.path &&
+		git add -A && git commit -q -m "production change" &&
+		git switch -q work &&
+		{ git merge -q --no-edit production 2>/dev/null ||
+		  { models_with "name: text" "nick: text" "city: text" "phone: text" >models/app.yml &&
+		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		a=$(cat ../a.path) && b=$(cat ../b.path) && c=$(cat ../c.path) &&
+		head=$(revision_id "$(cat ../p.path)") &&
+		git migrate rebase >../out 2>../err &&
+		test_grep "re-chained revision $(revision_id "$a") onto $head" ../err &&
+		test_grep "5 revisions replayed" ../err &&
+		echo "$a" >../expect &&
+		test_cmp ../expect ../out &&
+		git status --porcelain -- migrations >../status &&
+		echo " M $a" >../expect &&
+		test_cmp ../expect ../status &&
+		test_grep "^-- down_revision: $head$" "$a" &&
+		test_grep "^-- down_revision: $(revision_id "$a")$" "$b" &&
+		test_grep "^-- down_revision: $(revision_id "$b")$" "$c" &&
+		git diff --numstat -- "$a" >../changed &&
+		printf "1\t1\t%s\n" "$a" >../expect &&
+		test_cmp ../expect ../changed &&
+		git migrate verify --replay &&
+		git migrate diff
+	) &&
+	test_no_scratch_left
+'
+
+test_expect_success 'two local heads: put in one line, by created, each onto the one before' '
+	prepare_case_setup heads v1.yml &&
+	(
+		cd heads &&
+		base=$(revision_id migrations/versions/*_base.sql) &&
+		git switch -q -c one &&
+		models_with "name: text" >models/app.yml &&
+		git migrate -q prepare -m "add name" >../name.path &&
+		sed -i "s/^-- created: .*/-- created: 2030-01-02T00:00:00Z/" "$(cat ../name.path)" &&
+		git add -A && git commit -q -m "add name" &&
+		git switch -q work &&
+		models_with "nick: text" >models/app.yml &&
+		git migrate -q prepare -m "add nick" >../nick.path &&
+		sed -i "s/^-- created: .*/-- created: 2030-01-01T00:00:00Z/" "$(cat ../nick.path)" &&
+		git add -A && git commit -q -m "add nick" &&
+		{ git merge -q --no-edit one 2>/dev/null ||
+		  { models_with "name: text" "nick: text" >models/app.yml &&
+		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		git switch -q production &&
+		models_with "phone: text" >models/app.yml &&
+		git migrate -q prepare -m "production change" >../p.path &&
+		git add -A && git commit -q -m "production change" &&
+		git switch -q work &&
+		{ git merge -q --no-edit production 2>/dev/null ||
+		  { models_with "name: text" "nick: text" "phone: text" >models/app.yml &&
+		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		name=$(cat ../name.path) && nick=$(cat ../nick.path) &&
+		head=$(revision_id "$(cat ../p.path)") &&
+		git migrate rebase --dry-run 2>../err &&
+		test_grep "would put the 2 local revisions in one line onto $head" ../err &&
+		git diff --quiet &&
+		git migrate rebase >../out 2>../err &&
+		test_grep "put the 2 local revisions in one line onto $head" ../err &&
+		test_grep "  $(revision_id "$nick"): down_revision $head (was $base)" ../err &&
+		test_grep "  $(revision_id "$name"): down_revision $(revision_id "$nick") (was $base)" ../err &&
+		printf "%s\n" "$nick" "$name" >../expect &&
+		test_cmp ../expect ../out &&
+		test_grep "^-- down_revision: $head$" "$nick" &&
+		test_grep "^-- down_revision: $(revision_id "$nick")$" "$name" &&
+		git migrate heads >../heads.out &&
+		test_grep "$(revision_id "$name")" ../heads.out &&
+		test "$(wc -l <../heads.out)" = 1 &&
+		git migrate verify --replay &&
+		git migrate diff
+	) &&
+	test_no_scratch_left
+'
+
 test_done

@@ -427,6 +427,64 @@ static void test_chain__two_thousand_revisions_are_fast(void **state)
 	gm_findings_release(&f);
 }
 
+/* A revision made by hand: id, one parent (NULL: none), created (NULL: none), path. */
+static gm_revision *rev_new(const char *id, const char *parent, const char *created,
+			    const char *path)
+{
+	gm_revision *r = gm_xcalloc(1, sizeof(*r));
+	r->id = gm_xstrdup(id);
+	if (parent)
+		r->parents[r->parents_nr++] = gm_xstrdup(parent);
+	r->created = created ? gm_xstrdup(created) : NULL;
+	r->path = gm_xstrdup(path);
+	return r;
+}
+
+static void test_chain__linearize_parents_first_then_created_then_path(void **state)
+{
+	gm_revision *a = rev_new("a1", "p0", "2030-01-02T00:00:00Z", "m/a1_x.sql");
+	gm_revision *b = rev_new("b2", "p0", "2030-01-01T00:00:00Z", "m/b2_x.sql");
+	gm_revision *c = rev_new("c3", "a1", "2029-01-01T00:00:00Z", "m/c3_x.sql");
+	gm_revision *d = rev_new("d4", NULL, NULL, "m/d4_x.sql");
+	gm_revision *e = rev_new("e5", "p0", "2030-01-02T00:00:00Z", "m/0e5_x.sql");
+	const gm_revision *v[] = { d, c, a, e, b };
+	(void)state;
+
+	/* b is the oldest; a and e tie on created: path decides (e's sorts first); c, though
+	 * created earliest, waits for its parent a; d has no created header: last */
+	assert_gm_ok(gm_revisions_linearize(v, 5));
+	assert_ptr_equal(v[0], b);
+	assert_ptr_equal(v[1], e);
+	assert_ptr_equal(v[2], a);
+	assert_ptr_equal(v[3], c);
+	assert_ptr_equal(v[4], d);
+	assert_gm_ok(gm_revisions_linearize(v, 0));
+	gm_revision_free(a);
+	gm_revision_free(b);
+	gm_revision_free(c);
+	gm_revision_free(d);
+	gm_revision_free(e);
+}
+
+static void test_chain__linearize_cycle_is_an_error(void **state)
+{
+	gm_revision *x = rev_new("x1", "y2", NULL, "m/x1_x.sql");
+	gm_revision *y = rev_new("y2", "x1", NULL, "m/y2_x.sql");
+	gm_revision *z = rev_new("z3", "p0", NULL, "m/z3_x.sql");
+	const gm_revision *v[] = { x, y, z };
+	(void)state;
+
+	assert_int_equal(gm_revisions_linearize(v, 3), GM_EINVALID);
+	assert_non_null(strstr(gm_error_last()->message, "cycle through 'x1'"));
+	assert_ptr_equal(v[0], x);
+	assert_ptr_equal(v[1], y);
+	assert_ptr_equal(v[2], z);
+	gm_error_clear();
+	gm_revision_free(x);
+	gm_revision_free(y);
+	gm_revision_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +501,8 @@ int main(void)
 		cmocka_unit_test(test_chain__lookup_by_prefix),
 		cmocka_unit_test(test_chain__add_by_hand),
 		cmocka_unit_test(test_chain__two_thousand_revisions_are_fast),
+		cmocka_unit_test(test_chain__linearize_parents_first_then_created_then_path),
+		cmocka_unit_test(test_chain__linearize_cycle_is_an_error),
 	};
 	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }
