@@ -20,12 +20,12 @@ const char *const verify_usage[] = {
 	"    --rev <ref>           check the migrations of a git revision instead",
 	"    --replay              also replay the chain on a scratch database",
 	"    --no-wait             fail when another run in this worktree holds its lock",
-	"    --format <fmt>        text (default), json, or github (workflow annotations)",
+	"    --format <fmt>        text (default), json, github (workflow annotations) or junit",
 	"    -h, --help            show this help",
 	NULL,
 };
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB, FORMAT_JUNIT };
 
 /* --replay was given: the replay check is reported (core runs it only when the others pass). */
 static bool with_replay;
@@ -167,7 +167,22 @@ static void print_json(const gm_findings *findings)
 		}
 		printf("%s]}", first ? "" : "\n  ");
 	}
-	printf("\n]}\n");
+	/* warnings fail nothing: their own list, each with its check and severity */
+	fputs("\n], \"warnings\": [", stdout);
+	for (k = 0; k < findings->warnings_nr; k++) {
+		const gm_finding *x = &findings->warnings[k];
+		printf("%s\n  {\"check\": ", k ? "," : "");
+		json_string(stdout, x->check);
+		fputs(", \"severity\": \"warning\", \"file\": ", stdout);
+		json_string(stdout, x->path);
+		if (x->line > 0)
+			printf(", \"line\": %d, \"message\": ", x->line);
+		else
+			fputs(", \"line\": null, \"message\": ", stdout);
+		json_string(stdout, x->message);
+		fputc('}', stdout);
+	}
+	printf("%s]}\n", findings->warnings_nr ? "\n" : "");
 }
 
 /* ---- github -------------------------------------------------------------- */
@@ -195,9 +210,11 @@ static void print_github(const gm_findings *findings)
 {
 	size_t i;
 
-	for (i = 0; i < findings->nr; i++) {
-		const gm_finding *x = &findings->v[i];
-		fputs("::error", stdout);
+	for (i = 0; i < findings->nr + findings->warnings_nr; i++) {
+		bool warning = i >= findings->nr;
+		const gm_finding *x = warning ? &findings->warnings[i - findings->nr] :
+						&findings->v[i];
+		fputs(warning ? "::warning" : "::error", stdout);
 		if (x->path) {
 			fputs(" file=", stdout);
 			gh_escape(stdout, x->path, true);
@@ -210,6 +227,151 @@ static void print_github(const gm_findings *findings)
 		gh_escape(stdout, x->message, false);
 		fputc('\n', stdout);
 	}
+}
+
+/* ---- junit --------------------------------------------------------------- */
+
+#define XML_REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+
+/*
+ * XML 1.0 text or attribute value: & < > " ' as entities; CR as a character reference
+ * (a parser would turn it into LF), and in attributes tab and LF too (a parser would
+ * fold them into spaces). Other control characters, U+FFFE, U+FFFF and invalid UTF-8
+ * are not allowed in XML 1.0 (or in UTF-8 output): each becomes U+FFFD.
+ */
+static void xml_escape(FILE *f, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+
+	while (n) {
+		len = 1;
+		switch (*p) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&apos;", f);
+			break;
+		case '\r':
+			fputs("&#13;", f);
+			break;
+		case '\n':
+			fputs(attr ? "&#10;" : "\n", f);
+			break;
+		case '\t':
+			fputs(attr ? "&#9;" : "\t", f);
+			break;
+		default:
+			if (*p < 0x20) {
+				fputs(XML_REPLACEMENT, f);
+				break;
+			}
+			len = utf8_len(p, n);
+			if (!len || (len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)) {
+				fputs(XML_REPLACEMENT, f);
+				len = len ? len : 1;
+				break;
+			}
+			fwrite(p, 1, len, f);
+			break;
+		}
+		p += len;
+		n -= len;
+	}
+}
+
+/* One finding as "file:line: message" (as the text format prints it), escaped. */
+static void xml_finding(FILE *f, const gm_finding *x, bool attr)
+{
+	if (x->path) {
+		xml_escape(f, x->path, attr);
+		if (x->line > 0)
+			fprintf(f, ":%d", x->line);
+		fputs(": ", f);
+	}
+	xml_escape(f, x->message, attr);
+}
+
+/*
+ * JUnit XML (the schema GitLab and Jenkins read): one testsuite, one testcase per
+ * check; a failed check has one <failure> whose text holds every finding of the check,
+ * one a line, and whose message is the first of them; a skipped check is <skipped/>.
+ */
+static void print_junit(const gm_findings *findings)
+{
+	const char *ids[32];
+	size_t n = check_ids(ids, 32, findings), i, k, failed = 0, skipped = 0;
+	char counts[96];
+
+	for (i = 0; i < n; i++) {
+		const char *status = status_of(findings, ids[i]);
+		if (!strcmp(status, "failed"))
+			failed++;
+		else if (!strcmp(status, "skipped"))
+			skipped++;
+	}
+	snprintf(counts, sizeof(counts), "tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\"",
+		 n, failed, skipped);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", stdout);
+	printf("<testsuites name=\"git-migrate verify\" %s>\n", counts);
+	printf("  <testsuite name=\"git-migrate verify\" %s>\n", counts);
+	for (i = 0; i < n; i++) {
+		const char *status = status_of(findings, ids[i]);
+		const gm_finding *first = NULL;
+		size_t nr = gm_findings_count(findings, ids[i]);
+
+		fputs("    <testcase classname=\"git-migrate.verify\" name=\"", stdout);
+		xml_escape(stdout, ids[i], true);
+		if (!strcmp(status, "skipped")) {
+			fputs("\">\n      <skipped message=\"not run: an earlier check failed\"/>\n"
+			      "    </testcase>\n", stdout);
+			continue;
+		}
+		if (!nr) {
+			fputs("\"/>\n", stdout);
+			continue;
+		}
+		for (k = 0; k < findings->nr && !first; k++)
+			if (!strcmp(findings->v[k].check, ids[i]))
+				first = &findings->v[k];
+		fputs("\">\n      <failure type=\"", stdout);
+		xml_escape(stdout, ids[i], true);
+		fputs("\" message=\"", stdout);
+		xml_finding(stdout, first, true);
+		if (nr > 1)
+			printf(" (and %zu more)", nr - 1);
+		fputs("\">", stdout);
+		for (k = 0; k < findings->nr; k++) {
+			if (strcmp(findings->v[k].check, ids[i]))
+				continue;
+			if (&findings->v[k] != first)
+				fputc('\n', stdout);
+			xml_finding(stdout, &findings->v[k], false);
+		}
+		fputs("</failure>\n    </testcase>\n", stdout);
+	}
+	/* warnings (semantic conflicts) fail nothing: the suite's output, one per line */
+	if (findings->warnings_nr) {
+		fputs("    <system-out>", stdout);
+		for (k = 0; k < findings->warnings_nr; k++) {
+			if (k)
+				fputc('\n', stdout);
+			fputs("warning: ", stdout);
+			xml_finding(stdout, &findings->warnings[k], false);
+		}
+		fputs("</system-out>\n", stdout);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", stdout);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -227,13 +389,19 @@ static void print_text(const gm_findings *findings)
 			printf("%s: ", x->path);
 		printf("%s[%s]%s %s\n", cmd_color("31"), x->check, cmd_reset(), x->message);
 	}
+	for (i = 0; i < findings->warnings_nr; i++)
+		cmd_warning("%s", findings->warnings[i].message);
 	if (gm_global.verbosity < 0)
 		return;
 	if (!findings->nr) {
 		fputs("verify: ok (", stdout);
 		for (i = 0; i < n; i++)
 			printf("%s%s", i ? ", " : "", ids[i]);
-		fputs(")\n", stdout);
+		fputs(")", stdout);
+		if (findings->warnings_nr)
+			printf("; %zu warning%s", findings->warnings_nr,
+			       findings->warnings_nr == 1 ? "" : "s");
+		fputc('\n', stdout);
 		return;
 	}
 	printf("verify: %zu finding%s; failed: ", findings->nr, findings->nr == 1 ? "" : "s");
@@ -304,9 +472,11 @@ int cmd_verify(int argc, char **argv)
 				format = FORMAT_JSON;
 			else if (!strcmp(optarg, "github"))
 				format = FORMAT_GITHUB;
+			else if (!strcmp(optarg, "junit"))
+				format = FORMAT_JUNIT;
 			else
 				return cmd_usage_error(verify_usage,
-						       "--format takes text, json or github, "
+						       "--format takes text, json, github or junit, "
 						       "not '%s'",
 						       optarg);
 			break;
@@ -328,6 +498,8 @@ int cmd_verify(int argc, char **argv)
 		print_json(&findings);
 	else if (format == FORMAT_GITHUB)
 		print_github(&findings);
+	else if (format == FORMAT_JUNIT)
+		print_junit(&findings);
 	else
 		print_text(&findings);
 	rc = findings.nr ? EXIT_PROBLEM : EXIT_OK;

@@ -88,7 +88,7 @@ _git_migrate ()
 		return
 		;;
 	--format)
-		[ "$command" = verify ] && __gitcomp "text json github"
+		[ "$command" = verify ] && __gitcomp "text json github junit"
 		return
 		;;
 	--config | -m)
@@ -110,7 +110,7 @@ _git_migrate ()
 		return
 		;;
 	--format=*)
-		[ "$command" = verify ] && __gitcomp "text json github" "" "${cur#*=}"
+		[ "$command" = verify ] && __gitcomp "text json github junit" "" "${cur#*=}"
 		return
 		;;
 	--*=*)

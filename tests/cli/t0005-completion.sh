@@ -178,7 +178,7 @@ test_expect_success 'git migrate verify --production <TAB>: git refs' '
 '
 
 test_expect_success 'option values: --format, --color' '
-	expect_replies "text " "json " "github " >expect &&
+	expect_replies "text " "json " "github " "junit " >expect &&
 	complete_line "git migrate verify --format " >actual &&
 	test_cmp expect actual &&
 	complete_line "git migrate verify --format=" >actual &&
