@@ -181,13 +181,22 @@ static void open_section(struct parser *ps, gm_section *s)
 	gm_buf_clear(&ps->part.text);
 }
 
+/*
+ * Blank inside a header or directive line: a '\r' too (a line may end in several, and
+ * the writer drops one per rewrite), so a line reads the same before and after.
+ */
+static bool blank_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
 static char *trimmed(const char *s, size_t n)
 {
-	while (n && (*s == ' ' || *s == '\t')) {
+	while (n && blank_char(*s)) {
 		s++;
 		n--;
 	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+	while (n && blank_char(s[n - 1]))
 		n--;
 	return gm_xstrndup(s, n);
 }
@@ -202,25 +211,25 @@ static int directive(char **word, struct parser *ps, const char *s, size_t n)
 	static const char marker[] = "+migrate";
 
 	*word = NULL;
-	while (s < end && (*s == ' ' || *s == '\t'))
+	while (s < end && blank_char(*s))
 		s++;
 	if (end - s < 2 || s[0] != '-' || s[1] != '-')
 		return 0;
 	s += 2;
-	while (s < end && (*s == ' ' || *s == '\t'))
+	while (s < end && blank_char(*s))
 		s++;
 	if ((size_t)(end - s) < sizeof(marker) - 1 || memcmp(s, marker, sizeof(marker) - 1))
 		return 0;
 	s += sizeof(marker) - 1;
-	if (s < end && *s != ' ' && *s != '\t')
+	if (s < end && !blank_char(*s))
 		return 0;
-	while (s < end && (*s == ' ' || *s == '\t'))
+	while (s < end && blank_char(*s))
 		s++;
 	w = s;
-	while (s < end && *s != ' ' && *s != '\t')
+	while (s < end && !blank_char(*s))
 		s++;
 	*word = gm_xstrndup(w, (size_t)(s - w));
-	while (s < end && (*s == ' ' || *s == '\t'))
+	while (s < end && blank_char(*s))
 		s++;
 	if (s < end) {
 		char *rest = trimmed(s, (size_t)(end - s));

@@ -479,6 +479,36 @@ static void test_revision__format_folds_control_characters(void **state)
 	gm_buf_release(&text);
 }
 
+/* Found by fuzz_revision: a directive line ending in several '\r' read as SQL the first
+ * time and as a directive once rewritten (the writer keeps one '\r' fewer). */
+static void test_revision__carriage_returns_read_the_same_twice(void **state)
+{
+	static const char cr_directive[] =
+		"-- revision: a1\n-- down_revision:\n-- +migrate up\nSELECT 1;\n-- +migrate\r\r";
+	static const char cr_up[] =
+		"-- revision: a1\r\r\n-- down_revision:\r\n-- +migrate up\r\r\nSELECT 1;\r\n"
+		"-- +migrate down \r\r\nSELECT 2;\r\n";
+	gm_revision *rev = NULL, *again = NULL;
+	gm_buf text = GM_BUF_INIT;
+	(void)state;
+
+	assert_gm_fails(GM_EINVALID, "unknown directive",
+			gm_revision_parse(&rev, "v/x.sql", cr_directive, strlen(cr_directive)));
+	assert_int_equal(gm_error_last()->line, 5);
+	gm_error_clear();
+
+	assert_gm_ok(gm_revision_parse(&rev, "v/x.sql", cr_up, strlen(cr_up)));
+	assert_string_equal(rev->id, "a1");
+	assert_true(rev->down.present);
+	gm_revision_format(&text, rev);
+	assert_gm_ok(gm_revision_parse(&again, "v/x.sql", text.ptr, text.len));
+	assert_string_equal(again->id, "a1");
+	assert_true(again->up.present && again->down.present);
+	gm_revision_free(again);
+	gm_revision_free(rev);
+	gm_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_revision__utf8_bom_is_skipped),
 		cmocka_unit_test(test_revision__transaction_control_is_refused),
 		cmocka_unit_test(test_revision__format_folds_control_characters),
+		cmocka_unit_test(test_revision__carriage_returns_read_the_same_twice),
 	};
 	return cmocka_run_group_tests_name("revision", tests, NULL, NULL);
 }
