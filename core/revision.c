@@ -563,7 +563,9 @@ int gm_revision_parse(gm_revision **out, const char *path, const char *data, siz
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 		ps.line++;
-		if (n && p[n - 1] == '\r')
+		/* every '\r' before the '\n' (not only CRLF's one): a rewritten file then
+		 * reads exactly as the file it was written from (found by fuzz_revision) */
+		while (n && p[n - 1] == '\r')
 			n--;
 		if ((error = parse_line(&ps, p, n)) < 0)
 			goto done;
