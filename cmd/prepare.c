@@ -25,7 +25,8 @@ const char *const prepare_usage[] = {
 void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 {
 	size_t i;
-	for (i = 0; i < res->summary_nr; i++)
+	/* on stderr the summary is information: -q leaves it out (stdout output stays) */
+	for (i = 0; i < res->summary_nr && (f != stderr || gm_global.verbosity >= 0); i++)
 		fprintf(f, "  %s\n", res->summary[i]);
 	for (i = 0; i < res->warnings_nr; i++)
 		cmd_warning("%s", res->warnings[i]);

@@ -199,4 +199,16 @@ test_expect_success 'each not-covered warning is printed once' '
 	test_grep "left alone: view v" err
 '
 
+test_expect_success 'prepare -q: the path on stdout, nothing on stderr' '
+	(
+		cd repo &&
+		git switch -q work &&
+		sed "s/^      contact_id: .*/&\n      quiet_note: text/" ../app.yml >models/app.yml &&
+		git migrate prepare -q -m quiet >../out 2>../err
+	) &&
+	test_path_is_file "repo/$(cat out)" &&
+	test ! -s err &&
+	rm "repo/$(cat out)" && cp app.yml repo/models/app.yml
+'
+
 test_done
