@@ -7,38 +7,40 @@
 #include "git-migrate/vec.h"
 #include "util/banned.h"
 
-static void fill(gm_finding *x, const char *check, const char *path, int line, gm_buf *msg)
+/* Append a finding to a list (the findings or the warnings); strings are copied. */
+static void push(gm_finding **v, size_t *nr, size_t *alloc, const char *check,
+		 const char *path, int line, const char *fmt, va_list ap)
 {
+	gm_buf b = GM_BUF_INIT;
+	gm_finding *x;
+
+	gm_buf_vprintf(&b, fmt, ap);
+	GM_ALLOC_GROW(*v, *nr + 1, *alloc);
+	x = &(*v)[(*nr)++];
 	x->check = gm_xstrdup(check);
 	x->path = gm_xstrdup(path);
 	x->line = line;
-	x->message = gm_buf_detach(msg);
+	x->message = gm_buf_detach(&b);
 }
 
 void gm_findings_add(gm_findings *f, const char *check, const char *path, int line,
 		     const char *fmt, ...)
 {
 	va_list ap;
-	gm_buf b = GM_BUF_INIT;
 
 	va_start(ap, fmt);
-	gm_buf_vprintf(&b, fmt, ap);
+	push(&f->v, &f->nr, &f->alloc, check, path, line, fmt, ap);
 	va_end(ap);
-	GM_ALLOC_GROW(f->v, f->nr + 1, f->alloc);
-	fill(&f->v[f->nr++], check, path, line, &b);
 }
 
 void gm_findings_warn(gm_findings *f, const char *check, const char *path, int line,
 		      const char *fmt, ...)
 {
 	va_list ap;
-	gm_buf b = GM_BUF_INIT;
 
 	va_start(ap, fmt);
-	gm_buf_vprintf(&b, fmt, ap);
+	push(&f->warnings, &f->warnings_nr, &f->warnings_alloc, check, path, line, fmt, ap);
 	va_end(ap);
-	GM_ALLOC_GROW(f->warnings, f->warnings_nr + 1, f->warnings_alloc);
-	fill(&f->warnings[f->warnings_nr++], check, path, line, &b);
 }
 
 size_t gm_findings_count(const gm_findings *f, const char *check)

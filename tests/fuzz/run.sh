@@ -20,6 +20,10 @@ for h in "$@"; do
 	if test -d "tests/fuzz/corpus/$h"; then
 		cp -R "tests/fuzz/corpus/$h/." "$work/"
 	fi
+	# the SQL splitter also starts from the revision files (kept once, with fuzz_revision)
+	if test "$h" = fuzz_sql_split && test -d tests/fuzz/corpus/fuzz_revision; then
+		cp -R tests/fuzz/corpus/fuzz_revision/. "$work/"
+	fi
 	dict=
 	test -f "tests/fuzz/$h.dict" && dict="-dict=tests/fuzz/$h.dict"
 	if "$dir/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
