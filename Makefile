@@ -91,6 +91,10 @@ check-layers:
 	@bad=$$(grep -lE 'include "(core|util|dialect)/' cmd/*.c; grep -lE 'include "' cmd/*.c | xargs grep -lE 'include "(yaml|scratch|util/)' ); \
 	 test -z "$$bad" || { echo "cmd includes core internals: $$bad"; exit 1; }
 
+# The size limits (no product function over 80 lines, no C file over 800): scripts/check-size.sh.
+check-size:
+	@sh scripts/check-size.sh
+
 # `make test`: everything CI runs — the suite (unit tests, CLI tests on SQLite and on
 # PostgreSQL) with gcc, again under ASan+UBSan, and a -Werror build with clang.
 # `make test-one` runs the suite once in the current setup (`make test-one SANITIZE=1` for
@@ -185,6 +189,6 @@ fmt:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-one deps demo bench install fmt clean check-layers pkg-check \
+.PHONY: all units test test-one deps demo bench install fmt clean check-layers check-size pkg-check \
 	fuzz fuzz-build
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
