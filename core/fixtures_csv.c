@@ -1,4 +1,7 @@
-/* Streaming CSV (RFC 4180) for fixtures: one record at a time from a read callback. */
+/*
+ * CSV fixture files: a streaming RFC 4180 reader (one record at a time from a read
+ * callback), and the scan (header checked) and load of a CSV file (fixtures_int.h).
+ */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,7 @@
 
 struct gm_csv {
 	char *path;
-	gm_fx_read_fn read;
+	gm_read_fn read;
 	void *payload;
 	char buf[65536];
 	size_t pos, len;
@@ -27,7 +30,7 @@ struct gm_csv {
 	size_t nr, alloc, fields_alloc;
 };
 
-void gm_csv_open(gm_csv **out, const char *path, gm_fx_read_fn read, void *payload)
+void gm_csv_open(gm_csv **out, const char *path, gm_read_fn read, void *payload)
 {
 	gm_csv *c = gm_xcalloc(1, sizeof(*c));
 	c->path = gm_xstrdup(path);
@@ -215,3 +218,120 @@ int gm_csv_next(gm_csv *c, gm_csv_record *rec)
 	rec->nr = c->nr;
 	return 0;
 }
+
+/* ---- CSV fixture files: the header checked, the rows loaded ---- */
+
+static void table_from_file_name(gm_buf *out, const char *name)
+{
+	gm_buf_put(out, name, strlen(name) - 4);
+}
+
+int gm_fx_scan_csv(struct loader *L, struct source *src)
+{
+	gm_stream *in = NULL;
+	gm_csv *csv = NULL;
+	gm_csv_record rec;
+	gm_buf name = GM_BUF_INIT;
+	const gm_table *t;
+	size_t i, k;
+	int error;
+
+	table_from_file_name(&name, src->file.name);
+	if (!(t = gm_schema_table(L->schema, name.ptr))) {
+		gm_fx_add_unknown(L, name.ptr, src->file.path, 0, 0);
+		gm_buf_release(&name);
+		return 0;
+	}
+	gm_buf_release(&name);
+	gm_fx_add_table(src, t);
+	if ((error = gm_stream_open(&in, L->tree, &src->file)) < 0)
+		return error;
+	gm_csv_open(&csv, src->file.path, gm_stream_read_cb, in);
+	if ((error = gm_csv_next(csv, &rec)) < 0) {
+		if (error == GM_ITEROVER)
+			error = 0; /* an empty file: no rows */
+		goto done;
+	}
+	for (i = 0; i < rec.nr; i++) {
+		const char *c = rec.fields[i];
+		if (!c || !*c) {
+			error = gm_error_set_at(GM_EINVALID, src->file.path, rec.line, rec.cols[i],
+						"empty column name in the header");
+			goto done;
+		}
+		if (!gm_table_column(t, c)) {
+			error = gm_fx_unknown_column(t, c, src->file.path, rec.line, rec.cols[i]);
+			goto done;
+		}
+		for (k = 0; k < i; k++) {
+			if (!strcmp(rec.fields[k], c)) {
+				error = gm_error_set_at(GM_EINVALID, src->file.path, rec.line,
+							rec.cols[i],
+							"column '%s' appears twice in the header",
+							c);
+				goto done;
+			}
+		}
+	}
+	src->csv_columns = gm_xcalloc(rec.nr ? rec.nr : 1, sizeof(char *));
+	for (i = 0; i < rec.nr; i++)
+		src->csv_columns[i] = gm_xstrdup(rec.fields[i]);
+	src->csv_columns_nr = rec.nr;
+done:
+	gm_csv_free(csv);
+	gm_stream_close(in);
+	return error;
+}
+
+struct csv_iter {
+	struct loader *L;
+	gm_csv *csv;
+	const gm_table *t;
+	const struct source *src;
+};
+
+static int csv_next(gm_row *row, void *payload)
+{
+	struct csv_iter *it = payload;
+	gm_csv_record rec;
+	int error;
+
+	if ((error = gm_fx_interrupted()) < 0)
+		return error;
+	if ((error = gm_csv_next(it->csv, &rec)) < 0)
+		return error;
+	if (rec.nr != it->src->csv_columns_nr)
+		return gm_error_set_at(GM_EINVALID, it->src->file.path, rec.line, 0,
+				       "expected %zu field%s (as in the header), found %zu",
+				       it->src->csv_columns_nr,
+				       it->src->csv_columns_nr == 1 ? "" : "s", rec.nr);
+	row->values = rec.fields;
+	row->path = it->src->file.path;
+	row->line = rec.line;
+	gm_fx_count_row(it->L, it->t);
+	return 0;
+}
+
+int gm_fx_load_csv(struct loader *L, struct source *src, const gm_table *t)
+{
+	gm_stream *in = NULL;
+	struct csv_iter it = { L, NULL, t, src };
+	gm_csv_record rec;
+	int error;
+
+	gm_fx_count_table(L, t);
+	if (!src->csv_columns_nr)
+		return 0; /* an empty file */
+	if ((error = gm_stream_open(&in, L->tree, &src->file)) < 0)
+		return error;
+	gm_csv_open(&it.csv, src->file.path, gm_stream_read_cb, in);
+	if ((error = gm_csv_next(it.csv, &rec)) == 0) /* the header */
+		error = L->load_rows(L->conn, t, (const char *const *)src->csv_columns,
+				     src->csv_columns_nr, csv_next, &it);
+	else if (error == GM_ITEROVER)
+		error = 0;
+	gm_csv_free(it.csv);
+	gm_stream_close(in);
+	return error;
+}
+

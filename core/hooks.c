@@ -11,7 +11,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/hooks.h"
-#include "git-migrate/repo.h"
+#include "repo_int.h"
 #include "util/file.h"
 #include "util/banned.h"
 

@@ -18,6 +18,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "lock.h"
+#include "repo_int.h"
 #include "scratch.h"
 #include "util/file.h"
 #include "util/banned.h"

@@ -65,7 +65,7 @@ void gm_size_describe(gm_buf *out, size_t n)
 		gm_buf_printf(out, "%zu bytes", n);
 }
 
-static int too_large(const char *display, size_t max, const char *what)
+int gm_size_exceeded(const char *display, size_t max, const char *what)
 {
 	gm_buf lim = GM_BUF_INIT;
 
@@ -76,71 +76,101 @@ static int too_large(const char *display, size_t max, const char *what)
 	return GM_EINVALID;
 }
 
-int gm_file_read_bounded(gm_buf *out, const char *root, const char *path, const char *display,
-			 size_t max, const char *what, bool utf8)
+int gm_read_bounded(gm_buf *out, gm_read_fn read, void *payload, const char *display,
+		    size_t max, const char *what, bool utf8)
 {
 	gm_utf8_check u = GM_UTF8_CHECK_INIT;
-	char chunk[65536], *real = NULL;
-	const char *open_path = path;
-	size_t total = 0;
+	char chunk[65536];
+	size_t total = 0, n;
+	int error;
+
+	for (;;) {
+		if ((error = read(payload, chunk, sizeof(chunk), &n)) < 0)
+			return error;
+		if (n == 0)
+			break;
+		total += n;
+		if (total > max) /* it grew while we read, or its size was not known */
+			return gm_size_exceeded(display, max, what);
+		if (utf8 && !gm_utf8_feed(&u, chunk, n))
+			break;
+		gm_buf_put(out, chunk, n);
+	}
+	if (utf8 && !gm_utf8_finish(&u))
+		return gm_error_set_at(GM_EINVALID, display, u.bad_line, u.bad_col,
+				       "not valid UTF-8");
+	return 0;
+}
+
+int gm_fd_read(void *payload, char *buf, size_t size, size_t *got)
+{
+	struct gm_fd_reader *r = payload;
+	ssize_t n;
+
+	*got = 0;
+	while ((n = read(r->fd, buf, size)) < 0)
+		if (errno != EINTR && errno != EAGAIN)
+			return gm_error_set(GM_ERROR, "cannot read '%s': %s", r->display,
+					    strerror(errno));
+	*got = (size_t)n;
+	return 0;
+}
+
+static const char *file_kind(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a directory" :
+	       S_ISFIFO(mode) ? "a pipe" :
+	       S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : "a special file";
+}
+
+int gm_file_open_confined(int *fd_out, size_t *size_out, const char *root, const char *path,
+			  const char *display)
+{
+	char *real = NULL;
 	struct stat st;
 	int fd = -1, error = 0;
 
-	if (root) {
-		if ((error = gm_path_confine(&real, root, path, display)) < 0)
-			return error;
-		open_path = real;
-	}
+	*fd_out = -1;
+	if (root && (error = gm_path_confine(&real, root, path, display)) < 0)
+		return error;
 	/* O_NONBLOCK: a FIFO must not hang the open; it is refused just below. */
-	fd = open(open_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(real ? real : path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		error = gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
 				     "cannot read '%s': %s", display, strerror(errno));
 		goto done;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		error = gm_error_set(GM_ERROR, "cannot read '%s': %s", display, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		error = gm_error_set(GM_EINVALID, "'%s' is not a regular file (%s)", display,
-				     S_ISDIR(st.st_mode) ? "a directory" :
-				     S_ISFIFO(st.st_mode) ? "a pipe" :
-				     S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
-				     "a special file");
-		goto done;
-	}
-	if ((size_t)st.st_size > max) {
-		error = too_large(display, max, what);
-		goto done;
-	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			error = gm_error_set(GM_ERROR, "cannot read '%s': %s", display,
-					     strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		total += (size_t)n;
-		if (total > max) { /* it grew while we read */
-			error = too_large(display, max, what);
-			goto done;
-		}
-		if (utf8 && !gm_utf8_feed(&u, chunk, (size_t)n))
-			break;
-		gm_buf_put(out, chunk, (size_t)n);
-	}
-	if (utf8 && !gm_utf8_finish(&u))
-		error = gm_error_set_at(GM_EINVALID, display, u.bad_line, u.bad_col,
-					"not valid UTF-8");
-done:
-	if (fd >= 0)
+				     file_kind(st.st_mode));
+	if (error < 0) {
 		close(fd);
+		goto done;
+	}
+	*fd_out = fd;
+	if (size_out)
+		*size_out = (size_t)st.st_size;
+done:
 	free(real);
+	return error;
+}
+
+int gm_file_read_bounded(gm_buf *out, const char *root, const char *path, const char *display,
+			 size_t max, const char *what, bool utf8)
+{
+	struct gm_fd_reader r = { -1, display };
+	size_t size;
+	int error;
+
+	if ((error = gm_file_open_confined(&r.fd, &size, root, path, display)) < 0)
+		return error;
+	if (size > max)
+		error = gm_size_exceeded(display, max, what);
+	else
+		error = gm_read_bounded(out, gm_fd_read, &r, display, max, what, utf8);
+	close(r.fd);
 	return error;
 }
 

@@ -31,13 +31,44 @@ int gm_path_confine(char **real_out, const char *root, const char *path, const c
 /* True when `path` (absolute, resolved) is `root` or below it. */
 bool gm_path_inside(const char *root, const char *path);
 
+/* A read callback: up to size bytes into buf, *got = 0 at the end; < 0 with the error set. */
+typedef int (*gm_read_fn)(void *payload, char *buf, size_t size, size_t *got);
+
 /*
- * Read the whole of `path` (absolute) into out (appended), for a file of the repository:
- * confined to `root` as gm_path_confine (NULL root: no confinement, for a file the user
- * named on the command line), a regular file (not a FIFO, device or directory), at most
- * `max` bytes ("'<display>' is larger than 1 MiB, the limit for <what>"), and, when
- * `utf8`, valid UTF-8, checked while reading (error at display:line:col). `display` names
- * the file in messages. Errors: GM_ENOTFOUND, GM_EINVALID, GM_ERROR (I/O) with the path.
+ * The one whole-file reader: read everything `read` gives into out (appended), at most
+ * `max` bytes ("'<display>' is larger than 1 MiB, the limit for <what>", GM_EINVALID),
+ * and, when `utf8`, valid UTF-8, checked while reading (error at display:line:col).
+ * gm_file_read_bounded, the tree's whole-file reads (core/repo_tree.c) and gm_file_read
+ * all come here.
+ */
+int gm_read_bounded(gm_buf *out, gm_read_fn read, void *payload, const char *display,
+		    size_t max, const char *what, bool utf8);
+
+/* The size error of gm_read_bounded: sets it, returns GM_EINVALID. */
+int gm_size_exceeded(const char *display, size_t max, const char *what);
+
+/*
+ * Open `path` (absolute) for reading, for a file of the repository: confined to `root`
+ * as gm_path_confine (NULL root: no confinement, for a file the user named on the
+ * command line) and a regular file (a FIFO never hangs the open; it, a device or a
+ * directory is GM_EINVALID "'<display>' is not a regular file (a pipe)"). On success
+ * *fd_out is the open descriptor (caller closes) and *size_out (if not NULL) its size.
+ * Errors: GM_ENOTFOUND, GM_EINVALID, GM_ERROR (I/O) naming display.
+ */
+int gm_file_open_confined(int *fd_out, size_t *size_out, const char *root, const char *path,
+			  const char *display);
+
+/* A gm_read_fn on an open descriptor: payload is a struct gm_fd_reader. */
+struct gm_fd_reader {
+	int fd;
+	const char *display;  /* names the file in messages */
+};
+int gm_fd_read(void *payload, char *buf, size_t size, size_t *got);
+
+/*
+ * Read the whole of `path` (absolute) into out (appended): gm_file_open_confined, then
+ * gm_read_bounded (a size over max is refused before reading). `display` names the file
+ * in messages. Errors: GM_ENOTFOUND, GM_EINVALID, GM_ERROR (I/O) with the path.
  */
 int gm_file_read_bounded(gm_buf *out, const char *root, const char *path, const char *display,
 			 size_t max, const char *what, bool utf8);

@@ -13,38 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "git-migrate/error.h"
+#include "util/bounded.h"
 #include "util/file.h"
 #include "util/banned.h"
 
-/* Read an open file to its end into out. */
-static int read_fd(gm_buf *out, int fd, const char *path)
-{
-	char chunk[65536];
-	ssize_t n;
-
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return gm_error_set(GM_ERROR, "cannot read '%s': %s", path,
-					    strerror(errno));
-		}
-		gm_buf_put(out, chunk, (size_t)n);
-	}
-	return 0;
-}
-
 int gm_file_read(gm_buf *out, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int error;
-
-	if (fd < 0)
-		return gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
-				    "cannot read '%s': %s", path, strerror(errno));
-	error = read_fd(out, fd, path);
-	close(fd);
-	return error;
+	/* the one whole-file reader (util/bounded.c), unconfined and unbounded */
+	return gm_file_read_bounded(out, NULL, path, path, SIZE_MAX, "a file", false);
 }
 
 /*
@@ -112,17 +88,13 @@ done:
 static int holds(const char *path, const char *expect, size_t expect_len, struct stat *st)
 {
 	gm_buf cur = GM_BUF_INIT;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
 
-	if (fd < 0)
+	if (st && stat(path, st) < 0)
 		return gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
 				    "cannot read '%s': %s", path, strerror(errno));
-	if (st && fstat(fd, st) < 0)
-		rc = gm_error_set(GM_ERROR, "cannot read '%s': %s", path, strerror(errno));
-	else if ((rc = read_fd(&cur, fd, path)) == 0)
+	if ((rc = gm_file_read(&cur, path)) == 0)
 		rc = cur.len == expect_len && !memcmp(cur.ptr, expect, expect_len);
-	close(fd);
 	gm_buf_release(&cur);
 	return rc;
 }

@@ -10,7 +10,10 @@
 #include <time.h>
 #include "git-migrate/buf.h"
 
-/* Read a whole file into out (appends). GM_ENOTFOUND / GM_ERROR with the path. */
+/*
+ * Read a whole regular file into out (appends): gm_file_read_bounded with no root and no
+ * limit. GM_ENOTFOUND / GM_EINVALID (not a regular file) / GM_ERROR with the path.
+ */
 int gm_file_read(gm_buf *out, const char *path);
 
 /*

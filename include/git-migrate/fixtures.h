@@ -43,40 +43,15 @@ typedef struct gm_fixtures_report {
 
 #define GM_FIXTURES_REPORT_INIT { NULL, 0, 0, 0, 0, 0, false, "" }
 
-/* Rows loaded into `table` (data files and SQL files; 0 when none). */
-size_t gm_fixtures_rows(const gm_fixtures_report *report, const char *table);
 /* Free the contents; NULL-safe; the report is GM_FIXTURES_REPORT_INIT again. */
 void gm_fixtures_report_release(gm_fixtures_report *report);
 
-typedef struct gm_fixtures_opts {
-	const char *dir;          /* the fixtures directory, relative to the repository root */
-	const char *commit;       /* read it from this commit (id or revspec); NULL = worktree */
-	/* Progress ("loading fixtures", rows done, 0): a gm_progress_cb. May be NULL. */
-	void (*progress)(const char *what, size_t done, size_t total, void *payload);
-	void *payload;
-} gm_fixtures_opts;
-
-#define GM_FIXTURES_OPTS_INIT { NULL, NULL, NULL, NULL }
-
-/*
- * Load the fixtures directory into `conn`, whose inspected schema is `schema` (used for
- * the foreign-key order and to check table and column names), in one transaction (the
- * dialect's begin/commit; rolled back on any failure: nothing is loaded). A missing
- * directory is not an error: out->exists is false and nothing is loaded. Fills *out
- * (GM_FIXTURES_REPORT_INIT; release with gm_fixtures_report_release).
- *
- * Errors: GM_EINVALID at file:line:col for malformed YAML or CSV, a table or column that
- * does not exist (hint: the closest name; every missing table is named), and a row the
- * database refuses (file:line of the row, the table, the database's message; the row's
- * values as detail on SQLite); GM_EDB for SQL files and database failures; GM_EGIT;
- * GM_EINTERRUPTED.
- */
-int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn,
-		     const gm_schema *schema, const gm_fixtures_opts *opts);
-
 /*
  * prepare's call: cfg->fixtures from `production_oid` (fixtures_from: production) or from
- * the worktree (fixtures_from: worktree). Same contract as gm_fixtures_load.
+ * the worktree (fixtures_from: worktree). Same contract as gm_fixtures_load
+ * (core/fixtures_int.h): one transaction, nothing loaded on failure, a missing directory
+ * loads nothing. Transitional here: core/prepare.c calls it; it moves to
+ * core/fixtures_int.h once the replay session owns fixture loading (cmd/ does not use it).
  */
 int gm_fixtures_load_config(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
 			    const char *production_oid, gm_conn *conn, const gm_schema *schema,
@@ -89,7 +64,7 @@ int gm_fixtures_load_config(gm_fixtures_report *out, gm_repo *repo, const gm_con
  * NULL = cfg->fixtures) read from the worktree, or from git revision `rev` when not NULL,
  * into the target database cfg->database, in one transaction. The tables must exist there
  * (every missing one is named; nothing is loaded). A SQLite target file that does not
- * exist is GM_ENOTFOUND (it is not created). Otherwise as gm_fixtures_load.
+ * exist is GM_ENOTFOUND (it is not created). Otherwise as gm_fixtures_load_config.
  */
 int gm_fixtures_loaddata(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
 			 const char *dir, const char *rev,

@@ -42,9 +42,6 @@ void gm_repo_free(gm_repo *repo);
 /* Absolute worktree root, no trailing slash. Borrowed, valid while repo lives. */
 const char *gm_repo_workdir(const gm_repo *repo);
 
-/* Absolute path of the common git dir (".git"), no trailing slash. Borrowed. */
-const char *gm_repo_commondir(const gm_repo *repo);
-
 /*
  * Resolve `name` to a commit: a local branch `name`, then `origin/<name>`, then any revspec
  * (tag, sha, "HEAD~2"). On success writes the commit id (hex) into oid_out and, when
@@ -56,43 +53,11 @@ int gm_repo_resolve(char oid_out[GM_OID_HEXSZ + 1], char **resolved_out, gm_repo
 		    const char *name);
 
 /*
- * Read the files directly inside directory `dir` (relative to the repository root) of
- * commit `commit_oid`, straight from git objects (no checkout). Subdirectories are
- * skipped. A missing directory is not an error: out->exists is false and the list empty.
- * Files are sorted by name. Caller releases with gm_files_release.
+ * Read one file of a commit (path relative to root) into a gm_file: name, path, blob id
+ * and content, at most the revision file limit (gm_repo_set_max_file). GM_ENOTFOUND when
+ * absent. Release with gm_file_release.
  */
-int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
-
-/*
- * Read the regular files directly inside worktree directory `dir` (relative to the root),
- * with their blob ids computed as git would (no index involved). Same contract as above.
- */
-int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir);
-
-/* Read one file of a commit (path relative to root) into a gm_file. GM_ENOTFOUND when absent. */
 int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, const char *path);
-
-/*
- * List the files directly inside directory `dir` of commit `commit_oid` as
- * gm_repo_read_tree_dir does, without reading them: data is NULL and len is the blob's
- * size. Read one in pieces with gm_repo_blob_open. Caller releases with gm_files_release.
- */
-int gm_repo_list_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
-
-/* A blob read in pieces (fixtures: a large file costs a buffer, not its size). */
-typedef struct gm_blob_reader gm_blob_reader;
-
-/*
- * Open blob `oid` (hex) for reading in pieces: libgit2's streaming read when the object
- * database supports it (loose objects); else `git cat-file blob <oid>` run on the
- * repository, read through a pipe (packed objects); else, when no git executable runs,
- * the whole blob in memory. `path` names the file in messages. Caller owns *out.
- */
-int gm_repo_blob_open(gm_blob_reader **out, gm_repo *repo, const char *oid, const char *path);
-/* Read up to n bytes into buf; *got = 0 at the end. GM_EGIT naming the path on failure. */
-int gm_repo_blob_read(gm_blob_reader *r, char *buf, size_t n, size_t *got);
-/* Close; NULL-safe. A `git cat-file` still running is stopped and reaped. */
-void gm_repo_blob_close(gm_blob_reader *r);
 
 /*
  * The largest revision file read whole, in bytes (0: the default, 1 MiB). A larger file
@@ -100,24 +65,40 @@ void gm_repo_blob_close(gm_blob_reader *r);
  */
 void gm_repo_set_max_file(gm_repo *repo, size_t max);
 
-/* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
-void gm_files_release(gm_files *files);
-
 /* Free the strings of one gm_file (not the struct). */
 void gm_file_release(gm_file *f);
 
-/* Compute the git blob id of a buffer. */
-void gm_repo_hash_blob(char oid_out[GM_OID_HEXSZ + 1], const void *data, size_t len);
-
-/* Read a git config value (e.g. "core.hooksPath"). GM_ENOTFOUND when unset. Caller frees *out. */
-int gm_repo_config_get(char **out, gm_repo *repo, const char *key);
+/*
+ * ---- Transitional: core-only entry points kept here, with their signatures, until
+ * core/prepare.c, core/verify.c and core/chain.c switch to the tree of core/repo_int.h
+ * (gm_tree_open/gm_tree_list/gm_tree_read); then this block moves to core. They are thin
+ * wrappers on the tree and follow its rules on dotfiles and symlinks. ----
+ */
 
 /*
- * Absolute path of this worktree's own git dir: ".git/" in the main worktree,
- * ".git/worktrees/<name>/" in a linked one (where per-worktree state belongs). Ends
- * with '/'. Borrowed, valid while repo lives.
+ * Read the files directly inside directory `dir` (relative to the repository root) of
+ * commit `commit_oid`, straight from git objects (no checkout): gm_tree_list, then
+ * gm_tree_read of each at most the revision file limit. A missing directory is not an
+ * error: out->exists is false and the list empty. Files are sorted by name. Caller
+ * releases with gm_files_release.
  */
-const char *gm_repo_git_dir(const gm_repo *repo);
+int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
+
+/*
+ * The same for worktree directory `dir`, with the blob ids computed as git would (no
+ * index involved).
+ */
+int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir);
+
+/*
+ * List the files directly inside directory `dir` of commit `commit_oid` without reading
+ * them (gm_tree_list): data is NULL and len is the blob's size. Caller releases with
+ * gm_files_release.
+ */
+int gm_repo_list_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
+
+/* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
+void gm_files_release(gm_files *files);
 
 /*
  * Where the history of `commit` forked from `upstream` as far as file `path` (relative
@@ -131,13 +112,5 @@ const char *gm_repo_git_dir(const gm_repo *repo);
  */
 int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *commit,
 		       const char *upstream, const char *path);
-
-/*
- * The directory git runs this repository's hooks from: core.hooksPath when set (with
- * "~/" expanded; a relative value is relative to the worktree root, as git runs hooks
- * there), else "hooks" in the common git dir (shared by linked worktrees). Absolute,
- * no trailing slash; it may not exist. Caller frees *out.
- */
-int gm_repo_hooks_dir(char **out, gm_repo *repo);
 
 #endif

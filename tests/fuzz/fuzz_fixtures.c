@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fixtures_int.h"
 #include "fuzz.h"
 
 static const char models[] =

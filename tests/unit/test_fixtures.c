@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include "gm_test.h"
 #include "dialect/sqlite.h"
+#include "fixtures_int.h"
 
 static char tmp[] = "/tmp/gm-test-fixtures-XXXXXX";
 static char dir[PATH_MAX];   /* the repository */

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "gm_test.h"
+#include "repo_int.h"
 
 static char tmp[] = "/tmp/gm-test-repo-XXXXXX";
 static char dir[PATH_MAX];     /* the repository (realpath) */
