@@ -119,6 +119,90 @@ static int fail(gm_csv *c, int line, int col, const char *msg)
 	return gm_error_set_at(GM_EINVALID, c->path, line, col, "%s", msg);
 }
 
+/* A field in double quotes, from its opening quote; *ch is the byte after it. */
+static int quoted_field(gm_csv *c, int col, int *ch)
+{
+	int error, qline = c->line;
+
+	advance(c);
+	push_field(c, false, col);
+	for (;;) {
+		*ch = peek(c, &error);
+		if (error < 0)
+			return error;
+		if (*ch == CSV_EOF)
+			return fail(c, qline, col, "unterminated quoted field");
+		if (*ch == '\0')
+			return fail(c, c->line, c->col, "NUL byte in a field");
+		if (*ch == '"') {
+			advance(c);
+			*ch = peek(c, &error);
+			if (error < 0)
+				return error;
+			if (*ch != '"')
+				break;
+		}
+		gm_buf_putc(&c->data, (char)*ch);
+		advance(c);
+	}
+	if (*ch != ',' && *ch != '\n' && *ch != '\r' && *ch != CSV_EOF)
+		return fail(c, c->line, c->col,
+			    "expected ',' or the end of the line after a closing quote");
+	return 0;
+}
+
+/* A field without quotes (empty: NULL); *ch is the byte after it. */
+static int unquoted_field(gm_csv *c, int col, int *ch)
+{
+	size_t start = c->data.len;
+	int error;
+
+	push_field(c, false, col);
+	for (;;) {
+		*ch = peek(c, &error);
+		if (error < 0)
+			return error;
+		if (*ch == ',' || *ch == '\n' || *ch == '\r' || *ch == CSV_EOF)
+			break;
+		if (*ch == '"')
+			return fail(c, c->line, c->col,
+				    "'\"' in an unquoted field (quote the whole field and "
+				    "double the quote)");
+		if (*ch == '\0')
+			return fail(c, c->line, c->col, "NUL byte in a field");
+		gm_buf_putc(&c->data, (char)*ch);
+		advance(c);
+	}
+	if (c->data.len == start) /* empty and unquoted: NULL */
+		c->offs[c->nr - 1] = (size_t)-1;
+	return 0;
+}
+
+/* To the start of the next record: the byte order mark and blank lines skipped. */
+static int record_start(gm_csv *c)
+{
+	int ch, error = 0;
+
+	if (!c->started) {
+		c->started = true;
+		if ((error = fill(c)) < 0)
+			return error;
+		if (c->len >= 3 && !memcmp(c->buf, "\xef\xbb\xbf", 3))
+			c->pos = 3;
+	}
+	for (;;) {
+		ch = peek(c, &error);
+		if (error < 0)
+			return error;
+		if (ch == CSV_EOF)
+			return GM_ITEROVER;
+		if (ch != '\n' && ch != '\r')
+			return 0;
+		if ((error = eat_newline(c)) < 0)
+			return error;
+	}
+}
+
 int gm_csv_next(gm_csv *c, gm_csv_record *rec)
 {
 	int ch, error = 0;
@@ -127,89 +211,24 @@ int gm_csv_next(gm_csv *c, gm_csv_record *rec)
 	memset(rec, 0, sizeof(*rec));
 	gm_buf_clear(&c->data);
 	c->nr = 0;
-	if (!c->started) {
-		c->started = true;
-		if ((error = fill(c)) < 0)
-			return error;
-		if (c->len >= 3 && !memcmp(c->buf, "\xef\xbb\xbf", 3))
-			c->pos = 3;
-	}
-	/* Skip blank lines. */
-	for (;;) {
-		ch = peek(c, &error);
-		if (error < 0)
-			return error;
-		if (ch == CSV_EOF)
-			return GM_ITEROVER;
-		if (ch != '\n' && ch != '\r')
-			break;
-		if ((error = eat_newline(c)) < 0)
-			return error;
-	}
+	if ((error = record_start(c)) < 0)
+		return error;
 	rec->line = c->line;
-
 	for (;;) { /* one field */
-		int col = c->col, qline = c->line;
+		int col = c->col;
 		ch = peek(c, &error);
 		if (error < 0)
 			return error;
-		if (ch == '"') {
-			advance(c);
-			push_field(c, false, col);
-			for (;;) {
-				ch = peek(c, &error);
-				if (error < 0)
-					return error;
-				if (ch == CSV_EOF)
-					return fail(c, qline, col, "unterminated quoted field");
-				if (ch == '\0')
-					return fail(c, c->line, c->col, "NUL byte in a field");
-				if (ch == '"') {
-					advance(c);
-					ch = peek(c, &error);
-					if (error < 0)
-						return error;
-					if (ch != '"')
-						break;
-				}
-				gm_buf_putc(&c->data, (char)ch);
-				advance(c);
-			}
-			if (ch != ',' && ch != '\n' && ch != '\r' && ch != CSV_EOF)
-				return fail(c, c->line, c->col,
-					    "expected ',' or the end of the line after a closing "
-					    "quote");
-		} else {
-			size_t start = c->data.len;
-			push_field(c, false, col);
-			for (;;) {
-				ch = peek(c, &error);
-				if (error < 0)
-					return error;
-				if (ch == ',' || ch == '\n' || ch == '\r' || ch == CSV_EOF)
-					break;
-				if (ch == '"')
-					return fail(c, c->line, c->col,
-						    "'\"' in an unquoted field (quote the whole "
-						    "field and double the quote)");
-				if (ch == '\0')
-					return fail(c, c->line, c->col, "NUL byte in a field");
-				gm_buf_putc(&c->data, (char)ch);
-				advance(c);
-			}
-			if (c->data.len == start) /* empty and unquoted: NULL */
-				c->offs[c->nr - 1] = (size_t)-1;
-		}
-		gm_buf_putc(&c->data, '\0');
-		if (ch == ',') {
-			advance(c);
-			continue;
-		}
-		if ((error = eat_newline(c)) < 0)
+		error = ch == '"' ? quoted_field(c, col, &ch) : unquoted_field(c, col, &ch);
+		if (error < 0)
 			return error;
-		break;
+		gm_buf_putc(&c->data, '\0');
+		if (ch != ',')
+			break;
+		advance(c);
 	}
-
+	if ((error = eat_newline(c)) < 0)
+		return error;
 	GM_ALLOC_GROW(c->fields, c->nr, c->fields_alloc);
 	for (i = 0; i < c->nr; i++)
 		c->fields[i] = c->offs[i] == (size_t)-1 ? NULL : c->data.ptr + c->offs[i];

@@ -99,7 +99,9 @@ static const char *display_path(const struct loader *l, const char *path)
 	return path;
 }
 
-static int load_yaml(struct loader *l)
+/* Each file the source's glob matches, read (read_file's rules), handed to fn. */
+static int each_file(struct loader *l,
+		     int (*fn)(struct loader *l, const gm_buf *data, const char *display))
 {
 	glob_t g;
 	gm_buf data = GM_BUF_INIT;
@@ -112,13 +114,18 @@ static int load_yaml(struct loader *l)
 	for (i = 0; i < g.gl_pathc; i++) {
 		const char *display = display_path(l, g.gl_pathv[i]);
 		if ((error = read_file(&data, l, g.gl_pathv[i], display)) < 0 ||
-		    (error = gm_models_parse_yaml(l->out, display, data.ptr, data.len)) < 0)
+		    (error = fn(l, &data, display)) < 0)
 			goto done;
 	}
 done:
 	gm_buf_release(&data);
 	globfree(&g);
 	return error;
+}
+
+static int parse_yaml(struct loader *l, const gm_buf *data, const char *display)
+{
+	return gm_models_parse_yaml(l->out, display, data->ptr, data->len);
 }
 
 /* Build the child's environment: ours, with GIT_MIGRATE_SCRATCH_URL set. */
@@ -146,6 +153,55 @@ static void free_env(char **env)
 	for (i = 0; env[i]; i++)
 		free(env[i]);
 	free(env);
+}
+
+/*
+ * Read the command's stdout and stderr into out and err until it exits, and then until
+ * its pipes hold nothing more: a background process it left behind may keep them open
+ * for ever, so its output ends when the command does (and the leftovers are stopped by
+ * the caller). True when the command was reaped here (*status set).
+ */
+static bool pump(gm_buf *out, gm_buf *err, int fd_out, int fd_err, pid_t pid, int *status)
+{
+	struct pollfd fds[2];
+	char chunk[8192];
+	int open_nr = 2;
+	bool exited = false;
+
+	fds[0].fd = fd_out;
+	fds[1].fd = fd_err;
+	fds[0].events = fds[1].events = POLLIN;
+	while (open_nr > 0) {
+		int k, rc = poll(fds, 2, exited ? 0 : 200);
+		if (rc < 0) {
+			if (errno == EINTR && !gm_scratch_interrupted())
+				continue;
+			kill(-pid, SIGTERM);
+			break;
+		}
+		if (rc == 0) {
+			if (exited)
+				break;
+			if (waitpid(pid, status, WNOHANG) == pid)
+				exited = true;
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			ssize_t n;
+			if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(fds[k].fd, chunk, sizeof(chunk));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				fds[k].fd = -1;
+				open_nr--;
+				continue;
+			}
+			gm_buf_put(k ? err : out, chunk, (size_t)n);
+		}
+	}
+	return exited;
 }
 
 /* Run `command` with /bin/sh -c in `dir`; capture stdout and stderr; *status from waitpid. */
@@ -185,50 +241,7 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 	close(pout[1]);
 	close(perr[1]);
 	pout[1] = perr[1] = -1;
-	{
-		struct pollfd fds[2];
-		char chunk[8192];
-		int open_nr = 2;
-
-		fds[0].fd = pout[0];
-		fds[1].fd = perr[0];
-		fds[0].events = fds[1].events = POLLIN;
-		/*
-		 * Until the command exits, and then until its pipes hold nothing more: a
-		 * background process it left behind may keep them open for ever, so its
-		 * output ends when the command does (and the leftovers are stopped below).
-		 */
-		while (open_nr > 0) {
-			int k, rc = poll(fds, 2, exited ? 0 : 200);
-			if (rc < 0) {
-				if (errno == EINTR && !gm_scratch_interrupted())
-					continue;
-				kill(-pid, SIGTERM);
-				break;
-			}
-			if (rc == 0) {
-				if (exited)
-					break;
-				if (waitpid(pid, status, WNOHANG) == pid)
-					exited = true;
-				continue;
-			}
-			for (k = 0; k < 2; k++) {
-				ssize_t n;
-				if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
-					continue;
-				n = read(fds[k].fd, chunk, sizeof(chunk));
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n <= 0) {
-					fds[k].fd = -1;
-					open_nr--;
-					continue;
-				}
-				gm_buf_put(k ? err : out, chunk, (size_t)n);
-			}
-		}
-	}
+	exited = pump(out, err, pout[0], perr[0], pid, status);
 	while (!exited && waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR) {
 			error = gm_error_set(GM_ERROR, "cannot wait for '%s': %s", command,
@@ -373,26 +386,9 @@ done:
 	return error;
 }
 
-static int load_sql(struct loader *l)
+static int apply_sql(struct loader *l, const gm_buf *data, const char *display)
 {
-	glob_t g;
-	gm_buf data = GM_BUF_INIT;
-	size_t i;
-	int error = 0;
-
-	memset(&g, 0, sizeof(g));
-	if ((error = expand(&g, l)) < 0)
-		goto done;
-	for (i = 0; i < g.gl_pathc; i++) {
-		const char *display = display_path(l, g.gl_pathv[i]);
-		if ((error = read_file(&data, l, g.gl_pathv[i], display)) < 0 ||
-		    (error = load_scratch(l, data.ptr, display, NULL)) < 0)
-			goto done;
-	}
-done:
-	gm_buf_release(&data);
-	globfree(&g);
-	return error;
+	return load_scratch(l, data->ptr, display, NULL);
 }
 
 /*
@@ -440,10 +436,10 @@ int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_
 		l.src = &cfg->models[i];
 		switch (l.src->kind) {
 		case GM_MODELS_YAML:
-			error = load_yaml(&l);
+			error = each_file(&l, parse_yaml);
 			break;
 		case GM_MODELS_SQL:
-			error = load_sql(&l);
+			error = each_file(&l, apply_sql);
 			break;
 		case GM_MODELS_COMMAND:
 			error = load_scratch(&l, "", NULL, l.src->value);

@@ -11,16 +11,21 @@ static char tmp[] = "/tmp/gm-test-repo-XXXXXX";
 static char dir[PATH_MAX];     /* the repository (realpath) */
 static char outside[PATH_MAX]; /* a directory in no repository */
 
+/* "cd '<dir>' && <fmt...>" into cmd. */
+static void in_repo(char *cmd, size_t size, const char *fmt, va_list ap)
+{
+	int n = snprintf(cmd, size, "cd '%s' && ", dir);
+	vsnprintf(cmd + n, size - (size_t)n, fmt, ap);
+}
+
 /* Run a shell command in the repository; fails the test when it fails. */
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sh(const char *fmt, ...)
 {
 	char cmd[4096];
-	int n;
 	va_list ap;
 	va_start(ap, fmt);
-	n = snprintf(cmd, sizeof(cmd), "cd '%s' && ", dir);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	in_repo(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	if (system(cmd) != 0) {
 		print_error("command failed: %s\n", cmd);
@@ -35,11 +40,9 @@ static void capture(char *out, size_t size, const char *fmt, ...)
 {
 	char cmd[4096];
 	FILE *p;
-	int n;
 	va_list ap;
 	va_start(ap, fmt);
-	n = snprintf(cmd, sizeof(cmd), "cd '%s' && ", dir);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	in_repo(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	p = popen(cmd, "r");
 	assert_non_null(p);
@@ -374,6 +377,86 @@ static void test_repo__worktree_ids_apply_line_ending_filters(void **state)
 	sh("git config --unset core.autocrlf && rm -rf crlf");
 }
 
+/* The tree's rules, the same for a commit and the worktree (core/repo_int.h). */
+static void assert_rules_listing(gm_tree *t)
+{
+	gm_files files = GM_FILES_INIT;
+
+	assert_gm_ok(gm_tree_list(&files, t, "rules"));
+	assert_true(files.exists);
+	/* .hidden.sql is a dotfile; d/ and the link to it are directories */
+	assert_int_equal(files.nr, 2);
+	assert_string_equal(files.v[0].name, "a.sql");
+	assert_int_equal(files.v[0].len, 2);
+	assert_string_equal(files.v[1].name, "link.sql");
+	assert_int_equal(files.v[1].len, 2);
+	assert_gm_ok(gm_tree_read(&files.v[1], t, 16, "a test file"));
+	assert_string_equal(files.v[1].data, "a\n");
+	assert_int_equal(gm_tree_read(&files.v[0], t, 1, "a test file"), GM_EINVALID);
+	assert_non_null(strstr(gm_error_last()->message, "the limit for a test file"));
+	gm_files_release(&files);
+}
+
+static void test_repo__tree_rules_commit_and_worktree(void **state)
+{
+	gm_repo *repo = NULL;
+	gm_tree *t = NULL;
+	gm_files files = GM_FILES_INIT;
+	gm_stream *s = NULL;
+	gm_file f = { 0 };
+	static char buf[65536];
+	size_t got, total = 0;
+	(void)state;
+	sh("mkdir -p rules/d && printf 'a\\n' >rules/a.sql && printf 'h\\n' >rules/.hidden.sql && "
+	   "printf 'x\\n' >rules/d/x.sql && ln -s a.sql rules/link.sql && ln -s d rules/dir && "
+	   "git add rules && git commit -q -m rules");
+	assert_gm_ok(gm_repo_discover(&repo, dir));
+	assert_gm_ok(gm_tree_open(&t, repo, "HEAD"));
+	assert_false(gm_tree_is_worktree(t));
+	assert_rules_listing(t);
+	gm_tree_free(t);
+	assert_gm_ok(gm_tree_open(&t, repo, NULL));
+	assert_true(gm_tree_is_worktree(t));
+	assert_rules_listing(t);
+
+	/* a FIFO is listed and refused by name when read; a link outside is refused */
+	sh("mkfifo rules/fifo.sql");
+	assert_gm_ok(gm_tree_list(&files, t, "rules"));
+	assert_int_equal(files.nr, 3);
+	assert_string_equal(files.v[1].name, "fifo.sql");
+	assert_int_equal(gm_stream_open(&s, t, &files.v[1]), GM_EINVALID);
+	assert_non_null(strstr(gm_error_last()->message, "is not a regular file (a pipe)"));
+	gm_files_release(&files);
+	sh("rm rules/fifo.sql && ln -s '%s' rules/out.sql", outside);
+	assert_int_equal(gm_tree_list(&files, t, "rules"), GM_EINVALID);
+	assert_non_null(strstr(gm_error_last()->message, "leads outside the repository"));
+	assert_gm_ok(gm_tree_find(&f, t, "rules/link.sql"));
+	assert_string_equal(f.name, "link.sql");
+	assert_int_equal(f.len, 2);
+	gm_file_release(&f);
+	gm_tree_free(t);
+
+	/* a large packed blob streams (through git cat-file), a small one from memory */
+	sh("rm rules/out.sql && head -c 3000000 /dev/zero | tr '\\0' y >rules/big.txt && "
+	   "git add rules && git commit -q -m big && git gc -q");
+	assert_gm_ok(gm_tree_open(&t, repo, "HEAD"));
+	assert_gm_ok(gm_tree_list(&files, t, "rules"));
+	assert_string_equal(files.v[1].name, "big.txt");
+	assert_int_equal(files.v[1].len, 3000000);
+	assert_gm_ok(gm_stream_open(&s, t, &files.v[1]));
+	do {
+		assert_gm_ok(gm_stream_read(s, buf, sizeof(buf), &got));
+		total += got;
+	} while (got);
+	assert_int_equal(total, 3000000);
+	assert_int_equal(buf[0], 'y');
+	gm_stream_close(s);
+	gm_files_release(&files);
+	gm_tree_free(t);
+	gm_repo_free(repo);
+	sh("git rm -rq rules && git commit -q -m 'no rules' && rm -rf rules");
+}
+
 static void test_repo__hash_blob(void **state)
 {
 	char oid[GM_OID_HEXSZ + 1];
@@ -427,6 +510,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_repo__read_tree_file, teardown),
 		cmocka_unit_test_teardown(test_repo__read_worktree_dir, teardown),
 		cmocka_unit_test_teardown(test_repo__worktree_ids_apply_line_ending_filters, teardown),
+		cmocka_unit_test_teardown(test_repo__tree_rules_commit_and_worktree, teardown),
 		cmocka_unit_test_teardown(test_repo__hash_blob, teardown),
 		cmocka_unit_test_teardown(test_repo__config_get, teardown),
 		cmocka_unit_test_teardown(test_repo__bare_is_not_a_worktree, teardown),
