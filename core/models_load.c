@@ -1,7 +1,7 @@
 /*
  * Loading every configured models source (DESIGN.md §3.3): YAML globs, SQL DDL files and
  * commands, the last two applied to scratch databases of the scratch server's dialect
- * and inspected.
+ * and inspected. Files are read through the worktree's tree (core/repo_int.h).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,6 +22,7 @@
 #include "git-migrate/models.h"
 #include "git-migrate/vec.h"
 #include "models_int.h"
+#include "repo_int.h"
 #include "scratch.h"
 #include "util/bounded.h"
 #include "util/banned.h"
@@ -56,12 +57,28 @@ static int source_error(struct loader *l, int code, const char *fmt, ...)
 	return code;
 }
 
-/* A models file: inside the repository, a regular file, at most 64 MiB, UTF-8. */
-static int read_file(gm_buf *out, const struct loader *l, const char *path, const char *display)
+/*
+ * A models file, read through the tree of the config's root (core/repo_int.h: its rules
+ * on symlinks and special files): inside the repository, a regular file, at most 64 MiB,
+ * UTF-8. A path the glob found outside the root (an absolute pattern) is refused as a
+ * symlink leading out would be.
+ */
+static int read_file(gm_file *out, gm_tree *t, const struct loader *l, const char *path,
+		     const char *display)
 {
-	gm_buf_clear(out);
-	return gm_file_read_bounded(out, l->cfg->root, path, display, GM_LIMIT_MODELS,
-				    "a models file", true);
+	char *real = NULL;
+	int error;
+
+	gm_file_release(out);
+	if (display == path) { /* not below the root */
+		error = gm_path_confine(&real, l->cfg->root, path, display);
+		free(real);
+		if (error < 0)
+			return error;
+	}
+	if ((error = gm_tree_find(out, t, display)) < 0)
+		return error;
+	return gm_tree_read(out, t, GM_LIMIT_MODELS, "a models file", GM_TREE_READ_UTF8);
 }
 
 /* Expand a source's glob relative to the root. Explicit paths must exist. */
@@ -101,31 +118,33 @@ static const char *display_path(const struct loader *l, const char *path)
 
 /* Each file the source's glob matches, read (read_file's rules), handed to fn. */
 static int each_file(struct loader *l,
-		     int (*fn)(struct loader *l, const gm_buf *data, const char *display))
+		     int (*fn)(struct loader *l, const gm_file *f, const char *display))
 {
 	glob_t g;
-	gm_buf data = GM_BUF_INIT;
+	gm_tree *t = NULL;
+	gm_file f = { 0 };
 	size_t i;
 	int error = 0;
 
 	memset(&g, 0, sizeof(g));
-	if ((error = expand(&g, l)) < 0)
+	if ((error = expand(&g, l)) < 0 || (error = gm_tree_open_dir(&t, l->cfg->root)) < 0)
 		goto done;
 	for (i = 0; i < g.gl_pathc; i++) {
 		const char *display = display_path(l, g.gl_pathv[i]);
-		if ((error = read_file(&data, l, g.gl_pathv[i], display)) < 0 ||
-		    (error = fn(l, &data, display)) < 0)
+		if ((error = read_file(&f, t, l, g.gl_pathv[i], display)) < 0 ||
+		    (error = fn(l, &f, display)) < 0)
 			goto done;
 	}
 done:
-	gm_buf_release(&data);
+	gm_file_release(&f);
+	gm_tree_free(t);
 	globfree(&g);
 	return error;
 }
 
-static int parse_yaml(struct loader *l, const gm_buf *data, const char *display)
+static int parse_yaml(struct loader *l, const gm_file *f, const char *display)
 {
-	return gm_models_parse_yaml(l->out, display, data->ptr, data->len);
+	return gm_models_parse_yaml(l->out, display, f->data, f->len);
 }
 
 /* Build the child's environment: ours, with GIT_MIGRATE_SCRATCH_URL set. */
@@ -386,9 +405,9 @@ done:
 	return error;
 }
 
-static int apply_sql(struct loader *l, const gm_buf *data, const char *display)
+static int apply_sql(struct loader *l, const gm_file *f, const char *display)
 {
-	return load_scratch(l, data->ptr, display, NULL);
+	return load_scratch(l, f->data, display, NULL);
 }
 
 /*

@@ -18,10 +18,11 @@ struct gm_repo {
 
 /* A commit's tree or the worktree (see gm_tree in repo_int.h). */
 struct gm_tree {
-	gm_repo *repo;
+	gm_repo *repo;             /* NULL for a directory opened with gm_tree_open_dir */
+	char *root;                /* the worktree's root (absolute), for the worktree */
 	char *commit;              /* as given (id or revspec); NULL = the worktree */
 	char *label;               /* the commit as named in messages (a full id abbreviated) */
-	struct git_tree *root;     /* the commit's tree, looked up on first use */
+	struct git_tree *git_root; /* the commit's tree, looked up on first use */
 	char oid[GM_OID_HEXSZ + 1]; /* the commit's id once looked up; "" for the worktree */
 };
 
@@ -39,11 +40,12 @@ void gm_file_set_path(gm_file *f, const char *dir, const char *name);
 
 /*
  * The worktree side of gm_tree (repo_worktree.c), by the rules of repo_int.h: list the
- * files of directory dir (cleaned; unsorted); find one file by path (cleaned); hash a
+ * files of directory dir (cleaned; unsorted) below root (absolute); find one file by
+ * path (cleaned); hash a
  * file's content (f->data read) as git would store it, into f->oid.
  */
-int gm_worktree_list(gm_files *out, gm_repo *repo, const char *dir);
-int gm_worktree_find(gm_file *out, gm_repo *repo, const char *path);
+int gm_worktree_list(gm_files *out, const char *root, const char *dir);
+int gm_worktree_find(gm_file *out, const char *root, const char *path);
 int gm_worktree_hash(gm_file *f, gm_repo *repo);
 
 /* The commit's tree, looked up on first use; `what` names the path in messages. */

@@ -37,7 +37,14 @@ typedef struct gm_tree gm_tree;
 int gm_tree_open(gm_tree **out, gm_repo *repo, const char *commit);
 void gm_tree_free(gm_tree *t); /* NULL-safe */
 
-/* True for the worktree. */
+/*
+ * Open directory `root` (absolute, as a rule; outside any repository, or one not opened: the models
+ * of a config) as a worktree: listed and read by the same rules, with `root` as the
+ * repository's bounds; files get no blob id. Caller owns *out (gm_tree_free).
+ */
+int gm_tree_open_dir(gm_tree **out, const char *root);
+
+/* True for the worktree (or a directory). */
 bool gm_tree_is_worktree(const gm_tree *t);
 
 /*
@@ -49,13 +56,18 @@ bool gm_tree_is_worktree(const gm_tree *t);
  */
 int gm_tree_list(gm_files *out, gm_tree *t, const char *dir);
 
+enum gm_tree_read_flags {
+	GM_TREE_READ_UTF8 = (1 << 0), /* refuse invalid UTF-8 (error at path:line:col) */
+};
+
 /*
  * Read the listed file f (from gm_tree_list or gm_tree_find) whole into f->data (NUL
  * appended) and f->len, at most `max` bytes: larger is GM_EINVALID "'<path>' is larger
  * than <max>, the limit for <what>". A worktree file also gets its blob id, as git would
- * store it (clean filters applied when it holds a CR). On failure f->data is NULL.
+ * store it (clean filters applied when it holds a CR). `flags`: gm_tree_read_flags. On
+ * failure f->data is NULL.
  */
-int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what);
+int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what, unsigned int flags);
 
 /*
  * Find one file by path (relative to the root) as gm_tree_list would list it, symlinks

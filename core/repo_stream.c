@@ -178,9 +178,8 @@ int gm_stream_open(gm_stream **out, gm_tree *t, const gm_file *f)
 	} else {
 		/* the rules of git objects: inside the repository, a regular file */
 		s->mode = STREAM_FILE;
-		gm_buf_printf(&full, "%s/%s", t->repo->workdir, f->path);
-		error = gm_file_open_confined(&s->fd.fd, NULL, t->repo->workdir, full.ptr,
-					      f->path);
+		gm_buf_printf(&full, "%s/%s", t->root, f->path);
+		error = gm_file_open_confined(&s->fd.fd, NULL, t->root, full.ptr, f->path);
 	}
 	gm_buf_release(&full);
 	if (error < 0) {

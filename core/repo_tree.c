@@ -35,6 +35,7 @@ int gm_tree_open(gm_tree **out, gm_repo *repo, const char *commit)
 	GM_ASSERT_ARG(out && repo);
 	t = gm_xcalloc(1, sizeof(*t));
 	t->repo = repo;
+	t->root = gm_xstrdup(repo->workdir);
 	if (commit) {
 		t->commit = gm_xstrdup(commit);
 		commit_label(&label, commit);
@@ -44,11 +45,27 @@ int gm_tree_open(gm_tree **out, gm_repo *repo, const char *commit)
 	return 0;
 }
 
+int gm_tree_open_dir(gm_tree **out, const char *root)
+{
+	gm_tree *t;
+	size_t n;
+
+	GM_ASSERT_ARG(out && root);
+	n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	t = gm_xcalloc(1, sizeof(*t));
+	t->root = gm_xstrndup(root, n);
+	*out = t;
+	return 0;
+}
+
 void gm_tree_free(gm_tree *t)
 {
 	if (!t)
 		return;
-	git_tree_free(t->root);
+	git_tree_free(t->git_root);
+	free(t->root);
 	free(t->commit);
 	free(t->label);
 	free(t);
@@ -66,7 +83,7 @@ int gm_tree_root(gm_tree *t, const char *what)
 	git_oid oid;
 	int rc, error = 0;
 
-	if (t->root)
+	if (t->git_root)
 		return 0;
 	if (strlen(t->commit) == GM_OID_HEXSZ && git_oid_fromstr(&oid, t->commit) == 0)
 		rc = git_commit_lookup(&c, t->repo->git, &oid);
@@ -78,7 +95,7 @@ int gm_tree_root(gm_tree *t, const char *what)
 				     what, t->label);
 		goto done;
 	}
-	if ((rc = git_commit_tree(&t->root, c)) < 0)
+	if ((rc = git_commit_tree(&t->git_root, c)) < 0)
 		error = gm_repo_git_fail(rc, "cannot read '%s' at '%s'", what, t->label);
 	else
 		git_oid_tostr(t->oid, sizeof(t->oid), git_commit_id(c));
@@ -181,7 +198,7 @@ static int link_step(git_oid *id, git_filemode_t *mode, gm_buf *next, gm_tree *t
 			gm_error_prefix("'%s' leads outside the repository", path);
 		return error;
 	}
-	if (git_tree_entry_bypath(&e, t->root, next->ptr) < 0) {
+	if (git_tree_entry_bypath(&e, t->git_root, next->ptr) < 0) {
 		git_error_clear();
 		return gm_error_set(GM_EINVALID, "'%s' is a symlink to '%s', which does not "
 				    "exist at '%s'", path, next->ptr, t->label);
@@ -269,7 +286,7 @@ static int commit_subtree(git_tree **sub, gm_tree *t, const char *d)
 	int rc, error = 0;
 
 	*sub = NULL;
-	rc = git_tree_entry_bypath(&entry, t->root, d);
+	rc = git_tree_entry_bypath(&entry, t->git_root, d);
 	if (rc == GIT_ENOTFOUND) {
 		git_error_clear();
 		return 0;
@@ -296,7 +313,7 @@ static int commit_list(gm_files *out, gm_tree *t, const char *d)
 		return error;
 	if (*d && ((error = commit_subtree(&sub, t, d)) < 0 || !sub))
 		return error; /* missing: exists = false */
-	tree = *d ? sub : t->root;
+	tree = *d ? sub : t->git_root;
 	out->exists = true;
 	git_oid_tostr(out->tree_oid, sizeof(out->tree_oid), git_tree_id(tree));
 	n = git_tree_entrycount(tree);
@@ -327,7 +344,7 @@ int gm_tree_list(gm_files *out, gm_tree *t, const char *dir)
 	if (t->commit)
 		error = commit_list(out, t, d);
 	else
-		error = gm_worktree_list(out, t->repo, d);
+		error = gm_worktree_list(out, t->root, d);
 	if (error < 0)
 		gm_files_release(out);
 	else if (out->nr > 1)
@@ -346,7 +363,7 @@ static int commit_find(gm_file *out, gm_tree *t, const char *p)
 
 	if ((error = gm_tree_root(t, p)) < 0)
 		goto done;
-	rc = git_tree_entry_bypath(&e, t->root, p);
+	rc = git_tree_entry_bypath(&e, t->git_root, p);
 	if (rc == GIT_ENOTFOUND) {
 		git_error_clear();
 		error = gm_error_set(GM_ENOTFOUND, "path '%s' does not exist in '%s'", p,
@@ -375,14 +392,14 @@ int gm_tree_find(gm_file *out, gm_tree *t, const char *path)
 	if (t->commit)
 		error = commit_find(out, t, p);
 	else
-		error = gm_worktree_find(out, t->repo, p);
+		error = gm_worktree_find(out, t->root, p);
 	if (error < 0)
 		gm_file_release(out);
 	free(p);
 	return error;
 }
 
-int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what)
+int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what, unsigned int flags)
 {
 	gm_stream *s = NULL;
 	gm_buf b = GM_BUF_INIT;
@@ -394,11 +411,12 @@ int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what)
 	if (f->len > max)
 		return gm_size_exceeded(f->path, max, what);
 	if ((error = gm_stream_open(&s, t, f)) < 0 ||
-	    (error = gm_read_bounded(&b, gm_stream_read_cb, s, f->path, max, what, false)) < 0)
+	    (error = gm_read_bounded(&b, gm_stream_read_cb, s, f->path, max, what,
+				     flags & GM_TREE_READ_UTF8)) < 0)
 		goto done;
 	f->len = b.len;
 	f->data = gm_buf_detach(&b);
-	if (!t->commit && (error = gm_worktree_hash(f, t->repo)) < 0) {
+	if (!t->commit && t->repo && (error = gm_worktree_hash(f, t->repo)) < 0) {
 		free(f->data);
 		f->data = NULL;
 	}
@@ -413,7 +431,7 @@ done:
 /* A revision file read whole: at most the configured limit, which the hint names. */
 static int read_revision(gm_file *f, gm_tree *t)
 {
-	int error = gm_tree_read(f, t, gm_repo_max_file(t->repo), "a revision file");
+	int error = gm_tree_read(f, t, gm_repo_max_file(t->repo), "a revision file", 0);
 	if (error == GM_EINVALID && strstr(gm_error_last()->message, "larger than"))
 		gm_error_hint("raise it with 'max_revision_size:' in .gitmigrate.yml");
 	return error;

@@ -19,7 +19,7 @@
  * when read) with its size; a symlink confined to the repository and listed as what it
  * leads to. *skip for a directory (or a link to one).
  */
-static int worktree_entry(gm_file *f, bool *skip, gm_repo *repo, const char *dir,
+static int worktree_entry(gm_file *f, bool *skip, const char *root, const char *dir,
 			  const char *name)
 {
 	gm_buf full = GM_BUF_INIT;
@@ -29,7 +29,7 @@ static int worktree_entry(gm_file *f, bool *skip, gm_repo *repo, const char *dir
 
 	*skip = false;
 	gm_file_set_path(f, dir, name);
-	gm_buf_printf(&full, "%s/%s", repo->workdir, f->path);
+	gm_buf_printf(&full, "%s/%s", root, f->path);
 	if (lstat(full.ptr, &st) < 0) {
 		error = gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
 				     "cannot read '%s': %s", f->path, strerror(errno));
@@ -37,7 +37,7 @@ static int worktree_entry(gm_file *f, bool *skip, gm_repo *repo, const char *dir
 	}
 	/* a symlink is followed when it stays inside the repository (as in git) */
 	if (S_ISLNK(st.st_mode) &&
-	    ((error = gm_path_confine(&real, repo->workdir, full.ptr, f->path)) < 0 ||
+	    ((error = gm_path_confine(&real, root, full.ptr, f->path)) < 0 ||
 	     stat(real, &st) < 0)) {
 		if (!error)
 			error = gm_error_set(GM_ERROR, "cannot read '%s': %s", f->path,
@@ -53,18 +53,18 @@ done:
 }
 
 /* The directory to list: missing is *dh NULL with no error. */
-static int open_dir(DIR **dh, gm_repo *repo, const char *d)
+static int open_dir(DIR **dh, const char *root, const char *d)
 {
 	gm_buf full = GM_BUF_INIT;
 	char *real = NULL;
 	int error = 0;
 
 	*dh = NULL;
-	gm_buf_puts(&full, repo->workdir);
+	gm_buf_puts(&full, root);
 	if (*d)
 		gm_buf_printf(&full, "/%s", d);
 	/* the directory itself (a symlinked migrations/versions) must stay inside too */
-	if (*d && (error = gm_path_confine(&real, repo->workdir, full.ptr, d)) < 0) {
+	if (*d && (error = gm_path_confine(&real, root, full.ptr, d)) < 0) {
 		if (error == GM_ENOTFOUND) {
 			gm_error_clear();
 			error = 0;
@@ -80,13 +80,13 @@ done:
 	return error;
 }
 
-int gm_worktree_list(gm_files *out, gm_repo *repo, const char *d)
+int gm_worktree_list(gm_files *out, const char *root, const char *d)
 {
 	struct dirent *de;
 	DIR *dh = NULL;
 	int error;
 
-	if ((error = open_dir(&dh, repo, d)) < 0 || !dh)
+	if ((error = open_dir(&dh, root, d)) < 0 || !dh)
 		return error;
 	out->exists = true;
 	while (!error && (de = readdir(dh))) {
@@ -95,7 +95,7 @@ int gm_worktree_list(gm_files *out, gm_repo *repo, const char *d)
 
 		if (de->d_name[0] == '.')
 			continue; /* ".", ".." and dotfiles: see repo_int.h */
-		if ((error = worktree_entry(&f, &skip, repo, d, de->d_name)) < 0 || skip)
+		if ((error = worktree_entry(&f, &skip, root, d, de->d_name)) < 0 || skip)
 			gm_file_release(&f);
 		else
 			GM_PUSH(out->v, out->nr, out->alloc, f);
@@ -104,16 +104,16 @@ int gm_worktree_list(gm_files *out, gm_repo *repo, const char *d)
 	return error;
 }
 
-int gm_worktree_find(gm_file *out, gm_repo *repo, const char *p)
+int gm_worktree_find(gm_file *out, const char *root, const char *p)
 {
 	const char *slash = strrchr(p, '/');
 	char *dir = gm_xstrndup(p, slash ? (size_t)(slash - p) : 0);
 	bool skip;
 	int error;
 
-	error = worktree_entry(out, &skip, repo, dir, slash ? slash + 1 : p);
+	error = worktree_entry(out, &skip, root, dir, slash ? slash + 1 : p);
 	if (!error && skip)
-		error = gm_error_set(GM_EINVALID, "cannot read '%s': not a file", p);
+		error = gm_error_set(GM_EINVALID, "'%s' is not a regular file (a directory)", p);
 	free(dir);
 	return error;
 }

@@ -390,9 +390,9 @@ static void assert_rules_listing(gm_tree *t)
 	assert_int_equal(files.v[0].len, 2);
 	assert_string_equal(files.v[1].name, "link.sql");
 	assert_int_equal(files.v[1].len, 2);
-	assert_gm_ok(gm_tree_read(&files.v[1], t, 16, "a test file"));
+	assert_gm_ok(gm_tree_read(&files.v[1], t, 16, "a test file", 0));
 	assert_string_equal(files.v[1].data, "a\n");
-	assert_int_equal(gm_tree_read(&files.v[0], t, 1, "a test file"), GM_EINVALID);
+	assert_int_equal(gm_tree_read(&files.v[0], t, 1, "a test file", 0), GM_EINVALID);
 	assert_non_null(strstr(gm_error_last()->message, "the limit for a test file"));
 	gm_files_release(&files);
 }
