@@ -78,9 +78,9 @@ int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what, unsigned 
 int gm_tree_find(gm_file *out, gm_tree *t, const char *path);
 
 /*
- * A file read in pieces: a worktree file; a loose blob through libgit2's stream; a packed
- * blob of at most 1 MiB in memory (libgit2); a larger packed blob through `git cat-file`
- * (libgit2 1.5 cannot stream a packed object: see repo_stream.c for the figures).
+ * A file read in pieces: a worktree file; a blob of at most 1 MiB from memory (libgit2);
+ * a larger loose blob through libgit2's stream; a larger packed blob through `git
+ * cat-file` (libgit2 1.5 cannot stream a packed object: see repo_stream.c for the figures).
  */
 typedef struct gm_stream gm_stream;
 

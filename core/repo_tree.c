@@ -410,6 +410,7 @@ int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what, unsigned 
 	f->data = NULL;
 	if (f->len > max)
 		return gm_size_exceeded(f->path, max, what);
+	gm_buf_grow(&b, f->len + 1);
 	if ((error = gm_stream_open(&s, t, f)) < 0 ||
 	    (error = gm_read_bounded(&b, gm_stream_read_cb, s, f->path, max, what,
 				     flags & GM_TREE_READ_UTF8)) < 0)

@@ -8,13 +8,18 @@
 
 typedef struct gm_repo gm_repo;
 
-/* One file of a directory, read from a git tree or from the worktree. */
+/*
+ * One file of a directory, of a git tree or of the worktree (core/repo_int.h's gm_tree:
+ * the rules on dotfiles and symlinks are written there).
+ */
 typedef struct gm_file {
 	char *name;       /* base name, e.g. "3f2a9c1b7e10_add_btc.sql" */
 	char *path;       /* path relative to the repository root, e.g. "migrations/versions/3f2a..." */
-	char oid[GM_OID_HEXSZ + 1]; /* the git blob id of the content (its checksum) */
-	char *data;       /* content, NUL-terminated (may contain NULs before len) */
-	size_t len;
+	char oid[GM_OID_HEXSZ + 1]; /* the git blob id of the content (its checksum); "" for
+	                             * a worktree file listed, not read */
+	char *data;       /* content, NUL-terminated (may contain NULs before len); NULL when
+	                   * only listed */
+	size_t len;       /* its size */
 } gm_file;
 
 typedef struct gm_files {
