@@ -416,7 +416,8 @@ int gm_tree_read(gm_file *f, gm_tree *t, size_t max, const char *what, unsigned 
 				     flags & GM_TREE_READ_UTF8)) < 0)
 		goto done;
 	f->len = b.len;
-	f->data = gm_buf_detach(&b);
+	/* exact size: a chain keeps every revision file in memory */
+	f->data = gm_xrealloc(gm_buf_detach(&b), f->len + 1);
 	if (!t->commit && t->repo && (error = gm_worktree_hash(f, t->repo)) < 0) {
 		free(f->data);
 		f->data = NULL;

@@ -2,7 +2,7 @@
  * Reading the user's files safely: only regular files, symlinks that stay inside the
  * repository, a size limit named in the error, and UTF-8 checked while reading.
  *
- * The same rules hold for files read from git objects (core/repo.c applies them to
+ * The same rules hold for files read from git objects (core/repo_tree.c applies them to
  * symlink blobs): a symlink whose target leaves the repository is refused with its name.
  */
 #ifndef GM_UTIL_BOUNDED_H
