@@ -17,10 +17,11 @@
  * Entry `name` of worktree directory `dir` (relative, "" for the root) as gm_tree_list
  * lists it, into f (path set): a regular file or a special one (FIFO, device: refused
  * when read) with its size; a symlink confined to the repository and listed as what it
- * leads to. *skip for a directory (or a link to one).
+ * leads to. *skip for a directory (or a link to one), and, when `listing`, for a file
+ * gone since the directory was read.
  */
 static int worktree_entry(gm_file *f, bool *skip, const char *root, const char *dir,
-			  const char *name)
+			  const char *name, bool listing)
 {
 	gm_buf full = GM_BUF_INIT;
 	char *real = NULL;
@@ -31,6 +32,8 @@ static int worktree_entry(gm_file *f, bool *skip, const char *root, const char *
 	gm_file_set_path(f, dir, name);
 	gm_buf_printf(&full, "%s/%s", root, f->path);
 	if (lstat(full.ptr, &st) < 0) {
+		if ((*skip = listing && errno == ENOENT))
+			goto done;
 		error = gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
 				     "cannot read '%s': %s", f->path, strerror(errno));
 		goto done;
@@ -95,7 +98,7 @@ int gm_worktree_list(gm_files *out, const char *root, const char *d)
 
 		if (de->d_name[0] == '.')
 			continue; /* ".", ".." and dotfiles: see repo_int.h */
-		if ((error = worktree_entry(&f, &skip, root, d, de->d_name)) < 0 || skip)
+		if ((error = worktree_entry(&f, &skip, root, d, de->d_name, true)) < 0 || skip)
 			gm_file_release(&f);
 		else
 			GM_PUSH(out->v, out->nr, out->alloc, f);
@@ -111,7 +114,7 @@ int gm_worktree_find(gm_file *out, const char *root, const char *p)
 	bool skip;
 	int error;
 
-	error = worktree_entry(out, &skip, root, dir, slash ? slash + 1 : p);
+	error = worktree_entry(out, &skip, root, dir, slash ? slash + 1 : p, false);
 	if (!error && skip)
 		error = gm_error_set(GM_EINVALID, "'%s' is not a regular file (a directory)", p);
 	free(dir);
