@@ -71,10 +71,19 @@ $(BUILD)/libgitmigrate.a: $(CORE_OBJ) $(HOOKS_OBJ)
 $(BUILD)/git-migrate: $(CMD_OBJ) $(BUILD)/libgitmigrate.a
 	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libgitmigrate.a $(LIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgitmigrate.a tests/unit/gm_test.h
+# Every unit-test binary links the shared helpers of tests/unit/gm_test.c (an explicit rule:
+# the binaries' pattern below would otherwise claim gm_test.o).
+UNIT_HELPERS := $(BUILD)/tests/unit/gm_test.o
+
+$(UNIT_HELPERS): tests/unit/gm_test.c tests/unit/gm_test.h | pkg-check
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -c $< -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libgitmigrate.a tests/unit/gm_test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< \
-		$(BUILD)/libgitmigrate.a $(LIBS) $(shell pkg-config --libs cmocka) $(LDSAN)
+		$(UNIT_HELPERS) $(BUILD)/libgitmigrate.a $(LIBS) $(shell pkg-config --libs cmocka) \
+		$(LDSAN)
 
 units: $(UNIT_BIN)
 

@@ -1,4 +1,5 @@
 /* YAML models (DESIGN.md §3.3), validation, and loading every configured source. */
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -652,36 +653,17 @@ static char tmpdir[256];
 static int setup_dir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm_test_models_XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
+	gm_test_tmpdir(tmpdir, sizeof(tmpdir), "gm_test_models_");
 	return 0;
 }
 
 static int teardown_dir(void **state)
 {
-	char cmd[512];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return gm_test_rmrf(tmpdir);
 }
 
-static void write_file(const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-	char *slash;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	mkdir(path, 0777);
-	*slash = '/';
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#define write_file(rel, text) gm_test_write_file(tmpdir, rel, text)
 
 static void remove_file(const char *rel)
 {

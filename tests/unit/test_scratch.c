@@ -25,12 +25,7 @@ static char base[4096];  /* the TMPDIR the tests were started with ("" if none) 
 
 static int setup(void **state)
 {
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_printf(&b, "%s/gm_test_scratch_XXXXXX", *base ? base : "/tmp");
-	assert_non_null(mkdtemp(b.ptr));
-	snprintf(dir, sizeof(dir), "%s", b.ptr);
-	gm_buf_release(&b);
+	gm_test_tmpdir(dir, sizeof(dir), "gm_test_scratch_");
 	memset(&server, 0, sizeof(server));
 	server.dialect = &gm_dialect_sqlite;
 	server.raw = server.masked = "sqlite";
@@ -44,13 +39,19 @@ static int group_setup(void **state)
 	return 0;
 }
 
+/* Give TMPDIR back its value from before the tests (a test may point it elsewhere). */
+static void restore_tmpdir(void)
+{
+	if (*base)
+		setenv("TMPDIR", base, 1);
+	else
+		unsetenv("TMPDIR");
+}
+
 static int teardown(void **state)
 {
-	gm_buf cmd = GM_BUF_INIT;
-	gm_buf_printf(&cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd.ptr), 0);
-	gm_buf_release(&cmd);
-	return 0;
+	restore_tmpdir();
+	return gm_test_rmrf(dir);
 }
 
 /* Point TMPDIR at the test's directory. */
@@ -533,13 +534,9 @@ static void test_scratch__replace_keeps_mode_and_refuses_a_changed_file(void **s
 {
 	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
 	struct stat st;
-	FILE *f;
 
 	gm_buf_printf(&path, "%s/b1.sql", dir);
-	f = fopen(path.ptr, "w");
-	assert_non_null(f);
-	fputs("old\n", f);
-	fclose(f);
+	gm_test_write_file(dir, "b1.sql", "old\n");
 	assert_int_equal(chmod(path.ptr, 0640), 0);
 
 	assert_gm_ok(gm_file_replace(path.ptr, "new\n", 4, "old\n", 4));
@@ -568,10 +565,7 @@ static void test_scratch__replace_keeps_mode_and_refuses_a_changed_file(void **s
 
 static int group_teardown(void **state)
 {
-	if (*base)
-		setenv("TMPDIR", base, 1);
-	else
-		unsetenv("TMPDIR");
+	restore_tmpdir();
 	return 0;
 }
 
