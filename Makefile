@@ -79,7 +79,7 @@ $(UNIT_HELPERS): tests/unit/gm_test.c tests/unit/gm_test.h | pkg-check
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -c $< -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libgitmigrate.a tests/unit/gm_test.h
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libgitmigrate.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< \
 		$(UNIT_HELPERS) $(BUILD)/libgitmigrate.a $(LIBS) $(shell pkg-config --libs cmocka) \
@@ -120,7 +120,7 @@ test: deps
 # GM_TEST_DIALECT=postgres, every CLI test but t00* (which touch no database), and the unit
 # tests that need a server (PG_UNIT).
 CLI_DIALECTS ?= sqlite postgres
-PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect
+PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn
 
 test-one: all units check-layers
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))

@@ -40,6 +40,26 @@
 		}                                                                  \
 	} while (0)
 
+/* Assert that rc is `code` and the last error is exactly `msg` at path:line:col. */
+#define assert_gm_error_at(rc, code, path_, line_, col_, msg)                      \
+	do {                                                                       \
+		int gm__rc = (rc);                                                 \
+		const gm_error *gm__e = gm_error_last();                           \
+		assert_int_equal(gm__rc, (code));                                  \
+		assert_string_equal(gm__e->message, (msg));                        \
+		assert_non_null(gm__e->path);                                      \
+		assert_string_equal(gm__e->path, (path_));                         \
+		assert_int_equal(gm__e->line, (line_));                            \
+		assert_int_equal(gm__e->col, (col_));                              \
+	} while (0)
+
+/* Assert that the last error has exactly this hint. */
+#define assert_gm_hint(hint_)                                                      \
+	do {                                                                       \
+		assert_non_null(gm_error_last()->hint);                            \
+		assert_string_equal(gm_error_last()->hint, (hint_));               \
+	} while (0)
+
 /*
  * Make a new empty directory "<base>/<name>XXXXXX" (base: $TMPDIR when set and not empty,
  * else /tmp) and write its real path into out (size bytes). Fails the test when it cannot.
