@@ -3,7 +3,7 @@
 # Used by `make deps` (and so by `make demo` and `make test`) and by .ci/run.
 set -e
 pkgs="build-essential pkg-config git libgit2-dev libpq-dev libsqlite3-dev libyaml-dev
-libcmocka-dev sqlite3 postgresql clang libclang-rt-14-dev perl python3 python3-yaml man-db
+libcmocka-dev sqlite3 postgresql clang libclang-rt-14-dev clang-format perl python3 python3-yaml man-db
 bash-completion"
 missing=
 for p in $pkgs; do
