@@ -157,6 +157,27 @@ write_revision() {
 	} >"$1/$2_revision_$2.sql"
 }
 
+# commit_revision <dir> <id> <parent> <up sql> [<down sql>]: write_revision, then add
+# everything (`git add .`) and commit it with the id as the message.
+commit_revision() {
+	write_revision "$@" && git add . && git commit -q -m "$2"
+}
+
+# chain_repo <dir>: a new repository <dir> whose production branch holds the revisions
+# a1 <- b2 <- c3 (in migrations/versions: a1 creates table t, with a down section; b2 and
+# c3 add a column each), one commit each, and whose branch main, checked out, adds d4.
+chain_repo() {
+	git init -q "$1" && (
+		cd "$1" &&
+		commit_revision migrations/versions a1 "" "CREATE TABLE t (id integer);" \
+			"DROP TABLE t;" &&
+		commit_revision migrations/versions b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
+		commit_revision migrations/versions c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
+		git branch production &&
+		commit_revision migrations/versions d4 c3 "ALTER TABLE t ADD COLUMN d text;"
+	)
+}
+
 # No scratch database may survive a run: SQLite scratch files live in $TMPDIR.
 scratch_leftovers() {
 	ls "$TMPDIR" | grep '^gm_scratch_' || true

@@ -11,8 +11,7 @@ test_expect_success 'setup: production a1 <- b2, main adds c3' '
 	write_revision $V b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
 	git add . && git commit -q -m "a1 and b2" &&
 	git branch production &&
-	write_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
-	git add . && git commit -q -m c3
+	commit_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;"
 '
 
 json_ok() {
