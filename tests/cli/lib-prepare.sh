@@ -7,8 +7,14 @@
 #                                           `git migrate prepare` itself), on branch work
 #   prepare_case <dir> <before> <after> <rows.sql> [<check.sql>]
 #                                           the full round trip of one change (below)
+#   prepare_fork <dir> <base> <production> <branch> <merged> [<message>]
+#                                           production and work each write a revision,
+#                                           then work merges production (below)
 #   gm_write_config <models>                .gitmigrate.yml in the current directory, with
 #                                           `scratch:`/`database:` for the dialect
+#   contacts_models                         the models of one table, contacts (id, email)
+#   with_columns <models> <column>...       those models with columns added after email
+#   revision_id <file>                      the id in a revision file's header
 #   section <file> up|down                  the SQL of one section of a revision file
 #   test_if_sqlite / test_if_postgres       true on that dialect
 #
@@ -123,6 +129,56 @@ prepare_case_setup() {
 		git add -A && git commit -q -m "base revision" &&
 		git switch -q -c work
 	)
+}
+
+# prepare_fork <dir> <base.yml> <production.yml> <branch.yml> <merged.yml> [<message>]:
+# prepare_case_setup <dir> <base.yml>; then on work the models become <branch.yml> and
+# `prepare -m <message>` (default: "branch change") writes a revision, committed (its path
+# in <dir>.local, beside <dir>); production's models become <production.yml> and
+# `prepare -m "production change"` writes one (its path in <dir>.prod); work merges
+# production, where the models conflict taking <merged.yml>. work is checked out.
+prepare_fork() {
+	set -- "$(abspath "$1")" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" \
+		"$(abspath "$5")" "${6:-branch change}"
+	prepare_case_setup "$1" "$2" &&
+	(
+		cd "$1" &&
+		cp "$4" models/app.yml &&
+		git migrate -q prepare -m "$6" >"$1.local" &&
+		git add -A && git commit -q -m "$6" &&
+		git switch -q production &&
+		cp "$3" models/app.yml &&
+		git migrate -q prepare -m "production change" >"$1.prod" &&
+		git add -A && git commit -q -m "production change" &&
+		git switch -q work &&
+		{ git merge -q --no-edit production >/dev/null 2>&1 ||
+		  { cp "$5" models/app.yml && git add models/app.yml &&
+		    git commit -q --no-edit; }; }
+	)
+}
+
+# The models of one table, contacts (id, email), on stdout: where many prepare tests start.
+contacts_models() {
+	cat <<'YAML'
+tables:
+  contacts:
+    columns:
+      id:    {type: integer, primary_key: true}
+      email: {type: varchar(200), null: false}
+YAML
+}
+
+# with_columns <models.yml> <column>...: the models with the columns (e.g. "name: text")
+# added after the `email` column, on stdout.
+with_columns() {
+	models=$1; shift
+	cols=$(printf '\\n      %s' "$@")
+	sed "s/^      email:.*/&$cols/" "$models"
+}
+
+# revision_id <file>: the revision id in a revision file's header.
+revision_id() {
+	sed -n "s/^-- revision: //p" "$1"
 }
 
 section() {

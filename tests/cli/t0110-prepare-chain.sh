@@ -3,14 +3,8 @@ test_description='prepare: chaining onto production, local revisions, no changes
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
-sed "s/^      email:.*/&\n      name: text/" v1.yml >v2.yml
+contacts_models >v1.yml
+with_columns v1.yml "name: text" >v2.yml
 sed "s/^      name: text/&\n      phone: text/" v2.yml >v3.yml
 
 test_expect_success 'setup: production with a base revision, a work branch' '

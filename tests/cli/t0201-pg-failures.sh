@@ -5,14 +5,8 @@ test "$GM_TEST_DIALECT" = postgres ||
 	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test"
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >base.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
-sed "s/^      email:.*/&\n      name: text/" base.yml >after.yml
+contacts_models >base.yml
+with_columns base.yml "name: text" >after.yml
 
 SECRET=s3cr3t-Pa55
 # A loopback port nobody listens on: our own server's port + 1 would do, but port 1 is
