@@ -18,6 +18,23 @@ static char *fingerprint(const gm_schema *s)
 #define assert_error_at assert_gm_error_at
 #define assert_hint assert_gm_hint
 
+/* A new schema holding the models of text, parsed as path (which must succeed). */
+static gm_schema *parsed(const char *path, const char *text)
+{
+	gm_schema *s;
+	gm_schema_new(&s);
+	assert_gm_ok(parse(s, path, text));
+	return s;
+}
+
+/* Column `name` of t exists and has type `type`. */
+static void assert_column_type(const gm_table *t, const char *name, const char *type)
+{
+	const gm_column *c = gm_table_column(t, name);
+	assert_non_null(c);
+	assert_string_equal(c->type, type);
+}
+
 /* Parse text as models/x.yml into a new schema; expect failure at line:col with msg. */
 static void expect_parse_error(const char *text, int line, int col, const char *msg)
 {
@@ -68,8 +85,7 @@ static void test_models__design_example(void **state)
 	gm_table *deals;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/crm.yml", design_example));
+	s = parsed("models/crm.yml", design_example);
 	assert_gm_ok(gm_models_validate(s));
 	fp = fingerprint(s);
 	assert_string_equal(fp,
@@ -113,8 +129,7 @@ static void test_models__nullability_and_keys(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  members:\n"
 		"    primary_key: [team_id, user_id]\n"
@@ -127,7 +142,7 @@ static void test_models__nullability_and_keys(void **state)
 		"  single:\n"
 		"    primary_key: code\n"
 		"    columns:\n"
-		"      code: char(3)\n"));
+		"      code: char(3)\n");
 	t = gm_schema_table(s, "members");
 	assert_int_equal(t->pk_nr, 2);
 	assert_string_equal(t->pk[0], "team_id");
@@ -135,7 +150,7 @@ static void test_models__nullability_and_keys(void **state)
 	assert_string_equal(t->pk_name, "members_pkey");
 	assert_false(gm_table_column(t, "team_id")->nullable);
 	assert_false(gm_table_column(t, "user_id")->nullable);
-	assert_string_equal(gm_table_column(t, "user_id")->type, "bigint");
+	assert_column_type(t, "user_id", "bigint");
 	assert_true(gm_table_column(t, "role")->nullable);
 	assert_false(gm_table_column(t, "note")->nullable);
 	assert_false(gm_table_column(t, "seq")->nullable); /* serial is never null */
@@ -152,8 +167,7 @@ static void test_models__defaults(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  t:\n"
 		"    columns:\n"
@@ -165,7 +179,7 @@ static void test_models__defaults(void **state)
 		"      f: {type: numeric(5,2), default: 12.50}\n"
 		"      g: {type: integer, default: -1}\n"
 		"      h: {type: timestamptz, default_sql: CURRENT_TIMESTAMP}\n"
-		"      i: {type: text, default: ''}\n"));
+		"      i: {type: text, default: ''}\n");
 	t = gm_schema_table(s, "t");
 #define DEF(col, kind, val)                                                       \
 	do {                                                                      \
@@ -193,8 +207,7 @@ static void test_models__references_unique_indexes_checks(void **state)
 	gm_index *ix;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  orders:\n"
 		"    columns:\n"
@@ -213,7 +226,7 @@ static void test_models__references_unique_indexes_checks(void **state)
 		"  contacts:\n"
 		"    columns:\n"
 		"      id: {type: integer, primary_key: true}\n"
-		"      code: {type: text, unique: true}\n"));
+		"      code: {type: text, unique: true}\n");
 	assert_gm_ok(gm_models_validate(s));
 	t = gm_schema_table(s, "orders");
 	fk = gm_table_fkey(t, "orders_a_fkey");
@@ -253,8 +266,7 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"enums:\n"
 		"  stage: {values: [lead, won, lost], was: deal_stage}\n"
 		"  One: [only]\n"
@@ -264,7 +276,7 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 		"    columns:\n"
 		"      stage: {type: stage, was: phase, comment: where it is}\n"
 		"      stages: stage[]\n"
-		"      flags: text[]\n"));
+		"      flags: text[]\n");
 	assert_string_equal(s->enums[0]->was, "deal_stage");
 	assert_int_equal(s->enums[0]->labels_nr, 3);
 	assert_string_equal(s->enums[0]->labels[2], "lost");
@@ -273,9 +285,9 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	assert_string_equal(t->was, "opportunities");
 	assert_string_equal(gm_table_column(t, "stage")->was, "phase");
 	assert_string_equal(gm_table_column(t, "stage")->comment, "where it is");
-	assert_string_equal(gm_table_column(t, "stage")->type, "stage");
-	assert_string_equal(gm_table_column(t, "stages")->type, "stage[]");
-	assert_string_equal(gm_table_column(t, "flags")->type, "text[]");
+	assert_column_type(t, "stage", "stage");
+	assert_column_type(t, "stages", "stage[]");
+	assert_column_type(t, "flags", "text[]");
 	assert_gm_ok(gm_models_validate(s));
 	gm_schema_free(s);
 }
@@ -286,20 +298,19 @@ static void test_models__enum_names_keep_their_case_across_files(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
 	/* the table comes first, the enum in a later file; type names are case-insensitive */
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n"
 		"  deals:\n"
 		"    columns:\n"
 		"      currency: {type: DealCurrency, default: USD}\n"
 		"      other: dealcurrency[]\n"
-		"      native: INET\n"));
+		"      native: INET\n");
 	assert_gm_ok(parse(s, "models/b.yml", "enums:\n  DealCurrency: [USD, EUR]\n"));
 	t = gm_schema_table(s, "deals");
-	assert_string_equal(gm_table_column(t, "currency")->type, "DealCurrency");
-	assert_string_equal(gm_table_column(t, "other")->type, "DealCurrency[]");
-	assert_string_equal(gm_table_column(t, "native")->type, "inet");
+	assert_column_type(t, "currency", "DealCurrency");
+	assert_column_type(t, "other", "DealCurrency[]");
+	assert_column_type(t, "native", "inet");
 	assert_gm_ok(gm_models_validate(s));
 	gm_schema_free(s);
 }
@@ -311,24 +322,23 @@ static void test_models__flow_mapping_commas_in_types(void **state)
 
 	(void)state;
 	/* in a flow mapping `numeric(12,2)` splits at its comma: it is rejoined */
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  t:\n"
 		"    columns: {a: numeric(12,2), b: int, c: decimal(5, 1)}\n"
 		"  u:\n"
 		"    columns:\n"
 		"      a: {type: numeric(12, 2), null: false}\n"
-		"      b: {null: false, type: numeric(3,1), default: 0}\n"));
+		"      b: {null: false, type: numeric(3,1), default: 0}\n");
 	t = gm_schema_table(s, "t");
 	assert_int_equal(t->columns_nr, 3);
-	assert_string_equal(gm_table_column(t, "a")->type, "numeric(12,2)");
-	assert_string_equal(gm_table_column(t, "b")->type, "integer");
-	assert_string_equal(gm_table_column(t, "c")->type, "numeric(5,1)");
+	assert_column_type(t, "a", "numeric(12,2)");
+	assert_column_type(t, "b", "integer");
+	assert_column_type(t, "c", "numeric(5,1)");
 	t = gm_schema_table(s, "u");
-	assert_string_equal(gm_table_column(t, "a")->type, "numeric(12,2)");
+	assert_column_type(t, "a", "numeric(12,2)");
 	assert_false(gm_table_column(t, "a")->nullable);
-	assert_string_equal(gm_table_column(t, "b")->type, "numeric(3,1)");
+	assert_column_type(t, "b", "numeric(3,1)");
 	assert_string_equal(gm_table_column(t, "b")->default_value, "0");
 	gm_schema_free(s);
 }
@@ -338,8 +348,7 @@ static void test_models__empty_files(void **state)
 	gm_schema *s;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/empty.yml", ""));
+	s = parsed("models/empty.yml", "");
 	assert_gm_ok(parse(s, "models/comment.yml", "# nothing yet\n"));
 	assert_gm_ok(parse(s, "models/sections.yml", "enums:\ntables:\n"));
 	assert_int_equal(s->tables_nr, 0);
@@ -354,9 +363,8 @@ static void test_models__same_table_twice_across_files(void **state)
 	int rc;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
-		"tables:\n  other: {columns: {id: integer}}\n  deals:\n    columns: {id: integer}\n"));
+	s = parsed("models/a.yml",
+		"tables:\n  other: {columns: {id: integer}}\n  deals:\n    columns: {id: integer}\n");
 	rc = parse(s, "models/b.yml",
 		"enums:\n  e: [x]\ntables:\n  x: {columns: {id: integer}}\n"
 		"  deals:\n    columns: {id: bigint}\n");
@@ -522,22 +530,20 @@ static void test_models__validate_unknown_type(void **state)
 	gm_schema *s;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"enums:\n  dealcurrency: [USD]\n"
 		"tables:\n  deals:\n    columns:\n"
 		"      ok1: {type: inet}\n"
 		"      ok2: {type: interval}\n"
 		"      ok3: {type: \"bit varying(3)\"}\n"
 		"      ok4: citext\n"
-		"      currency: {type: dealcurency, null: false}\n"));
+		"      currency: {type: dealcurency, null: false}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 10, 7,
 			"column 'deals.currency' has unknown type 'dealcurency'");
 	assert_hint("did you mean 'dealcurrency'?");
 	gm_schema_free(s);
 
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml", "tables:\n  t:\n    columns:\n      a: strnig[]\n"));
+	s = parsed("models/a.yml", "tables:\n  t:\n    columns:\n      a: strnig[]\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 4, 7,
 			"column 't.a' has unknown type 'strnig[]'");
 	assert_non_null(strstr(gm_error_last()->hint, "declare it under 'enums:'"));
@@ -549,37 +555,33 @@ static void test_models__validate_references(void **state)
 	gm_schema *s;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n  contacts:\n    columns: {id: {type: int, primary_key: true}}\n"
-		"  deals:\n    columns:\n      id: int\n      contact_id: {type: int, references: contact(id)}\n"));
+		"  deals:\n    columns:\n      id: int\n      contact_id: {type: int, references: contact(id)}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
 			"foreign key 'deals_contact_id_fkey' of table 'deals' references missing table 'contact'");
 	assert_hint("did you mean 'contacts'?");
 	gm_schema_free(s);
 
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n  contacts:\n    columns: {id: {type: int, primary_key: true}}\n"
-		"  deals:\n    columns:\n      contact_id: {type: int, references: contacts.uid}\n"));
+		"  deals:\n    columns:\n      contact_id: {type: int, references: contacts.uid}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
 			"foreign key 'deals_contact_id_fkey' of table 'deals' references missing column 'contacts.uid'");
 	gm_schema_free(s);
 
 	/* `references: table` needs a single-column primary key */
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n  pairs:\n    primary_key: [a, b]\n    columns: {a: int, b: int}\n"
-		"  deals:\n    columns:\n      pair: {type: int, references: pairs}\n"));
+		"  deals:\n    columns:\n      pair: {type: int, references: pairs}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
 			"foreign key 'deals_pair_fkey' of table 'deals' references table 'pairs', "
 			"which has no single-column primary key");
 	gm_schema_free(s);
 
 	/* the referenced table may come in a later file */
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
-		"tables:\n  deals:\n    columns:\n      contact_id: {type: int, references: contacts}\n"));
+	s = parsed("models/a.yml",
+		"tables:\n  deals:\n    columns:\n      contact_id: {type: int, references: contacts}\n");
 	assert_gm_ok(parse(s, "models/b.yml",
 		"tables:\n  contacts:\n    columns: {code: {type: text, primary_key: true}}\n"));
 	assert_string_equal(gm_schema_table(s, "deals")->fkeys[0]->ref_columns[0], "code");
@@ -594,10 +596,9 @@ static void test_models__validate_enum_default_and_built_schemas(void **state)
 	gm_index *ix;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"enums:\n  cur: [USD, EUR]\n"
-		"tables:\n  deals:\n    columns:\n      c: {type: cur, default: GBP}\n"));
+		"tables:\n  deals:\n    columns:\n      c: {type: cur, default: GBP}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
 			"default 'GBP' of column 'deals.c' is not a label of enum 'cur'");
 	gm_schema_free(s);
