@@ -273,7 +273,8 @@ static void test_chain__duplicate_ids(void **state)
 	file_add(&files, "b_again.sql",
 		 "-- revision: b\n-- down_revision: a\n-- +migrate up\nSELECT 2;\n");
 	chain = load(&f, &files);
-	finding_at(&f, "parse", "duplicate revision id 'b' (also in 'migrations/versions/b_rev.sql')",
+	finding_at(&f, "parse",
+		   "duplicate revision id 'b' (also in 'migrations/versions/b_rev.sql')",
 		   "b_again.sql", 1);
 	assert_int_equal(f.nr, 1);
 	assert_gm_fails(GM_EINVALID, "duplicate revision id 'b'",
