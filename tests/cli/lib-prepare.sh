@@ -15,6 +15,8 @@
 #   contacts_models                         the models of one table, contacts (id, email)
 #   with_columns <models> <column>...       those models with columns added after email
 #   revision_id <file>                      the id in a revision file's header
+#   slow_sql <seconds> <rows>               a statement that takes long (creates `slow`)
+#   prepare_until_scratch <dir>             prepare in the background, once it has begun
 #   section <file> up|down                  the SQL of one section of a revision file
 #   test_if_sqlite / test_if_postgres       true on that dialect
 #
@@ -179,6 +181,33 @@ with_columns() {
 # revision_id <file>: the revision id in a revision file's header.
 revision_id() {
 	sed -n "s/^-- revision: //p" "$1"
+}
+
+# slow_sql <seconds> <rows>: a statement that takes long to run and creates table `slow`:
+# PostgreSQL sleeps <seconds>, SQLite counts to <rows>.
+slow_sql() {
+	if test_if_postgres; then
+		echo "CREATE TABLE slow AS SELECT 1 AS n FROM pg_sleep($1);"
+	else
+		printf '%s\n' "CREATE TABLE slow AS" \
+			"  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $2)" \
+			"  SELECT count(*) AS n FROM c;"
+	fi
+}
+
+# prepare_until_scratch <dir>: start `git migrate prepare` in <dir> in the background (its
+# stdout in out, its stderr in err, beside <dir>) and return once its scratch database
+# exists; $pid is the process. A non-interactive shell starts background jobs with SIGINT
+# ignored (and git-migrate, like git, keeps an ignored signal ignored): it is reset, as a
+# terminal would deliver Ctrl-C to a foreground command.
+prepare_until_scratch() {
+	(cd "$1" && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
+	pid=$!
+	n=0
+	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
+		sleep 0.05; n=$((n + 1))
+	done
+	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
 }
 
 section() {

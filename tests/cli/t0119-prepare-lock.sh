@@ -171,13 +171,7 @@ test_expect_success 'rebase keeps the file mode and changes only the down_revisi
 
 # A production revision that takes a few seconds to replay: time to edit the local
 # revision while rebase checks it.
-if test_if_postgres; then
-	slow_sql="CREATE TABLE slow AS SELECT 1 AS n FROM pg_sleep(3);"
-else
-	slow_sql="CREATE TABLE slow AS
-  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000)
-  SELECT count(*) AS n FROM c;"
-fi
+slow_sql=$(slow_sql 3 30000000)
 
 test_expect_success 'setup: a local revision to rebase behind a slow production revision' '
 	git init -q -b production edited &&

@@ -161,13 +161,7 @@ SELECT pg_sleep(30);" "DROP TABLE t;" &&
 # start_slow: prepare in the background (SIGINT not ignored, as a terminal would have it),
 # once its scratch database exists (and the sleep runs). Sets $pid.
 start_slow() {
-	(cd slow && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
-	pid=$!
-	n=0
-	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
-		sleep 0.05; n=$((n + 1))
-	done
-	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
+	prepare_until_scratch slow &&
 	sleep 0.5
 }
 
