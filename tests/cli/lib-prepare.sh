@@ -15,6 +15,7 @@
 #   contacts_models                         the models of one table, contacts (id, email)
 #   with_columns <models> <column>...       those models with columns added after email
 #   revision_id <file>                      the id in a revision file's header
+#   base_id                                 the id of the base revision (cwd: a repository)
 #   slow_sql <seconds> <rows>               a statement that takes long (creates `slow`)
 #   prepare_until_scratch <dir>             prepare in the background, once it has begun
 #   section <file> up|down                  the SQL of one section of a revision file
@@ -182,6 +183,10 @@ with_columns() {
 revision_id() {
 	sed -n "s/^-- revision: //p" "$1"
 }
+
+# base_id: the id of the repository's base revision (migrations/versions/*_base.sql), from
+# its file name.
+base_id() { ls migrations/versions/*_base.sql | sed "s#.*/##; s#_.*##"; }
 
 # slow_sql <seconds> <rows>: a statement that takes long to run and creates table `slow`:
 # PostgreSQL sleeps <seconds>, SQLite counts to <rows>.

@@ -127,6 +127,11 @@ test_grep() {
 	return 1
 }
 
+# test_must_be_empty <file>: shows the file when it is not empty.
+test_must_be_empty() {
+	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
+}
+
 test_path_is_file() { test -f "$1" || { echo "not a file: $1" >&2; return 1; }; }
 test_path_is_missing() { ! test -e "$1" || { echo "exists: $1" >&2; return 1; }; }
 

@@ -7,10 +7,6 @@ SRC=$(cd "$TEST_DIR/../.." && pwd)
 HOOKS="pre-commit pre-merge-commit pre-push prepare-commit-msg reference-transaction"
 V=migrations/versions
 
-test_must_be_empty() {
-	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
-}
-
 contacts_models >v1.yml
 
 # branch_with_column <branch> <column line>: a branch off production whose models add
