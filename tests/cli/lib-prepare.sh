@@ -18,7 +18,7 @@
 #   base_id                                 the id of the base revision (cwd: a repository)
 #   slow_sql <seconds> <rows>               a statement that takes long (creates `slow`)
 #   prepare_until_scratch <dir>             prepare in the background, once it has begun
-#   section <file> up|down                  the SQL of one section of a revision file
+#   section <file> up|down (lib.sh)         the SQL of one section of a revision file
 #   test_if_sqlite / test_if_postgres       true on that dialect
 #
 # The case database (cwd = a case directory; SQLite: ./db.sqlite, PostgreSQL: a database
@@ -213,14 +213,6 @@ prepare_until_scratch() {
 		sleep 0.05; n=$((n + 1))
 	done
 	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
-}
-
-section() {
-	awk -v want="$2" '
-		/^-- \+migrate up[ \t]*$/   { cur = "up"; next }
-		/^-- \+migrate down[ \t]*$/ { cur = "down"; next }
-		cur == want { print }
-	' "$1"
 }
 
 # Apply a section to a SQLite file with the sqlite3 shell (as a user would).

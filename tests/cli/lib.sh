@@ -183,6 +183,15 @@ chain_repo() {
 	)
 }
 
+# section <file> up|down: the SQL of one section of a revision file.
+section() {
+	awk -v want="$2" '
+		/^-- \+migrate up[ \t]*$/   { cur = "up"; next }
+		/^-- \+migrate down[ \t]*$/ { cur = "down"; next }
+		cur == want { print }
+	' "$1"
+}
+
 # No scratch database may survive a run: SQLite scratch files live in $TMPDIR.
 scratch_leftovers() {
 	ls "$TMPDIR" | grep '^gm_scratch_' || true
