@@ -102,4 +102,11 @@ void gm_test_repo_init(char *root, char *repo, size_t size, const char *name)
 	assert_int_equal(mkdir(repo, 0777), 0);
 	gm_test_git_env(root);
 	gm_test_sh(repo, "git init -q");
+	gm_repo_global_init();
+}
+
+int gm_test_repo_cleanup(const char *root)
+{
+	gm_repo_global_shutdown();
+	return gm_test_rmrf(root);
 }

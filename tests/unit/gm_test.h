@@ -96,8 +96,12 @@ void gm_test_git_env(const char *root);
  * The group setup of the tests that need a git repository: a new temporary directory
  * (gm_test_tmpdir, its real path into root) holding an empty directory "repo" (its real
  * path into repo) where `git init -q` has run, git's environment set by gm_test_git_env
- * for root. Both buffers are `size` bytes. Fails the test when it cannot.
+ * for root, and libgit2 initialized (gm_repo_global_init). Both buffers are `size` bytes.
+ * Fails the test when it cannot.
  */
 void gm_test_repo_init(char *root, char *repo, size_t size, const char *name);
+
+/* The group teardown that goes with it: libgit2 shut down, root removed; 0 or -1. */
+int gm_test_repo_cleanup(const char *root);
 
 #endif

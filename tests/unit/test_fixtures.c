@@ -99,15 +99,13 @@ static int group_setup(void **state)
 	(void)state;
 	gm_test_repo_init(tmp, dir, sizeof(dir), "gm-test-fixtures-");
 	sh("git commit -q --allow-empty -m init");
-	gm_repo_global_init();
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	gm_repo_global_shutdown();
-	return gm_test_rmrf(tmp);
+	return gm_test_repo_cleanup(tmp);
 }
 
 static void test_fixtures__yaml_quotes_nulls_unicode(void **state)

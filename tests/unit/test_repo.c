@@ -36,15 +36,13 @@ static int group_setup(void **state)
 	   "git add -A && git commit -q -m two && git tag -a -m annotated v2 && "
 	   "git update-ref refs/remotes/origin/staging HEAD~1 && "
 	   "git update-ref refs/remotes/origin/production HEAD");
-	gm_repo_global_init();
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	gm_repo_global_shutdown();
-	return gm_test_rmrf(tmp);
+	return gm_test_repo_cleanup(tmp);
 }
 
 static int teardown(void **state)
