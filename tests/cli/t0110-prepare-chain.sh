@@ -28,7 +28,7 @@ test_expect_success 'no changes: exit 0, nothing written' '
 test_expect_success 'the next revision chains onto production head, read from git objects' '
 	(
 		cd repo &&
-		base_id=$(sed -n "s/^-- revision: //p" migrations/versions/*_base.sql) &&
+		base_id=$(revision_id migrations/versions/*_base.sql) &&
 		cp ../v2.yml models/app.yml &&
 		git migrate prepare -m "add name" >path &&
 		test_grep "^-- down_revision: $base_id$" $(cat path) &&
@@ -39,7 +39,7 @@ test_expect_success 'the next revision chains onto production head, read from gi
 test_expect_success 'a second local revision chains onto the local head' '
 	(
 		cd repo &&
-		first=$(sed -n "s/^-- revision: //p" $(cat path)) &&
+		first=$(revision_id $(cat path)) &&
 		cp ../v3.yml models/app.yml &&
 		git migrate prepare -m "add phone" >path2 &&
 		test_grep "^-- down_revision: $first$" $(cat path2) &&

@@ -107,7 +107,7 @@ test_expect_success 'a local revision failing in the middle: file and line, noth
 	cp good.yml repo/.gitmigrate.yml &&
 	(
 		cd repo &&
-		head=$(sed -n "s/^-- revision: //p" migrations/versions/*_base.sql) &&
+		head=$(revision_id migrations/versions/*_base.sql) &&
 		write_revision migrations/versions c0ffee00 "$head" "CREATE TABLE first_half (id integer);
 INSERT INTO no_such_table VALUES (1);
 CREATE TABLE second_half (id integer);" "DROP TABLE second_half;
