@@ -70,6 +70,24 @@ void gm_test_tmpdir(char *out, size_t size, const char *name);
 int gm_test_rmrf(const char *dir);
 
 /*
+ * Define the cmocka fixtures `setup` and `teardown` (static) of a test, or of a group, that
+ * works in a fresh temporary directory: setup makes it (gm_test_tmpdir, "<name>XXXXXX")
+ * and keeps its path in the char array dir; teardown removes it.
+ */
+#define GM_TEST_TMPDIR_FIXTURES(setup, teardown, dir, name)                        \
+	static int setup(void **gm__state)                                         \
+	{                                                                          \
+		(void)gm__state;                                                   \
+		gm_test_tmpdir(dir, sizeof(dir), name);                            \
+		return 0;                                                          \
+	}                                                                          \
+	static int teardown(void **gm__state)                                      \
+	{                                                                          \
+		(void)gm__state;                                                   \
+		return gm_test_rmrf(dir);                                          \
+	}
+
+/*
  * Write text into dir/rel, creating the missing directories of rel first; an existing file
  * is replaced. Fails the test when it cannot.
  */

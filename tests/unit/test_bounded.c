@@ -8,19 +8,14 @@
 
 static char root[256];
 
-static int setup(void **state)
-{
-	(void)state;
-	gm_test_tmpdir(root, sizeof(root), "gm_bounded_");
-	return 0;
-}
+GM_TEST_TMPDIR_FIXTURES(setup, teardown_root, root, "gm_bounded_")
 
+/* The root, and root.out beside it (a test makes it). */
 static int teardown(void **state)
 {
 	char out[PATH_MAX + 8];
-	(void)state;
 	snprintf(out, sizeof(out), "%s.out", root);
-	return gm_test_rmrf(root) == 0 && gm_test_rmrf(out) == 0 ? 0 : -1;
+	return teardown_root(state) == 0 && gm_test_rmrf(out) == 0 ? 0 : -1;
 }
 
 #define put(name, text) gm_test_write_file(root, name, text)

@@ -13,18 +13,7 @@ static void write_config(const char *text)
 	write_file(".gitmigrate.yml", text);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	gm_test_tmpdir(root, sizeof(root), "gm-test-config-");
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return gm_test_rmrf(root);
-}
+GM_TEST_TMPDIR_FIXTURES(group_setup, group_teardown, root, "gm-test-config-")
 
 static int setup(void **state)
 {

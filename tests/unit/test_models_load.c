@@ -11,18 +11,7 @@
 
 static char tmpdir[256];
 
-static int setup_dir(void **state)
-{
-	(void)state;
-	gm_test_tmpdir(tmpdir, sizeof(tmpdir), "gm_test_models_");
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	return gm_test_rmrf(tmpdir);
-}
+GM_TEST_TMPDIR_FIXTURES(setup_dir, teardown_dir, tmpdir, "gm_test_models_")
 
 #define write_file(rel, text) gm_test_write_file(tmpdir, rel, text)
 

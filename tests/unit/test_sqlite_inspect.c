@@ -12,16 +12,7 @@
 
 static char dir[4096];
 
-static int setup(void **state)
-{
-	gm_test_tmpdir(dir, sizeof(dir), "gm_test_sqlite_");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	return gm_test_rmrf(dir);
-}
+GM_TEST_TMPDIR_FIXTURES(setup, teardown, dir, "gm_test_sqlite_")
 
 static gm_conn *open_db(const char *name)
 {
