@@ -36,19 +36,26 @@ static gm_conn *open_memory(void)
 	return conn;
 }
 
-/* Apply the plan from → to in one transaction, as the applier does. */
+/* Run a plan's SQL on conn in one transaction, as the applier does; origin names it. */
+static void exec_plan(gm_conn *conn, const gm_plan *plan, const char *origin)
+{
+	gm_buf sql = GM_BUF_INIT;
+
+	gm_plan_render(&sql, plan);
+	assert_gm_ok(conn->dialect->begin(conn));
+	assert_gm_ok(conn->dialect->exec(conn, sql.ptr, origin, 1));
+	assert_gm_ok(conn->dialect->commit(conn));
+	gm_buf_release(&sql);
+}
+
+/* Apply the plan from → to. */
 static void apply(gm_conn *conn, const gm_schema *from, const gm_schema *to)
 {
 	gm_changes changes = GM_CHANGES_INIT;
 	gm_plan plan = GM_PLAN_INIT;
-	gm_buf sql = GM_BUF_INIT;
 
 	plan_between(&plan, &changes, from, to);
-	gm_plan_render(&sql, &plan);
-	assert_gm_ok(conn->dialect->begin(conn));
-	assert_gm_ok(conn->dialect->exec(conn, sql.ptr, "planned.sql", 1));
-	assert_gm_ok(conn->dialect->commit(conn));
-	gm_buf_release(&sql);
+	exec_plan(conn, &plan, "planned.sql");
 	gm_plan_release(&plan);
 	gm_changes_release(&changes);
 }
@@ -202,15 +209,10 @@ static void test_sqlite_plan__rows_survive(void **state)
 	{
 		gm_changes changes = GM_CHANGES_INIT;
 		gm_plan plan = GM_PLAN_INIT;
-		gm_buf sql = GM_BUF_INIT;
 		assert_gm_ok(gm_diff(&changes, v2, v1, GM_DIFF_REVERSE));
 		assert_gm_ok(gm_sqlite_plan(&plan, &changes));
-		gm_plan_render(&sql, &plan);
 		run_sql(db, "DELETE FROM deals WHERE currency = 'BTC'");
-		assert_gm_ok(conn->dialect->begin(conn));
-		assert_gm_ok(conn->dialect->exec(conn, sql.ptr, "down.sql", 1));
-		assert_gm_ok(conn->dialect->commit(conn));
-		gm_buf_release(&sql);
+		exec_plan(conn, &plan, "down.sql");
 		gm_plan_release(&plan);
 		gm_changes_release(&changes);
 	}
