@@ -217,6 +217,6 @@ fmt-check: fmt-tool
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-one deps demo bench install fmt fmt-check fmt-tool clean check-layers check-size pkg-check \
-	fuzz fuzz-build
+.PHONY: all units test test-one deps demo bench install fmt fmt-check fmt-tool clean check-layers \
+	check-size pkg-check fuzz fuzz-build
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
