@@ -192,6 +192,22 @@ section() {
 	' "$1"
 }
 
+# replay_repo <dir>: a new repository <dir> whose production branch holds revision a1
+# (CREATE TABLE contacts, with a down section) and the models of contacts (id, email) in
+# models/app.yml; a new branch work is checked out.
+replay_repo() {
+	git init -q -b production "$1" && (
+		cd "$1" &&
+		printf "models: [models/*.yml]\n" >.gitmigrate.yml &&
+		write_revision migrations/versions a1 "" \
+			"CREATE TABLE contacts (id integer NOT NULL PRIMARY KEY);" "DROP TABLE contacts;" &&
+		mkdir models &&
+		printf "tables:\n  contacts:\n    columns:\n      id: {type: integer, primary_key: true}\n      email: text\n" >models/app.yml &&
+		git add -A && git commit -q -m a1 &&
+		git switch -q -c work
+	)
+}
+
 # No scratch database may survive a run: SQLite scratch files live in $TMPDIR.
 scratch_leftovers() {
 	ls "$TMPDIR" | grep '^gm_scratch_' || true
