@@ -78,6 +78,20 @@ models_with() {
 	with_columns "$TRASH_DIRECTORY/v1.yml" "$@"
 }
 
+# production_moves_on <column>...: in a case repository on work, production writes a
+# revision adding `phone` (its path in ../p.path), then work merges production; where the
+# models conflict they take the columns given, then phone.
+production_moves_on() {
+	git switch -q production &&
+	models_with "phone: text" >models/app.yml &&
+	git migrate -q prepare -m "production change" >../p.path &&
+	git add -A && git commit -q -m "production change" &&
+	git switch -q work &&
+	{ git merge -q --no-edit production 2>/dev/null ||
+	  { models_with "$@" "phone: text" >models/app.yml &&
+	    git add models/app.yml && git commit -q --no-edit; }; }
+}
+
 test_expect_success 'three local revisions in a line: only the first is re-chained' '
 	prepare_case_setup line v1.yml &&
 	(
@@ -89,14 +103,7 @@ test_expect_success 'three local revisions in a line: only the first is re-chain
 		models_with "name: text" "nick: text" "city: text" >models/app.yml &&
 		git migrate -q prepare -m "add city" >../c.path &&
 		git add -A && git commit -q -m "three revisions" &&
-		git switch -q production &&
-		models_with "phone: text" >models/app.yml &&
-		git migrate -q prepare -m "production change" >../p.path &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		{ git merge -q --no-edit production 2>/dev/null ||
-		  { models_with "name: text" "nick: text" "city: text" "phone: text" >models/app.yml &&
-		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		production_moves_on "name: text" "nick: text" "city: text" &&
 		a=$(cat ../a.path) && b=$(cat ../b.path) && c=$(cat ../c.path) &&
 		head=$(revision_id "$(cat ../p.path)") &&
 		git migrate rebase >../out 2>../err &&
@@ -137,14 +144,7 @@ test_expect_success 'two local heads: put in one line, by created, each onto the
 		{ git merge -q --no-edit one 2>/dev/null ||
 		  { models_with "name: text" "nick: text" >models/app.yml &&
 		    git add models/app.yml && git commit -q --no-edit; }; } &&
-		git switch -q production &&
-		models_with "phone: text" >models/app.yml &&
-		git migrate -q prepare -m "production change" >../p.path &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		{ git merge -q --no-edit production 2>/dev/null ||
-		  { models_with "name: text" "nick: text" "phone: text" >models/app.yml &&
-		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		production_moves_on "name: text" "nick: text" &&
 		name=$(cat ../name.path) && nick=$(cat ../nick.path) &&
 		head=$(revision_id "$(cat ../p.path)") &&
 		git migrate rebase --dry-run 2>../err &&
