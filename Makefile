@@ -71,10 +71,19 @@ $(BUILD)/libgitmigrate.a: $(CORE_OBJ) $(HOOKS_OBJ)
 $(BUILD)/git-migrate: $(CMD_OBJ) $(BUILD)/libgitmigrate.a
 	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libgitmigrate.a $(LIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgitmigrate.a tests/unit/gm_test.h
+# Every unit-test binary links the shared helpers of tests/unit/gm_test.c (an explicit rule:
+# the binaries' pattern below would otherwise claim gm_test.o).
+UNIT_HELPERS := $(BUILD)/tests/unit/gm_test.o
+
+$(UNIT_HELPERS): tests/unit/gm_test.c tests/unit/gm_test.h | pkg-check
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -c $< -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libgitmigrate.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -Itests/unit -o $@ $< \
-		$(BUILD)/libgitmigrate.a $(LIBS) $(shell pkg-config --libs cmocka) $(LDSAN)
+		$(UNIT_HELPERS) $(BUILD)/libgitmigrate.a $(LIBS) $(shell pkg-config --libs cmocka) \
+		$(LDSAN)
 
 units: $(UNIT_BIN)
 
@@ -111,7 +120,7 @@ test: deps
 # GM_TEST_DIALECT=postgres, every CLI test but t00* (which touch no database), and the unit
 # tests that need a server (PG_UNIT).
 CLI_DIALECTS ?= sqlite postgres
-PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect
+PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn
 
 test-one: all units check-layers
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))
@@ -183,12 +192,31 @@ install: all
 	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 contrib/completion/git-migrate.bash $(DESTDIR)$(BASHCOMPDIR)/git-migrate
 
-fmt:
-	clang-format -i cmd/*.c cmd/*.h core/*.c core/*.h core/*/*.c core/*/*.h include/git-migrate/*.h
+# `make fmt` formats the C sources in place with .clang-format; `make fmt-check` changes
+# nothing and fails (exit 1) naming the files that `make fmt` would change. The style is
+# clang-format 14's (Debian bookworm's): other versions lay out some constructs differently,
+# so clang-format-14 is used where it is installed under that name.
+FMT_SRC := $(wildcard cmd/*.c cmd/*.h core/*.c core/*.h core/*/*.c core/*/*.h \
+           include/git-migrate/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h)
+CLANG_FORMAT ?= $(firstword $(shell command -v clang-format-14 clang-format 2>/dev/null) \
+                clang-format)
+
+fmt-tool:
+	@command -v $(CLANG_FORMAT) >/dev/null || { \
+	 echo "fatal: $(CLANG_FORMAT) is missing; 'make deps' installs it (apt-get)" >&2; exit 2; }
+
+fmt: fmt-tool
+	@$(CLANG_FORMAT) -i $(FMT_SRC)
+
+fmt-check: fmt-tool
+	@bad=; for f in $(FMT_SRC); do \
+		$(CLANG_FORMAT) --dry-run -Werror --ferror-limit=1 "$$f" 2>/dev/null || bad="$$bad $$f"; \
+	 done; \
+	 test -z "$$bad" || { echo "make fmt would change:$$bad" >&2; exit 1; }
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all units test test-one deps demo bench install fmt clean check-layers check-size pkg-check \
-	fuzz fuzz-build
+.PHONY: all units test test-one deps demo bench install fmt fmt-check fmt-tool clean check-layers \
+	check-size pkg-check fuzz fuzz-build
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

@@ -3,8 +3,8 @@
 # Used by `make deps` (and so by `make demo` and `make test`) and by .ci/run.
 set -e
 pkgs="build-essential pkg-config git libgit2-dev libpq-dev libsqlite3-dev libyaml-dev
-libcmocka-dev sqlite3 postgresql clang libclang-rt-14-dev perl python3 python3-yaml man-db
-bash-completion"
+libcmocka-dev sqlite3 postgresql clang libclang-rt-14-dev clang-format perl python3
+python3-yaml man-db bash-completion"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -7,9 +7,18 @@
 #                                           `git migrate prepare` itself), on branch work
 #   prepare_case <dir> <before> <after> <rows.sql> [<check.sql>]
 #                                           the full round trip of one change (below)
+#   prepare_fork <dir> <base> <production> <branch> <merged> [<message>]
+#                                           production and work each write a revision,
+#                                           then work merges production (below)
 #   gm_write_config <models>                .gitmigrate.yml in the current directory, with
 #                                           `scratch:`/`database:` for the dialect
-#   section <file> up|down                  the SQL of one section of a revision file
+#   contacts_models                         the models of one table, contacts (id, email)
+#   with_columns <models> <column>...       those models with columns added after email
+#   revision_id <file>                      the id in a revision file's header
+#   base_id                                 the id of the base revision (cwd: a repository)
+#   slow_sql <seconds> <rows>               a statement that takes long (creates `slow`)
+#   prepare_until_scratch <dir>             prepare in the background, once it has begun
+#   section <file> up|down (lib.sh)         the SQL of one section of a revision file
 #   test_if_sqlite / test_if_postgres       true on that dialect
 #
 # The case database (cwd = a case directory; SQLite: ./db.sqlite, PostgreSQL: a database
@@ -125,12 +134,85 @@ prepare_case_setup() {
 	)
 }
 
-section() {
-	awk -v want="$2" '
-		/^-- \+migrate up[ \t]*$/   { cur = "up"; next }
-		/^-- \+migrate down[ \t]*$/ { cur = "down"; next }
-		cur == want { print }
-	' "$1"
+# prepare_fork <dir> <base.yml> <production.yml> <branch.yml> <merged.yml> [<message>]:
+# prepare_case_setup <dir> <base.yml>; then on work the models become <branch.yml> and
+# `prepare -m <message>` (default: "branch change") writes a revision, committed (its path
+# in <dir>.local, beside <dir>); production's models become <production.yml> and
+# `prepare -m "production change"` writes one (its path in <dir>.prod); work merges
+# production, where the models conflict taking <merged.yml>. work is checked out.
+prepare_fork() {
+	set -- "$(abspath "$1")" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" \
+		"$(abspath "$5")" "${6:-branch change}"
+	prepare_case_setup "$1" "$2" &&
+	(
+		cd "$1" &&
+		cp "$4" models/app.yml &&
+		git migrate -q prepare -m "$6" >"$1.local" &&
+		git add -A && git commit -q -m "$6" &&
+		git switch -q production &&
+		cp "$3" models/app.yml &&
+		git migrate -q prepare -m "production change" >"$1.prod" &&
+		git add -A && git commit -q -m "production change" &&
+		git switch -q work &&
+		{ git merge -q --no-edit production >/dev/null 2>&1 ||
+		  { cp "$5" models/app.yml && git add models/app.yml &&
+		    git commit -q --no-edit; }; }
+	)
+}
+
+# The models of one table, contacts (id, email), on stdout: where many prepare tests start.
+contacts_models() {
+	cat <<'YAML'
+tables:
+  contacts:
+    columns:
+      id:    {type: integer, primary_key: true}
+      email: {type: varchar(200), null: false}
+YAML
+}
+
+# with_columns <models.yml> <column>...: the models with the columns (e.g. "name: text")
+# added after the `email` column, on stdout.
+with_columns() {
+	models=$1; shift
+	cols=$(printf '\\n      %s' "$@")
+	sed "s/^      email:.*/&$cols/" "$models"
+}
+
+# revision_id <file>: the revision id in a revision file's header.
+revision_id() {
+	sed -n "s/^-- revision: //p" "$1"
+}
+
+# base_id: the id of the repository's base revision (migrations/versions/*_base.sql), from
+# its file name.
+base_id() { ls migrations/versions/*_base.sql | sed "s#.*/##; s#_.*##"; }
+
+# slow_sql <seconds> <rows>: a statement that takes long to run and creates table `slow`:
+# PostgreSQL sleeps <seconds>, SQLite counts to <rows>.
+slow_sql() {
+	if test_if_postgres; then
+		echo "CREATE TABLE slow AS SELECT 1 AS n FROM pg_sleep($1);"
+	else
+		printf '%s\n' "CREATE TABLE slow AS" \
+			"  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $2)" \
+			"  SELECT count(*) AS n FROM c;"
+	fi
+}
+
+# prepare_until_scratch <dir>: start `git migrate prepare` in <dir> in the background (its
+# stdout in out, its stderr in err, beside <dir>) and return once its scratch database
+# exists; $pid is the process. A non-interactive shell starts background jobs with SIGINT
+# ignored (and git-migrate, like git, keeps an ignored signal ignored): it is reset, as a
+# terminal would deliver Ctrl-C to a foreground command.
+prepare_until_scratch() {
+	(cd "$1" && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
+	pid=$!
+	n=0
+	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
+		sleep 0.05; n=$((n + 1))
+	done
+	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
 }
 
 # Apply a section to a SQLite file with the sqlite3 shell (as a user would).

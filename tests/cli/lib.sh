@@ -127,6 +127,11 @@ test_grep() {
 	return 1
 }
 
+# test_must_be_empty <file>: shows the file when it is not empty.
+test_must_be_empty() {
+	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
+}
+
 test_path_is_file() { test -f "$1" || { echo "not a file: $1" >&2; return 1; }; }
 test_path_is_missing() { ! test -e "$1" || { echo "exists: $1" >&2; return 1; }; }
 
@@ -155,6 +160,52 @@ write_revision() {
 			printf '%s\n' "$5"
 		fi
 	} >"$1/$2_revision_$2.sql"
+}
+
+# commit_revision <dir> <id> <parent> <up sql> [<down sql>]: write_revision, then add
+# everything (`git add .`) and commit it with the id as the message.
+commit_revision() {
+	write_revision "$@" && git add . && git commit -q -m "$2"
+}
+
+# chain_repo <dir>: a new repository <dir> whose production branch holds the revisions
+# a1 <- b2 <- c3 (in migrations/versions: a1 creates table t, with a down section; b2 and
+# c3 add a column each), one commit each, and whose branch main, checked out, adds d4.
+chain_repo() {
+	git init -q "$1" && (
+		cd "$1" &&
+		commit_revision migrations/versions a1 "" "CREATE TABLE t (id integer);" \
+			"DROP TABLE t;" &&
+		commit_revision migrations/versions b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
+		commit_revision migrations/versions c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
+		git branch production &&
+		commit_revision migrations/versions d4 c3 "ALTER TABLE t ADD COLUMN d text;"
+	)
+}
+
+# section <file> up|down: the SQL of one section of a revision file.
+section() {
+	awk -v want="$2" '
+		/^-- \+migrate up[ \t]*$/   { cur = "up"; next }
+		/^-- \+migrate down[ \t]*$/ { cur = "down"; next }
+		cur == want { print }
+	' "$1"
+}
+
+# replay_repo <dir>: a new repository <dir> whose production branch holds revision a1
+# (CREATE TABLE contacts, with a down section) and the models of contacts (id, email) in
+# models/app.yml; a new branch work is checked out.
+replay_repo() {
+	git init -q -b production "$1" && (
+		cd "$1" &&
+		printf "models: [models/*.yml]\n" >.gitmigrate.yml &&
+		write_revision migrations/versions a1 "" \
+			"CREATE TABLE contacts (id integer NOT NULL PRIMARY KEY);" "DROP TABLE contacts;" &&
+		mkdir models &&
+		printf "tables:\n  contacts:\n    columns:\n      id: {type: integer, primary_key: true}\n      email: text\n" >models/app.yml &&
+		git add -A && git commit -q -m a1 &&
+		git switch -q -c work
+	)
 }
 
 # No scratch database may survive a run: SQLite scratch files live in $TMPDIR.

@@ -2,10 +2,6 @@
 test_description='global options, help, -h on every command, unknown commands and options'
 . ./lib.sh
 
-test_must_be_empty() {
-	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
-}
-
 commands='init prepare diff verify history heads show help'
 
 test_expect_success 'setup: a repository' '

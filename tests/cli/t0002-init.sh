@@ -2,10 +2,6 @@
 test_description='init writes the config, the migrations directory and an example model; never overwrites'
 . ./lib.sh
 
-test_must_be_empty() {
-	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
-}
-
 test_expect_success 'setup: a repository with one commit' '
 	git init -q repo &&
 	(cd repo && test_commit first README)

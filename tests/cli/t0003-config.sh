@@ -2,10 +2,6 @@
 test_description='.gitmigrate.yml: defaults, keys honoured, errors with file:line:col, --config'
 . ./lib.sh
 
-test_must_be_empty() {
-	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
-}
-
 test_expect_success 'setup: production holds one revision' '
 	git init -q repo &&
 	(

@@ -16,10 +16,6 @@ command -v man >/dev/null 2>&1 || test_skip_all "man is not installed (scripts/d
 # make is run below from inside `make test`: do not inherit the outer make's jobserver
 unset MAKEFLAGS MFLAGS MAKELEVEL MANPATH MANPAGER PAGER MANWIDTH
 
-test_must_be_empty() {
-	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
-}
-
 # The commands, from `git migrate -h` (the command table).
 commands=$(git migrate -h | sed -n '/^commands:$/,/^$/s/^    \([a-z][a-z0-9-]*\) .*/\1/p')
 

@@ -7,17 +7,7 @@ V=migrations/versions
 # base: production holds a1 <- b2 <- c3; main adds d4 on top of c3.
 # Each case works in its own clone (production is then found as origin/production).
 test_expect_success 'setup: production with three revisions, main with one more' '
-	git init -q base &&
-	cd base &&
-	write_revision $V a1 "" "CREATE TABLE t (id integer);" "DROP TABLE t;" &&
-	git add . && git commit -q -m a1 &&
-	write_revision $V b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
-	git add . && git commit -q -m b2 &&
-	write_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
-	git add . && git commit -q -m c3 &&
-	git branch production &&
-	write_revision $V d4 c3 "ALTER TABLE t ADD COLUMN d text;" &&
-	git add . && git commit -q -m d4
+	chain_repo base
 '
 
 test_expect_success 'a healthy chain passes every check' '
@@ -46,11 +36,9 @@ test_expect_success 'a cycle is a graph finding' '
 test_expect_success 'two heads from two merged branches fail, a merge revision fixes them' '
 	git clone -q base heads && cd heads &&
 	git checkout -q -b feature-e &&
-	write_revision $V e5 d4 "SELECT 5;" &&
-	git add . && git commit -q -m e5 &&
+	commit_revision $V e5 d4 "SELECT 5;" &&
 	git checkout -q -b feature-f main &&
-	write_revision $V f6 d4 "SELECT 6;" &&
-	git add . && git commit -q -m f6 &&
+	commit_revision $V f6 d4 "SELECT 6;" &&
 	git checkout -q feature-e &&
 	git merge -q --no-edit feature-f &&
 	test_expect_code 1 git migrate verify >out &&

@@ -5,18 +5,19 @@ test_description='verify: production revisions are immutable and the chain stays
 V=migrations/versions
 
 test_expect_success 'setup: production a1 <- b2 <- c3, main adds d4' '
-	git init -q base &&
-	cd base &&
-	write_revision $V a1 "" "CREATE TABLE t (id integer);" "DROP TABLE t;" &&
-	git add . && git commit -q -m a1 &&
-	write_revision $V b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
-	git add . && git commit -q -m b2 &&
-	write_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
-	git add . && git commit -q -m c3 &&
-	git branch production &&
-	write_revision $V d4 c3 "ALTER TABLE t ADD COLUMN d text;" &&
-	git add . && git commit -q -m d4
+	chain_repo base
 '
+
+# branch_moves_on <branch> <id> <up sql> [<message>]: in a clone of base, <branch> (made
+# from origin/production) gets revision <id> on top of c3, committed (the message defaults
+# to the id); main is checked out again.
+branch_moves_on() {
+	git branch "$1" origin/production &&
+	git checkout -q "$1" &&
+	write_revision $V "$2" c3 "$3" &&
+	git add . && git commit -q -m "${4:-$2}" &&
+	git checkout -q main
+}
 
 test_expect_success 'an edited production revision is an immutable finding' '
 	git clone -q base edited && cd edited &&
@@ -62,11 +63,7 @@ test_expect_success 'a renamed production revision is an immutable finding' '
 
 test_expect_success 'a branch chained onto an older production revision is not chained' '
 	git clone -q base stale && cd stale &&
-	git branch production origin/production &&
-	git checkout -q production &&
-	write_revision $V e5 c3 "ALTER TABLE t ADD COLUMN e text;" &&
-	git add . && git commit -q -m "hotfix e5 on production" &&
-	git checkout -q main &&
+	branch_moves_on production e5 "ALTER TABLE t ADD COLUMN e text;" "hotfix e5 on production" &&
 	test_expect_code 1 git migrate verify >out &&
 	test_grep "^$V/d4_revision_d4.sql:3: \[chained\] local revision .d4. chains onto .c3., an older revision of .production. whose head is now .e5.; run .git migrate rebase." out &&
 	test_grep "failed: chained; passed: parse, graph, immutable" out
@@ -74,11 +71,7 @@ test_expect_success 'a branch chained onto an older production revision is not c
 
 test_expect_success 'merging production in without re-chaining gives two heads and not chained' '
 	git clone -q base merged && cd merged &&
-	git branch production origin/production &&
-	git checkout -q production &&
-	write_revision $V e5 c3 "ALTER TABLE t ADD COLUMN e text;" &&
-	git add . && git commit -q -m "hotfix e5 on production" &&
-	git checkout -q main &&
+	branch_moves_on production e5 "ALTER TABLE t ADD COLUMN e text;" "hotfix e5 on production" &&
 	git merge -q --no-edit production &&
 	test_expect_code 1 git migrate verify >out &&
 	test_grep "\[graph\] 2 heads: .d4., .e5." out &&
@@ -87,11 +80,7 @@ test_expect_success 'merging production in without re-chaining gives two heads a
 
 test_expect_success 're-chaining the local revision onto the new head passes' '
 	git clone -q base rechained && cd rechained &&
-	git branch production origin/production &&
-	git checkout -q production &&
-	write_revision $V e5 c3 "ALTER TABLE t ADD COLUMN e text;" &&
-	git add . && git commit -q -m "hotfix e5 on production" &&
-	git checkout -q main &&
+	branch_moves_on production e5 "ALTER TABLE t ADD COLUMN e text;" "hotfix e5 on production" &&
 	git merge -q --no-edit production &&
 	sed "s/^-- down_revision: c3$/-- down_revision: e5/" $V/d4_revision_d4.sql >tmp &&
 	mv tmp $V/d4_revision_d4.sql &&
@@ -101,11 +90,7 @@ test_expect_success 're-chaining the local revision onto the new head passes' '
 
 test_expect_success '--production names another ref' '
 	git clone -q base other && cd other &&
-	git branch release origin/production &&
-	git checkout -q release &&
-	write_revision $V r9 c3 "SELECT 9;" &&
-	git add . && git commit -q -m r9 &&
-	git checkout -q main &&
+	branch_moves_on release r9 "SELECT 9;" &&
 	test_expect_code 0 git migrate verify >out &&
 	test_expect_code 1 git migrate verify --production release >out &&
 	test_grep "\[chained\] local revision .d4. chains onto .c3., an older revision of .release. whose head is now .r9." out &&
@@ -114,11 +99,7 @@ test_expect_success '--production names another ref' '
 
 test_expect_success 'the production ref comes from the config file' '
 	git clone -q base config && cd config &&
-	git branch live origin/production &&
-	git checkout -q live &&
-	write_revision $V x9 c3 "SELECT 9;" &&
-	git add . && git commit -q -m x9 &&
-	git checkout -q main &&
+	branch_moves_on live x9 "SELECT 9;" &&
 	echo "production: live" >.gitmigrate.yml &&
 	test_expect_code 1 git migrate verify >out &&
 	test_grep "\[chained\] local revision .d4. chains onto .c3., an older revision of .live." out &&

@@ -11,8 +11,7 @@ test_expect_success 'setup: production a1 <- b2, main adds c3' '
 	write_revision $V b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
 	git add . && git commit -q -m "a1 and b2" &&
 	git branch production &&
-	write_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
-	git add . && git commit -q -m c3
+	commit_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;"
 '
 
 json_ok() {
@@ -183,13 +182,7 @@ test_expect_success 'junit: escaping keeps the report well-formed UTF-8 (raw byt
 '
 
 test_expect_success 'junit: --replay with a failing revision fails replay' '
-	git init -q -b production replay && cd replay &&
-	printf "models: [models/*.yml]\n" >.gitmigrate.yml &&
-	write_revision $V a1 "" "CREATE TABLE contacts (id integer NOT NULL PRIMARY KEY);" "DROP TABLE contacts;" &&
-	mkdir models &&
-	printf "tables:\n  contacts:\n    columns:\n      id: {type: integer, primary_key: true}\n      email: text\n" >models/app.yml &&
-	git add -A && git commit -q -m a1 &&
-	git switch -q -c work &&
+	replay_repo replay && cd replay &&
 	write_revision $V b2 a1 "ALTER TABLE contacts ADD COLUMN email text;
 ALTER TABLE nosuch ADD COLUMN x text;" "SELECT 1;" &&
 	test_expect_code 1 git migrate verify --replay --format junit >out.xml &&

@@ -6,15 +6,9 @@ V=migrations/versions
 
 # production: a1 creates contacts; work adds b2 (a column) and the models say the same.
 test_expect_success 'setup' '
-	git init -q -b production base &&
+	replay_repo base &&
 	(
 		cd base &&
-		printf "models: [models/*.yml]\n" >.gitmigrate.yml &&
-		write_revision $V a1 "" "CREATE TABLE contacts (id integer NOT NULL PRIMARY KEY);" "DROP TABLE contacts;" &&
-		mkdir models &&
-		printf "tables:\n  contacts:\n    columns:\n      id: {type: integer, primary_key: true}\n      email: text\n" >models/app.yml &&
-		git add -A && git commit -q -m a1 &&
-		git switch -q -c work &&
 		write_revision $V b2 a1 "ALTER TABLE contacts ADD COLUMN email text;" "ALTER TABLE contacts DROP COLUMN email;" &&
 		git add -A && git commit -q -m b2
 	)

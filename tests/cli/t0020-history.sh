@@ -7,23 +7,12 @@ V=migrations/versions
 # production: a1 <- b2 <- c3; main: d4, then two branches x5 and y6 merged with git,
 # and the merge revision m7 (down_revision: x5, y6).
 test_expect_success 'setup: production, a working branch, two merged feature branches' '
-	git init -q base &&
+	chain_repo base &&
 	cd base &&
-	write_revision $V a1 "" "CREATE TABLE t (id integer);" "DROP TABLE t;" &&
-	git add . && git commit -q -m a1 &&
-	write_revision $V b2 a1 "ALTER TABLE t ADD COLUMN b text;" &&
-	git add . && git commit -q -m b2 &&
-	write_revision $V c3 b2 "ALTER TABLE t ADD COLUMN c text;" &&
-	git add . && git commit -q -m c3 &&
-	git branch production &&
-	write_revision $V d4 c3 "ALTER TABLE t ADD COLUMN d text;" &&
-	git add . && git commit -q -m d4 &&
 	git checkout -q -b feature-x &&
-	write_revision $V x5 d4 "ALTER TABLE t ADD COLUMN x text;" &&
-	git add . && git commit -q -m x5 &&
+	commit_revision $V x5 d4 "ALTER TABLE t ADD COLUMN x text;" &&
 	git checkout -q -b feature-y main &&
-	write_revision $V y6 d4 "ALTER TABLE t ADD COLUMN y text;" &&
-	git add . && git commit -q -m y6 &&
+	commit_revision $V y6 d4 "ALTER TABLE t ADD COLUMN y text;" &&
 	git checkout -q main &&
 	git merge -q --no-edit feature-x &&
 	git merge -q --no-edit feature-y &&

@@ -3,13 +3,7 @@ test_description='prepare (SQLite and PostgreSQL): add, drop and rename tables'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >base.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
+contacts_models >base.yml
 cat >rows.sql <<'SQL'
 INSERT INTO contacts (id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com');
 SQL

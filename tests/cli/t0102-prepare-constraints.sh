@@ -3,12 +3,8 @@ test_description='prepare (SQLite and PostgreSQL): indexes, unique, foreign keys
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >base.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
+contacts_models >base.yml
+cat >>base.yml <<'YAML'
   deals:
     columns:
       id:         {type: integer, primary_key: true}

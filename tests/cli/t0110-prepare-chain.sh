@@ -3,14 +3,8 @@ test_description='prepare: chaining onto production, local revisions, no changes
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
-sed "s/^      email:.*/&\n      name: text/" v1.yml >v2.yml
+contacts_models >v1.yml
+with_columns v1.yml "name: text" >v2.yml
 sed "s/^      name: text/&\n      phone: text/" v2.yml >v3.yml
 
 test_expect_success 'setup: production with a base revision, a work branch' '
@@ -34,7 +28,7 @@ test_expect_success 'no changes: exit 0, nothing written' '
 test_expect_success 'the next revision chains onto production head, read from git objects' '
 	(
 		cd repo &&
-		base_id=$(sed -n "s/^-- revision: //p" migrations/versions/*_base.sql) &&
+		base_id=$(revision_id migrations/versions/*_base.sql) &&
 		cp ../v2.yml models/app.yml &&
 		git migrate prepare -m "add name" >path &&
 		test_grep "^-- down_revision: $base_id$" $(cat path) &&
@@ -45,7 +39,7 @@ test_expect_success 'the next revision chains onto production head, read from gi
 test_expect_success 'a second local revision chains onto the local head' '
 	(
 		cd repo &&
-		first=$(sed -n "s/^-- revision: //p" $(cat path)) &&
+		first=$(revision_id $(cat path)) &&
 		cp ../v3.yml models/app.yml &&
 		git migrate prepare -m "add phone" >path2 &&
 		test_grep "^-- down_revision: $first$" $(cat path2) &&

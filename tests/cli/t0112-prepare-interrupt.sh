@@ -4,13 +4,7 @@ test_description='prepare: Ctrl-C or SIGTERM during replay drops the scratch dat
 . "$TEST_DIR/lib-prepare.sh"
 
 # A statement that takes long: SQLite counts, PostgreSQL sleeps.
-if test_if_postgres; then
-	slow_sql="CREATE TABLE slow AS SELECT 1 AS n FROM pg_sleep(30);"
-else
-	slow_sql="CREATE TABLE slow AS
-  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000)
-  SELECT count(*) AS n FROM c;"
-fi
+slow_sql=$(slow_sql 30 50000000)
 
 test_expect_success 'setup: a production revision that takes long to replay' '
 	git init -q -b production repo &&
@@ -26,16 +20,7 @@ test_expect_success 'setup: a production revision that takes long to replay' '
 
 # Start prepare, wait until its scratch database exists, send the signal, collect the status.
 interrupt_prepare() {
-	# A non-interactive shell starts background jobs with SIGINT ignored (and
-	# git-migrate, like git, keeps an ignored signal ignored): reset it, as a
-	# terminal would deliver Ctrl-C to a foreground command.
-	(cd repo && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
-	pid=$!
-	n=0
-	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
-		sleep 0.05; n=$((n + 1))
-	done
-	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
+	prepare_until_scratch repo || return 1
 	sleep 0.2
 	start=$(date +%s)
 	kill -$1 $pid

@@ -3,14 +3,8 @@ test_description='prepare killed with SIGKILL: the next run removes what it left
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
-sed "s/^      email:.*/&\n      name: text/" v1.yml >v2.yml
+contacts_models >v1.yml
+with_columns v1.yml "name: text" >v2.yml
 
 # Revisions a finished run wrote (untracked *.sql): removed, so every run has the same work.
 drop_written() {

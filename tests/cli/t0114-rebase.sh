@@ -3,34 +3,15 @@ test_description='rebase: re-chain local revisions onto production head, or name
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
+contacts_models >v1.yml
 
-# repo: production has base; work adds `name` (local revision); then production moves on
-# with its own revision adding `phone`.
+# repo: production has base; work adds `name` (local revision "add name"); then production
+# moves on with its own revision adding <column>.
 setup_moved_production() {
-	prepare_case_setup "$1" v1.yml &&
-	(
-		cd "$1" &&
-		sed "s/^      email:.*/&\n      name: text/" ../v1.yml >models/app.yml &&
-		git migrate -q prepare -m "add name" >/dev/null &&
-		git add -A && git commit -q -m "add name" &&
-		git switch -q production &&
-		sed "s/^      email:.*/&\n      $2/" ../v1.yml >models/app.yml &&
-		git migrate -q prepare -m "production change" >/dev/null &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		git merge -q --no-edit production 2>/dev/null || {
-			# the models conflict: keep both columns
-			sed "s/^      email:.*/&\n      name: text\n      $2/" ../v1.yml >models/app.yml &&
-			git add models/app.yml && git commit -q --no-edit
-		}
-	)
+	with_columns v1.yml "name: text" >"$1-branch.yml" &&
+	with_columns v1.yml "$2" >"$1-production.yml" &&
+	with_columns v1.yml "name: text" "$2" >"$1-merged.yml" &&
+	prepare_fork "$1" v1.yml "$1-production.yml" "$1-branch.yml" "$1-merged.yml" "add name"
 }
 
 test_expect_success 'nothing to rebase when already chained' '
@@ -94,12 +75,21 @@ test_expect_success 'a local revision that no longer applies: named, nothing rew
 
 # models: v1.yml plus the given column lines after email
 models_with() {
-	cols=$(printf '\\n      %s' "$@")
-	sed "s/^      email:.*/&$cols/" "$TRASH_DIRECTORY/v1.yml"
+	with_columns "$TRASH_DIRECTORY/v1.yml" "$@"
 }
 
-revision_id() {
-	sed -n "s/^-- revision: //p" "$1"
+# production_moves_on <column>...: in a case repository on work, production writes a
+# revision adding `phone` (its path in ../p.path), then work merges production; where the
+# models conflict they take the columns given, then phone.
+production_moves_on() {
+	git switch -q production &&
+	models_with "phone: text" >models/app.yml &&
+	git migrate -q prepare -m "production change" >../p.path &&
+	git add -A && git commit -q -m "production change" &&
+	git switch -q work &&
+	{ git merge -q --no-edit production 2>/dev/null ||
+	  { models_with "$@" "phone: text" >models/app.yml &&
+	    git add models/app.yml && git commit -q --no-edit; }; }
 }
 
 test_expect_success 'three local revisions in a line: only the first is re-chained' '
@@ -113,14 +103,7 @@ test_expect_success 'three local revisions in a line: only the first is re-chain
 		models_with "name: text" "nick: text" "city: text" >models/app.yml &&
 		git migrate -q prepare -m "add city" >../c.path &&
 		git add -A && git commit -q -m "three revisions" &&
-		git switch -q production &&
-		models_with "phone: text" >models/app.yml &&
-		git migrate -q prepare -m "production change" >../p.path &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		{ git merge -q --no-edit production 2>/dev/null ||
-		  { models_with "name: text" "nick: text" "city: text" "phone: text" >models/app.yml &&
-		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		production_moves_on "name: text" "nick: text" "city: text" &&
 		a=$(cat ../a.path) && b=$(cat ../b.path) && c=$(cat ../c.path) &&
 		head=$(revision_id "$(cat ../p.path)") &&
 		git migrate rebase >../out 2>../err &&
@@ -161,14 +144,7 @@ test_expect_success 'two local heads: put in one line, by created, each onto the
 		{ git merge -q --no-edit one 2>/dev/null ||
 		  { models_with "name: text" "nick: text" >models/app.yml &&
 		    git add models/app.yml && git commit -q --no-edit; }; } &&
-		git switch -q production &&
-		models_with "phone: text" >models/app.yml &&
-		git migrate -q prepare -m "production change" >../p.path &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		{ git merge -q --no-edit production 2>/dev/null ||
-		  { models_with "name: text" "nick: text" "phone: text" >models/app.yml &&
-		    git add models/app.yml && git commit -q --no-edit; }; } &&
+		production_moves_on "name: text" "nick: text" &&
 		name=$(cat ../name.path) && nick=$(cat ../nick.path) &&
 		head=$(revision_id "$(cat ../p.path)") &&
 		git migrate rebase --dry-run 2>../err &&

@@ -21,7 +21,7 @@ test_expect_success 'setup: production holds rows through a data revision' '
 	(
 		cd repo &&
 		git switch -q production &&
-		base=$(sed -n "s/^-- revision: //p" migrations/versions/*_base.sql) &&
+		base=$(revision_id migrations/versions/*_base.sql) &&
 		write_revision migrations/versions d0a7a0000001 "$base" "INSERT INTO deals (id, title, currency, notes) VALUES
   (1, '\''one'\'', '\''USD'\'', NULL), (2, '\''two'\'', '\''AED'\'', '\''n'\''), (3, '\''three'\'', '\''AED'\'', NULL);" "DELETE FROM deals;" &&
 		git add -A && git commit -q -m "data" &&

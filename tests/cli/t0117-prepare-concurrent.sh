@@ -3,14 +3,8 @@ test_description='two prepare runs at once do not collide on scratch databases'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
-sed "s/^      email:.*/&\n      name: text/" v1.yml >v2.yml
+contacts_models >v1.yml
+with_columns v1.yml "name: text" >v2.yml
 
 # Four repositories (a run that writes a revision changes what another run in the same
 # worktree would see).

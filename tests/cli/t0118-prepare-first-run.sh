@@ -16,8 +16,6 @@ tables:
 YAML
 
 # Production holds the models and fixtures (YAML and SQL) but no revision yet.
-base_id() { ls migrations/versions/*_base.sql | sed "s#.*/##; s#_.*##"; }
-
 test_expect_success 'setup: production with models and fixtures, no revision' '
 	mkdir repo && (
 		cd repo &&

@@ -145,36 +145,22 @@ test_expect_success 'three heads: verify suggests merging two at a time, never t
 	test_grep -v "down_revision: [a-z0-9]*, [a-z0-9]*, " out
 '
 
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
+contacts_models >v1.yml
 
 test_expect_success 'rebase keeps the file mode and changes only the down_revision line' '
-	prepare_case_setup moved v1.yml &&
+	with_columns v1.yml "name: text" >branch.yml &&
+	with_columns v1.yml "phone: text" >production.yml &&
+	with_columns v1.yml "name: text" "phone: text" >merged.yml &&
+	prepare_fork moved v1.yml production.yml branch.yml merged.yml "add name" &&
 	(
 		cd moved &&
-		sed "s/^      email:.*/&\n      name: text/" ../v1.yml >models/app.yml &&
-		git migrate -q prepare -m "add name" >../local &&
-		git add -A && git commit -q -m "add name" &&
-		git switch -q production &&
-		sed "s/^      email:.*/&\n      phone: text/" ../v1.yml >models/app.yml &&
-		git migrate -q prepare -m "production change" >../prod &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		{ git merge -q --no-edit production 2>/dev/null || {
-			sed "s/^      email:.*/&\n      name: text\n      phone: text/" ../v1.yml >models/app.yml &&
-			git add models/app.yml && git commit -q --no-edit; }; } &&
-		rev=$(cat ../local) &&
+		rev=$(cat ../moved.local) &&
 		chmod 640 "$rev" &&
 		cp "$rev" ../before &&
 		git migrate rebase >../path 2>../err &&
 		test "$(cat ../path)" = "$rev" &&
 		test "$(stat -c %a "$rev")" = 640 &&
-		head=$(sed -n "s/^-- revision: //p" "$(cat ../prod)") &&
+		head=$(revision_id "$(cat ../moved.prod)") &&
 		{ diff ../before "$rev" >../delta; test $? = 1; } &&
 		test $(grep -c "^[<>]" ../delta) = 2 &&
 		test_grep "^> -- down_revision: $head$" ../delta &&
@@ -185,13 +171,7 @@ test_expect_success 'rebase keeps the file mode and changes only the down_revisi
 
 # A production revision that takes a few seconds to replay: time to edit the local
 # revision while rebase checks it.
-if test_if_postgres; then
-	slow_sql="CREATE TABLE slow AS SELECT 1 AS n FROM pg_sleep(3);"
-else
-	slow_sql="CREATE TABLE slow AS
-  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000)
-  SELECT count(*) AS n FROM c;"
-fi
+slow_sql=$(slow_sql 3 30000000)
 
 test_expect_success 'setup: a local revision to rebase behind a slow production revision' '
 	git init -q -b production edited &&

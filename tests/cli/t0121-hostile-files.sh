@@ -15,8 +15,6 @@ test_when_finished "rm -rf '$outside'"
 printf "id\n1\nsecret-line-from-outside\n" >"$outside/secret.csv"
 
 revs() { ls repo/migrations/versions | sort; }
-base_id() { ls migrations/versions/*_base.sql | sed "s#.*/##; s#_.*##"; }
-
 test_expect_success 'setup' '
 	prepare_case_setup repo app.yml &&
 	revs >revs.before

@@ -19,28 +19,10 @@ sed 's/default: USD/default: EUR/' branch-rename.yml >merged-default.yml
 sed 's/^      title:.*/&\n      priority: integer/' v1.yml >prod-priority.yml
 sed 's/^      title:.*/&\n      priority: integer/' branch-rename.yml >merged-priority.yml
 
-revision_id() {
-	sed -n "s/^-- revision: //p" "$1"
-}
-
 # setup_fork <dir> <production.yml> <branch.yml> <merged.yml>: the branch writes its
 # revision, then production writes one, then the branch merges production.
 setup_fork() {
-	prepare_case_setup "$1" v1.yml &&
-	(
-		cd "$1" &&
-		cp "../$3" models/app.yml &&
-		git migrate -q prepare -m "branch change" >../$1.local &&
-		git add -A && git commit -q -m "branch change" &&
-		git switch -q production &&
-		cp "../$2" models/app.yml &&
-		git migrate -q prepare -m "production change" >../$1.prod &&
-		git add -A && git commit -q -m "production change" &&
-		git switch -q work &&
-		{ git merge -q --no-edit production >/dev/null 2>&1 ||
-		  { cp "../$4" models/app.yml && git add models/app.yml &&
-		    git commit -q --no-edit; }; }
-	)
+	prepare_fork "$1" v1.yml "$2" "$3" "$4"
 }
 
 test_expect_success 'setup: both sides change deals.currency' '

@@ -5,14 +5,8 @@ test "$GM_TEST_DIALECT" = postgres ||
 	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test"
 . "$TEST_DIR/lib-prepare.sh"
 
-cat >base.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
-sed "s/^      email:.*/&\n      name: text/" base.yml >after.yml
+contacts_models >base.yml
+with_columns base.yml "name: text" >after.yml
 
 SECRET=s3cr3t-Pa55
 # A loopback port nobody listens on: our own server's port + 1 would do, but port 1 is
@@ -113,7 +107,7 @@ test_expect_success 'a local revision failing in the middle: file and line, noth
 	cp good.yml repo/.gitmigrate.yml &&
 	(
 		cd repo &&
-		head=$(sed -n "s/^-- revision: //p" migrations/versions/*_base.sql) &&
+		head=$(revision_id migrations/versions/*_base.sql) &&
 		write_revision migrations/versions c0ffee00 "$head" "CREATE TABLE first_half (id integer);
 INSERT INTO no_such_table VALUES (1);
 CREATE TABLE second_half (id integer);" "DROP TABLE second_half;
@@ -167,13 +161,7 @@ SELECT pg_sleep(30);" "DROP TABLE t;" &&
 # start_slow: prepare in the background (SIGINT not ignored, as a terminal would have it),
 # once its scratch database exists (and the sleep runs). Sets $pid.
 start_slow() {
-	(cd slow && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
-	pid=$!
-	n=0
-	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
-		sleep 0.05; n=$((n + 1))
-	done
-	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
+	prepare_until_scratch slow &&
 	sleep 0.5
 }
 

@@ -70,15 +70,6 @@ schema_dump() {
 	pg_dump -s "$(db_url "$1")" | grep -v -e '^--' -e '^\\\(un\)\{0,1\}restrict '
 }
 
-# The up or down section of a revision file.
-section() {
-	awk -v want="$2" '
-		/^-- \+migrate up[ \t]*$/   { cur = "up"; next }
-		/^-- \+migrate down[ \t]*$/ { cur = "down"; next }
-		cur == want { print }
-	' "$1"
-}
-
 # A repository whose production branch holds a history's revisions and its final pg_dump
 # schema as the SQL model, with the test server as scratch and target.
 history_repo() {

@@ -7,23 +7,13 @@ SRC=$(cd "$TEST_DIR/../.." && pwd)
 HOOKS="pre-commit pre-merge-commit pre-push prepare-commit-msg reference-transaction"
 V=migrations/versions
 
-test_must_be_empty() {
-	if test -s "$1"; then echo "'$1' is not empty:" >&2; cat "$1" >&2; return 1; fi
-}
-
-cat >v1.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-YAML
+contacts_models >v1.yml
 
 # branch_with_column <branch> <column line>: a branch off production whose models add
 # the column (after email) and whose revision `prepare` writes.
 branch_with_column() {
 	git switch -q -c "$1" production &&
-	sed "s/^      email:.*/&\n      $2/" models/app.yml >models/app.yml.new &&
+	with_columns models/app.yml "$2" >models/app.yml.new &&
 	mv models/app.yml.new models/app.yml &&
 	git migrate -q prepare -m "$1" >/dev/null &&
 	git add -A && git commit -q -m "$1" &&

@@ -1,4 +1,5 @@
 /* Unit tests for core/util/bounded.c: confined, bounded reads and the UTF-8 check. */
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,31 +8,17 @@
 
 static char root[256];
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(root, sizeof(root), "%s/gm_bounded_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	return 0;
-}
+GM_TEST_TMPDIR_FIXTURES(setup, teardown_root, root, "gm_bounded_")
 
+/* The root, and root.out beside it (a test makes it). */
 static int teardown(void **state)
 {
-	char cmd[1024];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s.out'", root, root);
-	return system(cmd) == 0 ? 0 : -1;
+	char out[PATH_MAX + 8];
+	snprintf(out, sizeof(out), "%s.out", root);
+	return teardown_root(state) == 0 && gm_test_rmrf(out) == 0 ? 0 : -1;
 }
 
-static void put(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-	snprintf(path, sizeof(path), "%s/%s", root, name);
-	assert_non_null(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
-}
+#define put(name, text) gm_test_write_file(root, name, text)
 
 static void test_bounded__utf8_in_pieces(void **state)
 {
@@ -115,12 +102,7 @@ static void test_bounded__read_rules(void **state)
 	snprintf(out, sizeof(out), "%s.out", root);
 	assert_int_equal(mkdir(out, 0700), 0);
 	snprintf(path, sizeof(path), "%s/secret", out);
-	{
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fputs("secret\n", f);
-		fclose(f);
-	}
+	gm_test_write_file(out, "secret", "secret\n");
 	snprintf(link, sizeof(link), "%s/link.yml", root);
 	assert_int_equal(symlink(path, link), 0);
 	gm_buf_clear(&b);

@@ -56,19 +56,34 @@ static gm_chain *load(gm_findings *findings, gm_files *files)
 	return chain;
 }
 
+/* The ids of v[0..nr), space-separated, must be `expect`. */
+static void ids_are(const gm_revision *const *v, size_t nr, const char *expect)
+{
+	gm_buf b = GM_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		gm_buf_printf(&b, "%s%s", i ? " " : "", v[i]->id);
+	assert_string_equal(b.len ? b.ptr : "", expect);
+	gm_buf_release(&b);
+}
+
 static void order_is(const gm_chain *chain, const char *expect)
 {
 	const gm_revision **order = NULL;
-	gm_buf b = GM_BUF_INIT;
-	size_t nr = 0, i;
+	size_t nr = 0;
 
 	assert_gm_ok(gm_chain_order(&order, &nr, chain));
 	assert_int_equal(nr, gm_chain_count(chain));
-	for (i = 0; i < nr; i++)
-		gm_buf_printf(&b, "%s%s", i ? " " : "", order[i]->id);
-	assert_string_equal(b.ptr, expect);
-	gm_buf_release(&b);
+	ids_are(order, nr, expect);
 	free(order);
+}
+
+static void heads_are(const gm_chain *chain, const char *expect)
+{
+	size_t nr;
+	const gm_revision *const *v = gm_chain_heads(chain, &nr);
+	ids_are(v, nr, expect);
 }
 
 static const gm_finding *finding(const gm_findings *f, const char *check, const char *needle)
@@ -83,6 +98,20 @@ static const gm_finding *finding(const gm_findings *f, const char *check, const 
 	print_error("no [%s] finding with '%s'\n", check, needle);
 	fail();
 	return NULL;
+}
+
+/* finding(), which must also be at path:line (path in migrations/versions). */
+static const gm_finding *finding_at(const gm_findings *f, const char *check, const char *needle,
+				    const char *name, int line)
+{
+	const gm_finding *x = finding(f, check, needle);
+	gm_buf path = GM_BUF_INIT;
+
+	gm_buf_printf(&path, "migrations/versions/%s", name);
+	assert_string_equal(x->path, path.ptr);
+	assert_int_equal(x->line, line);
+	gm_buf_release(&path);
+	return x;
 }
 
 static void test_chain__linear_chain_orders_base_to_head(void **state)
@@ -103,12 +132,9 @@ static void test_chain__linear_chain_orders_base_to_head(void **state)
 	assert_int_equal(f.nr, 0);
 	assert_int_equal(gm_chain_count(chain), 3);
 	order_is(chain, "a1 b2 c3");
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "c3");
+	heads_are(chain, "c3");
 	v = gm_chain_bases(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "a1");
+	ids_are(v, nr, "a1");
 	assert_string_equal(gm_chain_find(chain, "b2")->path, "migrations/versions/b2_rev.sql");
 	assert_string_equal(gm_chain_find(chain, "a1")->checksum,
 			    "0000000000000000000000000000000000000002");
@@ -126,8 +152,6 @@ static void test_chain__branches_and_merge_order_ties_by_id(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_revision *const *v;
-	size_t nr;
 	(void)state;
 
 	/*      a -- x2 -- x3 \
@@ -141,9 +165,7 @@ static void test_chain__branches_and_merge_order_ties_by_id(void **state)
 	chain = load(&f, &files);
 	assert_int_equal(f.nr, 0);
 	order_is(chain, "a b1 x2 x3 m");
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "m");
+	heads_are(chain, "m");
 	assert_true(gm_chain_descends(chain, "m", "b1"));
 	assert_true(gm_chain_descends(chain, "m", "x2"));
 	assert_false(gm_chain_descends(chain, "x3", "b1"));
@@ -156,23 +178,16 @@ static void test_chain__two_heads(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_revision *const *v;
 	const gm_finding *x;
-	size_t nr;
 	(void)state;
 
 	rev_add(&files, "a", "");
 	rev_add(&files, "zb", "a");
 	rev_add(&files, "yc", "a");
 	chain = load(&f, &files);
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 2);
-	assert_string_equal(v[0]->id, "yc");
-	assert_string_equal(v[1]->id, "zb");
+	heads_are(chain, "yc zb");
 	assert_int_equal(f.nr, 1);
-	x = finding(&f, "graph", "2 heads: 'yc', 'zb'");
-	assert_string_equal(x->path, "migrations/versions/zb_rev.sql");
-	assert_int_equal(x->line, 2);
+	x = finding_at(&f, "graph", "2 heads: 'yc', 'zb'", "zb_rev.sql", 2);
 	assert_non_null(strstr(x->message, "down_revision: yc, zb"));
 	order_is(chain, "a yc zb");
 	gm_chain_free(chain);
@@ -202,7 +217,6 @@ static void test_chain__missing_parent(void **state)
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
 	const gm_revision **order = NULL;
-	const gm_finding *x;
 	size_t nr;
 	(void)state;
 
@@ -211,9 +225,7 @@ static void test_chain__missing_parent(void **state)
 	rev_add(&files, "c", "gone");
 	chain = load(&f, &files);
 	assert_int_equal(f.nr, 1); /* not also "2 heads": the missing parent is the cause */
-	x = finding(&f, "graph", "parent 'gone' of revision 'c' does not exist");
-	assert_string_equal(x->path, "migrations/versions/c_rev.sql");
-	assert_int_equal(x->line, 3);
+	finding_at(&f, "graph", "parent 'gone' of revision 'c' does not exist", "c_rev.sql", 3);
 	assert_gm_fails(GM_EINVALID, "parent 'gone' of revision 'c' does not exist",
 			gm_chain_order(&order, &nr, chain));
 	assert_null(order);
@@ -228,7 +240,6 @@ static void test_chain__cycle(void **state)
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
 	const gm_revision **order = NULL;
-	const gm_finding *x;
 	size_t nr;
 	(void)state;
 
@@ -239,9 +250,8 @@ static void test_chain__cycle(void **state)
 	rev_add(&files, "e", "d");
 	rev_add(&files, "s", "s");
 	chain = load(&f, &files);
-	x = finding(&f, "graph", "cycle in the revision graph: 'b' -> 'd' -> 'c' -> 'b'");
-	assert_string_equal(x->path, "migrations/versions/b_rev.sql");
-	assert_int_equal(x->line, 3);
+	finding_at(&f, "graph", "cycle in the revision graph: 'b' -> 'd' -> 'c' -> 'b'",
+		   "b_rev.sql", 3);
 	finding(&f, "graph", "cycle in the revision graph: 's' -> 's'");
 	assert_int_equal(gm_findings_count(&f, "graph"), 2); /* 's' names itself: not a head */
 	assert_gm_fails(GM_EINVALID, "cycle", gm_chain_order(&order, &nr, chain));
@@ -255,7 +265,6 @@ static void test_chain__duplicate_ids(void **state)
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
 	const gm_revision **order = NULL;
-	const gm_finding *x;
 	size_t nr;
 	(void)state;
 
@@ -264,9 +273,9 @@ static void test_chain__duplicate_ids(void **state)
 	file_add(&files, "b_again.sql",
 		 "-- revision: b\n-- down_revision: a\n-- +migrate up\nSELECT 2;\n");
 	chain = load(&f, &files);
-	x = finding(&f, "parse", "duplicate revision id 'b' (also in 'migrations/versions/b_rev.sql')");
-	assert_string_equal(x->path, "migrations/versions/b_again.sql");
-	assert_int_equal(x->line, 1);
+	finding_at(&f, "parse",
+		   "duplicate revision id 'b' (also in 'migrations/versions/b_rev.sql')",
+		   "b_again.sql", 1);
 	assert_int_equal(f.nr, 1);
 	assert_gm_fails(GM_EINVALID, "duplicate revision id 'b'",
 			gm_chain_order(&order, &nr, chain));
@@ -279,7 +288,6 @@ static void test_chain__file_name_must_match_id(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_finding *x;
 	(void)state;
 
 	file_add(&files, "a.sql", "-- revision: a\n-- down_revision:\n-- +migrate up\n");
@@ -288,9 +296,8 @@ static void test_chain__file_name_must_match_id(void **state)
 	file_add(&files, "d.sql.sql", "-- revision: d\n-- down_revision: c\n-- +migrate up\n");
 	chain = load(&f, &files);
 	assert_int_equal(f.nr, 2);
-	x = finding(&f, "parse", "file name 'bc_x.sql' does not match revision id 'c'");
-	assert_string_equal(x->path, "migrations/versions/bc_x.sql");
-	assert_int_equal(x->line, 1);
+	finding_at(&f, "parse", "file name 'bc_x.sql' does not match revision id 'c'",
+		   "bc_x.sql", 1);
 	finding(&f, "parse", "file name 'd.sql.sql' does not match revision id 'd'");
 	gm_chain_free(chain);
 	gm_findings_release(&f);
@@ -301,7 +308,6 @@ static void test_chain__unparsable_file_is_a_finding(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_finding *x;
 	(void)state;
 
 	rev_add(&files, "a", "");
@@ -309,9 +315,7 @@ static void test_chain__unparsable_file_is_a_finding(void **state)
 	chain = load(&f, &files);
 	assert_int_equal(gm_chain_count(chain), 1);
 	assert_int_equal(f.nr, 1);
-	x = finding(&f, "parse", "SQL before the '-- +migrate up' section");
-	assert_string_equal(x->path, "migrations/versions/b_bad.sql");
-	assert_int_equal(x->line, 3);
+	finding_at(&f, "parse", "SQL before the '-- +migrate up' section", "b_bad.sql", 3);
 	assert_int_equal(gm_error_last()->code, GM_OK);
 	gm_chain_free(chain);
 	gm_findings_release(&f);
@@ -367,8 +371,6 @@ static void test_chain__add_by_hand(void **state)
 {
 	gm_chain *chain;
 	gm_revision *a = NULL, *b = NULL;
-	const gm_revision *const *v;
-	size_t nr;
 	gm_findings f = GM_FINDINGS_INIT;
 	static const char ta[] = "-- revision: a\n-- down_revision:\n-- +migrate up\n";
 	static const char tb[] = "-- revision: b\n-- down_revision: a\n-- +migrate up\n";
@@ -377,14 +379,10 @@ static void test_chain__add_by_hand(void **state)
 	gm_chain_new(&chain);
 	assert_gm_ok(gm_revision_parse(&a, NULL, ta, strlen(ta)));
 	gm_chain_add(chain, a);
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "a");
+	heads_are(chain, "a");
 	assert_gm_ok(gm_revision_parse(&b, "b.sql", tb, strlen(tb)));
 	gm_chain_add(chain, b);
-	v = gm_chain_heads(chain, &nr); /* the cache follows the additions */
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "b");
+	heads_are(chain, "b"); /* the cache follows the additions */
 	assert_ptr_equal(gm_chain_at(chain, 1), b);
 	gm_chain_check(chain, &f);
 	assert_int_equal(f.nr, 0);

@@ -1,25 +1,19 @@
 /* Unit tests of core/config.c: .gitmigrate.yml keys, defaults, errors, env overrides. */
+#include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "gm_test.h"
 
-static char root[] = "/tmp/gm-test-config-XXXXXX";
+static char root[256];
 
-static void write_file(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-	snprintf(path, sizeof(path), "%s/%s", root, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#define write_file(name, text) gm_test_write_file(root, name, text)
 
 static void write_config(const char *text)
 {
 	write_file(".gitmigrate.yml", text);
 }
+
+GM_TEST_TMPDIR_FIXTURES(group_setup, group_teardown, root, "gm-test-config-")
 
 static int setup(void **state)
 {
@@ -361,13 +355,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config__explicit_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__env_overrides, setup, teardown),
 	};
-	int rc;
-
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	rc = cmocka_run_group_tests_name("config", tests, NULL, NULL);
-	rmdir(root);
-	return rc;
+	return cmocka_run_group_tests_name("config", tests, group_setup, group_teardown);
 }

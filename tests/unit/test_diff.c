@@ -466,25 +466,21 @@ static char *neighbours(const char *before, const char *after)
 	return gm_buf_detach(&out);
 }
 
+/* neighbours(before, after) must be expect. */
+static void neighbours_are(const char *before, const char *after, const char *expect)
+{
+	char *s = neighbours(before, after);
+	assert_string_equal(s, expect);
+	free(s);
+}
+
 static void test_diff__enum_value_neighbours_exist(void **state)
 {
-	char *s;
-
-	s = neighbours("enum e a b", "enum e a b c");
-	assert_string_equal(s, "c>b ");
-	free(s);
-	s = neighbours("enum e b c", "enum e a b c");
-	assert_string_equal(s, "a<b ");
-	free(s);
-	s = neighbours("enum e a c", "enum e a b c");
-	assert_string_equal(s, "b>a ");
-	free(s);
-	s = neighbours("enum e c e", "enum e a b c d e f g");
-	assert_string_equal(s, "b<c a<b d>c f>e g>f ");
-	free(s);
-	s = neighbours("enum e", "enum e a b");
-	assert_string_equal(s, "a b>a ");
-	free(s);
+	neighbours_are("enum e a b", "enum e a b c", "c>b ");
+	neighbours_are("enum e b c", "enum e a b c", "a<b ");
+	neighbours_are("enum e a c", "enum e a b c", "b>a ");
+	neighbours_are("enum e c e", "enum e a b c d e f g", "b<c a<b d>c f>e g>f ");
+	neighbours_are("enum e", "enum e a b", "a b>a ");
 }
 
 static void test_diff__list_borrows_from_the_schemas(void **state)

@@ -3,7 +3,6 @@
  * a real git repository and real SQLite files in a temporary directory.
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,37 +11,15 @@
 #include "dialect/sqlite.h"
 #include "fixtures_int.h"
 
-static char tmp[] = "/tmp/gm-test-fixtures-XXXXXX";
+static char tmp[PATH_MAX];  /* the temporary directory */
 static char dir[PATH_MAX];   /* the repository */
 static int dbn;              /* a fresh database per test */
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	int n;
-	va_list ap;
-	va_start(ap, fmt);
-	n = snprintf(cmd, sizeof(cmd), "cd '%s' && ", dir);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		print_error("command failed: %s\n", cmd);
-		fail();
-	}
-}
+/* A shell command in the repository; fails the test when it fails. */
+#define sh(...) gm_test_sh(dir, __VA_ARGS__)
 
 /* Write a file of the repository (path relative to its root). */
-static void write_file(const char *path, const char *content)
-{
-	char full[PATH_MAX + 256];
-	FILE *f;
-	snprintf(full, sizeof(full), "%s/%s", dir, path);
-	f = fopen(full, "wb");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
+#define write_file(path, content) gm_test_write_file(dir, path, content)
 
 static const char schema_sql[] =
 	"CREATE TABLE contacts (id integer PRIMARY KEY, email text NOT NULL UNIQUE, name text);"
@@ -120,36 +97,16 @@ static void assert_error_at(const char *path, int line, int col)
 
 static int group_setup(void **state)
 {
-	char path[PATH_MAX + 128];
 	(void)state;
-	if (!mkdtemp(tmp))
-		return -1;
-	snprintf(path, sizeof(path), "%s/repo", tmp);
-	mkdir(path, 0777);
-	if (!realpath(path, dir))
-		return -1;
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("HOME", tmp, 1);
-	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
-	setenv("GIT_AUTHOR_EMAIL", "author@example.com", 1);
-	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
-	setenv("GIT_COMMITTER_EMAIL", "committer@example.com", 1);
-	setenv("GIT_CEILING_DIRECTORIES", tmp, 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	gm_repo_global_init();
-	snprintf(path, sizeof(path), "cd '%s' && git init -q && git commit -q --allow-empty -m init",
-		 dir);
-	return system(path) == 0 ? 0 : -1;
+	gm_test_repo_init(tmp, dir, sizeof(dir), "gm-test-fixtures-");
+	sh("git commit -q --allow-empty -m init");
+	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[PATH_MAX + 32];
 	(void)state;
-	gm_repo_global_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	return gm_test_repo_cleanup(tmp);
 }
 
 static void test_fixtures__yaml_quotes_nulls_unicode(void **state)

@@ -1,7 +1,5 @@
-/* YAML models (DESIGN.md §3.3), validation, and loading every configured source. */
+/* YAML models (DESIGN.md §3.3) and their validation; loading the sources: test_models_load.c. */
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "gm_test.h"
 
 static int parse(gm_schema *s, const char *path, const char *text)
@@ -16,24 +14,26 @@ static char *fingerprint(const gm_schema *s)
 	return gm_buf_detach(&b);
 }
 
-/* The last error is exactly code at path:line:col with message. */
-#define assert_error_at(rc, code_, path_, line_, col_, msg_)                        \
-	do {                                                                         \
-		int rc__ = (rc);                                                     \
-		const gm_error *e__ = gm_error_last();                               \
-		assert_int_equal(rc__, (code_));                                     \
-		assert_string_equal(e__->message, (msg_));                           \
-		assert_non_null(e__->path);                                          \
-		assert_string_equal(e__->path, (path_));                             \
-		assert_int_equal(e__->line, (line_));                                \
-		assert_int_equal(e__->col, (col_));                                  \
-	} while (0)
+/* The last error is exactly code at path:line:col with message; its hint. */
+#define assert_error_at assert_gm_error_at
+#define assert_hint assert_gm_hint
 
-#define assert_hint(hint_)                                                           \
-	do {                                                                         \
-		assert_non_null(gm_error_last()->hint);                              \
-		assert_string_equal(gm_error_last()->hint, (hint_));                 \
-	} while (0)
+/* A new schema holding the models of text, parsed as path (which must succeed). */
+static gm_schema *parsed(const char *path, const char *text)
+{
+	gm_schema *s;
+	gm_schema_new(&s);
+	assert_gm_ok(parse(s, path, text));
+	return s;
+}
+
+/* Column `name` of t exists and has type `type`. */
+static void assert_column_type(const gm_table *t, const char *name, const char *type)
+{
+	const gm_column *c = gm_table_column(t, name);
+	assert_non_null(c);
+	assert_string_equal(c->type, type);
+}
 
 /* Parse text as models/x.yml into a new schema; expect failure at line:col with msg. */
 static void expect_parse_error(const char *text, int line, int col, const char *msg)
@@ -85,8 +85,7 @@ static void test_models__design_example(void **state)
 	gm_table *deals;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/crm.yml", design_example));
+	s = parsed("models/crm.yml", design_example);
 	assert_gm_ok(gm_models_validate(s));
 	fp = fingerprint(s);
 	assert_string_equal(fp,
@@ -130,8 +129,7 @@ static void test_models__nullability_and_keys(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  members:\n"
 		"    primary_key: [team_id, user_id]\n"
@@ -144,7 +142,7 @@ static void test_models__nullability_and_keys(void **state)
 		"  single:\n"
 		"    primary_key: code\n"
 		"    columns:\n"
-		"      code: char(3)\n"));
+		"      code: char(3)\n");
 	t = gm_schema_table(s, "members");
 	assert_int_equal(t->pk_nr, 2);
 	assert_string_equal(t->pk[0], "team_id");
@@ -152,7 +150,7 @@ static void test_models__nullability_and_keys(void **state)
 	assert_string_equal(t->pk_name, "members_pkey");
 	assert_false(gm_table_column(t, "team_id")->nullable);
 	assert_false(gm_table_column(t, "user_id")->nullable);
-	assert_string_equal(gm_table_column(t, "user_id")->type, "bigint");
+	assert_column_type(t, "user_id", "bigint");
 	assert_true(gm_table_column(t, "role")->nullable);
 	assert_false(gm_table_column(t, "note")->nullable);
 	assert_false(gm_table_column(t, "seq")->nullable); /* serial is never null */
@@ -169,8 +167,7 @@ static void test_models__defaults(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  t:\n"
 		"    columns:\n"
@@ -182,7 +179,7 @@ static void test_models__defaults(void **state)
 		"      f: {type: numeric(5,2), default: 12.50}\n"
 		"      g: {type: integer, default: -1}\n"
 		"      h: {type: timestamptz, default_sql: CURRENT_TIMESTAMP}\n"
-		"      i: {type: text, default: ''}\n"));
+		"      i: {type: text, default: ''}\n");
 	t = gm_schema_table(s, "t");
 #define DEF(col, kind, val)                                                       \
 	do {                                                                      \
@@ -210,8 +207,7 @@ static void test_models__references_unique_indexes_checks(void **state)
 	gm_index *ix;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  orders:\n"
 		"    columns:\n"
@@ -230,7 +226,7 @@ static void test_models__references_unique_indexes_checks(void **state)
 		"  contacts:\n"
 		"    columns:\n"
 		"      id: {type: integer, primary_key: true}\n"
-		"      code: {type: text, unique: true}\n"));
+		"      code: {type: text, unique: true}\n");
 	assert_gm_ok(gm_models_validate(s));
 	t = gm_schema_table(s, "orders");
 	fk = gm_table_fkey(t, "orders_a_fkey");
@@ -270,8 +266,7 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"enums:\n"
 		"  stage: {values: [lead, won, lost], was: deal_stage}\n"
 		"  One: [only]\n"
@@ -281,7 +276,7 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 		"    columns:\n"
 		"      stage: {type: stage, was: phase, comment: where it is}\n"
 		"      stages: stage[]\n"
-		"      flags: text[]\n"));
+		"      flags: text[]\n");
 	assert_string_equal(s->enums[0]->was, "deal_stage");
 	assert_int_equal(s->enums[0]->labels_nr, 3);
 	assert_string_equal(s->enums[0]->labels[2], "lost");
@@ -290,9 +285,9 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	assert_string_equal(t->was, "opportunities");
 	assert_string_equal(gm_table_column(t, "stage")->was, "phase");
 	assert_string_equal(gm_table_column(t, "stage")->comment, "where it is");
-	assert_string_equal(gm_table_column(t, "stage")->type, "stage");
-	assert_string_equal(gm_table_column(t, "stages")->type, "stage[]");
-	assert_string_equal(gm_table_column(t, "flags")->type, "text[]");
+	assert_column_type(t, "stage", "stage");
+	assert_column_type(t, "stages", "stage[]");
+	assert_column_type(t, "flags", "text[]");
 	assert_gm_ok(gm_models_validate(s));
 	gm_schema_free(s);
 }
@@ -303,20 +298,19 @@ static void test_models__enum_names_keep_their_case_across_files(void **state)
 	gm_table *t;
 
 	(void)state;
-	gm_schema_new(&s);
 	/* the table comes first, the enum in a later file; type names are case-insensitive */
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n"
 		"  deals:\n"
 		"    columns:\n"
 		"      currency: {type: DealCurrency, default: USD}\n"
 		"      other: dealcurrency[]\n"
-		"      native: INET\n"));
+		"      native: INET\n");
 	assert_gm_ok(parse(s, "models/b.yml", "enums:\n  DealCurrency: [USD, EUR]\n"));
 	t = gm_schema_table(s, "deals");
-	assert_string_equal(gm_table_column(t, "currency")->type, "DealCurrency");
-	assert_string_equal(gm_table_column(t, "other")->type, "DealCurrency[]");
-	assert_string_equal(gm_table_column(t, "native")->type, "inet");
+	assert_column_type(t, "currency", "DealCurrency");
+	assert_column_type(t, "other", "DealCurrency[]");
+	assert_column_type(t, "native", "inet");
 	assert_gm_ok(gm_models_validate(s));
 	gm_schema_free(s);
 }
@@ -328,24 +322,23 @@ static void test_models__flow_mapping_commas_in_types(void **state)
 
 	(void)state;
 	/* in a flow mapping `numeric(12,2)` splits at its comma: it is rejoined */
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "m.yml",
+	s = parsed("m.yml",
 		"tables:\n"
 		"  t:\n"
 		"    columns: {a: numeric(12,2), b: int, c: decimal(5, 1)}\n"
 		"  u:\n"
 		"    columns:\n"
 		"      a: {type: numeric(12, 2), null: false}\n"
-		"      b: {null: false, type: numeric(3,1), default: 0}\n"));
+		"      b: {null: false, type: numeric(3,1), default: 0}\n");
 	t = gm_schema_table(s, "t");
 	assert_int_equal(t->columns_nr, 3);
-	assert_string_equal(gm_table_column(t, "a")->type, "numeric(12,2)");
-	assert_string_equal(gm_table_column(t, "b")->type, "integer");
-	assert_string_equal(gm_table_column(t, "c")->type, "numeric(5,1)");
+	assert_column_type(t, "a", "numeric(12,2)");
+	assert_column_type(t, "b", "integer");
+	assert_column_type(t, "c", "numeric(5,1)");
 	t = gm_schema_table(s, "u");
-	assert_string_equal(gm_table_column(t, "a")->type, "numeric(12,2)");
+	assert_column_type(t, "a", "numeric(12,2)");
 	assert_false(gm_table_column(t, "a")->nullable);
-	assert_string_equal(gm_table_column(t, "b")->type, "numeric(3,1)");
+	assert_column_type(t, "b", "numeric(3,1)");
 	assert_string_equal(gm_table_column(t, "b")->default_value, "0");
 	gm_schema_free(s);
 }
@@ -355,8 +348,7 @@ static void test_models__empty_files(void **state)
 	gm_schema *s;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/empty.yml", ""));
+	s = parsed("models/empty.yml", "");
 	assert_gm_ok(parse(s, "models/comment.yml", "# nothing yet\n"));
 	assert_gm_ok(parse(s, "models/sections.yml", "enums:\ntables:\n"));
 	assert_int_equal(s->tables_nr, 0);
@@ -371,9 +363,8 @@ static void test_models__same_table_twice_across_files(void **state)
 	int rc;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
-		"tables:\n  other: {columns: {id: integer}}\n  deals:\n    columns: {id: integer}\n"));
+	s = parsed("models/a.yml",
+		"tables:\n  other: {columns: {id: integer}}\n  deals:\n    columns: {id: integer}\n");
 	rc = parse(s, "models/b.yml",
 		"enums:\n  e: [x]\ntables:\n  x: {columns: {id: integer}}\n"
 		"  deals:\n    columns: {id: bigint}\n");
@@ -539,22 +530,20 @@ static void test_models__validate_unknown_type(void **state)
 	gm_schema *s;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"enums:\n  dealcurrency: [USD]\n"
 		"tables:\n  deals:\n    columns:\n"
 		"      ok1: {type: inet}\n"
 		"      ok2: {type: interval}\n"
 		"      ok3: {type: \"bit varying(3)\"}\n"
 		"      ok4: citext\n"
-		"      currency: {type: dealcurency, null: false}\n"));
+		"      currency: {type: dealcurency, null: false}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 10, 7,
 			"column 'deals.currency' has unknown type 'dealcurency'");
 	assert_hint("did you mean 'dealcurrency'?");
 	gm_schema_free(s);
 
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml", "tables:\n  t:\n    columns:\n      a: strnig[]\n"));
+	s = parsed("models/a.yml", "tables:\n  t:\n    columns:\n      a: strnig[]\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 4, 7,
 			"column 't.a' has unknown type 'strnig[]'");
 	assert_non_null(strstr(gm_error_last()->hint, "declare it under 'enums:'"));
@@ -566,37 +555,33 @@ static void test_models__validate_references(void **state)
 	gm_schema *s;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n  contacts:\n    columns: {id: {type: int, primary_key: true}}\n"
-		"  deals:\n    columns:\n      id: int\n      contact_id: {type: int, references: contact(id)}\n"));
+		"  deals:\n    columns:\n      id: int\n      contact_id: {type: int, references: contact(id)}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
 			"foreign key 'deals_contact_id_fkey' of table 'deals' references missing table 'contact'");
 	assert_hint("did you mean 'contacts'?");
 	gm_schema_free(s);
 
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n  contacts:\n    columns: {id: {type: int, primary_key: true}}\n"
-		"  deals:\n    columns:\n      contact_id: {type: int, references: contacts.uid}\n"));
+		"  deals:\n    columns:\n      contact_id: {type: int, references: contacts.uid}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
 			"foreign key 'deals_contact_id_fkey' of table 'deals' references missing column 'contacts.uid'");
 	gm_schema_free(s);
 
 	/* `references: table` needs a single-column primary key */
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"tables:\n  pairs:\n    primary_key: [a, b]\n    columns: {a: int, b: int}\n"
-		"  deals:\n    columns:\n      pair: {type: int, references: pairs}\n"));
+		"  deals:\n    columns:\n      pair: {type: int, references: pairs}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
 			"foreign key 'deals_pair_fkey' of table 'deals' references table 'pairs', "
 			"which has no single-column primary key");
 	gm_schema_free(s);
 
 	/* the referenced table may come in a later file */
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
-		"tables:\n  deals:\n    columns:\n      contact_id: {type: int, references: contacts}\n"));
+	s = parsed("models/a.yml",
+		"tables:\n  deals:\n    columns:\n      contact_id: {type: int, references: contacts}\n");
 	assert_gm_ok(parse(s, "models/b.yml",
 		"tables:\n  contacts:\n    columns: {code: {type: text, primary_key: true}}\n"));
 	assert_string_equal(gm_schema_table(s, "deals")->fkeys[0]->ref_columns[0], "code");
@@ -611,10 +596,9 @@ static void test_models__validate_enum_default_and_built_schemas(void **state)
 	gm_index *ix;
 
 	(void)state;
-	gm_schema_new(&s);
-	assert_gm_ok(parse(s, "models/a.yml",
+	s = parsed("models/a.yml",
 		"enums:\n  cur: [USD, EUR]\n"
-		"tables:\n  deals:\n    columns:\n      c: {type: cur, default: GBP}\n"));
+		"tables:\n  deals:\n    columns:\n      c: {type: cur, default: GBP}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
 			"default 'GBP' of column 'deals.c' is not a label of enum 'cur'");
 	gm_schema_free(s);
@@ -645,207 +629,6 @@ static void test_models__validate_enum_default_and_built_schemas(void **state)
 	gm_schema_free(s);
 }
 
-/* ---- gm_models_load ---- */
-
-static char tmpdir[256];
-
-static int setup_dir(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm_test_models_XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	char cmd[512];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void write_file(const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-	char *slash;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	mkdir(path, 0777);
-	*slash = '/';
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void remove_file(const char *rel)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
-	assert_int_equal(unlink(path), 0);
-}
-
-/* A config with the given sources (kind, value, line), as the config loader fills it. */
-static gm_config *make_config(const gm_model_source *src, size_t n)
-{
-	gm_config *cfg = calloc(1, sizeof(*cfg));
-	size_t i;
-
-	cfg->root = strdup(tmpdir);
-	cfg->path = strdup(".gitmigrate.yml");
-	cfg->version_table = strdup("git_migrate_history");
-	cfg->models = calloc(n ? n : 1, sizeof(*cfg->models));
-	for (i = 0; i < n; i++) {
-		cfg->models[i] = src[i];
-		cfg->models[i].value = strdup(src[i].value);
-	}
-	cfg->models_nr = n;
-	return cfg;
-}
-
-static void free_config(gm_config *cfg)
-{
-	size_t i;
-	for (i = 0; i < cfg->models_nr; i++)
-		free(cfg->models[i].value);
-	free(cfg->models);
-	free(cfg->root);
-	free(cfg->path);
-	free(cfg->version_table);
-	free(cfg);
-}
-
-static void test_models__load_yaml_globs(void **state)
-{
-	static const gm_model_source src[] = { { GM_MODELS_YAML, "models/*.yml", 0 } };
-	gm_config *cfg = make_config(src, 1);
-	gm_schema *s = NULL;
-
-	(void)state;
-	/* no models directory at all: an error naming the pattern, never an empty schema
-	 * (which would plan a drop of every table) */
-	assert_gm_fails(GM_ENOTFOUND, "models pattern 'models/*.yml' matches no file",
-			gm_models_load(&s, cfg, NULL));
-	assert_null(s);
-	gm_error_clear();
-
-	/* files are read in name order; b.yml's enum serves a.yml's column */
-	write_file("models/b.yml", "enums:\n  stage: [lead, won]\n"
-				   "tables:\n  b: {columns: {id: int}}\n");
-	write_file("models/a.yml", "tables:\n  a:\n    columns: {s: Stage}\n");
-	write_file("models/notes.txt", "not yaml: [\n");
-	assert_gm_ok(gm_models_load(&s, cfg, NULL));
-	assert_int_equal(s->tables_nr, 2);
-	assert_string_equal(s->tables[0]->name, "a");
-	assert_string_equal(s->tables[0]->origin, "models/a.yml:2:3");
-	assert_string_equal(s->tables[0]->columns[0]->type, "stage");
-	gm_schema_free(s);
-
-	/* the same table in two files: the second place is the error's */
-	write_file("models/c.yml", "# c\ntables:\n  b:\n    columns: {id: bigint}\n");
-	assert_error_at(gm_models_load(&s, cfg, NULL), GM_EINVALID, "models/c.yml", 3, 3,
-			"table 'b' is defined twice: models/b.yml:4:3 and models/c.yml:3:3");
-	assert_null(s);
-	remove_file("models/c.yml");
-
-	/* validation runs on the merged schema */
-	write_file("models/d.yml", "tables:\n  d:\n    columns: {s: stag}\n");
-	assert_error_at(gm_models_load(&s, cfg, NULL), GM_EINVALID, "models/d.yml", 3, 15,
-			"column 'd.s' has unknown type 'stag'");
-	assert_hint("did you mean 'stage'?");
-	free_config(cfg);
-}
-
-static void test_models__load_missing_explicit_file(void **state)
-{
-	static const gm_model_source src[] = { { GM_MODELS_YAML, "models/schema.yml", 4 } };
-	gm_config *cfg = make_config(src, 1);
-	gm_schema *s = NULL;
-
-	(void)state;
-	assert_error_at(gm_models_load(&s, cfg, NULL), GM_ENOTFOUND, ".gitmigrate.yml", 4, 0,
-			"models file 'models/schema.yml' does not exist");
-	assert_null(s);
-	free_config(cfg);
-}
-
-static void test_models__load_sql_and_command(void **state)
-{
-	static const gm_model_source src[] = {
-		{ GM_MODELS_YAML, "models/*.yml", 2 },
-		{ GM_MODELS_SQL, "db/*.sql", 3 },
-		{ GM_MODELS_COMMAND, "echo \"$GIT_MIGRATE_SCRATCH_URL\" > url.txt; "
-				     "echo 'CREATE TABLE from_cmd (id integer);'", 4 },
-	};
-	gm_config *cfg = make_config(src, 3);
-	gm_url *server = NULL;
-	gm_schema *s = NULL;
-	gm_table *t;
-	char path[512];
-	FILE *f;
-	char line[512] = "";
-
-	(void)state;
-	assert_gm_ok(gm_url_parse(&server, "sqlite", tmpdir));
-	write_file("models/a.yml", "tables:\n  a:\n    columns:\n"
-				   "      id: {type: int, primary_key: true}\n"
-				   "      s: {type: integer, references: from_sql(id)}\n");
-	write_file("db/schema.sql", "CREATE TABLE from_sql (id integer PRIMARY KEY, n WEIRDTYPE);\n"
-				    "CREATE VIEW v AS SELECT 1;\n");
-	assert_gm_ok(gm_models_load(&s, cfg, server));
-	assert_int_equal(s->tables_nr, 3);
-	t = gm_schema_table(s, "from_sql");
-	assert_non_null(t);
-	assert_string_equal(t->origin, "db/schema.sql");
-	assert_non_null(gm_table_column(t, "n")); /* inspected types are not checked */
-	t = gm_schema_table(s, "from_cmd");
-	assert_non_null(t);
-	assert_string_equal(t->origin, "command 'echo \"$GIT_MIGRATE_SCRATCH_URL\" > url.txt; "
-				       "echo 'CREATE TABLE from_cmd (id integer);''");
-	assert_true(s->unsupported_nr >= 1);
-	gm_schema_free(s);
-
-	/* the command ran in the root, with the scratch URL in its environment */
-	snprintf(path, sizeof(path), "%s/url.txt", tmpdir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(line, sizeof(line), f));
-	fclose(f);
-	assert_non_null(strstr(line, "sqlite"));
-
-	/* a failing command: its exit status, its stderr as detail */
-	free(cfg->models[2].value);
-	cfg->models[2].value = strdup("echo boom >&2; exit 3");
-	assert_error_at(gm_models_load(&s, cfg, server), GM_ERROR, ".gitmigrate.yml", 4, 0,
-			"models command 'echo boom >&2; exit 3' failed with exit status 3");
-	assert_string_equal(gm_error_last()->detail, "boom");
-
-	/* a table defined by YAML and again by the command */
-	free(cfg->models[2].value);
-	cfg->models[2].value = strdup("echo 'CREATE TABLE a (id integer);'");
-	assert_error_at(gm_models_load(&s, cfg, server), GM_EINVALID, ".gitmigrate.yml", 4, 0,
-			"table 'a' is defined twice: models/a.yml:2:3 and "
-			"command 'echo 'CREATE TABLE a (id integer);''");
-
-	/* bad SQL in a file: the database's error, at the file */
-	write_file("db/schema.sql", "CREATE TABLE from_sql (id integer PRIMARY KEY);\nCREATE TABLEX;\n");
-	assert_int_equal(gm_models_load(&s, cfg, server), GM_EDB);
-	assert_string_equal(gm_error_last()->path, "db/schema.sql");
-	assert_int_equal(gm_error_last()->line, 2);
-	assert_non_null(strstr(gm_error_last()->message, "syntax error"));
-
-	/* SQL sources without a scratch server */
-	assert_error_at(gm_models_load(&s, cfg, NULL), GM_EINVALID, ".gitmigrate.yml", 3, 0,
-			"models source 'db/*.sql' needs a scratch database");
-	gm_url_free(server);
-	free_config(cfg);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -865,12 +648,6 @@ int main(void)
 		cmocka_unit_test(test_models__validate_unknown_type),
 		cmocka_unit_test(test_models__validate_references),
 		cmocka_unit_test(test_models__validate_enum_default_and_built_schemas),
-		cmocka_unit_test_setup_teardown(test_models__load_yaml_globs, setup_dir,
-						teardown_dir),
-		cmocka_unit_test_setup_teardown(test_models__load_missing_explicit_file,
-						setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_models__load_sql_and_command, setup_dir,
-						teardown_dir),
 	};
 	return cmocka_run_group_tests_name("models", tests, NULL, NULL);
 }

@@ -1,78 +1,15 @@
 /*
- * Tests of the PostgreSQL dialect against a real server: connect, exec errors, scratch
- * databases, cancel, inspect (hand-written DDL, Pagila) and plan → apply → inspect round
- * trips. Needs GIT_MIGRATE_TEST_PG (skipped without it):
+ * Tests of the PostgreSQL inspector against a real server: hand-written DDL, Pagila,
+ * sequences, domains, partial readings, and plan → apply → inspect round trips. Needs
+ * GIT_MIGRATE_TEST_PG (skipped without it):
  *
  *   tests/cli/with-pg.sh ./build/tests/unit/test_postgres_inspect
  */
-#include <signal.h>
 #include <stdlib.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "gm_test.h"
+#include "gm_test_pg.h"
+#include "gm_test_plan.h"
 #include "dialect/postgres.h"
-
-static const gm_dialect *pg = &gm_dialect_postgres;
-
-struct fixture {
-	gm_url *server;
-	gm_url *url;      /* the scratch database */
-	gm_conn *conn;
-};
-
-static int setup(void **state)
-{
-	const char *env = getenv("GIT_MIGRATE_TEST_PG");
-	struct fixture *f;
-
-	if (!env || !*env) {
-		*state = NULL;
-		return 0;
-	}
-	f = gm_xcalloc(1, sizeof(*f));
-	assert_gm_ok(gm_url_parse(&f->server, env, "."));
-	assert_ptr_equal(f->server->dialect, pg);
-	assert_gm_ok(pg->scratch_create(&f->conn, &f->url, f->server));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (!f)
-		return 0;
-	pg->disconnect(f->conn);
-	if (f->url)
-		assert_gm_ok(pg->scratch_drop(f->url));
-	gm_url_free(f->url);
-	gm_url_free(f->server);
-	free(f);
-	return 0;
-}
-
-#define NEED_PG(f)                                                                 \
-	do {                                                                       \
-		if (!(f))                                                          \
-			skip();                                                    \
-	} while (0)
-
-static void exec_ok(gm_conn *c, const char *sql)
-{
-	assert_gm_ok(pg->exec(c, sql, "test.sql", 1));
-}
-
-static int count_rows(gm_conn *c, const char *sql)
-{
-	PGresult *res = NULL;
-	int n;
-	assert_gm_ok(gm_pg_query(&res, (struct gm_pg_conn *)c, "count", sql, NULL, NULL));
-	n = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return n;
-}
 
 static bool has_unsupported(const gm_schema *s, const char *what)
 {
@@ -85,12 +22,7 @@ static bool has_unsupported(const gm_schema *s, const char *what)
 
 static gm_schema *models(const char *yaml)
 {
-	gm_schema *s;
-	gm_schema_new(&s);
-	assert_gm_ok(gm_models_parse_yaml(s, "models.yml", yaml, strlen(yaml)));
-	assert_gm_ok(gm_models_validate(s));
-	pg->normalize(s);
-	return s;
+	return gm_test_models(yaml, pg->normalize);
 }
 
 /* Apply a plan as the applier does: one transaction, committed where flagged. */
@@ -118,8 +50,7 @@ static void migrate(gm_conn *c, const gm_schema *from, const gm_schema *to)
 	gm_changes ch = GM_CHANGES_INIT;
 	gm_plan plan = GM_PLAN_INIT;
 
-	assert_gm_ok(gm_diff(&ch, from, to, 0));
-	assert_gm_ok(pg->plan(&plan, &ch));
+	gm_test_plan(&plan, &ch, pg, from, to);
 	apply_plan(c, &plan);
 	gm_plan_release(&plan);
 	gm_changes_release(&ch);
@@ -127,15 +58,7 @@ static void migrate(gm_conn *c, const gm_schema *from, const gm_schema *to)
 
 static void assert_same_schema(const gm_schema *want, const gm_schema *got)
 {
-	gm_buf a = GM_BUF_INIT, b = GM_BUF_INIT;
-	gm_schema_fingerprint(&a, want);
-	gm_schema_fingerprint(&b, got);
-	if (strcmp(a.ptr, b.ptr)) {
-		print_error("--- want\n%s--- got\n%s", a.ptr, b.ptr);
-		fail();
-	}
-	gm_buf_release(&a);
-	gm_buf_release(&b);
+	gm_test_assert_same_schema(want, got, "round trip");
 }
 
 /* ---- inspect ---- */
@@ -650,162 +573,10 @@ static void test_postgres_inspect__partial_readings_are_named(void **state)
 	gm_schema_free(s);
 }
 
-/* ---- exec ---- */
-
-static void test_postgres_inspect__exec_error_names_origin_line(void **state)
-{
-	struct fixture *f = *state;
-	const gm_error *e;
-
-	NEED_PG(f);
-	/* outside a transaction: statement by statement */
-	assert_int_equal(pg->exec(f->conn, "SELECT 1;\n\nSELECT *\n  FROM nowhere;\n",
-				  "v1.sql", 10), GM_EDB);
-	e = gm_error_last();
-	assert_string_equal(e->path, "v1.sql");
-	assert_int_equal(e->line, 13);
-	assert_non_null(strstr(e->message, "relation \"nowhere\" does not exist"));
-	assert_non_null(strstr(e->message, "SQLSTATE 42P01"));
-	assert_non_null(e->detail);
-	assert_non_null(strstr(e->detail, "FROM nowhere"));
-
-	/* inside one: the whole text at once */
-	assert_gm_ok(pg->begin(f->conn));
-	assert_int_equal(pg->exec(f->conn, "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\n"
-					   "SELECT 1/0;\n", "v2.sql", 5), GM_EDB);
-	e = gm_error_last();
-	assert_string_equal(e->path, "v2.sql");
-	assert_int_equal(e->line, 7);   /* no position from the server: by statement */
-	assert_non_null(strstr(e->message, "division by zero"));
-	assert_non_null(strstr(e->detail, "SELECT 1/0"));
-	assert_gm_ok(pg->rollback(f->conn));
-
-	assert_gm_ok(pg->begin(f->conn));
-	assert_int_equal(pg->exec(f->conn, "SELECT 1;\nSELECT 2;\nSELEC 3;\n", "v3.sql", 1),
-			 GM_EDB);
-	assert_int_equal(gm_error_last()->line, 3);
-	assert_non_null(strstr(gm_error_last()->message, "syntax error"));
-	assert_gm_ok(pg->rollback(f->conn));
-}
-
-/* A failing connection names the URL with its password masked. */
-static void test_postgres_inspect__connect_error_masks_password(void **state)
-{
-	gm_url *url = NULL;
-	gm_conn *c = NULL;
-
-	(void)state;
-	assert_gm_ok(gm_url_parse(&url, "postgresql://me:s3cret@127.0.0.1:1/db", "."));
-	assert_int_equal(pg->connect(&c, url), GM_EDB);
-	assert_null(c);
-	assert_null(strstr(gm_error_last()->message, "s3cret"));
-	assert_non_null(strstr(gm_error_last()->message, "cannot connect to 'postgresql://me:"));
-	assert_non_null(strstr(gm_error_last()->message, "***"));
-	gm_url_free(url);
-}
-
-static gm_conn *volatile alarm_conn;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	pg->interrupt(alarm_conn);
-}
-
-static void test_postgres_inspect__interrupt_cancels(void **state)
-{
-	struct fixture *f = *state;
-	struct itimerval it = { { 0, 0 }, { 0, 200000 } };
-
-	NEED_PG(f);
-	alarm_conn = f->conn;
-	signal(SIGALRM, on_alarm);
-	setitimer(ITIMER_REAL, &it, NULL);
-	assert_int_equal(pg->exec(f->conn, "SELECT pg_sleep(20);", "slow.sql", 1), GM_EDB);
-	signal(SIGALRM, SIG_DFL);
-	assert_non_null(strstr(gm_error_last()->message, "57014"));
-	exec_ok(f->conn, "SELECT 1;");   /* the connection is still usable */
-}
-
-/* ---- scratch ---- */
-
-static void test_postgres_inspect__scratch_names_and_stale_cleanup(void **state)
-{
-	struct fixture *f = *state;
-	gm_conn *c2 = NULL;
-	gm_url *u2 = NULL;
-	gm_buf sql = GM_BUF_INIT, stale = GM_BUF_INIT;
-	pid_t child;
-	int status;
-
-	NEED_PG(f);
-	/* a run that was SIGKILLed: its pid is dead, its database left behind */
-	child = fork();
-	if (child == 0)
-		_exit(0);
-	waitpid(child, &status, 0);
-	gm_buf_printf(&stale, "gm_scratch_%ld_deadbeef", (long)child);
-	gm_buf_printf(&sql, "CREATE DATABASE %s;", stale.ptr);
-	exec_ok(f->conn, sql.ptr);
-
-	assert_gm_ok(pg->scratch_create(&c2, &u2, f->server));
-	assert_string_not_equal(u2->dbname, f->url->dbname);
-	assert_non_null(strstr(u2->dbname, "gm_scratch_"));
-	gm_buf_clear(&sql);
-	gm_buf_printf(&sql, "SELECT count(*) FROM pg_database WHERE datname = '%s'", stale.ptr);
-	assert_int_equal(count_rows(f->conn, sql.ptr), 0);
-	/* our own live scratch database survived the cleanup */
-	gm_buf_clear(&sql);
-	gm_buf_printf(&sql, "SELECT count(*) FROM pg_database WHERE datname = '%s'",
-		      f->url->dbname);
-	assert_int_equal(count_rows(f->conn, sql.ptr), 1);
-
-	/* drop works even while connected (WITH FORCE) */
-	assert_gm_ok(pg->scratch_drop(u2));
-	pg->disconnect(c2);
-	gm_buf_clear(&sql);
-	gm_buf_printf(&sql, "SELECT count(*) FROM pg_database WHERE datname = '%s'", u2->dbname);
-	assert_int_equal(count_rows(f->conn, sql.ptr), 0);
-	gm_url_free(u2);
-	gm_buf_release(&stale);
-	gm_buf_release(&sql);
-}
-
-static void test_postgres_inspect__scratch_without_createdb_hints(void **state)
-{
-	struct fixture *f = *state;
-	const char *env = getenv("GIT_MIGRATE_TEST_PG");
-	const char *prefix = "postgresql://postgres@";
-	gm_buf alt = GM_BUF_INIT;
-	gm_url *server = NULL, *u = NULL;
-	gm_conn *c = NULL;
-
-	NEED_PG(f);
-	if (strncmp(env, prefix, strlen(prefix)))
-		skip();
-	exec_ok(f->conn, "DROP ROLE IF EXISTS gm_nocreate; CREATE ROLE gm_nocreate LOGIN;");
-	gm_buf_printf(&alt, "postgresql://gm_nocreate@%s", env + strlen(prefix));
-	assert_gm_ok(gm_url_parse(&server, alt.ptr, "."));
-	assert_int_equal(pg->scratch_create(&c, &u, server), GM_EDB);
-	assert_null(c);
-	assert_non_null(strstr(gm_error_last()->message, "cannot create scratch database"));
-	assert_non_null(strstr(gm_error_last()->message, "permission denied"));
-	assert_non_null(gm_error_last()->hint);
-	assert_non_null(strstr(gm_error_last()->hint, "scratch:"));
-	exec_ok(f->conn, "DROP ROLE gm_nocreate;");
-	gm_url_free(server);
-	gm_buf_release(&alt);
-}
-
 int main(void)
 {
-	/* cmocka 1.1.5 prints a skip() as "not ok N # SKIP", which prove counts as a
-	 * failure: without a server, skip the whole file the TAP way. */
-	if (!getenv("GIT_MIGRATE_TEST_PG") || !*getenv("GIT_MIGRATE_TEST_PG")) {
-		printf("1..0 # SKIP GIT_MIGRATE_TEST_PG is not set "
-		       "(run under tests/cli/with-pg.sh)\n");
+	if (gm_test_pg_skip_all())
 		return 0;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__handwritten_ddl, setup,
 						teardown),
@@ -818,15 +589,6 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__partial_readings_are_named,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_postgres_inspect__exec_error_names_origin_line, setup, teardown),
-		cmocka_unit_test(test_postgres_inspect__connect_error_masks_password),
-		cmocka_unit_test_setup_teardown(test_postgres_inspect__interrupt_cancels, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(
-			test_postgres_inspect__scratch_names_and_stale_cleanup, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_postgres_inspect__scratch_without_createdb_hints, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("postgres_inspect", tests, NULL, NULL);
 }

@@ -5,47 +5,25 @@
  */
 #include <stdlib.h>
 #include "gm_test.h"
+#include "gm_test_plan.h"
 #include "dialect/postgres.h"
 
 /* ---- helpers ---- */
 
 static gm_schema *models(const char *yaml)
 {
-	gm_schema *s;
-	gm_schema_new(&s);
-	assert_gm_ok(gm_models_parse_yaml(s, "models.yml", yaml, strlen(yaml)));
-	assert_gm_ok(gm_models_validate(s));
-	gm_pg_normalize(s);
-	return s;
+	return gm_test_models(yaml, gm_pg_normalize);
 }
 
-/* The plan as text: flagged statements after a "-- <flags> <subject>" line. */
-static void render(gm_buf *out, const gm_plan *plan)
-{
-	size_t i;
-	for (i = 0; i < plan->nr; i++) {
-		const gm_stmt *st = &plan->v[i];
-		if (st->flags & (GM_STMT_DATA_LOSS | GM_STMT_ENUM_SWAP | GM_STMT_REWRITE))
-			gm_buf_printf(out, "--%s%s%s %s\n",
-				      st->flags & GM_STMT_DATA_LOSS ? " data-loss" : "",
-				      st->flags & GM_STMT_ENUM_SWAP ? " enum-swap" : "",
-				      st->flags & GM_STMT_REWRITE ? " rewrite" : "",
-				      st->subject ? st->subject : "(null)");
-		gm_buf_puts(out, st->sql);
-		if (st->flags & GM_STMT_COMMIT_AFTER)
-			gm_buf_puts(out, "-- +migrate commit\n");
-	}
-}
-
+/* The plan before → after (models YAML) as text (gm_test_plan_text). */
 static void plan_text(gm_buf *out, const char *before, const char *after)
 {
 	gm_schema *from = models(before), *to = models(after);
 	gm_changes changes = GM_CHANGES_INIT;
 	gm_plan plan = GM_PLAN_INIT;
 
-	assert_gm_ok(gm_diff(&changes, from, to, 0));
-	assert_gm_ok(gm_dialect_postgres.plan(&plan, &changes));
-	render(out, &plan);
+	gm_test_plan(&plan, &changes, &gm_dialect_postgres, from, to);
+	gm_test_plan_text(out, &plan);
 	gm_plan_release(&plan);
 	gm_changes_release(&changes);
 	gm_schema_free(to);

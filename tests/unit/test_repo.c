@@ -1,107 +1,49 @@
 /* Unit tests of core/repo.c on a real git repository built with `git` in a temp dir. */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "gm_test.h"
 #include "repo_int.h"
 
-static char tmp[] = "/tmp/gm-test-repo-XXXXXX";
+static char tmp[PATH_MAX];     /* the temporary directory */
 static char dir[PATH_MAX];     /* the repository (realpath) */
 static char outside[PATH_MAX]; /* a directory in no repository */
 
-/* "cd '<dir>' && <fmt...>" into cmd. */
-static void in_repo(char *cmd, size_t size, const char *fmt, va_list ap)
-{
-	int n = snprintf(cmd, size, "cd '%s' && ", dir);
-	vsnprintf(cmd + n, size - (size_t)n, fmt, ap);
-}
-
 /* Run a shell command in the repository; fails the test when it fails. */
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	in_repo(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		print_error("command failed: %s\n", cmd);
-		fail();
-	}
-}
+#define sh(...) gm_test_sh(dir, __VA_ARGS__)
 
 /* The first line of a command's output (in the repository). */
-static void capture(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void capture(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[4096];
-	FILE *p;
-	va_list ap;
-	va_start(ap, fmt);
-	in_repo(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	if (!fgets(out, (int)size, p))
-		out[0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	assert_int_equal(pclose(p), 0);
-}
+#define capture(out, size, ...) gm_test_capture(out, size, dir, __VA_ARGS__)
 
 static int group_setup(void **state)
 {
-	char path[PATH_MAX + 32], cmd[PATH_MAX + 1024];
+	char path[PATH_MAX + 32];
 	(void)state;
-	if (!mkdtemp(tmp))
-		return -1;
-	snprintf(path, sizeof(path), "%s/repo", tmp);
-	mkdir(path, 0777);
-	if (!realpath(path, dir))
-		return -1;
+	gm_test_repo_init(tmp, dir, sizeof(dir), "gm-test-repo-");
 	snprintf(path, sizeof(path), "%s/outside", tmp);
 	mkdir(path, 0777);
 	if (!realpath(path, outside))
 		return -1;
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("HOME", tmp, 1);
-	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
-	setenv("GIT_AUTHOR_EMAIL", "author@example.com", 1);
-	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
-	setenv("GIT_COMMITTER_EMAIL", "committer@example.com", 1);
-	setenv("GIT_CEILING_DIRECTORIES", tmp, 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && git init -q && git checkout -q -b main && "
-		 "mkdir -p migrations/versions/sub && "
-		 "printf 'second\\n' >migrations/versions/b_second.sql && "
-		 "printf 'first\\n' >migrations/versions/a_first.sql && "
-		 "printf 'nested\\n' >migrations/versions/sub/n.sql && "
-		 "printf 'readme\\n' >README && "
-		 "git add -A && git commit -q -m one && "
-		 "git branch production && git tag v1 && "
-		 "printf 'third\\n' >migrations/versions/c_third.sql && "
-		 "git add -A && git commit -q -m two && git tag -a -m annotated v2 && "
-		 "git update-ref refs/remotes/origin/staging HEAD~1 && "
-		 "git update-ref refs/remotes/origin/production HEAD",
-		 dir);
-	if (system(cmd) != 0)
-		return -1;
-	gm_repo_global_init();
+	sh("git checkout -q -b main && "
+	   "mkdir -p migrations/versions/sub && "
+	   "printf 'second\\n' >migrations/versions/b_second.sql && "
+	   "printf 'first\\n' >migrations/versions/a_first.sql && "
+	   "printf 'nested\\n' >migrations/versions/sub/n.sql && "
+	   "printf 'readme\\n' >README && "
+	   "git add -A && git commit -q -m one && "
+	   "git branch production && git tag v1 && "
+	   "printf 'third\\n' >migrations/versions/c_third.sql && "
+	   "git add -A && git commit -q -m two && git tag -a -m annotated v2 && "
+	   "git update-ref refs/remotes/origin/staging HEAD~1 && "
+	   "git update-ref refs/remotes/origin/production HEAD");
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[PATH_MAX + 32];
 	(void)state;
-	gm_repo_global_shutdown();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	return gm_test_repo_cleanup(tmp);
 }
 
 static int teardown(void **state)

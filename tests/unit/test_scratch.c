@@ -25,12 +25,7 @@ static char base[4096];  /* the TMPDIR the tests were started with ("" if none) 
 
 static int setup(void **state)
 {
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_printf(&b, "%s/gm_test_scratch_XXXXXX", *base ? base : "/tmp");
-	assert_non_null(mkdtemp(b.ptr));
-	snprintf(dir, sizeof(dir), "%s", b.ptr);
-	gm_buf_release(&b);
+	gm_test_tmpdir(dir, sizeof(dir), "gm_test_scratch_");
 	memset(&server, 0, sizeof(server));
 	server.dialect = &gm_dialect_sqlite;
 	server.raw = server.masked = "sqlite";
@@ -44,13 +39,19 @@ static int group_setup(void **state)
 	return 0;
 }
 
+/* Give TMPDIR back its value from before the tests (a test may point it elsewhere). */
+static void restore_tmpdir(void)
+{
+	if (*base)
+		setenv("TMPDIR", base, 1);
+	else
+		unsetenv("TMPDIR");
+}
+
 static int teardown(void **state)
 {
-	gm_buf cmd = GM_BUF_INIT;
-	gm_buf_printf(&cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd.ptr), 0);
-	gm_buf_release(&cmd);
-	return 0;
+	restore_tmpdir();
+	return gm_test_rmrf(dir);
 }
 
 /* Point TMPDIR at the test's directory. */
@@ -323,6 +324,51 @@ static bool in_dir(const char *name)
 	return found;
 }
 
+/*
+ * A file a killed (or running) process may have left: its name, a printf format that
+ * takes the owner's host id and pid ("%s_%ld") or no argument; whose it is (this host's
+ * or another one's, and which pid: GONE for one that no longer runs); its age in seconds;
+ * whether the cleanup keeps it.
+ */
+struct leftover {
+	const char *fmt;
+	bool other_host;
+	long pid;
+	long age;
+	bool kept;
+};
+#define GONE 0
+
+static void leftover_name(char *name, size_t size, const struct leftover *l, long gone)
+{
+	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
+	snprintf(name, size, l->fmt, l->other_host ? other : gm_host_id(),
+		 l->pid == GONE ? gone : l->pid);
+}
+
+/* Make the files of v[0..n) in the test dir; `gone` is the pid that no longer runs. */
+static void make_leftovers(const struct leftover *v, size_t n, long gone)
+{
+	char name[128];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		leftover_name(name, sizeof(name), &v[i], gone);
+		make_file(name, v[i].age);
+	}
+}
+
+/* After a cleanup: each kept file is there, each other one is gone. */
+static void assert_leftovers(const struct leftover *v, size_t n, long gone)
+{
+	char name[128];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		leftover_name(name, sizeof(name), &v[i], gone);
+		if (in_dir(name) != v[i].kept)
+			fail_msg("'%s' should %s", name, v[i].kept ? "be kept" : "be removed");
+	}
+}
+
 static void test_scratch__owner_tags(void **state)
 {
 	char tag[GM_OWNER_TAG_MAX], buf[64];
@@ -385,85 +431,53 @@ static void test_scratch__name_says_who_made_it(void **state)
 
 static void test_scratch__killed_runs_files_removed(void **state)
 {
-	static const char *const companions[] = { ".db", ".db-journal", ".db-wal", ".db-shm" };
-	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
+	static const struct leftover files[] = {
+		/* this host's, process gone: removed with every companion */
+		{ "gm_scratch_%s_%ld_AbC123.db", false, GONE, 0, false },
+		{ "gm_scratch_%s_%ld_AbC123.db-journal", false, GONE, 0, false },
+		{ "gm_scratch_%s_%ld_AbC123.db-wal", false, GONE, 0, false },
+		{ "gm_scratch_%s_%ld_AbC123.db-shm", false, GONE, 0, false },
+		/* a running process's: kept */
+		{ "gm_scratch_%s_%ld_live01.db", false, 1, 3 * GM_STALE_SECONDS, true },
+		/* another host's, recent: kept; old: removed */
+		{ "gm_scratch_%s_%ld_new001.db", true, 4242, 3600, true },
+		{ "gm_scratch_%s_%ld_old001.db-wal", true, 4242, 2 * GM_STALE_SECONDS, false },
+		/* an older version's, recent and old */
+		{ "gm_scratch_Xy12Zw.db", false, 0, 3600, true },
+		{ "gm_scratch_Qq12Zw.db", false, 0, 2 * GM_STALE_SECONDS, false },
+		{ "unrelated.db", false, 0, 2 * GM_STALE_SECONDS, true },
+	};
+	const size_t n = sizeof(files) / sizeof(files[0]);
 	gm_scratch *s = NULL;
-	char name[128];
 	long gone = dead_pid();
-	size_t i;
 
 	use_test_tmpdir();
-	for (i = 0; i < 4; i++) {
-		/* this host's, process gone: removed with every companion */
-		snprintf(name, sizeof(name), "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
-			 companions[i]);
-		make_file(name, 0);
-	}
-	snprintf(name, sizeof(name), "gm_scratch_%s_1_live01.db", gm_host_id());
-	make_file(name, 3 * GM_STALE_SECONDS);             /* a running process's: kept */
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_new001.db", other);
-	make_file(name, 3600);                              /* another host's, recent: kept */
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_old001.db-wal", other);
-	make_file(name, 2 * GM_STALE_SECONDS);              /* another host's, old: removed */
-	make_file("gm_scratch_Xy12Zw.db", 3600);            /* an older version's, recent */
-	make_file("gm_scratch_Qq12Zw.db", 2 * GM_STALE_SECONDS); /* ... and old */
-	make_file("unrelated.db", 2 * GM_STALE_SECONDS);
-
+	make_leftovers(files, n, gone);
 	assert_gm_ok(gm_scratch_create(&s, &server));
 	gm_scratch_drop(s);
-
-	for (i = 0; i < 4; i++) {
-		snprintf(name, sizeof(name), "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
-			 companions[i]);
-		assert_false(in_dir(name));
-	}
-	snprintf(name, sizeof(name), "gm_scratch_%s_1_live01.db", gm_host_id());
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_new001.db", other);
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_old001.db-wal", other);
-	assert_false(in_dir(name));
-	assert_true(in_dir("gm_scratch_Xy12Zw.db"));
-	assert_false(in_dir("gm_scratch_Qq12Zw.db"));
-	assert_true(in_dir("unrelated.db"));
+	assert_leftovers(files, n, gone);
 	assert_int_equal(entries(), 4);
 }
 
 static void test_scratch__stale_temps_removed(void **state)
 {
-	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
+	static const struct leftover files[] = {
+		{ "a_x.sql.%s_%ld.tmp", false, GONE, 0, false },
+		{ "b_x.sql.%s_%ld.tmp", false, 1, 0, true },                 /* its writer runs */
+		{ "c_x.sql.%s_%ld.tmp", true, 77, 60, true },                /* another host's */
+		{ "d_x.sql.%s_%ld.tmp", true, 77, 2 * GM_STALE_SECONDS, false }, /* and old */
+		{ "e_x.sql.tmp", false, 0, 60, true },                        /* untagged, recent */
+		{ "f_x.sql.tmp", false, 0, 2 * GM_STALE_SECONDS, false },     /* untagged, old */
+		{ "g_x.yml.%s_%ld.tmp", false, GONE, 0, true },               /* not a .sql */
+		{ "notes.tmp", false, 0, 2 * GM_STALE_SECONDS, true },        /* not ours */
+	};
 	char name[128], tag[GM_OWNER_TAG_MAX];
 	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
 	long gone = dead_pid();
 
-	snprintf(name, sizeof(name), "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
-	make_file(name, 0);                                  /* removed */
-	snprintf(name, sizeof(name), "b_x.sql.%s_1.tmp", gm_host_id());
-	make_file(name, 0);                                  /* kept: its writer runs */
-	snprintf(name, sizeof(name), "c_x.sql.%s_77.tmp", other);
-	make_file(name, 60);                                 /* kept: another host's */
-	snprintf(name, sizeof(name), "d_x.sql.%s_77.tmp", other);
-	make_file(name, 2 * GM_STALE_SECONDS);               /* removed: and old */
-	make_file("e_x.sql.tmp", 60);                        /* kept: untagged, recent */
-	make_file("f_x.sql.tmp", 2 * GM_STALE_SECONDS);      /* removed: untagged, old */
-	snprintf(name, sizeof(name), "g_x.yml.%s_%ld.tmp", gm_host_id(), gone);
-	make_file(name, 0);                                  /* kept: not a .sql */
-	make_file("notes.tmp", 2 * GM_STALE_SECONDS);        /* kept: not ours */
-
+	make_leftovers(files, sizeof(files) / sizeof(files[0]), gone);
 	gm_file_remove_stale_temps(dir, ".sql");
-	snprintf(name, sizeof(name), "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
-	assert_false(in_dir(name));
-	snprintf(name, sizeof(name), "b_x.sql.%s_1.tmp", gm_host_id());
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "c_x.sql.%s_77.tmp", other);
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "d_x.sql.%s_77.tmp", other);
-	assert_false(in_dir(name));
-	assert_true(in_dir("e_x.sql.tmp"));
-	assert_false(in_dir("f_x.sql.tmp"));
-	snprintf(name, sizeof(name), "g_x.yml.%s_%ld.tmp", gm_host_id(), gone);
-	assert_true(in_dir(name));
-	assert_true(in_dir("notes.tmp"));
+	assert_leftovers(files, sizeof(files) / sizeof(files[0]), gone);
 	gm_file_remove_stale_temps("/nonexistent/dir", ".sql"); /* best effort */
 
 	/* A leftover under the very name this process would use (a killed process that
@@ -533,13 +547,9 @@ static void test_scratch__replace_keeps_mode_and_refuses_a_changed_file(void **s
 {
 	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
 	struct stat st;
-	FILE *f;
 
 	gm_buf_printf(&path, "%s/b1.sql", dir);
-	f = fopen(path.ptr, "w");
-	assert_non_null(f);
-	fputs("old\n", f);
-	fclose(f);
+	gm_test_write_file(dir, "b1.sql", "old\n");
 	assert_int_equal(chmod(path.ptr, 0640), 0);
 
 	assert_gm_ok(gm_file_replace(path.ptr, "new\n", 4, "old\n", 4));
@@ -568,10 +578,7 @@ static void test_scratch__replace_keeps_mode_and_refuses_a_changed_file(void **s
 
 static int group_teardown(void **state)
 {
-	if (*base)
-		setenv("TMPDIR", base, 1);
-	else
-		unsetenv("TMPDIR");
+	restore_tmpdir();
 	return 0;
 }
 

@@ -12,26 +12,7 @@
 
 static char dir[4096];
 
-static int setup(void **state)
-{
-	const char *tmp = getenv("TMPDIR");
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_printf(&b, "%s/gm_test_sqlite_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(b.ptr));
-	snprintf(dir, sizeof(dir), "%s", b.ptr);
-	gm_buf_release(&b);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	gm_buf cmd = GM_BUF_INIT;
-	gm_buf_printf(&cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd.ptr), 0);
-	gm_buf_release(&cmd);
-	return 0;
-}
+GM_TEST_TMPDIR_FIXTURES(setup, teardown, dir, "gm_test_sqlite_")
 
 static gm_conn *open_db(const char *name)
 {
