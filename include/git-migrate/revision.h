@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "git-migrate/buf.h"
+#include "git-migrate/config.h"
 #include "git-migrate/finding.h"
 #include "git-migrate/repo.h"
 
@@ -132,6 +133,14 @@ const gm_revision *const *gm_chain_heads(const gm_chain *chain, size_t *nr);
 
 /* Bases (revisions with no parent), sorted by id; same contract. */
 const gm_revision *const *gm_chain_bases(const gm_chain *chain, size_t *nr);
+
+/*
+ * Read the chain of a migrations directory: from git revision `rev`, or from the worktree
+ * when rev is NULL (chain.c's loader, each file parsed once). Parse/graph problems go to
+ * findings. Caller owns *out.
+ */
+int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo,
+		  const gm_config *cfg, const char *rev);
 
 /* True when `ancestor` is `id` itself or reachable from `id` through parents. */
 bool gm_chain_descends(const gm_chain *chain, const char *id, const char *ancestor);

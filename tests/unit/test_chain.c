@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "gm_test.h"
+#include "chain.h"
 
 /* A directory listing built in memory (the strings are ours; freed by files_free). */
 static void file_add(gm_files *files, const char *name, const char *data)
