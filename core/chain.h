@@ -13,6 +13,34 @@
 #include "git-migrate/finding.h"
 #include "git-migrate/repo.h"
 #include "git-migrate/revision.h"
+#include "revision_int.h"
+
+/*
+ * Build a chain from the *.sql files of a directory listing (other files are ignored).
+ * Every problem becomes a finding (check "parse": unparsable file, duplicate id, file
+ * name not starting with "<id>_"; check "graph": missing parent, cycle, several bases,
+ * several heads), and the chain holds the revisions that parsed. Returns < 0 only on
+ * internal failure. Caller owns *out (gm_chain_free).
+ */
+int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files);
+
+/* An empty chain to which revisions are added. */
+void gm_chain_new(gm_chain **out);
+
+/* Add a revision; the chain takes ownership. Duplicates are kept and reported by check. */
+void gm_chain_add(gm_chain *chain, gm_revision *rev);
+
+/* Run the "parse" (ids) and "graph" checks, appending findings. */
+void gm_chain_check(const gm_chain *chain, gm_findings *findings);
+
+/* The i-th revision in the order they were added (i < gm_chain_count()). Borrowed. */
+const gm_revision *gm_chain_at(const gm_chain *chain, size_t i);
+
+/* Bases (revisions with no parent), sorted by id; the contract of gm_chain_heads. */
+const gm_revision *const *gm_chain_bases(const gm_chain *chain, size_t *nr);
+
+/* True when `ancestor` is `id` itself or reachable from `id` through parents. */
+bool gm_chain_descends(const gm_chain *chain, const char *id, const char *ancestor);
 
 #define GM_CHAIN_NONE SIZE_MAX
 

@@ -1,7 +1,6 @@
 /* prepare and diff (DESIGN.md §3.6): a client of the replay session, one static function per step. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "git-migrate/gm.h"
 #include "chain.h"
 #include "interrupt.h"
@@ -262,12 +261,7 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 static int plan_revision(struct run *r, gm_revision **rev_out)
 {
 	const gm_dialect *d = gm_replay_dialect(r->rp);
-	gm_revision *rev = NULL, draft;
-	gm_sql_part up_part = { NULL, 0 }, down_part = { NULL, 0 };
 	gm_buf slug = GM_BUF_INIT, path = GM_BUF_INIT;
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
 	int error;
 
 	*rev_out = NULL;
@@ -279,40 +273,23 @@ static int plan_revision(struct run *r, gm_revision **rev_out)
 	gm_plan_render(&r->up_sql, &r->up_plan);
 	gm_plan_render(&r->down_sql, &r->down_plan);
 
-	memset(&draft, 0, sizeof(draft));
 	gm_revision_new_id(r->id);
 	r->message = r->opts->message ? gm_xstrdup(r->opts->message) : default_message(&r->up);
 	for (char *m = r->message; *m; m++) /* one line, as the header will hold it */
 		if ((unsigned char)*m < 0x20 || *m == 0x7f)
 			*m = ' ';
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-
-	draft.id = r->id;
-	if (r->h.head)
-		draft.parents[draft.parents_nr++] = (char *)r->h.head;
-	draft.message = r->message;
-	draft.created = stamp;
-	draft.transaction = true;
-	draft.up.present = draft.down.present = true;
-	draft.up.parts = &up_part;
-	draft.up.parts_nr = 1;
-	draft.down.parts = &down_part;
-	draft.down.parts_nr = 1;
-	up_part.sql = r->up_sql.ptr;
-	down_part.sql = r->down_sql.ptr;
 	/* The text comes from revision.c alone; parsing it back splits the sections at the
 	 * planner's "-- +migrate commit" lines and proves the file reads as written. */
-	gm_revision_format(&r->text, &draft);
+	gm_revision_format_new(&r->text, r->id, r->h.head, r->message, r->up_sql.ptr,
+			       r->down_sql.ptr);
 
 	gm_revision_slug(&slug, r->message);
 	gm_buf_printf(&path, "%s/%s_%s.sql", r->cfg->migrations, r->id, slug.ptr);
-	error = gm_revision_parse(&rev, path.ptr, r->text.ptr, r->text.len);
+	error = gm_revision_parse(rev_out, path.ptr, r->text.ptr, r->text.len);
 	if (error < 0)
 		gm_error_prefix("the generated revision does not parse (a bug)");
 	gm_buf_release(&slug);
 	gm_buf_release(&path);
-	*rev_out = rev;
 	return error;
 }
 

@@ -1,6 +1,7 @@
 /* Unit tests for core/revision.c: parsing, writing, ids, slugs, hostile input. */
 #include <stdlib.h>
 #include "gm_test.h"
+#include "revision_int.h"
 
 static const char basic[] =
 	"-- git-migrate revision\n"

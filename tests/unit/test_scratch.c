@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "gm_test.h"
+#include "revision_int.h"
 #include "interrupt.h"
 #include "scratch.h"
 #include "util/file.h"
