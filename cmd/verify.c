@@ -70,11 +70,40 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* One character's escape in a format: in text, and in an attribute value (XML). */
+struct escape {
+	unsigned char ch;
+	const char *text, *attr;
+};
+
+static const struct escape json_escapes[] = {
+	{ '"', "\\\"", NULL }, { '\\', "\\\\", NULL }, { '\n', "\\n", NULL },
+	{ '\r', "\\r", NULL }, { '\t', "\\t", NULL },
+};
+
+static const struct escape xml_escapes[] = {
+	{ '&', "&amp;", "&amp;" }, { '<', "&lt;", "&lt;" }, { '>', "&gt;", "&gt;" },
+	{ '"', "&quot;", "&quot;" }, { '\'', "&apos;", "&apos;" }, { '\r', "&#13;", "&#13;" },
+	{ '\n', "\n", "&#10;" }, { '\t', "\t", "&#9;" },
+};
+
+#define ESCAPES_NR(v) (sizeof(v) / sizeof(*(v)))
+
+/* What ch is written as (NULL: as itself, when the format allows it). */
+static const char *escape_of(const struct escape *v, size_t nr, unsigned char ch, bool attr)
+{
+	size_t i;
+	for (i = 0; i < nr; i++)
+		if (v[i].ch == ch)
+			return attr ? v[i].attr : v[i].text;
+	return NULL;
+}
+
 /* A JSON string (or null); invalid UTF-8 bytes become U+FFFD. */
 static void json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	size_t n, len;
 
 	if (!s) {
 		fputs("null", f);
@@ -83,40 +112,18 @@ static void json_string(FILE *f, const char *s)
 	n = strlen(s);
 	fputc('"', f);
 	while (n) {
-		size_t len;
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				fprintf(f, "\\u%04x", *p);
-				break;
-			}
-			len = utf8_len(p, n);
-			if (!len) {
-				fputs("\\ufffd", f);
-				break;
-			}
+		const char *esc = escape_of(json_escapes, ESCAPES_NR(json_escapes), *p, false);
+		len = 1;
+		if (esc)
+			fputs(esc, f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else if (!(len = utf8_len(p, n)))
+			fputs("\\ufffd", f);
+		else
 			fwrite(p, 1, len, f);
-			p += len;
-			n -= len;
-			continue;
-		}
-		p++;
-		n--;
+		p += len ? len : 1;
+		n -= len ? len : 1;
 	}
 	fputc('"', f);
 }
@@ -239,32 +246,13 @@ static void print_github(const gm_findings *findings)
  * fold them into spaces). Other control characters, U+FFFE, U+FFFF and invalid UTF-8
  * are not allowed in XML 1.0 (or in UTF-8 output): each becomes U+FFFD.
  */
-static const struct {
-	unsigned char ch;
-	const char *text, *attr;    /* in text, in an attribute value */
-} xml_entities[] = {
-	{ '&', "&amp;", "&amp;" }, { '<', "&lt;", "&lt;" }, { '>', "&gt;", "&gt;" },
-	{ '"', "&quot;", "&quot;" }, { '\'', "&apos;", "&apos;" }, { '\r', "&#13;", "&#13;" },
-	{ '\n', "\n", "&#10;" }, { '\t', "\t", "&#9;" },
-};
-
-/* What a character is written as (NULL: as itself, when XML allows it). */
-static const char *xml_entity(unsigned char ch, bool attr)
-{
-	size_t i;
-	for (i = 0; i < sizeof(xml_entities) / sizeof(*xml_entities); i++)
-		if (xml_entities[i].ch == ch)
-			return attr ? xml_entities[i].attr : xml_entities[i].text;
-	return NULL;
-}
-
 static void xml_escape(FILE *f, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len;
 
 	while (n) {
-		const char *entity = xml_entity(*p, attr);
+		const char *entity = escape_of(xml_escapes, ESCAPES_NR(xml_escapes), *p, attr);
 		len = 1;
 		if (entity) {
 			fputs(entity, f);

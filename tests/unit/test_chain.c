@@ -57,19 +57,41 @@ static gm_chain *load(gm_findings *findings, gm_files *files)
 	return chain;
 }
 
+/* The ids of v[0..nr), space-separated, are `expect`. */
+static void ids_are(const gm_revision *const *v, size_t nr, const char *expect)
+{
+	gm_buf b = GM_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		gm_buf_printf(&b, "%s%s", i ? " " : "", v[i]->id);
+	assert_string_equal(b.ptr, expect);
+	gm_buf_release(&b);
+}
+
 static void order_is(const gm_chain *chain, const char *expect)
 {
 	const gm_revision **order = NULL;
-	gm_buf b = GM_BUF_INIT;
-	size_t nr = 0, i;
+	size_t nr = 0;
 
 	assert_gm_ok(gm_chain_order(&order, &nr, chain));
 	assert_int_equal(nr, gm_chain_count(chain));
-	for (i = 0; i < nr; i++)
-		gm_buf_printf(&b, "%s%s", i ? " " : "", order[i]->id);
-	assert_string_equal(b.ptr, expect);
-	gm_buf_release(&b);
+	ids_are(order, nr, expect);
 	free(order);
+}
+
+static void heads_are(const gm_chain *chain, const char *expect)
+{
+	size_t nr;
+	const gm_revision *const *v = gm_chain_heads(chain, &nr);
+	ids_are(v, nr, expect);
+}
+
+static void bases_are(const gm_chain *chain, const char *expect)
+{
+	size_t nr;
+	const gm_revision *const *v = gm_chain_bases(chain, &nr);
+	ids_are(v, nr, expect);
 }
 
 static const gm_finding *finding(const gm_findings *f, const char *check, const char *needle)
@@ -91,8 +113,6 @@ static void test_chain__linear_chain_orders_base_to_head(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_revision *const *v;
-	size_t nr;
 	(void)state;
 
 	/* listed out of order on purpose */
@@ -104,12 +124,8 @@ static void test_chain__linear_chain_orders_base_to_head(void **state)
 	assert_int_equal(f.nr, 0);
 	assert_int_equal(gm_chain_count(chain), 3);
 	order_is(chain, "a1 b2 c3");
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "c3");
-	v = gm_chain_bases(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "a1");
+	heads_are(chain, "c3");
+	bases_are(chain, "a1");
 	assert_string_equal(gm_chain_find(chain, "b2")->path, "migrations/versions/b2_rev.sql");
 	assert_string_equal(gm_chain_find(chain, "a1")->checksum,
 			    "0000000000000000000000000000000000000002");
@@ -127,8 +143,6 @@ static void test_chain__branches_and_merge_order_ties_by_id(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_revision *const *v;
-	size_t nr;
 	(void)state;
 
 	/*      a -- x2 -- x3 \
@@ -142,9 +156,7 @@ static void test_chain__branches_and_merge_order_ties_by_id(void **state)
 	chain = load(&f, &files);
 	assert_int_equal(f.nr, 0);
 	order_is(chain, "a b1 x2 x3 m");
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "m");
+	heads_are(chain, "m");
 	assert_true(gm_chain_descends(chain, "m", "b1"));
 	assert_true(gm_chain_descends(chain, "m", "x2"));
 	assert_false(gm_chain_descends(chain, "x3", "b1"));
@@ -157,19 +169,14 @@ static void test_chain__two_heads(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_revision *const *v;
 	const gm_finding *x;
-	size_t nr;
 	(void)state;
 
 	rev_add(&files, "a", "");
 	rev_add(&files, "zb", "a");
 	rev_add(&files, "yc", "a");
 	chain = load(&f, &files);
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 2);
-	assert_string_equal(v[0]->id, "yc");
-	assert_string_equal(v[1]->id, "zb");
+	heads_are(chain, "yc zb");
 	assert_int_equal(f.nr, 1);
 	x = finding(&f, "graph", "2 heads: 'yc', 'zb'");
 	assert_string_equal(x->path, "migrations/versions/zb_rev.sql");
@@ -368,8 +375,6 @@ static void test_chain__add_by_hand(void **state)
 {
 	gm_chain *chain;
 	gm_revision *a = NULL, *b = NULL;
-	const gm_revision *const *v;
-	size_t nr;
 	gm_findings f = GM_FINDINGS_INIT;
 	static const char ta[] = "-- revision: a\n-- down_revision:\n-- +migrate up\n";
 	static const char tb[] = "-- revision: b\n-- down_revision: a\n-- +migrate up\n";
@@ -378,14 +383,10 @@ static void test_chain__add_by_hand(void **state)
 	gm_chain_new(&chain);
 	assert_gm_ok(gm_revision_parse(&a, NULL, ta, strlen(ta)));
 	gm_chain_add(chain, a);
-	v = gm_chain_heads(chain, &nr);
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "a");
+	heads_are(chain, "a");
 	assert_gm_ok(gm_revision_parse(&b, "b.sql", tb, strlen(tb)));
 	gm_chain_add(chain, b);
-	v = gm_chain_heads(chain, &nr); /* the cache follows the additions */
-	assert_int_equal(nr, 1);
-	assert_string_equal(v[0]->id, "b");
+	heads_are(chain, "b"); /* the cache follows the additions */
 	assert_ptr_equal(gm_chain_at(chain, 1), b);
 	gm_chain_check(chain, &f);
 	assert_int_equal(f.nr, 0);
