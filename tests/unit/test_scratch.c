@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -385,49 +386,65 @@ static void test_scratch__name_says_who_made_it(void **state)
 	gm_buf_release(&prefix);
 }
 
+/* A file that a sweep of leftovers must remove or keep. */
+struct leftover {
+	char name[128];
+	long age;                   /* seconds old */
+	bool kept;
+};
+
+static void leftover_add(struct leftover *v, size_t *n, long age, bool kept, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void leftover_add(struct leftover *v, size_t *n, long age, bool kept, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v[*n].name, sizeof(v[*n].name), fmt, ap);
+	va_end(ap);
+	v[*n].age = age;
+	v[*n].kept = kept;
+	make_file(v[*n].name, age);
+	(*n)++;
+}
+
+/* Each leftover is still there when it is to be kept, and gone when not. */
+static void leftovers_check(const struct leftover *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (in_dir(v[i].name) != v[i].kept)
+			fail_msg("'%s' should have been %s", v[i].name,
+				 v[i].kept ? "kept" : "removed");
+}
+
 static void test_scratch__killed_runs_files_removed(void **state)
 {
 	static const char *const companions[] = { ".db", ".db-journal", ".db-wal", ".db-shm" };
 	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
+	struct leftover v[16];
 	gm_scratch *s = NULL;
-	char name[128];
 	long gone = dead_pid();
-	size_t i;
+	size_t i, n = 0;
 
 	use_test_tmpdir();
-	for (i = 0; i < 4; i++) {
-		/* this host's, process gone: removed with every companion */
-		snprintf(name, sizeof(name), "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
-			 companions[i]);
-		make_file(name, 0);
-	}
-	snprintf(name, sizeof(name), "gm_scratch_%s_1_live01.db", gm_host_id());
-	make_file(name, 3 * GM_STALE_SECONDS);             /* a running process's: kept */
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_new001.db", other);
-	make_file(name, 3600);                              /* another host's, recent: kept */
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_old001.db-wal", other);
-	make_file(name, 2 * GM_STALE_SECONDS);              /* another host's, old: removed */
-	make_file("gm_scratch_Xy12Zw.db", 3600);            /* an older version's, recent */
-	make_file("gm_scratch_Qq12Zw.db", 2 * GM_STALE_SECONDS); /* ... and old */
-	make_file("unrelated.db", 2 * GM_STALE_SECONDS);
+	for (i = 0; i < 4; i++) /* this host's, process gone: removed with every companion */
+		leftover_add(v, &n, 0, false, "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
+			     companions[i]);
+	/* a running process's: kept */
+	leftover_add(v, &n, 3 * GM_STALE_SECONDS, true, "gm_scratch_%s_1_live01.db", gm_host_id());
+	/* another host's: kept while recent, removed when old */
+	leftover_add(v, &n, 3600, true, "gm_scratch_%s_4242_new001.db", other);
+	leftover_add(v, &n, 2 * GM_STALE_SECONDS, false, "gm_scratch_%s_4242_old001.db-wal", other);
+	/* an older version's: the same */
+	leftover_add(v, &n, 3600, true, "gm_scratch_Xy12Zw.db");
+	leftover_add(v, &n, 2 * GM_STALE_SECONDS, false, "gm_scratch_Qq12Zw.db");
+	leftover_add(v, &n, 2 * GM_STALE_SECONDS, true, "unrelated.db");
 
 	assert_gm_ok(gm_scratch_create(&s, &server));
 	gm_scratch_drop(s);
-
-	for (i = 0; i < 4; i++) {
-		snprintf(name, sizeof(name), "gm_scratch_%s_%ld_AbC123%s", gm_host_id(), gone,
-			 companions[i]);
-		assert_false(in_dir(name));
-	}
-	snprintf(name, sizeof(name), "gm_scratch_%s_1_live01.db", gm_host_id());
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_new001.db", other);
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "gm_scratch_%s_4242_old001.db-wal", other);
-	assert_false(in_dir(name));
-	assert_true(in_dir("gm_scratch_Xy12Zw.db"));
-	assert_false(in_dir("gm_scratch_Qq12Zw.db"));
-	assert_true(in_dir("unrelated.db"));
+	leftovers_check(v, n);
 	assert_int_equal(entries(), 4);
 }
 
@@ -436,36 +453,21 @@ static void test_scratch__stale_temps_removed(void **state)
 	const char *other = strcmp(gm_host_id(), "0000abcd") ? "0000abcd" : "0000abce";
 	char name[128], tag[GM_OWNER_TAG_MAX];
 	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
+	struct leftover v[16];
 	long gone = dead_pid();
+	size_t n = 0;
 
-	snprintf(name, sizeof(name), "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
-	make_file(name, 0);                                  /* removed */
-	snprintf(name, sizeof(name), "b_x.sql.%s_1.tmp", gm_host_id());
-	make_file(name, 0);                                  /* kept: its writer runs */
-	snprintf(name, sizeof(name), "c_x.sql.%s_77.tmp", other);
-	make_file(name, 60);                                 /* kept: another host's */
-	snprintf(name, sizeof(name), "d_x.sql.%s_77.tmp", other);
-	make_file(name, 2 * GM_STALE_SECONDS);               /* removed: and old */
-	make_file("e_x.sql.tmp", 60);                        /* kept: untagged, recent */
-	make_file("f_x.sql.tmp", 2 * GM_STALE_SECONDS);      /* removed: untagged, old */
-	snprintf(name, sizeof(name), "g_x.yml.%s_%ld.tmp", gm_host_id(), gone);
-	make_file(name, 0);                                  /* kept: not a .sql */
-	make_file("notes.tmp", 2 * GM_STALE_SECONDS);        /* kept: not ours */
+	leftover_add(v, &n, 0, false, "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
+	leftover_add(v, &n, 0, true, "b_x.sql.%s_1.tmp", gm_host_id()); /* its writer runs */
+	leftover_add(v, &n, 60, true, "c_x.sql.%s_77.tmp", other);     /* another host's */
+	leftover_add(v, &n, 2 * GM_STALE_SECONDS, false, "d_x.sql.%s_77.tmp", other); /* and old */
+	leftover_add(v, &n, 60, true, "e_x.sql.tmp");                  /* untagged, recent */
+	leftover_add(v, &n, 2 * GM_STALE_SECONDS, false, "f_x.sql.tmp"); /* untagged, old */
+	leftover_add(v, &n, 0, true, "g_x.yml.%s_%ld.tmp", gm_host_id(), gone); /* not a .sql */
+	leftover_add(v, &n, 2 * GM_STALE_SECONDS, true, "notes.tmp");  /* not ours */
 
 	gm_file_remove_stale_temps(dir, ".sql");
-	snprintf(name, sizeof(name), "a_x.sql.%s_%ld.tmp", gm_host_id(), gone);
-	assert_false(in_dir(name));
-	snprintf(name, sizeof(name), "b_x.sql.%s_1.tmp", gm_host_id());
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "c_x.sql.%s_77.tmp", other);
-	assert_true(in_dir(name));
-	snprintf(name, sizeof(name), "d_x.sql.%s_77.tmp", other);
-	assert_false(in_dir(name));
-	assert_true(in_dir("e_x.sql.tmp"));
-	assert_false(in_dir("f_x.sql.tmp"));
-	snprintf(name, sizeof(name), "g_x.yml.%s_%ld.tmp", gm_host_id(), gone);
-	assert_true(in_dir(name));
-	assert_true(in_dir("notes.tmp"));
+	leftovers_check(v, n);
 	gm_file_remove_stale_temps("/nonexistent/dir", ".sql"); /* best effort */
 
 	/* A leftover under the very name this process would use (a killed process that
