@@ -281,7 +281,7 @@ done:
 
 /* ---- heads --------------------------------------------------------------- */
 
-/* The options of heads and show: --rev only. < 0 when parsed, else the exit code (-h, bad usage). */
+/* The options of heads and show: --rev only. < 0 when parsed, else the exit code. */
 static int parse_rev_only(int argc, char **argv, const char *const *usage, const char **rev)
 {
 	static const struct option opts[] = {

@@ -1,4 +1,4 @@
-/* The chain: revisions by id, heads and bases, ancestry; and the history loader (each file parsed once). */
+/* The chain: revisions by id, heads, bases, ancestry; the history loader (files parsed once). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

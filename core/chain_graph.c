@@ -1,4 +1,4 @@
-/* The chain's graph rules: replay order, the parse/graph checks, stale forks, "chained", one line. */
+/* The chain's graph rules: replay order, parse/graph checks, stale forks, "chained". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

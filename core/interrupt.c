@@ -1,4 +1,4 @@
-/* SIGINT/SIGTERM: the handlers, the flag they set and the "interrupted" error (git's sigchain manners). */
+/* SIGINT/SIGTERM: the handlers, the flag they set, and the one "interrupted" error. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>

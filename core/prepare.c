@@ -1,4 +1,4 @@
-/* prepare and diff (DESIGN.md §3.6): a client of the replay session, one static function per step. */
+/* prepare and diff (DESIGN.md §3.6): a replay session's client, one function per step. */
 #include <stdlib.h>
 #include <string.h>
 #include "git-migrate/gm.h"

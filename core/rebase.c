@@ -1,4 +1,4 @@
-/* rebase: re-chain the local revisions onto production's head after the replay check; a client of the replay session. */
+/* rebase: re-chain the local revisions onto production's head once the replay check passes. */
 #include <stdlib.h>
 #include <string.h>
 #include "git-migrate/gm.h"

@@ -1,4 +1,4 @@
-/* The replay session: one database (scratch, later a given connection or a snapshot) and what is applied to it. */
+/* The replay session: one database (a scratch one for now) and what is applied to it. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* Revision text (DESIGN.md §3.2): every revision file git-migrate writes or rewrites is made here. */
+/* Revision text (DESIGN.md §3.2): every revision file git-migrate writes is made here. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,4 @@
-/* Semantic conflicts: the objects a revision changed, and the overlap of two revisions' changes. */
+/* Semantic conflicts: the objects a revision changed; two revisions that changed one. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

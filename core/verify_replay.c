@@ -1,4 +1,4 @@
-/* verify --replay (DESIGN.md §3.7) and the replay check it shares with rebase: a client of the replay session. */
+/* verify --replay (DESIGN.md §3.7) and the replay check it shares with rebase. */
 #include <stdlib.h>
 #include <string.h>
 #include "git-migrate/gm.h"

@@ -147,9 +147,9 @@ typedef struct gm_rebase_result {
  * on a scratch database that production's chain and then every local revision apply and
  * round-trip. Local revisions in one line (a → b → c, a's parent an older production
  * revision): only a is re-chained. Several local heads (or roots: revisions that hang off
- * different production revisions): all of them are put in one line in
- * one line (parents first, then by created, then by file name), the first onto production's head and each onto the one
- * before it (out->linearized; out->items says what changed). When they no longer apply,
+ * different production revisions): all of them are put in one line (parents first,
+ * then by created, then by file name), the first onto production's head and each onto
+ * the one before it (out->linearized; out->items says what changed). When they no longer apply,
  * the failing revision and the database's message are "replay" findings and nothing is
  * written. A local revision that changes an object which a production revision newer
  * than its fork (not an ancestor of the older production revision it hung off) changed
