@@ -4,7 +4,7 @@
 #include "gm_test.h"
 #include "chain.h"
 
-/* A directory listing built in memory (the strings are ours; freed by files_free). */
+/* A directory listing built in memory (the strings are ours; freed by gm_files_release). */
 static void file_add(gm_files *files, const char *name, const char *data)
 {
 	gm_file f;
@@ -36,24 +36,12 @@ static void rev_add(gm_files *files, const char *id, const char *parents)
 	gm_buf_release(&data);
 }
 
-static void files_free(gm_files *files)
-{
-	size_t i;
-	for (i = 0; i < files->nr; i++) {
-		free(files->v[i].name);
-		free(files->v[i].path);
-		free(files->v[i].data);
-	}
-	free(files->v);
-	memset(files, 0, sizeof(*files));
-}
-
 static gm_chain *load(gm_findings *findings, gm_files *files)
 {
 	gm_chain *chain = NULL;
 	assert_gm_ok(gm_chain_load(&chain, findings, files));
 	assert_non_null(chain);
-	files_free(files);
+	gm_files_release(files);
 	return chain;
 }
 
@@ -424,7 +412,7 @@ static void test_chain__two_thousand_revisions_are_fast(void **state)
 	assert_string_equal(order[1999]->id, parent);
 	assert_true(ms < 100.0 * (getenv("GM_SLOW") ? 10 : 1));
 	free(order);
-	files_free(&files);
+	gm_files_release(&files);
 	gm_chain_free(chain);
 	gm_findings_release(&f);
 }
@@ -487,6 +475,47 @@ static void test_chain__linearize_cycle_is_an_error(void **state)
 	gm_revision_free(z);
 }
 
+/* The stale-fork rule: one message, as verify's "chained" finding and as prepare's error. */
+static void test_chain__stale_fork_one_message(void **state)
+{
+	static const char *const msg = "local revision 'c3' chains onto 'a1', an older "
+		"revision of 'production' whose head is now 'b2'; run 'git migrate rebase'";
+	gm_files pfiles = GM_FILES_INIT, lfiles = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *prod, *local;
+	const char *parent = NULL;
+	bool *covered;
+	(void)state;
+
+	rev_add(&pfiles, "a1", "");
+	rev_add(&pfiles, "b2", "a1");
+	rev_add(&lfiles, "a1", "");
+	rev_add(&lfiles, "b2", "a1");
+	rev_add(&lfiles, "c3", "a1");
+	prod = load(&f, &pfiles);
+	local = load(&f, &lfiles);
+	gm_findings_release(&f); /* local has two heads: a "graph" finding */
+
+	assert_string_equal(gm_chain_stale_fork(local, prod, "b2", &parent)->id, "c3");
+	assert_string_equal(parent, "a1");
+	assert_null(gm_chain_stale_fork(local, prod, "a1", &parent));
+	gm_chain_check_chained(&f, local, prod, "production");
+	assert_int_equal(f.nr, 1);
+	assert_string_equal(f.v[0].check, "chained");
+	assert_non_null(strstr(f.v[0].message, msg));
+	assert_gm_fails(GM_ECHECK, msg, gm_chain_check_fork(local, prod, "b2", "production"));
+	assert_int_equal(gm_error_last()->line, 3);
+	gm_error_clear();
+
+	covered = gm_chain_covered(prod, local); /* c3 names a1: a1 is covered, b2 is not */
+	assert_true(covered[gm_chain_index(prod, "a1")]);
+	assert_false(covered[gm_chain_index(prod, "b2")]);
+	free(covered);
+	gm_findings_release(&f);
+	gm_chain_free(prod);
+	gm_chain_free(local);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_chain__two_thousand_revisions_are_fast),
 		cmocka_unit_test(test_chain__linearize_parents_first_then_created_then_path),
 		cmocka_unit_test(test_chain__linearize_cycle_is_an_error),
+		cmocka_unit_test(test_chain__stale_fork_one_message),
 	};
 	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }
