@@ -11,11 +11,13 @@
  *     that restores a saved replayed+fixtured state into a new scratch database. Both
  *     set rp->conn and leave the rest unchanged.
  *   - what: gm_replay_apply (one revision's up or down section, each part in its
- *     transaction; `upgrade` will pass GM_REPLAY_RECORD to write the version-table row
- *     in the same transaction), gm_replay_run (a replay order with progress and
- *     messages), gm_replay_fixtures (once per session), gm_replay_inspect /
- *     gm_replay_fingerprint (what the database now holds), gm_replay_models (the models
- *     as this dialect spells them, on a second scratch database of the same server).
+ *     transaction), gm_replay_run (a replay order with progress and messages),
+ *     gm_replay_fixtures (once per session), gm_replay_inspect / gm_replay_fingerprint
+ *     (what the database now holds), gm_replay_models (the models as this dialect
+ *     spells them, on a second scratch database of the same server). `upgrade` will
+ *     switch recording on for its session (a gm_replay_record(rp, version_table)):
+ *     gm_replay_apply then writes (up) or deletes (down) the revision's version-table
+ *     row in the section's transaction; the callers' loops stay as they are.
  * Every step checks for an interrupt first (gm_interrupt_check). Progress goes to the
  * caller's callback; gm_replay_phase records how long each phase took.
  *
