@@ -9,6 +9,9 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/revision.h"
 
+#define GM_REVISION_ID_MAX 64
+#define GM_SLUG_MAX 40
+
 /* True when id is 1–64 characters of [A-Za-z0-9_-]. */
 bool gm_revision_id_valid(const char *id);
 

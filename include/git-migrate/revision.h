@@ -8,9 +8,6 @@
 #include "git-migrate/finding.h"
 #include "git-migrate/repo.h"
 
-#define GM_REVISION_ID_MAX 64
-#define GM_SLUG_MAX 40
-
 /* One part of a section, split at "-- +migrate commit" lines. */
 typedef struct gm_sql_part {
 	char *sql;        /* the SQL text of this part (may be empty) */
