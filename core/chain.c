@@ -366,11 +366,39 @@ gm_revision **gm_history_locals(gm_history *h, size_t *nr)
 	return v;
 }
 
+/*
+ * Move production's revisions (as git has them), then the local ones, into h->all; free
+ * the rest (the checked tree's copies of production's revisions), both chains and the
+ * file listings: a replay needs h->all alone, and holds each revision once.
+ */
+static void merge_chains(gm_history *h)
+{
+	size_t i;
+
+	gm_chain_new(&h->all);
+	for (i = 0; i < h->prod->nr; i++)
+		gm_chain_add(h->all, h->prod->v[i]);
+	h->prod_nr = h->prod->nr; /* first in the order: the rest descend from them */
+	for (i = 0; i < h->local->nr; i++) {
+		gm_revision *rev = h->local->v[i];
+		if (gm_chain_find(h->prod, rev->id))
+			gm_revision_free(rev);
+		else
+			gm_chain_add(h->all, rev);
+	}
+	h->prod->borrowed = h->local->borrowed = true; /* moved or freed above */
+	gm_chain_free(h->prod);
+	gm_chain_free(h->local);
+	h->prod = h->local = NULL;
+	gm_files_release(&h->prod_files);
+	gm_files_release(&h->local_files);
+}
+
 int gm_history_combine(gm_history *h, bool rechained)
 {
 	gm_findings findings = GM_FINDINGS_INIT;
 	const gm_revision *const *heads;
-	size_t i, nr;
+	size_t nr;
 	int error;
 
 	if (h->prod_findings.nr) {
@@ -387,14 +415,7 @@ int gm_history_combine(gm_history *h, bool rechained)
 	    (error = gm_chain_check_fork(h->local, h->prod, h->prod_head, h->production)) < 0)
 		return error;
 
-	/* production's revisions as git has them, then the local ones: a view of both */
-	gm_chain_new(&h->all);
-	h->all->borrowed = true;
-	for (i = 0; i < h->prod->nr; i++)
-		gm_chain_add(h->all, h->prod->v[i]);
-	for (i = 0; i < h->local->nr; i++)
-		if (!gm_chain_find(h->prod, h->local->v[i]->id))
-			gm_chain_add(h->all, h->local->v[i]);
+	merge_chains(h);
 	gm_chain_check(h->all, &findings);
 	if (findings.nr) {
 		error = gm_findings_error(&findings, "the chain");
@@ -403,7 +424,6 @@ int gm_history_combine(gm_history *h, bool rechained)
 	}
 	if ((error = gm_chain_order(&h->order, &h->order_nr, h->all)) < 0)
 		return error;
-	h->prod_nr = h->prod->nr;
 	heads = gm_chain_heads(h->all, &nr);
 	h->head = nr ? heads[0]->id : NULL;
 	return 0;

@@ -48,7 +48,7 @@ bool gm_chain_descends(const gm_chain *chain, const char *id, const char *ancest
 struct gm_chain {
 	gm_revision **v;
 	size_t nr, alloc;
-	bool borrowed;       /* a view: the revisions belong to other chains */
+	bool borrowed;       /* gm_chain_free leaves the revisions (they moved elsewhere) */
 
 	/* open-addressing table: id → index of the first revision with that id, stored +1 */
 	size_t *slots;
@@ -87,8 +87,10 @@ typedef struct gm_history {
 	const char *prod_head;     /* production's head (the first by id), NULL for none */
 	size_t local_nr;           /* local revisions: in the checked tree, not in production */
 
-	/* filled by gm_history_combine */
-	gm_chain *all;             /* production's revisions, then the local ones (a view) */
+	/* filled by gm_history_combine, which moves the revisions of prod and local into
+	 * `all` and frees what a replay does not need: prod, local and the file listings
+	 * are NULL/empty afterwards (prod_head stays valid: it points into `all`) */
+	gm_chain *all;             /* production's revisions, then the local ones */
 	const gm_revision **order; /* replay order of `all` (borrowed pointers) */
 	size_t order_nr;
 	size_t prod_nr;            /* how many of `order` are production's (they come first) */
@@ -120,7 +122,8 @@ gm_revision **gm_history_locals(gm_history *h, size_t *nr);
  * unless `rechained` (rebase moved them), no local revision may hang off an older
  * production revision (gm_chain_check_fork: GM_ECHECK); the combined chain must pass
  * gm_chain_check (GM_EINVALID, the first finding, the rest counted in the hint). Fills
- * h->all, h->order, h->prod_nr and h->head.
+ * h->all, h->order, h->prod_nr and h->head; h->prod, h->local and the file listings are
+ * gone afterwards (see the fields).
  */
 int gm_history_combine(gm_history *h, bool rechained);
 

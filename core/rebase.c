@@ -12,7 +12,7 @@
 struct rebase {
 	gm_history h;
 	struct rechained {
-		gm_revision *rev;   /* a local revision re-chained (borrowed from h.local) */
+		gm_revision *rev;   /* a local revision re-chained (borrowed from h) */
 		char *from;         /* its old parents, ", "-joined ("" for none) */
 	} *rechained;               /* in line order */
 	size_t rechained_nr, rechained_alloc;
