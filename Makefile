@@ -97,8 +97,11 @@ check-layers:
 	 test -z "$$bad" || { echo "libyaml used outside core/yaml.c: $$bad"; exit 1; }
 	@bad=$$(grep -lE '\b(printf|fprintf|puts|fputs)\s*\(' core/*.c core/*/*.c | grep -v '^core/error.c$$'); \
 	 test -z "$$bad" || { echo "core prints: $$bad"; exit 1; }
-	@bad=$$(grep -lE 'include "(core|util|dialect)/' cmd/*.c; grep -lE 'include "' cmd/*.c | xargs grep -lE 'include "(yaml|scratch|util/)' ); \
+	@bad=$$(grep -HE '^#include "' cmd/*.c cmd/*.h | \
+	        grep -vE ':#include "(cmd\.h|git-migrate/[a-z_]+\.h)"$$'); \
 	 test -z "$$bad" || { echo "cmd includes core internals: $$bad"; exit 1; }
+	@bad=$$(grep -lE '\b(sigaction|signal)\s*\(' core/*.c core/*/*.c | grep -v '^core/interrupt.c$$'); \
+	 test -z "$$bad" || { echo "signal handlers outside core/interrupt.c: $$bad"; exit 1; }
 
 # The size limits (no product function over 80 lines, no C file over 800): scripts/check-size.sh.
 check-size:

@@ -128,6 +128,9 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f);
 /* After cleanup: if a signal interrupted us, re-raise it; else return rc. */
 int cmd_finish_signal(int rc);
 
+/* gm_wait_cb for prepare, rebase and verify --replay: say once that we wait for another run. */
+void cmd_on_wait(const char *message, void *payload);
+
 /* Progress line on stderr when stderr is a terminal (and not -q); silent otherwise. */
 void cmd_progress(const char *what, size_t done, size_t total, void *payload);
 

@@ -387,6 +387,23 @@ int cmd_open(gm_repo **repo_out, gm_config **cfg_out)
 	return 0;
 }
 
+void cmd_on_wait(const char *message, void *payload)
+{
+	(void)payload;
+	cmd_info("%s", message);
+}
+
+/* After cleanup, die of the signal that interrupted us (so the shell sees it). */
+int cmd_finish_signal(int rc)
+{
+	int sig = gm_signal_received();
+	if (sig) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	return rc;
+}
+
 void cmd_progress(const char *what, size_t done, size_t total, void *payload)
 {
 	(void)payload;

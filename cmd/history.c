@@ -281,28 +281,38 @@ done:
 
 /* ---- heads --------------------------------------------------------------- */
 
-int cmd_heads(int argc, char **argv)
+/* The options of heads and show: --rev only. < 0 when parsed, else the exit code. */
+static int parse_rev_only(int argc, char **argv, const char *const *usage, const char **rev)
 {
 	static const struct option opts[] = {
 		{ "rev", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool done;
+	int c;
+
+	while ((c = cmd_getopt(argc, argv, "", opts, usage, &done)) != -1) {
+		if (done)
+			return c;
+		if (c == 'R')
+			*rev = optarg;
+	}
+	return -1;
+}
+
+int cmd_heads(int argc, char **argv)
+{
 	gm_repo *repo = NULL;
 	gm_config *cfg = NULL;
 	gm_chain *chain = NULL;
 	const gm_revision *const *heads;
 	const char *rev = NULL;
 	size_t nr, i;
-	bool done;
 	int c, rc;
 
-	while ((c = cmd_getopt(argc, argv, "", opts, heads_usage, &done)) != -1) {
-		if (done)
-			return c;
-		if (c == 'R')
-			rev = optarg;
-	}
+	if ((c = parse_rev_only(argc, argv, heads_usage, &rev)) >= 0)
+		return c;
 	if (optind < argc)
 		return cmd_usage_error(heads_usage, "unexpected argument '%s'", argv[optind]);
 	if ((rc = open_chain(&repo, &cfg, &chain, rev)) >= 0)
@@ -346,11 +356,6 @@ static int print_worktree_file(const char *root, const char *path)
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rev", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	gm_repo *repo = NULL;
 	gm_config *cfg = NULL;
 	gm_chain *chain = NULL;
@@ -358,15 +363,10 @@ int cmd_show(int argc, char **argv)
 	const char *rev = NULL;
 	gm_file file;
 	char oid[GM_OID_HEXSZ + 1];
-	bool done;
 	int c, rc, error;
 
-	while ((c = cmd_getopt(argc, argv, "", opts, show_usage, &done)) != -1) {
-		if (done)
-			return c;
-		if (c == 'R')
-			rev = optarg;
-	}
+	if ((c = parse_rev_only(argc, argv, show_usage, &rev)) >= 0)
+		return c;
 	if (optind >= argc)
 		return cmd_usage_error(show_usage, "which revision? give its id or a prefix of it");
 	if (argc - optind > 1)

@@ -111,39 +111,31 @@ static bool has_models(const char *root)
 	return found;
 }
 
-int cmd_init(int argc, char **argv)
+/* Where init writes: the repository's worktree, else the current directory. NULL: said why. */
+static char *init_root(void)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	gm_repo *repo = NULL;
-	gm_config *defaults = NULL;
-	struct target t[3];
-	char *root = NULL;
-	size_t i, n = 0, nwrite;
-	bool done, exists = false;
-	int c, rc = EXIT_OK;
-
-	while ((c = cmd_getopt(argc, argv, "", opts, init_usage, &done)) != -1)
-		if (done)
-			return c;
-	if (optind < argc)
-		return cmd_usage_error(init_usage, "unexpected argument '%s'", argv[optind]);
+	char *root;
 
 	if (gm_repo_discover(&repo, NULL) == 0) {
 		root = gm_xstrdup(gm_repo_workdir(repo));
-	} else {
-		gm_error_clear();
-		root = getcwd(NULL, 0);
-		if (!root) {
-			cmd_error("cannot find the current directory: %s", strerror(errno));
-			return EXIT_CANNOT;
-		}
-		cmd_info("not in a git repository: writing into the current directory");
+		gm_repo_free(repo);
+		return root;
 	}
-	gm_repo_free(repo);
-	gm_config_defaults(&defaults, root);
+	gm_error_clear();
+	root = getcwd(NULL, 0);
+	if (!root) {
+		cmd_error("cannot find the current directory: %s", strerror(errno));
+		return NULL;
+	}
+	cmd_info("not in a git repository: writing into the current directory");
+	return root;
+}
+
+/* The files init writes: the config, the migrations directory's .gitkeep, an example model. */
+static size_t set_targets(struct target *t, const char *root, const gm_config *defaults)
+{
+	size_t n = 0;
 
 	if (gm_global.config_path) {
 		t[n].path = gm_xstrdup(gm_global.config_path);
@@ -159,6 +151,32 @@ int cmd_init(int argc, char **argv)
 	t[n].shown = gm_xstrdup("models/example.yml");
 	t[n].path = join(root, t[n].shown);
 	t[n++].text = example_model;
+	return n;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gm_config *defaults = NULL;
+	struct target t[3];
+	char *root = NULL;
+	size_t i, n = 0, nwrite;
+	bool done, exists = false;
+	int c, rc = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, "", opts, init_usage, &done)) != -1)
+		if (done)
+			return c;
+	if (optind < argc)
+		return cmd_usage_error(init_usage, "unexpected argument '%s'", argv[optind]);
+
+	if (!(root = init_root()))
+		return EXIT_CANNOT;
+	gm_config_defaults(&defaults, root);
+	n = set_targets(t, root, defaults);
 
 	for (i = 0; i < n; i++) {
 		struct stat st;

@@ -1,5 +1,4 @@
 /* prepare: write the next revision, tested on a scratch database (DESIGN.md §3.6). */
-#include <signal.h>
 #include <stdlib.h>
 #include "cmd.h"
 
@@ -40,22 +39,31 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 	}
 }
 
-/* Another run holds the worktree's lock: say so once, then wait for it. */
-static void on_wait(const char *message, void *payload)
+/* What a successful run did: no changes, the dry run's SQL, or the written file. */
+static void print_result(const gm_prepare_result *res, bool dry_run)
 {
-	(void)payload;
-	cmd_info("%s", message);
-}
-
-/* After cleanup, die of the signal that interrupted us (so the shell sees it). */
-int cmd_finish_signal(int rc)
-{
-	int sig = gm_signal_received();
-	if (sig) {
-		signal(sig, SIG_DFL);
-		raise(sig);
+	if (res->no_changes) {
+		cmd_print_summary(res, stderr);
+		cmd_info("no changes: the models match production%s (%zu revision%s replayed)",
+			 res->replayed > 0 ? "'s chain" : "", res->replayed,
+			 res->replayed == 1 ? "" : "s");
+		return;
 	}
-	return rc;
+	if (dry_run) {
+		printf("-- +migrate up\n%s\n-- +migrate down\n%s", res->up_sql, res->down_sql);
+		cmd_info("dry run: revision %s would chain onto %s; verified up, down and up "
+			 "again on a scratch database; nothing written", res->id,
+			 *res->parent ? res->parent : "nothing (a base)");
+		cmd_print_summary(res, stderr);
+		return;
+	}
+	printf("%s\n", res->path);
+	cmd_info("wrote revision %s (chained onto %s), verified up, down and up again on a "
+		 "scratch database with %zu revision%s replayed and %zu fixture row%s:", res->id,
+		 *res->parent ? res->parent : "nothing: it is the base", res->replayed,
+		 res->replayed == 1 ? "" : "s", res->fixture_rows,
+		 res->fixture_rows == 1 ? "" : "s");
+	cmd_print_summary(res, stderr);
 }
 
 int cmd_prepare(int argc, char **argv)
@@ -107,36 +115,12 @@ int cmd_prepare(int argc, char **argv)
 		return cmd_die_error(error);
 
 	o.progress = cmd_progress;
-	o.wait = on_wait;
-	error = gm_prepare(&res, repo, cfg, &o);
-	if (error < 0) {
+	o.wait = cmd_on_wait;
+	if ((error = gm_prepare(&res, repo, cfg, &o)) < 0)
 		rc = cmd_die_error(error);
-		goto done;
-	}
-	if (res.no_changes) {
-		cmd_print_summary(&res, stderr);
-		cmd_info("no changes: the models match production%s (%zu revision%s replayed)",
-			 res.replayed > 0 ? "'s chain" : "", res.replayed,
-			 res.replayed == 1 ? "" : "s");
-		goto done;
-	}
-	if (o.dry_run) {
-		printf("-- +migrate up\n%s\n-- +migrate down\n%s", res.up_sql, res.down_sql);
-		cmd_info("dry run: revision %s would chain onto %s; verified up, down and up "
-			 "again on a scratch database; nothing written", res.id,
-			 *res.parent ? res.parent : "nothing (a base)");
-		cmd_print_summary(&res, stderr);
-		goto done;
-	}
-	printf("%s\n", res.path);
-	cmd_info("wrote revision %s (chained onto %s), verified up, down and up again on a "
-		 "scratch database with %zu revision%s replayed and %zu fixture row%s:", res.id,
-		 *res.parent ? res.parent : "nothing: it is the base", res.replayed,
-		 res.replayed == 1 ? "" : "s", res.fixture_rows,
-		 res.fixture_rows == 1 ? "" : "s");
-	cmd_print_summary(&res, stderr);
+	else
+		print_result(&res, o.dry_run);
 
-done:
 	gm_prepare_result_release(&res);
 	gm_config_free(cfg);
 	gm_repo_free(repo);

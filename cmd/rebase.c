@@ -19,11 +19,50 @@ const char *const rebase_usage[] = {
 	NULL,
 };
 
-/* Another run holds the worktree's lock: say so once, then wait for it. */
-static void on_wait(const char *message, void *payload)
+/* The local revisions no longer apply: say which and why; nothing was rewritten. */
+static void print_failure(const gm_rebase_result *res, const gm_findings *findings)
 {
-	(void)payload;
-	cmd_info("%s", message);
+	size_t i;
+
+	for (i = 0; i < findings->nr; i++) {
+		const gm_finding *x = &findings->v[i];
+		if (x->path && x->line > 0)
+			fprintf(stderr, "error: %s:%d: %s\n", x->path, x->line, x->message);
+		else
+			fprintf(stderr, "error: %s\n", x->message);
+	}
+	if (res->items_nr > 1)
+		cmd_hint("the local revisions no longer apply on top of production's "
+			 "head; edit the one named above (or drop it and run 'git "
+			 "migrate prepare' again)");
+	else
+		cmd_hint("revision %s no longer applies on top of production's head "
+			 "%s; edit it (or drop it and run 'git migrate prepare' again)",
+			 res->id, res->onto);
+	cmd_info("nothing was rewritten");
+}
+
+/* What was (or would be) re-chained. */
+static void print_result(const gm_rebase_result *res)
+{
+	size_t i;
+
+	for (i = 0; res->written && i < res->items_nr; i++)
+		printf("%s\n", res->items[i].path);
+	if (res->items_nr == 1 && !res->linearized) {
+		cmd_info("%s revision %s onto %s (was %s); %zu revision%s replayed, local "
+			 "revisions round-trip", res->written ? "re-chained" : "would re-chain",
+			 res->id, res->onto, res->from, res->replayed,
+			 res->replayed == 1 ? "" : "s");
+		return;
+	}
+	cmd_info("%s the %zu local revisions in one line onto %s (there were several "
+		 "local heads); %zu revision%s replayed, local revisions round-trip:",
+		 res->written ? "put" : "would put", res->local_nr, res->onto, res->replayed,
+		 res->replayed == 1 ? "" : "s");
+	for (i = 0; i < res->items_nr; i++)
+		cmd_info("  %s: down_revision %s (was %s)", res->items[i].id, res->items[i].onto,
+			 *res->items[i].from ? res->items[i].from : "none");
 }
 
 int cmd_rebase(int argc, char **argv)
@@ -60,7 +99,7 @@ int cmd_rebase(int argc, char **argv)
 		return cmd_die_error(error);
 
 	o.progress = cmd_progress;
-	o.wait = on_wait;
+	o.wait = cmd_on_wait;
 	if ((error = gm_rebase(&res, &findings, repo, cfg, &o)) < 0) {
 		rc = cmd_die_error(error);
 		goto done;
@@ -73,40 +112,11 @@ int cmd_rebase(int argc, char **argv)
 		goto done;
 	}
 	if (findings.nr) {
-		for (i = 0; i < findings.nr; i++) {
-			const gm_finding *x = &findings.v[i];
-			if (x->path && x->line > 0)
-				fprintf(stderr, "error: %s:%d: %s\n", x->path, x->line, x->message);
-			else
-				fprintf(stderr, "error: %s\n", x->message);
-		}
-		if (res.items_nr > 1)
-			cmd_hint("the local revisions no longer apply on top of production's "
-				 "head; edit the one named above (or drop it and run 'git "
-				 "migrate prepare' again)");
-		else
-			cmd_hint("revision %s no longer applies on top of production's head "
-				 "%s; edit it (or drop it and run 'git migrate prepare' again)",
-				 res.id, res.onto);
-		cmd_info("nothing was rewritten");
+		print_failure(&res, &findings);
 		rc = EXIT_PROBLEM;
 		goto done;
 	}
-	for (i = 0; res.written && i < res.items_nr; i++)
-		printf("%s\n", res.items[i].path);
-	if (res.items_nr == 1 && !res.linearized) {
-		cmd_info("%s revision %s onto %s (was %s); %zu revision%s replayed, local "
-			 "revisions round-trip", res.written ? "re-chained" : "would re-chain",
-			 res.id, res.onto, res.from, res.replayed, res.replayed == 1 ? "" : "s");
-		goto done;
-	}
-	cmd_info("%s the %zu local revisions in one line onto %s (there were several "
-		 "local heads); %zu revision%s replayed, local revisions round-trip:",
-		 res.written ? "put" : "would put", res.local_nr, res.onto, res.replayed,
-		 res.replayed == 1 ? "" : "s");
-	for (i = 0; i < res.items_nr; i++)
-		cmd_info("  %s: down_revision %s (was %s)", res.items[i].id, res.items[i].onto,
-			 *res.items[i].from ? res.items[i].from : "none");
+	print_result(&res);
 
 done:
 	gm_findings_release(&findings);

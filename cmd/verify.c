@@ -70,11 +70,40 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* One character's escape in a format: in text, and in an attribute value (XML). */
+struct escape {
+	unsigned char ch;
+	const char *text, *attr;
+};
+
+static const struct escape json_escapes[] = {
+	{ '"', "\\\"", NULL }, { '\\', "\\\\", NULL }, { '\n', "\\n", NULL },
+	{ '\r', "\\r", NULL }, { '\t', "\\t", NULL },
+};
+
+static const struct escape xml_escapes[] = {
+	{ '&', "&amp;", "&amp;" }, { '<', "&lt;", "&lt;" }, { '>', "&gt;", "&gt;" },
+	{ '"', "&quot;", "&quot;" }, { '\'', "&apos;", "&apos;" }, { '\r', "&#13;", "&#13;" },
+	{ '\n', "\n", "&#10;" }, { '\t', "\t", "&#9;" },
+};
+
+#define ESCAPES_NR(v) (sizeof(v) / sizeof(*(v)))
+
+/* What ch is written as (NULL: as itself, when the format allows it). */
+static const char *escape_of(const struct escape *v, size_t nr, unsigned char ch, bool attr)
+{
+	size_t i;
+	for (i = 0; i < nr; i++)
+		if (v[i].ch == ch)
+			return attr ? v[i].attr : v[i].text;
+	return NULL;
+}
+
 /* A JSON string (or null); invalid UTF-8 bytes become U+FFFD. */
 static void json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	size_t n, len;
 
 	if (!s) {
 		fputs("null", f);
@@ -83,40 +112,18 @@ static void json_string(FILE *f, const char *s)
 	n = strlen(s);
 	fputc('"', f);
 	while (n) {
-		size_t len;
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				fprintf(f, "\\u%04x", *p);
-				break;
-			}
-			len = utf8_len(p, n);
-			if (!len) {
-				fputs("\\ufffd", f);
-				break;
-			}
+		const char *esc = escape_of(json_escapes, ESCAPES_NR(json_escapes), *p, false);
+		len = 1;
+		if (esc)
+			fputs(esc, f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else if (!(len = utf8_len(p, n)))
+			fputs("\\ufffd", f);
+		else
 			fwrite(p, 1, len, f);
-			p += len;
-			n -= len;
-			continue;
-		}
-		p++;
-		n--;
+		p += len ? len : 1;
+		n -= len ? len : 1;
 	}
 	fputc('"', f);
 }
@@ -245,45 +252,20 @@ static void xml_escape(FILE *f, const char *s, bool attr)
 	size_t n = strlen(s), len;
 
 	while (n) {
+		const char *entity = escape_of(xml_escapes, ESCAPES_NR(xml_escapes), *p, attr);
 		len = 1;
-		switch (*p) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		case '\r':
-			fputs("&#13;", f);
-			break;
-		case '\n':
-			fputs(attr ? "&#10;" : "\n", f);
-			break;
-		case '\t':
-			fputs(attr ? "&#9;" : "\t", f);
-			break;
-		default:
-			if (*p < 0x20) {
-				fputs(XML_REPLACEMENT, f);
-				break;
-			}
+		if (entity) {
+			fputs(entity, f);
+		} else if (*p < 0x20) {
+			fputs(XML_REPLACEMENT, f);
+		} else {
 			len = utf8_len(p, n);
 			if (!len || (len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)) {
 				fputs(XML_REPLACEMENT, f);
 				len = len ? len : 1;
-				break;
+			} else {
+				fwrite(p, 1, len, f);
 			}
-			fwrite(p, 1, len, f);
-			break;
 		}
 		p += len;
 		n -= len;
@@ -419,11 +401,28 @@ static void print_text(const gm_findings *findings)
 	fputc('\n', stdout);
 }
 
-/* Another run holds the worktree's lock: say so once, then wait for it. */
-static void on_wait(const char *message, void *payload)
+/* --format's value, or -1. */
+static int parse_format(const char *name)
 {
-	(void)payload;
-	cmd_info("%s", message);
+	static const char *const names[] = { "text", "json", "github", "junit" }; /* enum order */
+	int i;
+
+	for (i = 0; i < (int)(sizeof(names) / sizeof(*names)); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+static void print_findings(enum format format, const gm_findings *findings)
+{
+	if (format == FORMAT_JSON)
+		print_json(findings);
+	else if (format == FORMAT_GITHUB)
+		print_github(findings);
+	else if (format == FORMAT_JUNIT)
+		print_junit(findings);
+	else
+		print_text(findings);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -444,7 +443,7 @@ int cmd_verify(int argc, char **argv)
 	gm_config *cfg = NULL;
 	enum format format = FORMAT_TEXT;
 	bool worktree = false, done;
-	int c, error, rc = EXIT_OK;
+	int c, f, error, rc = EXIT_OK;
 
 	while ((c = cmd_getopt(argc, argv, "", opts, verify_usage, &done)) != -1) {
 		if (done)
@@ -466,19 +465,12 @@ int cmd_verify(int argc, char **argv)
 			o.no_wait = true;
 			break;
 		case 'F':
-			if (!strcmp(optarg, "text"))
-				format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				format = FORMAT_JSON;
-			else if (!strcmp(optarg, "github"))
-				format = FORMAT_GITHUB;
-			else if (!strcmp(optarg, "junit"))
-				format = FORMAT_JUNIT;
-			else
+			if ((f = parse_format(optarg)) < 0)
 				return cmd_usage_error(verify_usage,
 						       "--format takes text, json, github or junit, "
 						       "not '%s'",
 						       optarg);
+			format = (enum format)f;
 			break;
 		}
 	}
@@ -489,19 +481,12 @@ int cmd_verify(int argc, char **argv)
 	if ((error = cmd_open(&repo, &cfg)) < 0)
 		return cmd_die_error(error);
 
-	o.wait = on_wait;
+	o.wait = cmd_on_wait;
 	if ((error = gm_verify(&findings, repo, cfg, &o)) < 0) {
 		rc = cmd_die_error(error);
 		goto done;
 	}
-	if (format == FORMAT_JSON)
-		print_json(&findings);
-	else if (format == FORMAT_GITHUB)
-		print_github(&findings);
-	else if (format == FORMAT_JUNIT)
-		print_junit(&findings);
-	else
-		print_text(&findings);
+	print_findings(format, &findings);
 	rc = findings.nr ? EXIT_PROBLEM : EXIT_OK;
 
 done:

@@ -1,30 +1,16 @@
-/* The chain graph: revisions by id, bases, heads, replay order, the parse/graph checks. */
+/* The chain: revisions by id, heads, bases, ancestry; the history loader (files parsed once). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "git-migrate/revision.h"
-#include "git-migrate/prepare.h" /* gm_revisions_linearize */
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "chain.h"
+#include "finding_int.h"
 #include "util/banned.h"
 
-#define NONE SIZE_MAX
-
-struct gm_chain {
-	gm_revision **v;
-	size_t nr, alloc;
-
-	/* open-addressing table: id → index of the first revision with that id, stored +1 */
-	size_t *slots;
-	size_t slots_nr;     /* a power of two, or 0 */
-
-	/* caches, rebuilt when stale (gm_chain_add makes them stale) */
-	bool stale;
-	const gm_revision **heads, **bases;
-	size_t heads_nr, bases_nr;
-};
+#define NONE GM_CHAIN_NONE
 
 static uint64_t hash_id(const char *s)
 {
@@ -36,8 +22,7 @@ static uint64_t hash_id(const char *s)
 	return h;
 }
 
-/* Index of the first revision with this id, or NONE. */
-static size_t index_of(const gm_chain *chain, const char *id)
+size_t gm_chain_index(const gm_chain *chain, const char *id)
 {
 	size_t mask, i;
 
@@ -51,6 +36,8 @@ static size_t index_of(const gm_chain *chain, const char *id)
 	}
 	return NONE;
 }
+
+#define index_of gm_chain_index
 
 static void slot_insert(gm_chain *chain, size_t k)
 {
@@ -99,13 +86,18 @@ void gm_chain_free(gm_chain *chain)
 
 	if (!chain)
 		return;
-	for (i = 0; i < chain->nr; i++)
+	for (i = 0; i < chain->nr && !chain->borrowed; i++)
 		gm_revision_free(chain->v[i]);
 	free(chain->v);
 	free(chain->slots);
 	free(chain->heads);
 	free(chain->bases);
 	free(chain);
+}
+
+void gm_chain_changed(gm_chain *chain)
+{
+	chain->stale = true;
 }
 
 size_t gm_chain_count(const gm_chain *chain)
@@ -231,174 +223,6 @@ const gm_revision *const *gm_chain_bases(const gm_chain *chain, size_t *nr)
 	return chain->bases;
 }
 
-/* ---- the graph: children lists, topological order, cycles --------------- */
-
-/* Children of each revision as compressed rows: kids[first[k] .. first[k + 1]). */
-struct graph {
-	size_t *first, *kids;
-	size_t *indeg;       /* number of existing parents of each revision */
-};
-
-static void graph_build(struct graph *g, const gm_chain *chain)
-{
-	size_t n = chain->nr, i, p, edges = 0;
-	size_t *fill;
-
-	g->first = gm_xcalloc(n + 1, sizeof(size_t));
-	g->indeg = gm_xcalloc(n ? n : 1, sizeof(size_t));
-	for (i = 0; i < n; i++)
-		for (p = 0; p < chain->v[i]->parents_nr; p++) {
-			size_t k = index_of(chain, chain->v[i]->parents[p]);
-			if (k == NONE)
-				continue;
-			g->first[k + 1]++;
-			g->indeg[i]++;
-			edges++;
-		}
-	for (i = 0; i < n; i++)
-		g->first[i + 1] += g->first[i];
-	g->kids = gm_xmalloc((edges ? edges : 1) * sizeof(size_t));
-	fill = gm_xmalloc((n ? n : 1) * sizeof(size_t));
-	memcpy(fill, g->first, n * sizeof(size_t));
-	for (i = 0; i < n; i++)
-		for (p = 0; p < chain->v[i]->parents_nr; p++) {
-			size_t k = index_of(chain, chain->v[i]->parents[p]);
-			if (k != NONE)
-				g->kids[fill[k]++] = i;
-		}
-	free(fill);
-}
-
-static void graph_release(struct graph *g)
-{
-	free(g->first);
-	free(g->kids);
-	free(g->indeg);
-}
-
-/* A binary min-heap of revision indices, ordered by id. */
-struct heap {
-	size_t *v, nr;
-	const gm_chain *chain;
-};
-
-static bool heap_less(const struct heap *h, size_t a, size_t b)
-{
-	int c = strcmp(h->chain->v[h->v[a]]->id, h->chain->v[h->v[b]]->id);
-	return c < 0 || (c == 0 && h->v[a] < h->v[b]);
-}
-
-static void heap_push(struct heap *h, size_t k)
-{
-	size_t i = h->nr++;
-	h->v[i] = k;
-	while (i && heap_less(h, i, (i - 1) / 2)) {
-		size_t parent = (i - 1) / 2, t = h->v[i];
-		h->v[i] = h->v[parent];
-		h->v[parent] = t;
-		i = parent;
-	}
-}
-
-static size_t heap_pop(struct heap *h)
-{
-	size_t top = h->v[0], i = 0;
-
-	h->v[0] = h->v[--h->nr];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i, t;
-		if (l < h->nr && heap_less(h, l, m))
-			m = l;
-		if (r < h->nr && heap_less(h, r, m))
-			m = r;
-		if (m == i)
-			break;
-		t = h->v[i];
-		h->v[i] = h->v[m];
-		h->v[m] = t;
-		i = m;
-	}
-	return top;
-}
-
-/*
- * Kahn's algorithm, smallest id first among the ready revisions. Fills order (n entries
- * allocated by the caller) and returns how many revisions were placed; the rest are on
- * or behind a cycle. Revisions whose parents are missing count as ready.
- */
-static size_t topo(size_t *order, const gm_chain *chain, const struct graph *g)
-{
-	size_t n = chain->nr, i, placed = 0;
-	size_t *indeg = gm_xmalloc((n ? n : 1) * sizeof(size_t));
-	struct heap h;
-
-	h.v = gm_xmalloc((n ? n : 1) * sizeof(size_t));
-	h.nr = 0;
-	h.chain = chain;
-	memcpy(indeg, g->indeg, n * sizeof(size_t));
-	for (i = 0; i < n; i++)
-		if (!indeg[i])
-			heap_push(&h, i);
-	while (h.nr) {
-		size_t k = heap_pop(&h), e;
-		order[placed++] = k;
-		for (e = g->first[k]; e < g->first[k + 1]; e++)
-			if (--indeg[g->kids[e]] == 0)
-				heap_push(&h, g->kids[e]);
-	}
-	free(h.v);
-	free(indeg);
-	return placed;
-}
-
-int gm_chain_order(const gm_revision ***out, size_t *nr, const gm_chain *chain)
-{
-	struct graph g;
-	size_t n = chain->nr, i, p, placed, *order;
-	const gm_revision **res;
-	int error = 0;
-
-	*out = NULL;
-	*nr = 0;
-	for (i = 0; i < n; i++) {
-		const gm_revision *r = chain->v[i];
-		size_t first = index_of(chain, r->id);
-		if (first != i)
-			return gm_error_set_at(GM_EINVALID, r->path, r->id_line, 0,
-					       "duplicate revision id '%s' (also in '%s')",
-					       r->id, chain->v[first]->path);
-		for (p = 0; p < r->parents_nr; p++)
-			if (index_of(chain, r->parents[p]) == NONE)
-				return gm_error_set_at(GM_EINVALID, r->path, r->parents_line, 0,
-						       "parent '%s' of revision '%s' does not exist",
-						       r->parents[p], r->id);
-	}
-	graph_build(&g, chain);
-	order = gm_xmalloc((n ? n : 1) * sizeof(size_t));
-	placed = topo(order, chain, &g);
-	if (placed < n) {
-		bool *done = gm_xcalloc(n, sizeof(bool));
-		for (i = 0; i < placed; i++)
-			done[order[i]] = true;
-		for (i = 0; i < n && done[i]; i++)
-			;
-		error = gm_error_set_at(GM_EINVALID, chain->v[i]->path, chain->v[i]->parents_line,
-					0, "the revision graph has a cycle through '%s'",
-					chain->v[i]->id);
-		free(done);
-		goto done;
-	}
-	res = gm_xmalloc((n ? n : 1) * sizeof(*res));
-	for (i = 0; i < n; i++)
-		res[i] = chain->v[order[i]];
-	*out = res;
-	*nr = n;
-done:
-	free(order);
-	graph_release(&g);
-	return error;
-}
-
 bool gm_chain_descends(const gm_chain *chain, const char *id, const char *ancestor)
 {
 	size_t start, *stack, top = 0, p;
@@ -432,175 +256,6 @@ bool gm_chain_descends(const gm_chain *chain, const char *id, const char *ancest
 	free(stack);
 	free(seen);
 	return found;
-}
-
-/* ---- checks ------------------------------------------------------------- */
-
-static const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	return slash ? slash + 1 : path;
-}
-
-/* "<id>.sql" or "<id>_<anything>.sql" */
-static bool name_matches(const char *name, const char *id)
-{
-	size_t n = strlen(id), len = strlen(name);
-
-	if (len < n + 4 || strncmp(name, id, n) || strcmp(name + len - 4, ".sql"))
-		return false;
-	return name[n] == '.' ? len == n + 4 : name[n] == '_';
-}
-
-static void check_ids(const gm_chain *chain, gm_findings *findings)
-{
-	size_t i;
-
-	for (i = 0; i < chain->nr; i++) {
-		const gm_revision *r = chain->v[i];
-		size_t first = index_of(chain, r->id);
-		const char *name = base_name(r->path);
-
-		if (first != i)
-			gm_findings_add(findings, "parse", r->path, r->id_line,
-					"duplicate revision id '%s' (also in '%s')", r->id,
-					chain->v[first]->path ? chain->v[first]->path : "?");
-		if (name && !name_matches(name, r->id))
-			gm_findings_add(findings, "parse", r->path, r->id_line,
-					"file name '%s' does not match revision id '%s' "
-					"(expected '%s_<slug>.sql')",
-					name, r->id, r->id);
-	}
-}
-
-/* Report one cycle per walk that closes on itself. */
-static void check_cycles(const gm_chain *chain, const size_t *order, size_t placed,
-			 gm_findings *findings)
-{
-	size_t n = chain->nr, i, *walk = gm_xmalloc(n * sizeof(size_t));
-	size_t *stamp = gm_xcalloc(n, sizeof(size_t)); /* 0 placed, else walk number */
-	bool *left = gm_xcalloc(n, sizeof(bool));
-	size_t w = 0;
-
-	for (i = 0; i < n; i++)
-		left[i] = true;
-	for (i = 0; i < placed; i++)
-		left[order[i]] = false;
-
-	for (i = 0; i < n; i++) {
-		size_t k = i, len = 0, p, start, j;
-		gm_buf msg = GM_BUF_INIT;
-
-		if (!left[i] || stamp[i])
-			continue;
-		w++;
-		/* every revision left has a parent that is left: walk until a repeat */
-		while (!stamp[k]) {
-			const gm_revision *r = chain->v[k];
-			size_t next = NONE;
-			stamp[k] = w;
-			walk[len++] = k;
-			for (p = 0; p < r->parents_nr && next == NONE; p++) {
-				size_t q = index_of(chain, r->parents[p]);
-				if (q != NONE && left[q])
-					next = q;
-			}
-			if (next == NONE)
-				break; /* cannot happen, but never loop forever */
-			k = next;
-		}
-		if (stamp[k] != w)
-			continue; /* joined an earlier walk: its cycle is reported */
-		for (start = 0; start < len && walk[start] != k; start++)
-			;
-		if (start == len)
-			continue;
-		/* print the cycle child → parent, starting at its smallest id */
-		{
-			size_t best = start;
-			for (j = start; j < len; j++)
-				if (strcmp(chain->v[walk[j]]->id, chain->v[walk[best]]->id) < 0)
-					best = j;
-			for (j = 0; j <= len - start; j++) {
-				size_t at = start + (best - start + j) % (len - start);
-				gm_buf_printf(&msg, "%s'%s'", j ? " -> " : "",
-					      chain->v[walk[at]]->id);
-			}
-			gm_findings_add(findings, "graph", chain->v[walk[best]]->path,
-					chain->v[walk[best]]->parents_line,
-					"cycle in the revision graph: %s", msg.ptr);
-		}
-		gm_buf_release(&msg);
-	}
-	free(left);
-	free(stamp);
-	free(walk);
-}
-
-static void list_ids(gm_buf *b, const gm_revision *const *v, size_t nr)
-{
-	size_t i;
-	for (i = 0; i < nr; i++)
-		gm_buf_printf(b, "%s'%s'", i ? ", " : "", v[i]->id);
-}
-
-void gm_chain_check(const gm_chain *chain, gm_findings *findings)
-{
-	size_t n = chain->nr, i, p, missing = 0, placed, nr;
-	const gm_revision *const *v;
-	struct graph g;
-	size_t *order;
-
-	check_ids(chain, findings);
-
-	for (i = 0; i < n; i++) {
-		const gm_revision *r = chain->v[i];
-		for (p = 0; p < r->parents_nr; p++)
-			if (index_of(chain, r->parents[p]) == NONE) {
-				missing++;
-				gm_findings_add(findings, "graph", r->path, r->parents_line,
-						"parent '%s' of revision '%s' does not exist",
-						r->parents[p], r->id);
-			}
-	}
-
-	graph_build(&g, chain);
-	order = gm_xmalloc((n ? n : 1) * sizeof(size_t));
-	placed = topo(order, chain, &g);
-	if (placed < n)
-		check_cycles(chain, order, placed, findings);
-	free(order);
-	graph_release(&g);
-
-	v = gm_chain_bases(chain, &nr);
-	if (nr > 1) {
-		gm_buf b = GM_BUF_INIT;
-		list_ids(&b, v, nr);
-		gm_findings_add(findings, "graph", v[1]->path, v[1]->id_line,
-				"%zu base revisions (no down_revision): %s", nr, b.ptr);
-		gm_buf_release(&b);
-	}
-	v = gm_chain_heads(chain, &nr);
-	/* A merge revision has at most two parents: the advice never names more. */
-	if (nr == 2 && !missing) {
-		gm_buf b = GM_BUF_INIT;
-		list_ids(&b, v, nr);
-		gm_findings_add(findings, "graph", v[1]->path, v[1]->id_line,
-				"2 heads: %s (write a merge revision with "
-				"'down_revision: %s, %s')",
-				b.ptr, v[0]->id, v[1]->id);
-		gm_buf_release(&b);
-	} else if (nr > 2 && !missing) {
-		gm_buf b = GM_BUF_INIT;
-		list_ids(&b, v, nr);
-		gm_findings_add(findings, "graph", v[1]->path, v[1]->id_line,
-				"%zu heads: %s (a merge revision joins only two heads: "
-				"rebase the branches into one line by editing their "
-				"'down_revision', or merge two heads at a time, starting "
-				"with 'down_revision: %s, %s')",
-				nr, b.ptr, v[0]->id, v[1]->id);
-		gm_buf_release(&b);
-	}
 }
 
 static bool is_sql(const char *name)
@@ -637,61 +292,152 @@ int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files)
 	return 0;
 }
 
-/* ---- one line --------------------------------------------------------- */
+/* ---- the history loader ---------------------------------------------------- */
 
-/* Which of two ready revisions goes first: the earlier created (none: last), then path. */
-static bool line_before(const gm_revision *a, const gm_revision *b)
+/* Read the migrations directory at `rev` (NULL = the worktree) and parse its chain. */
+static int read_chain(gm_chain **out, gm_files *files, gm_findings *findings, gm_repo *repo,
+		      const gm_config *cfg, const char *rev)
 {
-	int c;
+	char oid[GM_OID_HEXSZ + 1];
+	int error;
 
-	if (a->created && b->created && (c = strcmp(a->created, b->created)))
-		return c < 0;
-	if (!a->created != !b->created)
-		return a->created != NULL;
-	c = strcmp(a->path ? a->path : a->id, b->path ? b->path : b->id);
-	return c ? c < 0 : strcmp(a->id, b->id) < 0;
+	if (!rev)
+		error = gm_repo_read_worktree_dir(files, repo, cfg->migrations);
+	else if ((error = gm_repo_resolve(oid, NULL, repo, rev)) == 0)
+		error = gm_repo_read_tree_dir(files, repo, oid, cfg->migrations);
+	if (error < 0)
+		return error;
+	return gm_chain_load(out, findings, files);
 }
 
-int gm_revisions_linearize(const gm_revision **v, size_t nr)
+int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+		  const char *rev)
 {
-	const gm_revision **out = gm_xmalloc((nr ? nr : 1) * sizeof(*out));
-	size_t (*parent)[2] = gm_xmalloc((nr ? nr : 1) * sizeof(*parent));
-	bool *placed = gm_xcalloc(nr ? nr : 1, sizeof(bool));
-	size_t i, k, p, n = 0;
-	int error = 0;
+	gm_files files = GM_FILES_INIT;
+	int error;
 
-	/* each revision's parents among v (at most two), by index */
-	for (i = 0; i < nr; i++) {
-		parent[i][0] = parent[i][1] = NONE;
-		for (p = 0; p < v[i]->parents_nr && p < 2; p++)
-			for (k = 0; k < nr; k++)
-				if (k != i && !strcmp(v[k]->id, v[i]->parents[p]))
-					parent[i][p] = k;
-	}
-	while (n < nr) {
-		size_t best = NONE;
-		for (i = 0; i < nr; i++) {
-			if (placed[i] || (parent[i][0] != NONE && !placed[parent[i][0]]) ||
-			    (parent[i][1] != NONE && !placed[parent[i][1]]))
-				continue;
-			if (best == NONE || line_before(v[i], v[best]))
-				best = i;
-		}
-		if (best == NONE) {
-			for (i = 0; placed[i]; i++)
-				;
-			error = gm_error_set_at(GM_EINVALID, v[i]->path, v[i]->parents_line, 0,
-						"the revision graph has a cycle through '%s'",
-						v[i]->id);
-			goto done;
-		}
-		placed[best] = true;
-		out[n++] = v[best];
-	}
-	memcpy(v, out, nr * sizeof(*v));
-done:
-	free(placed);
-	free(parent);
-	free(out);
+	GM_ASSERT_ARG(out && findings && repo && cfg);
+	*out = NULL;
+	error = read_chain(out, &files, findings, repo, cfg, rev);
+	gm_files_release(&files);
 	return error;
+}
+
+int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg,
+		    const char *production, const char *local_rev)
+{
+	const gm_revision *const *heads;
+	size_t i, nr;
+	int error;
+
+	GM_ASSERT_ARG(h && repo && cfg);
+	memset(h, 0, sizeof(*h));
+	h->production = production ? production : cfg->production;
+	h->local_rev = local_rev;
+	if ((error = gm_repo_resolve(h->prod_oid, NULL, repo, h->production)) < 0) {
+		gm_error_hint("the production branch holds the migrations history; create it "
+			      "or pass --production <ref>");
+		return error;
+	}
+	if ((error = gm_repo_read_tree_dir(&h->prod_files, repo, h->prod_oid,
+					   cfg->migrations)) < 0 ||
+	    (error = gm_chain_load(&h->prod, &h->prod_findings, &h->prod_files)) < 0)
+		return error;
+	heads = gm_chain_heads(h->prod, &nr);
+	h->prod_head = nr ? heads[0]->id : NULL;
+	if ((error = read_chain(&h->local, &h->local_files, &h->local_findings, repo, cfg,
+				local_rev)) < 0)
+		return error;
+	for (i = 0; i < h->local->nr; i++)
+		if (!gm_chain_find(h->prod, h->local->v[i]->id))
+			h->local_nr++;
+	return 0;
+}
+
+gm_revision **gm_history_locals(gm_history *h, size_t *nr)
+{
+	gm_revision **v = gm_xmalloc((h->local_nr ? h->local_nr : 1) * sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < h->local->nr; i++)
+		if (!gm_chain_find(h->prod, h->local->v[i]->id))
+			v[n++] = h->local->v[i];
+	*nr = n;
+	return v;
+}
+
+/*
+ * Move production's revisions (as git has them), then the local ones, into h->all; free
+ * the rest (the checked tree's copies of production's revisions), both chains and the
+ * file listings: a replay needs h->all alone, and holds each revision once.
+ */
+static void merge_chains(gm_history *h)
+{
+	size_t i;
+
+	gm_chain_new(&h->all);
+	for (i = 0; i < h->prod->nr; i++)
+		gm_chain_add(h->all, h->prod->v[i]);
+	h->prod_nr = h->prod->nr; /* first in the order: the rest descend from them */
+	for (i = 0; i < h->local->nr; i++) {
+		gm_revision *rev = h->local->v[i];
+		if (gm_chain_find(h->prod, rev->id))
+			gm_revision_free(rev);
+		else
+			gm_chain_add(h->all, rev);
+	}
+	h->prod->borrowed = h->local->borrowed = true; /* moved or freed above */
+	gm_chain_free(h->prod);
+	gm_chain_free(h->local);
+	h->prod = h->local = NULL;
+	gm_files_release(&h->prod_files);
+	gm_files_release(&h->local_files);
+}
+
+int gm_history_combine(gm_history *h, bool rechained)
+{
+	gm_findings findings = GM_FINDINGS_INIT;
+	const gm_revision *const *heads;
+	size_t nr;
+	int error;
+
+	if (h->prod_findings.nr) {
+		error = gm_findings_error(&h->prod_findings, "production's chain");
+		gm_error_prefix("production ('%s')", h->production);
+		return error;
+	}
+	/* Graph problems are checked on the combined chain below, after a local revision
+	 * hanging off an older production revision has been named (or re-chained). */
+	if (gm_findings_count(&h->local_findings, "parse"))
+		return gm_findings_error(&h->local_findings, "the worktree's chain");
+	gm_chain_changed(h->local);
+	if (!rechained &&
+	    (error = gm_chain_check_fork(h->local, h->prod, h->prod_head, h->production)) < 0)
+		return error;
+
+	merge_chains(h);
+	gm_chain_check(h->all, &findings);
+	if (findings.nr) {
+		error = gm_findings_error(&findings, "the chain");
+		gm_findings_release(&findings);
+		return error;
+	}
+	if ((error = gm_chain_order(&h->order, &h->order_nr, h->all)) < 0)
+		return error;
+	heads = gm_chain_heads(h->all, &nr);
+	h->head = nr ? heads[0]->id : NULL;
+	return 0;
+}
+
+void gm_history_release(gm_history *h)
+{
+	free(h->order);
+	gm_chain_free(h->all);
+	gm_chain_free(h->prod);
+	gm_chain_free(h->local);
+	gm_findings_release(&h->prod_findings);
+	gm_findings_release(&h->local_findings);
+	gm_files_release(&h->prod_files);
+	gm_files_release(&h->local_files);
+	memset(h, 0, sizeof(*h));
 }

@@ -2,7 +2,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include "git-migrate/finding.h"
+#include "git-migrate/error.h"
+#include "finding_int.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/vec.h"
 #include "util/banned.h"
@@ -69,4 +70,39 @@ void gm_findings_release(gm_findings *f)
 	free_all(f->warnings, f->warnings_nr);
 	f->v = f->warnings = NULL;
 	f->nr = f->alloc = f->warnings_nr = f->warnings_alloc = 0;
+}
+
+int gm_findings_error(const gm_findings *f, const char *what)
+{
+	const gm_finding *x = &f->v[0];
+
+	gm_error_set_at(GM_EINVALID, x->path, x->line, 0, "%s", x->message);
+	if (f->nr > 1)
+		gm_error_hint("%s has %zu problems; 'git migrate verify' lists them all",
+			      what, f->nr);
+	return GM_EINVALID;
+}
+
+void gm_findings_add_error(gm_findings *f, const char *check, const char *fallback_path)
+{
+	const gm_error *e = gm_error_last();
+	const char *path = e->path ? e->path : fallback_path;
+
+	if (e->hint)
+		gm_findings_add(f, check, path, e->line, "%s (hint: %s)", e->message, e->hint);
+	else
+		gm_findings_add(f, check, path, e->line, "%s", e->message);
+}
+
+void gm_findings_move(gm_findings *dst, gm_findings *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++)
+		gm_findings_add(dst, src->v[i].check, src->v[i].path, src->v[i].line, "%s",
+				src->v[i].message);
+	for (i = 0; i < src->warnings_nr; i++)
+		gm_findings_warn(dst, src->warnings[i].check, src->warnings[i].path,
+				 src->warnings[i].line, "%s", src->warnings[i].message);
+	gm_findings_release(src);
 }

@@ -18,8 +18,8 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "lock.h"
+#include "interrupt.h"
 #include "repo_int.h"
-#include "scratch.h"
 #include "util/file.h"
 #include "util/banned.h"
 
@@ -142,10 +142,8 @@ int gm_lock_worktree(gm_lock **out, gm_repo *repo, const gm_config *cfg, bool no
 						     strerror(errno));
 				goto done;
 			}
-			if (gm_scratch_interrupted()) {
-				error = gm_error_set(GM_EINTERRUPTED, "interrupted");
+			if ((error = gm_interrupt_check()) < 0)
 				goto done;
-			}
 		}
 	}
 	write_pid(fd);

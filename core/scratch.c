@@ -1,6 +1,7 @@
 /*
  * Scratch databases: a static list of the live ones, dropped at exit and cleaned up on
- * SIGINT/SIGTERM (git's tempfile.c pattern: the handler only does async-signal-safe work).
+ * SIGINT/SIGTERM (git's tempfile.c pattern: interrupt.c's handler calls on_interrupt,
+ * which only does async-signal-safe work).
  */
 #include <errno.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
 #include "git-migrate/error.h"
+#include "interrupt.h"
 #include "scratch.h"
 #include "util/banned.h"
 
@@ -26,19 +28,15 @@ struct gm_scratch {
 };
 
 static gm_scratch *volatile scratches;
-static volatile sig_atomic_t caught;
-static bool installed;
 static bool atexit_registered;
 
 /*
- * SIGINT/SIGTERM: interrupt the running statements and unlink SQLite scratch files, then
- * remember the signal; the interrupted statement fails with GM_EINTERRUPTED and the
- * normal error path drops what is left (cmd re-raises the signal). With nothing of ours
- * to clean up, or on a second signal, die of the signal right away.
+ * The interrupt hook (interrupt.c calls it in its SIGINT/SIGTERM handler, so only
+ * async-signal-safe work): interrupt the running statements and unlink SQLite scratch
+ * files. True when a scratch database of this process was there to clean up.
  */
-static void on_signal(int sig)
+static bool on_interrupt(void)
 {
-	int saved_errno = errno;
 	pid_t me = getpid();
 	gm_scratch *s;
 	bool any = false;
@@ -54,13 +52,7 @@ static void on_signal(int sig)
 			if (s->files[i])
 				unlink(s->files[i]);
 	}
-	if (!any || caught) {
-		/* delivered when the handler returns (sig is blocked while it runs) */
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	caught = sig;
-	errno = saved_errno;
+	return any;
 }
 
 static void block_signals(sigset_t *old)
@@ -77,42 +69,9 @@ static void restore_signals(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
-static void install_one(int sig)
-{
-	struct sigaction sa, old;
-
-	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-		return; /* respect an ignored signal (nohup, background jobs) */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaction(sig, &sa, NULL);
-}
-
-void gm_signals_install(void)
-{
-	if (installed)
-		return;
-	installed = true;
-	install_one(SIGINT);
-	install_one(SIGTERM);
-}
-
-int gm_signal_received(void)
-{
-	return (int)caught;
-}
-
 bool gm_scratch_interrupted(void)
 {
-	return caught != 0;
-}
-
-int gm_scratch_signal(void)
-{
-	return (int)caught;
+	return gm_interrupted();
 }
 
 static void drop_left_at_exit(void)
@@ -144,6 +103,7 @@ int gm_scratch_create(gm_scratch **out, const gm_url *server)
 	if (!server->dialect->scratch_create)
 		return gm_error_set(GM_EINVALID, "dialect '%s' cannot create scratch databases",
 				    server->dialect->name);
+	gm_interrupt_set_hook(on_interrupt);
 	gm_signals_install();
 	if (!atexit_registered) {
 		atexit(drop_left_at_exit);

@@ -23,10 +23,10 @@ const gm_url *gm_scratch_url(const gm_scratch *s);
 /* Disconnect, drop the database and free; NULL-safe. Errors are ignored (best effort). */
 void gm_scratch_drop(gm_scratch *s);
 
-/* True once SIGINT or SIGTERM arrived (the handler also interrupts the running statement). */
+/*
+ * Old name of gm_interrupted (interrupt.h), kept only until fixtures.c and models_load.c
+ * switch to interrupt.h; then it goes.
+ */
 bool gm_scratch_interrupted(void);
-
-/* The signal that interrupted us (0 if none): cmd re-raises it after cleanup. */
-int gm_scratch_signal(void);
 
 #endif

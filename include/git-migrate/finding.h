@@ -24,14 +24,6 @@ typedef struct gm_findings {
 
 #define GM_FINDINGS_INIT { NULL, 0, 0, NULL, 0, 0 }
 
-/* Append a finding; strings are copied. */
-void gm_findings_add(gm_findings *f, const char *check, const char *path, int line,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* Append a warning (to f->warnings; it fails no check); strings are copied. */
-void gm_findings_warn(gm_findings *f, const char *check, const char *path, int line,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 /* Number of findings (not warnings) for one check (NULL = all). */
 size_t gm_findings_count(const gm_findings *f, const char *check);
 

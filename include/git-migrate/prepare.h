@@ -91,28 +91,25 @@ extern const char *const gm_verify_checks[];
  * Run the checks of DESIGN.md §3.7; problems are appended to *findings (returns 0 even
  * when there are findings). < 0 only when verification could not run (e.g. the
  * production ref does not resolve: GM_ENOTFOUND).
+ *
+ * With opts->replay, and when the other checks pass, also the replay check: production's
+ * chain, then the checked tree's local revisions, on a scratch database; each local
+ * revision round-trips (down restores the schema from before it, up again the one after
+ * it; a revision without a down section is skipped); the models have no change that no
+ * revision covers. Problems are "replay" findings (with file:line when known). Semantic
+ * conflicts are "semantic" warnings (findings->warnings, failing nothing): a local
+ * revision that changes an object (table, column, index, constraint, enum) which a
+ * production revision newer than the branch's fork changed too, both read from the
+ * schema delta of their replay. The fork is git's: where the checked commit (HEAD or
+ * opts->rev) forked from production for the file of its first local revision
+ * (gm_repo_fork_point); production's revisions that the fork commit does not have are
+ * the newer ones, and only they and the local revisions are inspected. The replay's
+ * own errors: < 0 only when it could not run (database unreachable, interrupted;
+ * GM_ERROR with opts->no_wait when another run holds the worktree's lock, which a
+ * replaying verify takes before it reads the chains). Every scratch database is dropped.
  */
 int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	      const gm_verify_opts *opts);
-
-/*
- * The replay check (DESIGN.md §3.7), run by gm_verify when opts->replay is set and the
- * other checks passed: production's chain, then the checked tree's local revisions, on a
- * scratch database; each local revision round-trips (down restores the schema from before
- * it, up again the one after it; a revision without a down section is skipped); the
- * models have no change that no revision covers. Problems are "replay" findings (with
- * file:line when known). Semantic conflicts are "semantic" warnings (findings->warnings,
- * failing nothing): a local revision that changes an object (table, column, index,
- * constraint, enum) which a production revision newer than the branch's fork changed
- * too, both read from the schema delta of their replay. The fork is git's: where the
- * checked commit (HEAD or opts->rev) forked from production for the file of its first
- * local revision (gm_repo_fork_point); production's revisions that the fork commit does
- * not have are the newer ones, and only they and the local revisions are inspected. < 0 only when the check could not run (database unreachable,
- * interrupted; GM_ERROR with opts->no_wait when another run holds the worktree's lock,
- * which the check takes before it reads the chains). Every scratch database is dropped.
- */
-int gm_verify_replay(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
-		     const gm_verify_opts *opts);
 
 typedef struct gm_rebase_opts {
 	const char *production;   /* NULL = cfg->production */
@@ -150,9 +147,9 @@ typedef struct gm_rebase_result {
  * on a scratch database that production's chain and then every local revision apply and
  * round-trip. Local revisions in one line (a → b → c, a's parent an older production
  * revision): only a is re-chained. Several local heads (or roots: revisions that hang off
- * different production revisions): all of them are put in one line in
- * gm_revisions_linearize's order, the first onto production's head and each onto the one
- * before it (out->linearized; out->items says what changed). When they no longer apply,
+ * different production revisions): all of them are put in one line (parents first,
+ * then by created, then by file name), the first onto production's head and each onto
+ * the one before it (out->linearized; out->items says what changed). When they no longer apply,
  * the failing revision and the database's message are "replay" findings and nothing is
  * written. A local revision that changes an object which a production revision newer
  * than its fork (not an ancestor of the older production revision it hung off) changed
@@ -166,47 +163,5 @@ typedef struct gm_rebase_result {
 int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 	      const gm_config *cfg, const gm_rebase_opts *opts);
 void gm_rebase_result_release(gm_rebase_result *res);
-
-/*
- * Put revisions v[0..nr) in one line, the order in which `rebase` chains several local
- * heads: parents before children (parents outside v are ignored), ties broken by the
- * `created` header (one without it comes after those with one), then by path. Sorts v in
- * place. GM_EINVALID (the revision's file:line) when they form a cycle; v is then as it
- * was.
- */
-int gm_revisions_linearize(const gm_revision **v, size_t nr);
-
-/* ---- semantic conflicts ------------------------------------------------ */
-
-/*
- * The objects one revision changed, by name: tables ("table deals", added, dropped or
- * renamed), columns ("deals.currency"), indexes ("index deals_title_idx"), constraints
- * ("constraint deals_amount_check", "primary key of deals"), enums ("enum currency"),
- * read from `changes`, the diff of the schemas inspected before and after its up section
- * (so the SQL that wrote them does not matter: a table rebuild that changes one column
- * touches that column). Caller owns *out (gm_touched_free); the names are copied.
- */
-typedef struct gm_touched gm_touched;
-void gm_touched_new(gm_touched **out, const gm_changes *changes);
-size_t gm_touched_count(const gm_touched *t);   /* 0 for NULL */
-void gm_touched_free(gm_touched *t);            /* NULL-safe */
-
-/*
- * A semantic conflict: production's revision `prod`, newer than the branch's fork, and
- * the branch's `local` revision changed the same object (the same name, or a table and
- * something of that table). Appends one "semantic" warning (gm_findings_warn) at
- * local's up section naming both revisions and every shared object ("semantic conflict:
- * production's <id> changed deals.currency; your <id> also changes deals.currency") and
- * returns true; false (nothing appended) when they share nothing or either is NULL.
- */
-bool gm_semantic_conflict(gm_findings *f, const gm_revision *prod, const gm_touched *pt,
-			  const gm_revision *local, const gm_touched *lt);
-
-/*
- * Read the chain of a migrations directory: from git revision `rev`, or from the worktree
- * when rev is NULL. Parse/graph problems go to findings. Caller owns *out.
- */
-int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
-		  const char *rev);
 
 #endif

@@ -80,8 +80,8 @@ test_expect_success 'local revisions behind production: exit 1, hint rebase' '
 		git add -A && git commit -q -m "production moves on" &&
 		git switch -q work &&
 		test_expect_code 1 git migrate prepare >out 2>err &&
-		test_grep "chains onto production revision" err &&
-		test_grep "hint: git migrate rebase" err
+		test_grep "an older revision of .production. whose head is now" err &&
+		test_grep "run .git migrate rebase. to re-chain" err
 	) &&
 	test_no_scratch_left
 '

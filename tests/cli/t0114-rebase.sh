@@ -28,7 +28,7 @@ test_expect_success 'prepare refuses, verify says not chained' '
 	(
 		cd repo &&
 		test_expect_code 1 git migrate prepare 2>err &&
-		test_grep "hint: git migrate rebase" err &&
+		test_grep "run .git migrate rebase. to re-chain" err &&
 		test_expect_code 1 git migrate verify >out &&
 		test_grep "\[chained\]" out
 	)

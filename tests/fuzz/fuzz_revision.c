@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include "fuzz.h"
+#include "revision_int.h"
 
 static bool same_text(const gm_section *a, const gm_section *b)
 {

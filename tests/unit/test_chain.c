@@ -2,8 +2,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include "gm_test.h"
+#include "chain.h"
 
-/* A directory listing built in memory (the strings are ours; freed by files_free). */
+/* A directory listing built in memory (the strings are ours; freed by gm_files_release). */
 static void file_add(gm_files *files, const char *name, const char *data)
 {
 	gm_file f;
@@ -35,28 +36,16 @@ static void rev_add(gm_files *files, const char *id, const char *parents)
 	gm_buf_release(&data);
 }
 
-static void files_free(gm_files *files)
-{
-	size_t i;
-	for (i = 0; i < files->nr; i++) {
-		free(files->v[i].name);
-		free(files->v[i].path);
-		free(files->v[i].data);
-	}
-	free(files->v);
-	memset(files, 0, sizeof(*files));
-}
-
 static gm_chain *load(gm_findings *findings, gm_files *files)
 {
 	gm_chain *chain = NULL;
 	assert_gm_ok(gm_chain_load(&chain, findings, files));
 	assert_non_null(chain);
-	files_free(files);
+	gm_files_release(files);
 	return chain;
 }
 
-/* The ids of v[0..nr), space-separated, must be `expect`. */
+/* The ids of v[0..nr), space-separated, are `expect`. */
 static void ids_are(const gm_revision *const *v, size_t nr, const char *expect)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -64,7 +53,7 @@ static void ids_are(const gm_revision *const *v, size_t nr, const char *expect)
 
 	for (i = 0; i < nr; i++)
 		gm_buf_printf(&b, "%s%s", i ? " " : "", v[i]->id);
-	assert_string_equal(b.len ? b.ptr : "", expect);
+	assert_string_equal(b.ptr, expect);
 	gm_buf_release(&b);
 }
 
@@ -83,6 +72,13 @@ static void heads_are(const gm_chain *chain, const char *expect)
 {
 	size_t nr;
 	const gm_revision *const *v = gm_chain_heads(chain, &nr);
+	ids_are(v, nr, expect);
+}
+
+static void bases_are(const gm_chain *chain, const char *expect)
+{
+	size_t nr;
+	const gm_revision *const *v = gm_chain_bases(chain, &nr);
 	ids_are(v, nr, expect);
 }
 
@@ -119,8 +115,6 @@ static void test_chain__linear_chain_orders_base_to_head(void **state)
 	gm_files files = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;
 	gm_chain *chain;
-	const gm_revision *const *v;
-	size_t nr;
 	(void)state;
 
 	/* listed out of order on purpose */
@@ -133,8 +127,7 @@ static void test_chain__linear_chain_orders_base_to_head(void **state)
 	assert_int_equal(gm_chain_count(chain), 3);
 	order_is(chain, "a1 b2 c3");
 	heads_are(chain, "c3");
-	v = gm_chain_bases(chain, &nr);
-	ids_are(v, nr, "a1");
+	bases_are(chain, "a1");
 	assert_string_equal(gm_chain_find(chain, "b2")->path, "migrations/versions/b2_rev.sql");
 	assert_string_equal(gm_chain_find(chain, "a1")->checksum,
 			    "0000000000000000000000000000000000000002");
@@ -420,7 +413,7 @@ static void test_chain__two_thousand_revisions_are_fast(void **state)
 	assert_string_equal(order[1999]->id, parent);
 	assert_true(ms < 100.0 * (getenv("GM_SLOW") ? 10 : 1));
 	free(order);
-	files_free(&files);
+	gm_files_release(&files);
 	gm_chain_free(chain);
 	gm_findings_release(&f);
 }
@@ -483,6 +476,47 @@ static void test_chain__linearize_cycle_is_an_error(void **state)
 	gm_revision_free(z);
 }
 
+/* The stale-fork rule: one message, as verify's "chained" finding and as prepare's error. */
+static void test_chain__stale_fork_one_message(void **state)
+{
+	static const char *const msg = "local revision 'c3' chains onto 'a1', an older "
+		"revision of 'production' whose head is now 'b2'; run 'git migrate rebase'";
+	gm_files pfiles = GM_FILES_INIT, lfiles = GM_FILES_INIT;
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_chain *prod, *local;
+	const char *parent = NULL;
+	bool *covered;
+	(void)state;
+
+	rev_add(&pfiles, "a1", "");
+	rev_add(&pfiles, "b2", "a1");
+	rev_add(&lfiles, "a1", "");
+	rev_add(&lfiles, "b2", "a1");
+	rev_add(&lfiles, "c3", "a1");
+	prod = load(&f, &pfiles);
+	local = load(&f, &lfiles);
+	gm_findings_release(&f); /* local has two heads: a "graph" finding */
+
+	assert_string_equal(gm_chain_stale_fork(local, prod, "b2", &parent)->id, "c3");
+	assert_string_equal(parent, "a1");
+	assert_null(gm_chain_stale_fork(local, prod, "a1", &parent));
+	gm_chain_check_chained(&f, local, prod, "production");
+	assert_int_equal(f.nr, 1);
+	assert_string_equal(f.v[0].check, "chained");
+	assert_non_null(strstr(f.v[0].message, msg));
+	assert_gm_fails(GM_ECHECK, msg, gm_chain_check_fork(local, prod, "b2", "production"));
+	assert_int_equal(gm_error_last()->line, 3);
+	gm_error_clear();
+
+	covered = gm_chain_covered(prod, local); /* c3 names a1: a1 is covered, b2 is not */
+	assert_true(covered[gm_chain_index(prod, "a1")]);
+	assert_false(covered[gm_chain_index(prod, "b2")]);
+	free(covered);
+	gm_findings_release(&f);
+	gm_chain_free(prod);
+	gm_chain_free(local);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_chain__two_thousand_revisions_are_fast),
 		cmocka_unit_test(test_chain__linearize_parents_first_then_created_then_path),
 		cmocka_unit_test(test_chain__linearize_cycle_is_an_error),
+		cmocka_unit_test(test_chain__stale_fork_one_message),
 	};
 	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }

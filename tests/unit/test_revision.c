@@ -1,6 +1,7 @@
 /* Unit tests for core/revision.c: parsing, writing, ids, slugs, hostile input. */
 #include <stdlib.h>
 #include "gm_test.h"
+#include "revision_int.h"
 
 static const char basic[] =
 	"-- git-migrate revision\n"
@@ -33,7 +34,7 @@ static void expect_error(const char *text, size_t len, int line, const char *nee
 	gm_error_clear();
 }
 
-/* expect_error for a text without NUL bytes. */
+/* expect_error on a NUL-terminated text. */
 static void expect_text_error(const char *text, int line, const char *needle)
 {
 	expect_error(text, strlen(text), line, needle);
@@ -98,13 +99,14 @@ static void test_revision__merge_has_two_parents(void **state)
 static void test_revision__bad_parents(void **state)
 {
 	(void)state;
-	expect_text_error("-- revision: m\n-- down_revision: a, b, c\n-- +migrate up\n", 2,
-			  "more than two parents");
-	expect_text_error("-- revision: m\n-- down_revision: a,\n-- +migrate up\n", 2, "empty id");
-	expect_text_error("-- revision: m\n-- down_revision: a, a\n-- +migrate up\n", 2,
-			  "parent 'a' named twice");
-	expect_text_error("-- revision: m\n-- down_revision: ../x\n-- +migrate up\n", 2,
-			  "invalid parent revision id '../x'");
+	expect_text_error("-- revision: m\n-- down_revision: a, b, c\n-- +migrate up\n",
+			  2, "more than two parents");
+	expect_text_error("-- revision: m\n-- down_revision: a,\n-- +migrate up\n",
+			  2, "empty id");
+	expect_text_error("-- revision: m\n-- down_revision: a, a\n-- +migrate up\n",
+			  2, "parent 'a' named twice");
+	expect_text_error("-- revision: m\n-- down_revision: ../x\n-- +migrate up\n",
+			  2, "invalid parent revision id '../x'");
 }
 
 static void test_revision__transaction_false_and_unknown_keys(void **state)
@@ -224,36 +226,36 @@ static void test_revision__header_without_sections(void **state)
 static void test_revision__missing_headers(void **state)
 {
 	(void)state;
-	expect_text_error("-- down_revision:\n-- +migrate up\nSELECT 1;\n", 1,
-			  "missing 'revision' header");
-	expect_text_error("\n-- revision: abc\n-- +migrate up\nSELECT 1;\n", 2,
-			  "missing 'down_revision' header");
-	expect_text_error("-- revision: a\n-- revision: b\n-- down_revision:\n-- +migrate up\n", 2,
-			  "duplicate 'revision' header");
+	expect_text_error("-- down_revision:\n-- +migrate up\nSELECT 1;\n",
+			  1, "missing 'revision' header");
+	expect_text_error("\n-- revision: abc\n-- +migrate up\nSELECT 1;\n",
+			  2, "missing 'down_revision' header");
+	expect_text_error("-- revision: a\n-- revision: b\n-- down_revision:\n-- +migrate up\n",
+			  2, "duplicate 'revision' header");
 }
 
 static void test_revision__misplaced_directives(void **state)
 {
 	(void)state;
-	expect_text_error("-- revision: a\n-- down_revision:\nSELECT 1;\n-- +migrate up\n", 3,
-			  "SQL before the '-- +migrate up' section");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate down\n", 3,
-			  "'-- +migrate down' before '-- +migrate up'");
-	expect_text_error(
-		"-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate down\n-- +migrate up\n",
-		5, "'-- +migrate up' after '-- +migrate down'");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate up\n", 4,
-			  "second '-- +migrate up' (first at line 3)");
-	expect_text_error(
-		"-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate down\n-- +migrate down\n",
-		5, "second '-- +migrate down'");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate commit\n", 3,
-			  "outside a section");
-	expect_text_error(
-		"-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate sideways\n", 4,
-		"unknown directive '-- +migrate sideways'");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up now please\n", 3,
-			  "unexpected 'now please' after '-- +migrate up'");
+	expect_text_error("-- revision: a\n-- down_revision:\nSELECT 1;\n-- +migrate up\n",
+			  3, "SQL before the '-- +migrate up' section");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate down\n",
+			  3, "'-- +migrate down' before '-- +migrate up'");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n"
+			  "-- +migrate down\n-- +migrate up\n",
+			  5, "'-- +migrate up' after '-- +migrate down'");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate up\n",
+			  4, "second '-- +migrate up' (first at line 3)");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n"
+			  "-- +migrate down\n-- +migrate down\n",
+			  5, "second '-- +migrate down'");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate commit\n",
+			  3, "outside a section");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n"
+			  "-- +migrate sideways\n",
+			  4, "unknown directive '-- +migrate sideways'");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up now please\n",
+			  3, "unexpected 'now please' after '-- +migrate up'");
 }
 
 static void test_revision__ten_megabytes(void **state)

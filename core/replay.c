@@ -1,0 +1,271 @@
+/* The replay session: one database (a scratch one for now) and what is applied to it. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/diff.h"
+#include "git-migrate/error.h"
+#include "git-migrate/models.h"
+#include "interrupt.h"
+#include "replay.h"
+#include "scratch.h"
+#include "util/banned.h"
+
+struct gm_replay {
+	gm_repo *repo;
+	const gm_config *cfg;
+	gm_replay_opts opts;
+	gm_url *server;             /* the scratch server */
+	gm_scratch *scratch;        /* the database, when the session made it */
+	gm_conn *conn;              /* the open connection (the scratch's) */
+	gm_fixtures_report fixtures;
+	bool fixtures_loaded;
+	struct timespec mark;       /* the phase clock */
+	gm_replay_phase_time phases[GM_PHASES_MAX];
+	size_t phases_nr;
+};
+
+void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg,
+		   const gm_replay_opts *opts)
+{
+	gm_replay *rp = gm_xcalloc(1, sizeof(*rp));
+
+	rp->repo = repo;
+	rp->cfg = cfg;
+	if (opts)
+		rp->opts = *opts;
+	clock_gettime(CLOCK_MONOTONIC, &rp->mark);
+	gm_signals_install();
+	*out = rp;
+}
+
+/* The scratch server: `scratch:` or, when unset, the target database's own server. */
+static int scratch_server(gm_url **out, const gm_config *cfg)
+{
+	const char *s = cfg->scratch;
+	gm_url *db = NULL;
+
+	if (!s) {
+		s = "sqlite";
+		if (cfg->database && gm_url_parse(&db, cfg->database, cfg->root) == 0 &&
+		    db->conninfo)
+			s = cfg->database;
+		gm_url_free(db);
+		gm_error_clear();
+	}
+	return gm_url_parse(out, s, cfg->root);
+}
+
+int gm_replay_open_scratch(gm_replay *rp)
+{
+	int error;
+
+	GM_ASSERT_ARG(rp && !rp->conn);
+	if ((error = scratch_server(&rp->server, rp->cfg)) < 0 ||
+	    (error = gm_scratch_create(&rp->scratch, rp->server)) < 0)
+		return error;
+	rp->conn = gm_scratch_conn(rp->scratch);
+	return 0;
+}
+
+gm_conn *gm_replay_conn(gm_replay *rp)
+{
+	return rp->conn;
+}
+
+const gm_dialect *gm_replay_dialect(const gm_replay *rp)
+{
+	return rp->conn->dialect;
+}
+
+int gm_replay_apply(gm_replay *rp, const gm_revision *rev, bool up)
+{
+	int error;
+
+	if ((error = gm_interrupt_check()) < 0)
+		return error;
+	return gm_db_apply_section(rp->conn, up ? &rev->up : &rev->down, rev->transaction,
+				   rev->path);
+}
+
+int gm_replay_run(gm_replay *rp, const gm_revision *const *order, size_t nr, size_t prod_nr)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < nr; i++) {
+		gm_replay_progress(rp, "replaying revisions", i, nr);
+		if ((error = gm_replay_apply(rp, order[i], true)) < 0) {
+			if (error != GM_EINTERRUPTED)
+				gm_error_prefix("replaying revision '%s'%s", order[i]->id,
+						i < prod_nr ? " (production)" : "");
+			return error;
+		}
+	}
+	gm_replay_progress(rp, "replaying revisions", nr, nr);
+	return 0;
+}
+
+int gm_replay_inspect(gm_schema **out, gm_replay *rp)
+{
+	int error;
+
+	if ((error = gm_interrupt_check()) < 0)
+		return error;
+	return rp->conn->dialect->inspect(out, rp->conn, rp->cfg->version_table);
+}
+
+int gm_replay_fingerprint(char **out, gm_replay *rp)
+{
+	gm_schema *s = NULL;
+	gm_buf b = GM_BUF_INIT;
+	int error;
+
+	*out = NULL;
+	if ((error = gm_replay_inspect(&s, rp)) < 0)
+		return error;
+	gm_schema_fingerprint(&b, s);
+	gm_schema_free(s);
+	*out = gm_buf_detach(&b);
+	return 0;
+}
+
+int gm_replay_fixtures(gm_replay *rp, const gm_schema *schema)
+{
+	int error;
+
+	if (rp->opts.no_fixtures || rp->fixtures_loaded)
+		return 0;
+	error = gm_fixtures_load_config(&rp->fixtures, rp->repo, rp->cfg, rp->opts.fixtures_oid,
+					rp->conn, schema, rp->opts.progress, rp->opts.payload);
+	if (error < 0 && error != GM_EINTERRUPTED)
+		gm_error_prefix("loading fixtures");
+	rp->fixtures_loaded = error == 0;
+	return error;
+}
+
+const gm_fixtures_report *gm_replay_fixtures_report(const gm_replay *rp)
+{
+	return &rp->fixtures;
+}
+
+bool gm_replay_fixtures_loaded(const gm_replay *rp)
+{
+	return rp->fixtures_loaded;
+}
+
+/* Copy rename hints and origins from the models onto the effective desired schema. */
+static void carry_hints(gm_schema *dst, const gm_schema *models)
+{
+	size_t i, k;
+	for (i = 0; i < dst->tables_nr; i++) {
+		gm_table *t = dst->tables[i];
+		const gm_table *m = gm_schema_table(models, t->name);
+		if (!m)
+			continue;
+		gm_set_str(&t->was, m->was);
+		gm_set_str(&t->origin, m->origin);
+		for (k = 0; k < t->columns_nr; k++) {
+			const gm_column *mc = gm_table_column(m, t->columns[k]->name);
+			if (!mc)
+				continue;
+			gm_set_str(&t->columns[k]->was, mc->was);
+			gm_set_str(&t->columns[k]->origin, mc->origin);
+			gm_set_str(&t->columns[k]->enum_name, mc->enum_name);
+		}
+	}
+	for (i = 0; i < dst->enums_nr; i++) {
+		const gm_enum *m = gm_schema_enum(models, dst->enums[i]->name);
+		if (m) {
+			gm_set_str(&dst->enums[i]->was, m->was);
+			gm_set_str(&dst->enums[i]->origin, m->origin);
+		}
+	}
+}
+
+/* Apply `sql` (the models' SQL) to an empty database in one transaction. */
+static int apply_models(gm_conn *conn, const char *sql)
+{
+	const gm_dialect *d = conn->dialect;
+	int error;
+
+	if ((error = d->begin(conn)) < 0)
+		return error;
+	if ((error = d->exec(conn, sql, "models", 1)) < 0) {
+		d->rollback(conn);
+		gm_error_prefix("the models do not apply to an empty %s database", d->name);
+		return error;
+	}
+	return d->commit(conn);
+}
+
+int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp)
+{
+	gm_schema *empty = NULL, *models = NULL;
+	gm_changes ch = GM_CHANGES_INIT;
+	gm_plan plan = GM_PLAN_INIT;
+	gm_buf sql = GM_BUF_INIT;
+	gm_scratch *s = NULL;
+	const gm_dialect *d = rp->server->dialect;
+	int error;
+
+	*models_out = *desired_out = NULL;
+	if ((error = gm_models_load(&models, rp->cfg, rp->server)) < 0)
+		goto done;
+	d->normalize(models);
+	gm_schema_new(&empty);
+	if ((error = gm_diff(&ch, empty, models, 0)) < 0 || (error = d->plan(&plan, &ch)) < 0)
+		goto done;
+	gm_plan_render(&sql, &plan);
+	if ((error = gm_scratch_create(&s, rp->server)) < 0 ||
+	    (error = apply_models(gm_scratch_conn(s), sql.ptr)) < 0 ||
+	    (error = d->inspect(desired_out, gm_scratch_conn(s), rp->cfg->version_table)) < 0)
+		goto done;
+	carry_hints(*desired_out, models);
+done:
+	*models_out = models;
+	gm_scratch_drop(s);
+	gm_buf_release(&sql);
+	gm_plan_release(&plan);
+	gm_changes_release(&ch);
+	gm_schema_free(empty);
+	return error;
+}
+
+void gm_replay_progress(gm_replay *rp, const char *what, size_t done, size_t total)
+{
+	if (rp->opts.progress)
+		rp->opts.progress(what, done, total, rp->opts.payload);
+}
+
+void gm_replay_phase(gm_replay *rp, const char *name)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rp->phases_nr < GM_PHASES_MAX) {
+		rp->phases[rp->phases_nr].name = name;
+		rp->phases[rp->phases_nr].seconds =
+			(double)(t1.tv_sec - rp->mark.tv_sec) +
+			(double)(t1.tv_nsec - rp->mark.tv_nsec) / 1e9;
+		rp->phases_nr++;
+	}
+	rp->mark = t1;
+}
+
+const gm_replay_phase_time *gm_replay_phases(const gm_replay *rp, size_t *nr)
+{
+	*nr = rp->phases_nr;
+	return rp->phases;
+}
+
+void gm_replay_free(gm_replay *rp)
+{
+	if (!rp)
+		return;
+	gm_fixtures_report_release(&rp->fixtures);
+	gm_scratch_drop(rp->scratch);
+	gm_url_free(rp->server);
+	free(rp);
+}
