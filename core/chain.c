@@ -8,6 +8,7 @@
 #include "git-migrate/vec.h"
 #include "chain.h"
 #include "finding_int.h"
+#include "repo_int.h"
 #include "util/banned.h"
 
 #define NONE GM_CHAIN_NONE
@@ -302,9 +303,9 @@ static int read_chain(gm_chain **out, gm_files *files, gm_findings *findings, gm
 	int error;
 
 	if (!rev)
-		error = gm_repo_read_worktree_dir(files, repo, cfg->migrations);
+		error = gm_tree_read_dir(files, repo, NULL, cfg->migrations, true);
 	else if ((error = gm_repo_resolve(oid, NULL, repo, rev)) == 0)
-		error = gm_repo_read_tree_dir(files, repo, oid, cfg->migrations);
+		error = gm_tree_read_dir(files, repo, oid, cfg->migrations, true);
 	if (error < 0)
 		return error;
 	return gm_chain_load(out, findings, files);
@@ -339,8 +340,8 @@ int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg,
 			      "or pass --production <ref>");
 		return error;
 	}
-	if ((error = gm_repo_read_tree_dir(&h->prod_files, repo, h->prod_oid,
-					   cfg->migrations)) < 0 ||
+	if ((error = gm_tree_read_dir(&h->prod_files, repo, h->prod_oid,
+					      cfg->migrations, true)) < 0 ||
 	    (error = gm_chain_load(&h->prod, &h->prod_findings, &h->prod_files)) < 0)
 		return error;
 	heads = gm_chain_heads(h->prod, &nr);

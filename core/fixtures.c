@@ -23,6 +23,7 @@
 #include "git-migrate/fixtures.h"
 #include "git-migrate/vec.h"
 #include "fixtures_int.h"
+#include "interrupt.h"
 #include "dialect/diagnose.h"
 #include "util/bounded.h"
 #include "util/suggest.h"
@@ -243,13 +244,6 @@ void gm_fx_count_row(struct loader *L, const gm_table *t)
 		L->opts->progress("loading fixtures", L->rows_done, 0, L->opts->payload);
 }
 
-int gm_fx_interrupted(void)
-{
-	if (gm_signal_received())
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
-	return 0;
-}
-
 static int run_sql(struct loader *L, struct source *src)
 {
 	gm_stream *in = NULL;
@@ -300,7 +294,7 @@ static int load_sql_files(struct loader *L)
 			continue;
 		if (!before)
 			before = count_all(L);
-		if ((error = gm_fx_interrupted()) < 0 || (error = run_sql(L, &L->src[k])) < 0)
+		if ((error = gm_interrupt_check()) < 0 || (error = run_sql(L, &L->src[k])) < 0)
 			goto done;
 		L->out->sql_files++;
 	}

@@ -10,6 +10,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
 #include "fixtures_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 #define CSV_EOF (-1)
@@ -315,7 +316,7 @@ static int csv_next(gm_row *row, void *payload)
 	gm_csv_record rec;
 	int error;
 
-	if ((error = gm_fx_interrupted()) < 0)
+	if ((error = gm_interrupt_check()) < 0)
 		return error;
 	if ((error = gm_csv_next(it->csv, &rec)) < 0)
 		return error;

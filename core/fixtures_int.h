@@ -90,8 +90,6 @@ void gm_fx_add_table(struct source *src, const gm_table *t);
 void gm_fx_count_row(struct loader *L, const gm_table *t);
 /* List t in the report even when it gets no rows (a file with zero rows). */
 void gm_fx_count_table(struct loader *L, const gm_table *t);
-/* GM_EINTERRUPTED "interrupted" once a signal came, else 0. */
-int gm_fx_interrupted(void);
 
 /* YAML files (fixtures_yaml.c): check names and note tables; load table t's rows. */
 int gm_fx_scan_yaml(struct loader *L, struct source *src);

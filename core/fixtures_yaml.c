@@ -10,6 +10,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
 #include "fixtures_int.h"
+#include "interrupt.h"
 #include "yaml.h"
 #include "util/banned.h"
 
@@ -364,7 +365,7 @@ static int yaml_next(gm_row *row, void *payload)
 	gm_yaml_event ev;
 	int error;
 
-	if ((error = gm_fx_interrupted()) < 0)
+	if ((error = gm_interrupt_check()) < 0)
 		return error;
 	if (it->has_pending) {
 		if (!same_columns(&it->pending, it->seg, it->seg_nr))

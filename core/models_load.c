@@ -23,6 +23,7 @@
 #include "git-migrate/vec.h"
 #include "models_int.h"
 #include "repo_int.h"
+#include "interrupt.h"
 #include "scratch.h"
 #include "util/bounded.h"
 #include "util/banned.h"
@@ -193,7 +194,7 @@ static bool pump(gm_buf *out, gm_buf *err, int fd_out, int fd_err, pid_t pid, in
 	while (open_nr > 0) {
 		int k, rc = poll(fds, 2, exited ? 0 : 200);
 		if (rc < 0) {
-			if (errno == EINTR && !gm_scratch_interrupted())
+			if (errno == EINTR && !gm_interrupted())
 				continue;
 			kill(-pid, SIGTERM);
 			break;
@@ -267,12 +268,12 @@ static int run_command(gm_buf *out, gm_buf *err, int *status, const char *comman
 					     strerror(errno));
 			goto done;
 		}
-		if (gm_scratch_interrupted())
+		if (gm_interrupted())
 			kill(-pid, SIGTERM);
 	}
 	kill(-pid, SIGTERM); /* whatever it left running in its group */
-	if (gm_scratch_interrupted())
-		error = gm_error_set(GM_EINTERRUPTED, "interrupted");
+	if (gm_interrupted())
+		error = gm_interrupt_check();
 done:
 	if (pout[0] >= 0)
 		close(pout[0]);

@@ -5,6 +5,7 @@
 #include "chain.h"
 #include "lock.h"
 #include "replay.h"
+#include "repo_int.h"
 #include "util/file.h"
 #include "util/banned.h"
 
@@ -223,7 +224,7 @@ static int write_rechained(struct rebase *r, gm_repo *repo, const gm_config *cfg
 		gm_buf_init(&w[i].path);
 		gm_buf_init(&w[i].text);
 	}
-	if ((error = gm_repo_read_worktree_dir(&files, repo, cfg->migrations)) < 0)
+	if ((error = gm_tree_read_dir(&files, repo, NULL, cfg->migrations, true)) < 0)
 		goto done;
 	for (i = 0; i < r->rechained_nr; i++) {
 		const gm_revision *rev = w[i].rev;

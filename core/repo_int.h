@@ -121,4 +121,33 @@ const char *gm_repo_git_dir(const gm_repo *repo);
  */
 int gm_repo_hooks_dir(char **out, gm_repo *repo);
 
+/*
+ * Read the files directly inside directory `dir` (relative to the repository root) of
+ * commit `commit` (a full commit id), or of the worktree when commit is NULL (blob ids
+ * computed as git would, no index involved): gm_tree_list, then, when `content`, each
+ * file read whole (at most the revision file limit, gm_repo_set_max_file). Revisions are
+ * read through it. A missing directory is not an error: out->exists is false and the
+ * list empty. Files are sorted by name. Caller releases with gm_files_release; on failure
+ * *out is empty.
+ */
+int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const char *dir,
+		     bool content);
+
+/* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
+void gm_files_release(gm_files *files);
+
+/*
+ * Where the history of `commit` forked from `upstream` as far as file `path` (relative
+ * to the root) is concerned: the merge-base of upstream and the oldest commit of
+ * commit's own history (the commits upstream does not have) whose tree holds path, so a
+ * merge of upstream made after the file was written does not move the fork; when
+ * commit's tree does not hold path (a file not committed yet), the merge-base of commit
+ * and upstream. Both are full commit ids (hex); the fork's id is written into out.
+ * GM_ENOTFOUND when they have no common ancestor, GM_EGIT when the history cannot be
+ * read (a shallow clone, say).
+ */
+int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *commit,
+		       const char *upstream, const char *path);
+
+
 #endif

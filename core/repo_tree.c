@@ -1,7 +1,7 @@
 /*
  * The tree of a commit or of the worktree (repo_int.h): open, list a directory, find a
- * file, read it whole; the rules on symlinks in git trees; and the transitional
- * gm_repo_read_* entry points, thin wrappers on the tree.
+ * file, read it whole, read a whole directory (revisions); the rules on symlinks in git
+ * trees.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -428,7 +428,7 @@ done:
 	return error;
 }
 
-/* ---- the transitional gm_repo_read_* entry points (git-migrate/repo.h) ---- */
+/* ---- whole directories (revisions) ---- */
 
 /* A revision file read whole: at most the configured limit, which the hint names. */
 static int read_revision(gm_file *f, gm_tree *t)
@@ -439,8 +439,8 @@ static int read_revision(gm_file *f, gm_tree *t)
 	return error;
 }
 
-static int read_dir(gm_files *out, gm_repo *repo, const char *commit, const char *dir,
-		    bool content)
+int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const char *dir,
+		     bool content)
 {
 	gm_tree *t = NULL;
 	size_t i;
@@ -458,23 +458,6 @@ done:
 		gm_files_release(out);
 	gm_tree_free(t);
 	return error;
-}
-
-int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir)
-{
-	GM_ASSERT_ARG(commit_oid);
-	return read_dir(out, repo, commit_oid, dir, true);
-}
-
-int gm_repo_list_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir)
-{
-	GM_ASSERT_ARG(commit_oid);
-	return read_dir(out, repo, commit_oid, dir, false);
-}
-
-int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir)
-{
-	return read_dir(out, repo, NULL, dir, true);
 }
 
 int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, const char *path)

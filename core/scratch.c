@@ -69,11 +69,6 @@ static void restore_signals(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
-bool gm_scratch_interrupted(void)
-{
-	return gm_interrupted();
-}
-
 static void drop_left_at_exit(void)
 {
 	pid_t me = getpid();

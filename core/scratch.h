@@ -23,10 +23,4 @@ const gm_url *gm_scratch_url(const gm_scratch *s);
 /* Disconnect, drop the database and free; NULL-safe. Errors are ignored (best effort). */
 void gm_scratch_drop(gm_scratch *s);
 
-/*
- * Old name of gm_interrupted (interrupt.h), kept only until fixtures.c and models_load.c
- * switch to interrupt.h; then it goes.
- */
-bool gm_scratch_interrupted(void);
-
 #endif

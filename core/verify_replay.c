@@ -6,6 +6,7 @@
 #include "finding_int.h"
 #include "replay.h"
 #include "semantic.h"
+#include "repo_int.h"
 #include "util/banned.h"
 
 /* One replay check: what it reads and what it found on the way. */
@@ -318,7 +319,7 @@ static bool *newer_than_git_fork(gm_repo *repo, const gm_config *cfg, const gm_h
 	if (h->order_nr == h->prod_nr || local_commit(head, repo, h) < 0 ||
 	    gm_repo_fork_point(fork, repo, head, h->prod_oid, h->order[h->prod_nr]->path) < 0 ||
 	    !strcmp(fork, h->prod_oid) ||
-	    gm_repo_list_tree_dir(&files, repo, fork, cfg->migrations) < 0)
+	    gm_tree_read_dir(&files, repo, fork, cfg->migrations, false) < 0)
 		goto done;
 	newer = gm_xcalloc(h->order_nr, sizeof(*newer));
 	for (i = 0; i < h->prod_nr; i++) {

@@ -73,49 +73,4 @@ void gm_repo_set_max_file(gm_repo *repo, size_t max);
 /* Free the strings of one gm_file (not the struct). */
 void gm_file_release(gm_file *f);
 
-/*
- * ---- Transitional: core-only entry points kept here, with their signatures, until
- * core/prepare.c, core/verify.c and core/chain.c switch to the tree of core/repo_int.h
- * (gm_tree_open/gm_tree_list/gm_tree_read); then this block moves to core. They are thin
- * wrappers on the tree and follow its rules on dotfiles and symlinks. ----
- */
-
-/*
- * Read the files directly inside directory `dir` (relative to the repository root) of
- * commit `commit_oid`, straight from git objects (no checkout): gm_tree_list, then
- * gm_tree_read of each at most the revision file limit. A missing directory is not an
- * error: out->exists is false and the list empty. Files are sorted by name. Caller
- * releases with gm_files_release.
- */
-int gm_repo_read_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
-
-/*
- * The same for worktree directory `dir`, with the blob ids computed as git would (no
- * index involved).
- */
-int gm_repo_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir);
-
-/*
- * List the files directly inside directory `dir` of commit `commit_oid` without reading
- * them (gm_tree_list): data is NULL and len is the blob's size. Caller releases with
- * gm_files_release.
- */
-int gm_repo_list_tree_dir(gm_files *out, gm_repo *repo, const char *commit_oid, const char *dir);
-
-/* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
-void gm_files_release(gm_files *files);
-
-/*
- * Where the history of `commit` forked from `upstream` as far as file `path` (relative
- * to the root) is concerned: the merge-base of upstream and the oldest commit of
- * commit's own history (the commits upstream does not have) whose tree holds path, so a
- * merge of upstream made after the file was written does not move the fork; when
- * commit's tree does not hold path (a file not committed yet), the merge-base of commit
- * and upstream. Both are full commit ids (hex); the fork's id is written into out.
- * GM_ENOTFOUND when they have no common ancestor, GM_EGIT when the history cannot be
- * read (a shallow clone, say).
- */
-int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *commit,
-		       const char *upstream, const char *path);
-
 #endif

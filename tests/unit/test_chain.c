@@ -3,6 +3,7 @@
 #include <time.h>
 #include "gm_test.h"
 #include "chain.h"
+#include "repo_int.h"
 
 /* A directory listing built in memory (the strings are ours; freed by gm_files_release). */
 static void file_add(gm_files *files, const char *name, const char *data)

@@ -169,7 +169,7 @@ static void test_repo__read_tree_dir(void **state)
 	assert_gm_ok(gm_repo_resolve(oid, NULL, repo, "production"));
 
 	/* the worktree has c_third.sql (main): production's tree must not */
-	assert_gm_ok(gm_repo_read_tree_dir(&files, repo, oid, "migrations/versions"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, oid, "migrations/versions", true));
 	assert_true(files.exists);
 	capture(want, sizeof(want), "git rev-parse production:migrations/versions");
 	assert_string_equal(files.tree_oid, want);
@@ -188,13 +188,13 @@ static void test_repo__read_tree_dir(void **state)
 
 	/* trailing slash and "./" are fine; main has the third file */
 	assert_gm_ok(gm_repo_resolve(oid, NULL, repo, "main"));
-	assert_gm_ok(gm_repo_read_tree_dir(&files, repo, oid, "./migrations/versions/"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, oid, "./migrations/versions/", true));
 	assert_int_equal(files.nr, 3);
 	assert_string_equal(files.v[2].name, "c_third.sql");
 	gm_files_release(&files);
 
 	/* the root directory */
-	assert_gm_ok(gm_repo_read_tree_dir(&files, repo, oid, ""));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, oid, "", true));
 	assert_true(files.exists);
 	assert_int_equal(files.nr, 1);
 	assert_string_equal(files.v[0].path, "README");
@@ -211,22 +211,22 @@ static void test_repo__read_tree_dir_missing(void **state)
 	(void)state;
 	assert_gm_ok(gm_repo_discover(&repo, dir));
 	assert_gm_ok(gm_repo_resolve(oid, NULL, repo, "production"));
-	assert_gm_ok(gm_repo_read_tree_dir(&files, repo, oid, "db/migrations"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, oid, "db/migrations", true));
 	assert_false(files.exists);
 	assert_int_equal(files.nr, 0);
 	assert_string_equal(files.tree_oid, "");
 
 	assert_gm_fails(GM_EINVALID, "cannot read 'README' at '", 
-			gm_repo_read_tree_dir(&files, repo, oid, "README"));
+			gm_tree_read_dir(&files, repo, oid, "README", true));
 	assert_gm_fails(GM_ENOTFOUND,
 			"cannot read 'migrations/versions' at '0123456789ab': unknown revision",
-			gm_repo_read_tree_dir(&files, repo,
-					      "0123456789abcdef0123456789abcdef01234567",
-					      "migrations/versions"));
+			gm_tree_read_dir(&files, repo,
+					 "0123456789abcdef0123456789abcdef01234567",
+					 "migrations/versions", true));
 	assert_gm_fails(GM_ENOTFOUND, "cannot read 'migrations/versions' at 'nope'",
-			gm_repo_read_tree_dir(&files, repo, "nope", "migrations/versions"));
+			gm_tree_read_dir(&files, repo, "nope", "migrations/versions", true));
 	/* a revspec is accepted where a commit id is expected */
-	assert_gm_ok(gm_repo_read_tree_dir(&files, repo, "v1", "migrations/versions"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, "v1", "migrations/versions", true));
 	assert_int_equal(files.nr, 2);
 	gm_files_release(&files);
 	gm_repo_free(repo);
@@ -268,7 +268,7 @@ static void test_repo__read_worktree_dir(void **state)
 	   "printf 'a\\000b' >migrations/versions/e_bin.sql && "
 	   "ln -sf a_first.sql migrations/versions/link.sql");
 	assert_gm_ok(gm_repo_discover(&repo, dir));
-	assert_gm_ok(gm_repo_read_worktree_dir(&files, repo, "migrations/versions"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, NULL, "migrations/versions", true));
 	assert_true(files.exists);
 	assert_string_equal(files.tree_oid, "");
 	/* sub/ skipped; the symlink, which stays inside the repository, followed (as git
@@ -289,7 +289,7 @@ static void test_repo__read_worktree_dir(void **state)
 	}
 	gm_files_release(&files);
 
-	assert_gm_ok(gm_repo_read_worktree_dir(&files, repo, "no/such/dir"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, NULL, "no/such/dir", true));
 	assert_false(files.exists);
 	assert_int_equal(files.nr, 0);
 	gm_repo_free(repo);
@@ -307,7 +307,7 @@ static void test_repo__worktree_ids_apply_line_ending_filters(void **state)
 	sh("mkdir -p crlf && printf 'CREATE TABLE t (id integer);\\r\\n' >crlf/a.sql && "
 	   "git config core.autocrlf true");
 	assert_gm_ok(gm_repo_discover(&repo, dir));
-	assert_gm_ok(gm_repo_read_worktree_dir(&files, repo, "crlf"));
+	assert_gm_ok(gm_tree_read_dir(&files, repo, NULL, "crlf", true));
 	assert_int_equal(files.nr, 1);
 	capture(want, sizeof(want), "git hash-object crlf/a.sql");
 	capture(raw, sizeof(raw), "git hash-object --no-filters crlf/a.sql");

@@ -139,7 +139,7 @@ static void test_scratch__two_at_once(void **state)
 	assert_true(exists(gm_scratch_url(b)->path));
 	gm_scratch_drop(b);
 	assert_int_equal(entries(), 0);
-	assert_false(gm_scratch_interrupted());
+	assert_false(gm_interrupted());
 	assert_int_equal(gm_signal_received(), 0);
 }
 
