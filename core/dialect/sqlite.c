@@ -415,18 +415,6 @@ static void sqlite_interrupt(gm_conn *conn)
 
 /* ---- scratch databases: temporary files ---- */
 
-static void url_free(gm_url *url)
-{
-	if (!url)
-		return;
-	free(url->raw);
-	free(url->masked);
-	free(url->path);
-	free(url->conninfo);
-	free(url->dbname);
-	free(url);
-}
-
 /*
  * Remove the scratch files in tmpdir that killed runs left: "gm_scratch_<owner tag>_*"
  * (the file and its -journal/-wal/-shm companions, each by its own name) whose owner is
@@ -507,7 +495,7 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 	url->path = gm_xstrdup(path.ptr);
 	if ((error = sqlite_connect(out, url)) < 0) {
 		unlink(path.ptr);
-		url_free(url);
+		gm_url_free(url);
 		goto done;
 	}
 	/* A scratch database is thrown away: durability only costs time (an fsync per
@@ -518,7 +506,7 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 		sqlite_disconnect(*out);
 		*out = NULL;
 		unlink(path.ptr);
-		url_free(url);
+		gm_url_free(url);
 		goto done;
 	}
 	*url_out = url;
