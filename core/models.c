@@ -14,39 +14,12 @@
 #include "git-migrate/models.h"
 #include "git-migrate/vec.h"
 #include "models_int.h"
+#include "type.h"
 #include "yaml.h"
 #include "util/suggest.h"
 #include "util/banned.h"
 
 /* ---- small helpers ---- */
-
-static const char *const portable_types[] = {
-	"integer", "bigint", "smallint", "serial", "bigserial", "boolean", "text",
-	"varchar", "char", "numeric", "real", "double", "date", "time", "timestamp",
-	"timestamptz", "json", "jsonb", "uuid", "blob", NULL
-};
-
-/* Native types of PostgreSQL and SQLite that pass through verbatim as bare words. */
-static const char *const native_types[] = {
-	"smallserial", "timetz", "bytea", "inet", "cidr", "macaddr", "macaddr8", "interval",
-	"money", "xml", "tsvector", "tsquery", "citext", "hstore", "ltree", "int4range",
-	"int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
-	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
-	"datemultirange", "point", "line", "lseg", "box", "path", "polygon", "circle", "bit",
-	"varbit", "oid", "regclass", "regtype", "name", "pg_lsn", "txid_snapshot",
-	"pg_snapshot", "jsonpath", "geometry", "geography",
-	/* SQLite declared types seen in the wild */
-	"datetime", "clob", "tinyint", "mediumint", "nvarchar", "nchar", "int2", NULL
-};
-
-static bool in_list(const char *const *list, const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; list[i]; i++)
-		if (strlen(list[i]) == n && !strncmp(list[i], s, n))
-			return true;
-	return false;
-}
 
 /* Length of a canonical type without its "(...)" modifier and "[]" suffix. */
 static size_t base_len(const char *type)
@@ -58,11 +31,6 @@ static bool is_array(const char *type)
 {
 	size_t n = strlen(type);
 	return n > 2 && !strcmp(type + n - 2, "[]");
-}
-
-static bool is_portable(const char *type)
-{
-	return in_list(portable_types, type, base_len(type));
 }
 
 static char *make_origin(const gm_yaml_doc *doc, const gm_yaml_node *n)
@@ -989,7 +957,7 @@ void gm_models_resolve(gm_schema *s)
 			size_t n = base_len(c->type);
 			bool array = is_array(c->type);
 
-			if (is_portable(c->type) || strchr(c->type, '(') ||
+			if (gm_type_is_portable(c->type) || strchr(c->type, '(') ||
 			    n != strlen(c->type) - (array ? 2 : 0))
 				continue;
 			for (k = 0; k < s->enums_nr; k++) {
@@ -1095,7 +1063,7 @@ static bool is_known_type(const gm_schema *s, const char *type)
 		return true; /* has a modifier: passed through (or portable with one) */
 	if (strpbrk(type, " .\""))
 		return true; /* "bit varying", "public.foo": native, passed through */
-	if (in_list(portable_types, type, n) || in_list(native_types, type, n))
+	if (gm_type_is_builtin(type))
 		return true;
 	{
 		size_t i;

@@ -10,6 +10,7 @@
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
+#include "type.h"
 #include "util/banned.h"
 
 static const char *const q_enums;

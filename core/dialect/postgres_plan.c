@@ -12,6 +12,7 @@
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "type.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */

@@ -16,6 +16,7 @@
 #include "git-migrate/vec.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "type.h"
 #include "util/banned.h"
 
 /* Query text (defined at the bottom of this file). */

@@ -15,6 +15,7 @@
 #include "git-migrate/vec.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "type.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */
@@ -91,20 +92,6 @@ static bool is_number(const char *s)
 	return digits && !*p;
 }
 
-/* Canonical types whose literal defaults are written as bare numbers. */
-static bool is_numeric_type(const char *type)
-{
-	static const char *const names[] = { "integer", "bigint", "smallint", "real",
-					     "double", "numeric" };
-	size_t i, n;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		n = strlen(names[i]);
-		if (!strncmp(type, names[i], n) && (!type[n] || type[n] == '('))
-			return true;
-	}
-	return false;
-}
-
 /* " DEFAULT ..." in the sqlite.h format, or nothing. */
 static void put_default(gm_buf *b, const gm_column *c)
 {
@@ -116,7 +103,7 @@ static void put_default(gm_buf *b, const gm_column *c)
 		gm_buf_printf(b, "(%s)", v);
 	else if (!strcmp(c->type, "boolean") && (!strcmp(v, "true") || !strcmp(v, "false")))
 		gm_buf_puts(b, !strcmp(v, "true") ? "TRUE" : "FALSE");
-	else if (is_numeric_type(c->type) && is_number(v))
+	else if (gm_type_is_numeric(c->type) && is_number(v))
 		gm_buf_puts(b, v);
 	else
 		gm_sql_literal(b, v);

@@ -153,16 +153,6 @@ void gm_name_index(gm_buf *out, const char *table, char *const *cols, size_t n);
 void gm_name_fkey(gm_buf *out, const char *table, char *const *cols, size_t n);  /* t_a_fkey */
 void gm_name_check(gm_buf *out, const char *table, const char *column);     /* t_c_check */
 
-/*
- * Canonical form of a declared column type (see the header comment): "INT4" → "integer",
- * "character varying(120)" → "varchar(120)", "timestamp with time zone" → "timestamptz",
- * "DOUBLE PRECISION"/"float8" → "double", "bool" → "boolean", "decimal(12, 2)" →
- * "numeric(12,2)", "int[]" → "integer[]". Writes into out (cleared first).
- */
-void gm_type_canonical(gm_buf *out, const char *type);
-
-/* True when the canonical type is one that takes unquoted numeric literals. */
-bool gm_type_is_numeric(const char *canonical);
 
 /*
  * Canonical, order-stable text rendering of a schema: two schemas are equal exactly when

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include "gm_test.h"
 #include "dialect/sqlite.h"
+#include "type.h"
 
 #define CHINOOK "/work/shared/realworld/datasets/chinook/chinook_sqlite.sql.gz"
 
