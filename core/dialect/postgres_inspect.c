@@ -10,6 +10,7 @@
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
+#include "dialect/sql.h"
 #include "type.h"
 #include "util/banned.h"
 
@@ -46,35 +47,6 @@ struct notes {
 };
 
 /* ---- defaults ---- */
-
-static bool is_number(const char *s)
-{
-	bool digits = false;
-
-	if (*s == '-' || *s == '+')
-		s++;
-	while (isdigit((unsigned char)*s)) {
-		s++;
-		digits = true;
-	}
-	if (*s == '.') {
-		s++;
-		while (isdigit((unsigned char)*s)) {
-			s++;
-			digits = true;
-		}
-	}
-	if (digits && (*s == 'e' || *s == 'E')) {
-		s++;
-		if (*s == '-' || *s == '+')
-			s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return digits && !*s;
-}
 
 /* True when s is only casts: "::text", "::character varying", "::\"Mixed\"[]". */
 static bool only_casts(const char *s)
@@ -130,7 +102,7 @@ void gm_pg_default_canonical(gm_default_kind *kind, char **value, const char *ex
 	/* "(-1)" */
 	if (b.len > 2 && b.ptr[0] == '(' && b.ptr[b.len - 1] == ')') {
 		char *inner = gm_xstrndup(b.ptr + 1, b.len - 2);
-		if (is_number(inner)) {
+		if (gm_sql_is_number(inner)) {
 			*kind = GM_DEFAULT_LITERAL;
 			*value = inner;
 			gm_buf_release(&b);
@@ -138,7 +110,7 @@ void gm_pg_default_canonical(gm_default_kind *kind, char **value, const char *ex
 		}
 		free(inner);
 	}
-	if (is_number(b.ptr) || !strcmp(b.ptr, "true") || !strcmp(b.ptr, "false")) {
+	if (gm_sql_is_number(b.ptr) || !strcmp(b.ptr, "true") || !strcmp(b.ptr, "false")) {
 		*kind = GM_DEFAULT_LITERAL;
 		*value = gm_buf_detach(&b);
 		return;

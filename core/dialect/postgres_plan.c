@@ -104,35 +104,14 @@ static void put_type(struct planner *p, gm_buf *b, const char *type, bool storag
 	free(base);
 }
 
-static bool is_number(const char *s)
-{
-	bool digits = false, dot = false;
-
-	if (*s == '-')
-		s++;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits = true;
-		else if (*s == '.' && !dot)
-			dot = true;
-		else
-			return false;
-	}
-	return digits;
-}
-
 static void put_default(gm_buf *b, const gm_column *c)
 {
 	const char *v = c->default_value;
 
 	if (c->default_kind == GM_DEFAULT_SQL) {
 		gm_buf_puts(b, v);
-	} else if (gm_type_is_numeric(c->type) && is_number(v)) {
-		gm_buf_puts(b, v);
-	} else if (!strcmp(c->type, "boolean") && (!strcmp(v, "true") || !strcmp(v, "false"))) {
-		gm_buf_puts(b, v);
 	} else {
-		gm_sql_literal(b, v);
+		gm_sql_default_literal(b, c->type, v, false);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "dialect/sql.h"
+#include "type.h"
 #include "util/banned.h"
 
 /*
@@ -99,6 +100,49 @@ void gm_sql_literal(gm_buf *out, const char *value)
 		gm_buf_putc(out, *p);
 	}
 	gm_buf_putc(out, '\'');
+}
+
+/* ---- literals ---- */
+
+static const char *digits(const char *p, bool *any)
+{
+	while (*p >= '0' && *p <= '9') {
+		p++;
+		*any = true;
+	}
+	return p;
+}
+
+bool gm_sql_is_number(const char *s)
+{
+	bool any = false, exp = false;
+
+	if (!s)
+		return false;
+	if (*s == '-' || *s == '+')
+		s++;
+	s = digits(s, &any);
+	if (*s == '.')
+		s = digits(s + 1, &any);
+	if (any && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		s = digits(s, &exp);
+		if (!exp)
+			return false;
+	}
+	return any && !*s;
+}
+
+void gm_sql_default_literal(gm_buf *out, const char *type, const char *value, bool upper_bool)
+{
+	if (gm_type_is_numeric(type) && gm_sql_is_number(value))
+		gm_buf_puts(out, value);
+	else if (!strcmp(type, "boolean") && (!strcmp(value, "true") || !strcmp(value, "false")))
+		gm_buf_puts(out, !upper_bool ? value : !strcmp(value, "true") ? "TRUE" : "FALSE");
+	else
+		gm_sql_literal(out, value);
 }
 
 /* ---- the statement splitter ---- */

@@ -15,6 +15,22 @@ void gm_sql_ident_quoted(gm_buf *out, const char *name);
 /* Append a string literal in single quotes, embedded quotes doubled. */
 void gm_sql_literal(gm_buf *out, const char *value);
 
+/*
+ * True when s is a number as the dialects read and write it in a default: an optional
+ * sign, then SQL's numeric constant: digits with an optional fraction ("1", "1.", "1.5")
+ * or a fraction alone (".5"), then an optional exponent ("1e5", "2.5E-3"). Nothing else:
+ * no spaces, no hex, no "1_000", no "NaN". (SQL reads the sign as a unary operator; a
+ * signed constant in a DEFAULT is the same value either way, so it counts as a number.)
+ */
+bool gm_sql_is_number(const char *s);
+
+/*
+ * Append a literal default value of a column of canonical type `type`: a number as it is
+ * for a numeric type (gm_sql_is_number), true/false as they are for a boolean (upper case
+ * when `upper_bool`: SQLite's spelling), anything else as a quoted string literal.
+ */
+void gm_sql_default_literal(gm_buf *out, const char *type, const char *value, bool upper_bool);
+
 /* True when name is an SQL reserved word (case-insensitive) needing quotes. */
 bool gm_sql_is_reserved(const char *name);
 

@@ -63,35 +63,6 @@ void gm_sqlite_normalize(gm_schema *s)
 
 /* ---- SQL text ---- */
 
-static bool is_number(const char *s)
-{
-	const char *p = s;
-	bool digits = false;
-	if (*p == '-' || *p == '+')
-		p++;
-	while (*p >= '0' && *p <= '9') {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			p++;
-			digits = true;
-		}
-	}
-	if (digits && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return digits && !*p;
-}
-
 /* " DEFAULT ..." in the sqlite.h format, or nothing. */
 static void put_default(gm_buf *b, const gm_column *c)
 {
@@ -101,12 +72,8 @@ static void put_default(gm_buf *b, const gm_column *c)
 	gm_buf_puts(b, " DEFAULT ");
 	if (c->default_kind == GM_DEFAULT_SQL)
 		gm_buf_printf(b, "(%s)", v);
-	else if (!strcmp(c->type, "boolean") && (!strcmp(v, "true") || !strcmp(v, "false")))
-		gm_buf_puts(b, !strcmp(v, "true") ? "TRUE" : "FALSE");
-	else if (gm_type_is_numeric(c->type) && is_number(v))
-		gm_buf_puts(b, v);
 	else
-		gm_sql_literal(b, v);
+		gm_sql_default_literal(b, c->type, v, true);
 }
 
 static void put_upper(gm_buf *b, const char *s)

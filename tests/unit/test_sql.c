@@ -183,6 +183,36 @@ static void test_sql__split_stops_on_callback_error(void **state)
 	assert_int_equal(n, 2);
 }
 
+static void test_sql__is_number(void **state)
+{
+	static const char *const yes[] = { "0", "42", "-1", "+1", "1.", "1.5", ".5", "-.5",
+					   "1e5", "1E+5", "2.5e-3", "-1.5E10" };
+	static const char *const no[] = { "", "-", "+", ".", "e5", "1e", "1e+", "1.5.2",
+					  "1 ", " 1", "0x10", "1_000", "NaN", "--1", "1-" };
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(gm_sql_is_number(yes[i]));
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(gm_sql_is_number(no[i]));
+	assert_false(gm_sql_is_number(NULL));
+}
+
+static void test_sql__default_literal(void **state)
+{
+	gm_buf b = GM_BUF_INIT;
+	(void)state;
+	gm_sql_default_literal(&b, "integer", "1e5", false);
+	gm_sql_default_literal(&b, "serial", " ", false);
+	gm_sql_default_literal(&b, "bigserial", "+7", false);
+	gm_sql_default_literal(&b, "integer[]", "1", false);
+	gm_sql_default_literal(&b, "boolean", "true", true);
+	gm_sql_default_literal(&b, "boolean", "false", false);
+	gm_sql_default_literal(&b, "text", "12", false);
+	assert_string_equal(b.ptr, "1e5' '+7'1'TRUEfalse'12'");
+	gm_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +222,8 @@ int main(void)
 		cmocka_unit_test(test_sql__reserved),
 		cmocka_unit_test(test_sql__split),
 		cmocka_unit_test(test_sql__split_stops_on_callback_error),
+		cmocka_unit_test(test_sql__is_number),
+		cmocka_unit_test(test_sql__default_literal),
 	};
 	return cmocka_run_group_tests_name("sql", tests, NULL, NULL);
 }
