@@ -35,6 +35,56 @@ void gm_sql_default_literal(gm_buf *out, const char *type, const char *value, bo
 bool gm_sql_is_reserved(const char *name);
 
 /*
+ * The one SQL tokeniser. gm_sql_lex() returns the next token of the text: whitespace and
+ * comments (both kinds) are skipped, lines counted (newlines inside tokens too). Kinds:
+ *  - WORD: [A-Za-z_\x80-] then those, digits and '$' (keywords and plain names);
+ *  - QUOTED: "name", `name` (a doubled quote escapes) or [name] (up to the first ']');
+ *  - STRING: 'text' (doubled quote escapes; with GM_SQL_LEX_PG, E'...' after a word "E"
+ *    also takes backslash escapes); the "E" itself is the WORD before it;
+ *  - BLOB: x'hex' (the x is part of the token);
+ *  - DOLLAR: $tag$...$tag$ (GM_SQL_LEX_PG only);
+ *  - NUMBER: a digit or ".digit", then word characters and '.' ("1e+5" is one token);
+ *  - PUNCT: any other single character. Without GM_SQL_LEX_PG a '$' starts a WORD
+ *    (SQLite's "$name" parameter); with it, a '$' that opens no dollar quote is PUNCT;
+ *  - END: the end of the text (len 0; returned again on every later call).
+ * An unterminated quote, comment or dollar quote runs to the end of the text.
+ */
+enum gm_sql_tok_kind {
+	GM_SQL_END, GM_SQL_WORD, GM_SQL_QUOTED, GM_SQL_STRING, GM_SQL_BLOB, GM_SQL_DOLLAR,
+	GM_SQL_NUMBER, GM_SQL_PUNCT
+};
+
+enum gm_sql_lex_flags {
+	GM_SQL_LEX_PG = (1 << 0) /* PostgreSQL: E'' backslash escapes, $tag$ quotes */
+};
+
+typedef struct {
+	enum gm_sql_tok_kind kind;
+	const char *s;   /* into the text; borrowed */
+	size_t len;
+	int line;        /* 1-based line of s */
+} gm_sql_tok;
+
+/* Lexer state: the text (borrowed), the position and its line; fields may be moved on. */
+typedef struct {
+	const char *sql, *p;
+	int line;
+	unsigned flags;
+} gm_sql_lexer;
+
+/* Start lexing sql (borrowed, NULL is empty) at line 1. */
+void gm_sql_lexer_init(gm_sql_lexer *lx, const char *sql, unsigned flags);
+
+/* Fill *out with the next token and move past it. */
+void gm_sql_lex(gm_sql_lexer *lx, gm_sql_tok *out);
+
+/* The number of '\n' in [from, to). */
+int gm_sql_count_lines(const char *from, const char *to);
+
+/* True when t is the WORD kw (ASCII case-insensitive). */
+bool gm_sql_tok_is(const gm_sql_tok *t, const char *kw);
+
+/*
  * Split SQL text into statements at top-level ';' (outside quotes, dollar quotes,
  * comments, BEGIN...END of triggers). Calls fn for each non-empty statement with its
  * text (NUL-terminated copy, borrowed during the call) and the 1-based line where it

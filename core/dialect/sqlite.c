@@ -131,49 +131,14 @@ static void sqlite_disconnect(gm_conn *conn)
 /* End of the statement starting at p: just past the first top-level ';', or the end. */
 static const char *stmt_end(const char *p)
 {
-	char q;
+	gm_sql_lexer lx;
+	gm_sql_tok t;
 
-	while (*p) {
-		switch (*p) {
-		case '\'': case '"': case '`': case '[':
-			q = *p == '[' ? ']' : *p;
-			for (p++; *p && *p != q; p++)
-				;
-			if (*p)
-				p++;
-			break;
-		case '-':
-			if (p[1] == '-') {
-				while (*p && *p != '\n')
-					p++;
-			} else {
-				p++;
-			}
-			break;
-		case '/':
-			if (p[1] == '*') {
-				const char *e = strstr(p + 2, "*/");
-				p = e ? e + 2 : p + strlen(p);
-			} else {
-				p++;
-			}
-			break;
-		case ';':
-			return p + 1;
-		default:
-			p++;
-		}
-	}
-	return p;
-}
-
-static int count_lines(const char *from, const char *to)
-{
-	int n = 0;
-	for (; from < to; from++)
-		if (*from == '\n')
-			n++;
-	return n;
+	gm_sql_lexer_init(&lx, p, 0);
+	do
+		gm_sql_lex(&lx, &t);
+	while (t.kind != GM_SQL_END && !(t.kind == GM_SQL_PUNCT && *t.s == ';'));
+	return t.kind == GM_SQL_END ? t.s : t.s + 1;
 }
 
 /* Set the error of a failed statement [start, end) at origin:line. */
@@ -219,7 +184,7 @@ static int sqlite_exec(gm_conn *conn, const char *sql, const char *origin, int f
 		start = gm_sql_skip_space(p);
 		if (!*start)
 			break;
-		line += count_lines(counted, start);
+		line += gm_sql_count_lines(counted, start);
 		counted = start;
 		if (gm_signal_received()) {
 			error = gm_error_set(GM_EINTERRUPTED, "interrupted");

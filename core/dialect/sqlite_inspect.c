@@ -60,98 +60,34 @@ static bool strv_has_ci(const struct strv *sv, const char *s)
 	return false;
 }
 
-/* ---- tokenizer ---- */
-
-enum tok_kind { TK_END, TK_WORD, TK_QUOTED, TK_STRING, TK_NUMBER, TK_BLOB, TK_PUNCT };
-
-struct tok {
-	enum tok_kind kind;
-	const char *s;
-	size_t len;
-};
+/* ---- tokens (dialect/sql.h's tokeniser, SQLite's rules) ---- */
 
 struct toks {
-	struct tok *v;
+	gm_sql_tok *v;
 	size_t nr, alloc;
 };
 
-
-/* Past a quoted run starting at p (p[0] is the opening quote q; doubled q escapes). */
-static const char *skip_quoted(const char *p, char q)
-{
-	for (p++; *p; p++) {
-		if (*p == q) {
-			if (p[1] != q)
-				return p + 1;
-			p++;
-		}
-	}
-	return p;
-}
-
-static bool word_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
-}
-
-/* Split sql into tokens (comments and whitespace dropped); the last token is TK_END. */
+/* Split sql into tokens (comments and whitespace dropped); the last token is END. */
 static void lex(struct toks *out, const char *sql)
 {
-	const char *p = sql ? sql : "";
-	struct tok t;
+	gm_sql_lexer lx;
+	gm_sql_tok t;
 
-	for (;;) {
-		p = gm_sql_skip_space(p);
-		t.s = p;
-		if (!*p) {
-			t.kind = TK_END;
-			t.len = 0;
-			GM_PUSH(out->v, out->nr, out->alloc, t);
-			return;
-		}
-		if (*p == '\'') {
-			t.kind = TK_STRING;
-			p = skip_quoted(p, '\'');
-		} else if (*p == '"' || *p == '`') {
-			t.kind = TK_QUOTED;
-			p = skip_quoted(p, *p);
-		} else if (*p == '[') {
-			const char *e = strchr(p, ']');
-			t.kind = TK_QUOTED;
-			p = e ? e + 1 : p + strlen(p);
-		} else if ((*p == 'x' || *p == 'X') && p[1] == '\'') {
-			t.kind = TK_BLOB;
-			p = skip_quoted(p + 1, '\'');
-		} else if (isdigit((unsigned char)*p) ||
-			   (*p == '.' && isdigit((unsigned char)p[1]))) {
-			t.kind = TK_NUMBER;
-			while (isalnum((unsigned char)*p) || *p == '.') {
-				if ((*p == 'e' || *p == 'E') && (p[1] == '+' || p[1] == '-'))
-					p++;
-				p++;
-			}
-		} else if (word_char(*p)) {
-			t.kind = TK_WORD;
-			while (word_char(*p))
-				p++;
-		} else {
-			t.kind = TK_PUNCT;
-			p++;
-		}
-		t.len = (size_t)(p - t.s);
+	gm_sql_lexer_init(&lx, sql, 0);
+	do {
+		gm_sql_lex(&lx, &t);
 		GM_PUSH(out->v, out->nr, out->alloc, t);
-	}
+	} while (t.kind != GM_SQL_END);
 }
 
-static bool kw(const struct tok *t, const char *word)
+static bool kw(const gm_sql_tok *t, const char *word)
 {
-	size_t n = strlen(word);
-	return t->kind == TK_WORD && t->len == n && !strncasecmp(t->s, word, n);
+	return gm_sql_tok_is(t, word);
 }
 
-static bool punct(const struct tok *t, char c)
+static bool punct(const gm_sql_tok *t, char c)
 {
-	return t->kind == TK_PUNCT && t->s[0] == c;
+	return t->kind == GM_SQL_PUNCT && t->s[0] == c;
 }
 
 /* The text of a name or string token: quotes removed, doubled quotes collapsed. */
@@ -176,17 +112,17 @@ static char *unquote(const char *s, size_t len)
 	return gm_buf_detach(&b);
 }
 
-static char *tok_text(const struct tok *t)
+static char *tok_text(const gm_sql_tok *t)
 {
 	return unquote(t->s, t->len);
 }
 
-/* Index of the ')' matching the '(' at i (or of TK_END). */
+/* Index of the ')' matching the '(' at i (or of GM_SQL_END). */
 static size_t match_paren(const struct toks *tk, size_t i)
 {
 	int depth = 0;
 
-	for (; tk->v[i].kind != TK_END; i++) {
+	for (; tk->v[i].kind != GM_SQL_END; i++) {
 		if (punct(&tk->v[i], '('))
 			depth++;
 		else if (punct(&tk->v[i], ')') && --depth == 0)
@@ -198,11 +134,11 @@ static size_t match_paren(const struct toks *tk, size_t i)
 /* Past the token at i, or past the whole parenthesized group starting at i. */
 static size_t skip_group(const struct toks *tk, size_t i)
 {
-	if (tk->v[i].kind == TK_END)
+	if (tk->v[i].kind == GM_SQL_END)
 		return i;
 	if (punct(&tk->v[i], '(')) {
 		i = match_paren(tk, i);
-		return tk->v[i].kind == TK_END ? i : i + 1;
+		return tk->v[i].kind == GM_SQL_END ? i : i + 1;
 	}
 	return i + 1;
 }
@@ -291,7 +227,7 @@ static void column_list(struct strv *out, const struct toks *tk, size_t i, bool 
 			j++;
 			continue;
 		}
-		if (item_start && tk->v[j].kind != TK_PUNCT)
+		if (item_start && tk->v[j].kind != GM_SQL_PUNCT)
 			strv_push(out, tok_text(&tk->v[j]));
 		else if (autoinc && kw(&tk->v[j], "AUTOINCREMENT"))
 			*autoinc = true;
@@ -300,7 +236,7 @@ static void column_list(struct strv *out, const struct toks *tk, size_t i, bool 
 	}
 }
 
-static bool column_constraint_start(const struct tok *t)
+static bool column_constraint_start(const gm_sql_tok *t)
 {
 	static const char *const words[] = { "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE",
 					     "CHECK", "DEFAULT", "COLLATE", "REFERENCES",
@@ -320,7 +256,7 @@ static void parse_column(struct ddl *d, const struct toks *tk, size_t i, size_t 
 	for (i++; i < end && !column_constraint_start(&tk->v[i]);)
 		i = skip_group(tk, i);  /* the type */
 	while (i < end) {
-		const struct tok *t = &tk->v[i];
+		const gm_sql_tok *t = &tk->v[i];
 		if (kw(t, "CONSTRAINT")) {
 			free(pending);
 			pending = i + 1 < end ? tok_text(&tk->v[i + 1]) : NULL;
@@ -413,21 +349,21 @@ static void parse_create_table(struct ddl *d, const char *sql)
 	size_t i = 0, end;
 
 	lex(&tk, sql);
-	while (tk.v[i].kind != TK_END && !kw(&tk.v[i], "TABLE"))
+	while (tk.v[i].kind != GM_SQL_END && !kw(&tk.v[i], "TABLE"))
 		i++;
-	if (tk.v[i].kind == TK_END)
+	if (tk.v[i].kind == GM_SQL_END)
 		goto done;
 	i++;
 	if (kw(&tk.v[i], "IF"))
 		i += 3;  /* IF NOT EXISTS */
-	for (; i < tk.nr && tk.v[i].kind != TK_END; i++)
+	for (; i < tk.nr && tk.v[i].kind != GM_SQL_END; i++)
 		if (punct(&tk.v[i], '(') || kw(&tk.v[i], "AS"))
 			break;
 	if (i >= tk.nr || !punct(&tk.v[i], '('))
 		goto done;  /* CREATE TABLE ... AS SELECT */
 	for (i++;;) {
-		const struct tok *f = &tk.v[i];
-		for (end = i; tk.v[end].kind != TK_END && !punct(&tk.v[end], ',') &&
+		const gm_sql_tok *f = &tk.v[i];
+		for (end = i; tk.v[end].kind != GM_SQL_END && !punct(&tk.v[end], ',') &&
 			      !punct(&tk.v[end], ')');)
 			end = skip_group(&tk, end);
 		if (end > i) {
@@ -457,21 +393,21 @@ static bool parse_enum(const char *expr, char **col, struct strv *labels)
 
 	*col = NULL;
 	lex(&tk, expr);
-	if (tk.v[0].kind != TK_WORD && tk.v[0].kind != TK_QUOTED)
+	if (tk.v[0].kind != GM_SQL_WORD && tk.v[0].kind != GM_SQL_QUOTED)
 		goto done;
 	if (!kw(&tk.v[1], "IN") || !punct(&tk.v[2], '('))
 		goto done;
 	for (i = 3;; i += 2) {
-		if (tk.v[i].kind != TK_STRING)
+		if (tk.v[i].kind != GM_SQL_STRING)
 			goto done;
 		if (punct(&tk.v[i + 1], ')'))
 			break;
 		if (!punct(&tk.v[i + 1], ','))
 			goto done;
 	}
-	if (tk.v[i + 2].kind != TK_END)
+	if (tk.v[i + 2].kind != GM_SQL_END)
 		goto done;
-	for (i = 3; tk.v[i].kind == TK_STRING; i += 2) {
+	for (i = 3; tk.v[i].kind == GM_SQL_STRING; i += 2) {
 		strv_push(labels, tok_text(&tk.v[i]));
 		if (punct(&tk.v[i + 1], ')'))
 			break;
@@ -491,15 +427,15 @@ static void parse_create_index(const char *sql, char **list, char **where)
 
 	*list = *where = NULL;
 	lex(&tk, sql);
-	while (tk.v[i].kind != TK_END && !kw(&tk.v[i], "ON"))
+	while (tk.v[i].kind != GM_SQL_END && !kw(&tk.v[i], "ON"))
 		i++;
-	while (tk.v[i].kind != TK_END && !punct(&tk.v[i], '('))
+	while (tk.v[i].kind != GM_SQL_END && !punct(&tk.v[i], '('))
 		i++;
-	if (tk.v[i].kind == TK_END)
+	if (tk.v[i].kind == GM_SQL_END)
 		goto done;
 	*list = group_text(&tk, i);
 	i = skip_group(&tk, i);
-	if (kw(&tk.v[i], "WHERE") && tk.v[i + 1].kind != TK_END) {
+	if (kw(&tk.v[i], "WHERE") && tk.v[i + 1].kind != GM_SQL_END) {
 		const char *s = tk.v[i + 1].s, *e = s + strlen(s);
 		while (e > s && (isspace((unsigned char)e[-1]) || e[-1] == ';'))
 			e--;
@@ -515,26 +451,26 @@ done:
 static void set_default(gm_column *c, const char *text)
 {
 	struct toks tk = { NULL, 0, 0 };
-	const struct tok *t;
+	const gm_sql_tok *t;
 	char *v;
 
 	if (!text)
 		return;
 	lex(&tk, text);
 	t = tk.v;
-	if (t[0].kind == TK_END || (kw(&t[0], "NULL") && t[1].kind == TK_END))
+	if (t[0].kind == GM_SQL_END || (kw(&t[0], "NULL") && t[1].kind == GM_SQL_END))
 		goto done;
-	if ((t[0].kind == TK_STRING || t[0].kind == TK_QUOTED) && t[1].kind == TK_END) {
+	if ((t[0].kind == GM_SQL_STRING || t[0].kind == GM_SQL_QUOTED) && t[1].kind == GM_SQL_END) {
 		v = tok_text(&t[0]);
 		gm_column_set_default(c, GM_DEFAULT_LITERAL, v);
 		free(v);
-	} else if ((t[0].kind == TK_NUMBER && t[1].kind == TK_END) ||
-		   ((punct(&t[0], '-') || punct(&t[0], '+')) && t[1].kind == TK_NUMBER &&
-		    t[2].kind == TK_END)) {
+	} else if ((t[0].kind == GM_SQL_NUMBER && t[1].kind == GM_SQL_END) ||
+		   ((punct(&t[0], '-') || punct(&t[0], '+')) && t[1].kind == GM_SQL_NUMBER &&
+		    t[2].kind == GM_SQL_END)) {
 		v = gm_xstrndup(t[0].s, (size_t)(t[tk.nr - 2].s + t[tk.nr - 2].len - t[0].s));
 		gm_column_set_default(c, GM_DEFAULT_LITERAL, v);
 		free(v);
-	} else if ((kw(&t[0], "TRUE") || kw(&t[0], "FALSE")) && t[1].kind == TK_END) {
+	} else if ((kw(&t[0], "TRUE") || kw(&t[0], "FALSE")) && t[1].kind == GM_SQL_END) {
 		gm_column_set_default(c, GM_DEFAULT_LITERAL, kw(&t[0], "TRUE") ? "true" : "false");
 	} else if (punct(&t[0], '(') && match_paren(&tk, 0) == tk.nr - 2) {
 		v = group_text(&tk, 0);
