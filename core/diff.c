@@ -7,6 +7,7 @@
 #include "git-migrate/diff.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /*
@@ -527,84 +528,25 @@ static void emit_drop_enums(struct diff *d, gm_changes *out)
 	free(v);
 }
 
-static int cmp_table_name(const void *key, const void *elem)
-{
-	return strcmp(key, (*(const gm_table *const *)elem)->name);
-}
-
-/*
- * Tables of s whose partner index is -1, in foreign-key order: referenced tables first
- * (reverse: referencing tables first). Ties go by name; self references do not count.
- * When only cycles are left, walk from the smallest waiting table along its smallest
- * dependency until a table repeats: that table is on a cycle and goes next.
- */
+/* Tables of s whose partner index is -1, in gm_schema_fk_order (reverse: children first). */
 static void emit_fk_order(gm_changes *out, const gm_schema *s, const int *partner,
 			  gm_change_kind kind, bool reverse)
 {
-	struct named *all = by_name((void *const *)s->tables, s->tables_nr);
-	const gm_table **v = gm_xcalloc(s->tables_nr + 1, sizeof(*v));
-	size_t n = 0, k, m, f, left;
-	bool *dep, *done, *seen; /* dep[k * n + m]: v[k] must wait for v[m] */
-	size_t *waiting;
+	const gm_table **v = gm_xcalloc(s->tables_nr + 1, sizeof(*v)), **order;
+	size_t n = 0, k;
 
 	for (k = 0; k < s->tables_nr; k++)
-		if (partner[all[k].i] < 0)
-			v[n++] = s->tables[all[k].i];
-	dep = gm_xcalloc(n * n + 1, sizeof(*dep));
-	done = gm_xcalloc(n + 1, sizeof(*done));
-	seen = gm_xcalloc(n + 1, sizeof(*seen));
-	waiting = gm_xcalloc(n + 1, sizeof(*waiting));
+		if (partner[k] < 0)
+			v[n++] = s->tables[k];
+	gm_schema_fk_order(&order, v, n, reverse);
 	for (k = 0; k < n; k++) {
-		for (f = 0; f < v[k]->fkeys_nr; f++) {
-			const gm_table **hit = bsearch(v[k]->fkeys[f]->ref_table, v, n,
-						       sizeof(*v), cmp_table_name);
-			size_t w, on;
-			if (!hit || (m = (size_t)(hit - v)) == k)
-				continue;
-			w = reverse ? m : k;
-			on = reverse ? k : m;
-			if (!dep[w * n + on]) {
-				dep[w * n + on] = true;
-				waiting[w]++;
-			}
-		}
-	}
-	for (left = n; left > 0; left--) {
-		size_t pick = n;
-		for (k = 0; k < n && pick == n; k++)
-			if (!done[k] && !waiting[k])
-				pick = k;
-		if (pick == n) {
-			size_t cur = 0;
-			memset(seen, 0, n * sizeof(*seen));
-			while (done[cur])
-				cur++;
-			while (pick == n) {
-				seen[cur] = true;
-				for (m = 0; m < n; m++)
-					if (!done[m] && dep[cur * n + m])
-						break;
-				if (m == n || seen[m])
-					pick = m == n ? cur : m;
-				else
-					cur = m;
-			}
-		}
-		done[pick] = true;
-		for (k = 0; k < n; k++)
-			if (dep[k * n + pick])
-				waiting[k]--;
 		if (kind == GM_CHANGE_ADD_TABLE)
-			push_change(out, kind)->to = v[pick];
+			push_change(out, kind)->to = order[k];
 		else
-			push_change(out, kind)->from = v[pick];
+			push_change(out, kind)->from = order[k];
 	}
-	free(waiting);
-	free(seen);
-	free(done);
-	free(dep);
+	free(order);
 	free(v);
-	free(all);
 }
 
 static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
