@@ -8,6 +8,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
 #include "schema_int.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /*
@@ -33,17 +34,6 @@ static bool streq(const char *a, const char *b)
 	if (!a || !b)
 		return a == b;
 	return !strcmp(a, b);
-}
-
-static bool strv_eq(char *const *a, size_t an, char *const *b, size_t bn)
-{
-	size_t i;
-	if (an != bn)
-		return false;
-	for (i = 0; i < an; i++)
-		if (strcmp(a[i], b[i]))
-			return false;
-	return true;
 }
 
 /* An index of a named object: sorting these by name keeps the output independent of the
@@ -404,7 +394,7 @@ static unsigned column_diff(struct diff *d, const gm_column *a, const gm_column 
 	unsigned bits = 0;
 	map_type(d, &d->scratch_a, a->type);
 	if (strcmp(d->scratch_a.ptr, b->type) ||
-	    !strv_eq(a->labels, a->labels_nr, b->labels, b->labels_nr))
+	    !gm_strv_eq(a->labels, a->labels_nr, b->labels, b->labels_nr))
 		bits |= GM_COLDIFF_TYPE;
 	if (a->nullable != b->nullable)
 		bits |= GM_COLDIFF_NULL;
@@ -464,7 +454,7 @@ static void enum_labels(gm_changes *out, const gm_enum *ef, const gm_enum *et)
 {
 	size_t i = 0, j, first_old;
 
-	if (strv_eq(ef->labels, ef->labels_nr, et->labels, et->labels_nr))
+	if (gm_strv_eq(ef->labels, ef->labels_nr, et->labels, et->labels_nr))
 		return;
 	if (!only_inserted(ef->labels, ef->labels_nr, et->labels, et->labels_nr)) {
 		gm_change *ch = push_change(out, GM_CHANGE_SWAP_ENUM);

@@ -17,6 +17,7 @@
 #include "type.h"
 #include "yaml.h"
 #include "util/suggest.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /* ---- small helpers ---- */
@@ -1074,15 +1075,6 @@ static bool is_known_type(const gm_schema *s, const char *type)
 	return false;
 }
 
-static bool name_listed(char *const *v, size_t n, const char *name)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], name))
-			return true;
-	return false;
-}
-
 static int validate_columns(const gm_schema *s, const gm_table *t, bool check_types)
 {
 	size_t j, k;
@@ -1113,12 +1105,12 @@ static int validate_columns(const gm_schema *s, const gm_table *t, bool check_ty
 		gm_buf_release(&base);
 		e = gm_schema_enum(s, c->type);
 		if (e && c->default_kind == GM_DEFAULT_LITERAL &&
-		    !name_listed(e->labels, e->labels_nr, c->default_value))
+		    !gm_strv_contains(e->labels, e->labels_nr, c->default_value))
 			return error_at(origin,
 					"default '%s' of column '%s.%s' is not a label of enum '%s'",
 					c->default_value, t->name, c->name, e->name);
 		if (c->labels && c->default_kind == GM_DEFAULT_LITERAL &&
-		    !name_listed(c->labels, c->labels_nr, c->default_value))
+		    !gm_strv_contains(c->labels, c->labels_nr, c->default_value))
 			return error_at(origin,
 					"default '%s' of column '%s.%s' is not one of its labels",
 					c->default_value, t->name, c->name);
@@ -1217,7 +1209,7 @@ int gm_models_validate_except(const gm_schema *s, char *const *inspected, size_t
 
 	for (i = 0; i < s->tables_nr; i++) {
 		const gm_table *t = s->tables[i];
-		bool check_types = !name_listed(inspected, inspected_nr, t->name);
+		bool check_types = !gm_strv_contains(inspected, inspected_nr, t->name);
 		if ((error = validate_columns(s, t, check_types)) < 0 ||
 		    (error = validate_keys(s, t)) < 0)
 			return error;

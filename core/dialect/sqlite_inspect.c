@@ -17,6 +17,7 @@
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
 #include "type.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /* Query text (defined at the bottom of this file). */
@@ -28,37 +29,6 @@ static const char *const q_pk;
 static const char *const q_indexes;
 static const char *const q_index_cols;
 static const char *const q_index_sql;
-
-/* ---- string vectors ---- */
-
-struct strv {
-	char **v;
-	size_t nr, alloc;
-};
-
-static void strv_push(struct strv *sv, char *owned)
-{
-	GM_PUSH(sv->v, sv->nr, sv->alloc, owned);
-}
-
-static void strv_release(struct strv *sv)
-{
-	size_t i;
-	for (i = 0; i < sv->nr; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	sv->v = NULL;
-	sv->nr = sv->alloc = 0;
-}
-
-static bool strv_has_ci(const struct strv *sv, const char *s)
-{
-	size_t i;
-	for (i = 0; i < sv->nr; i++)
-		if (!strcasecmp(sv->v[i], s))
-			return true;
-	return false;
-}
 
 /* ---- tokens (dialect/sql.h's tokeniser, SQLite's rules) ---- */
 
@@ -161,7 +131,7 @@ static char *group_text(const struct toks *tk, size_t i)
 struct ddl_item {
 	char *name;          /* CONSTRAINT name, or NULL */
 	char *column;        /* column-level: the column it is declared on */
-	struct strv cols;    /* UNIQUE / FOREIGN KEY columns, as written */
+	gm_strvec cols;    /* UNIQUE / FOREIGN KEY columns, as written */
 	char *ref;           /* FOREIGN KEY: the referenced table, as written */
 	char *expr;          /* CHECK: the condition */
 	bool used;
@@ -169,7 +139,7 @@ struct ddl_item {
 
 struct ddl {
 	char *pk_name;
-	struct strv autoinc;
+	gm_strvec autoinc;
 	struct ddl_item **uniques, **fkeys, **checks;
 	size_t uniques_nr, uniques_alloc, fkeys_nr, fkeys_alloc, checks_nr, checks_alloc;
 };
@@ -180,7 +150,7 @@ static void items_free(struct ddl_item **v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i]->name);
 		free(v[i]->column);
-		strv_release(&v[i]->cols);
+		gm_strvec_release(&v[i]->cols);
 		free(v[i]->ref);
 		free(v[i]->expr);
 		free(v[i]);
@@ -191,7 +161,7 @@ static void items_free(struct ddl_item **v, size_t n)
 static void ddl_release(struct ddl *d)
 {
 	free(d->pk_name);
-	strv_release(&d->autoinc);
+	gm_strvec_release(&d->autoinc);
 	items_free(d->uniques, d->uniques_nr);
 	items_free(d->fkeys, d->fkeys_nr);
 	items_free(d->checks, d->checks_nr);
@@ -216,7 +186,7 @@ static void take_name(char **field, char **name)
 }
 
 /* The first name of each item of the column list starting at '(' at i. */
-static void column_list(struct strv *out, const struct toks *tk, size_t i, bool *autoinc)
+static void column_list(gm_strvec *out, const struct toks *tk, size_t i, bool *autoinc)
 {
 	size_t close = match_paren(tk, i), j;
 	bool item_start = true;
@@ -228,7 +198,7 @@ static void column_list(struct strv *out, const struct toks *tk, size_t i, bool 
 			continue;
 		}
 		if (item_start && tk->v[j].kind != GM_SQL_PUNCT)
-			strv_push(out, tok_text(&tk->v[j]));
+			gm_strvec_push_owned(out, tok_text(&tk->v[j]));
 		else if (autoinc && kw(&tk->v[j], "AUTOINCREMENT"))
 			*autoinc = true;
 		item_start = false;
@@ -265,12 +235,12 @@ static void parse_column(struct ddl *d, const struct toks *tk, size_t i, size_t 
 			take_name(&d->pk_name, &pending);
 			for (i += 2; i < end && !column_constraint_start(&tk->v[i]);) {
 				if (kw(&tk->v[i], "AUTOINCREMENT"))
-					strv_push(&d->autoinc, gm_xstrdup(col));
+					gm_strvec_push(&d->autoinc, col);
 				i = skip_group(tk, i);
 			}
 		} else if (kw(t, "UNIQUE")) {
 			it = item_new(&pending, col);
-			strv_push(&it->cols, gm_xstrdup(col));
+			gm_strvec_push(&it->cols, col);
 			GM_PUSH(d->uniques, d->uniques_nr, d->uniques_alloc, it);
 			i++;
 		} else if (kw(t, "CHECK") && i + 1 < end && punct(&tk->v[i + 1], '(')) {
@@ -280,7 +250,7 @@ static void parse_column(struct ddl *d, const struct toks *tk, size_t i, size_t 
 			i = skip_group(tk, i + 1);
 		} else if (kw(t, "REFERENCES") && i + 1 < end) {
 			it = item_new(&pending, col);
-			strv_push(&it->cols, gm_xstrdup(col));
+			gm_strvec_push(&it->cols, col);
 			it->ref = tok_text(&tk->v[i + 1]);
 			GM_PUSH(d->fkeys, d->fkeys_nr, d->fkeys_alloc, it);
 			i += 2;
@@ -316,12 +286,12 @@ static void parse_table_constraint(struct ddl *d, const struct toks *tk, size_t 
 	if (i >= end)
 		goto done;
 	if (kw(&tk->v[i], "PRIMARY") && i + 2 < end && punct(&tk->v[i + 2], '(')) {
-		struct strv cols = { NULL, 0, 0 };
+		gm_strvec cols = GM_STRVEC_INIT;
 		take_name(&d->pk_name, &pending);
 		column_list(&cols, tk, i + 2, &autoinc);
 		if (autoinc && cols.nr == 1)
-			strv_push(&d->autoinc, gm_xstrdup(cols.v[0]));
-		strv_release(&cols);
+			gm_strvec_push(&d->autoinc, cols.v[0]);
+		gm_strvec_release(&cols);
 	} else if (kw(&tk->v[i], "UNIQUE") && i + 1 < end && punct(&tk->v[i + 1], '(')) {
 		it = item_new(&pending, NULL);
 		column_list(&it->cols, tk, i + 1, NULL);
@@ -385,7 +355,7 @@ done:
  * An emulated enum: `col IN ('a', 'b', ...)` with only string literals. On success the
  * column name goes to *col (caller frees) and the labels to labels.
  */
-static bool parse_enum(const char *expr, char **col, struct strv *labels)
+static bool parse_enum(const char *expr, char **col, gm_strvec *labels)
 {
 	struct toks tk = { NULL, 0, 0 };
 	size_t i = 0;
@@ -408,7 +378,7 @@ static bool parse_enum(const char *expr, char **col, struct strv *labels)
 	if (tk.v[i + 2].kind != GM_SQL_END)
 		goto done;
 	for (i = 3; tk.v[i].kind == GM_SQL_STRING; i += 2) {
-		strv_push(labels, tok_text(&tk.v[i]));
+		gm_strvec_push_owned(labels, tok_text(&tk.v[i]));
 		if (punct(&tk.v[i + 1], ')'))
 			break;
 	}
@@ -586,7 +556,7 @@ static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct ddl
 		c = gm_table_add_column(t, name, type.ptr);
 		c->nullable = !sqlite3_column_int(st, 2) && pos == 0;
 		set_default(c, col_text(st, 3));
-		c->identity = strv_has_ci(&d->autoinc, name);
+		c->identity = gm_strv_contains_ci(d->autoinc.v, d->autoinc.nr, name);
 		if (pos > 0) {
 			GM_ALLOC_GROW(pk, pk_nr + 1, pk_alloc);
 			pk[pk_nr].pos = pos;
@@ -630,7 +600,7 @@ static void read_checks(gm_table *t, const struct ddl *d)
 
 	for (i = 0; i < d->checks_nr; i++) {
 		const struct ddl_item *ck = d->checks[i];
-		struct strv labels = { NULL, 0, 0 };
+		gm_strvec labels = GM_STRVEC_INIT;
 		char *ecol = NULL;
 		gm_column *c;
 
@@ -642,12 +612,12 @@ static void read_checks(gm_table *t, const struct ddl *d)
 					gm_column_add_label(c, labels.v[k]);
 				gm_set_str(&c->type, "text");
 				free(ecol);
-				strv_release(&labels);
+				gm_strvec_release(&labels);
 				continue;
 			}
 		}
 		free(ecol);
-		strv_release(&labels);
+		gm_strvec_release(&labels);
 
 		gm_buf_clear(&name);
 		if (ck->name) {
@@ -681,7 +651,7 @@ static void set_action(char **field, const char *action)
 }
 
 /* The referenced table's primary key columns (REFERENCES p without a column list). */
-static int parent_pk(struct strv *out, sqlite3 *db, const char *parent)
+static int parent_pk(gm_strvec *out, sqlite3 *db, const char *parent)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -689,7 +659,7 @@ static int parent_pk(struct strv *out, sqlite3 *db, const char *parent)
 	if ((error = prepare1(db, &st, q_pk, parent)) < 0)
 		return error;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		strv_push(out, gm_xstrdup(col_text(st, 0)));
+		gm_strvec_push(out, col_text(st, 0));
 	if (rc != SQLITE_DONE)
 		error = db_error(db, parent);
 	sqlite3_finalize(st);
@@ -698,13 +668,13 @@ static int parent_pk(struct strv *out, sqlite3 *db, const char *parent)
 
 struct fk_row {
 	char *ref, *on_update, *on_delete;
-	struct strv from, to;
+	gm_strvec from, to;
 };
 
 static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct ddl *d)
 {
 	gm_buf name = GM_BUF_INIT;
-	struct strv to = { NULL, 0, 0 };
+	gm_strvec to = GM_STRVEC_INIT;
 	gm_fkey *fk;
 	size_t i;
 	int error = 0;
@@ -737,7 +707,7 @@ static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct ddl *d)
 	set_action(&fk->on_delete, r->on_delete);
 	set_action(&fk->on_update, r->on_update);
 done:
-	strv_release(&to);
+	gm_strvec_release(&to);
 	gm_buf_release(&name);
 	return error;
 }
@@ -747,8 +717,8 @@ static void fk_row_release(struct fk_row *r)
 	free(r->ref);
 	free(r->on_update);
 	free(r->on_delete);
-	strv_release(&r->from);
-	strv_release(&r->to);
+	gm_strvec_release(&r->from);
+	gm_strvec_release(&r->to);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -771,8 +741,8 @@ static int read_fkeys(gm_table *t, sqlite3 *db, struct ddl *d)
 			r.on_update = gm_xstrdup(col_text(st, 5));
 			r.on_delete = gm_xstrdup(col_text(st, 6));
 		}
-		strv_push(&r.from, gm_xstrdup(col_text(st, 3)));
-		strv_push(&r.to, gm_xstrdup(col_text(st, 4)));  /* NULL: the parent's key */
+		gm_strvec_push(&r.from, col_text(st, 3));
+		gm_strvec_push(&r.to, col_text(st, 4));  /* NULL: the parent's key */
 	}
 	if (rc != SQLITE_DONE) {
 		error = db_error(db, t->name);
@@ -803,7 +773,7 @@ static int index_sql(sqlite3 *db, const char *index, char **out)
 	return error;
 }
 
-static int index_columns(sqlite3 *db, const char *index, struct strv *cols, bool *expr)
+static int index_columns(sqlite3 *db, const char *index, gm_strvec *cols, bool *expr)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -815,7 +785,7 @@ static int index_columns(sqlite3 *db, const char *index, struct strv *cols, bool
 		if (sqlite3_column_int(st, 0) < 0 || !col_text(st, 1))
 			*expr = true;
 		else
-			strv_push(cols, gm_xstrdup(col_text(st, 1)));
+			gm_strvec_push(cols, col_text(st, 1));
 	}
 	if (rc != SQLITE_DONE)
 		error = db_error(db, index);
@@ -826,7 +796,7 @@ static int index_columns(sqlite3 *db, const char *index, struct strv *cols, bool
 static int add_index(gm_table *t, sqlite3 *db, struct ddl *d, const char *iname, bool unique,
 		     const char *origin)
 {
-	struct strv cols = { NULL, 0, 0 };
+	gm_strvec cols = GM_STRVEC_INIT;
 	gm_buf name = GM_BUF_INIT;
 	char *sql = NULL, *list = NULL, *where = NULL;
 	gm_index *ix;
@@ -874,7 +844,7 @@ done:
 	free(list);
 	free(sql);
 	gm_buf_release(&name);
-	strv_release(&cols);
+	gm_strvec_release(&cols);
 	return error;
 }
 
@@ -946,7 +916,7 @@ static void resolve_references(gm_schema *s)
 }
 
 /* Shadow tables of virtual tables (pragma table_list, SQLite 3.37+; else none). */
-static void read_shadow_tables(sqlite3 *db, struct strv *out)
+static void read_shadow_tables(sqlite3 *db, gm_strvec *out)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -955,7 +925,7 @@ static void read_shadow_tables(sqlite3 *db, struct strv *out)
 		return;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW)
-		strv_push(out, gm_xstrdup(col_text(st, 0)));
+		gm_strvec_push(out, col_text(st, 0));
 	sqlite3_finalize(st);
 }
 
@@ -974,7 +944,7 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 {
 	sqlite3 *db = gm_sqlite_db(conn);
 	sqlite3_stmt *st = NULL;
-	struct strv shadow = { NULL, 0, 0 };
+	gm_strvec shadow = GM_STRVEC_INIT;
 	gm_schema *s = NULL;
 	int rc, error = 0;
 
@@ -994,7 +964,7 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		} else if (!strcmp(type, "table")) {
 			if (version_table && !strcasecmp(name, version_table))
 				continue;
-			if (strv_has_ci(&shadow, name))
+			if (gm_strv_contains_ci(shadow.v, shadow.nr, name))
 				continue;
 			if (sql && is_virtual(sql)) {
 				gm_schema_add_unsupported(s, "virtual table %s", name);
@@ -1013,7 +983,7 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	s = NULL;
 done:
 	sqlite3_finalize(st);
-	strv_release(&shadow);
+	gm_strvec_release(&shadow);
 	gm_schema_free(s);
 	return error;
 }

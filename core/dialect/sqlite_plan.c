@@ -16,6 +16,7 @@
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
 #include "type.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */
@@ -244,15 +245,6 @@ static bool mentions(const char *sql, const char *name)
 	return false;
 }
 
-static bool strv_has(char *const *v, size_t n, const char *s)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 static const gm_tchange *find_tchange(const gm_change *ch, gm_tchange_kind kind,
 				      const void *obj)
 {
@@ -277,7 +269,7 @@ static const gm_fkey *inline_fkey(const gm_change *ch, const gm_column *c, bool 
 	*ok = true;
 	for (i = 0; i < ch->to->fkeys_nr; i++) {
 		const gm_fkey *fk = ch->to->fkeys[i];
-		if (!strv_has(fk->columns, fk->columns_nr, c->name))
+		if (!gm_strv_contains(fk->columns, fk->columns_nr, c->name))
 			continue;
 		if (found || fk->columns_nr != 1 || c->default_kind != GM_DEFAULT_NONE ||
 		    !find_tchange(ch, GM_TCHANGE_ADD_FKEY, fk))
@@ -302,7 +294,7 @@ static bool add_in_place(const gm_change *ch, const gm_column *c)
 		return false;
 	for (i = 0; i < t->indexes_nr; i++)
 		if (t->indexes[i]->constraint &&
-		    strv_has(t->indexes[i]->columns, t->indexes[i]->columns_nr, c->name))
+		    gm_strv_contains(t->indexes[i]->columns, t->indexes[i]->columns_nr, c->name))
 			return false;
 	for (i = 0; i < t->checks_nr; i++)
 		if (mentions(t->checks[i]->expr, c->name) &&
@@ -314,7 +306,7 @@ static bool add_in_place(const gm_change *ch, const gm_column *c)
 
 static bool index_uses(const gm_index *ix, const char *col)
 {
-	return strv_has(ix->columns, ix->columns_nr, col) || mentions(ix->expr, col) ||
+	return gm_strv_contains(ix->columns, ix->columns_nr, col) || mentions(ix->expr, col) ||
 	       mentions(ix->where, col);
 }
 
@@ -335,9 +327,9 @@ static bool drop_in_place(const gm_change *ch, const gm_column *c)
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
-		if (strv_has(fk->columns, fk->columns_nr, c->name) ||
+		if (gm_strv_contains(fk->columns, fk->columns_nr, c->name) ||
 		    (!strcmp(fk->ref_table, t->name) &&
-		     strv_has(fk->ref_columns, fk->ref_columns_nr, c->name)))
+		     gm_strv_contains(fk->ref_columns, fk->ref_columns_nr, c->name)))
 			return false;
 	}
 	for (i = 0; i < t->checks_nr; i++)
