@@ -539,33 +539,13 @@ static void emit_fk_order(gm_changes *out, const gm_schema *s, const int *partne
 	free(v);
 }
 
-static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
+/* The column changes of a matched table pair: drops, renames, adds, then modifies. */
+static void modify_columns(struct diff *d, gm_change *ch, size_t tj)
 {
 	const gm_table *tf = ch->from, *tt = ch->to;
 	const int *cf2t = d->col_f2t[tj], *ct2f = d->col_t2f[tj];
-	struct named *fx = by_name((void *const *)tf->indexes, tf->indexes_nr);
-	struct named *tx = by_name((void *const *)tt->indexes, tt->indexes_nr);
-	struct named *ff = by_name((void *const *)tf->fkeys, tf->fkeys_nr);
-	struct named *tfk = by_name((void *const *)tt->fkeys, tt->fkeys_nr);
-	struct named *fc = by_name((void *const *)tf->checks, tf->checks_nr);
-	struct named *tc = by_name((void *const *)tt->checks, tt->checks_nr);
 	size_t k;
 
-	for (k = 0; k < tf->fkeys_nr; k++) {
-		const gm_fkey *a = tf->fkeys[ff[k].i], *b = gm_table_fkey(tt, a->name);
-		if (!b || !fkey_eq(d, fi, a, b))
-			push_tchange(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
-	}
-	for (k = 0; k < tf->checks_nr; k++) {
-		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
-		if (!b || !expr_eq(d, fi, a->expr, b->expr))
-			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
-	}
-	for (k = 0; k < tf->indexes_nr; k++) {
-		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
-		if (!b || !index_eq(d, fi, a, b))
-			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
-	}
 	for (k = 0; k < tf->columns_nr; k++)
 		if (cf2t[k] < 0)
 			push_tchange(ch, GM_TCHANGE_DROP_COLUMN)->col_from = tf->columns[k];
@@ -596,6 +576,35 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 		c->col_to = tt->columns[k];
 		c->coldiff = bits;
 	}
+}
+
+static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
+{
+	const gm_table *tf = ch->from, *tt = ch->to;
+	struct named *fx = by_name((void *const *)tf->indexes, tf->indexes_nr);
+	struct named *tx = by_name((void *const *)tt->indexes, tt->indexes_nr);
+	struct named *ff = by_name((void *const *)tf->fkeys, tf->fkeys_nr);
+	struct named *tfk = by_name((void *const *)tt->fkeys, tt->fkeys_nr);
+	struct named *fc = by_name((void *const *)tf->checks, tf->checks_nr);
+	struct named *tc = by_name((void *const *)tt->checks, tt->checks_nr);
+	size_t k;
+
+	for (k = 0; k < tf->fkeys_nr; k++) {
+		const gm_fkey *a = tf->fkeys[ff[k].i], *b = gm_table_fkey(tt, a->name);
+		if (!b || !fkey_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
+	}
+	for (k = 0; k < tf->checks_nr; k++) {
+		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
+		if (!b || !expr_eq(d, fi, a->expr, b->expr))
+			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
+	}
+	for (k = 0; k < tf->indexes_nr; k++) {
+		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
+		if (!b || !index_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
+	}
+	modify_columns(d, ch, tj);
 	if (!columns_eq(d, fi, tf->pk, tf->pk_nr, tt->pk, tt->pk_nr) ||
 	    !streq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
 		push_tchange(ch, GM_TCHANGE_MODIFY_PKEY);
@@ -708,182 +717,4 @@ void gm_changes_release(gm_changes *changes)
 		free(changes->v[i].tchanges);
 	free(changes->v);
 	memset(changes, 0, sizeof(*changes));
-}
-
-/* ---- the human summary ---- */
-
-static bool has_label(char *const *v, size_t n, const char *label)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], label))
-			return true;
-	return false;
-}
-
-static void put_labels(gm_buf *out, const char *verb, char *const *a, size_t an,
-		       char *const *b, size_t bn, bool *first)
-{
-	size_t i;
-	bool any = false;
-	for (i = 0; i < an; i++) {
-		if (has_label(b, bn, a[i]))
-			continue;
-		gm_buf_printf(out, "%s%s'%s'", any ? ", " : (*first ? "" : "; "),
-			      any ? "" : verb, a[i]);
-		any = true;
-		*first = false;
-	}
-}
-
-/* What changed between two label lists: "remove 'x'; add 'y'; reorder". */
-static void label_detail(gm_buf *out, char *const *a, size_t an, char *const *b, size_t bn)
-{
-	bool first = true;
-	size_t i = 0, j = 0;
-
-	put_labels(out, "remove ", a, an, b, bn, &first);
-	put_labels(out, "add ", b, bn, a, an, &first);
-	/* the labels on both sides: same relative order? */
-	for (;;) {
-		while (i < an && !has_label(b, bn, a[i]))
-			i++;
-		while (j < bn && !has_label(a, an, b[j]))
-			j++;
-		if (i == an || j == bn)
-			break;
-		if (strcmp(a[i], b[j])) {
-			gm_buf_puts(out, first ? "reorder" : "; reorder");
-			first = false;
-			break;
-		}
-		i++;
-		j++;
-	}
-}
-
-static void describe_column(gm_buf *out, const char *t, const gm_tchange *tc)
-{
-	const gm_column *a = tc->col_from, *b = tc->col_to;
-
-	if (tc->coldiff & GM_COLDIFF_TYPE) {
-		if (strcmp(a->type, b->type)) {
-			gm_buf_printf(out, "change type of %s.%s from %s to %s\n", t, b->name,
-				      a->type, b->type);
-		} else {
-			gm_buf_printf(out, "change values of %s.%s (", t, b->name);
-			label_detail(out, a->labels, a->labels_nr, b->labels, b->labels_nr);
-			gm_buf_puts(out, ")\n");
-		}
-	}
-	if (tc->coldiff & GM_COLDIFF_NULL)
-		gm_buf_printf(out, "make %s.%s %s\n", t, b->name,
-			      b->nullable ? "nullable" : "not null");
-	if (tc->coldiff & GM_COLDIFF_DEFAULT) {
-		if (b->default_kind == GM_DEFAULT_NONE)
-			gm_buf_printf(out, "drop default of %s.%s\n", t, b->name);
-		else if (a->default_kind == GM_DEFAULT_NONE)
-			gm_buf_printf(out, "set default of %s.%s\n", t, b->name);
-		else
-			gm_buf_printf(out, "change default of %s.%s\n", t, b->name);
-	}
-	if (tc->coldiff & GM_COLDIFF_IDENTITY)
-		gm_buf_printf(out, "%s identity %s %s.%s\n", b->identity ? "add" : "drop",
-			      b->identity ? "to" : "from", t, b->name);
-	if (tc->coldiff & GM_COLDIFF_COMMENT)
-		gm_buf_printf(out, "change comment of %s.%s\n", t, b->name);
-}
-
-static void describe_tchange(gm_buf *out, const gm_change *ch, const gm_tchange *tc)
-{
-	const char *t = ch->to->name;
-
-	switch (tc->kind) {
-	case GM_TCHANGE_ADD_COLUMN:
-		gm_buf_printf(out, "add column %s.%s\n", t, tc->col_to->name);
-		break;
-	case GM_TCHANGE_DROP_COLUMN:
-		gm_buf_printf(out, "drop column %s.%s\n", t, tc->col_from->name);
-		break;
-	case GM_TCHANGE_RENAME_COLUMN:
-		gm_buf_printf(out, "rename column %s.%s to %s\n", t, tc->col_from->name,
-			      tc->col_to->name);
-		break;
-	case GM_TCHANGE_MODIFY_COLUMN:
-		describe_column(out, t, tc);
-		break;
-	case GM_TCHANGE_ADD_INDEX:
-		gm_buf_printf(out, "add %s %s\n",
-			      tc->index_to->constraint ? "unique constraint" : "index",
-			      tc->index_to->name);
-		break;
-	case GM_TCHANGE_DROP_INDEX:
-		gm_buf_printf(out, "drop %s %s\n",
-			      tc->index_from->constraint ? "unique constraint" : "index",
-			      tc->index_from->name);
-		break;
-	case GM_TCHANGE_ADD_FKEY:
-		gm_buf_printf(out, "add foreign key %s\n", tc->fkey_to->name);
-		break;
-	case GM_TCHANGE_DROP_FKEY:
-		gm_buf_printf(out, "drop foreign key %s\n", tc->fkey_from->name);
-		break;
-	case GM_TCHANGE_ADD_CHECK:
-		gm_buf_printf(out, "add check %s\n", tc->check_to->name);
-		break;
-	case GM_TCHANGE_DROP_CHECK:
-		gm_buf_printf(out, "drop check %s\n", tc->check_from->name);
-		break;
-	case GM_TCHANGE_MODIFY_PKEY:
-		gm_buf_printf(out, "change primary key of %s\n", t);
-		break;
-	case GM_TCHANGE_MODIFY_COMMENT:
-		gm_buf_printf(out, "change comment of table %s\n", t);
-		break;
-	}
-}
-
-void gm_changes_describe(gm_buf *out, const gm_changes *changes)
-{
-	size_t i, k;
-
-	for (i = 0; i < changes->nr; i++) {
-		const gm_change *ch = &changes->v[i];
-		switch (ch->kind) {
-		case GM_CHANGE_ADD_ENUM:
-			gm_buf_printf(out, "add enum %s\n", ch->enum_to->name);
-			break;
-		case GM_CHANGE_ADD_ENUM_VALUE:
-			gm_buf_printf(out, "add value '%s' to enum %s\n", ch->label,
-				      ch->enum_to->name);
-			break;
-		case GM_CHANGE_SWAP_ENUM:
-			gm_buf_printf(out, "swap enum %s (", ch->enum_to->name);
-			label_detail(out, ch->enum_from->labels, ch->enum_from->labels_nr,
-				     ch->enum_to->labels, ch->enum_to->labels_nr);
-			gm_buf_puts(out, ")\n");
-			break;
-		case GM_CHANGE_RENAME_ENUM:
-			gm_buf_printf(out, "rename enum %s to %s\n", ch->enum_from->name,
-				      ch->enum_to->name);
-			break;
-		case GM_CHANGE_DROP_ENUM:
-			gm_buf_printf(out, "drop enum %s\n", ch->enum_from->name);
-			break;
-		case GM_CHANGE_ADD_TABLE:
-			gm_buf_printf(out, "add table %s\n", ch->to->name);
-			break;
-		case GM_CHANGE_RENAME_TABLE:
-			gm_buf_printf(out, "rename table %s to %s\n", ch->from->name,
-				      ch->to->name);
-			break;
-		case GM_CHANGE_MODIFY_TABLE:
-			for (k = 0; k < ch->tchanges_nr; k++)
-				describe_tchange(out, ch, &ch->tchanges[k]);
-			break;
-		case GM_CHANGE_DROP_TABLE:
-			gm_buf_printf(out, "drop table %s\n", ch->from->name);
-			break;
-		}
-	}
 }
