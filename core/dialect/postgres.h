@@ -52,4 +52,25 @@ void gm_pg_normalize(gm_schema *s);
 /* postgres_plan.c: plan SQL for a change list (offline). Fills *out. */
 int gm_pg_plan(gm_plan *out, const gm_changes *changes);
 
+/* postgres_plan.c: append the statement in sql (when not empty) to out; clears sql. */
+void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subject,
+		     const gm_change *source);
+
+/* postgres_plan.c: a column's DEFAULT value (literal or SQL), as the planner writes it. */
+void gm_pg_put_default(gm_buf *b, const gm_column *c);
+
+/* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
+void gm_pg_put_alter(gm_buf *b, const char *table);
+void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column);
+
+/* postgres_plan_enum.c: plan one enum change ch of changes (ADD, ADD_VALUE, SWAP, RENAME,
+ * DROP_ENUM) into out. */
+void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *ch);
+
+/*
+ * postgres_plan_enum.c: a label added by ALTER TYPE ... ADD VALUE cannot be used before a
+ * commit; flag the ADD VALUE statements whose labels later statements use.
+ */
+void gm_pg_mark_commits(gm_plan *plan);
+
 #endif
