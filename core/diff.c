@@ -9,6 +9,7 @@
 #include "git-migrate/vec.h"
 #include "schema_int.h"
 #include "util/strvec.h"
+#include "diff_int.h"
 #include "util/banned.h"
 
 /*

@@ -5,6 +5,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/diff.h"
 #include "util/strvec.h"
+#include "diff_int.h"
 #include "util/banned.h"
 
 static void put_labels(gm_buf *out, const char *verb, char *const *a, size_t an,

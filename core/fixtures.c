@@ -28,6 +28,7 @@
 #include "util/suggest.h"
 #include "util/banned.h"
 #include "schema_int.h"
+#include "db_int.h"
 
 #define PROGRESS_EVERY 1000
 

@@ -12,13 +12,13 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
-#include "git-migrate/models.h"
 #include "git-migrate/vec.h"
 #include "models_int.h"
 #include "type.h"
 #include "yaml.h"
 #include "util/suggest.h"
 #include "util/strvec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* ---- small helpers ---- */

@@ -12,6 +12,7 @@
 #include "type.h"
 #include "yaml.h"
 #include "util/suggest.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 static int paren_depth(const char *s)

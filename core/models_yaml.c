@@ -6,13 +6,13 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
-#include "git-migrate/models.h"
 #include "git-migrate/schema.h"
 #include "models_int.h"
 #include "models_parse.h"
 #include "type.h"
 #include "yaml.h"
 #include "util/suggest.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 char *gm_models_origin(const gm_yaml_doc *doc, const gm_yaml_node *n)

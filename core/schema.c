@@ -7,6 +7,7 @@
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
 #include "util/strvec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 void gm_set_str(char **field, const char *value)

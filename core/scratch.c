@@ -13,6 +13,7 @@
 #include "git-migrate/error.h"
 #include "scratch.h"
 #include "util/banned.h"
+#include "db_int.h"
 
 #define SCRATCH_FILES 4
 

@@ -16,6 +16,8 @@
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
 #include "util/file.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 #define SCRATCH_PREFIX "gm_scratch_"

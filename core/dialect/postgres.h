@@ -22,6 +22,7 @@
 #define GM_DIALECT_POSTGRES_H
 #include <libpq-fe.h>
 #include "git-migrate/db.h"
+#include "db_int.h"
 
 struct gm_pg_conn {
 	gm_conn parent;     /* must be first: parent.dialect == &gm_dialect_postgres */

@@ -13,6 +13,7 @@
 #include "dialect/postgres_catalog.h"
 #include "dialect/sql.h"
 #include "type.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 #define SEP '\x1f'  /* separator of name lists (string_agg(..., chr(31))) */

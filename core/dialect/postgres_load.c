@@ -16,6 +16,7 @@
 #include "dialect/load.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 #define BATCH 10000

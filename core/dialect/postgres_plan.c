@@ -13,6 +13,8 @@
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
 #include "type.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */

@@ -11,6 +11,7 @@
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 static void put_labels(gm_buf *b, const gm_enum *e)

@@ -16,6 +16,7 @@
 #include "dialect/load.h"
 #include "dialect/sqlite.h"
 #include "util/file.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 struct sqlite_conn {

@@ -10,6 +10,7 @@
 #include "dialect/sql.h"
 #include "dialect/sqlite_ddl.h"
 #include "util/strvec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* ---- tokens (dialect/sql.h's tokeniser, SQLite's rules) ---- */

@@ -19,6 +19,7 @@
 #include "dialect/sqlite_ddl.h"
 #include "type.h"
 #include "util/strvec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* Query text (defined at the bottom of this file). */

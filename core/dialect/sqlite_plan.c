@@ -17,6 +17,8 @@
 #include "dialect/sqlite.h"
 #include "type.h"
 #include "util/strvec.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */

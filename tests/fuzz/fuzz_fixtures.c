@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "fuzz.h"
+#include "db_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 static const char models[] =
 	"tables:\n"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "gm_test.h"
 #include "schema_int.h"
+#include "diff_int.h"
 
 /*
  * Schemas are written in a tiny line language (';' or newline separates lines, tokens are

@@ -10,6 +10,8 @@
 #include <sqlite3.h>
 #include "gm_test.h"
 #include "dialect/sqlite.h"
+#include "db_int.h"
+#include "schema_int.h"
 
 static char tmp[] = "/tmp/gm-test-fixtures-XXXXXX";
 static char dir[PATH_MAX];   /* the repository */

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "gm_test.h"
+#include "db_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 static int parse(gm_schema *s, const char *path, const char *text)
 {

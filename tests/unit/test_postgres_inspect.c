@@ -12,6 +12,10 @@
 #include <unistd.h>
 #include "gm_test.h"
 #include "dialect/postgres.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 static const gm_dialect *pg = &gm_dialect_postgres;
 

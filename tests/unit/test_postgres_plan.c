@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include "gm_test.h"
 #include "dialect/postgres.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 /* ---- helpers ---- */
 

@@ -17,6 +17,7 @@
 #include "gm_test.h"
 #include "scratch.h"
 #include "util/file.h"
+#include "db_int.h"
 
 static char dir[4096];
 static gm_url server;

@@ -8,6 +8,8 @@
 #include "gm_test.h"
 #include "dialect/sqlite.h"
 #include "type.h"
+#include "db_int.h"
+#include "schema_int.h"
 
 #define CHINOOK "/work/shared/realworld/datasets/chinook/chinook_sqlite.sql.gz"
 

@@ -8,6 +8,10 @@
 #include <sqlite3.h>
 #include "gm_test.h"
 #include "dialect/sqlite.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 /* ---- helpers ---- */
 
