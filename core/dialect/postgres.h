@@ -39,6 +39,9 @@ struct gm_pg_conn {
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
 		const char *param1, const char *param2);
 
+/* postgres.c: append a libpq message on one line (whitespace runs become one space). */
+void gm_pg_one_line(gm_buf *out, const char *msg);
+
 /* postgres_inspect.c: the canonical schema of current_schema(). Caller owns *out. */
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
 

@@ -66,18 +66,6 @@ static gm_column *column_ci(const gm_table *t, const char *name)
 	return NULL;
 }
 
-/* True when the two column lists name the same columns (case-insensitively), in order. */
-static bool same_columns(char *const *a, size_t an, char *const *b, size_t bn)
-{
-	size_t i;
-	if (an != bn)
-		return false;
-	for (i = 0; i < an; i++)
-		if (strcasecmp(a[i], b[i]))
-			return false;
-	return true;
-}
-
 /* Make name unique with a numeric suffix while taken(name) says so. */
 static void uniquify(gm_buf *name, bool (*taken)(const gm_table *, const char *),
 		     const gm_table *t)
@@ -256,7 +244,7 @@ static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct gm_sqlite
 	for (i = 0; i < d->fkeys_nr; i++) {
 		struct gm_sqlite_ddl_item *it = d->fkeys[i];
 		if (!it->used && it->ref && !strcasecmp(it->ref, r->ref) &&
-		    same_columns(it->cols.v, it->cols.nr, r->from.v, r->from.nr)) {
+		    gm_strv_eq_ci(it->cols.v, it->cols.nr, r->from.v, r->from.nr)) {
 			it->used = true;
 			if (it->name)
 				gm_buf_puts(&name, it->name);
@@ -383,7 +371,7 @@ static int add_index(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d, const ch
 	if (!strcmp(origin, "u")) {
 		for (i = 0; i < d->uniques_nr; i++) {
 			struct gm_sqlite_ddl_item *it = d->uniques[i];
-			if (!it->used && same_columns(it->cols.v, it->cols.nr, cols.v, cols.nr)) {
+			if (!it->used && gm_strv_eq_ci(it->cols.v, it->cols.nr, cols.v, cols.nr)) {
 				it->used = true;
 				if (it->name)
 					gm_buf_puts(&name, it->name);

@@ -53,38 +53,51 @@ char **gm_strv_copy(char *const *v, size_t n, size_t *alloc)
 	return out;
 }
 
-size_t gm_strv_find(char *const *v, size_t n, const char *s)
+static size_t find_by(char *const *v, size_t n, const char *s,
+		      int (*cmp)(const char *, const char *))
 {
 	size_t i;
 	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
+		if (!cmp(v[i], s))
 			return i;
 	return n;
 }
 
-bool gm_strv_contains(char *const *v, size_t n, const char *s)
-{
-	return gm_strv_find(v, n, s) < n;
-}
-
-bool gm_strv_contains_ci(char *const *v, size_t n, const char *s)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcasecmp(v[i], s))
-			return true;
-	return false;
-}
-
-bool gm_strv_eq(char *const *a, size_t an, char *const *b, size_t bn)
+static bool eq_by(char *const *a, size_t an, char *const *b, size_t bn,
+		  int (*cmp)(const char *, const char *))
 {
 	size_t i;
 	if (an != bn)
 		return false;
 	for (i = 0; i < an; i++)
-		if (strcmp(a[i], b[i]))
+		if (cmp(a[i], b[i]))
 			return false;
 	return true;
+}
+
+size_t gm_strv_find(char *const *v, size_t n, const char *s)
+{
+	return find_by(v, n, s, strcmp);
+}
+
+bool gm_strv_contains(char *const *v, size_t n, const char *s)
+{
+	return find_by(v, n, s, strcmp) < n;
+}
+
+bool gm_strv_contains_ci(char *const *v, size_t n, const char *s)
+{
+	return find_by(v, n, s, strcasecmp) < n;
+}
+
+bool gm_strv_eq(char *const *a, size_t an, char *const *b, size_t bn)
+{
+	return eq_by(a, an, b, bn, strcmp);
+}
+
+bool gm_strv_eq_ci(char *const *a, size_t an, char *const *b, size_t bn)
+{
+	return eq_by(a, an, b, bn, strcasecmp);
 }
 
 void gm_strv_join(gm_buf *out, char *const *v, size_t n, const char *sep)

@@ -43,8 +43,9 @@ size_t gm_strv_find(char *const *v, size_t n, const char *s);
 bool gm_strv_contains(char *const *v, size_t n, const char *s);
 bool gm_strv_contains_ci(char *const *v, size_t n, const char *s);
 
-/* True when a and b hold the same strings in the same order. */
+/* True when a and b hold the same strings in the same order (_ci: ASCII case-insensitive). */
 bool gm_strv_eq(char *const *a, size_t an, char *const *b, size_t bn);
+bool gm_strv_eq_ci(char *const *a, size_t an, char *const *b, size_t bn);
 
 /* Append the n strings of v to out, sep between them. */
 void gm_strv_join(gm_buf *out, char *const *v, size_t n, const char *sep);

@@ -26,6 +26,10 @@ static void test_strvec__push_find_join(void **state)
 	assert_int_equal(alloc, 3);
 	assert_true(gm_strv_eq(copy, 3, sv.v, sv.nr));
 	assert_false(gm_strv_eq(copy, 2, sv.v, sv.nr));
+	free(copy[2]);
+	copy[2] = gm_xstrdup("c");
+	assert_false(gm_strv_eq(copy, 3, sv.v, sv.nr));
+	assert_true(gm_strv_eq_ci(copy, 3, sv.v, sv.nr));
 	gm_strv_free(copy, 3);
 	gm_strvec_release(&sv);
 	assert_null(sv.v);
