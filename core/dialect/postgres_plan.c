@@ -132,17 +132,6 @@ static void put_column(struct planner *p, gm_buf *b, const gm_column *c)
 	}
 }
 
-static void put_action(gm_buf *b, const char *when, const char *action)
-{
-	const char *a;
-
-	if (!action)
-		return;
-	gm_buf_printf(b, " ON %s ", when);
-	for (a = action; *a; a++)
-		gm_buf_putc(b, (*a >= 'a' && *a <= 'z') ? (char)(*a - 'a' + 'A') : *a);
-}
-
 static void put_fkey(gm_buf *b, const gm_fkey *fk)
 {
 	gm_buf_puts(b, "CONSTRAINT ");
@@ -153,8 +142,7 @@ static void put_fkey(gm_buf *b, const gm_fkey *fk)
 	gm_sql_ident(b, fk->ref_table);
 	gm_buf_putc(b, ' ');
 	gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
-	put_action(b, "DELETE", fk->on_delete);
-	put_action(b, "UPDATE", fk->on_update);
+	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
 }
 
 static void put_check(gm_buf *b, const gm_check *ck)

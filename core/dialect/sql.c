@@ -102,6 +102,23 @@ void gm_sql_literal(gm_buf *out, const char *value)
 	gm_buf_putc(out, '\'');
 }
 
+/* ---- foreign keys ---- */
+
+void gm_sql_fk_actions(gm_buf *out, const char *on_delete, const char *on_update)
+{
+	const char *when[2] = { "DELETE", "UPDATE" }, *action[2] = { on_delete, on_update };
+	const char *a;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!action[i])
+			continue;
+		gm_buf_printf(out, " ON %s ", when[i]);
+		for (a = action[i]; *a; a++)
+			gm_buf_putc(out, (*a >= 'a' && *a <= 'z') ? (char)(*a - 'a' + 'A') : *a);
+	}
+}
+
 /* ---- literals ---- */
 
 static const char *digits(const char *p, bool *any)

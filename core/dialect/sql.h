@@ -107,6 +107,10 @@ const char *gm_sql_skip_space(const char *p);
 /* Append "(a, b, c)": identifiers quoted as needed. */
 void gm_sql_ident_list(gm_buf *out, char *const *names, size_t n);
 
+/* Append " ON DELETE <ACTION>" and " ON UPDATE <ACTION>" for the actions given (NULL: none),
+ * the canonical lowercase action in upper case ("set null" → "SET NULL"). Both dialects. */
+void gm_sql_fk_actions(gm_buf *out, const char *on_delete, const char *on_update);
+
 /* Append "CREATE [UNIQUE] INDEX name ON table (cols | (expr)) [WHERE pred];\n" (both dialects). */
 void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix);
 

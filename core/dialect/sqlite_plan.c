@@ -79,12 +79,6 @@ static void put_default(gm_buf *b, const gm_column *c)
 		gm_sql_default_literal(b, c->type, v, true);
 }
 
-static void put_upper(gm_buf *b, const char *s)
-{
-	for (; *s; s++)
-		gm_buf_putc(b, (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s);
-}
-
 static void put_pk_name(gm_buf *b, const gm_table *t)
 {
 	gm_buf name = GM_BUF_INIT;
@@ -106,14 +100,7 @@ static void put_references(gm_buf *b, const gm_fkey *fk)
 		gm_buf_putc(b, ' ');
 		gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
 	}
-	if (fk->on_delete) {
-		gm_buf_puts(b, " ON DELETE ");
-		put_upper(b, fk->on_delete);
-	}
-	if (fk->on_update) {
-		gm_buf_puts(b, " ON UPDATE ");
-		put_upper(b, fk->on_update);
-	}
+	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
 }
 
 /* The identity column: `integer NOT NULL PRIMARY KEY AUTOINCREMENT` inline. */
