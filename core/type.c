@@ -352,3 +352,36 @@ bool gm_type_is_builtin(const char *canonical)
 	return gm_type_is_portable(canonical) ||
 	       listed(native_types, canonical, base_len(canonical));
 }
+
+/* The serial types and the integer type each stores its values in. */
+static const struct serial {
+	const char *serial, *storage;
+} serials[] = {
+	{ "serial", "integer" },
+	{ "bigserial", "bigint" },
+	{ "smallserial", "smallint" },
+	{ NULL, NULL }
+};
+
+const char *gm_type_serial_storage(const char *canonical)
+{
+	const struct serial *s;
+	for (s = serials; canonical && s->serial; s++)
+		if (!strcmp(canonical, s->serial))
+			return s->storage;
+	return NULL;
+}
+
+const char *gm_type_serial_of(const char *storage)
+{
+	const struct serial *s;
+	for (s = serials; storage && s->serial; s++)
+		if (!strcmp(storage, s->storage))
+			return s->serial;
+	return NULL;
+}
+
+bool gm_type_is_serial(const char *canonical)
+{
+	return gm_type_serial_storage(canonical) != NULL;
+}

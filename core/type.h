@@ -32,4 +32,14 @@ bool gm_type_is_portable(const char *canonical);
  */
 bool gm_type_is_builtin(const char *canonical);
 
+/*
+ * Serial types: serial, bigserial and smallserial are integer, bigint and smallint with a
+ * sequence as their default. gm_type_serial_storage("bigserial") is "bigint" (NULL for a
+ * type that is not serial, arrays included); gm_type_serial_of is the reverse
+ * ("smallint" → "smallserial"). Static strings.
+ */
+const char *gm_type_serial_storage(const char *canonical);
+const char *gm_type_serial_of(const char *storage);
+bool gm_type_is_serial(const char *canonical);
+
 #endif

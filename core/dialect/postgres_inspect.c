@@ -369,10 +369,7 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i,
 		note_domain(nt, domain, type.ptr, t->name, name);
 
 	if (kind == GM_DEFAULT_SQL && is_nextval(value) && (val_bool(res, i, 9) || free_seq)) {
-		const char *serial = !strcmp(type.ptr, "integer")    ? "serial"
-				     : !strcmp(type.ptr, "bigint")   ? "bigserial"
-				     : !strcmp(type.ptr, "smallint") ? "smallserial"
-								     : NULL;
+		const char *serial = gm_type_serial_of(type.ptr);
 		if (serial) {
 			gm_buf_clear(&type);
 			gm_buf_puts(&type, serial);

@@ -19,12 +19,6 @@
 
 /* ---- normalize ---- */
 
-static bool is_serial(const char *type)
-{
-	return !strcmp(type, "serial") || !strcmp(type, "bigserial") ||
-	       !strcmp(type, "smallserial");
-}
-
 void gm_pg_normalize(gm_schema *s)
 {
 	size_t i, j;
@@ -35,7 +29,7 @@ void gm_pg_normalize(gm_schema *s)
 			gm_column *c = t->columns[j];
 
 			/* PostgreSQL makes these NOT NULL whatever the declaration says */
-			if (gm_table_pk_has(t, c->name) || c->identity || is_serial(c->type))
+			if (gm_table_pk_has(t, c->name) || c->identity || gm_type_is_serial(c->type))
 				c->nullable = false;
 			/* the portable "blob" is bytea here */
 			if (!strcmp(c->type, "blob"))
@@ -94,12 +88,8 @@ static void put_type(struct planner *p, gm_buf *b, const char *type, bool storag
 		gm_buf_puts(b, "double precision");
 	else if (!strcmp(base, "blob"))
 		gm_buf_puts(b, "bytea");
-	else if (storage && !strcmp(base, "serial"))
-		gm_buf_puts(b, "integer");
-	else if (storage && !strcmp(base, "bigserial"))
-		gm_buf_puts(b, "bigint");
-	else if (storage && !strcmp(base, "smallserial"))
-		gm_buf_puts(b, "smallint");
+	else if (storage && gm_type_is_serial(base))
+		gm_buf_puts(b, gm_type_serial_storage(base));
 	else
 		gm_buf_puts(b, base);
 	gm_buf_puts(b, type + n);
@@ -450,7 +440,7 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
 	const gm_column *a = tc->col_from, *c = tc->col_to;
 	unsigned bits = tc->coldiff, flags = 0;
 	bool type = bits & GM_COLDIFF_TYPE;
-	bool was_serial = is_serial(a->type), now_serial = is_serial(c->type);
+	bool was_serial = gm_type_is_serial(a->type), now_serial = gm_type_is_serial(c->type);
 	gm_buf b = GM_BUF_INIT, subject = GM_BUF_INIT;
 
 	if ((bits & GM_COLDIFF_IDENTITY) && a->identity) {

@@ -48,12 +48,8 @@ void gm_sqlite_normalize(gm_schema *s)
 			gm_set_str(&c->comment, NULL);
 			if (e)
 				set_labels(c, e);
-			else if (!strcmp(c->type, "serial"))
-				gm_set_str(&c->type, "integer");
-			else if (!strcmp(c->type, "bigserial"))
-				gm_set_str(&c->type, "bigint");
-			else if (!strcmp(c->type, "smallserial"))
-				gm_set_str(&c->type, "smallint");
+			else if (gm_type_is_serial(c->type))
+				gm_set_str(&c->type, gm_type_serial_storage(c->type));
 			if (c->identity &&
 			    !(t->pk_nr == 1 && !strcmp(t->pk[0], c->name) &&
 			      !strcmp(c->type, "integer")))

@@ -181,6 +181,21 @@ static void test_type__portable_and_builtin(void **state)
 	assert_false(gm_type_is_builtin("integers"));
 }
 
+static void test_type__serial(void **state)
+{
+	(void)state;
+	assert_string_equal(gm_type_serial_storage("serial"), "integer");
+	assert_string_equal(gm_type_serial_storage("bigserial"), "bigint");
+	assert_string_equal(gm_type_serial_storage("smallserial"), "smallint");
+	assert_null(gm_type_serial_storage("integer"));
+	assert_null(gm_type_serial_storage("serial[]"));
+	assert_null(gm_type_serial_storage(NULL));
+	assert_string_equal(gm_type_serial_of("bigint"), "bigserial");
+	assert_null(gm_type_serial_of("numeric"));
+	assert_true(gm_type_is_serial("smallserial"));
+	assert_false(gm_type_is_serial("int"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_type__canonical_clears_out),
 		cmocka_unit_test(test_type__is_numeric),
 		cmocka_unit_test(test_type__portable_and_builtin),
+		cmocka_unit_test(test_type__serial),
 	};
 	return cmocka_run_group_tests_name("type", tests, NULL, NULL);
 }
