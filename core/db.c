@@ -10,6 +10,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/revision.h"
 #include "git-migrate/vec.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 /* The dialects, by URL scheme. A new dialect is one line here. */

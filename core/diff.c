@@ -7,6 +7,9 @@
 #include "git-migrate/diff.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "schema_int.h"
+#include "util/strvec.h"
+#include "diff_int.h"
 #include "util/banned.h"
 
 /*
@@ -32,17 +35,6 @@ static bool streq(const char *a, const char *b)
 	if (!a || !b)
 		return a == b;
 	return !strcmp(a, b);
-}
-
-static bool strv_eq(char *const *a, size_t an, char *const *b, size_t bn)
-{
-	size_t i;
-	if (an != bn)
-		return false;
-	for (i = 0; i < an; i++)
-		if (strcmp(a[i], b[i]))
-			return false;
-	return true;
 }
 
 /* An index of a named object: sorting these by name keeps the output independent of the
@@ -403,7 +395,7 @@ static unsigned column_diff(struct diff *d, const gm_column *a, const gm_column 
 	unsigned bits = 0;
 	map_type(d, &d->scratch_a, a->type);
 	if (strcmp(d->scratch_a.ptr, b->type) ||
-	    !strv_eq(a->labels, a->labels_nr, b->labels, b->labels_nr))
+	    !gm_strv_eq(a->labels, a->labels_nr, b->labels, b->labels_nr))
 		bits |= GM_COLDIFF_TYPE;
 	if (a->nullable != b->nullable)
 		bits |= GM_COLDIFF_NULL;
@@ -463,7 +455,7 @@ static void enum_labels(gm_changes *out, const gm_enum *ef, const gm_enum *et)
 {
 	size_t i = 0, j, first_old;
 
-	if (strv_eq(ef->labels, ef->labels_nr, et->labels, et->labels_nr))
+	if (gm_strv_eq(ef->labels, ef->labels_nr, et->labels, et->labels_nr))
 		return;
 	if (!only_inserted(ef->labels, ef->labels_nr, et->labels, et->labels_nr)) {
 		gm_change *ch = push_change(out, GM_CHANGE_SWAP_ENUM);
@@ -527,113 +519,34 @@ static void emit_drop_enums(struct diff *d, gm_changes *out)
 	free(v);
 }
 
-static int cmp_table_name(const void *key, const void *elem)
-{
-	return strcmp(key, (*(const gm_table *const *)elem)->name);
-}
-
-/*
- * Tables of s whose partner index is -1, in foreign-key order: referenced tables first
- * (reverse: referencing tables first). Ties go by name; self references do not count.
- * When only cycles are left, walk from the smallest waiting table along its smallest
- * dependency until a table repeats: that table is on a cycle and goes next.
- */
+/* Tables of s whose partner index is -1, in gm_schema_fk_order (reverse: children first). */
 static void emit_fk_order(gm_changes *out, const gm_schema *s, const int *partner,
 			  gm_change_kind kind, bool reverse)
 {
-	struct named *all = by_name((void *const *)s->tables, s->tables_nr);
-	const gm_table **v = gm_xcalloc(s->tables_nr + 1, sizeof(*v));
-	size_t n = 0, k, m, f, left;
-	bool *dep, *done, *seen; /* dep[k * n + m]: v[k] must wait for v[m] */
-	size_t *waiting;
+	const gm_table **v = gm_xcalloc(s->tables_nr + 1, sizeof(*v)), **order;
+	size_t n = 0, k;
 
 	for (k = 0; k < s->tables_nr; k++)
-		if (partner[all[k].i] < 0)
-			v[n++] = s->tables[all[k].i];
-	dep = gm_xcalloc(n * n + 1, sizeof(*dep));
-	done = gm_xcalloc(n + 1, sizeof(*done));
-	seen = gm_xcalloc(n + 1, sizeof(*seen));
-	waiting = gm_xcalloc(n + 1, sizeof(*waiting));
+		if (partner[k] < 0)
+			v[n++] = s->tables[k];
+	gm_schema_fk_order(&order, v, n, reverse);
 	for (k = 0; k < n; k++) {
-		for (f = 0; f < v[k]->fkeys_nr; f++) {
-			const gm_table **hit = bsearch(v[k]->fkeys[f]->ref_table, v, n,
-						       sizeof(*v), cmp_table_name);
-			size_t w, on;
-			if (!hit || (m = (size_t)(hit - v)) == k)
-				continue;
-			w = reverse ? m : k;
-			on = reverse ? k : m;
-			if (!dep[w * n + on]) {
-				dep[w * n + on] = true;
-				waiting[w]++;
-			}
-		}
-	}
-	for (left = n; left > 0; left--) {
-		size_t pick = n;
-		for (k = 0; k < n && pick == n; k++)
-			if (!done[k] && !waiting[k])
-				pick = k;
-		if (pick == n) {
-			size_t cur = 0;
-			memset(seen, 0, n * sizeof(*seen));
-			while (done[cur])
-				cur++;
-			while (pick == n) {
-				seen[cur] = true;
-				for (m = 0; m < n; m++)
-					if (!done[m] && dep[cur * n + m])
-						break;
-				if (m == n || seen[m])
-					pick = m == n ? cur : m;
-				else
-					cur = m;
-			}
-		}
-		done[pick] = true;
-		for (k = 0; k < n; k++)
-			if (dep[k * n + pick])
-				waiting[k]--;
 		if (kind == GM_CHANGE_ADD_TABLE)
-			push_change(out, kind)->to = v[pick];
+			push_change(out, kind)->to = order[k];
 		else
-			push_change(out, kind)->from = v[pick];
+			push_change(out, kind)->from = order[k];
 	}
-	free(waiting);
-	free(seen);
-	free(done);
-	free(dep);
+	free(order);
 	free(v);
-	free(all);
 }
 
-static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
+/* The column changes of a matched table pair: drops, renames, adds, then modifies. */
+static void modify_columns(struct diff *d, gm_change *ch, size_t tj)
 {
 	const gm_table *tf = ch->from, *tt = ch->to;
 	const int *cf2t = d->col_f2t[tj], *ct2f = d->col_t2f[tj];
-	struct named *fx = by_name((void *const *)tf->indexes, tf->indexes_nr);
-	struct named *tx = by_name((void *const *)tt->indexes, tt->indexes_nr);
-	struct named *ff = by_name((void *const *)tf->fkeys, tf->fkeys_nr);
-	struct named *tfk = by_name((void *const *)tt->fkeys, tt->fkeys_nr);
-	struct named *fc = by_name((void *const *)tf->checks, tf->checks_nr);
-	struct named *tc = by_name((void *const *)tt->checks, tt->checks_nr);
 	size_t k;
 
-	for (k = 0; k < tf->fkeys_nr; k++) {
-		const gm_fkey *a = tf->fkeys[ff[k].i], *b = gm_table_fkey(tt, a->name);
-		if (!b || !fkey_eq(d, fi, a, b))
-			push_tchange(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
-	}
-	for (k = 0; k < tf->checks_nr; k++) {
-		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
-		if (!b || !expr_eq(d, fi, a->expr, b->expr))
-			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
-	}
-	for (k = 0; k < tf->indexes_nr; k++) {
-		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
-		if (!b || !index_eq(d, fi, a, b))
-			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
-	}
 	for (k = 0; k < tf->columns_nr; k++)
 		if (cf2t[k] < 0)
 			push_tchange(ch, GM_TCHANGE_DROP_COLUMN)->col_from = tf->columns[k];
@@ -664,6 +577,35 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 		c->col_to = tt->columns[k];
 		c->coldiff = bits;
 	}
+}
+
+static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
+{
+	const gm_table *tf = ch->from, *tt = ch->to;
+	struct named *fx = by_name((void *const *)tf->indexes, tf->indexes_nr);
+	struct named *tx = by_name((void *const *)tt->indexes, tt->indexes_nr);
+	struct named *ff = by_name((void *const *)tf->fkeys, tf->fkeys_nr);
+	struct named *tfk = by_name((void *const *)tt->fkeys, tt->fkeys_nr);
+	struct named *fc = by_name((void *const *)tf->checks, tf->checks_nr);
+	struct named *tc = by_name((void *const *)tt->checks, tt->checks_nr);
+	size_t k;
+
+	for (k = 0; k < tf->fkeys_nr; k++) {
+		const gm_fkey *a = tf->fkeys[ff[k].i], *b = gm_table_fkey(tt, a->name);
+		if (!b || !fkey_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
+	}
+	for (k = 0; k < tf->checks_nr; k++) {
+		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
+		if (!b || !expr_eq(d, fi, a->expr, b->expr))
+			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
+	}
+	for (k = 0; k < tf->indexes_nr; k++) {
+		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
+		if (!b || !index_eq(d, fi, a, b))
+			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
+	}
+	modify_columns(d, ch, tj);
 	if (!columns_eq(d, fi, tf->pk, tf->pk_nr, tt->pk, tt->pk_nr) ||
 	    !streq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
 		push_tchange(ch, GM_TCHANGE_MODIFY_PKEY);
@@ -776,182 +718,4 @@ void gm_changes_release(gm_changes *changes)
 		free(changes->v[i].tchanges);
 	free(changes->v);
 	memset(changes, 0, sizeof(*changes));
-}
-
-/* ---- the human summary ---- */
-
-static bool has_label(char *const *v, size_t n, const char *label)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], label))
-			return true;
-	return false;
-}
-
-static void put_labels(gm_buf *out, const char *verb, char *const *a, size_t an,
-		       char *const *b, size_t bn, bool *first)
-{
-	size_t i;
-	bool any = false;
-	for (i = 0; i < an; i++) {
-		if (has_label(b, bn, a[i]))
-			continue;
-		gm_buf_printf(out, "%s%s'%s'", any ? ", " : (*first ? "" : "; "),
-			      any ? "" : verb, a[i]);
-		any = true;
-		*first = false;
-	}
-}
-
-/* What changed between two label lists: "remove 'x'; add 'y'; reorder". */
-static void label_detail(gm_buf *out, char *const *a, size_t an, char *const *b, size_t bn)
-{
-	bool first = true;
-	size_t i = 0, j = 0;
-
-	put_labels(out, "remove ", a, an, b, bn, &first);
-	put_labels(out, "add ", b, bn, a, an, &first);
-	/* the labels on both sides: same relative order? */
-	for (;;) {
-		while (i < an && !has_label(b, bn, a[i]))
-			i++;
-		while (j < bn && !has_label(a, an, b[j]))
-			j++;
-		if (i == an || j == bn)
-			break;
-		if (strcmp(a[i], b[j])) {
-			gm_buf_puts(out, first ? "reorder" : "; reorder");
-			first = false;
-			break;
-		}
-		i++;
-		j++;
-	}
-}
-
-static void describe_column(gm_buf *out, const char *t, const gm_tchange *tc)
-{
-	const gm_column *a = tc->col_from, *b = tc->col_to;
-
-	if (tc->coldiff & GM_COLDIFF_TYPE) {
-		if (strcmp(a->type, b->type)) {
-			gm_buf_printf(out, "change type of %s.%s from %s to %s\n", t, b->name,
-				      a->type, b->type);
-		} else {
-			gm_buf_printf(out, "change values of %s.%s (", t, b->name);
-			label_detail(out, a->labels, a->labels_nr, b->labels, b->labels_nr);
-			gm_buf_puts(out, ")\n");
-		}
-	}
-	if (tc->coldiff & GM_COLDIFF_NULL)
-		gm_buf_printf(out, "make %s.%s %s\n", t, b->name,
-			      b->nullable ? "nullable" : "not null");
-	if (tc->coldiff & GM_COLDIFF_DEFAULT) {
-		if (b->default_kind == GM_DEFAULT_NONE)
-			gm_buf_printf(out, "drop default of %s.%s\n", t, b->name);
-		else if (a->default_kind == GM_DEFAULT_NONE)
-			gm_buf_printf(out, "set default of %s.%s\n", t, b->name);
-		else
-			gm_buf_printf(out, "change default of %s.%s\n", t, b->name);
-	}
-	if (tc->coldiff & GM_COLDIFF_IDENTITY)
-		gm_buf_printf(out, "%s identity %s %s.%s\n", b->identity ? "add" : "drop",
-			      b->identity ? "to" : "from", t, b->name);
-	if (tc->coldiff & GM_COLDIFF_COMMENT)
-		gm_buf_printf(out, "change comment of %s.%s\n", t, b->name);
-}
-
-static void describe_tchange(gm_buf *out, const gm_change *ch, const gm_tchange *tc)
-{
-	const char *t = ch->to->name;
-
-	switch (tc->kind) {
-	case GM_TCHANGE_ADD_COLUMN:
-		gm_buf_printf(out, "add column %s.%s\n", t, tc->col_to->name);
-		break;
-	case GM_TCHANGE_DROP_COLUMN:
-		gm_buf_printf(out, "drop column %s.%s\n", t, tc->col_from->name);
-		break;
-	case GM_TCHANGE_RENAME_COLUMN:
-		gm_buf_printf(out, "rename column %s.%s to %s\n", t, tc->col_from->name,
-			      tc->col_to->name);
-		break;
-	case GM_TCHANGE_MODIFY_COLUMN:
-		describe_column(out, t, tc);
-		break;
-	case GM_TCHANGE_ADD_INDEX:
-		gm_buf_printf(out, "add %s %s\n",
-			      tc->index_to->constraint ? "unique constraint" : "index",
-			      tc->index_to->name);
-		break;
-	case GM_TCHANGE_DROP_INDEX:
-		gm_buf_printf(out, "drop %s %s\n",
-			      tc->index_from->constraint ? "unique constraint" : "index",
-			      tc->index_from->name);
-		break;
-	case GM_TCHANGE_ADD_FKEY:
-		gm_buf_printf(out, "add foreign key %s\n", tc->fkey_to->name);
-		break;
-	case GM_TCHANGE_DROP_FKEY:
-		gm_buf_printf(out, "drop foreign key %s\n", tc->fkey_from->name);
-		break;
-	case GM_TCHANGE_ADD_CHECK:
-		gm_buf_printf(out, "add check %s\n", tc->check_to->name);
-		break;
-	case GM_TCHANGE_DROP_CHECK:
-		gm_buf_printf(out, "drop check %s\n", tc->check_from->name);
-		break;
-	case GM_TCHANGE_MODIFY_PKEY:
-		gm_buf_printf(out, "change primary key of %s\n", t);
-		break;
-	case GM_TCHANGE_MODIFY_COMMENT:
-		gm_buf_printf(out, "change comment of table %s\n", t);
-		break;
-	}
-}
-
-void gm_changes_describe(gm_buf *out, const gm_changes *changes)
-{
-	size_t i, k;
-
-	for (i = 0; i < changes->nr; i++) {
-		const gm_change *ch = &changes->v[i];
-		switch (ch->kind) {
-		case GM_CHANGE_ADD_ENUM:
-			gm_buf_printf(out, "add enum %s\n", ch->enum_to->name);
-			break;
-		case GM_CHANGE_ADD_ENUM_VALUE:
-			gm_buf_printf(out, "add value '%s' to enum %s\n", ch->label,
-				      ch->enum_to->name);
-			break;
-		case GM_CHANGE_SWAP_ENUM:
-			gm_buf_printf(out, "swap enum %s (", ch->enum_to->name);
-			label_detail(out, ch->enum_from->labels, ch->enum_from->labels_nr,
-				     ch->enum_to->labels, ch->enum_to->labels_nr);
-			gm_buf_puts(out, ")\n");
-			break;
-		case GM_CHANGE_RENAME_ENUM:
-			gm_buf_printf(out, "rename enum %s to %s\n", ch->enum_from->name,
-				      ch->enum_to->name);
-			break;
-		case GM_CHANGE_DROP_ENUM:
-			gm_buf_printf(out, "drop enum %s\n", ch->enum_from->name);
-			break;
-		case GM_CHANGE_ADD_TABLE:
-			gm_buf_printf(out, "add table %s\n", ch->to->name);
-			break;
-		case GM_CHANGE_RENAME_TABLE:
-			gm_buf_printf(out, "rename table %s to %s\n", ch->from->name,
-				      ch->to->name);
-			break;
-		case GM_CHANGE_MODIFY_TABLE:
-			for (k = 0; k < ch->tchanges_nr; k++)
-				describe_tchange(out, ch, &ch->tchanges[k]);
-			break;
-		case GM_CHANGE_DROP_TABLE:
-			gm_buf_printf(out, "drop table %s\n", ch->from->name);
-			break;
-		}
-	}
 }

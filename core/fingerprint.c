@@ -27,6 +27,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/schema.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 static bool word_char(char c, const char *extra)

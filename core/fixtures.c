@@ -28,6 +28,8 @@
 #include "util/bounded.h"
 #include "util/suggest.h"
 #include "util/banned.h"
+#include "schema_int.h"
+#include "db_int.h"
 
 #define PROGRESS_EVERY 1000
 
@@ -174,12 +176,11 @@ static int scan(struct loader *L)
 
 /* ---- foreign-key order ---- */
 
-/* Tables with data, parents first (Kahn; ties and cycles broken in name order). */
+/* Tables with data, parents first (gm_schema_fk_order: ties by name, its cycle rule). */
 static void fk_order(const gm_table ***out, size_t *out_nr, struct loader *L)
 {
-	const gm_table **all = NULL, **order = NULL;
-	bool *done = NULL;
-	size_t nr = 0, alloc = 0, i, k, j, n = 0;
+	const gm_table **all = NULL;
+	size_t nr = 0, alloc = 0, i, k, j;
 
 	for (i = 0; i < L->src_nr; i++)
 		for (k = 0; k < L->src[i].tables_nr; k++) {
@@ -189,35 +190,8 @@ static void fk_order(const gm_table ***out, size_t *out_nr, struct loader *L)
 			if (j == nr)
 				GM_PUSH(all, nr, alloc, t);
 		}
-	order = gm_xcalloc(nr ? nr : 1, sizeof(*order));
-	done = gm_xcalloc(nr ? nr : 1, sizeof(*done));
-	while (n < nr) {
-		size_t pick = nr, fallback = nr;
-		for (i = 0; i < nr; i++) {
-			bool ready = true;
-			if (done[i])
-				continue;
-			if (fallback == nr || strcmp(all[i]->name, all[fallback]->name) < 0)
-				fallback = i;
-			for (k = 0; ready && k < all[i]->fkeys_nr; k++) {
-				const char *parent = all[i]->fkeys[k]->ref_table;
-				if (!strcmp(parent, all[i]->name))
-					continue;
-				for (j = 0; j < nr; j++)
-					if (!done[j] && !strcmp(all[j]->name, parent))
-						ready = false;
-			}
-			if (ready && (pick == nr || strcmp(all[i]->name, all[pick]->name) < 0))
-				pick = i;
-		}
-		if (pick == nr)
-			pick = fallback; /* a cycle: its first table by name */
-		done[pick] = true;
-		order[n++] = all[pick];
-	}
-	free(done);
+	gm_schema_fk_order(out, all, nr, false);
 	free(all);
-	*out = order;
 	*out_nr = nr;
 }
 

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "git-migrate/fixtures.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "repo_int.h"
 #include "util/bounded.h"
 

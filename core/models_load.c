@@ -19,13 +19,14 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
-#include "git-migrate/models.h"
 #include "git-migrate/vec.h"
 #include "models_int.h"
 #include "repo_int.h"
 #include "interrupt.h"
 #include "scratch.h"
 #include "util/bounded.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 extern char **environ;

@@ -9,6 +9,10 @@
 #include "util/file.h"
 #include "dialect/diagnose.h"
 #include "util/banned.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 /* Everything one prepare (or diff) run holds; released in one place. */
 struct run {

@@ -6,7 +6,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/diff.h"
 #include "git-migrate/error.h"
-#include "git-migrate/models.h"
+#include "models_int.h"
 #include "interrupt.h"
 #include "replay.h"
 #include "scratch.h"

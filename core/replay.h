@@ -37,6 +37,10 @@
 #include "git-migrate/revision.h"
 #include "git-migrate/schema.h"
 #include "chain.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "fixtures_int.h"
+#include "schema_int.h"
 
 typedef struct gm_replay gm_replay;
 

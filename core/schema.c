@@ -6,6 +6,8 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
+#include "util/strvec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 void gm_set_str(char **field, const char *value)
@@ -13,14 +15,6 @@ void gm_set_str(char **field, const char *value)
 	char *v = gm_xstrdup(value);
 	free(*field);
 	*field = v;
-}
-
-static void free_strv(char **v, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 void gm_schema_new(gm_schema **out)
@@ -31,7 +25,7 @@ void gm_schema_new(gm_schema **out)
 static void enum_free(gm_enum *e)
 {
 	free(e->name);
-	free_strv(e->labels, e->labels_nr);
+	gm_strv_free(e->labels, e->labels_nr);
 	free(e->was);
 	free(e->origin);
 	free(e);
@@ -41,7 +35,7 @@ static void column_free(gm_column *c)
 {
 	free(c->name);
 	free(c->type);
-	free_strv(c->labels, c->labels_nr);
+	gm_strv_free(c->labels, c->labels_nr);
 	free(c->enum_name);
 	free(c->default_value);
 	free(c->comment);
@@ -53,7 +47,7 @@ static void column_free(gm_column *c)
 static void index_free(gm_index *ix)
 {
 	free(ix->name);
-	free_strv(ix->columns, ix->columns_nr);
+	gm_strv_free(ix->columns, ix->columns_nr);
 	free(ix->expr);
 	free(ix->where);
 	free(ix);
@@ -62,9 +56,9 @@ static void index_free(gm_index *ix)
 static void fkey_free(gm_fkey *fk)
 {
 	free(fk->name);
-	free_strv(fk->columns, fk->columns_nr);
+	gm_strv_free(fk->columns, fk->columns_nr);
 	free(fk->ref_table);
-	free_strv(fk->ref_columns, fk->ref_columns_nr);
+	gm_strv_free(fk->ref_columns, fk->ref_columns_nr);
 	free(fk->on_delete);
 	free(fk->on_update);
 	free(fk);
@@ -87,7 +81,7 @@ static void table_free(gm_table *t)
 	for (i = 0; i < t->columns_nr; i++)
 		column_free(t->columns[i]);
 	free(t->columns);
-	free_strv(t->pk, t->pk_nr);
+	gm_strv_free(t->pk, t->pk_nr);
 	free(t->pk_name);
 	for (i = 0; i < t->indexes_nr; i++)
 		index_free(t->indexes[i]);
@@ -112,7 +106,7 @@ void gm_schema_free(gm_schema *s)
 	for (i = 0; i < s->tables_nr; i++)
 		table_free(s->tables[i]);
 	free(s->tables);
-	free_strv(s->unsupported, s->unsupported_nr);
+	gm_strv_free(s->unsupported, s->unsupported_nr);
 	free(s);
 }
 
@@ -291,19 +285,6 @@ bool gm_table_pk_has(const gm_table *t, const char *column)
 
 /* ---- deep copy ---- */
 
-static char **copy_strv(char *const *v, size_t n, size_t *alloc)
-{
-	char **out;
-	size_t i;
-	*alloc = n;
-	if (!v)
-		return NULL;
-	out = gm_xcalloc(n ? n : 1, sizeof(*out));
-	for (i = 0; i < n; i++)
-		out[i] = gm_xstrdup(v[i]);
-	return out;
-}
-
 static gm_table *copy_table(const gm_table *t)
 {
 	gm_table *c = gm_xcalloc(1, sizeof(*c));
@@ -319,7 +300,7 @@ static gm_table *copy_table(const gm_table *t)
 		*d = *s;
 		d->name = gm_xstrdup(s->name);
 		d->type = gm_xstrdup(s->type);
-		d->labels = copy_strv(s->labels, s->labels_nr, &d->labels_alloc);
+		d->labels = gm_strv_copy(s->labels, s->labels_nr, &d->labels_alloc);
 		d->enum_name = gm_xstrdup(s->enum_name);
 		d->default_value = gm_xstrdup(s->default_value);
 		d->comment = gm_xstrdup(s->comment);
@@ -327,7 +308,7 @@ static gm_table *copy_table(const gm_table *t)
 		d->origin = gm_xstrdup(s->origin);
 		GM_PUSH(c->columns, c->columns_nr, c->columns_alloc, d);
 	}
-	c->pk = copy_strv(t->pk, t->pk_nr, &c->pk_alloc);
+	c->pk = gm_strv_copy(t->pk, t->pk_nr, &c->pk_alloc);
 	c->pk_nr = t->pk_nr;
 	c->pk_name = gm_xstrdup(t->pk_name);
 	for (i = 0; i < t->indexes_nr; i++) {
@@ -335,7 +316,7 @@ static gm_table *copy_table(const gm_table *t)
 		gm_index *d = gm_xcalloc(1, sizeof(*d));
 		*d = *s;
 		d->name = gm_xstrdup(s->name);
-		d->columns = copy_strv(s->columns, s->columns_nr, &d->columns_alloc);
+		d->columns = gm_strv_copy(s->columns, s->columns_nr, &d->columns_alloc);
 		d->expr = gm_xstrdup(s->expr);
 		d->where = gm_xstrdup(s->where);
 		GM_PUSH(c->indexes, c->indexes_nr, c->indexes_alloc, d);
@@ -345,9 +326,9 @@ static gm_table *copy_table(const gm_table *t)
 		gm_fkey *d = gm_xcalloc(1, sizeof(*d));
 		*d = *s;
 		d->name = gm_xstrdup(s->name);
-		d->columns = copy_strv(s->columns, s->columns_nr, &d->columns_alloc);
+		d->columns = gm_strv_copy(s->columns, s->columns_nr, &d->columns_alloc);
 		d->ref_table = gm_xstrdup(s->ref_table);
-		d->ref_columns = copy_strv(s->ref_columns, s->ref_columns_nr,
+		d->ref_columns = gm_strv_copy(s->ref_columns, s->ref_columns_nr,
 					   &d->ref_columns_alloc);
 		d->on_delete = gm_xstrdup(s->on_delete);
 		d->on_update = gm_xstrdup(s->on_update);
@@ -367,7 +348,7 @@ void gm_schema_copy(gm_schema **out, const gm_schema *s)
 	for (i = 0; i < s->enums_nr; i++) {
 		const gm_enum *e = s->enums[i];
 		gm_enum *d = gm_schema_add_enum(c, e->name);
-		d->labels = copy_strv(e->labels, e->labels_nr, &d->labels_alloc);
+		d->labels = gm_strv_copy(e->labels, e->labels_nr, &d->labels_alloc);
 		d->labels_nr = e->labels_nr;
 		d->was = gm_xstrdup(e->was);
 		d->origin = gm_xstrdup(e->origin);

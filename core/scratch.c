@@ -15,6 +15,7 @@
 #include "interrupt.h"
 #include "scratch.h"
 #include "util/banned.h"
+#include "db_int.h"
 
 #define SCRATCH_FILES 4
 

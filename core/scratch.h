@@ -6,6 +6,7 @@
 #define GM_CORE_SCRATCH_H
 #include <stdbool.h>
 #include "git-migrate/db.h"
+#include "db_int.h"
 
 typedef struct gm_scratch gm_scratch;
 

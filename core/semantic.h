@@ -9,6 +9,7 @@
 #include "git-migrate/diff.h"
 #include "git-migrate/finding.h"
 #include "git-migrate/revision.h"
+#include "diff_int.h"
 
 /*
  * The objects one revision changed, by name: tables ("table deals", added, dropped or

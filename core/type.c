@@ -6,6 +6,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
+#include "type.h"
 #include "util/banned.h"
 
 /*
@@ -75,6 +76,19 @@ static const struct synonym {
 	{ "uuid", "uuid" },
 	{ "blob", "blob" },
 	{ NULL, NULL }
+};
+
+/* Native types of PostgreSQL and SQLite that pass through verbatim as bare words. */
+static const char *const native_types[] = {
+	"smallserial", "timetz", "bytea", "inet", "cidr", "macaddr", "macaddr8", "interval",
+	"money", "xml", "tsvector", "tsquery", "citext", "hstore", "ltree", "int4range",
+	"int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
+	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+	"datemultirange", "point", "line", "lseg", "box", "path", "polygon", "circle", "bit",
+	"varbit", "oid", "regclass", "regtype", "name", "pg_lsn", "txid_snapshot",
+	"pg_snapshot", "jsonpath", "geometry", "geography",
+	/* SQLite declared types seen in the wild */
+	"datetime", "clob", "tinyint", "mediumint", "nvarchar", "nchar", "int2", NULL
 };
 
 static const char *lookup_synonym(const char *name)
@@ -303,4 +317,71 @@ bool gm_type_is_numeric(const char *canonical)
 		if (strlen(numeric[i]) == n && !strncmp(canonical, numeric[i], n))
 			return true;
 	return false;
+}
+
+/* Length of a canonical type without its "(...)" modifier and "[]" suffix. */
+static size_t base_len(const char *type)
+{
+	return strcspn(type, "([");
+}
+
+static bool listed(const char *const *list, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && !strncmp(list[i], s, n))
+			return true;
+	return false;
+}
+
+bool gm_type_is_portable(const char *canonical)
+{
+	size_t n = base_len(canonical);
+	const struct synonym *s;
+
+	if (listed(native_types, canonical, n))
+		return false;
+	for (s = synonyms; s->name; s++)
+		if (strlen(s->canonical) == n && !strncmp(s->canonical, canonical, n))
+			return true;
+	return false;
+}
+
+bool gm_type_is_builtin(const char *canonical)
+{
+	return gm_type_is_portable(canonical) ||
+	       listed(native_types, canonical, base_len(canonical));
+}
+
+/* The serial types and the integer type each stores its values in. */
+static const struct serial {
+	const char *serial, *storage;
+} serials[] = {
+	{ "serial", "integer" },
+	{ "bigserial", "bigint" },
+	{ "smallserial", "smallint" },
+	{ NULL, NULL }
+};
+
+const char *gm_type_serial_storage(const char *canonical)
+{
+	const struct serial *s;
+	for (s = serials; canonical && s->serial; s++)
+		if (!strcmp(canonical, s->serial))
+			return s->storage;
+	return NULL;
+}
+
+const char *gm_type_serial_of(const char *storage)
+{
+	const struct serial *s;
+	for (s = serials; storage && s->serial; s++)
+		if (!strcmp(storage, s->storage))
+			return s->serial;
+	return NULL;
+}
+
+bool gm_type_is_serial(const char *canonical)
+{
+	return gm_type_serial_storage(canonical) != NULL;
 }

@@ -258,6 +258,59 @@ static int register_anchor(struct composer *c, const yaml_char_t *anchor, gm_yam
 			       "anchor '&%s' is defined twice", (const char *)anchor);
 }
 
+/* The end of a sequence or mapping: its frame's height and size go to its parent. */
+static int compose_end(struct composer *c, const yaml_mark_t *m)
+{
+	struct frame done, *f;
+	gm_yaml_node *n;
+	int error;
+
+	if (!c->depth)
+		GM_BUG("collection end without a start");
+	done = c->stack[--c->depth];
+	n = done.node;
+	if (n->kind == GM_YAML_MAP)
+		n->nr /= 2; /* pairs */
+	if (!n->items)
+		n->items = gm_xcalloc(1, sizeof(*n->items));
+	if (c->depth) {
+		f = &c->stack[c->depth - 1];
+		if (done.height + 1 > f->height)
+			f->height = done.height + 1;
+		f->size += done.size;
+	}
+	if (!done.anchor)
+		return 0;
+	error = register_anchor(c, (const yaml_char_t *)done.anchor, n, done.height + 1,
+				done.size, m);
+	free(done.anchor);
+	return error;
+}
+
+/* An alias: the anchored node again, within the depth and expansion limits. */
+static int compose_alias(struct composer *c, const yaml_event_t *e, const yaml_mark_t *m)
+{
+	const struct anchor *a = anchor_find(&c->anchors, (const char *)e->data.alias.anchor);
+
+	if (!a)
+		return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1,
+				       (int)m->column + 1,
+				       "undefined alias '*%s' (its anchor must come "
+				       "before it, outside it)",
+				       (const char *)e->data.alias.anchor);
+	if (c->depth + a->height > GM_YAML_MAX_DEPTH)
+		return too_deep(c->path, m);
+	c->expanded += a->size;
+	if (c->expanded > ALIAS_FACTOR * c->d->all.nr + ALIAS_SLACK)
+		return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1,
+				       (int)m->column + 1,
+				       "aliases repeat too much: the document would be "
+				       "more than %d times as large as written",
+				       ALIAS_FACTOR);
+	attach(c, a->node, a->height, a->size);
+	return 0;
+}
+
 /* One event of the document's body. */
 static int compose(struct composer *c, const yaml_event_t *e)
 {
@@ -295,50 +348,10 @@ static int compose(struct composer *c, const yaml_event_t *e)
 			f->anchor = gm_xstrdup((const char *)e->data.mapping_start.anchor);
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT: {
-		struct frame done;
-		if (!c->depth)
-			GM_BUG("collection end without a start");
-		done = c->stack[--c->depth];
-		n = done.node;
-		if (n->kind == GM_YAML_MAP)
-			n->nr /= 2; /* pairs */
-		if (!n->items)
-			n->items = gm_xcalloc(1, sizeof(*n->items));
-		if (c->depth) {
-			f = &c->stack[c->depth - 1];
-			if (done.height + 1 > f->height)
-				f->height = done.height + 1;
-			f->size += done.size;
-		}
-		if (!done.anchor)
-			return 0;
-		error = register_anchor(c, (const yaml_char_t *)done.anchor, n,
-					done.height + 1, done.size, m);
-		free(done.anchor);
-		return error;
-	}
-	case YAML_ALIAS_EVENT: {
-		const struct anchor *a =
-			anchor_find(&c->anchors, (const char *)e->data.alias.anchor);
-		if (!a)
-			return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1,
-					       (int)m->column + 1,
-					       "undefined alias '*%s' (its anchor must come "
-					       "before it, outside it)",
-					       (const char *)e->data.alias.anchor);
-		if (c->depth + a->height > GM_YAML_MAX_DEPTH)
-			return too_deep(c->path, m);
-		c->expanded += a->size;
-		if (c->expanded > ALIAS_FACTOR * c->d->all.nr + ALIAS_SLACK)
-			return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1,
-					       (int)m->column + 1,
-					       "aliases repeat too much: the document would be "
-					       "more than %d times as large as written",
-					       ALIAS_FACTOR);
-		attach(c, a->node, a->height, a->size);
-		return 0;
-	}
+	case YAML_MAPPING_END_EVENT:
+		return compose_end(c, m);
+	case YAML_ALIAS_EVENT:
+		return compose_alias(c, e, m);
 	default:
 		GM_BUG("unexpected YAML event inside a document");
 	}

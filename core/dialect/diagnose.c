@@ -5,6 +5,7 @@
 #include "git-migrate/error.h"
 #include "dialect/diagnose.h"
 #include "dialect/sql.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 static int take_count(const char *const *values, size_t n, void *payload)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
+#include "git-migrate/diff.h"
 
 /*
  * For each change of `changes` that the rows in conn break (NOT NULL without a default on

@@ -16,6 +16,8 @@
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
 #include "util/file.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 #define SCRATCH_PREFIX "gm_scratch_"
@@ -30,11 +32,10 @@ static void ignore_notice(void *arg, const char *message)
 }
 
 /* A libpq message on one line: whitespace runs (newlines, tabs) become one space. */
-static void one_line(gm_buf *out, const char *msg)
+void gm_pg_one_line(gm_buf *out, const char *msg)
 {
 	bool space = false;
 
-	gm_buf_clear(out);
 	for (; msg && *msg; msg++) {
 		if (*msg == ' ' || *msg == '\n' || *msg == '\t' || *msg == '\r') {
 			space = out->len > 0;
@@ -45,6 +46,13 @@ static void one_line(gm_buf *out, const char *msg)
 		space = false;
 		gm_buf_putc(out, *msg);
 	}
+}
+
+/* gm_pg_one_line into out, cleared first. */
+static void one_line(gm_buf *out, const char *msg)
+{
+	gm_buf_clear(out);
+	gm_pg_one_line(out, msg);
 }
 
 static int connect_conninfo(struct gm_pg_conn **out, const char *conninfo, const char *masked)

@@ -22,6 +22,7 @@
 #define GM_DIALECT_POSTGRES_H
 #include <libpq-fe.h>
 #include "git-migrate/db.h"
+#include "db_int.h"
 
 struct gm_pg_conn {
 	gm_conn parent;     /* must be first: parent.dialect == &gm_dialect_postgres */
@@ -38,6 +39,9 @@ struct gm_pg_conn {
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
 		const char *param1, const char *param2);
 
+/* postgres.c: append a libpq message on one line (whitespace runs become one space). */
+void gm_pg_one_line(gm_buf *out, const char *msg);
+
 /* postgres_inspect.c: the canonical schema of current_schema(). Caller owns *out. */
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
 
@@ -51,5 +55,26 @@ void gm_pg_normalize(gm_schema *s);
 
 /* postgres_plan.c: plan SQL for a change list (offline). Fills *out. */
 int gm_pg_plan(gm_plan *out, const gm_changes *changes);
+
+/* postgres_plan.c: append the statement in sql (when not empty) to out; clears sql. */
+void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subject,
+		     const gm_change *source);
+
+/* postgres_plan.c: a column's DEFAULT value (literal or SQL), as the planner writes it. */
+void gm_pg_put_default(gm_buf *b, const gm_column *c);
+
+/* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
+void gm_pg_put_alter(gm_buf *b, const char *table);
+void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column);
+
+/* postgres_plan_enum.c: plan one enum change ch of changes (ADD, ADD_VALUE, SWAP, RENAME,
+ * DROP_ENUM) into out. */
+void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *ch);
+
+/*
+ * postgres_plan_enum.c: a label added by ALTER TYPE ... ADD VALUE cannot be used before a
+ * commit; flag the ADD VALUE statements whose labels later statements use.
+ */
+void gm_pg_mark_commits(gm_plan *plan);
 
 #endif

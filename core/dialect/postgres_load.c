@@ -16,6 +16,7 @@
 #include "dialect/load.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 #define BATCH 10000
@@ -30,27 +31,10 @@ struct copy {
 	bool open;               /* a COPY is in progress */
 };
 
-/* A libpq message on one line. */
-static void one_line(gm_buf *out, const char *msg)
-{
-	bool space = false;
-
-	for (; msg && *msg; msg++) {
-		if (*msg == ' ' || *msg == '\n' || *msg == '\t' || *msg == '\r') {
-			space = out->len > 0;
-			continue;
-		}
-		if (space)
-			gm_buf_putc(out, ' ');
-		space = false;
-		gm_buf_putc(out, *msg);
-	}
-}
-
 static int conn_error(struct copy *cp, const char *what)
 {
 	gm_buf msg = GM_BUF_INIT;
-	one_line(&msg, PQerrorMessage(cp->c->pg));
+	gm_pg_one_line(&msg, PQerrorMessage(cp->c->pg));
 	gm_error_set(GM_EDB, "%s '%s': %s", what, cp->t->name, msg.ptr);
 	gm_buf_release(&msg);
 	return GM_EDB;
@@ -64,7 +48,7 @@ static int copy_begin(struct copy *cp)
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		gm_buf msg = GM_BUF_INIT;
-		one_line(&msg, primary ? primary : PQerrorMessage(cp->c->pg));
+		gm_pg_one_line(&msg, primary ? primary : PQerrorMessage(cp->c->pg));
 		error = gm_error_set(GM_EDB, "cannot load rows into '%s': %s", cp->t->name,
 				     msg.ptr);
 		gm_buf_release(&msg);
@@ -113,10 +97,10 @@ static int copy_error(struct copy *cp, const PGresult *res)
 	gm_buf_printf(&msg, "table '%s': ", cp->t->name);
 	if (column.len)
 		gm_buf_printf(&msg, "column '%s': ", column.ptr);
-	one_line(&msg, primary ? primary : PQerrorMessage(cp->c->pg));
+	gm_pg_one_line(&msg, primary ? primary : PQerrorMessage(cp->c->pg));
 	if (detail) {
 		gm_buf_puts(&msg, ": ");
-		one_line(&msg, detail);
+		gm_pg_one_line(&msg, detail);
 	}
 	gm_error_set_at(GM_EINVALID, cp->path, line, 0, "%s", msg.ptr);
 	if (hint)

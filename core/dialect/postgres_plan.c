@@ -12,15 +12,12 @@
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "type.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */
-
-static bool is_serial(const char *type)
-{
-	return !strcmp(type, "serial") || !strcmp(type, "bigserial") ||
-	       !strcmp(type, "smallserial");
-}
 
 void gm_pg_normalize(gm_schema *s)
 {
@@ -32,7 +29,7 @@ void gm_pg_normalize(gm_schema *s)
 			gm_column *c = t->columns[j];
 
 			/* PostgreSQL makes these NOT NULL whatever the declaration says */
-			if (gm_table_pk_has(t, c->name) || c->identity || is_serial(c->type))
+			if (gm_table_pk_has(t, c->name) || c->identity || gm_type_is_serial(c->type))
 				c->nullable = false;
 			/* the portable "blob" is bytea here */
 			if (!strcmp(c->type, "blob"))
@@ -91,47 +88,22 @@ static void put_type(struct planner *p, gm_buf *b, const char *type, bool storag
 		gm_buf_puts(b, "double precision");
 	else if (!strcmp(base, "blob"))
 		gm_buf_puts(b, "bytea");
-	else if (storage && !strcmp(base, "serial"))
-		gm_buf_puts(b, "integer");
-	else if (storage && !strcmp(base, "bigserial"))
-		gm_buf_puts(b, "bigint");
-	else if (storage && !strcmp(base, "smallserial"))
-		gm_buf_puts(b, "smallint");
+	else if (storage && gm_type_is_serial(base))
+		gm_buf_puts(b, gm_type_serial_storage(base));
 	else
 		gm_buf_puts(b, base);
 	gm_buf_puts(b, type + n);
 	free(base);
 }
 
-static bool is_number(const char *s)
-{
-	bool digits = false, dot = false;
-
-	if (*s == '-')
-		s++;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits = true;
-		else if (*s == '.' && !dot)
-			dot = true;
-		else
-			return false;
-	}
-	return digits;
-}
-
-static void put_default(gm_buf *b, const gm_column *c)
+void gm_pg_put_default(gm_buf *b, const gm_column *c)
 {
 	const char *v = c->default_value;
 
 	if (c->default_kind == GM_DEFAULT_SQL) {
 		gm_buf_puts(b, v);
-	} else if (gm_type_is_numeric(c->type) && is_number(v)) {
-		gm_buf_puts(b, v);
-	} else if (!strcmp(c->type, "boolean") && (!strcmp(v, "true") || !strcmp(v, "false"))) {
-		gm_buf_puts(b, v);
 	} else {
-		gm_sql_literal(b, v);
+		gm_sql_default_literal(b, c->type, v, false);
 	}
 }
 
@@ -146,19 +118,8 @@ static void put_column(struct planner *p, gm_buf *b, const gm_column *c)
 		gm_buf_puts(b, " NOT NULL");
 	if (c->default_kind != GM_DEFAULT_NONE && !c->identity) {
 		gm_buf_puts(b, " DEFAULT ");
-		put_default(b, c);
+		gm_pg_put_default(b, c);
 	}
-}
-
-static void put_action(gm_buf *b, const char *when, const char *action)
-{
-	const char *a;
-
-	if (!action)
-		return;
-	gm_buf_printf(b, " ON %s ", when);
-	for (a = action; *a; a++)
-		gm_buf_putc(b, (*a >= 'a' && *a <= 'z') ? (char)(*a - 'a' + 'A') : *a);
 }
 
 static void put_fkey(gm_buf *b, const gm_fkey *fk)
@@ -171,8 +132,7 @@ static void put_fkey(gm_buf *b, const gm_fkey *fk)
 	gm_sql_ident(b, fk->ref_table);
 	gm_buf_putc(b, ' ');
 	gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
-	put_action(b, "DELETE", fk->on_delete);
-	put_action(b, "UPDATE", fk->on_update);
+	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
 }
 
 static void put_check(gm_buf *b, const gm_check *ck)
@@ -198,16 +158,16 @@ static void put_pkey(gm_buf *b, const gm_table *t)
 	gm_sql_ident_list(b, t->pk, t->pk_nr);
 }
 
-static void put_alter(gm_buf *b, const char *table)
+void gm_pg_put_alter(gm_buf *b, const char *table)
 {
 	gm_buf_puts(b, "ALTER TABLE ");
 	gm_sql_ident(b, table);
 	gm_buf_putc(b, ' ');
 }
 
-static void put_alter_column(gm_buf *b, const char *table, const char *column)
+void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column)
 {
-	put_alter(b, table);
+	gm_pg_put_alter(b, table);
 	gm_buf_puts(b, "ALTER COLUMN ");
 	gm_sql_ident(b, column);
 	gm_buf_putc(b, ' ');
@@ -230,184 +190,18 @@ static void put_comment(gm_buf *b, const char *what, const char *table, const ch
 	gm_buf_puts(b, ";\n");
 }
 
-static void add(struct planner *p, gm_buf *sql, unsigned flags, const char *subject,
-		const gm_change *source)
+void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subject,
+		     const gm_change *source)
 {
 	if (sql->len)
-		gm_plan_add(p->out, sql->ptr, flags, subject, source);
+		gm_plan_add(out, sql->ptr, flags, subject, source);
 	gm_buf_clear(sql);
 }
 
-/* ---- enums ---- */
-
-static void put_labels(gm_buf *b, const gm_enum *e)
+static void add(struct planner *p, gm_buf *sql, unsigned flags, const char *subject,
+		const gm_change *source)
 {
-	size_t i;
-
-	gm_buf_puts(b, "(");
-	for (i = 0; i < e->labels_nr; i++) {
-		if (i)
-			gm_buf_puts(b, ", ");
-		gm_sql_literal(b, e->labels[i]);
-	}
-	gm_buf_puts(b, ")");
-}
-
-static void plan_add_enum(struct planner *p, const gm_change *ch)
-{
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_puts(&b, "CREATE TYPE ");
-	gm_sql_ident(&b, ch->enum_to->name);
-	gm_buf_puts(&b, " AS ENUM ");
-	put_labels(&b, ch->enum_to);
-	gm_buf_puts(&b, ";\n");
-	add(p, &b, 0, NULL, ch);
-	gm_buf_release(&b);
-}
-
-static void plan_add_enum_value(struct planner *p, const gm_change *ch)
-{
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_puts(&b, "ALTER TYPE ");
-	gm_sql_ident(&b, ch->enum_to->name);
-	gm_buf_puts(&b, " ADD VALUE IF NOT EXISTS ");
-	gm_sql_literal(&b, ch->label);
-	if (ch->before) {
-		gm_buf_puts(&b, " BEFORE ");
-		gm_sql_literal(&b, ch->before);
-	} else if (ch->after) {
-		gm_buf_puts(&b, " AFTER ");
-		gm_sql_literal(&b, ch->after);
-	}
-	gm_buf_puts(&b, ";\n");
-	add(p, &b, 0, NULL, ch);
-	gm_buf_release(&b);
-}
-
-/* The column uses the enum named `name` (itself, or an array of it). */
-static bool uses_enum(const gm_column *c, const char *name, bool *array)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(c->type, name, n))
-		return false;
-	*array = !strcmp(c->type + n, "[]");
-	return !c->type[n] || *array;
-}
-
-/* A literal default that is still a label of the new type (else it cannot be restored). */
-static bool default_survives(const gm_column *c, const gm_enum *e, bool array)
-{
-	size_t i;
-
-	if (c->default_kind != GM_DEFAULT_LITERAL || array)
-		return c->default_kind != GM_DEFAULT_NONE;
-	for (i = 0; i < e->labels_nr; i++)
-		if (!strcmp(e->labels[i], c->default_value))
-			return true;
-	return false;
-}
-
-/*
- * The type swap: rename the old type away, create the new one, convert every column of
- * every table that uses it (dropping and restoring its default, which would not cast),
- * drop the old type. One rewrite per table: its columns go in one ALTER TABLE.
- */
-static void plan_swap_enum(struct planner *p, const gm_change *ch)
-{
-	const gm_schema *from = p->changes->from;
-	const char *name = ch->enum_to->name;
-	gm_buf b = GM_BUF_INIT, old = GM_BUF_INIT, subject = GM_BUF_INIT;
-	size_t i, j;
-
-	gm_buf_printf(&old, "%s__old", name);
-	gm_buf_puts(&b, "ALTER TYPE ");
-	gm_sql_ident(&b, name);
-	gm_buf_puts(&b, " RENAME TO ");
-	gm_sql_ident(&b, old.ptr);
-	gm_buf_puts(&b, ";\nCREATE TYPE ");
-	gm_sql_ident(&b, name);
-	gm_buf_puts(&b, " AS ENUM ");
-	put_labels(&b, ch->enum_to);
-	gm_buf_puts(&b, ";\n");
-
-	for (i = 0; from && i < from->tables_nr; i++) {
-		const gm_table *t = from->tables[i];
-		gm_buf restore = GM_BUF_INIT;
-		bool any = false;
-
-		for (j = 0; j < t->columns_nr; j++) {
-			const gm_column *c = t->columns[j];
-			bool array = false;
-
-			if (!uses_enum(c, ch->enum_from->name, &array))
-				continue;
-			gm_buf_puts(&b, any ? ",\n    " : "");
-			if (!any)
-				put_alter(&b, t->name);
-			any = true;
-			if (c->default_kind != GM_DEFAULT_NONE) {
-				gm_buf_puts(&b, "ALTER COLUMN ");
-				gm_sql_ident(&b, c->name);
-				gm_buf_puts(&b, " DROP DEFAULT,\n    ");
-				if (default_survives(c, ch->enum_to, array)) {
-					put_alter_column(&restore, t->name, c->name);
-					gm_buf_puts(&restore, "SET DEFAULT ");
-					put_default(&restore, c);
-					gm_buf_puts(&restore, ";\n");
-				}
-			}
-			gm_buf_puts(&b, "ALTER COLUMN ");
-			gm_sql_ident(&b, c->name);
-			gm_buf_puts(&b, " TYPE ");
-			gm_sql_ident(&b, name);
-			gm_buf_puts(&b, array ? "[]" : "");
-			gm_buf_puts(&b, " USING ");
-			gm_sql_ident(&b, c->name);
-			gm_buf_puts(&b, array ? "::text[]::" : "::text::");
-			gm_sql_ident(&b, name);
-			gm_buf_puts(&b, array ? "[]" : "");
-		}
-		if (any) {
-			gm_buf_puts(&b, ";\n");
-			gm_buf_puts(&b, restore.ptr);
-			gm_buf_printf(&subject, "%s%s", subject.len ? ", " : "", t->name);
-		}
-		gm_buf_release(&restore);
-	}
-	gm_buf_puts(&b, "DROP TYPE ");
-	gm_sql_ident(&b, old.ptr);
-	gm_buf_puts(&b, ";\n");
-	add(p, &b, GM_STMT_ENUM_SWAP, subject.len ? subject.ptr : NULL, ch);
-	gm_buf_release(&subject);
-	gm_buf_release(&old);
-	gm_buf_release(&b);
-}
-
-static void plan_rename_enum(struct planner *p, const gm_change *ch)
-{
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_puts(&b, "ALTER TYPE ");
-	gm_sql_ident(&b, ch->enum_from->name);
-	gm_buf_puts(&b, " RENAME TO ");
-	gm_sql_ident(&b, ch->enum_to->name);
-	gm_buf_puts(&b, ";\n");
-	add(p, &b, 0, NULL, ch);
-	gm_buf_release(&b);
-}
-
-static void plan_drop_enum(struct planner *p, const gm_change *ch)
-{
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_puts(&b, "DROP TYPE ");
-	gm_sql_ident(&b, ch->enum_from->name);
-	gm_buf_puts(&b, ";\n");
-	add(p, &b, 0, NULL, ch);
-	gm_buf_release(&b);
+	gm_pg_plan_stmt(p->out, sql, flags, subject, source);
 }
 
 /* ---- tables ---- */
@@ -492,7 +286,7 @@ static void flush_deferred(struct planner *p)
 
 	for (i = 0; i < p->deferred_nr; i++) {
 		const struct deferred_fk *d = &p->deferred[i];
-		put_alter(&b, d->t->name);
+		gm_pg_put_alter(&b, d->t->name);
 		gm_buf_puts(&b, "ADD ");
 		put_fkey(&b, d->fk);
 		gm_buf_puts(&b, ";\n");
@@ -506,7 +300,7 @@ static void plan_rename_table(struct planner *p, const gm_change *ch)
 {
 	gm_buf b = GM_BUF_INIT;
 
-	put_alter(&b, ch->from->name);
+	gm_pg_put_alter(&b, ch->from->name);
 	gm_buf_puts(&b, "RENAME TO ");
 	gm_sql_ident(&b, ch->to->name);
 	gm_buf_puts(&b, ";\n");
@@ -531,7 +325,7 @@ static void drop_cycle_fkeys(struct planner *p, const gm_change *ch, gm_buf *b)
 			const gm_fkey *fk = later->from->fkeys[k];
 			if (strcmp(fk->ref_table, ch->from->name))
 				continue;
-			put_alter(b, later->from->name);
+			gm_pg_put_alter(b, later->from->name);
 			gm_buf_puts(b, "DROP CONSTRAINT ");
 			gm_sql_ident(b, fk->name);
 			gm_buf_puts(b, ";\n");
@@ -614,26 +408,52 @@ static bool rewrite_free(const char *a, const char *b)
 	return !strcmp(b, "numeric") && !strncmp(a, "numeric", 7);
 }
 
+/* A column becomes serial: its sequence, owned by it, as its default, past its values. */
+static void put_make_serial(gm_buf *b, const char *t, const char *column)
+{
+	gm_buf seq = GM_BUF_INIT;
+
+	gm_buf_puts(b, "CREATE SEQUENCE ");
+	put_serial_seq(b, t, column);
+	gm_buf_puts(b, " OWNED BY ");
+	gm_sql_ident(b, t);
+	gm_buf_putc(b, '.');
+	gm_sql_ident(b, column);
+	gm_buf_puts(b, ";\n");
+	gm_pg_put_alter_column(b, t, column);
+	gm_buf_puts(b, "SET DEFAULT nextval(");
+	put_serial_seq(&seq, t, column);
+	gm_sql_literal(b, seq.ptr);
+	gm_buf_puts(b, "::regclass);\nSELECT setval(");
+	gm_sql_literal(b, seq.ptr);
+	gm_buf_release(&seq);
+	gm_buf_puts(b, ", COALESCE(max(");
+	gm_sql_ident(b, column);
+	gm_buf_puts(b, "), 0) + 1, false) FROM ");
+	gm_sql_ident(b, t);
+	gm_buf_puts(b, ";\n");
+}
+
 static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_tchange *tc)
 {
 	const char *t = ch->to->name;
 	const gm_column *a = tc->col_from, *c = tc->col_to;
 	unsigned bits = tc->coldiff, flags = 0;
 	bool type = bits & GM_COLDIFF_TYPE;
-	bool was_serial = is_serial(a->type), now_serial = is_serial(c->type);
+	bool was_serial = gm_type_is_serial(a->type), now_serial = gm_type_is_serial(c->type);
 	gm_buf b = GM_BUF_INIT, subject = GM_BUF_INIT;
 
 	if ((bits & GM_COLDIFF_IDENTITY) && a->identity) {
-		put_alter_column(&b, t, c->name);
+		gm_pg_put_alter_column(&b, t, c->name);
 		gm_buf_puts(&b, "DROP IDENTITY IF EXISTS;\n");
 	}
 	if (type) {
 		if (a->default_kind != GM_DEFAULT_NONE || was_serial) {
-			put_alter_column(&b, t, c->name);
+			gm_pg_put_alter_column(&b, t, c->name);
 			gm_buf_puts(&b, "DROP DEFAULT;\n");
 		}
 		if (storage_differs(p, a, c)) {
-			put_alter_column(&b, t, c->name);
+			gm_pg_put_alter_column(&b, t, c->name);
 			gm_buf_puts(&b, "TYPE ");
 			put_type(p, &b, c->type, true);
 			put_using(p, &b, a, c);
@@ -646,48 +466,26 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
 			put_serial_seq(&b, t, c->name);
 			gm_buf_puts(&b, ";\n");
 		}
-		if (now_serial && !was_serial) {
-			gm_buf_puts(&b, "CREATE SEQUENCE ");
-			put_serial_seq(&b, t, c->name);
-			gm_buf_puts(&b, " OWNED BY ");
-			gm_sql_ident(&b, t);
-			gm_buf_putc(&b, '.');
-			gm_sql_ident(&b, c->name);
-			gm_buf_puts(&b, ";\n");
-			put_alter_column(&b, t, c->name);
-			gm_buf_puts(&b, "SET DEFAULT nextval(");
-			{
-				gm_buf seq = GM_BUF_INIT;
-				put_serial_seq(&seq, t, c->name);
-				gm_sql_literal(&b, seq.ptr);
-				gm_buf_puts(&b, "::regclass);\nSELECT setval(");
-				gm_sql_literal(&b, seq.ptr);
-				gm_buf_release(&seq);
-			}
-			gm_buf_puts(&b, ", COALESCE(max(");
-			gm_sql_ident(&b, c->name);
-			gm_buf_puts(&b, "), 0) + 1, false) FROM ");
-			gm_sql_ident(&b, t);
-			gm_buf_puts(&b, ";\n");
-		}
+		if (now_serial && !was_serial)
+			put_make_serial(&b, t, c->name);
 	}
 	if (bits & GM_COLDIFF_NULL) {
-		put_alter_column(&b, t, c->name);
+		gm_pg_put_alter_column(&b, t, c->name);
 		gm_buf_puts(&b, c->nullable ? "DROP NOT NULL;\n" : "SET NOT NULL;\n");
 	}
 	if (c->default_kind != GM_DEFAULT_NONE && !c->identity &&
 	    ((bits & GM_COLDIFF_DEFAULT) || type)) {
-		put_alter_column(&b, t, c->name);
+		gm_pg_put_alter_column(&b, t, c->name);
 		gm_buf_puts(&b, "SET DEFAULT ");
-		put_default(&b, c);
+		gm_pg_put_default(&b, c);
 		gm_buf_puts(&b, ";\n");
 	} else if ((bits & GM_COLDIFF_DEFAULT) && !type && !now_serial &&
 		   a->default_kind != GM_DEFAULT_NONE) {
-		put_alter_column(&b, t, c->name);
+		gm_pg_put_alter_column(&b, t, c->name);
 		gm_buf_puts(&b, "DROP DEFAULT;\n");
 	}
 	if ((bits & GM_COLDIFF_IDENTITY) && c->identity) {
-		put_alter_column(&b, t, c->name);
+		gm_pg_put_alter_column(&b, t, c->name);
 		gm_buf_puts(&b, "ADD GENERATED BY DEFAULT AS IDENTITY;\n");
 	}
 	if (bits & GM_COLDIFF_COMMENT)
@@ -698,6 +496,72 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
 	gm_buf_release(&b);
 }
 
+/* The statements of an index, key or check change of table ch->to. */
+static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc)
+{
+	const char *t = ch->to->name;
+
+	switch (tc->kind) {
+	case GM_TCHANGE_ADD_INDEX:
+		if (tc->index_to->constraint) {
+			gm_pg_put_alter(b, t);
+			gm_buf_puts(b, "ADD ");
+			put_unique(b, tc->index_to);
+			gm_buf_puts(b, ";\n");
+		} else {
+			gm_sql_create_index(b, ch->to, tc->index_to);
+		}
+		break;
+	case GM_TCHANGE_DROP_INDEX:
+		if (tc->index_from->constraint) {
+			gm_pg_put_alter(b, t);
+			gm_buf_puts(b, "DROP CONSTRAINT ");
+		} else {
+			gm_buf_puts(b, "DROP INDEX ");
+		}
+		gm_sql_ident(b, tc->index_from->name);
+		gm_buf_puts(b, ";\n");
+		break;
+	case GM_TCHANGE_ADD_FKEY:
+		gm_pg_put_alter(b, t);
+		gm_buf_puts(b, "ADD ");
+		put_fkey(b, tc->fkey_to);
+		gm_buf_puts(b, ";\n");
+		break;
+	case GM_TCHANGE_DROP_FKEY:
+	case GM_TCHANGE_DROP_CHECK:
+		gm_pg_put_alter(b, t);
+		gm_buf_puts(b, "DROP CONSTRAINT ");
+		gm_sql_ident(b, tc->kind == GM_TCHANGE_DROP_FKEY ? tc->fkey_from->name
+								   : tc->check_from->name);
+		gm_buf_puts(b, ";\n");
+		break;
+	case GM_TCHANGE_ADD_CHECK:
+		gm_pg_put_alter(b, t);
+		gm_buf_puts(b, "ADD ");
+		put_check(b, tc->check_to);
+		gm_buf_puts(b, ";\n");
+		break;
+	case GM_TCHANGE_MODIFY_PKEY:
+		if (ch->from->pk_nr) {
+			/* IF EXISTS: dropping a key column dropped the key with it */
+			gm_pg_put_alter(b, t);
+			gm_buf_puts(b, "DROP CONSTRAINT IF EXISTS ");
+			gm_sql_ident(b, ch->from->pk_name);
+			gm_buf_puts(b, ";\n");
+		}
+		if (ch->to->pk_nr) {
+			gm_pg_put_alter(b, t);
+			gm_buf_puts(b, "ADD ");
+			put_pkey(b, ch->to);
+			gm_buf_puts(b, ";\n");
+		}
+		break;
+	default:
+		GM_BUG("not an index, key or check change");
+	}
+}
+
 static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchange *tc)
 {
 	const char *t = ch->to->name;
@@ -706,7 +570,7 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 
 	switch (tc->kind) {
 	case GM_TCHANGE_ADD_COLUMN:
-		put_alter(&b, t);
+		gm_pg_put_alter(&b, t);
 		gm_buf_puts(&b, "ADD COLUMN ");
 		put_column(p, &b, tc->col_to);
 		gm_buf_puts(&b, ";\n");
@@ -714,7 +578,7 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 			put_comment(&b, "COLUMN", t, tc->col_to->name, tc->col_to->comment);
 		break;
 	case GM_TCHANGE_DROP_COLUMN:
-		put_alter(&b, t);
+		gm_pg_put_alter(&b, t);
 		gm_buf_puts(&b, "DROP COLUMN ");
 		gm_sql_ident(&b, tc->col_from->name);
 		gm_buf_puts(&b, ";\n");
@@ -722,7 +586,7 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 		gm_buf_printf(&subject, "%s.%s", t, tc->col_from->name);
 		break;
 	case GM_TCHANGE_RENAME_COLUMN:
-		put_alter(&b, t);
+		gm_pg_put_alter(&b, t);
 		gm_buf_puts(&b, "RENAME COLUMN ");
 		gm_sql_ident(&b, tc->col_from->name);
 		gm_buf_puts(&b, " TO ");
@@ -733,59 +597,13 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 		plan_modify_column(p, ch, tc);
 		break;
 	case GM_TCHANGE_ADD_INDEX:
-		if (tc->index_to->constraint) {
-			put_alter(&b, t);
-			gm_buf_puts(&b, "ADD ");
-			put_unique(&b, tc->index_to);
-			gm_buf_puts(&b, ";\n");
-		} else {
-			gm_sql_create_index(&b, ch->to, tc->index_to);
-		}
-		break;
 	case GM_TCHANGE_DROP_INDEX:
-		if (tc->index_from->constraint) {
-			put_alter(&b, t);
-			gm_buf_puts(&b, "DROP CONSTRAINT ");
-		} else {
-			gm_buf_puts(&b, "DROP INDEX ");
-		}
-		gm_sql_ident(&b, tc->index_from->name);
-		gm_buf_puts(&b, ";\n");
-		break;
 	case GM_TCHANGE_ADD_FKEY:
-		put_alter(&b, t);
-		gm_buf_puts(&b, "ADD ");
-		put_fkey(&b, tc->fkey_to);
-		gm_buf_puts(&b, ";\n");
-		break;
 	case GM_TCHANGE_DROP_FKEY:
 	case GM_TCHANGE_DROP_CHECK:
-		put_alter(&b, t);
-		gm_buf_puts(&b, "DROP CONSTRAINT ");
-		gm_sql_ident(&b, tc->kind == GM_TCHANGE_DROP_FKEY ? tc->fkey_from->name
-								   : tc->check_from->name);
-		gm_buf_puts(&b, ";\n");
-		break;
 	case GM_TCHANGE_ADD_CHECK:
-		put_alter(&b, t);
-		gm_buf_puts(&b, "ADD ");
-		put_check(&b, tc->check_to);
-		gm_buf_puts(&b, ";\n");
-		break;
 	case GM_TCHANGE_MODIFY_PKEY:
-		if (ch->from->pk_nr) {
-			/* IF EXISTS: dropping a key column dropped the key with it */
-			put_alter(&b, t);
-			gm_buf_puts(&b, "DROP CONSTRAINT IF EXISTS ");
-			gm_sql_ident(&b, ch->from->pk_name);
-			gm_buf_puts(&b, ";\n");
-		}
-		if (ch->to->pk_nr) {
-			put_alter(&b, t);
-			gm_buf_puts(&b, "ADD ");
-			put_pkey(&b, ch->to);
-			gm_buf_puts(&b, ";\n");
-		}
+		put_key_tchange(&b, ch, tc);
 		break;
 	case GM_TCHANGE_MODIFY_COMMENT:
 		put_comment(&b, "TABLE", t, NULL, ch->to->comment);
@@ -801,40 +619,6 @@ static void plan_modify_table(struct planner *p, const gm_change *ch)
 	size_t i;
 	for (i = 0; i < ch->tchanges_nr; i++)
 		plan_tchange(p, ch, &ch->tchanges[i]);
-}
-
-/*
- * A label added by ALTER TYPE ... ADD VALUE cannot be used before a commit (SQLSTATE
- * 55P04). Conservatively: when a later statement mentions a new label as a literal, the
- * last ADD VALUE before it gets GM_STMT_COMMIT_AFTER.
- */
-static void mark_commits(gm_plan *plan)
-{
-	gm_buf lit = GM_BUF_INIT;
-	const char **pending = NULL;
-	size_t pending_nr = 0, pending_alloc = 0, i, k;
-	gm_stmt *last_add = NULL;
-
-	for (i = 0; i < plan->nr; i++) {
-		gm_stmt *st = &plan->v[i];
-
-		if (st->source && st->source->kind == GM_CHANGE_ADD_ENUM_VALUE) {
-			GM_PUSH(pending, pending_nr, pending_alloc, st->source->label);
-			last_add = st;
-			continue;
-		}
-		for (k = 0; k < pending_nr && last_add; k++) {
-			gm_buf_clear(&lit);
-			gm_sql_literal(&lit, pending[k]);
-			if (strstr(st->sql, lit.ptr)) {
-				last_add->flags |= GM_STMT_COMMIT_AFTER;
-				pending_nr = 0;
-				break;
-			}
-		}
-	}
-	free(pending);
-	gm_buf_release(&lit);
 }
 
 int gm_pg_plan(gm_plan *out, const gm_changes *changes)
@@ -857,19 +641,11 @@ int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 			flush_deferred(&p);
 		switch (ch->kind) {
 		case GM_CHANGE_ADD_ENUM:
-			plan_add_enum(&p, ch);
-			break;
 		case GM_CHANGE_ADD_ENUM_VALUE:
-			plan_add_enum_value(&p, ch);
-			break;
 		case GM_CHANGE_SWAP_ENUM:
-			plan_swap_enum(&p, ch);
-			break;
 		case GM_CHANGE_RENAME_ENUM:
-			plan_rename_enum(&p, ch);
-			break;
 		case GM_CHANGE_DROP_ENUM:
-			plan_drop_enum(&p, ch);
+			gm_pg_plan_enum(out, changes, ch);
 			break;
 		case GM_CHANGE_ADD_TABLE:
 			plan_add_table(&p, ch);
@@ -886,7 +662,7 @@ int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 		}
 	}
 	flush_deferred(&p);
-	mark_commits(out);
+	gm_pg_mark_commits(out);
 	free(p.deferred);
 	free(p.pending);
 	return 0;

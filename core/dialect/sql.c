@@ -6,6 +6,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "dialect/sql.h"
+#include "type.h"
 #include "util/banned.h"
 
 /*
@@ -101,7 +102,67 @@ void gm_sql_literal(gm_buf *out, const char *value)
 	gm_buf_putc(out, '\'');
 }
 
-/* ---- the statement splitter ---- */
+/* ---- foreign keys ---- */
+
+void gm_sql_fk_actions(gm_buf *out, const char *on_delete, const char *on_update)
+{
+	const char *when[2] = { "DELETE", "UPDATE" }, *action[2] = { on_delete, on_update };
+	const char *a;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!action[i])
+			continue;
+		gm_buf_printf(out, " ON %s ", when[i]);
+		for (a = action[i]; *a; a++)
+			gm_buf_putc(out, (*a >= 'a' && *a <= 'z') ? (char)(*a - 'a' + 'A') : *a);
+	}
+}
+
+/* ---- literals ---- */
+
+static const char *digits(const char *p, bool *any)
+{
+	while (*p >= '0' && *p <= '9') {
+		p++;
+		*any = true;
+	}
+	return p;
+}
+
+bool gm_sql_is_number(const char *s)
+{
+	bool any = false, exp = false;
+
+	if (!s)
+		return false;
+	if (*s == '-' || *s == '+')
+		s++;
+	s = digits(s, &any);
+	if (*s == '.')
+		s = digits(s + 1, &any);
+	if (any && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		s = digits(s, &exp);
+		if (!exp)
+			return false;
+	}
+	return any && !*s;
+}
+
+void gm_sql_default_literal(gm_buf *out, const char *type, const char *value, bool upper_bool)
+{
+	if (gm_type_is_numeric(type) && gm_sql_is_number(value))
+		gm_buf_puts(out, value);
+	else if (!strcmp(type, "boolean") && (!strcmp(value, "true") || !strcmp(value, "false")))
+		gm_buf_puts(out, !upper_bool ? value : !strcmp(value, "true") ? "TRUE" : "FALSE");
+	else
+		gm_sql_literal(out, value);
+}
+
+/* ---- the tokeniser ---- */
 
 static bool is_word_start(char c)
 {
@@ -119,44 +180,19 @@ static bool word_is(const char *w, size_t n, const char *kw)
 	return strlen(kw) == n && !strncasecmp(w, kw, n);
 }
 
-/* State of the statement being scanned. */
-struct stmt_state {
-	const char *start;   /* first significant character, or NULL */
-	int line;            /* line of start */
-	int words;           /* top-level words seen */
-	bool create;         /* first word is CREATE */
-	bool block;          /* CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN ... END bodies */
-	int depth;           /* BEGIN/CASE nesting inside a block statement */
-	bool copy;           /* first word is COPY */
-	bool prev_from;      /* previous word was FROM */
-	bool copy_stdin;     /* COPY ... FROM STDIN: data lines follow until "\." */
-};
-
-static void note_word(struct stmt_state *st, const char *w, size_t n)
+bool gm_sql_tok_is(const gm_sql_tok *t, const char *kw)
 {
-	if (st->words == 0) {
-		st->create = word_is(w, n, "create");
-		st->copy = word_is(w, n, "copy");
-	} else if (st->create && st->words <= 4 &&
-		   (word_is(w, n, "trigger") || word_is(w, n, "function") ||
-		    word_is(w, n, "procedure"))) {
-		st->block = true;
-	}
-	if (st->block) {
-		if (word_is(w, n, "begin") || word_is(w, n, "case"))
-			st->depth++;
-		else if (word_is(w, n, "end") && st->depth > 0)
-			st->depth--;
-	}
-	if (st->copy) {
-		if (st->prev_from && word_is(w, n, "stdin"))
-			st->copy_stdin = true;
-		st->prev_from = word_is(w, n, "from");
-	}
-	st->words++;
+	return t->kind == GM_SQL_WORD && word_is(t->s, t->len, kw);
 }
 
-/* Skip past a quoted run starting at p (p points at the opening quote). */
+void gm_sql_lexer_init(gm_sql_lexer *lx, const char *sql, unsigned flags)
+{
+	lx->sql = lx->p = sql ? sql : "";
+	lx->line = 1;
+	lx->flags = flags;
+}
+
+/* Past a quoted run starting at p (p points at the opening quote). */
 static const char *skip_quoted(const char *p, char close, bool backslash, int *line)
 {
 	for (p++; *p; p++) {
@@ -194,13 +230,133 @@ static size_t dollar_tag(const char *p)
 	return (size_t)(q - p) + 1;
 }
 
-static int count_lines(const char *from, const char *to)
+int gm_sql_count_lines(const char *from, const char *to)
 {
 	int n = 0;
 	for (; from < to; from++)
 		if (*from == '\n')
 			n++;
 	return n;
+}
+
+/* Past whitespace and comments, counting lines. */
+static const char *skip_space(const char *p, int *line)
+{
+	const char *q = gm_sql_skip_space(p);
+	*line += gm_sql_count_lines(p, q);
+	return q;
+}
+
+/* Past the dollar-quoted run at p (tag of n characters). */
+static const char *skip_dollar(const char *p, size_t n)
+{
+	const char *q = p + n;
+	while ((q = strchr(q, '$')) != NULL) {
+		if (!strncmp(q, p, n))
+			return q + n;
+		q++;
+	}
+	return p + strlen(p);
+}
+
+/* Past a number at p (a digit or ".digit"): word characters, '.', and "e+"/"e-". */
+static const char *skip_number(const char *p)
+{
+	while (is_word_char(*p) || *p == '.') {
+		if ((*p == 'e' || *p == 'E') && (p[1] == '+' || p[1] == '-'))
+			p++;
+		p++;
+	}
+	return p;
+}
+
+/* The kind of the token at p, and its end. */
+static enum gm_sql_tok_kind scan(const gm_sql_lexer *lx, const char *p, const char **end,
+				 int *line)
+{
+	bool pg = lx->flags & GM_SQL_LEX_PG;
+	size_t n;
+
+	if (*p == '\'') {
+		bool esc = pg && p > lx->sql && (p[-1] == 'E' || p[-1] == 'e') &&
+			   (p - 1 == lx->sql || !is_word_char(p[-2]));
+		*end = skip_quoted(p, '\'', esc, line);
+		return GM_SQL_STRING;
+	}
+	if (*p == '"' || *p == '`' || *p == '[') {
+		*end = skip_quoted(p, *p == '[' ? ']' : *p, false, line);
+		return GM_SQL_QUOTED;
+	}
+	if ((*p == 'x' || *p == 'X') && p[1] == '\'') {
+		*end = skip_quoted(p + 1, '\'', false, line);
+		return GM_SQL_BLOB;
+	}
+	if (*p == '$' && pg && (p == lx->sql || !is_word_char(p[-1])) && (n = dollar_tag(p))) {
+		*end = skip_dollar(p, n);
+		*line += gm_sql_count_lines(p, *end);
+		return GM_SQL_DOLLAR;
+	}
+	if ((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) {
+		*end = skip_number(p);
+		return GM_SQL_NUMBER;
+	}
+	if (is_word_start(*p) || (*p == '$' && !pg)) {
+		for (*end = p + 1; is_word_char(**end); (*end)++)
+			;
+		return GM_SQL_WORD;
+	}
+	*end = p + 1;
+	return GM_SQL_PUNCT;
+}
+
+void gm_sql_lex(gm_sql_lexer *lx, gm_sql_tok *out)
+{
+	const char *p = skip_space(lx->p, &lx->line), *end = p;
+
+	out->s = p;
+	out->line = lx->line;
+	out->kind = *p ? scan(lx, p, &end, &lx->line) : GM_SQL_END;
+	out->len = (size_t)(end - p);
+	lx->p = end;
+}
+
+/* ---- the statement splitter ---- */
+
+/* State of the statement being scanned. */
+struct stmt_state {
+	const char *start;   /* first significant character, or NULL */
+	int line;            /* line of start */
+	int words;           /* top-level words seen */
+	bool create;         /* first word is CREATE */
+	bool block;          /* CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN ... END bodies */
+	int depth;           /* BEGIN/CASE nesting inside a block statement */
+	bool copy;           /* first word is COPY */
+	bool prev_from;      /* previous word was FROM */
+	bool copy_stdin;     /* COPY ... FROM STDIN: data lines follow until "\." */
+};
+
+static void note_word(struct stmt_state *st, const char *w, size_t n)
+{
+	if (st->words == 0) {
+		st->create = word_is(w, n, "create");
+		st->copy = word_is(w, n, "copy");
+	} else if (st->create && st->words <= 4 &&
+		   (word_is(w, n, "trigger") || word_is(w, n, "function") ||
+		    word_is(w, n, "procedure"))) {
+		st->block = true;
+	}
+	if (st->block) {
+		if (word_is(w, n, "begin") || word_is(w, n, "case"))
+			st->depth++;
+		else if (word_is(w, n, "end") && st->depth > 0)
+			st->depth--;
+	}
+	if (st->copy) {
+		if (st->prev_from && word_is(w, n, "stdin"))
+			st->copy_stdin = true;
+		st->prev_from = word_is(w, n, "from");
+	}
+	st->words++;
 }
 
 static int emit(const char *start, const char *end, int line,
@@ -240,94 +396,45 @@ static const char *skip_copy_data(const char *p, int *line)
 	return p;
 }
 
+/* One token of a statement: COPY data, BEGIN ... END depth and the start are noted. */
+static void note_token(struct stmt_state *st, const gm_sql_tok *t)
+{
+	if (!st->start) {
+		st->start = t->s;
+		st->line = t->line;
+	}
+	if (t->kind == GM_SQL_WORD)
+		note_word(st, t->s, t->len);
+	else if (t->kind == GM_SQL_BLOB)
+		note_word(st, t->s, 1); /* the x of x'...' */
+}
+
 int gm_sql_split(const char *sql, int (*fn)(const char *stmt, int line, void *payload),
 		 void *payload)
 {
 	struct stmt_state st;
-	const char *p = sql;
-	int line = 1, rc;
+	gm_sql_lexer lx;
+	gm_sql_tok t;
+	int rc;
 
 	memset(&st, 0, sizeof(st));
-	while (*p) {
-		char c = *p;
-
-		if (c == '\n') {
-			line++;
-			p++;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-			p++;
-			continue;
-		}
-		if (c == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		}
-		if (c == '/' && p[1] == '*') {
-			const char *end = strstr(p + 2, "*/");
-			end = end ? end + 2 : p + strlen(p);
-			line += count_lines(p, end);
-			p = end;
-			continue;
-		}
-		if (c == ';' && st.depth == 0) {
-			const char *end = p + 1;
-			int start_line = st.line;
+	gm_sql_lexer_init(&lx, sql, GM_SQL_LEX_PG);
+	for (gm_sql_lex(&lx, &t); t.kind != GM_SQL_END; gm_sql_lex(&lx, &t)) {
+		if (t.kind == GM_SQL_PUNCT && *t.s == ';' && st.depth == 0) {
+			const char *end = t.s + 1;
 			if (st.start) {
 				if (st.copy_stdin)
-					end = skip_copy_data(p + 1, &line);
-				if ((rc = emit(st.start, end, start_line, fn, payload)) < 0)
+					end = skip_copy_data(end, &lx.line);
+				if ((rc = emit(st.start, end, st.line, fn, payload)) < 0)
 					return rc;
 			}
 			memset(&st, 0, sizeof(st));
-			p = end;
+			lx.p = end;
 			continue;
 		}
-
-		/* significant character: part of a statement */
-		if (!st.start) {
-			st.start = p;
-			st.line = line;
-		}
-		if (c == '\'') {
-			bool esc = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
-				   (p - 1 == sql || !is_word_char(p[-2]));
-			p = skip_quoted(p, '\'', esc, &line);
-		} else if (c == '"') {
-			p = skip_quoted(p, '"', false, &line);
-		} else if (c == '`') {
-			p = skip_quoted(p, '`', false, &line);
-		} else if (c == '[') {
-			p = skip_quoted(p, ']', false, &line);
-		} else if (c == '$' && (p == sql || !is_word_char(p[-1])) && dollar_tag(p)) {
-			size_t n = dollar_tag(p);
-			const char *q = p + n, *end = NULL;
-			while ((q = strchr(q, '$')) != NULL) {
-				if (!strncmp(q, p, n)) {
-					end = q + n;
-					break;
-				}
-				q++;
-			}
-			if (!end)
-				end = p + strlen(p);
-			line += count_lines(p, end);
-			p = end;
-		} else if (is_word_start(c)) {
-			const char *w = p;
-			while (*p && is_word_char(*p))
-				p++;
-			note_word(&st, w, (size_t)(p - w));
-		} else if (c >= '0' && c <= '9') {
-			while (*p && is_word_char(*p))
-				p++;
-		} else {
-			p++;
-		}
+		note_token(&st, &t);
 	}
-	if (st.start && (rc = emit(st.start, p, st.line, fn, payload)) < 0)
+	if (st.start && (rc = emit(st.start, lx.p, st.line, fn, payload)) < 0)
 		return rc;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "dialect/load.h"
 #include "dialect/sqlite.h"
 #include "util/file.h"
+#include "db_int.h"
 #include "util/banned.h"
 
 struct sqlite_conn {
@@ -131,49 +132,14 @@ static void sqlite_disconnect(gm_conn *conn)
 /* End of the statement starting at p: just past the first top-level ';', or the end. */
 static const char *stmt_end(const char *p)
 {
-	char q;
+	gm_sql_lexer lx;
+	gm_sql_tok t;
 
-	while (*p) {
-		switch (*p) {
-		case '\'': case '"': case '`': case '[':
-			q = *p == '[' ? ']' : *p;
-			for (p++; *p && *p != q; p++)
-				;
-			if (*p)
-				p++;
-			break;
-		case '-':
-			if (p[1] == '-') {
-				while (*p && *p != '\n')
-					p++;
-			} else {
-				p++;
-			}
-			break;
-		case '/':
-			if (p[1] == '*') {
-				const char *e = strstr(p + 2, "*/");
-				p = e ? e + 2 : p + strlen(p);
-			} else {
-				p++;
-			}
-			break;
-		case ';':
-			return p + 1;
-		default:
-			p++;
-		}
-	}
-	return p;
-}
-
-static int count_lines(const char *from, const char *to)
-{
-	int n = 0;
-	for (; from < to; from++)
-		if (*from == '\n')
-			n++;
-	return n;
+	gm_sql_lexer_init(&lx, p, 0);
+	do
+		gm_sql_lex(&lx, &t);
+	while (t.kind != GM_SQL_END && !(t.kind == GM_SQL_PUNCT && *t.s == ';'));
+	return t.kind == GM_SQL_END ? t.s : t.s + 1;
 }
 
 /* Set the error of a failed statement [start, end) at origin:line. */
@@ -219,7 +185,7 @@ static int sqlite_exec(gm_conn *conn, const char *sql, const char *origin, int f
 		start = gm_sql_skip_space(p);
 		if (!*start)
 			break;
-		line += count_lines(counted, start);
+		line += gm_sql_count_lines(counted, start);
 		counted = start;
 		if (gm_signal_received()) {
 			error = gm_error_set(GM_EINTERRUPTED, "interrupted");
@@ -415,18 +381,6 @@ static void sqlite_interrupt(gm_conn *conn)
 
 /* ---- scratch databases: temporary files ---- */
 
-static void url_free(gm_url *url)
-{
-	if (!url)
-		return;
-	free(url->raw);
-	free(url->masked);
-	free(url->path);
-	free(url->conninfo);
-	free(url->dbname);
-	free(url);
-}
-
 /*
  * Remove the scratch files in tmpdir that killed runs left: "gm_scratch_<owner tag>_*"
  * (the file and its -journal/-wal/-shm companions, each by its own name) whose owner is
@@ -507,7 +461,7 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 	url->path = gm_xstrdup(path.ptr);
 	if ((error = sqlite_connect(out, url)) < 0) {
 		unlink(path.ptr);
-		url_free(url);
+		gm_url_free(url);
 		goto done;
 	}
 	/* A scratch database is thrown away: durability only costs time (an fsync per
@@ -518,7 +472,7 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 		sqlite_disconnect(*out);
 		*out = NULL;
 		unlink(path.ptr);
-		url_free(url);
+		gm_url_free(url);
 		goto done;
 	}
 	*url_out = url;

@@ -34,6 +34,7 @@
 #ifndef GM_DIALECT_SQLITE_H
 #define GM_DIALECT_SQLITE_H
 #include "git-migrate/db.h"
+#include "db_int.h"
 
 /* sqlite_plan.c: make a models schema look like what inspect returns (in place). */
 void gm_sqlite_normalize(gm_schema *s);

@@ -1,7 +1,7 @@
 /*
  * Inspect a SQLite database into the canonical schema: sqlite_schema and the pragmas, plus
- * a small tokenizer/parser of the CREATE TABLE text for what the pragmas do not give
- * (CHECK constraints, constraint names, AUTOINCREMENT).
+ * what the CREATE TABLE text gives and the pragmas do not (sqlite_ddl.c: CHECK
+ * constraints, constraint names, AUTOINCREMENT).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -16,6 +16,10 @@
 #include "git-migrate/vec.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "dialect/sqlite_ddl.h"
+#include "type.h"
+#include "util/strvec.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* Query text (defined at the bottom of this file). */
@@ -27,529 +31,6 @@ static const char *const q_pk;
 static const char *const q_indexes;
 static const char *const q_index_cols;
 static const char *const q_index_sql;
-
-/* ---- string vectors ---- */
-
-struct strv {
-	char **v;
-	size_t nr, alloc;
-};
-
-static void strv_push(struct strv *sv, char *owned)
-{
-	GM_PUSH(sv->v, sv->nr, sv->alloc, owned);
-}
-
-static void strv_release(struct strv *sv)
-{
-	size_t i;
-	for (i = 0; i < sv->nr; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	sv->v = NULL;
-	sv->nr = sv->alloc = 0;
-}
-
-static bool strv_has_ci(const struct strv *sv, const char *s)
-{
-	size_t i;
-	for (i = 0; i < sv->nr; i++)
-		if (!strcasecmp(sv->v[i], s))
-			return true;
-	return false;
-}
-
-/* ---- tokenizer ---- */
-
-enum tok_kind { TK_END, TK_WORD, TK_QUOTED, TK_STRING, TK_NUMBER, TK_BLOB, TK_PUNCT };
-
-struct tok {
-	enum tok_kind kind;
-	const char *s;
-	size_t len;
-};
-
-struct toks {
-	struct tok *v;
-	size_t nr, alloc;
-};
-
-
-/* Past a quoted run starting at p (p[0] is the opening quote q; doubled q escapes). */
-static const char *skip_quoted(const char *p, char q)
-{
-	for (p++; *p; p++) {
-		if (*p == q) {
-			if (p[1] != q)
-				return p + 1;
-			p++;
-		}
-	}
-	return p;
-}
-
-static bool word_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
-}
-
-/* Split sql into tokens (comments and whitespace dropped); the last token is TK_END. */
-static void lex(struct toks *out, const char *sql)
-{
-	const char *p = sql ? sql : "";
-	struct tok t;
-
-	for (;;) {
-		p = gm_sql_skip_space(p);
-		t.s = p;
-		if (!*p) {
-			t.kind = TK_END;
-			t.len = 0;
-			GM_PUSH(out->v, out->nr, out->alloc, t);
-			return;
-		}
-		if (*p == '\'') {
-			t.kind = TK_STRING;
-			p = skip_quoted(p, '\'');
-		} else if (*p == '"' || *p == '`') {
-			t.kind = TK_QUOTED;
-			p = skip_quoted(p, *p);
-		} else if (*p == '[') {
-			const char *e = strchr(p, ']');
-			t.kind = TK_QUOTED;
-			p = e ? e + 1 : p + strlen(p);
-		} else if ((*p == 'x' || *p == 'X') && p[1] == '\'') {
-			t.kind = TK_BLOB;
-			p = skip_quoted(p + 1, '\'');
-		} else if (isdigit((unsigned char)*p) ||
-			   (*p == '.' && isdigit((unsigned char)p[1]))) {
-			t.kind = TK_NUMBER;
-			while (isalnum((unsigned char)*p) || *p == '.') {
-				if ((*p == 'e' || *p == 'E') && (p[1] == '+' || p[1] == '-'))
-					p++;
-				p++;
-			}
-		} else if (word_char(*p)) {
-			t.kind = TK_WORD;
-			while (word_char(*p))
-				p++;
-		} else {
-			t.kind = TK_PUNCT;
-			p++;
-		}
-		t.len = (size_t)(p - t.s);
-		GM_PUSH(out->v, out->nr, out->alloc, t);
-	}
-}
-
-static bool kw(const struct tok *t, const char *word)
-{
-	size_t n = strlen(word);
-	return t->kind == TK_WORD && t->len == n && !strncasecmp(t->s, word, n);
-}
-
-static bool punct(const struct tok *t, char c)
-{
-	return t->kind == TK_PUNCT && t->s[0] == c;
-}
-
-/* The text of a name or string token: quotes removed, doubled quotes collapsed. */
-static char *unquote(const char *s, size_t len)
-{
-	gm_buf b = GM_BUF_INIT;
-	size_t i;
-	char q;
-
-	if (len >= 2 && (s[0] == '"' || s[0] == '`' || s[0] == '\'')) {
-		q = s[0];
-		for (i = 1; i + 1 < len; i++) {
-			gm_buf_putc(&b, s[i]);
-			if (s[i] == q && s[i + 1] == q)
-				i++;
-		}
-	} else if (len >= 2 && s[0] == '[') {
-		gm_buf_put(&b, s + 1, len - 2);
-	} else {
-		gm_buf_put(&b, s, len);
-	}
-	return gm_buf_detach(&b);
-}
-
-static char *tok_text(const struct tok *t)
-{
-	return unquote(t->s, t->len);
-}
-
-/* Index of the ')' matching the '(' at i (or of TK_END). */
-static size_t match_paren(const struct toks *tk, size_t i)
-{
-	int depth = 0;
-
-	for (; tk->v[i].kind != TK_END; i++) {
-		if (punct(&tk->v[i], '('))
-			depth++;
-		else if (punct(&tk->v[i], ')') && --depth == 0)
-			return i;
-	}
-	return i;
-}
-
-/* Past the token at i, or past the whole parenthesized group starting at i. */
-static size_t skip_group(const struct toks *tk, size_t i)
-{
-	if (tk->v[i].kind == TK_END)
-		return i;
-	if (punct(&tk->v[i], '(')) {
-		i = match_paren(tk, i);
-		return tk->v[i].kind == TK_END ? i : i + 1;
-	}
-	return i + 1;
-}
-
-/* The raw text inside the group starting at '(' at i, trimmed. */
-static char *group_text(const struct toks *tk, size_t i)
-{
-	size_t close = match_paren(tk, i);
-	const char *s = tk->v[i].s + 1, *e = tk->v[close].s;
-
-	while (s < e && isspace((unsigned char)*s))
-		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
-	return gm_xstrndup(s, (size_t)(e - s));
-}
-
-/* ---- CREATE TABLE: what the pragmas do not tell ---- */
-
-struct ddl_item {
-	char *name;          /* CONSTRAINT name, or NULL */
-	char *column;        /* column-level: the column it is declared on */
-	struct strv cols;    /* UNIQUE / FOREIGN KEY columns, as written */
-	char *ref;           /* FOREIGN KEY: the referenced table, as written */
-	char *expr;          /* CHECK: the condition */
-	bool used;
-};
-
-struct ddl {
-	char *pk_name;
-	struct strv autoinc;
-	struct ddl_item **uniques, **fkeys, **checks;
-	size_t uniques_nr, uniques_alloc, fkeys_nr, fkeys_alloc, checks_nr, checks_alloc;
-};
-
-static void items_free(struct ddl_item **v, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++) {
-		free(v[i]->name);
-		free(v[i]->column);
-		strv_release(&v[i]->cols);
-		free(v[i]->ref);
-		free(v[i]->expr);
-		free(v[i]);
-	}
-	free(v);
-}
-
-static void ddl_release(struct ddl *d)
-{
-	free(d->pk_name);
-	strv_release(&d->autoinc);
-	items_free(d->uniques, d->uniques_nr);
-	items_free(d->fkeys, d->fkeys_nr);
-	items_free(d->checks, d->checks_nr);
-}
-
-static struct ddl_item *item_new(char **name, const char *column)
-{
-	struct ddl_item *it = gm_xcalloc(1, sizeof(*it));
-	it->name = *name;   /* takes the pending CONSTRAINT name */
-	*name = NULL;
-	it->column = gm_xstrdup(column);
-	return it;
-}
-
-static void take_name(char **field, char **name)
-{
-	if (*name) {
-		free(*field);
-		*field = *name;
-		*name = NULL;
-	}
-}
-
-/* The first name of each item of the column list starting at '(' at i. */
-static void column_list(struct strv *out, const struct toks *tk, size_t i, bool *autoinc)
-{
-	size_t close = match_paren(tk, i), j;
-	bool item_start = true;
-
-	for (j = i + 1; j < close;) {
-		if (punct(&tk->v[j], ',')) {
-			item_start = true;
-			j++;
-			continue;
-		}
-		if (item_start && tk->v[j].kind != TK_PUNCT)
-			strv_push(out, tok_text(&tk->v[j]));
-		else if (autoinc && kw(&tk->v[j], "AUTOINCREMENT"))
-			*autoinc = true;
-		item_start = false;
-		j = skip_group(tk, j);
-	}
-}
-
-static bool column_constraint_start(const struct tok *t)
-{
-	static const char *const words[] = { "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE",
-					     "CHECK", "DEFAULT", "COLLATE", "REFERENCES",
-					     "GENERATED", "AS", NULL };
-	size_t i;
-	for (i = 0; words[i]; i++)
-		if (kw(t, words[i]))
-			return true;
-	return false;
-}
-
-static void parse_column(struct ddl *d, const struct toks *tk, size_t i, size_t end)
-{
-	char *col = tok_text(&tk->v[i]), *pending = NULL;
-	struct ddl_item *it;
-
-	for (i++; i < end && !column_constraint_start(&tk->v[i]);)
-		i = skip_group(tk, i);  /* the type */
-	while (i < end) {
-		const struct tok *t = &tk->v[i];
-		if (kw(t, "CONSTRAINT")) {
-			free(pending);
-			pending = i + 1 < end ? tok_text(&tk->v[i + 1]) : NULL;
-			i += 2;
-		} else if (kw(t, "PRIMARY")) {
-			take_name(&d->pk_name, &pending);
-			for (i += 2; i < end && !column_constraint_start(&tk->v[i]);) {
-				if (kw(&tk->v[i], "AUTOINCREMENT"))
-					strv_push(&d->autoinc, gm_xstrdup(col));
-				i = skip_group(tk, i);
-			}
-		} else if (kw(t, "UNIQUE")) {
-			it = item_new(&pending, col);
-			strv_push(&it->cols, gm_xstrdup(col));
-			GM_PUSH(d->uniques, d->uniques_nr, d->uniques_alloc, it);
-			i++;
-		} else if (kw(t, "CHECK") && i + 1 < end && punct(&tk->v[i + 1], '(')) {
-			it = item_new(&pending, col);
-			it->expr = group_text(tk, i + 1);
-			GM_PUSH(d->checks, d->checks_nr, d->checks_alloc, it);
-			i = skip_group(tk, i + 1);
-		} else if (kw(t, "REFERENCES") && i + 1 < end) {
-			it = item_new(&pending, col);
-			strv_push(&it->cols, gm_xstrdup(col));
-			it->ref = tok_text(&tk->v[i + 1]);
-			GM_PUSH(d->fkeys, d->fkeys_nr, d->fkeys_alloc, it);
-			i += 2;
-		} else if (kw(t, "DEFAULT")) {
-			i++;
-			if (i < end && (punct(&tk->v[i], '-') || punct(&tk->v[i], '+')))
-				i++;
-			i = skip_group(tk, i);
-		} else if (kw(t, "COLLATE")) {
-			i += 2;
-		} else {
-			if (column_constraint_start(t)) {
-				free(pending);
-				pending = NULL;
-			}
-			i = skip_group(tk, i);
-		}
-	}
-	free(pending);
-	free(col);
-}
-
-static void parse_table_constraint(struct ddl *d, const struct toks *tk, size_t i, size_t end)
-{
-	char *pending = NULL;
-	struct ddl_item *it;
-	bool autoinc = false;
-
-	if (kw(&tk->v[i], "CONSTRAINT") && i + 1 < end) {
-		pending = tok_text(&tk->v[i + 1]);
-		i += 2;
-	}
-	if (i >= end)
-		goto done;
-	if (kw(&tk->v[i], "PRIMARY") && i + 2 < end && punct(&tk->v[i + 2], '(')) {
-		struct strv cols = { NULL, 0, 0 };
-		take_name(&d->pk_name, &pending);
-		column_list(&cols, tk, i + 2, &autoinc);
-		if (autoinc && cols.nr == 1)
-			strv_push(&d->autoinc, gm_xstrdup(cols.v[0]));
-		strv_release(&cols);
-	} else if (kw(&tk->v[i], "UNIQUE") && i + 1 < end && punct(&tk->v[i + 1], '(')) {
-		it = item_new(&pending, NULL);
-		column_list(&it->cols, tk, i + 1, NULL);
-		GM_PUSH(d->uniques, d->uniques_nr, d->uniques_alloc, it);
-	} else if (kw(&tk->v[i], "CHECK") && i + 1 < end && punct(&tk->v[i + 1], '(')) {
-		it = item_new(&pending, NULL);
-		it->expr = group_text(tk, i + 1);
-		GM_PUSH(d->checks, d->checks_nr, d->checks_alloc, it);
-	} else if (kw(&tk->v[i], "FOREIGN") && i + 2 < end && punct(&tk->v[i + 2], '(')) {
-		it = item_new(&pending, NULL);
-		column_list(&it->cols, tk, i + 2, NULL);
-		i = skip_group(tk, i + 2);
-		if (i + 1 < end && kw(&tk->v[i], "REFERENCES"))
-			it->ref = tok_text(&tk->v[i + 1]);
-		GM_PUSH(d->fkeys, d->fkeys_nr, d->fkeys_alloc, it);
-	}
-done:
-	free(pending);
-}
-
-/* Parse the CREATE TABLE text; anything it does not understand is left out. */
-static void parse_create_table(struct ddl *d, const char *sql)
-{
-	struct toks tk = { NULL, 0, 0 };
-	size_t i = 0, end;
-
-	lex(&tk, sql);
-	while (tk.v[i].kind != TK_END && !kw(&tk.v[i], "TABLE"))
-		i++;
-	if (tk.v[i].kind == TK_END)
-		goto done;
-	i++;
-	if (kw(&tk.v[i], "IF"))
-		i += 3;  /* IF NOT EXISTS */
-	for (; i < tk.nr && tk.v[i].kind != TK_END; i++)
-		if (punct(&tk.v[i], '(') || kw(&tk.v[i], "AS"))
-			break;
-	if (i >= tk.nr || !punct(&tk.v[i], '('))
-		goto done;  /* CREATE TABLE ... AS SELECT */
-	for (i++;;) {
-		const struct tok *f = &tk.v[i];
-		for (end = i; tk.v[end].kind != TK_END && !punct(&tk.v[end], ',') &&
-			      !punct(&tk.v[end], ')');)
-			end = skip_group(&tk, end);
-		if (end > i) {
-			if (kw(f, "CONSTRAINT") || kw(f, "PRIMARY") || kw(f, "UNIQUE") ||
-			    kw(f, "CHECK") || kw(f, "FOREIGN"))
-				parse_table_constraint(d, &tk, i, end);
-			else
-				parse_column(d, &tk, i, end);
-		}
-		if (!punct(&tk.v[end], ','))
-			break;
-		i = end + 1;
-	}
-done:
-	free(tk.v);
-}
-
-/*
- * An emulated enum: `col IN ('a', 'b', ...)` with only string literals. On success the
- * column name goes to *col (caller frees) and the labels to labels.
- */
-static bool parse_enum(const char *expr, char **col, struct strv *labels)
-{
-	struct toks tk = { NULL, 0, 0 };
-	size_t i = 0;
-	bool ok = false;
-
-	*col = NULL;
-	lex(&tk, expr);
-	if (tk.v[0].kind != TK_WORD && tk.v[0].kind != TK_QUOTED)
-		goto done;
-	if (!kw(&tk.v[1], "IN") || !punct(&tk.v[2], '('))
-		goto done;
-	for (i = 3;; i += 2) {
-		if (tk.v[i].kind != TK_STRING)
-			goto done;
-		if (punct(&tk.v[i + 1], ')'))
-			break;
-		if (!punct(&tk.v[i + 1], ','))
-			goto done;
-	}
-	if (tk.v[i + 2].kind != TK_END)
-		goto done;
-	for (i = 3; tk.v[i].kind == TK_STRING; i += 2) {
-		strv_push(labels, tok_text(&tk.v[i]));
-		if (punct(&tk.v[i + 1], ')'))
-			break;
-	}
-	*col = tok_text(&tk.v[0]);
-	ok = true;
-done:
-	free(tk.v);
-	return ok;
-}
-
-/* CREATE INDEX text: the raw indexed list and the partial-index WHERE (caller frees). */
-static void parse_create_index(const char *sql, char **list, char **where)
-{
-	struct toks tk = { NULL, 0, 0 };
-	size_t i = 0;
-
-	*list = *where = NULL;
-	lex(&tk, sql);
-	while (tk.v[i].kind != TK_END && !kw(&tk.v[i], "ON"))
-		i++;
-	while (tk.v[i].kind != TK_END && !punct(&tk.v[i], '('))
-		i++;
-	if (tk.v[i].kind == TK_END)
-		goto done;
-	*list = group_text(&tk, i);
-	i = skip_group(&tk, i);
-	if (kw(&tk.v[i], "WHERE") && tk.v[i + 1].kind != TK_END) {
-		const char *s = tk.v[i + 1].s, *e = s + strlen(s);
-		while (e > s && (isspace((unsigned char)e[-1]) || e[-1] == ';'))
-			e--;
-		*where = gm_xstrndup(s, (size_t)(e - s));
-	}
-done:
-	free(tk.v);
-}
-
-/* ---- defaults ---- */
-
-/* pragma's dflt_value (the default as written) → canonical default (see sqlite.h). */
-static void set_default(gm_column *c, const char *text)
-{
-	struct toks tk = { NULL, 0, 0 };
-	const struct tok *t;
-	char *v;
-
-	if (!text)
-		return;
-	lex(&tk, text);
-	t = tk.v;
-	if (t[0].kind == TK_END || (kw(&t[0], "NULL") && t[1].kind == TK_END))
-		goto done;
-	if ((t[0].kind == TK_STRING || t[0].kind == TK_QUOTED) && t[1].kind == TK_END) {
-		v = tok_text(&t[0]);
-		gm_column_set_default(c, GM_DEFAULT_LITERAL, v);
-		free(v);
-	} else if ((t[0].kind == TK_NUMBER && t[1].kind == TK_END) ||
-		   ((punct(&t[0], '-') || punct(&t[0], '+')) && t[1].kind == TK_NUMBER &&
-		    t[2].kind == TK_END)) {
-		v = gm_xstrndup(t[0].s, (size_t)(t[tk.nr - 2].s + t[tk.nr - 2].len - t[0].s));
-		gm_column_set_default(c, GM_DEFAULT_LITERAL, v);
-		free(v);
-	} else if ((kw(&t[0], "TRUE") || kw(&t[0], "FALSE")) && t[1].kind == TK_END) {
-		gm_column_set_default(c, GM_DEFAULT_LITERAL, kw(&t[0], "TRUE") ? "true" : "false");
-	} else if (punct(&t[0], '(') && match_paren(&tk, 0) == tk.nr - 2) {
-		v = group_text(&tk, 0);
-		gm_column_set_default(c, GM_DEFAULT_SQL, v);
-		free(v);
-	} else {
-		const char *s = t[0].s, *e = text + strlen(text);
-		while (e > s && isspace((unsigned char)e[-1]))
-			e--;
-		v = gm_xstrndup(s, (size_t)(e - s));
-		gm_column_set_default(c, GM_DEFAULT_SQL, v);
-		free(v);
-	}
-done:
-	free(tk.v);
-}
 
 /* ---- assembling a table ---- */
 
@@ -585,18 +66,6 @@ static gm_column *column_ci(const gm_table *t, const char *name)
 	return NULL;
 }
 
-/* True when the two column lists name the same columns (case-insensitively), in order. */
-static bool same_columns(char *const *a, size_t an, char *const *b, size_t bn)
-{
-	size_t i;
-	if (an != bn)
-		return false;
-	for (i = 0; i < an; i++)
-		if (strcasecmp(a[i], b[i]))
-			return false;
-	return true;
-}
-
 /* Make name unique with a numeric suffix while taken(name) says so. */
 static void uniquify(gm_buf *name, bool (*taken)(const gm_table *, const char *),
 		     const gm_table *t)
@@ -624,7 +93,7 @@ static bool index_taken(const gm_table *t, const char *name)
 	return gm_table_index(t, name) != NULL;
 }
 
-static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct ddl *d)
+static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct gm_sqlite_ddl *d)
 {
 	sqlite3_stmt *st = NULL;
 	gm_buf type = GM_BUF_INIT;
@@ -648,8 +117,8 @@ static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct ddl
 		gm_type_canonical(&type, decl ? decl : "");
 		c = gm_table_add_column(t, name, type.ptr);
 		c->nullable = !sqlite3_column_int(st, 2) && pos == 0;
-		set_default(c, col_text(st, 3));
-		c->identity = strv_has_ci(&d->autoinc, name);
+		gm_sqlite_ddl_default(c, col_text(st, 3));
+		c->identity = gm_strv_contains_ci(d->autoinc.v, d->autoinc.nr, name);
 		if (pos > 0) {
 			GM_ALLOC_GROW(pk, pk_nr + 1, pk_alloc);
 			pk[pk_nr].pos = pos;
@@ -686,18 +155,18 @@ done:
 }
 
 /* CHECK constraints: emulated enums become column labels, the rest gm_check. */
-static void read_checks(gm_table *t, const struct ddl *d)
+static void read_checks(gm_table *t, const struct gm_sqlite_ddl *d)
 {
 	gm_buf name = GM_BUF_INIT;
 	size_t i, unnamed = 0;
 
 	for (i = 0; i < d->checks_nr; i++) {
-		const struct ddl_item *ck = d->checks[i];
-		struct strv labels = { NULL, 0, 0 };
+		const struct gm_sqlite_ddl_item *ck = d->checks[i];
+		gm_strvec labels = GM_STRVEC_INIT;
 		char *ecol = NULL;
 		gm_column *c;
 
-		if (!ck->name && parse_enum(ck->expr, &ecol, &labels)) {
+		if (!ck->name && gm_sqlite_ddl_enum(ck->expr, &ecol, &labels)) {
 			c = column_ci(t, ecol);
 			if (c && !c->labels_nr && (!ck->column || !strcasecmp(ck->column, ecol))) {
 				size_t k;
@@ -705,12 +174,12 @@ static void read_checks(gm_table *t, const struct ddl *d)
 					gm_column_add_label(c, labels.v[k]);
 				gm_set_str(&c->type, "text");
 				free(ecol);
-				strv_release(&labels);
+				gm_strvec_release(&labels);
 				continue;
 			}
 		}
 		free(ecol);
-		strv_release(&labels);
+		gm_strvec_release(&labels);
 
 		gm_buf_clear(&name);
 		if (ck->name) {
@@ -744,7 +213,7 @@ static void set_action(char **field, const char *action)
 }
 
 /* The referenced table's primary key columns (REFERENCES p without a column list). */
-static int parent_pk(struct strv *out, sqlite3 *db, const char *parent)
+static int parent_pk(gm_strvec *out, sqlite3 *db, const char *parent)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -752,7 +221,7 @@ static int parent_pk(struct strv *out, sqlite3 *db, const char *parent)
 	if ((error = prepare1(db, &st, q_pk, parent)) < 0)
 		return error;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		strv_push(out, gm_xstrdup(col_text(st, 0)));
+		gm_strvec_push(out, col_text(st, 0));
 	if (rc != SQLITE_DONE)
 		error = db_error(db, parent);
 	sqlite3_finalize(st);
@@ -761,21 +230,21 @@ static int parent_pk(struct strv *out, sqlite3 *db, const char *parent)
 
 struct fk_row {
 	char *ref, *on_update, *on_delete;
-	struct strv from, to;
+	gm_strvec from, to;
 };
 
-static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct ddl *d)
+static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct gm_sqlite_ddl *d)
 {
 	gm_buf name = GM_BUF_INIT;
-	struct strv to = { NULL, 0, 0 };
+	gm_strvec to = GM_STRVEC_INIT;
 	gm_fkey *fk;
 	size_t i;
 	int error = 0;
 
 	for (i = 0; i < d->fkeys_nr; i++) {
-		struct ddl_item *it = d->fkeys[i];
+		struct gm_sqlite_ddl_item *it = d->fkeys[i];
 		if (!it->used && it->ref && !strcasecmp(it->ref, r->ref) &&
-		    same_columns(it->cols.v, it->cols.nr, r->from.v, r->from.nr)) {
+		    gm_strv_eq_ci(it->cols.v, it->cols.nr, r->from.v, r->from.nr)) {
 			it->used = true;
 			if (it->name)
 				gm_buf_puts(&name, it->name);
@@ -800,7 +269,7 @@ static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct ddl *d)
 	set_action(&fk->on_delete, r->on_delete);
 	set_action(&fk->on_update, r->on_update);
 done:
-	strv_release(&to);
+	gm_strvec_release(&to);
 	gm_buf_release(&name);
 	return error;
 }
@@ -810,12 +279,12 @@ static void fk_row_release(struct fk_row *r)
 	free(r->ref);
 	free(r->on_update);
 	free(r->on_delete);
-	strv_release(&r->from);
-	strv_release(&r->to);
+	gm_strvec_release(&r->from);
+	gm_strvec_release(&r->to);
 	memset(r, 0, sizeof(*r));
 }
 
-static int read_fkeys(gm_table *t, sqlite3 *db, struct ddl *d)
+static int read_fkeys(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d)
 {
 	sqlite3_stmt *st = NULL;
 	struct fk_row r;
@@ -834,8 +303,8 @@ static int read_fkeys(gm_table *t, sqlite3 *db, struct ddl *d)
 			r.on_update = gm_xstrdup(col_text(st, 5));
 			r.on_delete = gm_xstrdup(col_text(st, 6));
 		}
-		strv_push(&r.from, gm_xstrdup(col_text(st, 3)));
-		strv_push(&r.to, gm_xstrdup(col_text(st, 4)));  /* NULL: the parent's key */
+		gm_strvec_push(&r.from, col_text(st, 3));
+		gm_strvec_push(&r.to, col_text(st, 4));  /* NULL: the parent's key */
 	}
 	if (rc != SQLITE_DONE) {
 		error = db_error(db, t->name);
@@ -866,7 +335,7 @@ static int index_sql(sqlite3 *db, const char *index, char **out)
 	return error;
 }
 
-static int index_columns(sqlite3 *db, const char *index, struct strv *cols, bool *expr)
+static int index_columns(sqlite3 *db, const char *index, gm_strvec *cols, bool *expr)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -878,7 +347,7 @@ static int index_columns(sqlite3 *db, const char *index, struct strv *cols, bool
 		if (sqlite3_column_int(st, 0) < 0 || !col_text(st, 1))
 			*expr = true;
 		else
-			strv_push(cols, gm_xstrdup(col_text(st, 1)));
+			gm_strvec_push(cols, col_text(st, 1));
 	}
 	if (rc != SQLITE_DONE)
 		error = db_error(db, index);
@@ -886,10 +355,10 @@ static int index_columns(sqlite3 *db, const char *index, struct strv *cols, bool
 	return error;
 }
 
-static int add_index(gm_table *t, sqlite3 *db, struct ddl *d, const char *iname, bool unique,
+static int add_index(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d, const char *iname, bool unique,
 		     const char *origin)
 {
-	struct strv cols = { NULL, 0, 0 };
+	gm_strvec cols = GM_STRVEC_INIT;
 	gm_buf name = GM_BUF_INIT;
 	char *sql = NULL, *list = NULL, *where = NULL;
 	gm_index *ix;
@@ -901,8 +370,8 @@ static int add_index(gm_table *t, sqlite3 *db, struct ddl *d, const char *iname,
 		goto done;
 	if (!strcmp(origin, "u")) {
 		for (i = 0; i < d->uniques_nr; i++) {
-			struct ddl_item *it = d->uniques[i];
-			if (!it->used && same_columns(it->cols.v, it->cols.nr, cols.v, cols.nr)) {
+			struct gm_sqlite_ddl_item *it = d->uniques[i];
+			if (!it->used && gm_strv_eq_ci(it->cols.v, it->cols.nr, cols.v, cols.nr)) {
 				it->used = true;
 				if (it->name)
 					gm_buf_puts(&name, it->name);
@@ -923,7 +392,7 @@ static int add_index(gm_table *t, sqlite3 *db, struct ddl *d, const char *iname,
 	if ((error = index_sql(db, iname, &sql)) < 0)
 		goto done;
 	if (sql)
-		parse_create_index(sql, &list, &where);
+		gm_sqlite_ddl_index(sql, &list, &where);
 	ix = gm_table_add_index(t, iname);
 	ix->unique = unique;
 	if (expr && list)
@@ -937,11 +406,11 @@ done:
 	free(list);
 	free(sql);
 	gm_buf_release(&name);
-	strv_release(&cols);
+	gm_strvec_release(&cols);
 	return error;
 }
 
-static int read_indexes(gm_table *t, sqlite3 *db, struct ddl *d)
+static int read_indexes(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -965,12 +434,12 @@ done:
 
 static int inspect_table(gm_schema *s, sqlite3 *db, const char *name, const char *sql)
 {
-	struct ddl d;
+	struct gm_sqlite_ddl d;
 	gm_table *t;
 	int error;
 
 	memset(&d, 0, sizeof(d));
-	parse_create_table(&d, sql);
+	gm_sqlite_ddl_parse(&d, sql);
 	t = gm_schema_add_table(s, name);
 	if ((error = read_columns(s, t, db, &d)) < 0)
 		goto done;
@@ -979,7 +448,7 @@ static int inspect_table(gm_schema *s, sqlite3 *db, const char *name, const char
 		goto done;
 	error = read_indexes(t, db, &d);
 done:
-	ddl_release(&d);
+	gm_sqlite_ddl_release(&d);
 	return error;
 }
 
@@ -1009,7 +478,7 @@ static void resolve_references(gm_schema *s)
 }
 
 /* Shadow tables of virtual tables (pragma table_list, SQLite 3.37+; else none). */
-static void read_shadow_tables(sqlite3 *db, struct strv *out)
+static void read_shadow_tables(sqlite3 *db, gm_strvec *out)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -1018,26 +487,15 @@ static void read_shadow_tables(sqlite3 *db, struct strv *out)
 		return;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW)
-		strv_push(out, gm_xstrdup(col_text(st, 0)));
+		gm_strvec_push(out, col_text(st, 0));
 	sqlite3_finalize(st);
-}
-
-static bool is_virtual(const char *sql)
-{
-	struct toks tk = { NULL, 0, 0 };
-	bool v;
-
-	lex(&tk, sql);
-	v = tk.nr > 2 && kw(&tk.v[0], "CREATE") && kw(&tk.v[1], "VIRTUAL");
-	free(tk.v);
-	return v;
 }
 
 int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 {
 	sqlite3 *db = gm_sqlite_db(conn);
 	sqlite3_stmt *st = NULL;
-	struct strv shadow = { NULL, 0, 0 };
+	gm_strvec shadow = GM_STRVEC_INIT;
 	gm_schema *s = NULL;
 	int rc, error = 0;
 
@@ -1057,9 +515,9 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		} else if (!strcmp(type, "table")) {
 			if (version_table && !strcasecmp(name, version_table))
 				continue;
-			if (strv_has_ci(&shadow, name))
+			if (gm_strv_contains_ci(shadow.v, shadow.nr, name))
 				continue;
-			if (sql && is_virtual(sql)) {
+			if (sql && gm_sqlite_ddl_is_virtual(sql)) {
 				gm_schema_add_unsupported(s, "virtual table %s", name);
 				continue;
 			}
@@ -1076,7 +534,7 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	s = NULL;
 done:
 	sqlite3_finalize(st);
-	strv_release(&shadow);
+	gm_strvec_release(&shadow);
 	gm_schema_free(s);
 	return error;
 }

@@ -17,6 +17,8 @@
 #include "dialect/load.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* A prepared check of one foreign key for the row just inserted (by rowid). */
@@ -112,6 +114,54 @@ static int boolean_value(const gm_column *c, const char *v)
 	return -1;
 }
 
+/* "INSERT INTO t (columns) VALUES (?, ...)" into sql; cols[i] := the columns' models. */
+static void insert_sql(gm_buf *sql, const gm_table *t, const char *const *columns,
+		       size_t ncolumns, const gm_column **cols)
+{
+	size_t i;
+
+	gm_buf_puts(sql, "INSERT INTO ");
+	gm_sql_ident_quoted(sql, t->name);
+	if (!ncolumns) {
+		gm_buf_puts(sql, " DEFAULT VALUES");
+		return;
+	}
+	gm_buf_puts(sql, " (");
+	for (i = 0; i < ncolumns; i++) {
+		if (i)
+			gm_buf_puts(sql, ", ");
+		gm_sql_ident_quoted(sql, columns[i]);
+		cols[i] = gm_table_column(t, columns[i]);
+	}
+	gm_buf_puts(sql, ") VALUES (");
+	for (i = 0; i < ncolumns; i++)
+		gm_buf_puts(sql, i ? ", ?" : "?");
+	gm_buf_puts(sql, ")");
+}
+
+/* The per-row foreign-key checks of t into checks (room for t->fkeys_nr); their count. */
+static size_t prepare_fk_checks(struct fk_check *checks, sqlite3 *db, const gm_table *t,
+				gm_buf *sql)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->fkeys_nr; i++) {
+		const gm_fkey *fk = t->fkeys[i];
+		sqlite3_stmt *stmt = NULL;
+		if (!strcmp(fk->ref_table, t->name) || !fk->columns_nr ||
+		    fk->columns_nr != fk->ref_columns_nr)
+			continue;
+		gm_buf_clear(sql);
+		fk_check_sql(sql, t, fk);
+		/* A WITHOUT ROWID table cannot be checked by rowid: the commit's check covers it. */
+		if (sqlite3_prepare_v2(db, sql->ptr, -1, &stmt, NULL) != SQLITE_OK)
+			continue;
+		checks[n].fk = fk;
+		checks[n++].stmt = stmt;
+	}
+	return n;
+}
+
 int gm_sqlite_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns,
 			size_t ncolumns, gm_row_next_fn next, void *payload)
 {
@@ -126,23 +176,7 @@ int gm_sqlite_load_rows(gm_conn *conn, const gm_table *t, const char *const *col
 
 	GM_ASSERT_ARG(conn && t && next && (columns || !ncolumns));
 	cols = gm_xcalloc(ncolumns ? ncolumns : 1, sizeof(*cols));
-	gm_buf_puts(&sql, "INSERT INTO ");
-	gm_sql_ident_quoted(&sql, t->name);
-	if (ncolumns) {
-		gm_buf_puts(&sql, " (");
-		for (i = 0; i < ncolumns; i++) {
-			if (i)
-				gm_buf_puts(&sql, ", ");
-			gm_sql_ident_quoted(&sql, columns[i]);
-			cols[i] = gm_table_column(t, columns[i]);
-		}
-		gm_buf_puts(&sql, ") VALUES (");
-		for (i = 0; i < ncolumns; i++)
-			gm_buf_puts(&sql, i ? ", ?" : "?");
-		gm_buf_puts(&sql, ")");
-	} else {
-		gm_buf_puts(&sql, " DEFAULT VALUES");
-	}
+	insert_sql(&sql, t, columns, ncolumns, cols);
 	if (sqlite3_prepare_v2(db, sql.ptr, -1, &insert, NULL) != SQLITE_OK) {
 		error = gm_error_set(GM_EDB, "cannot load rows into '%s': %s", t->name,
 				     sqlite3_errmsg(db));
@@ -150,20 +184,7 @@ int gm_sqlite_load_rows(gm_conn *conn, const gm_table *t, const char *const *col
 	}
 
 	checks = gm_xcalloc(t->fkeys_nr ? t->fkeys_nr : 1, sizeof(*checks));
-	for (i = 0; i < t->fkeys_nr; i++) {
-		const gm_fkey *fk = t->fkeys[i];
-		sqlite3_stmt *stmt = NULL;
-		if (!strcmp(fk->ref_table, t->name) || !fk->columns_nr ||
-		    fk->columns_nr != fk->ref_columns_nr)
-			continue;
-		gm_buf_clear(&sql);
-		fk_check_sql(&sql, t, fk);
-		/* A WITHOUT ROWID table cannot be checked by rowid: the commit's check covers it. */
-		if (sqlite3_prepare_v2(db, sql.ptr, -1, &stmt, NULL) != SQLITE_OK)
-			continue;
-		checks[checks_nr].fk = fk;
-		checks[checks_nr++].stmt = stmt;
-	}
+	checks_nr = prepare_fk_checks(checks, db, t, &sql);
 
 	for (;;) {
 		memset(&row, 0, sizeof(row));

@@ -15,6 +15,10 @@
 #include "git-migrate/vec.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "type.h"
+#include "util/strvec.h"
+#include "db_int.h"
+#include "schema_int.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */
@@ -44,12 +48,8 @@ void gm_sqlite_normalize(gm_schema *s)
 			gm_set_str(&c->comment, NULL);
 			if (e)
 				set_labels(c, e);
-			else if (!strcmp(c->type, "serial"))
-				gm_set_str(&c->type, "integer");
-			else if (!strcmp(c->type, "bigserial"))
-				gm_set_str(&c->type, "bigint");
-			else if (!strcmp(c->type, "smallserial"))
-				gm_set_str(&c->type, "smallint");
+			else if (gm_type_is_serial(c->type))
+				gm_set_str(&c->type, gm_type_serial_storage(c->type));
 			if (c->identity &&
 			    !(t->pk_nr == 1 && !strcmp(t->pk[0], c->name) &&
 			      !strcmp(c->type, "integer")))
@@ -62,49 +62,6 @@ void gm_sqlite_normalize(gm_schema *s)
 
 /* ---- SQL text ---- */
 
-static bool is_number(const char *s)
-{
-	const char *p = s;
-	bool digits = false;
-	if (*p == '-' || *p == '+')
-		p++;
-	while (*p >= '0' && *p <= '9') {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			p++;
-			digits = true;
-		}
-	}
-	if (digits && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return digits && !*p;
-}
-
-/* Canonical types whose literal defaults are written as bare numbers. */
-static bool is_numeric_type(const char *type)
-{
-	static const char *const names[] = { "integer", "bigint", "smallint", "real",
-					     "double", "numeric" };
-	size_t i, n;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		n = strlen(names[i]);
-		if (!strncmp(type, names[i], n) && (!type[n] || type[n] == '('))
-			return true;
-	}
-	return false;
-}
-
 /* " DEFAULT ..." in the sqlite.h format, or nothing. */
 static void put_default(gm_buf *b, const gm_column *c)
 {
@@ -114,18 +71,8 @@ static void put_default(gm_buf *b, const gm_column *c)
 	gm_buf_puts(b, " DEFAULT ");
 	if (c->default_kind == GM_DEFAULT_SQL)
 		gm_buf_printf(b, "(%s)", v);
-	else if (!strcmp(c->type, "boolean") && (!strcmp(v, "true") || !strcmp(v, "false")))
-		gm_buf_puts(b, !strcmp(v, "true") ? "TRUE" : "FALSE");
-	else if (is_numeric_type(c->type) && is_number(v))
-		gm_buf_puts(b, v);
 	else
-		gm_sql_literal(b, v);
-}
-
-static void put_upper(gm_buf *b, const char *s)
-{
-	for (; *s; s++)
-		gm_buf_putc(b, (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s);
+		gm_sql_default_literal(b, c->type, v, true);
 }
 
 static void put_pk_name(gm_buf *b, const gm_table *t)
@@ -149,14 +96,7 @@ static void put_references(gm_buf *b, const gm_fkey *fk)
 		gm_buf_putc(b, ' ');
 		gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
 	}
-	if (fk->on_delete) {
-		gm_buf_puts(b, " ON DELETE ");
-		put_upper(b, fk->on_delete);
-	}
-	if (fk->on_update) {
-		gm_buf_puts(b, " ON UPDATE ");
-		put_upper(b, fk->on_update);
-	}
+	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
 }
 
 /* The identity column: `integer NOT NULL PRIMARY KEY AUTOINCREMENT` inline. */
@@ -290,15 +230,6 @@ static bool mentions(const char *sql, const char *name)
 	return false;
 }
 
-static bool strv_has(char *const *v, size_t n, const char *s)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 static const gm_tchange *find_tchange(const gm_change *ch, gm_tchange_kind kind,
 				      const void *obj)
 {
@@ -323,7 +254,7 @@ static const gm_fkey *inline_fkey(const gm_change *ch, const gm_column *c, bool 
 	*ok = true;
 	for (i = 0; i < ch->to->fkeys_nr; i++) {
 		const gm_fkey *fk = ch->to->fkeys[i];
-		if (!strv_has(fk->columns, fk->columns_nr, c->name))
+		if (!gm_strv_contains(fk->columns, fk->columns_nr, c->name))
 			continue;
 		if (found || fk->columns_nr != 1 || c->default_kind != GM_DEFAULT_NONE ||
 		    !find_tchange(ch, GM_TCHANGE_ADD_FKEY, fk))
@@ -348,7 +279,7 @@ static bool add_in_place(const gm_change *ch, const gm_column *c)
 		return false;
 	for (i = 0; i < t->indexes_nr; i++)
 		if (t->indexes[i]->constraint &&
-		    strv_has(t->indexes[i]->columns, t->indexes[i]->columns_nr, c->name))
+		    gm_strv_contains(t->indexes[i]->columns, t->indexes[i]->columns_nr, c->name))
 			return false;
 	for (i = 0; i < t->checks_nr; i++)
 		if (mentions(t->checks[i]->expr, c->name) &&
@@ -360,7 +291,7 @@ static bool add_in_place(const gm_change *ch, const gm_column *c)
 
 static bool index_uses(const gm_index *ix, const char *col)
 {
-	return strv_has(ix->columns, ix->columns_nr, col) || mentions(ix->expr, col) ||
+	return gm_strv_contains(ix->columns, ix->columns_nr, col) || mentions(ix->expr, col) ||
 	       mentions(ix->where, col);
 }
 
@@ -381,9 +312,9 @@ static bool drop_in_place(const gm_change *ch, const gm_column *c)
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
-		if (strv_has(fk->columns, fk->columns_nr, c->name) ||
+		if (gm_strv_contains(fk->columns, fk->columns_nr, c->name) ||
 		    (!strcmp(fk->ref_table, t->name) &&
-		     strv_has(fk->ref_columns, fk->ref_columns_nr, c->name)))
+		     gm_strv_contains(fk->ref_columns, fk->ref_columns_nr, c->name)))
 			return false;
 	}
 	for (i = 0; i < t->checks_nr; i++)

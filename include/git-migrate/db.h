@@ -1,168 +1,18 @@
 /*
- * Databases: URLs, the dialect driver struct (STYLE §1.5), connections, planned SQL.
- * Only core/dialect/ writes SQL text; everything else goes through these functions.
+ * Databases, as cmd/ sees them: URL masking for messages and the signal handling that
+ * interrupts statements. The dialect driver struct, URLs, connections and planned SQL
+ * are core-internal: core/db_int.h.
  */
 #ifndef GM_DB_H
 #define GM_DB_H
-#include <stdbool.h>
 #include <stddef.h>
 #include "git-migrate/buf.h"
-#include "git-migrate/schema.h"
-#include "git-migrate/diff.h"
 
-typedef struct gm_dialect gm_dialect;
 typedef struct gm_conn gm_conn;
 
-/* A parsed database URL (DESIGN.md §3.9). */
-typedef struct gm_url {
-	const gm_dialect *dialect;
-	char *raw;          /* as given */
-	char *masked;       /* for messages: password replaced by *** */
-	char *path;         /* sqlite: absolute file path, or ":memory:"; else NULL */
-	char *conninfo;     /* postgres: what libpq is given; else NULL */
-	char *dbname;       /* postgres: database name (may be NULL: libpq defaults) */
-} gm_url;
-
-/*
- * Parse a URL: "sqlite:///rel.db" (relative to base_dir), "sqlite:////abs.db",
- * "sqlite://:memory:", the bare word "sqlite" (a scratch server: temporary files),
- * "postgres://", "postgresql://" and libpq "key=value" strings. GM_EINVALID with the
- * masked URL in the message when the scheme is unknown. Caller owns *out (gm_url_free).
- */
-int gm_url_parse(gm_url **out, const char *s, const char *base_dir);
-void gm_url_free(gm_url *url);
 /* Mask the password of any URL-ish string into out (cleared first). */
 void gm_url_mask(gm_buf *out, const char *s);
 
-/* Flags of a planned statement. */
-enum gm_stmt_flags {
-	GM_STMT_NO_TX = (1 << 0),         /* cannot run inside a transaction */
-	GM_STMT_DATA_LOSS = (1 << 1),     /* drops a table or column (data is lost) */
-	GM_STMT_REBUILD = (1 << 2),       /* SQLite table rebuild */
-	GM_STMT_ENUM_SWAP = (1 << 3),     /* PostgreSQL enum type swap (rewrites using tables) */
-	GM_STMT_COMMIT_AFTER = (1 << 4),  /* "-- +migrate commit" after this statement */
-	GM_STMT_REWRITE = (1 << 5),       /* rewrites a table's rows (type change) */
-};
-
-typedef struct gm_stmt {
-	char *sql;              /* one or more statements, each ending in ';' and a newline */
-	unsigned flags;         /* enum gm_stmt_flags */
-	char *subject;          /* "deals" or "deals.notes": what a warning is about (or NULL) */
-	const gm_change *source; /* borrowed from the gm_changes planned */
-} gm_stmt;
-
-typedef struct gm_plan {
-	gm_stmt *v;
-	size_t nr, alloc;
-} gm_plan;
-
-#define GM_PLAN_INIT { NULL, 0, 0 }
-
-/* Append a statement (sql copied). */
-void gm_plan_add(gm_plan *plan, const char *sql, unsigned flags, const char *subject,
-		 const gm_change *source);
-void gm_plan_release(gm_plan *plan);
-/* The section text of a plan: statements in order, "-- +migrate commit" lines where flagged. */
-void gm_plan_render(gm_buf *out, const gm_plan *plan);
-
-enum gm_dialect_caps {
-	GM_DIALECT_NATIVE_ENUM = (1 << 0),  /* CREATE TYPE ... AS ENUM */
-	GM_DIALECT_ALTER_COLUMN = (1 << 1), /* else: table rebuild */
-	GM_DIALECT_TRANSACT_DDL = (1 << 2),
-};
-
-/* Every connection of every dialect starts with this (the dialect embeds it first). */
-struct gm_conn {
-	const gm_dialect *dialect;
-};
-
-/* One fixture row handed to a dialect's loader (gm_dialect.load_rows). */
-typedef struct gm_row {
-	const char *const *values;  /* one per column, as text; NULL for SQL NULL. Borrowed
-				     * until the next call of the iterator. */
-	const char *path;           /* the file the row comes from, for messages */
-	int line;                   /* 1-based line where the row starts */
-} gm_row;
-
-/* Row iterator: fill *row and return 0; GM_ITEROVER after the last row; < 0 (error set). */
-typedef int (*gm_row_next_fn)(gm_row *row, void *payload);
-
-struct gm_dialect {
-	const char *name;                   /* "sqlite", "postgres" */
-	const char *const *schemes;         /* URL schemes, NULL-terminated */
-	unsigned caps;                      /* enum gm_dialect_caps */
-
-	/* Connect. GM_EDB with the masked URL on failure. Caller owns *out (disconnect). */
-	int (*connect)(gm_conn **out, const gm_url *url);
-	void (*disconnect)(gm_conn *conn);  /* NULL-safe */
-
-	/* Create an empty scratch database on `server` and connect to it. Caller owns both. */
-	int (*scratch_create)(gm_conn **out, gm_url **url_out, const gm_url *server);
-	/* Drop a scratch database (no connection to it may be open). */
-	int (*scratch_drop)(const gm_url *scratch);
-
-	/*
-	 * Execute a multi-statement SQL text. On failure: GM_EDB, the message names the
-	 * failing statement's location as origin:line (first_line = line of sql's first line
-	 * in origin) and the database's message; the statement is in gm_error detail.
-	 */
-	int (*exec)(gm_conn *conn, const char *sql, const char *origin, int first_line);
-	/* Transactions for applying a revision section. SQLite: begin turns foreign keys off
-	 * first, commit runs PRAGMA foreign_key_check (GM_EDB naming the table on violations)
-	 * and restores them, so table rebuilds are safe. */
-	/*
-	 * Run one query and hand each row to fn (values as text, NULL for SQL NULL); fn
-	 * returning < 0 stops and that value is returned. GM_EDB on failure.
-	 */
-	int (*query)(gm_conn *conn, const char *sql,
-		     int (*fn)(const char *const *values, size_t n, void *payload), void *payload);
-	int (*begin)(gm_conn *conn);
-	int (*commit)(gm_conn *conn);
-	int (*rollback)(gm_conn *conn);
-
-	/* Inspect the database into a canonical schema, skipping `version_table` and the
-	 * engine's own tables. Objects not covered go to schema->unsupported. Caller owns *out. */
-	int (*inspect)(gm_schema **out, gm_conn *conn, const char *version_table);
-
-	/* Turn a models schema into the form inspect returns on this dialect (in place). */
-	void (*normalize)(gm_schema *s);
-
-	/* Plan SQL for changes (offline, no connection). Fills *out (GM_PLAN_INIT). */
-	int (*plan)(gm_plan *out, const gm_changes *changes);
-
-	/* Async-signal-safe: make a running statement on conn stop (sqlite3_interrupt / PQcancel). */
-	void (*interrupt)(gm_conn *conn);
-
-	/*
-	 * Insert rows into table t, giving `columns` (in that order; the others get their
-	 * defaults), pulling the rows one at a time from next() until GM_ITEROVER, inside
-	 * the caller's transaction: memory does not grow with the number of rows (SQLite: one
-	 * prepared INSERT; PostgreSQL: COPY FROM STDIN). A row the database refuses is
-	 * GM_EINVALID at the row's path:line, naming the table and the database's message;
-	 * an error of next() is returned as is. The transaction may be unusable afterwards
-	 * (the caller rolls back). NULL when the dialect cannot load rows.
-	 */
-	int (*load_rows)(gm_conn *conn, const gm_table *t, const char *const *columns,
-			 size_t ncolumns, gm_row_next_fn next, void *payload);
-};
-
-extern const gm_dialect gm_dialect_sqlite;
-extern const gm_dialect gm_dialect_postgres;
-
-/* Dialect for a URL scheme ("sqlite", "postgres", "postgresql"), or NULL. */
-const gm_dialect *gm_dialect_for_scheme(const char *scheme);
-
-
-/* Connect through the URL's dialect. Caller owns *out (gm_conn_free). */
-int gm_conn_open(gm_conn **out, const gm_url *url);
-void gm_conn_free(gm_conn *conn);     /* NULL-safe */
-
-/*
- * Run one section of a revision on conn: each part (split at "-- +migrate commit") in its
- * own transaction (none when the revision says transaction: false). `origin` names the
- * file for messages. On failure the open transaction is rolled back and the error says
- * "<origin>:<line>: <database message>".
- */
 /*
  * Install the SIGINT/SIGTERM handlers that interrupt running statements and make scratch
  * databases get dropped (idempotent). gm_signal_received() is the signal that arrived
@@ -170,9 +20,5 @@ void gm_conn_free(gm_conn *conn);     /* NULL-safe */
  */
 void gm_signals_install(void);
 int gm_signal_received(void);
-
-struct gm_section;
-int gm_db_apply_section(gm_conn *conn, const struct gm_section *sec, bool transaction,
-			const char *origin);
 
 #endif

@@ -77,23 +77,6 @@ typedef struct gm_changes {
 
 #define GM_CHANGES_INIT { NULL, 0, 0, NULL, NULL }
 
-/*
- * Compute the changes that turn `from` into `to`. Rename hints (`was: old`) on objects of
- * `to` turn a drop of `old` + an add into a rename; a hint whose old name does not exist
- * in `from` (or whose new name already exists there) is ignored, so hints can stay.
- * GM_DIFF_REVERSE reads the hints from `from` instead: an object X of `from` with
- * `was: Y`, where Y is in `to` and X is not, is renamed X → Y. That is the down
- * direction: gm_diff(&down, desired, current, GM_DIFF_REVERSE).
- * *out must be GM_CHANGES_INIT. GM_EINVALID only for contradictions (two hints naming
- * one old object), with a message naming both.
- */
-enum gm_diff_flags { GM_DIFF_REVERSE = (1 << 0) };
-int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigned flags);
-
-void gm_changes_release(gm_changes *changes);
-
-/* One line per change for a human summary ("add table contact_events", "add value 'BTC' to
- * enum dealcurrency", "drop column deals.notes"). Appends to out. */
-void gm_changes_describe(gm_buf *out, const gm_changes *changes);
+/* Computing, describing and releasing a change list is core-internal: core/diff_int.h. */
 
 #endif

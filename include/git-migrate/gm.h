@@ -17,7 +17,6 @@
 #include "git-migrate/schema.h"
 #include "git-migrate/diff.h"
 #include "git-migrate/db.h"
-#include "git-migrate/models.h"
 #include "git-migrate/prepare.h"
 #include "git-migrate/fixtures.h"
 

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "fuzz.h"
+#include "db_int.h"
 
 static int fd = -1;
 static char path[64];

@@ -13,6 +13,9 @@
 #include <unistd.h>
 #include "fixtures_int.h"
 #include "fuzz.h"
+#include "db_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 static const char models[] =
 	"tables:\n"

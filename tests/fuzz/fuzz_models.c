@@ -1,5 +1,7 @@
 /* YAML model files (core/models.c over core/yaml.c): parse, validate, fingerprint. */
 #include "fuzz.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

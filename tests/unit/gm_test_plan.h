@@ -6,6 +6,10 @@
 #ifndef GM_TEST_PLAN_H
 #define GM_TEST_PLAN_H
 #include "gm_test.h"
+#include "schema_int.h"
+#include "models_int.h"
+#include "diff_int.h"
+#include "db_int.h"
 
 /* Models YAML → a new validated schema, normalized for a dialect (normalize may be NULL). */
 static inline gm_schema *gm_test_models(const char *yaml, void (*normalize)(gm_schema *))

@@ -2,6 +2,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include "gm_test.h"
+#include "schema_int.h"
+#include "diff_int.h"
 
 /*
  * Schemas are written in a tiny line language (';' or newline separates lines, tokens are
@@ -630,6 +632,49 @@ static void test_diff__deterministic(void **state)
 	free(s);
 }
 
+/* gm_schema_fk_order: "x>y" makes x reference y; the order as "a b c". */
+static char *fk_order_of(const char *const *refs, size_t nrefs, const char *const *names,
+			 size_t n, bool children_first)
+{
+	gm_schema *s;
+	const gm_table **order;
+	gm_buf b = GM_BUF_INIT;
+	size_t i;
+
+	gm_schema_new(&s);
+	for (i = 0; i < n; i++)
+		gm_schema_add_table(s, names[i]);
+	for (i = 0; i < nrefs; i++) {
+		char from[2] = { refs[i][0], 0 }, to[2] = { refs[i][2], 0 };
+		gm_table_add_fkey(gm_schema_table(s, from), NULL, to);
+	}
+	gm_schema_fk_order(&order, (const gm_table *const *)s->tables, n, children_first);
+	for (i = 0; i < n; i++)
+		gm_buf_printf(&b, "%s%s", i ? " " : "", order[i]->name);
+	free(order);
+	gm_schema_free(s);
+	return gm_buf_detach(&b);
+}
+
+static void test_diff__fk_order(void **state)
+{
+	static const char *const names[] = { "e", "d", "c", "b", "a" };
+	/* a hangs off the cycle c<->d; b references itself and a table not listed */
+	static const char *const refs[] = { "a>c", "c>d", "d>c", "b>b", "b>z", "e>a" };
+	char *got;
+	(void)state;
+
+	got = fk_order_of(refs, 6, names, 5, false);
+	assert_string_equal(got, "b c a d e");
+	free(got);
+	got = fk_order_of(refs, 6, names, 5, true);
+	assert_string_equal(got, "b e a c d");
+	free(got);
+	got = fk_order_of(refs, 0, names, 0, false);
+	assert_string_equal(got, "");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_diff__column_diff_bits),
 		cmocka_unit_test(test_diff__conflicting_hints),
 		cmocka_unit_test(test_diff__deterministic),
+		cmocka_unit_test(test_diff__fk_order),
 	};
 	return cmocka_run_group_tests_name("diff", tests, NULL, NULL);
 }

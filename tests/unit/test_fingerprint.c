@@ -1,6 +1,7 @@
 /* The fingerprint: canonical, order-stable text of a schema. */
 #include <stdlib.h>
 #include "gm_test.h"
+#include "schema_int.h"
 
 /* The same schema, built in the given order (forward or reversed everywhere). */
 static gm_schema *build(bool reversed)

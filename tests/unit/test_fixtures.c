@@ -10,6 +10,8 @@
 #include "gm_test.h"
 #include "dialect/sqlite.h"
 #include "fixtures_int.h"
+#include "db_int.h"
+#include "schema_int.h"
 
 static char tmp[PATH_MAX];  /* the temporary directory */
 static char dir[PATH_MAX];   /* the repository */

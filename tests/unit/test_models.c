@@ -1,6 +1,9 @@
 /* YAML models (DESIGN.md §3.3) and their validation; loading the sources: test_models_load.c. */
 #include <stdlib.h>
 #include "gm_test.h"
+#include "db_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 static int parse(gm_schema *s, const char *path, const char *text)
 {

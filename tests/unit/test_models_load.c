@@ -4,6 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "gm_test.h"
+#include "schema_int.h"
+#include "models_int.h"
+#include "diff_int.h"
+#include "db_int.h"
 
 /* The last error is exactly code at path:line:col with message; its hint. */
 #define assert_error_at assert_gm_error_at

@@ -10,6 +10,10 @@
 #include "gm_test_pg.h"
 #include "gm_test_plan.h"
 #include "dialect/postgres.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 static bool has_unsupported(const gm_schema *s, const char *what)
 {

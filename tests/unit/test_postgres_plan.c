@@ -7,6 +7,10 @@
 #include "gm_test.h"
 #include "gm_test_plan.h"
 #include "dialect/postgres.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 /* ---- helpers ---- */
 

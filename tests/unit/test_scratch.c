@@ -19,6 +19,7 @@
 #include "revision_int.h"
 #include "scratch.h"
 #include "util/file.h"
+#include "db_int.h"
 
 static char dir[4096];
 static gm_url server;

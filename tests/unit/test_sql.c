@@ -183,6 +183,60 @@ static void test_sql__split_stops_on_callback_error(void **state)
 	assert_int_equal(n, 2);
 }
 
+static void test_sql__is_number(void **state)
+{
+	static const char *const yes[] = { "0", "42", "-1", "+1", "1.", "1.5", ".5", "-.5",
+					   "1e5", "1E+5", "2.5e-3", "-1.5E10" };
+	static const char *const no[] = { "", "-", "+", ".", "e5", "1e", "1e+", "1.5.2",
+					  "1 ", " 1", "0x10", "1_000", "NaN", "--1", "1-" };
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(gm_sql_is_number(yes[i]));
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(gm_sql_is_number(no[i]));
+	assert_false(gm_sql_is_number(NULL));
+}
+
+static void test_sql__default_literal(void **state)
+{
+	gm_buf b = GM_BUF_INIT;
+	(void)state;
+	gm_sql_default_literal(&b, "integer", "1e5", false);
+	gm_sql_default_literal(&b, "serial", " ", false);
+	gm_sql_default_literal(&b, "bigserial", "+7", false);
+	gm_sql_default_literal(&b, "integer[]", "1", false);
+	gm_sql_default_literal(&b, "boolean", "true", true);
+	gm_sql_default_literal(&b, "boolean", "false", false);
+	gm_sql_default_literal(&b, "text", "12", false);
+	assert_string_equal(b.ptr, "1e5' '+7'1'TRUEfalse'12'");
+	gm_buf_release(&b);
+}
+
+/* Tokens of sql as "kind:text " (kinds by gm_sql_tok_kind number). */
+static void lex_all(gm_buf *out, const char *sql, unsigned flags)
+{
+	gm_sql_lexer lx;
+	gm_sql_tok t;
+
+	gm_sql_lexer_init(&lx, sql, flags);
+	for (gm_sql_lex(&lx, &t); t.kind != GM_SQL_END; gm_sql_lex(&lx, &t))
+		gm_buf_printf(out, "%d:%.*s@%d ", (int)t.kind, (int)t.len, t.s, t.line);
+}
+
+static void test_sql__lex(void **state)
+{
+	gm_buf b = GM_BUF_INIT;
+	(void)state;
+	lex_all(&b, "a \"b\"\"c\" -- x\n'it''s' x'0a' /* c\n */ 1e+5 .5 [n]; $v $$q$$", 0);
+	assert_string_equal(b.ptr, "1:a@1 2:\"b\"\"c\"@1 3:'it''s'@2 4:x'0a'@2 6:1e+5@3 6:.5@3 "
+				   "2:[n]@3 7:;@3 1:$v@3 1:$$q$$@3 ");
+	gm_buf_clear(&b);
+	lex_all(&b, "E'a\\'b' $f$ x\n $f$ $1", GM_SQL_LEX_PG);
+	assert_string_equal(b.ptr, "1:E@1 3:'a\\'b'@1 5:$f$ x\n $f$@1 7:$@2 6:1@2 ");
+	gm_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +246,9 @@ int main(void)
 		cmocka_unit_test(test_sql__reserved),
 		cmocka_unit_test(test_sql__split),
 		cmocka_unit_test(test_sql__split_stops_on_callback_error),
+		cmocka_unit_test(test_sql__is_number),
+		cmocka_unit_test(test_sql__default_literal),
+		cmocka_unit_test(test_sql__lex),
 	};
 	return cmocka_run_group_tests_name("sql", tests, NULL, NULL);
 }

@@ -7,6 +7,9 @@
 #include <sqlite3.h>
 #include "gm_test.h"
 #include "dialect/sqlite.h"
+#include "type.h"
+#include "db_int.h"
+#include "schema_int.h"
 
 #define CHINOOK "/work/shared/realworld/datasets/chinook/chinook_sqlite.sql.gz"
 

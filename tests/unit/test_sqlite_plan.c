@@ -9,6 +9,10 @@
 #include "gm_test_plan.h"
 #include "dialect/sqlite.h"
 #include "sqlite_plan_cases.h"
+#include "db_int.h"
+#include "diff_int.h"
+#include "models_int.h"
+#include "schema_int.h"
 
 /* ---- helpers ---- */
 

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <sqlite3.h>
 #include "gm_test.h"
+#include "schema_int.h"
+#include "models_int.h"
+#include "diff_int.h"
+#include "db_int.h"
 #include "gm_test_plan.h"
 #include "dialect/sqlite.h"
 #include "sqlite_plan_cases.h"

@@ -1,5 +1,6 @@
 /* Canonical column types (schema.h's contract) and gm_type_is_numeric. */
 #include "gm_test.h"
+#include "type.h"
 
 static const struct {
 	const char *declared;
@@ -161,6 +162,40 @@ static void test_type__is_numeric(void **state)
 	assert_false(gm_type_is_numeric(NULL));
 }
 
+static void test_type__portable_and_builtin(void **state)
+{
+	(void)state;
+	assert_true(gm_type_is_portable("integer"));
+	assert_true(gm_type_is_portable("varchar(20)"));
+	assert_true(gm_type_is_portable("numeric(12,2)[]"));
+	assert_true(gm_type_is_portable("timestamptz"));
+	assert_false(gm_type_is_portable("smallserial"));
+	assert_false(gm_type_is_portable("timetz"));
+	assert_false(gm_type_is_portable("inet"));
+	assert_false(gm_type_is_portable("dealcurrency"));
+	assert_true(gm_type_is_builtin("inet"));
+	assert_true(gm_type_is_builtin("timetz[]"));
+	assert_true(gm_type_is_builtin("datetime"));
+	assert_true(gm_type_is_builtin("text"));
+	assert_false(gm_type_is_builtin("dealcurrency"));
+	assert_false(gm_type_is_builtin("integers"));
+}
+
+static void test_type__serial(void **state)
+{
+	(void)state;
+	assert_string_equal(gm_type_serial_storage("serial"), "integer");
+	assert_string_equal(gm_type_serial_storage("bigserial"), "bigint");
+	assert_string_equal(gm_type_serial_storage("smallserial"), "smallint");
+	assert_null(gm_type_serial_storage("integer"));
+	assert_null(gm_type_serial_storage("serial[]"));
+	assert_null(gm_type_serial_storage(NULL));
+	assert_string_equal(gm_type_serial_of("bigint"), "bigserial");
+	assert_null(gm_type_serial_of("numeric"));
+	assert_true(gm_type_is_serial("smallserial"));
+	assert_false(gm_type_is_serial("int"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +203,8 @@ int main(void)
 		cmocka_unit_test(test_type__canonical_is_idempotent),
 		cmocka_unit_test(test_type__canonical_clears_out),
 		cmocka_unit_test(test_type__is_numeric),
+		cmocka_unit_test(test_type__portable_and_builtin),
+		cmocka_unit_test(test_type__serial),
 	};
 	return cmocka_run_group_tests_name("type", tests, NULL, NULL);
 }

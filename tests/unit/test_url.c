@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "gm_test.h"
+#include "db_int.h"
 
 static void test_url__sqlite_relative(void **state)
 {

@@ -1,0 +1,85 @@
+/* Schema internals shared inside core (not cmd/'s API): builders, lookups, names, order. */
+#ifndef GM_CORE_SCHEMA_INT_H
+#define GM_CORE_SCHEMA_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "git-migrate/buf.h"
+#include "git-migrate/schema.h"
+
+/* A new empty schema. Caller owns *out (gm_schema_free). */
+void gm_schema_new(gm_schema **out);
+void gm_schema_free(gm_schema *s);          /* NULL-safe */
+
+/* Deep copy. Caller owns *out. */
+void gm_schema_copy(gm_schema **out, const gm_schema *s);
+
+gm_enum *gm_schema_add_enum(gm_schema *s, const char *name);
+void gm_enum_add_label(gm_enum *e, const char *label);
+gm_table *gm_schema_add_table(gm_schema *s, const char *name);
+void gm_schema_add_unsupported(gm_schema *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+gm_column *gm_table_add_column(gm_table *t, const char *name, const char *type);
+void gm_column_set_default(gm_column *c, gm_default_kind kind, const char *value);
+void gm_column_add_label(gm_column *c, const char *label);
+void gm_table_add_pk(gm_table *t, const char *column);
+gm_index *gm_table_add_index(gm_table *t, const char *name);
+void gm_index_add_column(gm_index *ix, const char *column);
+gm_fkey *gm_table_add_fkey(gm_table *t, const char *name, const char *ref_table);
+void gm_fkey_add_pair(gm_fkey *fk, const char *column, const char *ref_column);
+gm_check *gm_table_add_check(gm_table *t, const char *name, const char *expr);
+
+/* Remove (and free) element i, keeping order. */
+void gm_schema_remove_table(gm_schema *s, size_t i);
+void gm_schema_remove_enum(gm_schema *s, size_t i);
+
+/* Replace a string field: frees *field and stores a copy of value (NULL allowed). */
+void gm_set_str(char **field, const char *value);
+
+/* Lookups by exact name; NULL when absent. Borrowed, valid while the parent lives. */
+gm_table *gm_schema_table(const gm_schema *s, const char *name);
+gm_enum *gm_schema_enum(const gm_schema *s, const char *name);
+gm_column *gm_table_column(const gm_table *t, const char *name);
+gm_index *gm_table_index(const gm_table *t, const char *name);
+gm_fkey *gm_table_fkey(const gm_table *t, const char *name);
+gm_check *gm_table_check(const gm_table *t, const char *name);
+bool gm_table_pk_has(const gm_table *t, const char *column);
+
+/* Conventional names (PostgreSQL's), written into out (cleared first). */
+void gm_name_pkey(gm_buf *out, const char *table);                         /* t_pkey */
+void gm_name_key(gm_buf *out, const char *table, char *const *cols, size_t n);  /* t_a_b_key */
+void gm_name_index(gm_buf *out, const char *table, char *const *cols, size_t n); /* t_a_b_idx */
+void gm_name_fkey(gm_buf *out, const char *table, char *const *cols, size_t n);  /* t_a_fkey */
+void gm_name_check(gm_buf *out, const char *table, const char *column);     /* t_c_check */
+
+
+/*
+ * Canonical, order-stable text rendering of a schema: two schemas are equal exactly when
+ * their fingerprints are. Enums by name (labels in order), tables by name, columns by
+ * name (physical column order is not part of a schema: ADD COLUMN appends), indexes,
+ * fkeys and checks by name; the primary key keeps its column order. `origin`, `was` and `enum_name` are not part of it.
+ * Writes into out (appends).
+ */
+void gm_schema_fingerprint(gm_buf *out, const gm_schema *s);
+
+/*
+ * How fingerprint `got` differs from `want`, for messages: at most `max` lines such as
+ * "missing: table deals: column notes text" / "unexpected: table deals: column x text"
+ * (no trailing newline). Appends to out.
+ */
+void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t max);
+
+/*
+ * The n tables (distinct names) in foreign-key order: referenced tables before the
+ * tables that reference them (children_first: the reverse, for drops). A table's
+ * references to itself and to tables not in the list do not count. Ties go by name, so
+ * the order is deterministic. Cycle rule: when every table left waits for another,
+ * start at the first waiting table by name and follow its first dependency by name
+ * until a table repeats; that table is on a cycle and goes next (so a table that only
+ * hangs off a cycle still waits for it). Caller owns *out (free(); n entries, borrowed).
+ */
+void gm_schema_fk_order(const gm_table ***out, const gm_table *const *tables, size_t n,
+			bool children_first);
+
+#endif
