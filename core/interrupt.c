@@ -67,8 +67,11 @@ bool gm_interrupted(void)
 
 int gm_interrupt_check(void)
 {
-	if (!caught)
-		return 0;
+	return caught ? gm_interrupt_error() : 0;
+}
+
+int gm_interrupt_error(void)
+{
 	return gm_error_set(GM_EINTERRUPTED, "interrupted");
 }
 

@@ -16,6 +16,12 @@ bool gm_interrupted(void);
  */
 int gm_interrupt_check(void);
 
+/*
+ * Sets the error GM_EINTERRUPTED "interrupted" and returns it: for a statement that our
+ * own interrupt stopped (SQLITE_INTERRUPT, PostgreSQL's query_canceled after PQcancel).
+ */
+int gm_interrupt_error(void);
+
 /* The signal that arrived, for cmd to re-raise after cleanup: gm_signal_received (db.h). */
 
 /*

@@ -18,6 +18,7 @@
 #include "util/file.h"
 #include "db_int.h"
 #include "schema_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 #define SCRATCH_PREFIX "gm_scratch_"
@@ -220,9 +221,9 @@ static int report(struct gm_pg_conn *c, const PGresult *res, const char *sql, in
 	if (!line && f.text)
 		line = f.text_line;
 
-	if (state && !strcmp(state, "57014") && gm_signal_received()) {
+	if (state && !strcmp(state, "57014") && gm_interrupted()) {
 		/* our own PQcancel, from the SIGINT/SIGTERM handler */
-		gm_error_set(GM_EINTERRUPTED, "interrupted");
+		gm_interrupt_error();
 		if (f.text)
 			gm_error_detail("%s", f.text);
 		free(f.text);
@@ -299,8 +300,8 @@ static int send_and_drain(struct gm_pg_conn *c, const char *sql, const char *ori
 			  int first_line, int nth_base)
 {
 	/* a signal between statements: the cancel found nothing running, stop here */
-	if (gm_signal_received())
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+	if (gm_interrupted())
+		return gm_interrupt_error();
 	if (!PQsendQuery(c->pg, sql)) {
 		gm_buf msg = GM_BUF_INIT;
 		one_line(&msg, PQerrorMessage(c->pg));
@@ -354,8 +355,8 @@ static int pg_query(gm_conn *conn, const char *sql,
 	ExecStatusType st;
 	int i, j, rows, cols, error = 0;
 
-	if (gm_signal_received())
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+	if (gm_interrupted())
+		return gm_interrupt_error();
 	res = PQexec(c->pg, sql);
 	st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {

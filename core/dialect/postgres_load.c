@@ -17,6 +17,7 @@
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
 #include "db_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 #define BATCH 10000
@@ -89,8 +90,8 @@ static int copy_error(struct copy *cp, const PGresult *res)
 	long n;
 	int line = 0;
 
-	if (state && !strcmp(state, "57014") && gm_signal_received())
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+	if (state && !strcmp(state, "57014") && gm_interrupted())
+		return gm_interrupt_error();
 	parse_context(context, &n, &column);
 	if (n >= 1 && (size_t)n <= cp->nr)
 		line = cp->lines[n - 1];

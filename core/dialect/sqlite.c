@@ -17,6 +17,7 @@
 #include "dialect/sqlite.h"
 #include "util/file.h"
 #include "db_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 struct sqlite_conn {
@@ -152,7 +153,7 @@ static int stmt_error(sqlite3 *db, int rc, const char *origin, int line, const c
 	while (len && isspace((unsigned char)start[len - 1]))
 		len--;
 	if ((rc & 0xff) == SQLITE_INTERRUPT) {
-		code = gm_error_set(GM_EINTERRUPTED, "interrupted");
+		code = gm_interrupt_error();
 	} else if ((rc & 0xff) == SQLITE_AUTH && denied[0]) {
 		gm_error_set_at(GM_EDB, origin, origin ? line : 0, 0,
 				"%s is not allowed here: a scratch database may not reach any "
@@ -187,8 +188,8 @@ static int sqlite_exec(gm_conn *conn, const char *sql, const char *origin, int f
 			break;
 		line += gm_sql_count_lines(counted, start);
 		counted = start;
-		if (gm_signal_received()) {
-			error = gm_error_set(GM_EINTERRUPTED, "interrupted");
+		if (gm_interrupted()) {
+			error = gm_interrupt_error();
 			goto done;
 		}
 		tail = NULL;
@@ -240,7 +241,7 @@ static int sqlite_query(gm_conn *conn, const char *sql,
 	}
 	if (rc != SQLITE_DONE) {
 		error = (rc & 0xff) == SQLITE_INTERRUPT
-				? gm_error_set(GM_EINTERRUPTED, "interrupted")
+				? gm_interrupt_error()
 				: gm_error_set(GM_EDB, "%s", sqlite3_errmsg(db));
 	}
 done:
@@ -255,7 +256,7 @@ static int run(sqlite3 *db, const char *sql, const char *what)
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
 	if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_INTERRUPT)
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+		return gm_interrupt_error();
 	return gm_error_set(GM_EDB, "%s: %s", what, sqlite3_errmsg(db));
 }
 
@@ -330,7 +331,7 @@ static int check_foreign_keys(sqlite3 *db)
 	}
 	if (rc != SQLITE_DONE) {
 		error = (sqlite3_errcode(db) & 0xff) == SQLITE_INTERRUPT
-				? gm_error_set(GM_EINTERRUPTED, "interrupted")
+				? gm_interrupt_error()
 				: gm_error_set(GM_EDB, "cannot check foreign keys: %s",
 					       sqlite3_errmsg(db));
 		goto done;

@@ -20,6 +20,7 @@
 #include "type.h"
 #include "util/strvec.h"
 #include "schema_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 /* Query text (defined at the bottom of this file). */
@@ -37,7 +38,7 @@ static const char *const q_index_sql;
 static int db_error(sqlite3 *db, const char *what)
 {
 	if ((sqlite3_errcode(db) & 0xff) == SQLITE_INTERRUPT)
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+		return gm_interrupt_error();
 	return gm_error_set(GM_EDB, "cannot inspect %s: %s", what, sqlite3_errmsg(db));
 }
 

@@ -19,6 +19,7 @@
 #include "dialect/sqlite.h"
 #include "db_int.h"
 #include "schema_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 /* A prepared check of one foreign key for the row just inserted (by rowid). */
@@ -70,7 +71,7 @@ static int row_error(sqlite3 *db, const gm_table *t, const gm_row *row,
 	gm_buf detail = GM_BUF_INIT;
 
 	if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_INTERRUPT && !message)
-		return gm_error_set(GM_EINTERRUPTED, "interrupted");
+		return gm_interrupt_error();
 	gm_error_set_at(GM_EINVALID, row->path, row->line, 0, "table '%s': %s", t->name,
 			message ? message : sqlite3_errmsg(db));
 	gm_load_row_detail(&detail, columns, n, row->values);
