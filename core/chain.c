@@ -6,6 +6,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "chain.h"
 #include "finding_int.h"
 #include "repo_int.h"

@@ -11,6 +11,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/config.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "yaml.h"
 #include "util/suggest.h"
 #include "util/bounded.h"

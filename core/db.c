@@ -10,6 +10,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/revision.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "db_int.h"
 #include "util/banned.h"
 

@@ -7,6 +7,7 @@
 #include "git-migrate/diff.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "schema_int.h"
 #include "util/strvec.h"
 #include "diff_int.h"

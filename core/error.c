@@ -6,6 +6,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/alloc.h"
+#include "error_int.h"
 #include "util/banned.h"
 
 static struct {

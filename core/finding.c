@@ -6,6 +6,7 @@
 #include "finding_int.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "util/banned.h"
 
 /* Append a finding to a list (the findings or the warnings); strings are copied. */

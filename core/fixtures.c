@@ -22,6 +22,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/fixtures.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "fixtures_int.h"
 #include "interrupt.h"
 #include "dialect/diagnose.h"

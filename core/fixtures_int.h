@@ -126,4 +126,16 @@ void gm_csv_open(gm_csv **out, const char *path, gm_read_fn read, void *payload)
 int gm_csv_next(gm_csv *c, gm_csv_record *rec);
 void gm_csv_free(gm_csv *c);   /* NULL-safe */
 
+/*
+ * The replay session's call (core/replay.c): cfg->fixtures from `production_oid`
+ * (fixtures_from: production) or from the worktree (fixtures_from: worktree). Same
+ * contract as gm_fixtures_load: one transaction, nothing loaded on failure, a missing
+ * directory loads nothing.
+ */
+int gm_fixtures_load_config(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
+			    const char *production_oid, gm_conn *conn, const gm_schema *schema,
+			    void (*progress)(const char *what, size_t done, size_t total,
+					     void *payload),
+			    void *payload);
+
 #endif

@@ -9,6 +9,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "fixtures_int.h"
 #include "interrupt.h"
 #include "yaml.h"

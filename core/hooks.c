@@ -11,6 +11,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/hooks.h"
+#include "error_int.h"
 #include "repo_int.h"
 #include "util/file.h"
 #include "util/banned.h"

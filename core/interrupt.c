@@ -4,6 +4,7 @@
 #include <string.h>
 #include "git-migrate/db.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "interrupt.h"
 #include "util/banned.h"
 

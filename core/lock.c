@@ -17,6 +17,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "lock.h"
 #include "interrupt.h"
 #include "repo_int.h"

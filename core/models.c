@@ -13,6 +13,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "models_int.h"
 #include "type.h"
 #include "yaml.h"

@@ -20,6 +20,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "models_int.h"
 #include "repo_int.h"
 #include "interrupt.h"

@@ -7,6 +7,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/schema.h"
+#include "error_int.h"
 #include "models_int.h"
 #include "models_parse.h"
 #include "type.h"

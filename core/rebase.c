@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "git-migrate/gm.h"
+#include "error_int.h"
 #include "chain.h"
 #include "lock.h"
 #include "replay.h"

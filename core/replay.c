@@ -6,6 +6,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/diff.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "models_int.h"
 #include "interrupt.h"
 #include "replay.h"

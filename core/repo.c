@@ -10,6 +10,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "repo_git.h"
 #include "util/bounded.h"
 #include "util/banned.h"

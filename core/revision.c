@@ -12,6 +12,7 @@
 #include "git-migrate/error.h"
 #include "dialect/sql.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "util/banned.h"
 
 bool gm_revision_id_valid(const char *id)

@@ -5,6 +5,7 @@
 #include "git-migrate/revision.h"
 #include "git-migrate/alloc.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "revision_int.h"
 #include "util/banned.h"
 

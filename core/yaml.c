@@ -8,6 +8,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "yaml.h"
 #include "util/banned.h"
 

@@ -13,6 +13,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "dialect/load.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"

@@ -14,6 +14,7 @@
 #include "git-migrate/error.h"
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
+#include "error_int.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
 #include "dialect/sqlite_ddl.h"

@@ -14,6 +14,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "dialect/load.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"

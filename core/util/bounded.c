@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "util/bounded.h"
 #include "util/banned.h"
 

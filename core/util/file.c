@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "util/bounded.h"
 #include "util/file.h"
 #include "util/banned.h"

@@ -31,34 +31,15 @@ const gm_error *gm_error_last(void);
 /* Forget the last error. */
 void gm_error_clear(void);
 
-/* Set the error message (replacing any previous one, location and hint cleared). Returns code. */
-int gm_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Same with a location: path (copied), 1-based line and column (0 = unknown). Returns code. */
-int gm_error_set_at(int code, const char *path, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-/* Prefix the current message with context: "<prefix>: <message>". */
-void gm_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Attach a hint ("hint: ..." when printed) to the current error. */
-void gm_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Attach a detail block (printed indented under the message). */
-void gm_error_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Set the location of the current error if it has none yet. */
-void gm_error_locate(const char *path, int line, int col);
-
 /*
- * Warnings that do not stop anything (a superuser scratch role, say). Core calls gm_warn;
+ * Warnings that do not stop anything (a superuser scratch role, say). Core calls gm_warn
+ * (error_int.h);
  * the command layer installs the handler that prints them (core never prints). Each
  * distinct message goes to the handler once per process; without a handler they are
  * dropped.
  */
 typedef void (*gm_warning_fn)(const char *message, void *payload);
 void gm_warning_handler(gm_warning_fn fn, void *payload);
-void gm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Programmer error: prints "BUG: file:line: msg" and aborts. */
 void gm_bug(const char *file, int line, const char *msg) __attribute__((noreturn));

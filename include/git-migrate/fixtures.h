@@ -47,24 +47,12 @@ typedef struct gm_fixtures_report {
 void gm_fixtures_report_release(gm_fixtures_report *report);
 
 /*
- * prepare's call: cfg->fixtures from `production_oid` (fixtures_from: production) or from
- * the worktree (fixtures_from: worktree). Same contract as gm_fixtures_load
- * (core/fixtures_int.h): one transaction, nothing loaded on failure, a missing directory
- * loads nothing. Transitional here: core/prepare.c calls it; it moves to
- * core/fixtures_int.h once the replay session owns fixture loading (cmd/ does not use it).
- */
-int gm_fixtures_load_config(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
-			    const char *production_oid, gm_conn *conn, const gm_schema *schema,
-			    void (*progress)(const char *what, size_t done, size_t total,
-					     void *payload),
-			    void *payload);
-
-/*
  * `git migrate loaddata`: load fixtures directory `dir` (relative to the repository root;
  * NULL = cfg->fixtures) read from the worktree, or from git revision `rev` when not NULL,
  * into the target database cfg->database, in one transaction. The tables must exist there
  * (every missing one is named; nothing is loaded). A SQLite target file that does not
- * exist is GM_ENOTFOUND (it is not created). Otherwise as gm_fixtures_load_config.
+ * exist is GM_ENOTFOUND (it is not created). Otherwise one transaction: nothing is loaded
+ * on failure.
  */
 int gm_fixtures_loaddata(gm_fixtures_report *out, gm_repo *repo, const gm_config *cfg,
 			 const char *dir, const char *rev,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "gm_test.h"
+#include "error_int.h"
 #include "interrupt.h"
 #include "revision_int.h"
 #include "scratch.h"
