@@ -90,7 +90,7 @@ units: $(UNIT_BIN)
 # The layering rules of DESIGN.md §5, checked by grep.
 check-layers:
 	@bad=$$(grep -l 'include <git2' core/*.c core/*/*.c cmd/*.c | grep -v '^core/repo[a-z_]*\.c$$'); \
-	 test -z "$$bad" || { echo "libgit2 used outside core/repo.c: $$bad"; exit 1; }
+	 test -z "$$bad" || { echo "libgit2 used outside core/repo*.c: $$bad"; exit 1; }
 	@bad=$$(grep -lE 'include <(libpq-fe|sqlite3)\.h>' core/*.c core/util/*.c cmd/*.c); \
 	 test -z "$$bad" || { echo "database library used outside core/dialect: $$bad"; exit 1; }
 	@bad=$$(grep -l 'include <yaml.h>' core/*.c cmd/*.c | grep -v '^core/yaml.c$$'); \
@@ -102,6 +102,15 @@ check-layers:
 	 test -z "$$bad" || { echo "cmd includes core internals: $$bad"; exit 1; }
 	@bad=$$(grep -lE '\b(sigaction|signal)\s*\(' core/*.c core/*/*.c | grep -v '^core/interrupt.c$$'); \
 	 test -z "$$bad" || { echo "signal handlers outside core/interrupt.c: $$bad"; exit 1; }
+	@bad=$$(grep -l '"interrupted"' core/*.c core/*/*.c | grep -v '^core/interrupt.c$$'); \
+	 test -z "$$bad" || { echo "interrupt error spelled outside core/interrupt.c: $$bad"; exit 1; }
+	@bad=$$(grep -lE '\b(opendir|git_tree_lookup|git_blob_lookup)\s*\(' core/*.c core/*/*.c | \
+	        grep -vE '^core/(repo[a-z_]*|util/file|dialect/sqlite)\.c$$'); \
+	 test -z "$$bad" || { echo "a tree read outside core/repo*.c (the one tree abstraction): $$bad"; exit 1; }
+	@bad=$$(grep -lE 'include "[a-z_/]*_int\.h"|include "(scratch|replay|chain|lock|interrupt|yaml|type)\.h"' \
+	        include/git-migrate/*.h); \
+	 test -z "$$bad" || { echo "a public header includes core internals: $$bad"; exit 1; }
+	@sh scripts/check-api.sh
 
 # The size limits (no product function over 80 lines, no C file over 800): scripts/check-size.sh.
 check-size:
@@ -125,7 +134,7 @@ test: deps
 CLI_DIALECTS ?= sqlite postgres
 PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn
 
-test-one: all units check-layers
+test-one: all units check-layers check-size
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))
 ifneq ($(filter sqlite,$(CLI_DIALECTS)),)
 	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) GM_TEST_DIALECT=sqlite prove -j2 t[0-9]*.sh

@@ -97,7 +97,9 @@ typedef struct gm_history {
 	const char *head;          /* the head of `all`: what a new revision chains onto */
 } gm_history;
 
+/* clang-format off */
 #define GM_HISTORY_INIT { 0 }
+/* clang-format on */
 
 /*
  * Read and parse production's chain (ref `production`, NULL = cfg->production) and the

@@ -55,7 +55,9 @@ typedef struct gm_plan {
 	size_t nr, alloc;
 } gm_plan;
 
+/* clang-format off */
 #define GM_PLAN_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 /* Append a statement (sql copied). */
 void gm_plan_add(gm_plan *plan, const char *sql, unsigned flags, const char *subject,

@@ -20,7 +20,9 @@ typedef struct gm_fixtures_opts {
 	void *payload;
 } gm_fixtures_opts;
 
+/* clang-format off */
 #define GM_FIXTURES_OPTS_INIT { NULL, NULL, NULL, NULL }
+/* clang-format on */
 
 /*
  * Load the fixtures directory into `conn`, whose inspected schema is `schema` (used for

@@ -29,6 +29,7 @@
  * the exact name of the enum it names (gm_models_resolve), so enum columns always carry the
  * enum's declared name.
  */
+/* clang-format off */
 static const struct synonym {
 	const char *name;
 	const char *canonical;
@@ -77,6 +78,7 @@ static const struct synonym {
 	{ "blob", "blob" },
 	{ NULL, NULL }
 };
+/* clang-format on */
 
 /* Native types of PostgreSQL and SQLite that pass through verbatim as bare words. */
 static const char *const native_types[] = {

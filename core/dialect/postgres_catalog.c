@@ -1,6 +1,8 @@
 /* The pg_catalog queries postgres_inspect.c runs (their columns are documented at each). */
 #include "dialect/postgres_catalog.h"
 
+/* clang-format off: SQL text, laid out as SQL */
+
 /* Not created by an extension (its objects are the extension's business). */
 #define NOT_EXTENSION(classid, oid)                                                    \
 	" NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" classid \
@@ -213,3 +215,4 @@ const char *const gm_pg_q_unsupported =
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = current_schema()"
 	") u ORDER BY d";
+/* clang-format on */

@@ -15,6 +15,7 @@
  * "reserved (can be function or type)" keywords. Quoting a lowercase name never
  * changes its meaning, so the list errs on the side of quoting. Sorted (strcmp order).
  */
+/* clang-format off */
 static const char *const reserved[] = {
 	"abort", "action", "add", "after", "all", "alter", "always", "analyse", "analyze",
 	"and", "any", "array", "as", "asc", "asymmetric", "attach", "authorization",
@@ -41,6 +42,7 @@ static const char *const reserved[] = {
 	"unique", "update", "user", "using", "vacuum", "values", "variadic", "verbose",
 	"view", "virtual", "when", "where", "window", "with", "without",
 };
+/* clang-format on */
 
 static int cmp_word(const void *key, const void *elem)
 {

@@ -88,7 +88,9 @@ typedef struct gm_utf8_check {
 	int bad_line, bad_col;
 } gm_utf8_check;
 
+/* clang-format off */
 #define GM_UTF8_CHECK_INIT { 0, 0, 0, 1, 0, 0, 0 }
+/* clang-format on */
 
 bool gm_utf8_feed(gm_utf8_check *u, const char *p, size_t n);
 bool gm_utf8_finish(gm_utf8_check *u);

@@ -16,7 +16,9 @@ typedef struct gm_strvec {
 	size_t nr, alloc;
 } gm_strvec;
 
+/* clang-format off */
 #define GM_STRVEC_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 /* Append a copy of s (a NULL s appends NULL: a hole the caller reads as "none"). */
 void gm_strvec_push(gm_strvec *sv, const char *s);

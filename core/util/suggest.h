@@ -15,7 +15,9 @@ typedef struct gm_suggest {
 	size_t dist;
 } gm_suggest;
 
+/* clang-format off */
 #define GM_SUGGEST_INIT(w) { (w), NULL, 0 }
+/* clang-format on */
 
 /* Consider a candidate: kept when within max(1, len/3 + 1, at most 3) edits and closer. */
 void gm_suggest_consider(gm_suggest *s, const char *candidate);

@@ -11,7 +11,9 @@ typedef struct gm_buf {
 } gm_buf;
 
 extern char gm_buf__empty[];
+/* clang-format off */
 #define GM_BUF_INIT { gm_buf__empty, 0, 0 }
+/* clang-format on */
 
 void gm_buf_init(gm_buf *b);
 void gm_buf_release(gm_buf *b);           /* frees; b is GM_BUF_INIT again */

@@ -75,7 +75,9 @@ typedef struct gm_changes {
 	const gm_schema *from, *to;     /* the schemas this list borrows from */
 } gm_changes;
 
+/* clang-format off */
 #define GM_CHANGES_INIT { NULL, 0, 0, NULL, NULL }
+/* clang-format on */
 
 /* Computing, describing and releasing a change list is core-internal: core/diff_int.h. */
 

@@ -22,7 +22,9 @@ typedef struct gm_findings {
 	size_t warnings_nr, warnings_alloc;
 } gm_findings;
 
+/* clang-format off */
 #define GM_FINDINGS_INIT { NULL, 0, 0, NULL, 0, 0 }
+/* clang-format on */
 
 /* Number of findings (not warnings) for one check (NULL = all). */
 size_t gm_findings_count(const gm_findings *f, const char *check);

@@ -41,7 +41,9 @@ typedef struct gm_fixtures_report {
 	char tree_oid[GM_OID_HEXSZ + 1]; /* its git tree id when read from a commit, else "" */
 } gm_fixtures_report;
 
+/* clang-format off */
 #define GM_FIXTURES_REPORT_INIT { NULL, 0, 0, 0, 0, 0, false, "" }
+/* clang-format on */
 
 /* Free the contents; NULL-safe; the report is GM_FIXTURES_REPORT_INIT again. */
 void gm_fixtures_report_release(gm_fixtures_report *report);

@@ -45,7 +45,9 @@ typedef struct gm_hooks_result {
 	size_t nr;
 } gm_hooks_result;
 
+/* clang-format off */
 #define GM_HOOKS_RESULT_INIT { NULL, { { NULL, 0 } }, 0 }
+/* clang-format on */
 
 /*
  * Install every embedded hook into the repository's hooks directory (core.hooksPath,

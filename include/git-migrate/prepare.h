@@ -32,7 +32,9 @@ typedef struct gm_prepare_opts {
 	gm_wait_cb wait;          /* else called once before waiting for it */
 } gm_prepare_opts;
 
+/* clang-format off */
 #define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL, false, NULL }
+/* clang-format on */
 
 #define GM_PHASES_MAX 10
 
@@ -58,7 +60,9 @@ typedef struct gm_prepare_result {
 	size_t phases_nr;
 } gm_prepare_result;
 
+/* clang-format off */
 #define GM_PREPARE_RESULT_INIT { 0 }
+/* clang-format on */
 
 /*
  * Run prepare (or, with opts->diff_only, the diff) for the repository. On success fills
@@ -82,7 +86,9 @@ typedef struct gm_verify_opts {
 	void *payload;            /* for wait */
 } gm_verify_opts;
 
+/* clang-format off */
 #define GM_VERIFY_OPTS_INIT { NULL, NULL, false, false, NULL, NULL }
+/* clang-format on */
 
 /* Names of the checks, in the order they run: "parse", "graph", "immutable", "chained". */
 extern const char *const gm_verify_checks[];
@@ -120,7 +126,9 @@ typedef struct gm_rebase_opts {
 	gm_wait_cb wait;          /* else called once before waiting for it */
 } gm_rebase_opts;
 
+/* clang-format off */
 #define GM_REBASE_OPTS_INIT { NULL, false, NULL, NULL, false, NULL }
+/* clang-format on */
 
 typedef struct gm_rebase_item {
 	char *id;                 /* a re-chained local revision */

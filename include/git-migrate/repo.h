@@ -29,7 +29,9 @@ typedef struct gm_files {
 	char tree_oid[GM_OID_HEXSZ + 1]; /* tree id of the directory (git refs only; "" otherwise) */
 } gm_files;
 
+/* clang-format off */
 #define GM_FILES_INIT { NULL, 0, 0, false, "" }
+/* clang-format on */
 
 /* Initialize libgit2 (once per process). Must be paired with gm_repo_global_shutdown. */
 void gm_repo_global_init(void);
