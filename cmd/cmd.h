@@ -7,10 +7,14 @@
 #include "git-migrate/gm.h"
 
 /* Exit codes (DESIGN.md §3.5). */
-enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_CANNOT = 2 };
+enum {
+	EXIT_OK = 0,
+	EXIT_PROBLEM = 1,
+	EXIT_CANNOT = 2
+};
 
 enum gm_cmd_flags {
-	GM_NEED_REPO = (1 << 0),   /* opens the repository and reads the config */
+	GM_NEED_REPO = (1 << 0), /* opens the repository and reads the config */
 };
 
 struct gm_cmd {
@@ -23,9 +27,9 @@ struct gm_cmd {
 
 /* Global options, set by main() before a command runs. */
 struct gm_global {
-	int verbosity;            /* -q: -1, default 0, -v: 1 */
-	const char *config_path;  /* --config */
-	bool color;               /* resolved --color / NO_COLOR / isatty */
+	int verbosity;           /* -q: -1, default 0, -v: 1 */
+	const char *config_path; /* --config */
+	bool color;              /* resolved --color / NO_COLOR / isatty */
 };
 extern struct gm_global gm_global;
 
@@ -116,7 +120,7 @@ void cmd_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Color helpers: return the escape when color is on, "" otherwise. */
-const char *cmd_color(const char *code);   /* e.g. cmd_color("31") */
+const char *cmd_color(const char *code); /* e.g. cmd_color("31") */
 const char *cmd_reset(void);
 
 /* Open the repository (from cwd) and load its config (honouring --config). */

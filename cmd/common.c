@@ -42,7 +42,10 @@ int cmd_usage_error(const char *const *usage, const char *fmt, ...)
 }
 
 /* Global options, accepted among a command's own options too (`git migrate prepare -v`). */
-enum { OPT_CONFIG = 0x100, OPT_COLOR };
+enum {
+	OPT_CONFIG = 0x100,
+	OPT_COLOR
+};
 static const struct option global_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -94,8 +97,8 @@ static void merge_options(struct option *all, size_t max, const char *shortopts,
  * as getopt_long matches it: an exact name, else a unique prefix. *matches counts the
  * different options the prefix could be (more than one: ambiguous).
  */
-static const struct option *long_option(const struct option *opts, const char *name,
-					size_t len, size_t *matches)
+static const struct option *long_option(const struct option *opts, const char *name, size_t len,
+					size_t *matches)
 {
 	const struct option *found = NULL;
 	size_t i;
@@ -148,8 +151,8 @@ void cmd_option_message(gm_buf *out, int c, char **argv, const struct option *op
 			first = false;
 		}
 		gm_buf_putc(out, ')');
-	} else if (is_long && name[len] == '=' && o && matches == 1 &&
-		   o->has_arg == no_argument && o->val == optopt) {
+	} else if (is_long && name[len] == '=' && o && matches == 1 && o->has_arg == no_argument &&
+		   o->val == optopt) {
 		/* optopt set: a long option given a value it does not take... */
 		gm_buf_printf(out, "option '--%s' takes no value", o->name);
 	} else { /* ...or an unknown short option */
@@ -188,8 +191,8 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 			if (cmd_set_color(optarg ? optarg : "always") == 0)
 				continue;
 			*done = true;
-			return cmd_usage_error(usage, "--color takes auto, always or never, not '%s'",
-					       optarg);
+			return cmd_usage_error(
+				usage, "--color takes auto, always or never, not '%s'", optarg);
 		}
 		break;
 	}
@@ -243,7 +246,8 @@ void cmd_exec_man(const char *page)
 	}
 	if (err)
 		cmd_warning("cannot run 'man' to show the manual page %s(1): %s; showing the "
-			    "usage instead", page, strerror(err));
+			    "usage instead",
+			    page, strerror(err));
 	else
 		cmd_warning("no manual page %s(1) found; showing the usage instead", page);
 	if (!err)
@@ -377,8 +381,8 @@ int cmd_open(gm_repo **repo_out, gm_config **cfg_out)
 	*cfg_out = NULL;
 	if ((error = gm_repo_discover(repo_out, NULL)) < 0)
 		return error;
-	if ((error = gm_config_load(cfg_out, gm_repo_workdir(*repo_out),
-				    gm_global.config_path)) < 0) {
+	if ((error = gm_config_load(cfg_out, gm_repo_workdir(*repo_out), gm_global.config_path)) <
+	    0) {
 		gm_repo_free(*repo_out);
 		*repo_out = NULL;
 		return error;
@@ -410,8 +414,7 @@ void cmd_progress(const char *what, size_t done, size_t total, void *payload)
 	if (gm_global.verbosity < 0 || !isatty(2))
 		return;
 	if (total)
-		fprintf(stderr, "\r%s: %zu/%zu (%zu%%)", what, done, total,
-			done * 100 / total);
+		fprintf(stderr, "\r%s: %zu/%zu (%zu%%)", what, done, total, done * 100 / total);
 	else
 		fprintf(stderr, "\r%s: %zu", what, done);
 	if (done == total)

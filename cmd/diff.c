@@ -15,7 +15,6 @@ const char *const diff_usage[] = {
 	NULL,
 };
 
-
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -168,7 +168,8 @@ static void print_graph(const gm_revision **order, size_t nr, const gm_chain *pr
 			for (k = 0; k < l.nr; k++)
 				line.ptr[2 * k] = '|';
 			gm_buf_truncate(&line, 2 * l.nr - 1);
-			gm_buf_printf(&line, "  -- local revisions above, production ('%s') below --",
+			gm_buf_printf(&line,
+				      "  -- local revisions above, production ('%s') below --",
 				      prod_name);
 			print_cells(&line);
 		}

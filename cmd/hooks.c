@@ -39,8 +39,10 @@ static void print_result(const gm_hooks_result *res)
 			fputs("installed\n", stderr);
 			break;
 		case GM_HOOK_KEPT:
-			fprintf(stderr, "installed (your hook is kept as %s.local and runs "
-				"first)\n", name);
+			fprintf(stderr,
+				"installed (your hook is kept as %s.local and runs "
+				"first)\n",
+				name);
 			break;
 		case GM_HOOK_REPLACED:
 			fputs("installed (your hook was replaced: --force)\n", stderr);
@@ -89,7 +91,7 @@ int cmd_hooks(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cmd_usage_error(hooks_usage, "name a subcommand: install, uninstall or "
-				       "production");
+						    "production");
 	sub = argv[optind++];
 	if (strcmp(sub, "install") && strcmp(sub, "uninstall") && strcmp(sub, "production"))
 		return cmd_usage_error(hooks_usage, "unknown subcommand '%s'", sub);

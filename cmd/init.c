@@ -37,8 +37,8 @@ static const char example_model[] =
 	"      name:  text\n";
 
 struct target {
-	char *path;        /* absolute (or as given for --config) */
-	char *shown;       /* for messages */
+	char *path;  /* absolute (or as given for --config) */
+	char *shown; /* for messages */
 	const char *text;
 };
 

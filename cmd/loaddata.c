@@ -65,8 +65,8 @@ int cmd_loaddata(int argc, char **argv)
 	}
 	for (i = 0; i < rep.nr; i++)
 		printf("%s\t%zu\n", rep.v[i].table, rep.v[i].rows);
-	cmd_info("loaded %zu row%s into %zu table%s of %s%s", rep.rows,
-		 rep.rows == 1 ? "" : "s", rep.nr, rep.nr == 1 ? "" : "s", target.ptr,
+	cmd_info("loaded %zu row%s into %zu table%s of %s%s", rep.rows, rep.rows == 1 ? "" : "s",
+		 rep.nr, rep.nr == 1 ? "" : "s", target.ptr,
 		 rep.sql_files ? " (and ran the SQL files)" : "");
 done:
 	gm_buf_release(&target);

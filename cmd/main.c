@@ -8,16 +8,23 @@
 struct gm_global gm_global = { 0, NULL, false };
 
 const struct gm_cmd gm_commands[] = {
-	{ "init", cmd_init, 0, "create .gitmigrate.yml, the migrations folder and an example model", init_usage },
-	{ "prepare", cmd_prepare, GM_NEED_REPO, "write the next revision, tested on a scratch database", prepare_usage },
-	{ "diff", cmd_diff, GM_NEED_REPO, "show what the models change that no revision covers yet", diff_usage },
-	{ "rebase", cmd_rebase, GM_NEED_REPO, "re-chain local revisions onto production's new head", rebase_usage },
-	{ "verify", cmd_verify, GM_NEED_REPO, "check a revision chain (for CI and hooks)", verify_usage },
+	{ "init", cmd_init, 0, "create .gitmigrate.yml, the migrations folder and an example model",
+	  init_usage },
+	{ "prepare", cmd_prepare, GM_NEED_REPO,
+	  "write the next revision, tested on a scratch database", prepare_usage },
+	{ "diff", cmd_diff, GM_NEED_REPO, "show what the models change that no revision covers yet",
+	  diff_usage },
+	{ "rebase", cmd_rebase, GM_NEED_REPO, "re-chain local revisions onto production's new head",
+	  rebase_usage },
+	{ "verify", cmd_verify, GM_NEED_REPO, "check a revision chain (for CI and hooks)",
+	  verify_usage },
 	{ "history", cmd_history, GM_NEED_REPO, "list the revisions of a chain", history_usage },
 	{ "heads", cmd_heads, GM_NEED_REPO, "list the heads of a chain", heads_usage },
 	{ "show", cmd_show, GM_NEED_REPO, "print one revision", show_usage },
-	{ "loaddata", cmd_loaddata, GM_NEED_REPO, "load the fixtures into the target database", loaddata_usage },
-	{ "hooks", cmd_hooks, GM_NEED_REPO, "install the git hooks that guard the production branch", hooks_usage },
+	{ "loaddata", cmd_loaddata, GM_NEED_REPO, "load the fixtures into the target database",
+	  loaddata_usage },
+	{ "hooks", cmd_hooks, GM_NEED_REPO,
+	  "install the git hooks that guard the production branch", hooks_usage },
 	{ "help", cmd_help, 0, "show help for a command", help_usage },
 	{ NULL, NULL, 0, NULL, NULL },
 };
@@ -44,7 +51,8 @@ static void print_main_usage(FILE *f)
 		fprintf(f, "    %-10s %s\n", gm_commands[i].name, gm_commands[i].summary);
 	fputs("\nGlobal options are accepted among a command's options too. See 'git migrate\n"
 	      "help <command>' for one command's options, 'git migrate <command> --help' for\n"
-	      "its manual page.\n", f);
+	      "its manual page.\n",
+	      f);
 }
 
 const struct gm_cmd *gm_cmd_find(const char *name)

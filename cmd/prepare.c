@@ -52,15 +52,15 @@ static void print_result(const gm_prepare_result *res, bool dry_run)
 	if (dry_run) {
 		printf("-- +migrate up\n%s\n-- +migrate down\n%s", res->up_sql, res->down_sql);
 		cmd_info("dry run: revision %s would chain onto %s; verified up, down and up "
-			 "again on a scratch database; nothing written", res->id,
-			 *res->parent ? res->parent : "nothing (a base)");
+			 "again on a scratch database; nothing written",
+			 res->id, *res->parent ? res->parent : "nothing (a base)");
 		cmd_print_summary(res, stderr);
 		return;
 	}
 	printf("%s\n", res->path);
 	cmd_info("wrote revision %s (chained onto %s), verified up, down and up again on a "
-		 "scratch database with %zu revision%s replayed and %zu fixture row%s:", res->id,
-		 *res->parent ? res->parent : "nothing: it is the base", res->replayed,
+		 "scratch database with %zu revision%s replayed and %zu fixture row%s:",
+		 res->id, *res->parent ? res->parent : "nothing: it is the base", res->replayed,
 		 res->replayed == 1 ? "" : "s", res->fixture_rows,
 		 res->fixture_rows == 1 ? "" : "s");
 	cmd_print_summary(res, stderr);

@@ -51,9 +51,9 @@ static void print_result(const gm_rebase_result *res)
 		printf("%s\n", res->items[i].path);
 	if (res->items_nr == 1 && !res->linearized) {
 		cmd_info("%s revision %s onto %s (was %s); %zu revision%s replayed, local "
-			 "revisions round-trip", res->written ? "re-chained" : "would re-chain",
-			 res->id, res->onto, res->from, res->replayed,
-			 res->replayed == 1 ? "" : "s");
+			 "revisions round-trip",
+			 res->written ? "re-chained" : "would re-chain", res->id, res->onto,
+			 res->from, res->replayed, res->replayed == 1 ? "" : "s");
 		return;
 	}
 	cmd_info("%s the %zu local revisions in one line onto %s (there were several "

@@ -25,7 +25,12 @@ const char *const verify_usage[] = {
 	NULL,
 };
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB, FORMAT_JUNIT };
+enum format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_GITHUB,
+	FORMAT_JUNIT
+};
 
 /* --replay was given: the replay check is reported (core runs it only when the others pass). */
 static bool with_replay;
@@ -82,9 +87,9 @@ static const struct escape json_escapes[] = {
 };
 
 static const struct escape xml_escapes[] = {
-	{ '&', "&amp;", "&amp;" }, { '<', "&lt;", "&lt;" }, { '>', "&gt;", "&gt;" },
+	{ '&', "&amp;", "&amp;" },   { '<', "&lt;", "&lt;" },      { '>', "&gt;", "&gt;" },
 	{ '"', "&quot;", "&quot;" }, { '\'', "&apos;", "&apos;" }, { '\r', "&#13;", "&#13;" },
-	{ '\n', "\n", "&#10;" }, { '\t', "\t", "&#9;" },
+	{ '\n', "\n", "&#10;" },     { '\t', "\t", "&#9;" },
 };
 
 #define ESCAPES_NR(v) (sizeof(v) / sizeof(*(v)))
@@ -219,8 +224,8 @@ static void print_github(const gm_findings *findings)
 
 	for (i = 0; i < findings->nr + findings->warnings_nr; i++) {
 		bool warning = i >= findings->nr;
-		const gm_finding *x = warning ? &findings->warnings[i - findings->nr] :
-						&findings->v[i];
+		const gm_finding *x =
+			warning ? &findings->warnings[i - findings->nr] : &findings->v[i];
 		fputs(warning ? "::warning" : "::error", stdout);
 		if (x->path) {
 			fputs(" file=", stdout);
@@ -302,8 +307,8 @@ static void print_junit(const gm_findings *findings)
 		else if (!strcmp(status, "skipped"))
 			skipped++;
 	}
-	snprintf(counts, sizeof(counts), "tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\"",
-		 n, failed, skipped);
+	snprintf(counts, sizeof(counts),
+		 "tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\"", n, failed, skipped);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", stdout);
 	printf("<testsuites name=\"git-migrate verify\" %s>\n", counts);
 	printf("  <testsuite name=\"git-migrate verify\" %s>\n", counts);
@@ -316,7 +321,8 @@ static void print_junit(const gm_findings *findings)
 		xml_escape(stdout, ids[i], true);
 		if (!strcmp(status, "skipped")) {
 			fputs("\">\n      <skipped message=\"not run: an earlier check failed\"/>\n"
-			      "    </testcase>\n", stdout);
+			      "    </testcase>\n",
+			      stdout);
 			continue;
 		}
 		if (!nr) {
@@ -466,10 +472,11 @@ int cmd_verify(int argc, char **argv)
 			break;
 		case 'F':
 			if ((f = parse_format(optarg)) < 0)
-				return cmd_usage_error(verify_usage,
-						       "--format takes text, json, github or junit, "
-						       "not '%s'",
-						       optarg);
+				return cmd_usage_error(
+					verify_usage,
+					"--format takes text, json, github or junit, "
+					"not '%s'",
+					optarg);
 			format = (enum format)f;
 			break;
 		}
@@ -477,7 +484,8 @@ int cmd_verify(int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error(verify_usage, "unexpected argument '%s'", argv[optind]);
 	if (worktree && o.rev)
-		return cmd_usage_error(verify_usage, "--worktree and --rev cannot be used together");
+		return cmd_usage_error(verify_usage,
+				       "--worktree and --rev cannot be used together");
 	if ((error = cmd_open(&repo, &cfg)) < 0)
 		return cmd_die_error(error);
 

@@ -325,8 +325,8 @@ int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm
 	return error;
 }
 
-int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg,
-		    const char *production, const char *local_rev)
+int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg, const char *production,
+		    const char *local_rev)
 {
 	const gm_revision *const *heads;
 	size_t i, nr;
@@ -341,8 +341,8 @@ int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg,
 			      "or pass --production <ref>");
 		return error;
 	}
-	if ((error = gm_tree_read_dir(&h->prod_files, repo, h->prod_oid,
-					      cfg->migrations, true)) < 0 ||
+	if ((error = gm_tree_read_dir(&h->prod_files, repo, h->prod_oid, cfg->migrations, true)) <
+		    0 ||
 	    (error = gm_chain_load(&h->prod, &h->prod_findings, &h->prod_files)) < 0)
 		return error;
 	heads = gm_chain_heads(h->prod, &nr);

@@ -48,11 +48,11 @@ bool gm_chain_descends(const gm_chain *chain, const char *id, const char *ancest
 struct gm_chain {
 	gm_revision **v;
 	size_t nr, alloc;
-	bool borrowed;       /* gm_chain_free leaves the revisions (they moved elsewhere) */
+	bool borrowed; /* gm_chain_free leaves the revisions (they moved elsewhere) */
 
 	/* open-addressing table: id → index of the first revision with that id, stored +1 */
 	size_t *slots;
-	size_t slots_nr;     /* a power of two, or 0 */
+	size_t slots_nr; /* a power of two, or 0 */
 
 	/* caches, rebuilt when stale (gm_chain_add makes them stale) */
 	bool stale;
@@ -75,17 +75,17 @@ void gm_chain_changed(gm_chain *chain);
  * for callers except through the functions below.
  */
 typedef struct gm_history {
-	const char *production;    /* the production ref as named (borrowed) */
-	const char *local_rev;     /* the checked git revision; NULL = the worktree (borrowed) */
+	const char *production; /* the production ref as named (borrowed) */
+	const char *local_rev;  /* the checked git revision; NULL = the worktree (borrowed) */
 	char prod_oid[GM_OID_HEXSZ + 1]; /* the production commit */
-	gm_files prod_files;       /* production's migrations directory */
-	gm_files local_files;      /* the checked tree's */
-	gm_chain *prod;            /* production's chain */
+	gm_files prod_files;             /* production's migrations directory */
+	gm_files local_files;            /* the checked tree's */
+	gm_chain *prod;                  /* production's chain */
 	gm_chain *local;           /* the checked tree's chain as read (production's in it too) */
 	gm_findings prod_findings; /* parse/graph problems of each */
 	gm_findings local_findings;
-	const char *prod_head;     /* production's head (the first by id), NULL for none */
-	size_t local_nr;           /* local revisions: in the checked tree, not in production */
+	const char *prod_head; /* production's head (the first by id), NULL for none */
+	size_t local_nr;       /* local revisions: in the checked tree, not in production */
 
 	/* filled by gm_history_combine, which moves the revisions of prod and local into
 	 * `all` and frees what a replay does not need: prod, local and the file listings
@@ -93,8 +93,8 @@ typedef struct gm_history {
 	gm_chain *all;             /* production's revisions, then the local ones */
 	const gm_revision **order; /* replay order of `all` (borrowed pointers) */
 	size_t order_nr;
-	size_t prod_nr;            /* how many of `order` are production's (they come first) */
-	const char *head;          /* the head of `all`: what a new revision chains onto */
+	size_t prod_nr;   /* how many of `order` are production's (they come first) */
+	const char *head; /* the head of `all`: what a new revision chains onto */
 } gm_history;
 
 /* clang-format off */
@@ -108,8 +108,8 @@ typedef struct gm_history {
  * resolve (production's with a hint) or a directory cannot be read. The caller owns h
  * (gm_history_release, also after a failure).
  */
-int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg,
-		    const char *production, const char *local_rev);
+int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg, const char *production,
+		    const char *local_rev);
 
 /*
  * The local revisions (those of h->local whose id production lacks), in file order, as
@@ -154,8 +154,8 @@ int gm_chain_check_fork(const gm_chain *local, const gm_chain *prod, const char 
  * `prod_name` in messages); a stale fork is named as such, else each head that does not
  * descend. Heads behind a missing parent are left to the "graph" check. Appends findings.
  */
-void gm_chain_check_chained(gm_findings *findings, const gm_chain *chain,
-			    const gm_chain *prod, const char *prod_name);
+void gm_chain_check_chained(gm_findings *findings, const gm_chain *chain, const gm_chain *prod,
+			    const char *prod_name);
 
 /*
  * Production revisions that `chain` builds on: out[i] (one per gm_chain_at(prod, i)) is

@@ -19,7 +19,7 @@
 /* Children of each revision as compressed rows: kids[first[k] .. first[k + 1]). */
 struct graph {
 	size_t *first, *kids;
-	size_t *indeg;       /* number of existing parents of each revision */
+	size_t *indeg; /* number of existing parents of each revision */
 };
 
 static void graph_build(struct graph *g, const gm_chain *chain)
@@ -148,13 +148,14 @@ int gm_chain_order(const gm_revision ***out, size_t *nr, const gm_chain *chain)
 		size_t first = index_of(chain, r->id);
 		if (first != i)
 			return gm_error_set_at(GM_EINVALID, r->path, r->id_line, 0,
-					       "duplicate revision id '%s' (also in '%s')",
-					       r->id, chain->v[first]->path);
+					       "duplicate revision id '%s' (also in '%s')", r->id,
+					       chain->v[first]->path);
 		for (p = 0; p < r->parents_nr; p++)
 			if (index_of(chain, r->parents[p]) == NONE)
-				return gm_error_set_at(GM_EINVALID, r->path, r->parents_line, 0,
-						       "parent '%s' of revision '%s' does not exist",
-						       r->parents[p], r->id);
+				return gm_error_set_at(
+					GM_EINVALID, r->path, r->parents_line, 0,
+					"parent '%s' of revision '%s' does not exist",
+					r->parents[p], r->id);
 	}
 	graph_build(&g, chain);
 	order = gm_xmalloc((n ? n : 1) * sizeof(size_t));
@@ -369,7 +370,7 @@ static bool line_before(const gm_revision *a, const gm_revision *b)
 int gm_revisions_linearize(const gm_revision **v, size_t nr)
 {
 	const gm_revision **out = gm_xmalloc((nr ? nr : 1) * sizeof(*out));
-	size_t (*parent)[2] = gm_xmalloc((nr ? nr : 1) * sizeof(*parent));
+	size_t(*parent)[2] = gm_xmalloc((nr ? nr : 1) * sizeof(*parent));
 	bool *placed = gm_xcalloc(nr ? nr : 1, sizeof(bool));
 	size_t i, k, p, n = 0;
 	int error = 0;
@@ -410,7 +411,6 @@ done:
 	return error;
 }
 
-
 /* ---- forks and "chained" ------------------------------------------------------ */
 
 const gm_revision *gm_chain_stale_fork(const gm_chain *local, const gm_chain *prod,
@@ -435,7 +435,8 @@ const gm_revision *gm_chain_stale_fork(const gm_chain *local, const gm_chain *pr
 }
 
 /* The stale-fork rule's one message (verify's finding, prepare's error). */
-#define STALE_FORK "local revision '%s' chains onto '%s', an older revision of '%s' whose " \
+#define STALE_FORK                                                               \
+	"local revision '%s' chains onto '%s', an older revision of '%s' whose " \
 	"head is now '%s'; run 'git migrate rebase' to re-chain the local revisions onto it"
 
 int gm_chain_check_fork(const gm_chain *local, const gm_chain *prod, const char *prod_head,
@@ -446,8 +447,8 @@ int gm_chain_check_fork(const gm_chain *local, const gm_chain *prod, const char 
 
 	if (!r)
 		return 0;
-	return gm_error_set_at(GM_ECHECK, r->path, r->parents_line, 0, STALE_FORK, r->id,
-			       parent, prod_name, prod_head);
+	return gm_error_set_at(GM_ECHECK, r->path, r->parents_line, 0, STALE_FORK, r->id, parent,
+			       prod_name, prod_head);
 }
 
 /* True when a revision at or behind `id` names a parent that does not exist. */
@@ -484,8 +485,8 @@ static bool behind(const gm_chain *chain, const gm_revision *head, const char *p
 	return !gm_chain_descends(chain, head->id, ph) && !reaches_missing(chain, head->id);
 }
 
-void gm_chain_check_chained(gm_findings *findings, const gm_chain *chain,
-			    const gm_chain *prod, const char *prod_name)
+void gm_chain_check_chained(gm_findings *findings, const gm_chain *chain, const gm_chain *prod,
+			    const char *prod_name)
 {
 	const gm_revision *const *heads, *const *pheads;
 	size_t nr, pnr, i, j;

@@ -127,8 +127,8 @@ void gm_config_free(gm_config *cfg)
 /* ---- parsing ------------------------------------------------------------ */
 
 static const char *const known_keys[] = {
-	"production", "migrations", "models", "fixtures", "fixtures_from",
-	"database", "scratch", "version_table", "max_revision_size", NULL,
+	"production", "migrations", "models",        "fixtures",          "fixtures_from",
+	"database",   "scratch",    "version_table", "max_revision_size", NULL,
 };
 
 static const char *closest(const char *word, const char *const *candidates)
@@ -156,8 +156,7 @@ static int unknown_key(const gm_yaml_doc *doc, const gm_yaml_node *key,
 }
 
 /* A non-null scalar for key `name`; stores a copy in *dst (replacing it). */
-static int get_string(char **dst, const gm_yaml_doc *doc, const char *name,
-		      const gm_yaml_node *v)
+static int get_string(char **dst, const gm_yaml_doc *doc, const char *name, const gm_yaml_node *v)
 {
 	if (v->kind != GM_YAML_SCALAR)
 		return gm_yaml_error(doc, v, "'%s' must be a string, not %s", name,
@@ -170,8 +169,7 @@ static int get_string(char **dst, const gm_yaml_doc *doc, const char *name,
 }
 
 /* A size in bytes: a number, optionally with KiB, MiB or GiB ("4 MiB"). */
-static int get_size(size_t *dst, const gm_yaml_doc *doc, const char *name,
-		    const gm_yaml_node *v)
+static int get_size(size_t *dst, const gm_yaml_doc *doc, const char *name, const gm_yaml_node *v)
 {
 	unsigned long long n, mult = 1;
 	char *end;
@@ -192,15 +190,14 @@ static int get_size(size_t *dst, const gm_yaml_doc *doc, const char *name,
 		mult = 0;
 	if (errno || !mult || end == v->value || v->value[0] == '-' || !n ||
 	    n > (unsigned long long)SIZE_MAX / mult)
-		return gm_yaml_error(doc, v, "'%s' must be a size such as 4 MiB, not '%s'",
-				     name, v->value);
+		return gm_yaml_error(doc, v, "'%s' must be a size such as 4 MiB, not '%s'", name,
+				     v->value);
 	*dst = (size_t)(n * mult);
 	return 0;
 }
 
 /* A path relative to the repository root: not absolute, no "..", no trailing '/'. */
-static int get_relpath(char **dst, const gm_yaml_doc *doc, const char *name,
-		       const gm_yaml_node *v)
+static int get_relpath(char **dst, const gm_yaml_doc *doc, const char *name, const gm_yaml_node *v)
 {
 	char *s = NULL, *p;
 	const char *q;
@@ -210,14 +207,12 @@ static int get_relpath(char **dst, const gm_yaml_doc *doc, const char *name,
 		return error;
 	if (s[0] == '/') {
 		free(s);
-		return gm_yaml_error(doc, v, "'%s' must be relative to the repository root",
-				     name);
+		return gm_yaml_error(doc, v, "'%s' must be relative to the repository root", name);
 	}
 	for (q = s; (q = strstr(q, "..")); q += 2) {
 		if ((q == s || q[-1] == '/') && (q[2] == '\0' || q[2] == '/')) {
 			free(s);
-			return gm_yaml_error(doc, v, "'%s' must stay inside the repository",
-					     name);
+			return gm_yaml_error(doc, v, "'%s' must stay inside the repository", name);
 		}
 	}
 	q = s;

@@ -370,8 +370,7 @@ int gm_url_parse(gm_url **out, const char *s, const char *base_dir)
 		goto done;
 
 	if (!(u->dialect = gm_dialect_for_scheme(scheme))) {
-		error = gm_error_set(GM_EINVALID, "%s is not supported ('%s')", scheme,
-				     u->masked);
+		error = gm_error_set(GM_EINVALID, "%s is not supported ('%s')", scheme, u->masked);
 		goto done;
 	}
 	*out = u;

@@ -17,11 +17,11 @@ typedef struct gm_dialect gm_dialect;
 /* A parsed database URL (DESIGN.md §3.9). */
 typedef struct gm_url {
 	const gm_dialect *dialect;
-	char *raw;          /* as given */
-	char *masked;       /* for messages: password replaced by *** */
-	char *path;         /* sqlite: absolute file path, or ":memory:"; else NULL */
-	char *conninfo;     /* postgres: what libpq is given; else NULL */
-	char *dbname;       /* postgres: database name (may be NULL: libpq defaults) */
+	char *raw;      /* as given */
+	char *masked;   /* for messages: password replaced by *** */
+	char *path;     /* sqlite: absolute file path, or ":memory:"; else NULL */
+	char *conninfo; /* postgres: what libpq is given; else NULL */
+	char *dbname;   /* postgres: database name (may be NULL: libpq defaults) */
 } gm_url;
 
 /*
@@ -35,18 +35,18 @@ void gm_url_free(gm_url *url);
 
 /* Flags of a planned statement. */
 enum gm_stmt_flags {
-	GM_STMT_NO_TX = (1 << 0),         /* cannot run inside a transaction */
-	GM_STMT_DATA_LOSS = (1 << 1),     /* drops a table or column (data is lost) */
-	GM_STMT_REBUILD = (1 << 2),       /* SQLite table rebuild */
-	GM_STMT_ENUM_SWAP = (1 << 3),     /* PostgreSQL enum type swap (rewrites using tables) */
-	GM_STMT_COMMIT_AFTER = (1 << 4),  /* "-- +migrate commit" after this statement */
-	GM_STMT_REWRITE = (1 << 5),       /* rewrites a table's rows (type change) */
+	GM_STMT_NO_TX = (1 << 0),        /* cannot run inside a transaction */
+	GM_STMT_DATA_LOSS = (1 << 1),    /* drops a table or column (data is lost) */
+	GM_STMT_REBUILD = (1 << 2),      /* SQLite table rebuild */
+	GM_STMT_ENUM_SWAP = (1 << 3),    /* PostgreSQL enum type swap (rewrites using tables) */
+	GM_STMT_COMMIT_AFTER = (1 << 4), /* "-- +migrate commit" after this statement */
+	GM_STMT_REWRITE = (1 << 5),      /* rewrites a table's rows (type change) */
 };
 
 typedef struct gm_stmt {
-	char *sql;              /* one or more statements, each ending in ';' and a newline */
-	unsigned flags;         /* enum gm_stmt_flags */
-	char *subject;          /* "deals" or "deals.notes": what a warning is about (or NULL) */
+	char *sql;               /* one or more statements, each ending in ';' and a newline */
+	unsigned flags;          /* enum gm_stmt_flags */
+	char *subject;           /* "deals" or "deals.notes": what a warning is about (or NULL) */
 	const gm_change *source; /* borrowed from the gm_changes planned */
 } gm_stmt;
 
@@ -79,23 +79,23 @@ struct gm_conn {
 
 /* One fixture row handed to a dialect's loader (gm_dialect.load_rows). */
 typedef struct gm_row {
-	const char *const *values;  /* one per column, as text; NULL for SQL NULL. Borrowed
+	const char *const *values; /* one per column, as text; NULL for SQL NULL. Borrowed
 				     * until the next call of the iterator. */
-	const char *path;           /* the file the row comes from, for messages */
-	int line;                   /* 1-based line where the row starts */
+	const char *path;          /* the file the row comes from, for messages */
+	int line;                  /* 1-based line where the row starts */
 } gm_row;
 
 /* Row iterator: fill *row and return 0; GM_ITEROVER after the last row; < 0 (error set). */
 typedef int (*gm_row_next_fn)(gm_row *row, void *payload);
 
 struct gm_dialect {
-	const char *name;                   /* "sqlite", "postgres" */
-	const char *const *schemes;         /* URL schemes, NULL-terminated */
-	unsigned caps;                      /* enum gm_dialect_caps */
+	const char *name;           /* "sqlite", "postgres" */
+	const char *const *schemes; /* URL schemes, NULL-terminated */
+	unsigned caps;              /* enum gm_dialect_caps */
 
 	/* Connect. GM_EDB with the masked URL on failure. Caller owns *out (disconnect). */
 	int (*connect)(gm_conn **out, const gm_url *url);
-	void (*disconnect)(gm_conn *conn);  /* NULL-safe */
+	void (*disconnect)(gm_conn *conn); /* NULL-safe */
 
 	/* Create an empty scratch database on `server` and connect to it. Caller owns both. */
 	int (*scratch_create)(gm_conn **out, gm_url **url_out, const gm_url *server);
@@ -153,10 +153,9 @@ extern const gm_dialect gm_dialect_postgres;
 /* Dialect for a URL scheme ("sqlite", "postgres", "postgresql"), or NULL. */
 const gm_dialect *gm_dialect_for_scheme(const char *scheme);
 
-
 /* Connect through the URL's dialect. Caller owns *out (gm_conn_free). */
 int gm_conn_open(gm_conn **out, const gm_url *url);
-void gm_conn_free(gm_conn *conn);     /* NULL-safe */
+void gm_conn_free(gm_conn *conn); /* NULL-safe */
 
 /*
  * Run one section of a revision on conn: each part (split at "-- +migrate commit") in its

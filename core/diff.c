@@ -91,9 +91,8 @@ static int hint_conflict(const char *kind, const char *qualifier, const struct o
 	return GM_EINVALID;
 }
 
-static int match(int *a_to_b, int *b_to_a, const struct obj *a, size_t an,
-		 const struct obj *b, size_t bn, unsigned flags, const char *kind,
-		 const char *qualifier)
+static int match(int *a_to_b, int *b_to_a, const struct obj *a, size_t an, const struct obj *b,
+		 size_t bn, unsigned flags, const char *kind, const char *qualifier)
 {
 	int *hinted = gm_xcalloc(an + bn + 1, sizeof(*hinted)); /* claimed by a hint */
 	int error = 0;
@@ -120,8 +119,8 @@ static int match(int *a_to_b, int *b_to_a, const struct obj *a, size_t an,
 				if (strcmp(a[i].name, b[j].was))
 					continue;
 				if (hinted[i]) {
-					error = hint_conflict(kind, qualifier,
-							      &b[a_to_b[i]], &b[j], b[j].was);
+					error = hint_conflict(kind, qualifier, &b[a_to_b[i]], &b[j],
+							      b[j].was);
 					goto done;
 				}
 				if (a_to_b[i] >= 0)
@@ -141,8 +140,8 @@ static int match(int *a_to_b, int *b_to_a, const struct obj *a, size_t an,
 				if (strcmp(b[j].name, a[i].was))
 					continue;
 				if (hinted[an + j]) {
-					error = hint_conflict(kind, qualifier,
-							      &a[b_to_a[j]], &a[i], a[i].was);
+					error = hint_conflict(kind, qualifier, &a[b_to_a[j]], &a[i],
+							      a[i].was);
 					goto done;
 				}
 				if (b_to_a[j] >= 0)
@@ -173,8 +172,8 @@ static int match_enums(struct diff *d)
 		b[i] = (struct obj){ t->enums[i]->name, t->enums[i]->was, t->enums[i]->origin };
 	d->enum_f2t = gm_xcalloc(f->enums_nr + 1, sizeof(int));
 	d->enum_t2f = gm_xcalloc(t->enums_nr + 1, sizeof(int));
-	error = match(d->enum_f2t, d->enum_t2f, a, f->enums_nr, b, t->enums_nr, d->flags,
-		      "enum", NULL);
+	error = match(d->enum_f2t, d->enum_t2f, a, f->enums_nr, b, t->enums_nr, d->flags, "enum",
+		      NULL);
 	free(a);
 	free(b);
 	return error;
@@ -215,17 +214,15 @@ static int match_tables(struct diff *d)
 	int error;
 
 	for (i = 0; i < f->tables_nr; i++)
-		a[i] = (struct obj){ f->tables[i]->name, f->tables[i]->was,
-				     f->tables[i]->origin };
+		a[i] = (struct obj){ f->tables[i]->name, f->tables[i]->was, f->tables[i]->origin };
 	for (i = 0; i < t->tables_nr; i++)
-		b[i] = (struct obj){ t->tables[i]->name, t->tables[i]->was,
-				     t->tables[i]->origin };
+		b[i] = (struct obj){ t->tables[i]->name, t->tables[i]->was, t->tables[i]->origin };
 	d->tab_f2t = gm_xcalloc(f->tables_nr + 1, sizeof(int));
 	d->tab_t2f = gm_xcalloc(t->tables_nr + 1, sizeof(int));
 	d->col_f2t = gm_xcalloc(t->tables_nr + 1, sizeof(int *));
 	d->col_t2f = gm_xcalloc(t->tables_nr + 1, sizeof(int *));
-	error = match(d->tab_f2t, d->tab_t2f, a, f->tables_nr, b, t->tables_nr, d->flags,
-		      "table", NULL);
+	error = match(d->tab_f2t, d->tab_t2f, a, f->tables_nr, b, t->tables_nr, d->flags, "table",
+		      NULL);
 	free(a);
 	free(b);
 	for (i = 0; !error && i < t->tables_nr; i++)
@@ -271,8 +268,8 @@ static const char *map_column(const struct diff *d, int fi, const char *name)
 	return name;
 }
 
-static bool columns_eq(const struct diff *d, int fi, char *const *a, size_t an,
-		       char *const *b, size_t bn)
+static bool columns_eq(const struct diff *d, int fi, char *const *a, size_t an, char *const *b,
+		       size_t bn)
 {
 	size_t i;
 	if (an != bn)
@@ -385,8 +382,8 @@ static bool fkey_eq(struct diff *d, int fi, const gm_fkey *a, const gm_fkey *b)
 {
 	return columns_eq(d, fi, a->columns, a->columns_nr, b->columns, b->columns_nr) &&
 	       !strcmp(map_table(d, a->ref_table), b->ref_table) &&
-	       columns_eq(d, table_index(d->from, a->ref_table), a->ref_columns,
-			  a->ref_columns_nr, b->ref_columns, b->ref_columns_nr) &&
+	       columns_eq(d, table_index(d->from, a->ref_table), a->ref_columns, a->ref_columns_nr,
+			  b->ref_columns, b->ref_columns_nr) &&
 	       streq(fk_action(a->on_delete), fk_action(b->on_delete)) &&
 	       streq(fk_action(a->on_update), fk_action(b->on_update));
 }
@@ -554,8 +551,7 @@ static void modify_columns(struct diff *d, gm_change *ch, size_t tj)
 	for (k = 0; k < tt->columns_nr; k++) {
 		const gm_column *a;
 		gm_tchange *c;
-		if (ct2f[k] < 0 || !strcmp((a = tf->columns[ct2f[k]])->name,
-					   tt->columns[k]->name))
+		if (ct2f[k] < 0 || !strcmp((a = tf->columns[ct2f[k]])->name, tt->columns[k]->name))
 			continue;
 		c = push_tchange(ch, GM_TCHANGE_RENAME_COLUMN);
 		c->col_from = a;

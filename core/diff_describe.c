@@ -8,16 +8,16 @@
 #include "diff_int.h"
 #include "util/banned.h"
 
-static void put_labels(gm_buf *out, const char *verb, char *const *a, size_t an,
-		       char *const *b, size_t bn, bool *first)
+static void put_labels(gm_buf *out, const char *verb, char *const *a, size_t an, char *const *b,
+		       size_t bn, bool *first)
 {
 	size_t i;
 	bool any = false;
 	for (i = 0; i < an; i++) {
 		if (gm_strv_contains(b, bn, a[i]))
 			continue;
-		gm_buf_printf(out, "%s%s'%s'", any ? ", " : (*first ? "" : "; "),
-			      any ? "" : verb, a[i]);
+		gm_buf_printf(out, "%s%s'%s'", any ? ", " : (*first ? "" : "; "), any ? "" : verb,
+			      a[i]);
 		any = true;
 		*first = false;
 	}
@@ -161,8 +161,7 @@ void gm_changes_describe(gm_buf *out, const gm_changes *changes)
 			gm_buf_printf(out, "add table %s\n", ch->to->name);
 			break;
 		case GM_CHANGE_RENAME_TABLE:
-			gm_buf_printf(out, "rename table %s to %s\n", ch->from->name,
-				      ch->to->name);
+			gm_buf_printf(out, "rename table %s to %s\n", ch->from->name, ch->to->name);
 			break;
 		case GM_CHANGE_MODIFY_TABLE:
 			for (k = 0; k < ch->tchanges_nr; k++)

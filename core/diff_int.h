@@ -15,7 +15,9 @@
  * *out must be GM_CHANGES_INIT. GM_EINVALID only for contradictions (two hints naming
  * one old object), with a message naming both.
  */
-enum gm_diff_flags { GM_DIFF_REVERSE = (1 << 0) };
+enum gm_diff_flags {
+	GM_DIFF_REVERSE = (1 << 0)
+};
 int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigned flags);
 
 void gm_changes_release(gm_changes *changes);

@@ -120,7 +120,7 @@ void gm_error_locate(const char *path, int line, int col)
 
 static gm_warning_fn warning_fn;
 static void *warning_payload;
-static char **warned;           /* messages already handed out (each once) */
+static char **warned; /* messages already handed out (each once) */
 static size_t warned_nr, warned_alloc;
 
 void gm_warning_handler(gm_warning_fn fn, void *payload)

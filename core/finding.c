@@ -10,8 +10,8 @@
 #include "util/banned.h"
 
 /* Append a finding to a list (the findings or the warnings); strings are copied. */
-static void push(gm_finding **v, size_t *nr, size_t *alloc, const char *check,
-		 const char *path, int line, const char *fmt, va_list ap)
+static void push(gm_finding **v, size_t *nr, size_t *alloc, const char *check, const char *path,
+		 int line, const char *fmt, va_list ap)
 {
 	gm_buf b = GM_BUF_INIT;
 	gm_finding *x;
@@ -25,8 +25,8 @@ static void push(gm_finding **v, size_t *nr, size_t *alloc, const char *check,
 	x->message = gm_buf_detach(&b);
 }
 
-void gm_findings_add(gm_findings *f, const char *check, const char *path, int line,
-		     const char *fmt, ...)
+void gm_findings_add(gm_findings *f, const char *check, const char *path, int line, const char *fmt,
+		     ...)
 {
 	va_list ap;
 
@@ -79,8 +79,8 @@ int gm_findings_error(const gm_findings *f, const char *what)
 
 	gm_error_set_at(GM_EINVALID, x->path, x->line, 0, "%s", x->message);
 	if (f->nr > 1)
-		gm_error_hint("%s has %zu problems; 'git migrate verify' lists them all",
-			      what, f->nr);
+		gm_error_hint("%s has %zu problems; 'git migrate verify' lists them all", what,
+			      f->nr);
 	return GM_EINVALID;
 }
 

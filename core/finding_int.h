@@ -4,8 +4,8 @@
 #include "git-migrate/finding.h"
 
 /* Append a finding; strings are copied. */
-void gm_findings_add(gm_findings *f, const char *check, const char *path, int line,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void gm_findings_add(gm_findings *f, const char *check, const char *path, int line, const char *fmt,
+		     ...) __attribute__((format(printf, 5, 6)));
 
 /* Append a warning (to f->warnings; it fails no check); strings are copied. */
 void gm_findings_warn(gm_findings *f, const char *check, const char *path, int line,

@@ -112,12 +112,12 @@ static void put_values(gm_buf *out, char *const *v, size_t n)
 }
 
 /* qsort comparators: by name (byte order, so the result does not depend on the locale). */
-#define BY_NAME(fn, type)                                                    \
-	static int fn(const void *a, const void *b)                          \
-	{                                                                    \
-		const type *x = *(const type *const *)a;                     \
-		const type *y = *(const type *const *)b;                     \
-		return strcmp(x->name, y->name);                             \
+#define BY_NAME(fn, type)                                \
+	static int fn(const void *a, const void *b)      \
+	{                                                \
+		const type *x = *(const type *const *)a; \
+		const type *y = *(const type *const *)b; \
+		return strcmp(x->name, y->name);         \
 	}
 BY_NAME(cmp_enum, gm_enum)
 BY_NAME(cmp_table, gm_table)
@@ -315,8 +315,8 @@ static void delta_line(gm_buf *out, char sign, char **lines, size_t i)
 	const char *l = lines[i];
 	while (*l == ' ')
 		l++;
-	gm_buf_printf(out, "%s%s%s%s\n", sign == '-' ? "missing: " : "unexpected: ",
-		      ctx ? ctx : "", ctx ? ": " : "", l);
+	gm_buf_printf(out, "%s%s%s%s\n", sign == '-' ? "missing: " : "unexpected: ", ctx ? ctx : "",
+		      ctx ? ": " : "", l);
 }
 
 void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t max)
@@ -335,14 +335,15 @@ void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t
 				dp[i * (nb + 1) + j] =
 					!strcmp(la[i], lb[j])
 						? dp[(i + 1) * (nb + 1) + j + 1] + 1
-						: (dp[(i + 1) * (nb + 1) + j] > dp[i * (nb + 1) + j + 1]
+						: (dp[(i + 1) * (nb + 1) + j] >
+								   dp[i * (nb + 1) + j + 1]
 							   ? dp[(i + 1) * (nb + 1) + j]
 							   : dp[i * (nb + 1) + j + 1]);
 		for (i = 0, j = 0; (i < na || j < nb) && shown < max;) {
 			if (i < na && j < nb && !strcmp(la[i], lb[j])) {
 				i++, j++;
 			} else if (j >= nb || (i < na && dp[(i + 1) * (nb + 1) + j] >=
-							  dp[i * (nb + 1) + j + 1])) {
+								 dp[i * (nb + 1) + j + 1])) {
 				delta_line(out, '-', la, i++);
 				shown++;
 			} else {

@@ -53,8 +53,7 @@ static void hint_table(const gm_schema *s, const char *name)
 }
 
 /* "table 'deals' has no column 'x'" at path:line:col, with a hint. */
-int gm_fx_unknown_column(const gm_table *t, const char *name, const char *path, int line,
-			  int col)
+int gm_fx_unknown_column(const gm_table *t, const char *name, const char *path, int line, int col)
 {
 	gm_suggest c = GM_SUGGEST_INIT(name);
 	size_t i;
@@ -68,8 +67,7 @@ int gm_fx_unknown_column(const gm_table *t, const char *name, const char *path, 
 	return GM_EINVALID;
 }
 
-void gm_fx_add_unknown(struct loader *L, const char *name, const char *path, int line,
-			int col)
+void gm_fx_add_unknown(struct loader *L, const char *name, const char *path, int line, int col)
 {
 	struct unknown u;
 	size_t i;
@@ -100,7 +98,7 @@ static enum gm_fx_kind kind_of(const char *name)
 		return KIND_YAML;
 	if (has_suffix(name, ".csv"))
 		return KIND_CSV;
-	return has_suffix(name, ".sql") ? KIND_SQL : (enum gm_fx_kind)-1;
+	return has_suffix(name, ".sql") ? KIND_SQL : (enum gm_fx_kind) - 1;
 }
 
 /* The data and SQL files of the directory, in name order (other files are ignored). */
@@ -365,8 +363,8 @@ static int load_in_transaction(struct loader *L)
 	return error;
 }
 
-int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn,
-		     const gm_schema *schema, const gm_fixtures_opts *opts)
+int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn, const gm_schema *schema,
+		     const gm_fixtures_opts *opts)
 {
 	char commit[GM_OID_HEXSZ + 1] = "";
 	struct loader L;

@@ -23,10 +23,10 @@ struct gm_csv {
 	char buf[65536];
 	size_t pos, len;
 	bool eof;
-	int line, col;          /* position of the next byte */
-	bool started;           /* BOM check done */
-	gm_buf data;            /* the record's fields, NUL-separated */
-	size_t *offs;           /* start of each field in data; SIZE_MAX for NULL */
+	int line, col; /* position of the next byte */
+	bool started;  /* BOM check done */
+	gm_buf data;   /* the record's fields, NUL-separated */
+	size_t *offs;  /* start of each field in data; SIZE_MAX for NULL */
 	int *cols;
 	const char **fields;
 	size_t nr, alloc, fields_alloc;
@@ -286,10 +286,9 @@ int gm_fx_scan_csv(struct loader *L, struct source *src)
 		}
 		for (k = 0; k < i; k++) {
 			if (!strcmp(rec.fields[k], c)) {
-				error = gm_error_set_at(GM_EINVALID, src->file.path, rec.line,
-							rec.cols[i],
-							"column '%s' appears twice in the header",
-							c);
+				error = gm_error_set_at(
+					GM_EINVALID, src->file.path, rec.line, rec.cols[i],
+					"column '%s' appears twice in the header", c);
 				goto done;
 			}
 		}
@@ -355,4 +354,3 @@ int gm_fx_load_csv(struct loader *L, struct source *src, const gm_table *t)
 	gm_stream_close(in);
 	return error;
 }
-

@@ -13,8 +13,8 @@
 #include "util/bounded.h"
 
 typedef struct gm_fixtures_opts {
-	const char *dir;          /* the fixtures directory, relative to the repository root */
-	const char *commit;       /* read it from this commit (id or revspec); NULL = worktree */
+	const char *dir;    /* the fixtures directory, relative to the repository root */
+	const char *commit; /* read it from this commit (id or revspec); NULL = worktree */
 	/* Progress ("loading fixtures", rows done, 0): a gm_progress_cb. May be NULL. */
 	void (*progress)(const char *what, size_t done, size_t total, void *payload);
 	void *payload;
@@ -39,22 +39,26 @@ typedef struct gm_fixtures_opts {
  * values as detail on SQLite); GM_EDB for SQL files and database failures; GM_EGIT;
  * GM_EINTERRUPTED.
  */
-int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn,
-		     const gm_schema *schema, const gm_fixtures_opts *opts);
+int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn, const gm_schema *schema,
+		     const gm_fixtures_opts *opts);
 
 /* Rows loaded into `table` (data files and SQL files; 0 when none). */
 size_t gm_fixtures_rows(const gm_fixtures_report *report, const char *table);
 
 /* ---- the loader, shared by fixtures.c, fixtures_yaml.c and fixtures_csv.c ---- */
 
-enum gm_fx_kind { KIND_YAML, KIND_CSV, KIND_SQL };
+enum gm_fx_kind {
+	KIND_YAML,
+	KIND_CSV,
+	KIND_SQL
+};
 
 struct source {
 	enum gm_fx_kind kind;
-	gm_file file;               /* name, path (relative to the root), oid, len */
-	const gm_table **tables;    /* tables it holds (CSV: one) */
+	gm_file file;            /* name, path (relative to the root), oid, len */
+	const gm_table **tables; /* tables it holds (CSV: one) */
 	size_t tables_nr, tables_alloc;
-	char **csv_columns;         /* CSV: the header */
+	char **csv_columns; /* CSV: the header */
 	size_t csv_columns_nr;
 };
 
@@ -67,27 +71,25 @@ struct unknown {
 
 struct loader {
 	gm_repo *repo;
-	gm_tree *tree;              /* the commit's or the worktree's */
+	gm_tree *tree; /* the commit's or the worktree's */
 	gm_conn *conn;
 	const gm_schema *schema;
 	const gm_fixtures_opts *opts;
 	gm_fixtures_report *out;
-	char *dir;                  /* cleaned, relative to the root */
+	char *dir; /* cleaned, relative to the root */
 	struct source *src;
 	size_t src_nr, src_alloc;
 	struct unknown *unknown;
 	size_t unknown_nr, unknown_alloc;
-	int (*load_rows)(gm_conn *, const gm_table *, const char *const *, size_t,
-			 gm_row_next_fn, void *);
+	int (*load_rows)(gm_conn *, const gm_table *, const char *const *, size_t, gm_row_next_fn,
+			 void *);
 	size_t rows_done;
 };
 
 /* "table 'deals' has no column 'x'" at path:line:col, with a hint; GM_EINVALID. */
-int gm_fx_unknown_column(const gm_table *t, const char *name, const char *path, int line,
-			 int col);
+int gm_fx_unknown_column(const gm_table *t, const char *name, const char *path, int line, int col);
 /* Note a table name the database does not have (once per name). */
-void gm_fx_add_unknown(struct loader *L, const char *name, const char *path, int line,
-		       int col);
+void gm_fx_add_unknown(struct loader *L, const char *name, const char *path, int line, int col);
 /* Note that src holds rows of t. */
 void gm_fx_add_table(struct source *src, const gm_table *t);
 /* Count a row loaded into t (and report progress). */
@@ -109,10 +111,10 @@ int gm_fx_load_csv(struct loader *L, struct source *src, const gm_table *t);
 typedef struct gm_csv gm_csv;
 
 typedef struct gm_csv_record {
-	const char *const *fields;  /* NULL for an empty unquoted field; "" for "" */
-	const int *cols;            /* 1-based column where each field starts */
+	const char *const *fields; /* NULL for an empty unquoted field; "" for "" */
+	const int *cols;           /* 1-based column where each field starts */
 	size_t nr;
-	int line;                   /* 1-based line where the record starts */
+	int line; /* 1-based line where the record starts */
 } gm_csv_record;
 
 /* Open a reader; `path` names the input in messages. Caller owns *out (gm_csv_free). */
@@ -126,7 +128,7 @@ void gm_csv_open(gm_csv **out, const char *path, gm_read_fn read, void *payload)
  * quote, text after a closing quote, a quote inside an unquoted field or a NUL byte.
  */
 int gm_csv_next(gm_csv *c, gm_csv_record *rec);
-void gm_csv_free(gm_csv *c);   /* NULL-safe */
+void gm_csv_free(gm_csv *c); /* NULL-safe */
 
 /*
  * The replay session's call (core/replay.c): cfg->fixtures from `production_oid`

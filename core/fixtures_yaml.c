@@ -15,7 +15,6 @@
 #include "yaml.h"
 #include "util/banned.h"
 
-
 /* Skip the value whose first event is *ev (a scalar, or a whole list or mapping). */
 static int skip_value(gm_yaml_stream *ys, const gm_yaml_event *first)
 {
@@ -81,8 +80,7 @@ static void json_scalar(gm_buf *out, const gm_yaml_event *ev)
 }
 
 /* A list or mapping value as JSON text (for json/jsonb columns). */
-static int json_value(gm_buf *out, gm_yaml_stream *ys, const gm_yaml_event *first,
-		      const char *path)
+static int json_value(gm_buf *out, gm_yaml_stream *ys, const gm_yaml_event *first, const char *path)
 {
 	gm_yaml_event ev;
 	int error;
@@ -177,7 +175,8 @@ static int read_row(struct yrow *r, gm_yaml_stream *ys, const gm_table *t, const
 			if (!strcmp(r->cols[i], ev.value)) {
 				error = gm_error_set_at(GM_EINVALID, path, kline, kcol,
 							"column '%s' appears twice in a row of "
-							"'%s'", ev.value, t->name);
+							"'%s'",
+							ev.value, t->name);
 				goto done;
 			}
 		}
@@ -213,8 +212,8 @@ done:
 }
 
 /* The first event of a table section's value: a list of rows, or nothing (null). */
-static int section_start(gm_yaml_stream *ys, gm_yaml_event *ev, const char *table,
-			 const char *path, bool *rows)
+static int section_start(gm_yaml_stream *ys, gm_yaml_event *ev, const char *table, const char *path,
+			 bool *rows)
 {
 	int error;
 	if ((error = gm_yaml_stream_next(ys, ev)) < 0)
@@ -310,19 +309,18 @@ done:
 	return error;
 }
 
-
 /* YAML rows of one table section, handed out in runs of rows with the same columns. */
 struct yaml_iter {
 	struct loader *L;
 	gm_yaml_stream *ys;
 	const gm_table *t;
 	const char *path;
-	struct yrow pending;        /* read, not yet handed out */
+	struct yrow pending; /* read, not yet handed out */
 	bool has_pending;
 	bool section_done;
-	char **seg;                 /* the run's columns */
+	char **seg; /* the run's columns */
 	size_t seg_nr;
-	const char **vals;          /* the handed-out row's values, in seg order */
+	const char **vals; /* the handed-out row's values, in seg order */
 	struct yrow cur;
 };
 
@@ -443,11 +441,13 @@ int gm_fx_load_yaml(struct loader *L, struct source *src, const gm_table *t)
 		/* Runs of rows with the same columns: one load_rows call each. */
 		for (;;) {
 			if (!it.has_pending) {
-				if ((error = next_row_event(it.ys, &ev, t->name, src->file.path)) < 0)
+				if ((error = next_row_event(it.ys, &ev, t->name, src->file.path)) <
+				    0)
 					goto done;
 				if (ev.type == GM_YAML_EV_SEQ_END)
 					break;
-				if ((error = read_row(&it.pending, it.ys, t, src->file.path, &ev)) < 0)
+				if ((error = read_row(&it.pending, it.ys, t, src->file.path, &ev)) <
+				    0)
 					goto done;
 				it.has_pending = true;
 			}
@@ -470,4 +470,3 @@ done:
 	gm_stream_close(in);
 	return error;
 }
-

@@ -17,14 +17,18 @@
 #include "util/banned.h"
 
 /* What is at a hook's path. */
-enum state { ABSENT, OURS, FOREIGN };
+enum state {
+	ABSENT,
+	OURS,
+	FOREIGN
+};
 
 struct hook {
 	const gm_hook_script *script;
-	char *path;          /* <dir>/<name> */
-	char *local;         /* <dir>/<name>.local */
+	char *path;  /* <dir>/<name> */
+	char *local; /* <dir>/<name>.local */
 	enum state state;
-	bool current;        /* OURS with exactly this version's text */
+	bool current; /* OURS with exactly this version's text */
 	bool local_exists;
 };
 
@@ -78,8 +82,7 @@ static int inspect(struct hook *h, const char *dir, const gm_hook_script *script
 	if ((error = gm_file_read(&text, h->path)) < 0)
 		return error;
 	h->state = has_marker(text.ptr, text.len) ? OURS : FOREIGN;
-	h->current = h->state == OURS && !strcmp(text.ptr, script->text) &&
-		     (st.st_mode & 0111);
+	h->current = h->state == OURS && !strcmp(text.ptr, script->text) && (st.st_mode & 0111);
 	gm_buf_release(&text);
 	return 0;
 }
@@ -96,8 +99,7 @@ static int write_hook(const struct hook *h)
 	unlink(tmp.ptr);
 	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0777);
 	if (fd < 0) {
-		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
 		goto done;
 	}
 	while (off < len) {
@@ -109,16 +111,14 @@ static int write_hook(const struct hook *h)
 		off += (size_t)n;
 	}
 	if (off < len || close(fd) < 0) {
-		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
 		if (off < len)
 			close(fd);
 		unlink(tmp.ptr);
 		goto done;
 	}
 	if (rename(tmp.ptr, h->path) < 0) {
-		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", h->path,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", h->path, strerror(errno));
 		unlink(tmp.ptr);
 	}
 done:
@@ -137,8 +137,7 @@ static void release(struct hook *hooks, size_t nr)
 }
 
 /* Open the hooks directory and look at every hook; out->dir is set. */
-static int survey(struct hook **hooks_out, size_t *nr_out, gm_hooks_result *out,
-		  gm_repo *repo)
+static int survey(struct hook **hooks_out, size_t *nr_out, gm_hooks_result *out, gm_repo *repo)
 {
 	struct hook *hooks;
 	size_t nr = 0, i;

@@ -106,8 +106,7 @@ int gm_lock_worktree(gm_lock **out, gm_repo *repo, const gm_config *cfg, bool no
 	if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
 		if (errno == EACCES || errno == EROFS || errno == EPERM)
 			goto done; /* a read-only checkout: nobody can write here */
-		error = gm_error_set(GM_ERROR, "cannot create '%s': %s", dir.ptr,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot create '%s': %s", dir.ptr, strerror(errno));
 		goto done;
 	}
 	/* close-on-exec: a child (a models command, git cat-file) must not keep the lock */
@@ -115,8 +114,7 @@ int gm_lock_worktree(gm_lock **out, gm_repo *repo, const gm_config *cfg, bool no
 	if (fd < 0) {
 		if (errno == EACCES || errno == EROFS || errno == EPERM)
 			goto done;
-		error = gm_error_set(GM_ERROR, "cannot open '%s': %s", path.ptr,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot open '%s': %s", path.ptr, strerror(errno));
 		goto done;
 	}
 	if ((rc = try_lock(fd, &pid, path.ptr)) < 0) {

@@ -36,7 +36,6 @@ static bool is_array(const char *type)
 	return n > 2 && !strcmp(type + n - 2, "[]");
 }
 
-
 /* Split "path:line:col" (or a bare "path") for gm_error_set_at. */
 static void split_origin(gm_buf *path, int *line, int *col, const char *origin)
 {
@@ -70,8 +69,7 @@ static void split_origin(gm_buf *path, int *line, int *col, const char *origin)
 }
 
 /* Set a GM_EINVALID error at an origin string ("path:line:col", or NULL). */
-static int error_at(const char *origin, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int error_at(const char *origin, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int error_at(const char *origin, const char *fmt, ...)
 {
 	gm_buf path = GM_BUF_INIT, msg = GM_BUF_INIT;
@@ -181,8 +179,8 @@ static int validate_columns(const gm_schema *s, const gm_table *t, bool check_ty
 			cl.word = base.ptr;
 			for (k = 0; k < s->enums_nr; k++)
 				gm_suggest_consider(&cl, s->enums[k]->name);
-			error_at(origin, "column '%s.%s' has unknown type '%s'", t->name,
-				 c->name, c->type);
+			error_at(origin, "column '%s.%s' has unknown type '%s'", t->name, c->name,
+				 c->type);
 			if (cl.best)
 				gm_error_hint("did you mean '%s'?", cl.best);
 			else
@@ -196,9 +194,10 @@ static int validate_columns(const gm_schema *s, const gm_table *t, bool check_ty
 		e = gm_schema_enum(s, c->type);
 		if (e && c->default_kind == GM_DEFAULT_LITERAL &&
 		    !gm_strv_contains(e->labels, e->labels_nr, c->default_value))
-			return error_at(origin,
-					"default '%s' of column '%s.%s' is not a label of enum '%s'",
-					c->default_value, t->name, c->name, e->name);
+			return error_at(
+				origin,
+				"default '%s' of column '%s.%s' is not a label of enum '%s'",
+				c->default_value, t->name, c->name, e->name);
 		if (c->labels && c->default_kind == GM_DEFAULT_LITERAL &&
 		    !gm_strv_contains(c->labels, c->labels_nr, c->default_value))
 			return error_at(origin,
@@ -221,9 +220,10 @@ static int validate_keys(const gm_schema *s, const gm_table *t)
 		const gm_index *ix = t->indexes[j];
 		for (k = 0; k < ix->columns_nr; k++)
 			if (!gm_table_column(t, ix->columns[k]))
-				return error_at(t->origin,
-						"index '%s' of table '%s' names missing column '%s'",
-						ix->name, t->name, ix->columns[k]);
+				return error_at(
+					t->origin,
+					"index '%s' of table '%s' names missing column '%s'",
+					ix->name, t->name, ix->columns[k]);
 	}
 	for (j = 0; j < t->fkeys_nr; j++) {
 		const gm_fkey *fk = t->fkeys[j];
@@ -233,16 +233,18 @@ static int validate_keys(const gm_schema *s, const gm_table *t)
 
 		for (k = 0; k < fk->columns_nr; k++)
 			if (!gm_table_column(t, fk->columns[k]))
-				return error_at(origin,
-						"foreign key '%s' of table '%s' names missing column '%s'",
-						fk->name, t->name, fk->columns[k]);
+				return error_at(
+					origin,
+					"foreign key '%s' of table '%s' names missing column '%s'",
+					fk->name, t->name, fk->columns[k]);
 		r = gm_schema_table(s, fk->ref_table);
 		if (!r) {
 			gm_suggest cl = GM_SUGGEST_INIT(NULL);
 			cl.word = fk->ref_table;
 			for (k = 0; k < s->tables_nr; k++)
 				gm_suggest_consider(&cl, s->tables[k]->name);
-			error_at(origin, "foreign key '%s' of table '%s' references missing table '%s'",
+			error_at(origin,
+				 "foreign key '%s' of table '%s' references missing table '%s'",
 				 fk->name, t->name, fk->ref_table);
 			if (cl.best)
 				gm_error_hint("did you mean '%s'?", cl.best);
@@ -283,9 +285,10 @@ static int validate_index_names(const gm_schema *s)
 				for (l = 0; !clash && l < (k == i ? j : u->indexes_nr); l++)
 					clash = !strcmp(u->indexes[l]->name, name);
 				if (clash)
-					return error_at(t->origin,
-							"index name '%s' is used twice: tables '%s' and '%s'",
-							name, u->name, t->name);
+					return error_at(
+						t->origin,
+						"index name '%s' is used twice: tables '%s' and '%s'",
+						name, u->name, t->name);
 			}
 		}
 	}
@@ -312,4 +315,3 @@ int gm_models_validate(const gm_schema *s)
 	GM_ASSERT_ARG(s);
 	return gm_models_validate_except(s, NULL, 0);
 }
-

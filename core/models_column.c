@@ -44,7 +44,8 @@ size_t gm_models_rejoin_parens(gm_buf *out, const gm_yaml_node *map, size_t i)
 		return 0;
 	for (j = i + 1; depth > 0 && j < map->nr; j++) {
 		const gm_yaml_node *k = gm_yaml_key(map, j);
-		if (k->kind != GM_YAML_SCALAR || !k->plain || !gm_yaml_is_null(gm_yaml_value(map, j)))
+		if (k->kind != GM_YAML_SCALAR || !k->plain ||
+		    !gm_yaml_is_null(gm_yaml_value(map, j)))
 			break;
 		gm_buf_printf(out, ",%s", k->value);
 		depth += paren_depth(k->value);
@@ -58,11 +59,10 @@ size_t gm_models_rejoin_parens(gm_buf *out, const gm_yaml_node *map, size_t i)
 	return used;
 }
 
-
 /* "cascade", "SET NULL", "set_null" → canonical; "no action" → NULL. -1 when unknown. */
 static int fk_action(const char *v, const char **out)
 {
-	static const char *const actions[] = { "cascade", "set null", "set default",
+	static const char *const actions[] = { "cascade",  "set null",  "set default",
 					       "restrict", "no action", NULL };
 	gm_buf b = GM_BUF_INIT;
 	size_t i;
@@ -140,8 +140,8 @@ static int parse_default(struct gm_models_parse *p, gm_column *c, const gm_yaml_
 	size_t i;
 
 	if (gm_yaml_is_null(n))
-		return gm_yaml_error(p->doc, n,
-				     "'default' of %s is null: omit it for no default", what);
+		return gm_yaml_error(p->doc, n, "'default' of %s is null: omit it for no default",
+				     what);
 	if (n->kind != GM_YAML_SCALAR)
 		return gm_models_expect_kind(p, n, GM_YAML_SCALAR, "'default'");
 	if (!strcmp(c->type, "boolean")) {
@@ -160,12 +160,11 @@ static int parse_default(struct gm_models_parse *p, gm_column *c, const gm_yaml_
 				     what, n->value);
 	}
 	if (gm_type_is_numeric(c->type) && !looks_numeric(n->value))
-		return gm_yaml_error(p->doc, n, "'default' of %s (%s) is not a number: '%s'",
-				     what, c->type, n->value);
+		return gm_yaml_error(p->doc, n, "'default' of %s (%s) is not a number: '%s'", what,
+				     c->type, n->value);
 	if (n->plain && gm_yaml_bool(n) >= 0 &&
 	    (!strcasecmp(n->value, "true") || !strcasecmp(n->value, "false")))
-		gm_column_set_default(c, GM_DEFAULT_LITERAL,
-				      gm_yaml_bool(n) ? "true" : "false");
+		gm_column_set_default(c, GM_DEFAULT_LITERAL, gm_yaml_bool(n) ? "true" : "false");
 	else
 		gm_column_set_default(c, GM_DEFAULT_LITERAL, n->value);
 	return 0;
@@ -193,14 +192,15 @@ static void column_type(struct gm_models_parse *p, gm_buf *out, const char *decl
 	gm_buf_release(&t);
 }
 
-int gm_models_add_unique_index(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *at, gm_index *ix)
+int gm_models_add_unique_index(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *at,
+			       gm_index *ix)
 {
 	size_t i;
 	for (i = 0; i < t->indexes_nr; i++)
 		if (t->indexes[i] != ix && !strcmp(t->indexes[i]->name, ix->name))
 			return gm_yaml_error(p->doc, at,
-					     "index '%s' is defined twice in table '%s'",
-					     ix->name, t->name);
+					     "index '%s' is defined twice in table '%s'", ix->name,
+					     t->name);
 	return 0;
 }
 
@@ -217,8 +217,8 @@ static int parse_action(struct gm_models_parse *p, const gm_yaml_node *map, cons
 		return 0;
 	return gm_yaml_error(p->doc, n,
 			     "'%s' of %s must be cascade, set null, set default, restrict or "
-			     "no action, not %s%s%s", key, what,
-			     n->kind == GM_YAML_SCALAR ? "'" : "",
+			     "no action, not %s%s%s",
+			     key, what, n->kind == GM_YAML_SCALAR ? "'" : "",
 			     n->kind == GM_YAML_SCALAR ? n->value : gm_yaml_kind_name(n),
 			     n->kind == GM_YAML_SCALAR ? "'" : "");
 }
@@ -267,9 +267,10 @@ static int col_string(struct gm_models_parse *p, const gm_yaml_node *val, const 
 static int col_type_text(struct gm_models_parse *p, gm_buf *out, const gm_yaml_node *key,
 			 const gm_yaml_node *val, const char *shorthand, const char *what)
 {
-	static const char *const keys[] = { "type", "null", "primary_key", "identity",
-					    "unique", "default", "default_sql", "references",
-					    "on_delete", "on_update", "comment", "was", NULL };
+	static const char *const keys[] = { "type",      "null",      "primary_key", "identity",
+					    "unique",    "default",   "default_sql", "references",
+					    "on_delete", "on_update", "comment",     "was",
+					    NULL };
 	const gm_yaml_node *type = val;
 	gm_buf in = GM_BUF_INIT, text = GM_BUF_INIT;
 	int error = 0;
@@ -283,8 +284,8 @@ static int col_type_text(struct gm_models_parse *p, gm_buf *out, const gm_yaml_n
 		if (i < val->nr)
 			used = gm_models_rejoin_parens(&text, val, i);
 		gm_buf_printf(&in, "in %s", what);
-		if ((error = gm_models_check_keys_skip(p, val, keys, in.ptr, i + 1,
-						       i + 1 + used)) < 0)
+		if ((error = gm_models_check_keys_skip(p, val, keys, in.ptr, i + 1, i + 1 + used)) <
+		    0)
 			goto done;
 		if (!(type = gm_yaml_get(val, "type"))) {
 			error = gm_yaml_error(p->doc, key, "%s has no 'type'", what);
@@ -310,8 +311,8 @@ done:
 }
 
 /* null, primary_key, identity, unique, and the not-null rules they imply. */
-static int col_flags(struct gm_models_parse *p, gm_table *t, gm_column *c,
-		     const gm_yaml_node *val, const char *what, struct col_flags *f)
+static int col_flags(struct gm_models_parse *p, gm_table *t, gm_column *c, const gm_yaml_node *val,
+		     const char *what, struct col_flags *f)
 {
 	const gm_yaml_node *n;
 	const char *why = NULL;
@@ -355,8 +356,7 @@ static int col_values(struct gm_models_parse *p, gm_column *c, const gm_yaml_nod
 	char *sql = NULL;
 	int error;
 
-	if ((n = gm_yaml_get(val, "default")) != NULL &&
-	    (error = parse_default(p, c, n, what)) < 0)
+	if ((n = gm_yaml_get(val, "default")) != NULL && (error = parse_default(p, c, n, what)) < 0)
 		return error;
 	if ((n = gm_yaml_get(val, "default_sql")) != NULL && gm_yaml_get(val, "default"))
 		return gm_yaml_error(p->doc, n, "%s has both 'default' and 'default_sql'", what);
@@ -372,8 +372,7 @@ static int col_values(struct gm_models_parse *p, gm_column *c, const gm_yaml_nod
 }
 
 /* unique: true → the column's UNIQUE constraint. */
-static int col_unique(struct gm_models_parse *p, gm_table *t, gm_column *c,
-		      const gm_yaml_node *val)
+static int col_unique(struct gm_models_parse *p, gm_table *t, gm_column *c, const gm_yaml_node *val)
 {
 	gm_buf name = GM_BUF_INIT;
 	char *cols[1];
@@ -414,7 +413,8 @@ static int col_reference(struct gm_models_parse *p, gm_table *t, gm_column *c,
 	if (!parse_reference(&ref_table, &col, n->value)) {
 		error = gm_yaml_error(p->doc, n,
 				      "'references' of %s must be 'table(column)', "
-				      "'table.column' or 'table', not '%s'", what, n->value);
+				      "'table.column' or 'table', not '%s'",
+				      what, n->value);
 		goto done;
 	}
 	if ((error = parse_action(p, val, "on_delete", what, &on_delete)) < 0 ||
@@ -443,8 +443,8 @@ int gm_models_parse_column(struct gm_models_parse *p, gm_table *t, const gm_yaml
 
 	gm_buf_printf(&what, "column '%s.%s'", t->name, key->value);
 	if ((c = gm_table_column(t, key->value)) != NULL) {
-		error = gm_yaml_error(p->doc, key, "%s is defined twice: %s and %s:%d:%d",
-				      what.ptr, c->origin, p->doc->path, key->line, key->col);
+		error = gm_yaml_error(p->doc, key, "%s is defined twice: %s and %s:%d:%d", what.ptr,
+				      c->origin, p->doc->path, key->line, key->col);
 		goto done;
 	}
 	if ((error = col_type_text(p, &type, key, val, shorthand, what.ptr)) < 0)

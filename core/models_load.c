@@ -37,7 +37,7 @@ struct loader {
 	const gm_model_source *src;
 	const gm_url *server;
 	gm_schema *out;
-	char **inspected;        /* tables that came from SQL or commands */
+	char **inspected; /* tables that came from SQL or commands */
 	size_t inspected_nr, inspected_alloc;
 };
 
@@ -227,8 +227,8 @@ static bool pump(gm_buf *out, gm_buf *err, int fd_out, int fd_err, pid_t pid, in
 }
 
 /* Run `command` with /bin/sh -c in `dir`; capture stdout and stderr; *status from waitpid. */
-static int run_command(gm_buf *out, gm_buf *err, int *status, const char *command,
-		       const char *dir, const char *url)
+static int run_command(gm_buf *out, gm_buf *err, int *status, const char *command, const char *dir,
+		       const char *url)
 {
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	char **env = child_env(url);
@@ -333,8 +333,7 @@ static int merge_inspected(struct loader *l, gm_schema *part, const char *origin
 		for (j = 0; j < t->columns_nr; j++)
 			if (!t->columns[j]->origin)
 				gm_set_str(&t->columns[j]->origin, origin);
-		GM_PUSH(l->inspected, l->inspected_nr, l->inspected_alloc,
-			gm_xstrdup(t->name));
+		GM_PUSH(l->inspected, l->inspected_nr, l->inspected_alloc, gm_xstrdup(t->name));
 	}
 	gm_models_move(l->out, part);
 	part = NULL;
@@ -347,8 +346,7 @@ done:
  * Apply SQL (a file's content, or a command's output) to a new scratch database and merge
  * what it inspects to. `command` (or NULL) runs first, with the scratch URL in its env.
  */
-static int load_scratch(struct loader *l, const char *sql, const char *origin,
-			const char *command)
+static int load_scratch(struct loader *l, const char *sql, const char *origin, const char *command)
 {
 	gm_scratch *sc = NULL;
 	gm_schema *part = NULL;
@@ -357,8 +355,8 @@ static int load_scratch(struct loader *l, const char *sql, const char *origin,
 	int error = 0, status = 0;
 
 	if (!l->server) {
-		error = source_error(l, GM_EINVALID,
-				     "models source '%s' needs a scratch database", l->src->value);
+		error = source_error(l, GM_EINVALID, "models source '%s' needs a scratch database",
+				     l->src->value);
 		goto done;
 	}
 	if ((error = gm_scratch_create(&sc, l->server)) < 0)
@@ -374,9 +372,10 @@ static int load_scratch(struct loader *l, const char *sql, const char *origin,
 						     "models command '%s' was killed by signal %d",
 						     command, WTERMSIG(status));
 			else
-				error = source_error(l, GM_ERROR,
-						     "models command '%s' failed with exit status %d",
-						     command, WEXITSTATUS(status));
+				error = source_error(
+					l, GM_ERROR,
+					"models command '%s' failed with exit status %d", command,
+					WEXITSTATUS(status));
 			while (err.len && err.ptr[err.len - 1] == '\n')
 				gm_buf_truncate(&err, err.len - 1);
 			if (err.len)
@@ -429,11 +428,15 @@ static int refuse_version_table(const gm_schema *s, const gm_config *cfg)
 		if (strcasecmp(t->name, cfg->version_table))
 			continue;
 		if (t->origin)
-			gm_error_set(GM_EINVALID, "%s: table '%s' has the name of git-migrate's "
-				     "version table", t->origin, t->name);
+			gm_error_set(GM_EINVALID,
+				     "%s: table '%s' has the name of git-migrate's "
+				     "version table",
+				     t->origin, t->name);
 		else
-			gm_error_set(GM_EINVALID, "table '%s' of the models has the name of "
-				     "git-migrate's version table", t->name);
+			gm_error_set(GM_EINVALID,
+				     "table '%s' of the models has the name of "
+				     "git-migrate's version table",
+				     t->name);
 		gm_error_hint("rename the table, or choose another 'version_table:' in "
 			      ".gitmigrate.yml");
 		return GM_EINVALID;

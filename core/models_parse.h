@@ -10,8 +10,8 @@
 /* One models file being parsed. */
 struct gm_models_parse {
 	const gm_yaml_doc *doc;
-	gm_schema *into;   /* what earlier files gave */
-	gm_schema *part;   /* this file's objects, merged into `into` on success */
+	gm_schema *into; /* what earlier files gave */
+	gm_schema *part; /* this file's objects, merged into `into` on success */
 };
 
 /* "path:line:col" of node n, for an object's origin. Caller owns the string. */

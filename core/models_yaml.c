@@ -23,14 +23,13 @@ char *gm_models_origin(const gm_yaml_doc *doc, const gm_yaml_node *n)
 	return gm_buf_detach(&b);
 }
 
-
 /*
  * Every key of `map` must be one of `allowed` (pairs skip_lo..skip_hi-1 excepted). `where`
  * names the map for the message.
  */
 int gm_models_check_keys_skip(struct gm_models_parse *p, const gm_yaml_node *map,
-			   const char *const *allowed, const char *where, size_t skip_lo,
-			   size_t skip_hi)
+			      const char *const *allowed, const char *where, size_t skip_lo,
+			      size_t skip_hi)
 {
 	size_t i, k;
 
@@ -42,8 +41,8 @@ int gm_models_check_keys_skip(struct gm_models_parse *p, const gm_yaml_node *map
 		bool ok = false;
 
 		if (key->kind != GM_YAML_SCALAR)
-			return gm_yaml_error(p->doc, key, "keys %s must be scalars, not %s",
-					     where, gm_yaml_kind_name(key));
+			return gm_yaml_error(p->doc, key, "keys %s must be scalars, not %s", where,
+					     gm_yaml_kind_name(key));
 		for (k = 0; allowed[k] && !ok; k++)
 			ok = !strcmp(key->value, allowed[k]);
 		if (ok)
@@ -59,14 +58,14 @@ int gm_models_check_keys_skip(struct gm_models_parse *p, const gm_yaml_node *map
 	return 0;
 }
 
-int gm_models_check_keys(struct gm_models_parse *p, const gm_yaml_node *map, const char *const *allowed,
-		      const char *where)
+int gm_models_check_keys(struct gm_models_parse *p, const gm_yaml_node *map,
+			 const char *const *allowed, const char *where)
 {
 	return gm_models_check_keys_skip(p, map, allowed, where, 0, 0);
 }
 
 int gm_models_expect_kind(struct gm_models_parse *p, const gm_yaml_node *n, gm_yaml_kind kind,
-		       const char *what)
+			  const char *what)
 {
 	static const char *const names[] = { "a scalar", "a list", "a mapping" };
 	if (n->kind == kind && !(kind == GM_YAML_SCALAR && gm_yaml_is_null(n)))
@@ -85,13 +84,14 @@ static int expect_map_or_null(struct gm_models_parse *p, const gm_yaml_node *n, 
 	return gm_models_expect_kind(p, n, GM_YAML_MAP, what);
 }
 
-int gm_models_get_bool(struct gm_models_parse *p, const gm_yaml_node *n, const char *what, bool *out)
+int gm_models_get_bool(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
+		       bool *out)
 {
 	int b = gm_yaml_bool(n);
 	if (b < 0) {
 		if (n->kind == GM_YAML_SCALAR)
-			return gm_yaml_error(p->doc, n, "%s must be true or false, not '%s'",
-					     what, n->value);
+			return gm_yaml_error(p->doc, n, "%s must be true or false, not '%s'", what,
+					     n->value);
 		return gm_yaml_error(p->doc, n, "%s must be true or false, not %s", what,
 				     gm_yaml_kind_name(n));
 	}
@@ -136,8 +136,8 @@ static int parse_enum(struct gm_models_parse *p, const gm_yaml_node *key, const 
 	gm_buf_printf(&what, "enum '%s'", key->value);
 	if ((other = gm_models_find_enum(p, key->value)) != NULL) {
 		error = gm_yaml_error(p->doc, key, "enum '%s' is defined twice: %s and %s:%d:%d",
-				      key->value, other->origin ? other->origin : "?",
-				      p->doc->path, key->line, key->col);
+				      key->value, other->origin ? other->origin : "?", p->doc->path,
+				      key->line, key->col);
 		goto done;
 	}
 	if (val->kind == GM_YAML_MAP) {
@@ -150,8 +150,7 @@ static int parse_enum(struct gm_models_parse *p, const gm_yaml_node *key, const 
 		labels = gm_yaml_get(val, "values");
 		was = gm_yaml_get(val, "was");
 		if (!labels) {
-			error = gm_yaml_error(p->doc, val, "enum '%s' has no 'values'",
-					      key->value);
+			error = gm_yaml_error(p->doc, val, "enum '%s' has no 'values'", key->value);
 			goto done;
 		}
 	}
@@ -175,10 +174,9 @@ static int parse_enum(struct gm_models_parse *p, const gm_yaml_node *key, const 
 	for (i = 0; i < labels->nr; i++) {
 		const gm_yaml_node *l = labels->items[i];
 		if (l->kind != GM_YAML_SCALAR || gm_yaml_is_null(l)) {
-			error = gm_yaml_error(p->doc, l,
-					      "labels of enum '%s' must be scalars, not %s",
-					      key->value,
-					      gm_yaml_is_null(l) ? "null" : gm_yaml_kind_name(l));
+			error = gm_yaml_error(
+				p->doc, l, "labels of enum '%s' must be scalars, not %s",
+				key->value, gm_yaml_is_null(l) ? "null" : gm_yaml_kind_name(l));
 			goto done;
 		}
 		for (k = 0; k < e->labels_nr; k++)
@@ -208,19 +206,20 @@ static int parse_name_list(struct gm_models_parse *p, const gm_yaml_node *n, con
 		return 0;
 	}
 	if (n->kind != GM_YAML_SEQ || !n->nr)
-		return gm_yaml_error(p->doc, n, "%s must be a list of column names, not %s",
-				     what,
-				     gm_yaml_is_null(n)  ? "null"
+		return gm_yaml_error(p->doc, n, "%s must be a list of column names, not %s", what,
+				     gm_yaml_is_null(n)       ? "null"
 				     : n->kind == GM_YAML_SEQ ? "an empty list"
 							      : gm_yaml_kind_name(n));
 	for (i = 0; i < n->nr; i++) {
 		const gm_yaml_node *it = n->items[i];
 		if (it->kind != GM_YAML_SCALAR || gm_yaml_is_null(it))
-			return gm_yaml_error(p->doc, it, "%s must be a list of column names, "
-					     "not a list of %s", what,
-					     gm_yaml_is_null(it) ? "nulls"
-								 : it->kind == GM_YAML_SEQ ? "lists"
-								 : "mappings");
+			return gm_yaml_error(p->doc, it,
+					     "%s must be a list of column names, "
+					     "not a list of %s",
+					     what,
+					     gm_yaml_is_null(it)       ? "nulls"
+					     : it->kind == GM_YAML_SEQ ? "lists"
+								       : "mappings");
 		if (!gm_table_column(t, it->value))
 			return gm_yaml_error(p->doc, it, "%s names missing column '%s'", what,
 					     it->value);
@@ -268,7 +267,8 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 					      t->name);
 			goto done;
 		}
-		if (name && (error = gm_models_expect_kind(p, name, GM_YAML_SCALAR, "'name' of an index")) < 0)
+		if (name && (error = gm_models_expect_kind(p, name, GM_YAML_SCALAR,
+							   "'name' of an index")) < 0)
 			goto done;
 		ix = gm_table_add_index(t, name ? name->value : "");
 		gm_buf_clear(&what);
@@ -283,7 +283,8 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 		    (error = gm_models_get_bool(p, v, "'unique' of an index", &ix->unique)) < 0)
 			goto done;
 		if ((v = gm_yaml_get(n, "where")) != NULL) {
-			if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, "'where' of an index")) < 0)
+			if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR,
+							   "'where' of an index")) < 0)
 				goto done;
 			gm_set_str(&ix->where, v->value);
 		}
@@ -342,8 +343,9 @@ static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_no
 		if ((error = gm_models_expect_kind(p, k, GM_YAML_SCALAR, "a check name")) < 0)
 			goto done;
 		if (gm_table_check(t, k->value)) {
-			error = gm_yaml_error(p->doc, k, "check '%s' is defined twice in table '%s'",
-					      k->value, t->name);
+			error = gm_yaml_error(p->doc, k,
+					      "check '%s' is defined twice in table '%s'", k->value,
+					      t->name);
 			goto done;
 		}
 		gm_buf_clear(&what);
@@ -405,16 +407,17 @@ static int table_primary_key(struct gm_models_parse *p, gm_table *t, const gm_ya
 	if (pk_inline)
 		return gm_yaml_error(p->doc, n,
 				     "table '%s' declares its primary key twice: on column '%s' "
-				     "and in 'primary_key'", t->name, t->pk[0]);
+				     "and in 'primary_key'",
+				     t->name, t->pk[0]);
 	gm_buf_printf(&what, "'primary_key' of table '%s'", t->name);
 	if ((error = parse_name_list(p, n, what.ptr, t, add_pk, t)) < 0)
 		goto done;
 	for (i = 0; i < t->pk_nr; i++) {
 		for (k = 0; k < i; k++)
 			if (!strcmp(t->pk[k], t->pk[i])) {
-				error = gm_yaml_error(p->doc, n,
-						      "'primary_key' of table '%s' lists '%s' twice",
-						      t->name, t->pk[i]);
+				error = gm_yaml_error(
+					p->doc, n, "'primary_key' of table '%s' lists '%s' twice",
+					t->name, t->pk[i]);
 				goto done;
 			}
 		gm_table_column(t, t->pk[i])->nullable = false;
@@ -427,7 +430,7 @@ done:
 static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const gm_yaml_node *val)
 {
 	static const char *const keys[] = { "columns", "primary_key", "indexes", "checks",
-					    "comment", "was", NULL };
+					    "comment", "was",         NULL };
 	const gm_yaml_node *n;
 	gm_buf what = GM_BUF_INIT;
 	gm_table *t, *other;
@@ -436,8 +439,8 @@ static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const
 
 	if ((other = find_table(p, key->value)) != NULL) {
 		error = gm_yaml_error(p->doc, key, "table '%s' is defined twice: %s and %s:%d:%d",
-				      key->value, other->origin ? other->origin : "?",
-				      p->doc->path, key->line, key->col);
+				      key->value, other->origin ? other->origin : "?", p->doc->path,
+				      key->line, key->col);
 		goto done;
 	}
 	gm_buf_printf(&what, "table '%s'", key->value);
@@ -467,7 +470,8 @@ static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const
 	if ((n = gm_yaml_get(val, "checks")) != NULL && (error = parse_checks(p, t, n)) < 0)
 		goto done;
 	if ((n = gm_yaml_get(val, "comment")) != NULL) {
-		if ((error = gm_models_expect_kind(p, n, GM_YAML_SCALAR, "'comment' of a table")) < 0)
+		if ((error = gm_models_expect_kind(p, n, GM_YAML_SCALAR, "'comment' of a table")) <
+		    0)
 			goto done;
 		gm_set_str(&t->comment, n->value);
 	}
@@ -509,7 +513,8 @@ int gm_models_parse_yaml(gm_schema *into, const char *path, const char *data, si
 			goto done;
 		for (i = 0; !empty && i < n->nr; i++) {
 			const gm_yaml_node *k = gm_yaml_key(n, i);
-			if ((error = gm_models_expect_kind(&p, k, GM_YAML_SCALAR, "an enum name")) < 0 ||
+			if ((error = gm_models_expect_kind(&p, k, GM_YAML_SCALAR, "an enum name")) <
+				    0 ||
 			    (error = parse_enum(&p, k, gm_yaml_value(n, i))) < 0)
 				goto done;
 		}
@@ -519,7 +524,8 @@ int gm_models_parse_yaml(gm_schema *into, const char *path, const char *data, si
 			goto done;
 		for (i = 0; !empty && i < n->nr; i++) {
 			const gm_yaml_node *k = gm_yaml_key(n, i);
-			if ((error = gm_models_expect_kind(&p, k, GM_YAML_SCALAR, "a table name")) < 0 ||
+			if ((error = gm_models_expect_kind(&p, k, GM_YAML_SCALAR, "a table name")) <
+				    0 ||
 			    (error = parse_table(&p, k, gm_yaml_value(n, i))) < 0)
 				goto done;
 		}

@@ -19,16 +19,16 @@
 struct run {
 	const gm_config *cfg;
 	const gm_prepare_opts *opts;
-	gm_history h;               /* production's chain and the local revisions, combined */
-	gm_replay *rp;              /* the replayed scratch database */
-	gm_schema *current;         /* inspected after replay */
-	gm_schema *models;          /* the models, normalized for the dialect */
-	gm_schema *desired;         /* the models as the database sees them */
-	bool defer_fixtures;        /* production's chain creates no table yet */
+	gm_history h;        /* production's chain and the local revisions, combined */
+	gm_replay *rp;       /* the replayed scratch database */
+	gm_schema *current;  /* inspected after replay */
+	gm_schema *models;   /* the models, normalized for the dialect */
+	gm_schema *desired;  /* the models as the database sees them */
+	bool defer_fixtures; /* production's chain creates no table yet */
 	gm_changes up, down;
 	gm_plan up_plan, down_plan;
 	gm_buf up_sql, down_sql;
-	gm_buf text;                /* the revision file */
+	gm_buf text; /* the revision file */
 	char id[13];
 	char *message;
 };
@@ -42,8 +42,10 @@ static int refuse_empty_models(struct run *r)
 {
 	if (r->desired->tables_nr || !r->current->tables_nr || r->opts->allow_empty_models)
 		return 0;
-	gm_error_set(GM_EINVALID, "the models declare no table, but the replayed schema has "
-		     "%zu; refusing to plan a drop of every table", r->current->tables_nr);
+	gm_error_set(GM_EINVALID,
+		     "the models declare no table, but the replayed schema has "
+		     "%zu; refusing to plan a drop of every table",
+		     r->current->tables_nr);
 	gm_error_hint("check the 'models:' sources, or pass --allow-empty-models to drop them all");
 	return GM_EINVALID;
 }
@@ -67,9 +69,12 @@ static int explain_failure(struct run *r, bool up, const char *step)
 	if (found > 0) {
 		while (why.len && why.ptr[why.len - 1] == '\n')
 			gm_buf_truncate(&why, why.len - 1);
-		gm_error_set(GM_ECHECK, "the new revision's %s fails on the rows in the scratch "
-			     "database", !up ? "down section" : strcmp(step, "up") ?
-			     "up section (applied again after down)" : "up section");
+		gm_error_set(GM_ECHECK,
+			     "the new revision's %s fails on the rows in the scratch "
+			     "database",
+			     !up                  ? "down section"
+			     : strcmp(step, "up") ? "up section (applied again after down)"
+						  : "up section");
 		gm_error_detail("%s\n(the database said: %s)", why.ptr, dbmsg.ptr);
 		gm_error_hint("%s", hint.ptr);
 	} else {
@@ -105,7 +110,8 @@ static int verify_step(struct run *r, const gm_revision *rev, bool up, const gm_
 		gm_fingerprint_delta(&delta, fw.ptr, fg.ptr, 6);
 		error = gm_error_set(GM_ECHECK,
 				     "verifying the new revision (%s): the schema is not the "
-				     "expected one", step);
+				     "expected one",
+				     step);
 		gm_error_detail("%s", delta.ptr);
 		gm_error_hint("this is a bug in git-migrate's planner; please report it "
 			      "with the models and the revision");
@@ -173,8 +179,7 @@ static long subject_rows(struct run *r, const char *subject)
 		dot = strchr(name.ptr, '.');
 		if (dot)
 			name.ptr[dot - name.ptr] = '\0';
-		if (gm_count_rows(&n, gm_replay_conn(r->rp), name.ptr,
-				  dot ? dot + 1 : NULL) < 0) {
+		if (gm_count_rows(&n, gm_replay_conn(r->rp), name.ptr, dot ? dot + 1 : NULL) < 0) {
 			gm_error_clear();
 			total = -1;
 		} else {
@@ -225,21 +230,23 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 		if (st->flags & GM_STMT_DATA_LOSS) {
 			gm_buf_printf(&b, "drops %s %s", column ? "column" : "table", subj);
 			if (n > 0)
-				gm_buf_printf(&b, " holding data in %ld row%s", n, n == 1 ? "" : "s");
+				gm_buf_printf(&b, " holding data in %ld row%s", n,
+					      n == 1 ? "" : "s");
 		} else if (st->flags & GM_STMT_REBUILD) {
 			gm_buf_printf(&b, "table rebuild of %s", subj);
 			if (n >= 0)
 				gm_buf_printf(&b, " (%ld row%s copied)", n, n == 1 ? "" : "s");
 		} else if (st->flags & (GM_STMT_ENUM_SWAP | GM_STMT_REWRITE)) {
-			gm_buf_printf(&b, "%s %s", st->flags & GM_STMT_ENUM_SWAP ?
-				      "enum swap rewrites" : "rewrites", subj);
+			gm_buf_printf(&b, "%s %s",
+				      st->flags & GM_STMT_ENUM_SWAP ? "enum swap rewrites"
+								    : "rewrites",
+				      subj);
 			if (n >= 0)
 				gm_buf_printf(&b, " (%ld row%s)", n, n == 1 ? "" : "s");
 		} else {
 			continue;
 		}
-		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
-			  b.len);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr, b.len);
 	}
 	for (i = 0; r->models && i < r->models->unsupported_nr; i++) {
 		/* in the database too: the "left alone" line below names it once */
@@ -249,15 +256,13 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 		gm_buf_clear(&b);
 		gm_buf_printf(&b, "not covered by the schema model, left out: %s",
 			      r->models->unsupported[i]);
-		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
-			  b.len);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr, b.len);
 	}
 	for (i = 0; r->current && i < r->current->unsupported_nr; i++) {
 		gm_buf_clear(&b);
 		gm_buf_printf(&b, "not covered by the schema model, left alone: %s",
 			      r->current->unsupported[i]);
-		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr,
-			  b.len);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr, b.len);
 	}
 	gm_buf_release(&b);
 }
@@ -321,8 +326,7 @@ static void fixture_counts(struct run *r, const gm_schema *want, size_t *counts)
 	for (i = 0; i < fx->nr; i++) {
 		counts[i] = (size_t)-1;
 		if (gm_schema_table(want, fx->v[i].table) &&
-		    gm_count_rows(&counts[i], gm_replay_conn(r->rp),
-				  fx->v[i].table, NULL) < 0) {
+		    gm_count_rows(&counts[i], gm_replay_conn(r->rp), fx->v[i].table, NULL) < 0) {
 			gm_error_clear();
 			counts[i] = (size_t)-1;
 		}
@@ -334,7 +338,6 @@ static void add_note(gm_prepare_result *out, const char *text)
 {
 	push_line(&out->notes, &out->notes_nr, &out->notes_alloc, text, strlen(text));
 }
-
 
 static void run_init(struct run *r, gm_repo *repo, const gm_config *cfg,
 		     const gm_prepare_opts *opts)
@@ -436,9 +439,11 @@ static int verify_revision(struct run *r, const gm_revision *rev, gm_prepare_res
 			return error;
 		count_fixtures(r, out);
 		if (fx->exists && out->fixture_files)
-			add_note(out, "the fixtures were loaded after the up section (production's "
-				 "chain creates no table yet); down then drops their tables, so the "
-				 "round trip checked the schema, not the rows");
+			add_note(
+				out,
+				"the fixtures were loaded after the up section (production's "
+				"chain creates no table yet); down then drops their tables, so the "
+				"round trip checked the schema, not the rows");
 	}
 	before = gm_xcalloc(fx->nr + 1, sizeof(*before));
 	after = gm_xcalloc(fx->nr + 1, sizeof(*after));
@@ -450,7 +455,8 @@ static int verify_revision(struct run *r, const gm_revision *rev, gm_prepare_res
 	for (i = 0; i < fx->nr && !r->defer_fixtures; i++) {
 		if (before[i] == after[i])
 			continue;
-		error = gm_error_set(GM_ECHECK, "the new revision loses rows: %s had %zu "
+		error = gm_error_set(GM_ECHECK,
+				     "the new revision loses rows: %s had %zu "
 				     "rows before up, down and up again, and %zu after",
 				     fx->v[i].table, before[i], after[i]);
 		gm_error_hint("check the down section: it must keep what up keeps");
@@ -495,9 +501,8 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	memset(out, 0, sizeof(*out));
 	run_init(&r, repo, cfg, opts);
 	/* one prepare per worktree at a time, each reading the chains the last one left */
-	if (!r.opts->diff_only &&
-	    (error = gm_lock_worktree(&lock, repo, cfg, r.opts->no_wait, r.opts->wait,
-				      r.opts->payload)) < 0)
+	if (!r.opts->diff_only && (error = gm_lock_worktree(&lock, repo, cfg, r.opts->no_wait,
+							    r.opts->wait, r.opts->payload)) < 0)
 		goto done;
 	if ((error = replay_and_diff(&r, repo, out)) < 0)
 		goto done;
@@ -553,4 +558,3 @@ void gm_prepare_result_release(gm_prepare_result *res)
 	free_strv(res->notes, res->notes_nr);
 	memset(res, 0, sizeof(*res));
 }
-

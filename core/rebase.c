@@ -14,12 +14,12 @@
 struct rebase {
 	gm_history h;
 	struct rechained {
-		gm_revision *rev;   /* a local revision re-chained (borrowed from h) */
-		char *from;         /* its old parents, ", "-joined ("" for none) */
-	} *rechained;               /* in line order */
+		gm_revision *rev; /* a local revision re-chained (borrowed from h) */
+		char *from;       /* its old parents, ", "-joined ("" for none) */
+	} * rechained;            /* in line order */
 	size_t rechained_nr, rechained_alloc;
-	bool linearized;            /* several local heads or roots put in one line */
-	char **forks;               /* the older production revisions they hung off */
+	bool linearized; /* several local heads or roots put in one line */
+	char **forks;    /* the older production revisions they hung off */
 	size_t forks_nr, forks_alloc;
 };
 
@@ -64,8 +64,8 @@ static void set_parent(struct rebase *r, const gm_chain *prod, const char *prod_
  * onto the one before it. A local revision whose parent is neither production's nor
  * local, or a local base, is left alone: the graph check names it.
  */
-static void rechain(struct rebase *r, const gm_chain *prod, const char *prod_head,
-		    gm_revision **v, size_t nr)
+static void rechain(struct rebase *r, const gm_chain *prod, const char *prod_head, gm_revision **v,
+		    size_t nr)
 {
 	const gm_revision **line = NULL;
 	gm_revision *root = NULL;
@@ -119,7 +119,6 @@ static void rechain(struct rebase *r, const gm_chain *prod, const char *prod_hea
 	r->linearized = true;
 	free(line);
 }
-
 
 /*
  * Production's revisions newer than the fork: those that are not an ancestor of (or) an
@@ -199,9 +198,9 @@ static void fill_result(gm_rebase_result *out, const struct rebase *r)
 /* A re-chained revision's file, read again and rewritten in memory. */
 struct rewrite {
 	const gm_revision *rev;
-	gm_buf path;                /* absolute */
-	gm_buf text;                /* the new content */
-	const gm_file *f;           /* the content read (and replayed) */
+	gm_buf path;      /* absolute */
+	gm_buf text;      /* the new content */
+	const gm_file *f; /* the content read (and replayed) */
 };
 
 /*
@@ -233,14 +232,16 @@ static int write_rechained(struct rebase *r, gm_repo *repo, const gm_config *cfg
 			if (!strcmp(files.v[k].path, rev->path))
 				w[i].f = &files.v[k];
 		if (!w[i].f || strcmp(w[i].f->oid, rev->checksum)) {
-			error = gm_error_set(GM_ERROR, "'%s' changed while rebasing, nothing "
-					     "written", rev->path);
+			error = gm_error_set(GM_ERROR,
+					     "'%s' changed while rebasing, nothing "
+					     "written",
+					     rev->path);
 			gm_error_hint("run 'git migrate rebase' again");
 			goto done;
 		}
 		if ((error = gm_revision_set_parents(&w[i].text, rev->path, w[i].f->data,
-						     w[i].f->len, rev->parents,
-						     rev->parents_nr)) < 0)
+						     w[i].f->len, rev->parents, rev->parents_nr)) <
+		    0)
 			goto done;
 		gm_buf_printf(&w[i].path, "%s/%s", cfg->root, rev->path);
 	}
@@ -253,8 +254,8 @@ static int write_rechained(struct rebase *r, gm_repo *repo, const gm_config *cfg
 		gm_error_prefix("'%s' (the revisions rewritten before it were restored)",
 				w[i].rev->path);
 		for (k = 0; k < i; k++)
-			if (gm_file_replace(w[k].path.ptr, w[k].f->data, w[k].f->len,
-					    w[k].text.ptr, w[k].text.len) < 0)
+			if (gm_file_replace(w[k].path.ptr, w[k].f->data, w[k].f->len, w[k].text.ptr,
+					    w[k].text.len) < 0)
 				break;
 	}
 done:
@@ -267,8 +268,8 @@ done:
 	return error;
 }
 
-int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
-	      const gm_config *cfg, const gm_rebase_opts *opts)
+int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+	      const gm_rebase_opts *opts)
 {
 	static const gm_rebase_opts defaults = GM_REBASE_OPTS_INIT;
 	gm_replay_opts ro = { NULL, NULL, false, NULL };
@@ -286,8 +287,8 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
 	ro.payload = opts->payload;
 	ro.fixtures_oid = r.h.prod_oid; /* filled when the history is read */
 	gm_replay_new(&rp, repo, cfg, &ro);
-	if ((error = gm_lock_worktree(&lock, repo, cfg, opts->no_wait, opts->wait,
-				      opts->payload)) < 0)
+	if ((error = gm_lock_worktree(&lock, repo, cfg, opts->no_wait, opts->wait, opts->payload)) <
+	    0)
 		goto done;
 	if ((error = read_rechain(&r, repo, cfg, opts->production)) < 0 || !r.rechained_nr)
 		goto done;

@@ -17,18 +17,17 @@ struct gm_replay {
 	gm_repo *repo;
 	const gm_config *cfg;
 	gm_replay_opts opts;
-	gm_url *server;             /* the scratch server */
-	gm_scratch *scratch;        /* the database, when the session made it */
-	gm_conn *conn;              /* the open connection (the scratch's) */
+	gm_url *server;      /* the scratch server */
+	gm_scratch *scratch; /* the database, when the session made it */
+	gm_conn *conn;       /* the open connection (the scratch's) */
 	gm_fixtures_report fixtures;
 	bool fixtures_loaded;
-	struct timespec mark;       /* the phase clock */
+	struct timespec mark; /* the phase clock */
 	gm_replay_phase_time phases[GM_PHASES_MAX];
 	size_t phases_nr;
 };
 
-void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg,
-		   const gm_replay_opts *opts)
+void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg, const gm_replay_opts *opts)
 {
 	gm_replay *rp = gm_xcalloc(1, sizeof(*rp));
 
@@ -247,9 +246,8 @@ void gm_replay_phase(gm_replay *rp, const char *name)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rp->phases_nr < GM_PHASES_MAX) {
 		rp->phases[rp->phases_nr].name = name;
-		rp->phases[rp->phases_nr].seconds =
-			(double)(t1.tv_sec - rp->mark.tv_sec) +
-			(double)(t1.tv_nsec - rp->mark.tv_nsec) / 1e9;
+		rp->phases[rp->phases_nr].seconds = (double)(t1.tv_sec - rp->mark.tv_sec) +
+						    (double)(t1.tv_nsec - rp->mark.tv_nsec) / 1e9;
 		rp->phases_nr++;
 	}
 	rp->mark = t1;

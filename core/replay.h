@@ -45,10 +45,10 @@
 typedef struct gm_replay gm_replay;
 
 typedef struct gm_replay_opts {
-	gm_progress_cb progress;    /* may be NULL */
-	void *payload;              /* for progress */
-	bool no_fixtures;           /* gm_replay_fixtures loads nothing */
-	const char *fixtures_oid;   /* the commit whose fixtures are loaded (production's) */
+	gm_progress_cb progress;  /* may be NULL */
+	void *payload;            /* for progress */
+	bool no_fixtures;         /* gm_replay_fixtures loads nothing */
+	const char *fixtures_oid; /* the commit whose fixtures are loaded (production's) */
 } gm_replay_opts;
 
 /* One phase's time, in the order they ran (for -v and make bench). */
@@ -139,15 +139,14 @@ void gm_replay_free(gm_replay *rp);
  * objects both changed are "semantic" warnings. Problems are "replay" findings; < 0
  * only when the check could not run (database unreachable, interrupted, git).
  */
-int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h,
-		    const bool *newer, bool check_models);
+int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h, const bool *newer,
+		    bool check_models);
 
 /*
  * verify --replay on a loaded history (gm_verify loads it once, under the worktree's
  * lock): combines it, flags production's revisions newer than git's fork, and runs
  * gm_replay_check with the models. The combining's errors are findings.
  */
-int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo,
-		     const gm_config *cfg);
+int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg);
 
 #endif

@@ -313,8 +313,7 @@ int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *co
 	out[0] = '\0';
 	if (git_oid_fromstr(&head, commit) < 0 || git_oid_fromstr(&up, upstream) < 0) {
 		git_error_clear();
-		return gm_error_set(GM_EINVALID, "not a commit id: '%s' or '%s'", commit,
-				    upstream);
+		return gm_error_set(GM_EINVALID, "not a commit id: '%s' or '%s'", commit, upstream);
 	}
 	git_oid_cpy(&from, &head);
 	/* a file the commit does not have (not committed yet) was written on top of it */
@@ -362,11 +361,14 @@ merge_base:
 	if ((rc = git_merge_base(&base, repo->git, &from, &up)) < 0) {
 		if (rc == GIT_ENOTFOUND) {
 			git_error_clear();
-			error = gm_error_set(GM_ENOTFOUND, "'%.12s' and '%.12s' have no common "
-					     "ancestor", commit, upstream);
+			error = gm_error_set(GM_ENOTFOUND,
+					     "'%.12s' and '%.12s' have no common "
+					     "ancestor",
+					     commit, upstream);
 		} else {
-			error = gm_repo_git_fail(rc, "cannot find the merge base of '%.12s' and '%.12s'",
-					 commit, upstream);
+			error = gm_repo_git_fail(
+				rc, "cannot find the merge base of '%.12s' and '%.12s'", commit,
+				upstream);
 		}
 		goto done;
 	}

@@ -13,16 +13,16 @@ struct gm_repo {
 	struct git_repository *git;
 	char *workdir;
 	char *commondir;
-	size_t max_file;    /* largest revision file read whole (0 = GM_LIMIT_REVISION) */
+	size_t max_file; /* largest revision file read whole (0 = GM_LIMIT_REVISION) */
 };
 
 /* A commit's tree or the worktree (see gm_tree in repo_int.h). */
 struct gm_tree {
-	gm_repo *repo;             /* NULL for a directory opened with gm_tree_open_dir */
-	char *root;                /* the worktree's root (absolute), for the worktree */
-	char *commit;              /* as given (id or revspec); NULL = the worktree */
-	char *label;               /* the commit as named in messages (a full id abbreviated) */
-	struct git_tree *git_root; /* the commit's tree, looked up on first use */
+	gm_repo *repo;              /* NULL for a directory opened with gm_tree_open_dir */
+	char *root;                 /* the worktree's root (absolute), for the worktree */
+	char *commit;               /* as given (id or revspec); NULL = the worktree */
+	char *label;                /* the commit as named in messages (a full id abbreviated) */
+	struct git_tree *git_root;  /* the commit's tree, looked up on first use */
 	char oid[GM_OID_HEXSZ + 1]; /* the commit's id once looked up; "" for the worktree */
 };
 

@@ -149,5 +149,4 @@ void gm_files_release(gm_files *files);
 int gm_repo_fork_point(char out[GM_OID_HEXSZ + 1], gm_repo *repo, const char *commit,
 		       const char *upstream, const char *path);
 
-
 #endif

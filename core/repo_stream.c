@@ -42,18 +42,23 @@
 /* The largest packed blob read whole through libgit2 (and git's bigFileThreshold). */
 #define STREAM_MEMORY_MAX GM_MIB
 
-enum stream_mode { STREAM_FILE, STREAM_LOOSE, STREAM_MEMORY, STREAM_PIPE };
+enum stream_mode {
+	STREAM_FILE,
+	STREAM_LOOSE,
+	STREAM_MEMORY,
+	STREAM_PIPE
+};
 
 struct gm_stream {
 	enum stream_mode mode;
 	gm_repo *repo;
 	git_oid oid;
 	char *path;
-	struct gm_fd_reader fd;   /* STREAM_FILE: the worktree file; STREAM_PIPE: cat-file */
-	git_odb_stream *stream;   /* STREAM_LOOSE */
-	pid_t pid;                /* STREAM_PIPE: the git cat-file child, 0 once reaped */
-	git_blob *blob;           /* STREAM_MEMORY */
-	size_t off;               /* STREAM_MEMORY: read position */
+	struct gm_fd_reader fd; /* STREAM_FILE: the worktree file; STREAM_PIPE: cat-file */
+	git_odb_stream *stream; /* STREAM_LOOSE */
+	pid_t pid;              /* STREAM_PIPE: the git cat-file child, 0 once reaped */
+	git_blob *blob;         /* STREAM_MEMORY */
+	size_t off;             /* STREAM_MEMORY: read position */
 };
 
 extern char **environ;
@@ -220,8 +225,10 @@ int gm_stream_read(gm_stream *s, char *buf, size_t n, size_t *got)
 	if ((error = gm_fd_read(&s->fd, buf, n, got)) < 0 || *got)
 		return error;
 	if ((rc = reap(s)) != 0)
-		return gm_error_set(GM_EGIT, "cannot read '%s': 'git cat-file' failed "
-				    "(status %d)", s->path, rc);
+		return gm_error_set(GM_EGIT,
+				    "cannot read '%s': 'git cat-file' failed "
+				    "(status %d)",
+				    s->path, rc);
 	return 0;
 }
 

@@ -180,10 +180,9 @@ done:
 	return error;
 }
 
-
 /* Where one symlink of the tree leads: its target's id and mode, into *id and *mode. */
-static int link_step(git_oid *id, git_filemode_t *mode, gm_buf *next, gm_tree *t,
-		     const char *cur, const char *path)
+static int link_step(git_oid *id, git_filemode_t *mode, gm_buf *next, gm_tree *t, const char *cur,
+		     const char *path)
 {
 	git_blob *blob = NULL;
 	git_tree_entry *e = NULL;
@@ -201,8 +200,10 @@ static int link_step(git_oid *id, git_filemode_t *mode, gm_buf *next, gm_tree *t
 	}
 	if (git_tree_entry_bypath(&e, t->git_root, next->ptr) < 0) {
 		git_error_clear();
-		return gm_error_set(GM_EINVALID, "'%s' is a symlink to '%s', which does not "
-				    "exist at '%s'", path, next->ptr, t->label);
+		return gm_error_set(GM_EINVALID,
+				    "'%s' is a symlink to '%s', which does not "
+				    "exist at '%s'",
+				    path, next->ptr, t->label);
 	}
 	*mode = git_tree_entry_filemode(e);
 	*id = *git_tree_entry_id(e);
@@ -232,8 +233,10 @@ static int follow_tree_link(git_oid *id_out, bool *is_dir, gm_tree *t, const cha
 			goto done;
 		}
 		if (mode != GIT_FILEMODE_LINK) {
-			error = gm_error_set(GM_EINVALID, "'%s' is a symlink to '%s', which is not "
-					     "a file", path, next.ptr);
+			error = gm_error_set(GM_EINVALID,
+					     "'%s' is a symlink to '%s', which is not "
+					     "a file",
+					     path, next.ptr);
 			goto done;
 		}
 		gm_buf_clear(&cur);
@@ -367,8 +370,7 @@ static int commit_find(gm_file *out, gm_tree *t, const char *p)
 	rc = git_tree_entry_bypath(&e, t->git_root, p);
 	if (rc == GIT_ENOTFOUND) {
 		git_error_clear();
-		error = gm_error_set(GM_ENOTFOUND, "path '%s' does not exist in '%s'", p,
-				     t->label);
+		error = gm_error_set(GM_ENOTFOUND, "path '%s' does not exist in '%s'", p, t->label);
 	} else if (rc < 0) {
 		error = gm_repo_git_fail(rc, "cannot read '%s' at '%s'", p, t->label);
 	} else if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
@@ -448,8 +450,7 @@ int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const cha
 	int error;
 
 	GM_ASSERT_ARG(out && repo && dir);
-	if ((error = gm_tree_open(&t, repo, commit)) < 0 ||
-	    (error = gm_tree_list(out, t, dir)) < 0)
+	if ((error = gm_tree_open(&t, repo, commit)) < 0 || (error = gm_tree_list(out, t, dir)) < 0)
 		goto done;
 	for (i = 0; content && i < out->nr; i++)
 		if ((error = read_revision(&out->v[i], t)) < 0)
@@ -498,4 +499,3 @@ void gm_files_release(gm_files *files)
 	files->exists = false;
 	files->tree_oid[0] = '\0';
 }
-

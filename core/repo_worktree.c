@@ -40,9 +40,8 @@ static int worktree_entry(gm_file *f, bool *skip, const char *root, const char *
 		goto done;
 	}
 	/* a symlink is followed when it stays inside the repository (as in git) */
-	if (S_ISLNK(st.st_mode) &&
-	    ((error = gm_path_confine(&real, root, full.ptr, f->path)) < 0 ||
-	     stat(real, &st) < 0)) {
+	if (S_ISLNK(st.st_mode) && ((error = gm_path_confine(&real, root, full.ptr, f->path)) < 0 ||
+				    stat(real, &st) < 0)) {
 		if (!error)
 			error = gm_error_set(GM_ERROR, "cannot read '%s': %s", f->path,
 					     strerror(errno));

@@ -25,8 +25,8 @@ bool gm_revision_id_valid(const char *id)
 		char c = id[n];
 		if (n >= GM_REVISION_ID_MAX)
 			return false;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
 			return false;
 	}
 	return n > 0;
@@ -56,8 +56,7 @@ void gm_revision_new_id(char out[13])
 		unsigned long long x;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		x = (unsigned long long)ts.tv_sec * 1000000007ULL ^
-		    (unsigned long long)ts.tv_nsec ^
+		x = (unsigned long long)ts.tv_sec * 1000000007ULL ^ (unsigned long long)ts.tv_nsec ^
 		    ((unsigned long long)getpid() << 32) ^ (++counter * 0x9e3779b97f4a7c15ULL);
 		for (i = 0; i < 6; i++)
 			raw[i] = (unsigned char)(x >> (8 * i));
@@ -111,7 +110,11 @@ void gm_revision_slug(gm_buf *out, const char *message)
 
 /* ---- parsing ---------------------------------------------------------- */
 
-enum state { IN_HEADER, IN_UP, IN_DOWN };
+enum state {
+	IN_HEADER,
+	IN_UP,
+	IN_DOWN
+};
 
 /* A part being collected: leading and trailing blank lines are dropped. */
 struct part_builder {
@@ -125,10 +128,10 @@ struct parser {
 	const char *path;
 	gm_revision *rev;
 	enum state state;
-	gm_section *section;     /* the section being filled */
+	gm_section *section; /* the section being filled */
 	struct part_builder part;
 	int line;
-	unsigned seen;      /* header keys met so far: bit i = once_keys[i] */
+	unsigned seen; /* header keys met so far: bit i = once_keys[i] */
 };
 
 static bool is_blank(const char *s, size_t n)
@@ -538,9 +541,8 @@ int gm_revision_parse(gm_revision **out, const char *path, const char *data, siz
 	*out = NULL;
 
 	if (len && (nul = memchr(data, '\0', len)) != NULL)
-		return gm_error_set_at(GM_EINVALID, where,
-				       count_lines(data, (size_t)(nul - data)), 0,
-				       "NUL byte in revision file (binary content?)");
+		return gm_error_set_at(GM_EINVALID, where, count_lines(data, (size_t)(nul - data)),
+				       0, "NUL byte in revision file (binary content?)");
 	/* A UTF-8 byte order mark (editors on Windows write one) is not content. */
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
 		data += 3;
@@ -636,4 +638,3 @@ void gm_revision_free(gm_revision *rev)
 	free(rev->path);
 	free(rev);
 }
-

@@ -37,8 +37,8 @@ void gm_revision_format(gm_buf *out, const gm_revision *rev);
  * one down part `down_sql` (a "-- +migrate commit" line in them splits the section when
  * the text is parsed back). Appends to out.
  */
-void gm_revision_format_new(gm_buf *out, const char *id, const char *parent,
-			    const char *message, const char *up_sql, const char *down_sql);
+void gm_revision_format_new(gm_buf *out, const char *id, const char *parent, const char *message,
+			    const char *up_sql, const char *down_sql);
 
 /* The whole text of a section (its parts joined with "-- +migrate commit" lines). Caller frees. */
 char *gm_section_text(const gm_section *s);

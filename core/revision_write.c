@@ -78,7 +78,6 @@ void gm_revision_format(gm_buf *out, const gm_revision *rev)
 	}
 }
 
-
 char *gm_section_text(const gm_section *s)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -86,8 +85,8 @@ char *gm_section_text(const gm_section *s)
 	return gm_buf_detach(&b);
 }
 
-void gm_revision_format_new(gm_buf *out, const char *id, const char *parent,
-			    const char *message, const char *up_sql, const char *down_sql)
+void gm_revision_format_new(gm_buf *out, const char *id, const char *parent, const char *message,
+			    const char *up_sql, const char *down_sql)
 {
 	gm_revision draft;
 	gm_sql_part up_part = { (char *)up_sql, 0 }, down_part = { (char *)down_sql, 0 };
@@ -203,4 +202,3 @@ done:
 	gm_buf_release(&text);
 	return error;
 }
-

@@ -192,8 +192,7 @@ gm_fkey *gm_table_add_fkey(gm_table *t, const char *name, const char *ref_table)
 void gm_fkey_add_pair(gm_fkey *fk, const char *column, const char *ref_column)
 {
 	GM_PUSH(fk->columns, fk->columns_nr, fk->columns_alloc, gm_xstrdup(column));
-	GM_PUSH(fk->ref_columns, fk->ref_columns_nr, fk->ref_columns_alloc,
-		gm_xstrdup(ref_column));
+	GM_PUSH(fk->ref_columns, fk->ref_columns_nr, fk->ref_columns_alloc, gm_xstrdup(ref_column));
 }
 
 gm_check *gm_table_add_check(gm_table *t, const char *name, const char *expr)
@@ -208,8 +207,7 @@ gm_check *gm_table_add_check(gm_table *t, const char *name, const char *expr)
 void gm_schema_remove_table(gm_schema *s, size_t i)
 {
 	table_free(s->tables[i]);
-	memmove(&s->tables[i], &s->tables[i + 1],
-		(s->tables_nr - i - 1) * sizeof(*s->tables));
+	memmove(&s->tables[i], &s->tables[i + 1], (s->tables_nr - i - 1) * sizeof(*s->tables));
 	s->tables_nr--;
 }
 
@@ -328,8 +326,8 @@ static gm_table *copy_table(const gm_table *t)
 		d->name = gm_xstrdup(s->name);
 		d->columns = gm_strv_copy(s->columns, s->columns_nr, &d->columns_alloc);
 		d->ref_table = gm_xstrdup(s->ref_table);
-		d->ref_columns = gm_strv_copy(s->ref_columns, s->ref_columns_nr,
-					   &d->ref_columns_alloc);
+		d->ref_columns =
+			gm_strv_copy(s->ref_columns, s->ref_columns_nr, &d->ref_columns_alloc);
 		d->on_delete = gm_xstrdup(s->on_delete);
 		d->on_update = gm_xstrdup(s->on_update);
 		GM_PUSH(c->fkeys, c->fkeys_nr, c->fkeys_alloc, d);
@@ -371,7 +369,7 @@ static void name_with(gm_buf *out, const char *table, char *const *cols, size_t 
 	for (i = 0; i < n; i++)
 		gm_buf_printf(out, "_%s", cols[i]);
 	gm_buf_printf(out, "_%s", suffix);
-	if (out->len > 63)  /* PostgreSQL's NAMEDATALEN - 1 */
+	if (out->len > 63) /* PostgreSQL's NAMEDATALEN - 1 */
 		gm_buf_truncate(out, 63);
 }
 

@@ -18,15 +18,14 @@ static int cmp_name_key(const void *key, const void *elem)
 }
 
 /* dep[w * n + on]: v[w] must wait for v[on]; waiting[w] counts them. */
-static void fill_deps(bool *dep, size_t *waiting, const gm_table **v, size_t n,
-		      bool children_first)
+static void fill_deps(bool *dep, size_t *waiting, const gm_table **v, size_t n, bool children_first)
 {
 	size_t k, f, m;
 
 	for (k = 0; k < n; k++) {
 		for (f = 0; f < v[k]->fkeys_nr; f++) {
-			const gm_table **hit = bsearch(v[k]->fkeys[f]->ref_table, v, n,
-						       sizeof(*v), cmp_name_key);
+			const gm_table **hit =
+				bsearch(v[k]->fkeys[f]->ref_table, v, n, sizeof(*v), cmp_name_key);
 			size_t w, on;
 			if (!hit || (m = (size_t)(hit - v)) == k)
 				continue;

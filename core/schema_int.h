@@ -9,7 +9,7 @@
 
 /* A new empty schema. Caller owns *out (gm_schema_free). */
 void gm_schema_new(gm_schema **out);
-void gm_schema_free(gm_schema *s);          /* NULL-safe */
+void gm_schema_free(gm_schema *s); /* NULL-safe */
 
 /* Deep copy. Caller owns *out. */
 void gm_schema_copy(gm_schema **out, const gm_schema *s);
@@ -47,12 +47,11 @@ gm_check *gm_table_check(const gm_table *t, const char *name);
 bool gm_table_pk_has(const gm_table *t, const char *column);
 
 /* Conventional names (PostgreSQL's), written into out (cleared first). */
-void gm_name_pkey(gm_buf *out, const char *table);                         /* t_pkey */
-void gm_name_key(gm_buf *out, const char *table, char *const *cols, size_t n);  /* t_a_b_key */
+void gm_name_pkey(gm_buf *out, const char *table);                               /* t_pkey */
+void gm_name_key(gm_buf *out, const char *table, char *const *cols, size_t n);   /* t_a_b_key */
 void gm_name_index(gm_buf *out, const char *table, char *const *cols, size_t n); /* t_a_b_idx */
 void gm_name_fkey(gm_buf *out, const char *table, char *const *cols, size_t n);  /* t_a_fkey */
-void gm_name_check(gm_buf *out, const char *table, const char *column);     /* t_c_check */
-
+void gm_name_check(gm_buf *out, const char *table, const char *column);          /* t_c_check */
 
 /*
  * Canonical, order-stable text rendering of a schema: two schemas are equal exactly when

@@ -11,9 +11,9 @@
 
 /* One object a revision changed: its name in messages, the table it belongs to. */
 struct object {
-	char *name;     /* "deals.currency", "table deals", "index deals_title_idx", "enum x" */
-	char *table;    /* NULL for an enum */
-	bool whole;     /* the table itself (added, dropped, renamed) */
+	char *name;  /* "deals.currency", "table deals", "index deals_title_idx", "enum x" */
+	char *table; /* NULL for an enum */
+	bool whole;  /* the table itself (added, dropped, renamed) */
 };
 
 struct gm_touched {
@@ -180,7 +180,8 @@ bool gm_semantic_conflict(gm_findings *f, const gm_revision *prod, const gm_touc
 		marked_names(&ours, lt, lm);
 		gm_findings_warn(f, "semantic", local->path, local->up.line,
 				 "semantic conflict: production's %s changed %s; your %s also "
-				 "changes %s", prod->id, theirs.ptr, local->id, ours.ptr);
+				 "changes %s",
+				 prod->id, theirs.ptr, local->id, ours.ptr);
 	}
 	free(pm);
 	free(lm);

@@ -21,8 +21,8 @@
  */
 typedef struct gm_touched gm_touched;
 void gm_touched_new(gm_touched **out, const gm_changes *changes);
-size_t gm_touched_count(const gm_touched *t);   /* 0 for NULL */
-void gm_touched_free(gm_touched *t);            /* NULL-safe */
+size_t gm_touched_count(const gm_touched *t); /* 0 for NULL */
+void gm_touched_free(gm_touched *t);          /* NULL-safe */
 
 /*
  * A semantic conflict: production's revision `prod`, newer than the branch's fork, and

@@ -85,10 +85,10 @@ static const char *const native_types[] = {
 	"smallserial", "timetz", "bytea", "inet", "cidr", "macaddr", "macaddr8", "interval",
 	"money", "xml", "tsvector", "tsquery", "citext", "hstore", "ltree", "int4range",
 	"int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
-	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
-	"datemultirange", "point", "line", "lseg", "box", "path", "polygon", "circle", "bit",
-	"varbit", "oid", "regclass", "regtype", "name", "pg_lsn", "txid_snapshot",
-	"pg_snapshot", "jsonpath", "geometry", "geography",
+	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange", "datemultirange",
+	"point", "line", "lseg", "box", "path", "polygon", "circle", "bit", "varbit", "oid",
+	"regclass", "regtype", "name", "pg_lsn", "txid_snapshot", "pg_snapshot", "jsonpath",
+	"geometry", "geography",
 	/* SQLite declared types seen in the wild */
 	"datetime", "clob", "tinyint", "mediumint", "nvarchar", "nchar", "int2", NULL
 };
@@ -113,12 +113,16 @@ static bool is_space(char c)
 }
 
 /* One token of a declared type: a word, a "(...)" modifier or an "[...]" array marker. */
-enum tok_kind { TOK_WORD, TOK_MOD, TOK_ARRAY };
+enum tok_kind {
+	TOK_WORD,
+	TOK_MOD,
+	TOK_ARRAY
+};
 
 struct tok {
 	enum tok_kind kind;
-	char *text;   /* word: lowercased unless quoted (quotes removed); mod: "(12,2)" */
-	bool quoted;  /* word contained a double-quoted part */
+	char *text;  /* word: lowercased unless quoted (quotes removed); mod: "(12,2)" */
+	bool quoted; /* word contained a double-quoted part */
 };
 
 struct toks {
@@ -179,8 +183,7 @@ static void tokenize(struct toks *out, const char *s)
 				gm_buf_putc(&mod, lower(*s));
 				if (*s == '(' || *s == '[')
 					depth++;
-				else if ((*s == ')' || *s == ']') && --depth == 0 &&
-					 *s == close) {
+				else if ((*s == ')' || *s == ']') && --depth == 0 && *s == close) {
 					s++;
 					break;
 				}
@@ -281,8 +284,8 @@ void gm_type_canonical(gm_buf *out, const char *type)
 	if (!quoted && nmods <= 1 && nwords > 0)
 		canonical = lookup_synonym(key.ptr);
 	/* PostgreSQL's internal array type names: "_int4" → "integer[]" */
-	if (!canonical && !quoted && !array && nwords == 1 && nmods == 0 &&
-	    key.ptr[0] == '_' && (canonical = lookup_synonym(key.ptr + 1)) != NULL)
+	if (!canonical && !quoted && !array && nwords == 1 && nmods == 0 && key.ptr[0] == '_' &&
+	    (canonical = lookup_synonym(key.ptr + 1)) != NULL)
 		array = true;
 
 	if (canonical) {
@@ -304,10 +307,9 @@ void gm_type_canonical(gm_buf *out, const char *type)
 
 bool gm_type_is_numeric(const char *canonical)
 {
-	static const char *const numeric[] = {
-		"integer", "bigint", "smallint", "serial", "bigserial", "smallserial",
-		"numeric", "real", "double", NULL
-	};
+	static const char *const numeric[] = { "integer",   "bigint",      "smallint", "serial",
+					       "bigserial", "smallserial", "numeric",  "real",
+					       "double",    NULL };
 	size_t n, i;
 
 	if (!canonical)
@@ -358,12 +360,10 @@ bool gm_type_is_builtin(const char *canonical)
 /* The serial types and the integer type each stores its values in. */
 static const struct serial {
 	const char *serial, *storage;
-} serials[] = {
-	{ "serial", "integer" },
-	{ "bigserial", "bigint" },
-	{ "smallserial", "smallint" },
-	{ NULL, NULL }
-};
+} serials[] = { { "serial", "integer" },
+		{ "bigserial", "bigint" },
+		{ "smallserial", "smallint" },
+		{ NULL, NULL } };
 
 const char *gm_type_serial_storage(const char *canonical)
 {

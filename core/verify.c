@@ -76,9 +76,8 @@ static bool deleted(const gm_revision *pr, const bool *covered, const gm_chain *
  * immutable: every production revision file exists in the checked tree with the same
  * blob id. A production revision found under another name (same id) counts as renamed.
  */
-static void check_immutable(gm_findings *findings, const gm_files *prod_files,
-			    const gm_chain *prod, const gm_files *files, const gm_chain *chain,
-			    const char *prod_name)
+static void check_immutable(gm_findings *findings, const gm_files *prod_files, const gm_chain *prod,
+			    const gm_files *files, const gm_chain *chain, const char *prod_name)
 {
 	size_t pnr, nr, i;
 	const gm_file **pv = sql_files(prod_files, &pnr);
@@ -147,16 +146,15 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	if (!opts)
 		opts = &defaults;
 	/* the replay checks the chains read here: they are read under the worktree's lock */
-	if (opts->replay && (error = gm_lock_worktree(&lock, repo, cfg, opts->no_wait,
-						      opts->wait, opts->payload)) < 0)
+	if (opts->replay && (error = gm_lock_worktree(&lock, repo, cfg, opts->no_wait, opts->wait,
+						      opts->payload)) < 0)
 		goto done;
 	/* production first: a production ref that does not resolve means we cannot run;
 	 * production's own parse/graph problems show up when its files are checked below */
 	if ((error = gm_history_load(&h, repo, cfg, opts->production, opts->rev)) < 0)
 		goto done;
 	gm_findings_move(findings, &h.local_findings);
-	check_immutable(findings, &h.prod_files, h.prod, &h.local_files, h.local,
-			h.production);
+	check_immutable(findings, &h.prod_files, h.prod, &h.local_files, h.local, h.production);
 	gm_chain_check_chained(findings, h.local, h.prod, h.production);
 	/* Replaying a chain that fails the other checks would only repeat their findings. */
 	if (opts->replay && !findings->nr)

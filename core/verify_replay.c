@@ -15,8 +15,8 @@ struct check {
 	gm_findings *findings;
 	gm_replay *rp;
 	const gm_history *h;
-	const bool *newer;          /* per order entry: production's, newer than the fork */
-	gm_touched **touched;       /* per order entry: what it changed (newer and local) */
+	const bool *newer;    /* per order entry: production's, newer than the fork */
+	gm_touched **touched; /* per order entry: what it changed (newer and local) */
 };
 
 /* Lines joined with "; " (a finding is one line). */
@@ -49,8 +49,8 @@ static int section_failed(gm_findings *f, const gm_revision *rev, int error, con
 {
 	if (error == GM_EINTERRUPTED)
 		return error;
-	gm_error_prefix("%s of '%s'%s", what, rev->id, strcmp(what, "up section") ? "" :
-			" after its down section");
+	gm_error_prefix("%s of '%s'%s", what, rev->id,
+			strcmp(what, "up section") ? "" : " after its down section");
 	gm_findings_add_error(f, "replay", rev->path);
 	return GM_ITEROVER;
 }
@@ -83,7 +83,8 @@ static int round_trip(struct check *c, const gm_revision *rev, const gm_schema *
 		one_line(&d);
 		gm_findings_add(c->findings, "replay", rev->path, rev->down.line,
 				"down section of '%s' does not restore the schema from before "
-				"its up section (%s)", rev->id, d.ptr);
+				"its up section (%s)",
+				rev->id, d.ptr);
 		gm_buf_release(&d);
 		error = GM_ITEROVER;
 		goto done;
@@ -224,7 +225,8 @@ static int check_models_covered(struct check *c)
 		one_line(&b);
 		gm_findings_add(c->findings, "replay", NULL, 0,
 				"the models have changes that no revision covers: %s "
-				"(run 'git migrate prepare')", b.ptr);
+				"(run 'git migrate prepare')",
+				b.ptr);
 		gm_buf_release(&b);
 	}
 done:
@@ -235,8 +237,8 @@ done:
 	return error;
 }
 
-int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h,
-		    const bool *newer, bool check_models)
+int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h, const bool *newer,
+		    bool check_models)
 {
 	struct check c = { findings, rp, h, newer, NULL };
 	size_t i;
@@ -339,8 +341,7 @@ done:
 	return newer;
 }
 
-int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo,
-		     const gm_config *cfg)
+int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg)
 {
 	gm_replay_opts ro = { NULL, NULL, false, NULL };
 	gm_replay *rp = NULL;

@@ -68,8 +68,7 @@ static void offset_to_mark(const char *data, size_t off, int *line, int *col)
  * control character) has no mark, only a byte offset: with the data at hand it is turned
  * into a line and column.
  */
-static int parser_error(const yaml_parser_t *parser, const char *path, const char *data,
-			size_t len)
+static int parser_error(const yaml_parser_t *parser, const char *path, const char *data, size_t len)
 {
 	const char *problem = parser->problem ? parser->problem : "syntax error";
 	int line = (int)parser->problem_mark.line + 1;
@@ -113,15 +112,15 @@ static int second_document(const char *path, const yaml_mark_t *m)
 struct anchor {
 	char *name;
 	gm_yaml_node *node;
-	int height;                 /* nesting levels inside the node (0 for a scalar) */
-	size_t size;                /* nodes in it, aliases counted as what they repeat */
+	int height;  /* nesting levels inside the node (0 for a scalar) */
+	size_t size; /* nodes in it, aliases counted as what they repeat */
 };
 
 struct anchors {
 	struct anchor *v;
 	size_t nr, alloc;
-	size_t *slots;              /* index + 1 into v; 0 is empty */
-	size_t cap;                 /* a power of two, or 0 */
+	size_t *slots; /* index + 1 into v; 0 is empty */
+	size_t cap;    /* a power of two, or 0 */
 };
 
 static size_t hash_name(const char *s)
@@ -150,8 +149,7 @@ static const struct anchor *anchor_find(const struct anchors *a, const char *nam
 }
 
 /* Register a complete node under `name` (taken over); false when it is already taken. */
-static bool anchor_add(struct anchors *a, char *name, gm_yaml_node *node, int height,
-		       size_t size)
+static bool anchor_add(struct anchors *a, char *name, gm_yaml_node *node, int height, size_t size)
 {
 	size_t i;
 
@@ -193,10 +191,10 @@ struct gm_yaml_doc_priv {
 /* An open sequence or mapping while its events arrive. */
 struct frame {
 	gm_yaml_node *node;
-	size_t alloc;               /* room in node->items */
-	int height;                 /* the tallest child so far (0: scalars only) */
-	size_t size;                /* itself and its children so far, as struct anchor's */
-	char *anchor;               /* registered when the collection ends */
+	size_t alloc; /* room in node->items */
+	int height;   /* the tallest child so far (0: scalars only) */
+	size_t size;  /* itself and its children so far, as struct anchor's */
+	char *anchor; /* registered when the collection ends */
 };
 
 /*
@@ -213,8 +211,8 @@ struct composer {
 	struct gm_yaml_doc_priv *d;
 	const char *path;
 	struct frame stack[GM_YAML_MAX_DEPTH];
-	int depth;                  /* open collections */
-	size_t expanded;            /* nodes so far, each alias counted as what it repeats */
+	int depth;       /* open collections */
+	size_t expanded; /* nodes so far, each alias counted as what it repeats */
 	struct anchors anchors;
 };
 
@@ -282,8 +280,8 @@ static int compose_end(struct composer *c, const yaml_mark_t *m)
 	}
 	if (!done.anchor)
 		return 0;
-	error = register_anchor(c, (const yaml_char_t *)done.anchor, n, done.height + 1,
-				done.size, m);
+	error = register_anchor(c, (const yaml_char_t *)done.anchor, n, done.height + 1, done.size,
+				m);
 	free(done.anchor);
 	return error;
 }
@@ -294,8 +292,7 @@ static int compose_alias(struct composer *c, const yaml_event_t *e, const yaml_m
 	const struct anchor *a = anchor_find(&c->anchors, (const char *)e->data.alias.anchor);
 
 	if (!a)
-		return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1,
-				       (int)m->column + 1,
+		return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1, (int)m->column + 1,
 				       "undefined alias '*%s' (its anchor must come "
 				       "before it, outside it)",
 				       (const char *)e->data.alias.anchor);
@@ -303,8 +300,7 @@ static int compose_alias(struct composer *c, const yaml_event_t *e, const yaml_m
 		return too_deep(c->path, m);
 	c->expanded += a->size;
 	if (c->expanded > ALIAS_FACTOR * c->d->all.nr + ALIAS_SLACK)
-		return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1,
-				       (int)m->column + 1,
+		return gm_error_set_at(GM_EINVALID, c->path, (int)m->line + 1, (int)m->column + 1,
 				       "aliases repeat too much: the document would be "
 				       "more than %d times as large as written",
 				       ALIAS_FACTOR);
@@ -325,8 +321,7 @@ static int compose(struct composer *c, const yaml_event_t *e)
 		if ((error = check_scalar(c->path, e)) < 0)
 			return error;
 		n = new_node(c, GM_YAML_SCALAR, e);
-		n->value = gm_xstrndup((const char *)e->data.scalar.value,
-				       e->data.scalar.length);
+		n->value = gm_xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
 		n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 		attach(c, n, 0, 1);
 		c->expanded++;
@@ -335,8 +330,8 @@ static int compose(struct composer *c, const yaml_event_t *e)
 	case YAML_MAPPING_START_EVENT:
 		if (c->depth == GM_YAML_MAX_DEPTH)
 			return too_deep(c->path, m);
-		n = new_node(c,
-			     e->type == YAML_SEQUENCE_START_EVENT ? GM_YAML_SEQ : GM_YAML_MAP, e);
+		n = new_node(c, e->type == YAML_SEQUENCE_START_EVENT ? GM_YAML_SEQ : GM_YAML_MAP,
+			     e);
 		attach(c, n, 0, 0);
 		c->expanded++;
 		f = &c->stack[c->depth++];
@@ -372,15 +367,13 @@ int gm_yaml_load(gm_yaml_doc **out, const char *path, const char *data, size_t l
 		int line, col;
 		offset_to_mark(data, bad, &line, &col);
 		return gm_error_set_at(GM_EINVALID, path, line, col,
-				       "not valid UTF-8 (byte 0x%02x)",
-				       (unsigned char)data[bad]);
+				       "not valid UTF-8 (byte 0x%02x)", (unsigned char)data[bad]);
 	}
 	if (memchr(data, '\0', len)) {
 		int line, col;
-		offset_to_mark(data, (size_t)((const char *)memchr(data, '\0', len) - data),
-			       &line, &col);
-		return gm_error_set_at(GM_EINVALID, path, line, col,
-				       "binary content (NUL byte)");
+		offset_to_mark(data, (size_t)((const char *)memchr(data, '\0', len) - data), &line,
+			       &col);
+		return gm_error_set_at(GM_EINVALID, path, line, col, "binary content (NUL byte)");
 	}
 	if (!yaml_parser_initialize(&parser))
 		return gm_error_set(GM_ERROR, "cannot initialize the YAML parser");
@@ -525,8 +518,7 @@ int gm_yaml_error(const gm_yaml_doc *doc, const gm_yaml_node *n, const char *fmt
 	va_start(ap, fmt);
 	gm_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	gm_error_set_at(GM_EINVALID, doc->path, n ? n->line : 0, n ? n->col : 0, "%s",
-			b.ptr);
+	gm_error_set_at(GM_EINVALID, doc->path, n ? n->line : 0, n ? n->col : 0, "%s", b.ptr);
 	gm_buf_release(&b);
 	return GM_EINVALID;
 }
@@ -536,17 +528,16 @@ int gm_yaml_error(const gm_yaml_doc *doc, const gm_yaml_node *n, const char *fmt
 struct gm_yaml_stream {
 	yaml_parser_t parser;
 	yaml_event_t event;
-	bool have_event;      /* event must be deleted before the next parse */
+	bool have_event; /* event must be deleted before the next parse */
 	bool done;
-	int depth;            /* open collections */
-	int read_error;       /* the read callback failed: its error is already set */
+	int depth;      /* open collections */
+	int read_error; /* the read callback failed: its error is already set */
 	char *path;
 	gm_yaml_read_fn read;
 	void *payload;
 };
 
-static int stream_read_handler(void *data, unsigned char *buffer, size_t size,
-			       size_t *size_read)
+static int stream_read_handler(void *data, unsigned char *buffer, size_t size, size_t *size_read)
 {
 	gm_yaml_stream *s = data;
 	int error = s->read(s->payload, (char *)buffer, size, size_read);
@@ -558,8 +549,7 @@ static int stream_read_handler(void *data, unsigned char *buffer, size_t size,
 	return 1;
 }
 
-int gm_yaml_stream_open(gm_yaml_stream **out, const char *path, gm_yaml_read_fn read,
-			void *payload)
+int gm_yaml_stream_open(gm_yaml_stream **out, const char *path, gm_yaml_read_fn read, void *payload)
 {
 	gm_yaml_stream *s;
 
@@ -649,9 +639,8 @@ int gm_yaml_stream_next(gm_yaml_stream *s, gm_yaml_event *ev)
 				return too_deep(s->path, &e->start_mark);
 			}
 			s->depth++;
-			ev->type = e->type == YAML_SEQUENCE_START_EVENT
-					   ? GM_YAML_EV_SEQ_START
-					   : GM_YAML_EV_MAP_START;
+			ev->type = e->type == YAML_SEQUENCE_START_EVENT ? GM_YAML_EV_SEQ_START
+									: GM_YAML_EV_MAP_START;
 			return 0;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:

@@ -4,19 +4,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { GM_YAML_SCALAR, GM_YAML_SEQ, GM_YAML_MAP } gm_yaml_kind;
+typedef enum {
+	GM_YAML_SCALAR,
+	GM_YAML_SEQ,
+	GM_YAML_MAP
+} gm_yaml_kind;
 
 typedef struct gm_yaml_node {
 	gm_yaml_kind kind;
-	char *value;          /* scalar text ("" for an empty scalar); NULL for SEQ/MAP */
-	bool plain;           /* scalar written without quotes (so `~`, `null`, `true` are special) */
+	char *value; /* scalar text ("" for an empty scalar); NULL for SEQ/MAP */
+	bool plain;  /* scalar written without quotes (so `~`, `null`, `true` are special) */
 	struct gm_yaml_node **items; /* SEQ: the items; MAP: key0, value0, key1, value1, ... */
-	size_t nr;            /* SEQ: items; MAP: pairs (items holds 2*nr) */
-	int line, col;        /* 1-based */
+	size_t nr;                   /* SEQ: items; MAP: pairs (items holds 2*nr) */
+	int line, col;               /* 1-based */
 } gm_yaml_node;
 
 typedef struct gm_yaml_doc {
-	gm_yaml_node *root;   /* NULL for an empty document */
+	gm_yaml_node *root; /* NULL for an empty document */
 	char *path;
 } gm_yaml_doc;
 
@@ -64,15 +68,15 @@ typedef enum {
 	GM_YAML_EV_SEQ_END,
 	GM_YAML_EV_MAP_START,
 	GM_YAML_EV_MAP_END,
-	GM_YAML_EV_END,       /* end of the (first) document: no more events */
+	GM_YAML_EV_END, /* end of the (first) document: no more events */
 } gm_yaml_event_type;
 
 typedef struct gm_yaml_event {
 	gm_yaml_event_type type;
-	const char *value;    /* SCALAR: the text (NUL-terminated, "" when empty); else NULL */
-	size_t len;           /* SCALAR: length of value */
-	bool plain;           /* SCALAR written without quotes (so `~`, `null` are special) */
-	int line, col;        /* 1-based start mark */
+	const char *value; /* SCALAR: the text (NUL-terminated, "" when empty); else NULL */
+	size_t len;        /* SCALAR: length of value */
+	bool plain;        /* SCALAR written without quotes (so `~`, `null` are special) */
+	int line, col;     /* 1-based start mark */
 } gm_yaml_event;
 
 /*
@@ -98,6 +102,6 @@ int gm_yaml_stream_open(gm_yaml_stream **out, const char *path, gm_yaml_read_fn 
 int gm_yaml_stream_next(gm_yaml_stream *s, gm_yaml_event *ev);
 /* True for a plain scalar event ~, null, Null, NULL or an empty plain scalar. */
 bool gm_yaml_event_is_null(const gm_yaml_event *ev);
-void gm_yaml_stream_free(gm_yaml_stream *s);   /* NULL-safe */
+void gm_yaml_stream_free(gm_yaml_stream *s); /* NULL-safe */
 
 #endif

@@ -77,8 +77,8 @@ static int removed_labels(gm_buf *out, gm_conn *conn, const char *table, const c
 		total += n;
 	}
 	if (total)
-		gm_buf_printf(out, "%s.%s: removed label%s still held by rows: %s\n", table,
-			      column, strchr(found.ptr, ',') ? "s are" : " is", found.ptr);
+		gm_buf_printf(out, "%s.%s: removed label%s still held by rows: %s\n", table, column,
+			      strchr(found.ptr, ',') ? "s are" : " is", found.ptr);
 done:
 	gm_buf_release(&sql);
 	gm_buf_release(&found);
@@ -103,8 +103,7 @@ static int add_column(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *
 	return 1;
 }
 
-static int not_null(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
-		    const gm_column *c)
+static int not_null(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, const gm_column *c)
 {
 	gm_buf sql = GM_BUF_INIT;
 	size_t n;
@@ -119,8 +118,8 @@ static int not_null(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
 	gm_buf_release(&sql);
 	if (error < 0 || !n)
 		return error;
-	gm_buf_printf(out, "%s.%s becomes NOT NULL, but %zu %s hold NULL\n", t->name, c->name,
-		      n, rows_word(n));
+	gm_buf_printf(out, "%s.%s becomes NOT NULL, but %zu %s hold NULL\n", t->name, c->name, n,
+		      rows_word(n));
 	hint_line(hint, "add an UPDATE before this statement in the up section that fills "
 			"the NULLs, or give the column a default");
 	return 1;
@@ -136,8 +135,7 @@ static void put_cols(gm_buf *b, char *const *cols, size_t n)
 	}
 }
 
-static int unique(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
-		  const gm_index *ix)
+static int unique(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, const gm_index *ix)
 {
 	gm_buf sql = GM_BUF_INIT;
 	size_t n;
@@ -154,15 +152,14 @@ static int unique(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
 	gm_buf_release(&sql);
 	if (error < 0 || !n)
 		return error;
-	gm_buf_printf(out, "unique %s on %s: %zu value%s appear%s in more than one row\n",
-		      ix->name, t->name, n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	gm_buf_printf(out, "unique %s on %s: %zu value%s appear%s in more than one row\n", ix->name,
+		      t->name, n, n == 1 ? "" : "s", n == 1 ? "s" : "");
 	hint_line(hint, "remove or merge the duplicates with statements before this one in "
 			"the up section");
 	return 1;
 }
 
-static int check(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
-		 const gm_check *ck)
+static int check(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, const gm_check *ck)
 {
 	gm_buf sql = GM_BUF_INIT;
 	size_t n;
@@ -173,20 +170,18 @@ static int check(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
 	gm_buf_printf(&sql, " WHERE NOT (%s)", ck->expr);
 	error = count(&n, conn, &sql);
 	gm_buf_release(&sql);
-	if (error < 0) {  /* the expression may use what the revision adds: not the data */
+	if (error < 0) { /* the expression may use what the revision adds: not the data */
 		gm_error_clear();
 		return 0;
 	}
 	if (!n)
 		return 0;
-	gm_buf_printf(out, "check %s on %s fails for %zu %s\n", ck->name, t->name, n,
-		      rows_word(n));
+	gm_buf_printf(out, "check %s on %s fails for %zu %s\n", ck->name, t->name, n, rows_word(n));
 	hint_line(hint, "fix the rows with an UPDATE before this statement in the up section");
 	return 1;
 }
 
-static int fkey(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
-		const gm_fkey *fk)
+static int fkey(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, const gm_fkey *fk)
 {
 	gm_buf sql = GM_BUF_INIT;
 	size_t i, n;
@@ -212,14 +207,14 @@ static int fkey(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
 	gm_buf_putc(&sql, ')');
 	error = count(&n, conn, &sql);
 	gm_buf_release(&sql);
-	if (error < 0) {  /* the referenced table may be new in this revision */
+	if (error < 0) { /* the referenced table may be new in this revision */
 		gm_error_clear();
 		return 0;
 	}
 	if (!n)
 		return 0;
-	gm_buf_printf(out, "foreign key %s: %zu %s of %s reference missing rows of %s\n",
-		      fk->name, n, rows_word(n), t->name, fk->ref_table);
+	gm_buf_printf(out, "foreign key %s: %zu %s of %s reference missing rows of %s\n", fk->name,
+		      n, rows_word(n), t->name, fk->ref_table);
 	hint_line(hint, "delete or fix those rows before this statement in the up section");
 	return 1;
 }
@@ -265,8 +260,8 @@ static int modify_table(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_chang
 			error = 0;
 			if ((tc->coldiff & GM_COLDIFF_NULL) && !tc->col_to->nullable)
 				error = not_null(out, hint, conn, ch->from, tc->col_from);
-			if (error >= 0 && (tc->coldiff & GM_COLDIFF_TYPE) &&
-			    tc->col_from->labels && tc->col_to->labels) {
+			if (error >= 0 && (tc->coldiff & GM_COLDIFF_TYPE) && tc->col_from->labels &&
+			    tc->col_to->labels) {
 				int e = removed_labels(out, conn, ch->from->name,
 						       tc->col_from->name, tc->col_from->labels,
 						       tc->col_from->labels_nr, tc->col_to->labels,

@@ -13,8 +13,8 @@ int gm_sqlite_load_rows(gm_conn *conn, const gm_table *t, const char *const *col
 			size_t ncolumns, gm_row_next_fn next, void *payload);
 
 /* postgres_load.c: COPY ... FROM STDIN (text format), in batches of rows. */
-int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns,
-		    size_t ncolumns, gm_row_next_fn next, void *payload);
+int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns, size_t ncolumns,
+		    gm_row_next_fn next, void *payload);
 
 /*
  * load.c: the values of a row for an error's detail: "col = 'value'" lines, long values

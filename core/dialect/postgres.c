@@ -141,10 +141,10 @@ int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const ch
 /* ---- exec: error locations ---- */
 
 struct find_stmt {
-	int index;       /* the index-th statement (0-based), or -1: by line */
-	int line;        /* by line: the last statement starting at or before it */
+	int index; /* the index-th statement (0-based), or -1: by line */
+	int line;  /* by line: the last statement starting at or before it */
 	int seen;
-	char *text;      /* the statement found */
+	char *text; /* the statement found */
 	int text_line;
 };
 
@@ -290,15 +290,14 @@ static int drain(struct gm_pg_conn *c, const char *sql, const char *origin, int 
 	} else if (PQstatus(c->pg) != CONNECTION_OK) {
 		gm_buf msg = GM_BUF_INIT;
 		one_line(&msg, PQerrorMessage(c->pg));
-		error = gm_error_set(GM_EDB, "lost the connection to '%s': %s", c->masked,
-				     msg.ptr);
+		error = gm_error_set(GM_EDB, "lost the connection to '%s': %s", c->masked, msg.ptr);
 		gm_buf_release(&msg);
 	}
 	return error;
 }
 
-static int send_and_drain(struct gm_pg_conn *c, const char *sql, const char *origin,
-			  int first_line, int nth_base)
+static int send_and_drain(struct gm_pg_conn *c, const char *sql, const char *origin, int first_line,
+			  int nth_base)
 {
 	/* a signal between statements: the cancel found nothing running, stop here */
 	if (gm_interrupted())
@@ -533,8 +532,7 @@ static int drop_database(struct gm_pg_conn *c, const char *name, bool force)
 	if (error < 0 && force && strstr(gm_error_last()->message, "syntax error")) {
 		/* before PostgreSQL 13 */
 		gm_buf_truncate(&sql, sql.len - strlen(" WITH (FORCE)"));
-		error = gm_pg_query(&res, c, "cannot drop scratch database", sql.ptr, NULL,
-				    NULL);
+		error = gm_pg_query(&res, c, "cannot drop scratch database", sql.ptr, NULL, NULL);
 	}
 	PQclear(res);
 	gm_buf_release(&sql);
@@ -632,7 +630,8 @@ static void warn_superuser(struct gm_pg_conn *admin, const gm_url *server)
 		gm_warn("the scratch role of '%s' is a superuser: the revisions replayed there "
 			"(other people's branches too, in a hook) run with its rights, which "
 			"include running programs on the server; use a role with CREATEDB and "
-			"nothing else", server->masked);
+			"nothing else",
+			server->masked);
 	PQclear(res);
 }
 

@@ -25,10 +25,10 @@
 #include "db_int.h"
 
 struct gm_pg_conn {
-	gm_conn parent;     /* must be first: parent.dialect == &gm_dialect_postgres */
+	gm_conn parent; /* must be first: parent.dialect == &gm_dialect_postgres */
 	PGconn *pg;
-	PGcancel *cancel;   /* prepared at connect time: PQcancel is async-signal-safe */
-	char *masked;       /* the URL for messages (no password) */
+	PGcancel *cancel; /* prepared at connect time: PQcancel is async-signal-safe */
+	char *masked;     /* the URL for messages (no password) */
 };
 
 /*

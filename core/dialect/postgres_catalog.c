@@ -4,7 +4,7 @@
 /* clang-format off: SQL text, laid out as SQL */
 
 /* Not created by an extension (its objects are the extension's business). */
-#define NOT_EXTENSION(classid, oid)                                                    \
+#define NOT_EXTENSION(classid, oid)                                                     \
 	" NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" classid \
 	"'::regclass AND x.objid = " oid " AND x.deptype = 'e') "
 
@@ -13,17 +13,16 @@
  * Partitions are not tables of the model: their partitioned table is (read_tables and
  * gm_pg_q_unsupported name both).
  */
-#define TABLES_WHERE                                                                     \
-	" n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> $1"   \
+#define TABLES_WHERE                                                                    \
+	" n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> $1" \
 	" AND NOT c.relispartition AND" NOT_EXTENSION("pg_catalog.pg_class", "c.oid")
 
 const char *const gm_pg_q_enums =
 	"SELECT t.typname, e.enumlabel FROM pg_catalog.pg_type t"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
 	" JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
-	" WHERE n.nspname = current_schema() AND"
-	NOT_EXTENSION("pg_catalog.pg_type", "t.oid")
-	" ORDER BY t.typname, e.enumsortorder";
+	" WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
+		"pg_catalog.pg_type", "t.oid") " ORDER BY t.typname, e.enumsortorder";
 
 const char *const gm_pg_q_tables =
 	"SELECT c.relname, c.relkind, pg_catalog.obj_description(c.oid, 'pg_class'),"
@@ -31,12 +30,11 @@ const char *const gm_pg_q_tables =
 	"   JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
 	"   WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1)"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE" TABLES_WHERE
-	" ORDER BY c.relname";
+	" WHERE" TABLES_WHERE " ORDER BY c.relname";
 
 /* A pg_depend row from an object of class `cls` to a pg_class row (d the alias). */
-#define DEP_TO_CLASS(d, cls)                                                          \
-	" " d ".classid = '" cls "'::regclass"                                       \
+#define DEP_TO_CLASS(d, cls)                   \
+	" " d ".classid = '" cls "'::regclass" \
 	" AND " d ".refclassid = 'pg_catalog.pg_class'::regclass"
 
 /*
@@ -55,74 +53,80 @@ const char *const gm_pg_q_columns =
 	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE" TABLES_WHERE "),"
 	" seqdep AS MATERIALIZED (SELECT sd.objid AS adoid, s.oid AS seqoid, s.relname"
 	"  FROM pg_catalog.pg_depend sd JOIN pg_catalog.pg_class s ON s.oid = sd.refobjid"
-	"  WHERE" DEP_TO_CLASS("sd", "pg_catalog.pg_attrdef") " AND s.relkind = 'S'),"
-	" seqinfo AS MATERIALIZED (SELECT q.seqoid,"
-	"   EXISTS (SELECT 1 FROM pg_catalog.pg_depend o WHERE"
-	    DEP_TO_CLASS("o", "pg_catalog.pg_class")
-	"    AND o.objid = q.seqoid AND o.refobjsubid > 0 AND o.deptype IN ('a', 'i'))"
-	"    AS has_owner,"
-	"   (SELECT count(*) FROM seqdep u"
-	"    JOIN pg_catalog.pg_attrdef ud ON ud.oid = u.adoid"
-	"    JOIN pg_catalog.pg_class uc ON uc.oid = ud.adrelid"
-	"    WHERE u.seqoid = q.seqoid AND NOT uc.relispartition) AS users"
-	"  FROM (SELECT DISTINCT seqoid FROM seqdep) q)"
-	" SELECT c.relname, a.attname,"
-	" pg_catalog.format_type(t.oid, CASE WHEN dom.base IS NULL THEN a.atttypmod"
-	"  ELSE dom.mod END),"
-	/* A default cannot name a column (a generated column's expression can): without
+	"  WHERE" DEP_TO_CLASS(
+		"sd",
+		"pg_catalog.pg_attrdef") " AND s.relkind = 'S'),"
+					 " seqinfo AS MATERIALIZED (SELECT q.seqoid,"
+					 "   EXISTS (SELECT 1 FROM pg_catalog.pg_depend o WHERE" DEP_TO_CLASS(
+						 "o",
+						 "pg_catalog.pg_class") "    AND o.objid = q.seqoid AND o.refobjsubid > 0 AND o.deptype IN ('a', 'i'))"
+									"    AS has_owner,"
+									"   (SELECT count(*) FROM seqdep u"
+									"    JOIN pg_catalog.pg_attrdef ud ON ud.oid = u.adoid"
+									"    JOIN pg_catalog.pg_class uc ON uc.oid = ud.adrelid"
+									"    WHERE u.seqoid = q.seqoid AND NOT uc.relispartition) AS users"
+									"  FROM (SELECT DISTINCT seqoid FROM seqdep) q)"
+									" SELECT c.relname, a.attname,"
+									" pg_catalog.format_type(t.oid, CASE WHEN dom.base IS NULL THEN a.atttypmod"
+									"  ELSE dom.mod END),"
+									/* A default cannot name a column (a generated column's expression can): without
 	 * the relation, pg_get_expr skips building a deparse context of all its columns,
 	 * which per default made a wide table quadratic. */
-	" a.attnotnull, pg_catalog.pg_get_expr(d.adbin,"
-	"  CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END), a.attidentity,"
-	" a.attgenerated, pg_catalog.col_description(a.attrelid, a.attnum),"
-	" CASE WHEN t.typtype = 'e' THEN t.typname"
-	"  WHEN et.typtype = 'e' THEN et.typname || '[]' END,"
-	" COALESCE(seq.owned, false),"
-	" CASE WHEN NOT seq.owned AND NOT seq.has_owner AND seq.users = 1 THEN seq.relname END,"
-	" CASE WHEN dom.base IS NOT NULL THEN dt.typname END"
-	" FROM pg_catalog.pg_attribute a"
-	" JOIN tbl c ON c.oid = a.attrelid"
-	" JOIN pg_catalog.pg_type dt ON dt.oid = a.atttypid"
-	/* a domain's base type, through domains over domains */
-	" LEFT JOIN LATERAL (WITH RECURSIVE r(base, mod, depth) AS ("
-	"   SELECT dt.typbasetype, dt.typtypmod, 1 WHERE dt.typtype = 'd'"
-	"   UNION ALL SELECT b.typbasetype, b.typtypmod, r.depth + 1 FROM r"
-	"   JOIN pg_catalog.pg_type b ON b.oid = r.base WHERE b.typtype = 'd' AND r.depth < 32)"
-	"  SELECT r.base, r.mod FROM r ORDER BY r.depth DESC LIMIT 1) dom ON true"
-	" JOIN pg_catalog.pg_type t ON t.oid = COALESCE(dom.base, a.atttypid)"
-	" LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
-	" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-	/* the sequence the default uses: owned by this column, by any column, its users */
-	" LEFT JOIN LATERAL (SELECT sq.relname,"
-	"   EXISTS (SELECT 1 FROM pg_catalog.pg_depend o WHERE"
-	    DEP_TO_CLASS("o", "pg_catalog.pg_class")
-	"    AND o.objid = sq.seqoid AND o.refobjid = a.attrelid AND o.refobjsubid = a.attnum"
-	"    AND o.deptype = 'a') AS owned,"
-	"   si.has_owner, si.users"
-	"  FROM seqdep sq JOIN seqinfo si ON si.seqoid = sq.seqoid"
-	"  WHERE sq.adoid = d.oid"
-	"  ORDER BY sq.relname LIMIT 1) seq ON true"
-	" WHERE a.attnum > 0 AND NOT a.attisdropped"
-	" ORDER BY c.relname, a.attnum";
+									" a.attnotnull, pg_catalog.pg_get_expr(d.adbin,"
+									"  CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END), a.attidentity,"
+									" a.attgenerated, pg_catalog.col_description(a.attrelid, a.attnum),"
+									" CASE WHEN t.typtype = 'e' THEN t.typname"
+									"  WHEN et.typtype = 'e' THEN et.typname || '[]' END,"
+									" COALESCE(seq.owned, false),"
+									" CASE WHEN NOT seq.owned AND NOT seq.has_owner AND seq.users = 1 THEN seq.relname END,"
+									" CASE WHEN dom.base IS NOT NULL THEN dt.typname END"
+									" FROM pg_catalog.pg_attribute a"
+									" JOIN tbl c ON c.oid = a.attrelid"
+									" JOIN pg_catalog.pg_type dt ON dt.oid = a.atttypid"
+									/* a domain's base type, through domains over domains */
+									" LEFT JOIN LATERAL (WITH RECURSIVE r(base, mod, depth) AS ("
+									"   SELECT dt.typbasetype, dt.typtypmod, 1 WHERE dt.typtype = 'd'"
+									"   UNION ALL SELECT b.typbasetype, b.typtypmod, r.depth + 1 FROM r"
+									"   JOIN pg_catalog.pg_type b ON b.oid = r.base WHERE b.typtype = 'd' AND r.depth < 32)"
+									"  SELECT r.base, r.mod FROM r ORDER BY r.depth DESC LIMIT 1) dom ON true"
+									" JOIN pg_catalog.pg_type t ON t.oid = COALESCE(dom.base, a.atttypid)"
+									" LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"
+									" LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+									/* the sequence the default uses: owned by this column, by any column, its users */
+									" LEFT JOIN LATERAL (SELECT sq.relname,"
+									"   EXISTS (SELECT 1 FROM pg_catalog.pg_depend o WHERE" DEP_TO_CLASS(
+										"o",
+										"pg_catalog.pg_class") "    AND o.objid = sq.seqoid AND o.refobjid = a.attrelid AND o.refobjsubid = a.attnum"
+												       "    AND o.deptype = 'a') AS owned,"
+												       "   si.has_owner, si.users"
+												       "  FROM seqdep sq JOIN seqinfo si ON si.seqoid = sq.seqoid"
+												       "  WHERE sq.adoid = d.oid"
+												       "  ORDER BY sq.relname LIMIT 1) seq ON true"
+												       " WHERE a.attnum > 0 AND NOT a.attisdropped"
+												       " ORDER BY c.relname, a.attnum";
 
 /* Column names of a key, in key order, separated by chr(31). */
-#define KEY_NAMES(key, rel)                                                           \
-	"(SELECT string_agg(a.attname, chr(31) ORDER BY k.i)"                         \
-	" FROM unnest(" key ") WITH ORDINALITY k(num, i)"                              \
+#define KEY_NAMES(key, rel)                                   \
+	"(SELECT string_agg(a.attname, chr(31) ORDER BY k.i)" \
+	" FROM unnest(" key ") WITH ORDINALITY k(num, i)"     \
 	" JOIN pg_catalog.pg_attribute a ON a.attrelid = " rel " AND a.attnum = k.num)"
 
 const char *const gm_pg_q_constraints =
 	"SELECT c.relname, co.conname, co.contype,"
-	" " KEY_NAMES("co.conkey", "co.conrelid") ","
-	" r.relname,"
-	" " KEY_NAMES("co.confkey", "co.confrelid") ","
-	" co.confdeltype, co.confupdtype, pg_catalog.pg_get_constraintdef(co.oid)"
-	" FROM pg_catalog.pg_constraint co"
-	" JOIN pg_catalog.pg_class c ON c.oid = co.conrelid"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" LEFT JOIN pg_catalog.pg_class r ON r.oid = co.confrelid"
-	" WHERE" TABLES_WHERE
-	" ORDER BY c.relname, co.contype, co.conname";
+	" " KEY_NAMES(
+		"co.conkey",
+		"co.conrelid") ","
+			       " r.relname,"
+			       " " KEY_NAMES(
+				       "co.confkey",
+				       "co.confrelid") ","
+						       " co.confdeltype, co.confupdtype, pg_catalog.pg_get_constraintdef(co.oid)"
+						       " FROM pg_catalog.pg_constraint co"
+						       " JOIN pg_catalog.pg_class c ON c.oid = co.conrelid"
+						       " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+						       " LEFT JOIN pg_catalog.pg_class r ON r.oid = co.confrelid"
+						       " WHERE" TABLES_WHERE
+						       " ORDER BY c.relname, co.contype, co.conname";
 
 /*
  * Indexes that back no constraint. An index with expressions, or with non-default
@@ -152,8 +156,7 @@ const char *const gm_pg_q_indexes =
 	" JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
 	" JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE" TABLES_WHERE
-	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co"
+	" WHERE" TABLES_WHERE " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co"
 	"  WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid"
 	"  AND co.contype IN ('p', 'u', 'x'))"
 	" ORDER BY c.relname, ic.relname";
@@ -170,49 +173,53 @@ const char *const gm_pg_q_unsupported =
 	"  CASE c.relkind WHEN 'S' THEN 'S' END AS k, c.relname AS o"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm', 'f', 'S')"
-	" AND c.relname <> $1 AND" NOT_EXTENSION("pg_catalog.pg_class", "c.oid")
-	" AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
-	"  WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid"
-	"  AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjsubid > 0"
-	"  AND dep.deptype IN ('a', 'i')))"
-	" UNION ALL"
-	" SELECT 'partition ' || c.relname || ' of ' || p.relname, NULL, NULL"
-	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid"
-	" JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
-	" WHERE n.nspname = current_schema() AND c.relispartition AND c.relkind IN ('r', 'p')"
-	" AND" NOT_EXTENSION("pg_catalog.pg_class", "c.oid")
-	" UNION ALL"
-	" SELECT 'trigger ' || g.tgname || ' on ' || c.relname, NULL, NULL"
-	" FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema() AND NOT g.tgisinternal AND NOT c.relispartition"
-	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.oid = g.tgconstraint)"
-	" UNION"
-	" SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
-	"  ELSE 'function ' END || p.proname, NULL, NULL"
-	" FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-	" WHERE n.nspname = current_schema() AND" NOT_EXTENSION("pg_catalog.pg_proc", "p.oid")
-	" UNION ALL"
-	" SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END || t.typname,"
-	"  CASE t.typtype WHEN 'd' THEN 'd' END, t.typname"
-	" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
-	" LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid"
-	" WHERE n.nspname = current_schema() AND" NOT_EXTENSION("pg_catalog.pg_type", "t.oid")
-	" AND (t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'"
-	"  OR t.typtype = 'c' AND r.relkind = 'c')"
-	" UNION ALL"
-	" SELECT 'rule ' || w.rulename || ' on ' || c.relname, NULL, NULL"
-	" FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema() AND w.rulename <> '_RETURN'"
-	" UNION ALL"
-	" SELECT 'extension ' || e.extname, NULL, NULL FROM pg_catalog.pg_extension e"
-	" WHERE e.extname <> 'plpgsql'"
-	" UNION ALL"
-	" SELECT 'policy ' || p.polname || ' on ' || c.relname, NULL, NULL"
-	" FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema()"
-	") u ORDER BY d";
+	" AND c.relname <> $1 AND" NOT_EXTENSION(
+		"pg_catalog.pg_class",
+		"c.oid") " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
+			 "  WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid"
+			 "  AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjsubid > 0"
+			 "  AND dep.deptype IN ('a', 'i')))"
+			 " UNION ALL"
+			 " SELECT 'partition ' || c.relname || ' of ' || p.relname, NULL, NULL"
+			 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+			 " JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid"
+			 " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+			 " WHERE n.nspname = current_schema() AND c.relispartition AND c.relkind IN ('r', 'p')"
+			 " AND" NOT_EXTENSION(
+				 "pg_catalog.pg_class",
+				 "c.oid") " UNION ALL"
+					  " SELECT 'trigger ' || g.tgname || ' on ' || c.relname, NULL, NULL"
+					  " FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
+					  " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+					  " WHERE n.nspname = current_schema() AND NOT g.tgisinternal AND NOT c.relispartition"
+					  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.oid = g.tgconstraint)"
+					  " UNION"
+					  " SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
+					  "  ELSE 'function ' END || p.proname, NULL, NULL"
+					  " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+					  " WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
+						  "pg_catalog.pg_proc",
+						  "p.oid") " UNION ALL"
+							   " SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END || t.typname,"
+							   "  CASE t.typtype WHEN 'd' THEN 'd' END, t.typname"
+							   " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+							   " LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid"
+							   " WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
+								   "pg_catalog.pg_type",
+								   "t.oid") " AND (t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'"
+									    "  OR t.typtype = 'c' AND r.relkind = 'c')"
+									    " UNION ALL"
+									    " SELECT 'rule ' || w.rulename || ' on ' || c.relname, NULL, NULL"
+									    " FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
+									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+									    " WHERE n.nspname = current_schema() AND w.rulename <> '_RETURN'"
+									    " UNION ALL"
+									    " SELECT 'extension ' || e.extname, NULL, NULL FROM pg_catalog.pg_extension e"
+									    " WHERE e.extname <> 'plpgsql'"
+									    " UNION ALL"
+									    " SELECT 'policy ' || p.polname || ' on ' || c.relname, NULL, NULL"
+									    " FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid"
+									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+									    " WHERE n.nspname = current_schema()"
+									    ") u ORDER BY d";
 /* clang-format on */

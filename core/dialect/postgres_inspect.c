@@ -16,7 +16,7 @@
 #include "schema_int.h"
 #include "util/banned.h"
 
-#define SEP '\x1f'  /* separator of name lists (string_agg(..., chr(31))) */
+#define SEP '\x1f' /* separator of name lists (string_agg(..., chr(31))) */
 
 /*
  * What reading the columns learned about objects that read_unsupported lists: sequences
@@ -24,14 +24,14 @@
  * (read as the domain's base type).
  */
 struct seq_note {
-	char *seq;       /* sequence name */
-	char *column;    /* "table.column" read as serial */
+	char *seq;    /* sequence name */
+	char *column; /* "table.column" read as serial */
 };
 
 struct domain_note {
 	char *domain;
-	char *base;      /* canonical base type */
-	gm_buf columns;  /* "t.a, u.b" */
+	char *base;     /* canonical base type */
+	gm_buf columns; /* "t.a, u.b" */
 };
 
 struct notes {
@@ -282,8 +282,7 @@ static bool is_nextval(const char *v)
 	       !strstr(v + 9, "nextval(");
 }
 
-static void note_sequence(struct notes *nt, const char *seq, const char *table,
-			  const char *column)
+static void note_sequence(struct notes *nt, const char *seq, const char *table, const char *column)
 {
 	struct seq_note n;
 	gm_buf b = GM_BUF_INIT;
@@ -294,8 +293,8 @@ static void note_sequence(struct notes *nt, const char *seq, const char *table,
 	GM_PUSH(nt->seq, nt->seq_nr, nt->seq_alloc, n);
 }
 
-static void note_domain(struct notes *nt, const char *domain, const char *base,
-			const char *table, const char *column)
+static void note_domain(struct notes *nt, const char *domain, const char *base, const char *table,
+			const char *column)
 {
 	size_t i;
 
@@ -309,8 +308,8 @@ static void note_domain(struct notes *nt, const char *domain, const char *base,
 		gm_buf_init(&n.columns);
 		GM_PUSH(nt->dom, nt->dom_nr, nt->dom_alloc, n);
 	}
-	gm_buf_printf(&nt->dom[i].columns, "%s%s.%s", nt->dom[i].columns.len ? ", " : "",
-		      table, column);
+	gm_buf_printf(&nt->dom[i].columns, "%s%s.%s", nt->dom[i].columns.len ? ", " : "", table,
+		      column);
 }
 
 static void notes_release(struct notes *nt)
@@ -345,8 +344,7 @@ static void notes_release(struct notes *nt)
  *    the columns read that way: its constraints, default and NOT NULL are not part of
  *    the model. Both sides of a diff read it alike, so a domain never shows as a change.
  */
-static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i,
-			struct notes *nt)
+static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i, struct notes *nt)
 {
 	gm_buf type = GM_BUF_INIT;
 	const char *name = PQgetvalue(res, i, 1);
@@ -383,8 +381,10 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i,
 		kind = GM_DEFAULT_NONE;
 	}
 	if (identity && identity[0] == 'a')
-		gm_schema_add_unsupported(s, "identity column %s.%s is GENERATED ALWAYS"
-					     " (read as BY DEFAULT)", t->name, name);
+		gm_schema_add_unsupported(s,
+					  "identity column %s.%s is GENERATED ALWAYS"
+					  " (read as BY DEFAULT)",
+					  t->name, name);
 
 	col = gm_table_add_column(t, name, type.ptr);
 	col->nullable = !val_bool(res, i, 3);
@@ -470,8 +470,7 @@ static int read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 						  t->name);
 			break;
 		case 't':
-			gm_schema_add_unsupported(s, "constraint trigger %s on %s", name,
-						  t->name);
+			gm_schema_add_unsupported(s, "constraint trigger %s on %s", name, t->name);
 			break;
 		default:
 			break;
@@ -513,8 +512,7 @@ static int read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 			char *keys = index_keys(PQgetvalue(res, i, 6));
 			gm_set_str(&ix->expr, keys);
 			free(keys);
-		}
-		else
+		} else
 			each_name(val(res, i, 5), ix, add_index_column);
 	}
 	PQclear(res);
@@ -542,14 +540,16 @@ static int read_unsupported(gm_schema *s, struct gm_pg_conn *c, const char *vt,
 
 		for (j = 0; kind && kind[0] == 'S' && j < nt->seq_nr && !done; j++)
 			if (!strcmp(nt->seq[j].seq, name)) {
-				gm_schema_add_unsupported(s, "%s owned by no column (%s read as serial)",
-							  line, nt->seq[j].column);
+				gm_schema_add_unsupported(
+					s, "%s owned by no column (%s read as serial)", line,
+					nt->seq[j].column);
 				done = true;
 			}
 		for (j = 0; kind && kind[0] == 'd' && j < nt->dom_nr && !done; j++)
 			if (!strcmp(nt->dom[j].domain, name)) {
-				gm_schema_add_unsupported(s, "%s (%s read as its base type %s)", line,
-							  nt->dom[j].columns.ptr, nt->dom[j].base);
+				gm_schema_add_unsupported(s, "%s (%s read as its base type %s)",
+							  line, nt->dom[j].columns.ptr,
+							  nt->dom[j].base);
 				done = true;
 			}
 		if (!done)
@@ -625,9 +625,8 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		return error;
 	gm_schema_new(&s);
 	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
-	    (error = read_columns(s, c, vt, &nt)) < 0 ||
-	    (error = read_constraints(s, c, vt)) < 0 || (error = read_indexes(s, c, vt)) < 0 ||
-	    (error = read_unsupported(s, c, vt, &nt)) < 0)
+	    (error = read_columns(s, c, vt, &nt)) < 0 || (error = read_constraints(s, c, vt)) < 0 ||
+	    (error = read_indexes(s, c, vt)) < 0 || (error = read_unsupported(s, c, vt, &nt)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;

@@ -26,11 +26,11 @@
 struct copy {
 	struct gm_pg_conn *c;
 	const gm_table *t;
-	char *sql;               /* the COPY statement */
-	int *lines;              /* file line of each row of the running batch */
-	size_t nr;               /* rows in the running batch */
-	char *path;              /* the file of the batch's rows */
-	bool open;               /* a COPY is in progress */
+	char *sql;  /* the COPY statement */
+	int *lines; /* file line of each row of the running batch */
+	size_t nr;  /* rows in the running batch */
+	char *path; /* the file of the batch's rows */
+	bool open;  /* a COPY is in progress */
 };
 
 static int conn_error(struct copy *cp, const char *what)
@@ -154,19 +154,28 @@ static void put_row(gm_buf *out, const char *const *values, size_t n)
 		}
 		for (p = values[i]; *p; p++) {
 			switch (*p) {
-			case '\\': gm_buf_puts(out, "\\\\"); break;
-			case '\t': gm_buf_puts(out, "\\t"); break;
-			case '\n': gm_buf_puts(out, "\\n"); break;
-			case '\r': gm_buf_puts(out, "\\r"); break;
-			default: gm_buf_putc(out, *p);
+			case '\\':
+				gm_buf_puts(out, "\\\\");
+				break;
+			case '\t':
+				gm_buf_puts(out, "\\t");
+				break;
+			case '\n':
+				gm_buf_puts(out, "\\n");
+				break;
+			case '\r':
+				gm_buf_puts(out, "\\r");
+				break;
+			default:
+				gm_buf_putc(out, *p);
 			}
 		}
 	}
 	gm_buf_putc(out, '\n');
 }
 
-int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns,
-		    size_t ncolumns, gm_row_next_fn next, void *payload)
+int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns, size_t ncolumns,
+		    gm_row_next_fn next, void *payload)
 {
 	struct copy cp = { 0 };
 	gm_buf sql = GM_BUF_INIT, line = GM_BUF_INIT;

@@ -29,7 +29,8 @@ void gm_pg_normalize(gm_schema *s)
 			gm_column *c = t->columns[j];
 
 			/* PostgreSQL makes these NOT NULL whatever the declaration says */
-			if (gm_table_pk_has(t, c->name) || c->identity || gm_type_is_serial(c->type))
+			if (gm_table_pk_has(t, c->name) || c->identity ||
+			    gm_type_is_serial(c->type))
 				c->nullable = false;
 			/* the portable "blob" is bytea here */
 			if (!strcmp(c->type, "blob"))
@@ -51,7 +52,7 @@ struct deferred_fk {
 struct planner {
 	gm_plan *out;
 	const gm_changes *changes;
-	char **pending;              /* tables added by the plan, not created yet */
+	char **pending; /* tables added by the plan, not created yet */
 	size_t pending_nr, pending_alloc;
 	struct deferred_fk *deferred; /* foreign keys to tables created later */
 	size_t deferred_nr, deferred_alloc;
@@ -357,7 +358,7 @@ static void put_using(struct planner *p, gm_buf *b, const gm_column *a, const gm
 	if (is_enum(p, base_a)) {
 		const char *via = a_array && c_array ? "text[]" : "text";
 		gm_buf_printf(b, "::%s", via);
-		if (!strcmp(c->type, via)) {   /* enum to text: one cast is the whole story */
+		if (!strcmp(c->type, via)) { /* enum to text: one cast is the whole story */
 			free(base_a);
 			return;
 		}
@@ -403,7 +404,8 @@ static bool rewrite_free(const char *a, const char *b)
 		return m >= n;
 	if (!strcmp(a, "varchar") && !strcmp(b, "varchar"))
 		return true;
-	if (sscanf(a, "numeric(%u,%u)", &pa, &sa) == 2 && sscanf(b, "numeric(%u,%u)", &pb, &sb) == 2)
+	if (sscanf(a, "numeric(%u,%u)", &pa, &sa) == 2 &&
+	    sscanf(b, "numeric(%u,%u)", &pb, &sb) == 2)
 		return sb == sa && pb >= pa;
 	return !strcmp(b, "numeric") && !strncmp(a, "numeric", 7);
 }
@@ -533,7 +535,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "DROP CONSTRAINT ");
 		gm_sql_ident(b, tc->kind == GM_TCHANGE_DROP_FKEY ? tc->fkey_from->name
-								   : tc->check_from->name);
+								 : tc->check_from->name);
 		gm_buf_puts(b, ";\n");
 		break;
 	case GM_TCHANGE_ADD_CHECK:
@@ -631,8 +633,7 @@ int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 	p.changes = changes;
 	for (i = 0; i < changes->nr; i++)
 		if (changes->v[i].kind == GM_CHANGE_ADD_TABLE)
-			GM_PUSH(p.pending, p.pending_nr, p.pending_alloc,
-				changes->v[i].to->name);
+			GM_PUSH(p.pending, p.pending_nr, p.pending_alloc, changes->v[i].to->name);
 
 	for (i = 0; i < changes->nr; i++) {
 		const gm_change *ch = &changes->v[i];

@@ -53,8 +53,8 @@ bool gm_sql_is_reserved(const char *name)
 {
 	if (!name || !*name)
 		return false;
-	return bsearch(name, reserved, sizeof(reserved) / sizeof(reserved[0]),
-		       sizeof(reserved[0]), cmp_word) != NULL;
+	return bsearch(name, reserved, sizeof(reserved) / sizeof(reserved[0]), sizeof(reserved[0]),
+		       cmp_word) != NULL;
 }
 
 static bool is_plain(const char *name)
@@ -273,8 +273,7 @@ static const char *skip_number(const char *p)
 }
 
 /* The kind of the token at p, and its end. */
-static enum gm_sql_tok_kind scan(const gm_sql_lexer *lx, const char *p, const char **end,
-				 int *line)
+static enum gm_sql_tok_kind scan(const gm_sql_lexer *lx, const char *p, const char **end, int *line)
 {
 	bool pg = lx->flags & GM_SQL_LEX_PG;
 	size_t n;
@@ -326,15 +325,15 @@ void gm_sql_lex(gm_sql_lexer *lx, gm_sql_tok *out)
 
 /* State of the statement being scanned. */
 struct stmt_state {
-	const char *start;   /* first significant character, or NULL */
-	int line;            /* line of start */
-	int words;           /* top-level words seen */
-	bool create;         /* first word is CREATE */
-	bool block;          /* CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN ... END bodies */
-	int depth;           /* BEGIN/CASE nesting inside a block statement */
-	bool copy;           /* first word is COPY */
-	bool prev_from;      /* previous word was FROM */
-	bool copy_stdin;     /* COPY ... FROM STDIN: data lines follow until "\." */
+	const char *start; /* first significant character, or NULL */
+	int line;          /* line of start */
+	int words;         /* top-level words seen */
+	bool create;       /* first word is CREATE */
+	bool block;        /* CREATE TRIGGER/FUNCTION/PROCEDURE: BEGIN ... END bodies */
+	int depth;         /* BEGIN/CASE nesting inside a block statement */
+	bool copy;         /* first word is COPY */
+	bool prev_from;    /* previous word was FROM */
+	bool copy_stdin;   /* COPY ... FROM STDIN: data lines follow until "\." */
 };
 
 static void note_word(struct stmt_state *st, const char *w, size_t n)
@@ -390,8 +389,7 @@ static const char *skip_copy_data(const char *p, int *line)
 		eol = p;
 		while (*eol && *eol != '\n')
 			eol++;
-		if (p[0] == '\\' && p[1] == '.' &&
-		    (eol == p + 2 || (eol == p + 3 && p[2] == '\r')))
+		if (p[0] == '\\' && p[1] == '.' && (eol == p + 2 || (eol == p + 3 && p[2] == '\r')))
 			return eol;
 		p = eol;
 	}

@@ -50,8 +50,14 @@ bool gm_sql_is_reserved(const char *name);
  * An unterminated quote, comment or dollar quote runs to the end of the text.
  */
 enum gm_sql_tok_kind {
-	GM_SQL_END, GM_SQL_WORD, GM_SQL_QUOTED, GM_SQL_STRING, GM_SQL_BLOB, GM_SQL_DOLLAR,
-	GM_SQL_NUMBER, GM_SQL_PUNCT
+	GM_SQL_END,
+	GM_SQL_WORD,
+	GM_SQL_QUOTED,
+	GM_SQL_STRING,
+	GM_SQL_BLOB,
+	GM_SQL_DOLLAR,
+	GM_SQL_NUMBER,
+	GM_SQL_PUNCT
 };
 
 enum gm_sql_lex_flags {
@@ -60,9 +66,9 @@ enum gm_sql_lex_flags {
 
 typedef struct {
 	enum gm_sql_tok_kind kind;
-	const char *s;   /* into the text; borrowed */
+	const char *s; /* into the text; borrowed */
 	size_t len;
-	int line;        /* 1-based line of s */
+	int line; /* 1-based line of s */
 } gm_sql_tok;
 
 /* Lexer state: the text (borrowed), the position and its line; fields may be moved on. */

@@ -22,10 +22,10 @@
 #include "util/banned.h"
 
 struct sqlite_conn {
-	gm_conn parent;       /* must be first */
+	gm_conn parent; /* must be first */
 	sqlite3 *db;
-	bool fk_saved;        /* begin turned foreign keys off: restore at commit/rollback */
-	bool fk_prev;         /* PRAGMA foreign_keys before begin */
+	bool fk_saved; /* begin turned foreign keys off: restore at commit/rollback */
+	bool fk_prev;  /* PRAGMA foreign_keys before begin */
 };
 
 static const char *const sqlite_schemes[] = { "sqlite", NULL };
@@ -130,7 +130,6 @@ static void sqlite_disconnect(gm_conn *conn)
 
 /* ---- exec ---- */
 
-
 /* End of the statement starting at p: just past the first top-level ';', or the end. */
 static const char *stmt_end(const char *p)
 {
@@ -158,7 +157,8 @@ static int stmt_error(sqlite3 *db, int rc, const char *origin, int line, const c
 	} else if ((rc & 0xff) == SQLITE_AUTH && denied[0]) {
 		gm_error_set_at(GM_EDB, origin, origin ? line : 0, 0,
 				"%s is not allowed here: a scratch database may not reach any "
-				"other database file", denied);
+				"other database file",
+				denied);
 		code = GM_EDB;
 		gm_error_hint("revisions are replayed in a sandbox; a revision that needs "
 			      "another database file cannot be checked by git-migrate");

@@ -132,7 +132,7 @@ void gm_sqlite_ddl_release(struct gm_sqlite_ddl *d)
 static struct gm_sqlite_ddl_item *item_new(char **name, const char *column)
 {
 	struct gm_sqlite_ddl_item *it = gm_xcalloc(1, sizeof(*it));
-	it->name = *name;   /* takes the pending CONSTRAINT name */
+	it->name = *name; /* takes the pending CONSTRAINT name */
 	*name = NULL;
 	it->column = gm_xstrdup(column);
 	return it;
@@ -170,9 +170,9 @@ static void column_list(gm_strvec *out, const struct toks *tk, size_t i, bool *a
 
 static bool column_constraint_start(const gm_sql_tok *t)
 {
-	static const char *const words[] = { "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE",
-					     "CHECK", "DEFAULT", "COLLATE", "REFERENCES",
-					     "GENERATED", "AS", NULL };
+	static const char *const words[] = { "CONSTRAINT", "PRIMARY",   "NOT",     "NULL",
+					     "UNIQUE",     "CHECK",     "DEFAULT", "COLLATE",
+					     "REFERENCES", "GENERATED", "AS",      NULL };
 	size_t i;
 	for (i = 0; words[i]; i++)
 		if (gm_sql_tok_is(t, words[i]))
@@ -186,7 +186,7 @@ static void parse_column(struct gm_sqlite_ddl *d, const struct toks *tk, size_t 
 	struct gm_sqlite_ddl_item *it;
 
 	for (i++; i < end && !column_constraint_start(&tk->v[i]);)
-		i = skip_group(tk, i);  /* the type */
+		i = skip_group(tk, i); /* the type */
 	while (i < end) {
 		const gm_sql_tok *t = &tk->v[i];
 		if (gm_sql_tok_is(t, "CONSTRAINT")) {
@@ -235,7 +235,8 @@ static void parse_column(struct gm_sqlite_ddl *d, const struct toks *tk, size_t 
 	free(col);
 }
 
-static void parse_table_constraint(struct gm_sqlite_ddl *d, const struct toks *tk, size_t i, size_t end)
+static void parse_table_constraint(struct gm_sqlite_ddl *d, const struct toks *tk, size_t i,
+				   size_t end)
 {
 	char *pending = NULL;
 	struct gm_sqlite_ddl_item *it;
@@ -262,7 +263,8 @@ static void parse_table_constraint(struct gm_sqlite_ddl *d, const struct toks *t
 		it = item_new(&pending, NULL);
 		it->expr = group_text(tk, i + 1);
 		GM_PUSH(d->checks, d->checks_nr, d->checks_alloc, it);
-	} else if (gm_sql_tok_is(&tk->v[i], "FOREIGN") && i + 2 < end && punct(&tk->v[i + 2], '(')) {
+	} else if (gm_sql_tok_is(&tk->v[i], "FOREIGN") && i + 2 < end &&
+		   punct(&tk->v[i + 2], '(')) {
 		it = item_new(&pending, NULL);
 		column_list(&it->cols, tk, i + 2, NULL);
 		i = skip_group(tk, i + 2);
@@ -287,20 +289,21 @@ void gm_sqlite_ddl_parse(struct gm_sqlite_ddl *d, const char *sql)
 		goto done;
 	i++;
 	if (gm_sql_tok_is(&tk.v[i], "IF"))
-		i += 3;  /* IF NOT EXISTS */
+		i += 3; /* IF NOT EXISTS */
 	for (; i < tk.nr && tk.v[i].kind != GM_SQL_END; i++)
 		if (punct(&tk.v[i], '(') || gm_sql_tok_is(&tk.v[i], "AS"))
 			break;
 	if (i >= tk.nr || !punct(&tk.v[i], '('))
-		goto done;  /* CREATE TABLE ... AS SELECT */
+		goto done; /* CREATE TABLE ... AS SELECT */
 	for (i++;;) {
 		const gm_sql_tok *f = &tk.v[i];
 		for (end = i; tk.v[end].kind != GM_SQL_END && !punct(&tk.v[end], ',') &&
 			      !punct(&tk.v[end], ')');)
 			end = skip_group(&tk, end);
 		if (end > i) {
-			if (gm_sql_tok_is(f, "CONSTRAINT") || gm_sql_tok_is(f, "PRIMARY") || gm_sql_tok_is(f, "UNIQUE") ||
-			    gm_sql_tok_is(f, "CHECK") || gm_sql_tok_is(f, "FOREIGN"))
+			if (gm_sql_tok_is(f, "CONSTRAINT") || gm_sql_tok_is(f, "PRIMARY") ||
+			    gm_sql_tok_is(f, "UNIQUE") || gm_sql_tok_is(f, "CHECK") ||
+			    gm_sql_tok_is(f, "FOREIGN"))
 				parse_table_constraint(d, &tk, i, end);
 			else
 				parse_column(d, &tk, i, end);
@@ -402,8 +405,10 @@ void gm_sqlite_ddl_default(gm_column *c, const char *text)
 		v = gm_xstrndup(t[0].s, (size_t)(t[tk.nr - 2].s + t[tk.nr - 2].len - t[0].s));
 		gm_column_set_default(c, GM_DEFAULT_LITERAL, v);
 		free(v);
-	} else if ((gm_sql_tok_is(&t[0], "TRUE") || gm_sql_tok_is(&t[0], "FALSE")) && t[1].kind == GM_SQL_END) {
-		gm_column_set_default(c, GM_DEFAULT_LITERAL, gm_sql_tok_is(&t[0], "TRUE") ? "true" : "false");
+	} else if ((gm_sql_tok_is(&t[0], "TRUE") || gm_sql_tok_is(&t[0], "FALSE")) &&
+		   t[1].kind == GM_SQL_END) {
+		gm_column_set_default(c, GM_DEFAULT_LITERAL,
+				      gm_sql_tok_is(&t[0], "TRUE") ? "true" : "false");
 	} else if (punct(&t[0], '(') && match_paren(&tk, 0) == tk.nr - 2) {
 		v = group_text(&tk, 0);
 		gm_column_set_default(c, GM_DEFAULT_SQL, v);

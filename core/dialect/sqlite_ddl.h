@@ -6,11 +6,11 @@
 #include "util/strvec.h"
 
 struct gm_sqlite_ddl_item {
-	char *name;          /* CONSTRAINT name, or NULL */
-	char *column;        /* column-level: the column it is declared on */
-	gm_strvec cols;    /* UNIQUE / FOREIGN KEY columns, as written */
-	char *ref;           /* FOREIGN KEY: the referenced table, as written */
-	char *expr;          /* CHECK: the condition */
+	char *name;     /* CONSTRAINT name, or NULL */
+	char *column;   /* column-level: the column it is declared on */
+	gm_strvec cols; /* UNIQUE / FOREIGN KEY columns, as written */
+	char *ref;      /* FOREIGN KEY: the referenced table, as written */
+	char *expr;     /* CHECK: the condition */
 	bool used;
 };
 

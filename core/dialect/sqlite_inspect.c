@@ -69,8 +69,7 @@ static gm_column *column_ci(const gm_table *t, const char *name)
 }
 
 /* Make name unique with a numeric suffix while taken(name) says so. */
-static void uniquify(gm_buf *name, bool (*taken)(const gm_table *, const char *),
-		     const gm_table *t)
+static void uniquify(gm_buf *name, bool (*taken)(const gm_table *, const char *), const gm_table *t)
 {
 	size_t base = name->len;
 	int n = 1;
@@ -99,7 +98,10 @@ static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct gm_
 {
 	sqlite3_stmt *st = NULL;
 	gm_buf type = GM_BUF_INIT;
-	struct { int pos; char *name; } *pk = NULL;
+	struct {
+		int pos;
+		char *name;
+	} *pk = NULL;
 	size_t pk_nr = 0, pk_alloc = 0, i, j;
 	int rc, error;
 
@@ -131,7 +133,7 @@ static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct gm_
 		error = db_error(db, t->name);
 		goto done;
 	}
-	for (i = 1; i < pk_nr; i++)  /* insertion sort by key position */
+	for (i = 1; i < pk_nr; i++) /* insertion sort by key position */
 		for (j = i; j > 0 && pk[j - 1].pos > pk[j].pos; j--) {
 			int p = pk[j].pos;
 			char *n = pk[j].name;
@@ -306,7 +308,7 @@ static int read_fkeys(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d)
 			r.on_delete = gm_xstrdup(col_text(st, 6));
 		}
 		gm_strvec_push(&r.from, col_text(st, 3));
-		gm_strvec_push(&r.to, col_text(st, 4));  /* NULL: the parent's key */
+		gm_strvec_push(&r.to, col_text(st, 4)); /* NULL: the parent's key */
 	}
 	if (rc != SQLITE_DONE) {
 		error = db_error(db, t->name);
@@ -357,8 +359,8 @@ static int index_columns(sqlite3 *db, const char *index, gm_strvec *cols, bool *
 	return error;
 }
 
-static int add_index(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d, const char *iname, bool unique,
-		     const char *origin)
+static int add_index(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d, const char *iname,
+		     bool unique, const char *origin)
 {
 	gm_strvec cols = GM_STRVEC_INIT;
 	gm_buf name = GM_BUF_INIT;
@@ -543,31 +545,27 @@ done:
 
 /* ---- queries ---- */
 
-static const char *const q_objects =
-	"SELECT type, name, sql FROM sqlite_schema"
-	" WHERE type IN ('table', 'view', 'trigger')"
-	" AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-	" ORDER BY name";
+static const char *const q_objects = "SELECT type, name, sql FROM sqlite_schema"
+				     " WHERE type IN ('table', 'view', 'trigger')"
+				     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+				     " ORDER BY name";
 
 static const char *const q_shadow =
 	"SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'";
 
-static const char *const q_columns =
-	"SELECT name, type, \"notnull\", dflt_value, pk, hidden"
-	" FROM pragma_table_xinfo(?) ORDER BY cid";
+static const char *const q_columns = "SELECT name, type, \"notnull\", dflt_value, pk, hidden"
+				     " FROM pragma_table_xinfo(?) ORDER BY cid";
 
 static const char *const q_fkeys =
 	"SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete"
 	" FROM pragma_foreign_key_list(?) ORDER BY id, seq";
 
-static const char *const q_pk =
-	"SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk";
+static const char *const q_pk = "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk";
 
 static const char *const q_indexes =
 	"SELECT name, \"unique\", origin FROM pragma_index_list(?) ORDER BY name";
 
-static const char *const q_index_cols =
-	"SELECT cid, name FROM pragma_index_info(?) ORDER BY seqno";
+static const char *const q_index_cols = "SELECT cid, name FROM pragma_index_info(?) ORDER BY seqno";
 
 static const char *const q_index_sql =
 	"SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?";

@@ -66,8 +66,8 @@ static void fk_check_sql(gm_buf *sql, const gm_table *t, const gm_fkey *fk)
 }
 
 /* A row refused: GM_EINVALID (GM_EINTERRUPTED for an interrupt) at the row's place. */
-static int row_error(sqlite3 *db, const gm_table *t, const gm_row *row,
-		     const char *const *columns, size_t n, const char *message)
+static int row_error(sqlite3 *db, const gm_table *t, const gm_row *row, const char *const *columns,
+		     size_t n, const char *message)
 {
 	gm_buf detail = GM_BUF_INIT;
 
@@ -82,8 +82,8 @@ static int row_error(sqlite3 *db, const gm_table *t, const gm_row *row,
 }
 
 /* The row inserted as rowid breaks a foreign key: say which, with the values. */
-static int fk_error(sqlite3 *db, const gm_table *t, const gm_row *row,
-		    const char *const *columns, size_t n, const gm_fkey *fk)
+static int fk_error(sqlite3 *db, const gm_table *t, const gm_row *row, const char *const *columns,
+		    size_t n, const gm_fkey *fk)
 {
 	gm_buf msg = GM_BUF_INIT;
 	size_t i;
@@ -117,8 +117,8 @@ static int boolean_value(const gm_column *c, const char *v)
 }
 
 /* "INSERT INTO t (columns) VALUES (?, ...)" into sql; cols[i] := the columns' models. */
-static void insert_sql(gm_buf *sql, const gm_table *t, const char *const *columns,
-		       size_t ncolumns, const gm_column **cols)
+static void insert_sql(gm_buf *sql, const gm_table *t, const char *const *columns, size_t ncolumns,
+		       const gm_column **cols)
 {
 	size_t i;
 

@@ -50,9 +50,8 @@ void gm_sqlite_normalize(gm_schema *s)
 				set_labels(c, e);
 			else if (gm_type_is_serial(c->type))
 				gm_set_str(&c->type, gm_type_serial_storage(c->type));
-			if (c->identity &&
-			    !(t->pk_nr == 1 && !strcmp(t->pk[0], c->name) &&
-			      !strcmp(c->type, "integer")))
+			if (c->identity && !(t->pk_nr == 1 && !strcmp(t->pk[0], c->name) &&
+					     !strcmp(c->type, "integer")))
 				c->identity = false;
 		}
 	}
@@ -230,8 +229,7 @@ static bool mentions(const char *sql, const char *name)
 	return false;
 }
 
-static const gm_tchange *find_tchange(const gm_change *ch, gm_tchange_kind kind,
-				      const void *obj)
+static const gm_tchange *find_tchange(const gm_change *ch, gm_tchange_kind kind, const void *obj)
 {
 	size_t i;
 	for (i = 0; i < ch->tchanges_nr; i++) {
@@ -332,8 +330,7 @@ static bool renames_chain(const gm_change *ch)
 			continue;
 		for (j = 0; j < ch->tchanges_nr; j++)
 			if (ch->tchanges[j].kind == GM_TCHANGE_RENAME_COLUMN &&
-			    !strcmp(ch->tchanges[i].col_to->name,
-				    ch->tchanges[j].col_from->name))
+			    !strcmp(ch->tchanges[i].col_to->name, ch->tchanges[j].col_from->name))
 				return true;
 	}
 	return false;
@@ -498,8 +495,7 @@ static const char *source_column(const gm_change *ch, const gm_column *c)
 	for (i = 0; i < ch->tchanges_nr; i++) {
 		const gm_tchange *tc = &ch->tchanges[i];
 		if ((tc->kind == GM_TCHANGE_ADD_COLUMN && !strcmp(tc->col_to->name, c->name)) ||
-		    (tc->kind == GM_TCHANGE_RENAME_COLUMN &&
-		     !strcmp(tc->col_from->name, c->name)))
+		    (tc->kind == GM_TCHANGE_RENAME_COLUMN && !strcmp(tc->col_from->name, c->name)))
 			return NULL;
 	}
 	return gm_table_column(ch->from, c->name) ? c->name : NULL;
@@ -527,8 +523,7 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
 	put_create_table(b, t, tmp.ptr, dropped, dropped_nr);
 
 	for (i = 0; i < t->columns_nr + dropped_nr; i++) {
-		const gm_column *c = i < t->columns_nr ? t->columns[i] :
-							 dropped[i - t->columns_nr];
+		const gm_column *c = i < t->columns_nr ? t->columns[i] : dropped[i - t->columns_nr];
 		const char *src = i < t->columns_nr ? source_column(ch, c) : c->name;
 		if (!src)
 			continue;

@@ -35,12 +35,14 @@ int gm_path_confine(char **real_out, const char *root, const char *path, const c
 			struct stat st;
 			/* a dangling symlink: say where it points */
 			if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-				return gm_error_set(GM_ENOTFOUND, "'%s' is a symlink to a file "
-						    "that does not exist", display);
+				return gm_error_set(GM_ENOTFOUND,
+						    "'%s' is a symlink to a file "
+						    "that does not exist",
+						    display);
 			return gm_error_set(GM_ENOTFOUND, "'%s' does not exist", display);
 		}
-		return gm_error_set(e == EACCES ? GM_ERROR : GM_EINVALID,
-				    "cannot read '%s': %s", display, strerror(e));
+		return gm_error_set(e == EACCES ? GM_ERROR : GM_EINVALID, "cannot read '%s': %s",
+				    display, strerror(e));
 	}
 	real_root = realpath(root, NULL);
 	if (!real_root || !gm_path_inside(real_root, real)) {
@@ -71,14 +73,14 @@ int gm_size_exceeded(const char *display, size_t max, const char *what)
 	gm_buf lim = GM_BUF_INIT;
 
 	gm_size_describe(&lim, max);
-	gm_error_set(GM_EINVALID, "'%s' is larger than %s, the limit for %s", display,
-		     lim.ptr, what);
+	gm_error_set(GM_EINVALID, "'%s' is larger than %s, the limit for %s", display, lim.ptr,
+		     what);
 	gm_buf_release(&lim);
 	return GM_EINVALID;
 }
 
-int gm_read_bounded(gm_buf *out, gm_read_fn read, void *payload, const char *display,
-		    size_t max, const char *what, bool utf8)
+int gm_read_bounded(gm_buf *out, gm_read_fn read, void *payload, const char *display, size_t max,
+		    const char *what, bool utf8)
 {
 	gm_utf8_check u = GM_UTF8_CHECK_INIT;
 	char chunk[65536];
@@ -119,9 +121,10 @@ int gm_fd_read(void *payload, char *buf, size_t size, size_t *got)
 
 static const char *file_kind(mode_t mode)
 {
-	return S_ISDIR(mode) ? "a directory" :
-	       S_ISFIFO(mode) ? "a pipe" :
-	       S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : "a special file";
+	return S_ISDIR(mode)                    ? "a directory"
+	       : S_ISFIFO(mode)                 ? "a pipe"
+	       : S_ISCHR(mode) || S_ISBLK(mode) ? "a device"
+						: "a special file";
 }
 
 int gm_file_open_confined(int *fd_out, size_t *size_out, const char *root, const char *path,
@@ -195,9 +198,8 @@ bool gm_utf8_feed(gm_utf8_check *u, const char *p, size_t n)
 			if ((c & 0xc0) != 0x80)
 				return bad(u);
 			u->cp = (u->cp << 6) | (c & 0x3f);
-			if (--u->need == 0 &&
-			    (u->cp < u->min || u->cp > 0x10ffff ||
-			     (u->cp >= 0xd800 && u->cp <= 0xdfff)))
+			if (--u->need == 0 && (u->cp < u->min || u->cp > 0x10ffff ||
+					       (u->cp >= 0xd800 && u->cp <= 0xdfff)))
 				return bad(u);
 			continue;
 		}

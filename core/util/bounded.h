@@ -41,8 +41,8 @@ typedef int (*gm_read_fn)(void *payload, char *buf, size_t size, size_t *got);
  * gm_file_read_bounded, the tree's whole-file reads (core/repo_tree.c) and gm_file_read
  * all come here.
  */
-int gm_read_bounded(gm_buf *out, gm_read_fn read, void *payload, const char *display,
-		    size_t max, const char *what, bool utf8);
+int gm_read_bounded(gm_buf *out, gm_read_fn read, void *payload, const char *display, size_t max,
+		    const char *what, bool utf8);
 
 /* The size error of gm_read_bounded: sets it, returns GM_EINVALID. */
 int gm_size_exceeded(const char *display, size_t max, const char *what);
@@ -61,7 +61,7 @@ int gm_file_open_confined(int *fd_out, size_t *size_out, const char *root, const
 /* A gm_read_fn on an open descriptor: payload is a struct gm_fd_reader. */
 struct gm_fd_reader {
 	int fd;
-	const char *display;  /* names the file in messages */
+	const char *display; /* names the file in messages */
 };
 int gm_fd_read(void *payload, char *buf, size_t size, size_t *got);
 
@@ -81,10 +81,10 @@ void gm_size_describe(gm_buf *out, size_t n);
  * where the first invalid byte was when gm_utf8_feed or gm_utf8_finish return false.
  */
 typedef struct gm_utf8_check {
-	unsigned int need;   /* continuation bytes still expected */
-	unsigned int cp;     /* the code point so far (for overlong/surrogate checks) */
-	unsigned int min;    /* smallest code point for the sequence's length */
-	int line, col;       /* position of the byte being read */
+	unsigned int need; /* continuation bytes still expected */
+	unsigned int cp;   /* the code point so far (for overlong/surrogate checks) */
+	unsigned int min;  /* smallest code point for the sequence's length */
+	int line, col;     /* position of the byte being read */
 	int bad_line, bad_col;
 } gm_utf8_check;
 

@@ -30,8 +30,8 @@ int gm_file_read(gm_buf *out, const char *path)
  * file already under that name is a leftover of a killed process that had our pid: it is
  * replaced. On failure the temporary file is removed.
  */
-static int write_temp(gm_buf *tmp, const char *path, const char *data, size_t len,
-		      mode_t mode, bool exact_mode)
+static int write_temp(gm_buf *tmp, const char *path, const char *data, size_t len, mode_t mode,
+		      bool exact_mode)
 {
 	char tag[GM_OWNER_TAG_MAX];
 	size_t off = 0;
@@ -42,8 +42,7 @@ static int write_temp(gm_buf *tmp, const char *path, const char *data, size_t le
 	unlink(tmp->ptr);
 	fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
-		return gm_error_set(GM_ERROR, "cannot create '%s': %s", tmp->ptr,
-				    strerror(errno));
+		return gm_error_set(GM_ERROR, "cannot create '%s': %s", tmp->ptr, strerror(errno));
 	if (exact_mode && fchmod(fd, mode) < 0)
 		error = gm_error_set(GM_ERROR, "cannot set the mode of '%s': %s", tmp->ptr,
 				     strerror(errno));
@@ -59,11 +58,9 @@ static int write_temp(gm_buf *tmp, const char *path, const char *data, size_t le
 		off += (size_t)n;
 	}
 	if (!error && fsync(fd) < 0)
-		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp->ptr,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp->ptr, strerror(errno));
 	if (close(fd) < 0 && !error)
-		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp->ptr,
-				     strerror(errno));
+		error = gm_error_set(GM_ERROR, "cannot write '%s': %s", tmp->ptr, strerror(errno));
 	if (error)
 		unlink(tmp->ptr);
 	return error;
@@ -129,8 +126,10 @@ int gm_file_replace(const char *path, const char *data, size_t len, const char *
 	goto done;
 
 changed:
-	error = gm_error_set(GM_ERROR, "'%s' changed while it was being rewritten, nothing "
-			     "written", path);
+	error = gm_error_set(GM_ERROR,
+			     "'%s' changed while it was being rewritten, nothing "
+			     "written",
+			     path);
 done:
 	gm_buf_release(&tmp);
 	return error;

@@ -31,8 +31,8 @@ size_t gm_edit_distance(const char *a, const char *b)
 				best = D(i, j - 1) + 1;
 			if (D(i - 1, j - 1) + cost < best)
 				best = D(i - 1, j - 1) + cost;
-			if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) &&
-			    D(i - 2, j - 2) + 1 < best)
+			if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) &&
+			    same(a[i - 2], b[j - 1]) && D(i - 2, j - 2) + 1 < best)
 				best = D(i - 2, j - 2) + 1;
 			D(i, j) = best;
 		}

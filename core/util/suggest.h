@@ -11,7 +11,7 @@ size_t gm_edit_distance(const char *a, const char *b);
 
 /* The closest candidate to `word` seen so far, within a few edits (for "did you mean"). */
 typedef struct gm_suggest {
-	const char *word, *best;  /* best: borrowed candidate, NULL when none is close */
+	const char *word, *best; /* best: borrowed candidate, NULL when none is close */
 	size_t dist;
 } gm_suggest;
 

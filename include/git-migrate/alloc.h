@@ -6,7 +6,7 @@
 void *gm_xmalloc(size_t n);
 void *gm_xcalloc(size_t nmemb, size_t size);
 void *gm_xrealloc(void *ptr, size_t n);
-char *gm_xstrdup(const char *s);          /* NULL in, NULL out */
+char *gm_xstrdup(const char *s); /* NULL in, NULL out */
 char *gm_xstrndup(const char *s, size_t n);
 
 #endif

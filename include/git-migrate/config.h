@@ -4,32 +4,36 @@
 #include <stddef.h>
 
 typedef enum {
-	GM_MODELS_YAML,     /* a glob of YAML model files ("models/<glob>.yml") */
-	GM_MODELS_SQL,      /* a glob of *.sql DDL files */
-	GM_MODELS_COMMAND,  /* {command: "..."} run in the repository root */
+	GM_MODELS_YAML,    /* a glob of YAML model files ("models/<glob>.yml") */
+	GM_MODELS_SQL,     /* a glob of *.sql DDL files */
+	GM_MODELS_COMMAND, /* {command: "..."} run in the repository root */
 } gm_model_source_kind;
 
 typedef struct gm_model_source {
 	gm_model_source_kind kind;
-	char *value;        /* the glob (relative to the repository root) or the command */
-	int line;           /* where it was declared in the config (0 = default) */
+	char *value; /* the glob (relative to the repository root) or the command */
+	int line;    /* where it was declared in the config (0 = default) */
 } gm_model_source;
 
-typedef enum { GM_FIXTURES_FROM_PRODUCTION, GM_FIXTURES_FROM_WORKTREE } gm_fixtures_from;
+typedef enum {
+	GM_FIXTURES_FROM_PRODUCTION,
+	GM_FIXTURES_FROM_WORKTREE
+} gm_fixtures_from;
 
 typedef struct gm_config {
-	char *path;            /* the config file read, or NULL when none existed */
-	char *root;            /* absolute worktree root, no trailing slash */
-	char *production;      /* "production" */
-	char *migrations;      /* "migrations/versions", relative to root, no trailing slash */
+	char *path;              /* the config file read, or NULL when none existed */
+	char *root;              /* absolute worktree root, no trailing slash */
+	char *production;        /* "production" */
+	char *migrations;        /* "migrations/versions", relative to root, no trailing slash */
 	gm_model_source *models; /* default: one YAML source, models/<all>.yml */
 	size_t models_nr;
-	char *fixtures;        /* "data" */
+	char *fixtures;                 /* "data" */
 	gm_fixtures_from fixtures_from; /* production */
-	char *database;        /* "sqlite:///app.db" unless overridden */
-	const char *database_from; /* "GIT_MIGRATE_DATABASE_URL", "DATABASE_URL", "config" or "default" (static) */
-	char *scratch;         /* "sqlite" or a PostgreSQL URL; NULL = derive from database */
-	char *version_table;   /* "git_migrate_history" */
+	char *database;                 /* "sqlite:///app.db" unless overridden */
+	const char *
+		database_from; /* "GIT_MIGRATE_DATABASE_URL", "DATABASE_URL", "config" or "default" (static) */
+	char *scratch;            /* "sqlite" or a PostgreSQL URL; NULL = derive from database */
+	char *version_table;      /* "git_migrate_history" */
 	size_t max_revision_size; /* largest revision file read, in bytes; 0 = 1 MiB */
 } gm_config;
 

@@ -16,15 +16,15 @@
 #include "git-migrate/schema.h"
 
 typedef enum {
-	GM_CHANGE_ADD_ENUM,        /* enum_to */
-	GM_CHANGE_ADD_ENUM_VALUE,  /* enum_from, enum_to, label (+ before / after: neighbour label or NULL) */
-	GM_CHANGE_SWAP_ENUM,       /* enum_from, enum_to: labels removed or reordered (type swap) */
-	GM_CHANGE_RENAME_ENUM,     /* enum_from, enum_to */
-	GM_CHANGE_DROP_ENUM,       /* enum_from */
-	GM_CHANGE_ADD_TABLE,       /* to */
-	GM_CHANGE_RENAME_TABLE,    /* from, to (followed by a MODIFY_TABLE when more changed) */
-	GM_CHANGE_MODIFY_TABLE,    /* from, to, tchanges */
-	GM_CHANGE_DROP_TABLE,      /* from */
+	GM_CHANGE_ADD_ENUM, /* enum_to */
+	GM_CHANGE_ADD_ENUM_VALUE, /* enum_from, enum_to, label (+ before / after: neighbour label or NULL) */
+	GM_CHANGE_SWAP_ENUM,    /* enum_from, enum_to: labels removed or reordered (type swap) */
+	GM_CHANGE_RENAME_ENUM,  /* enum_from, enum_to */
+	GM_CHANGE_DROP_ENUM,    /* enum_from */
+	GM_CHANGE_ADD_TABLE,    /* to */
+	GM_CHANGE_RENAME_TABLE, /* from, to (followed by a MODIFY_TABLE when more changed) */
+	GM_CHANGE_MODIFY_TABLE, /* from, to, tchanges */
+	GM_CHANGE_DROP_TABLE,   /* from */
 } gm_change_kind;
 
 typedef enum {                     /* sub-changes of GM_CHANGE_MODIFY_TABLE */
@@ -43,7 +43,7 @@ typedef enum {                     /* sub-changes of GM_CHANGE_MODIFY_TABLE */
 } gm_tchange_kind;
 
 enum gm_column_diff {
-	GM_COLDIFF_TYPE = (1 << 0),     /* type, or emulated-enum labels */
+	GM_COLDIFF_TYPE = (1 << 0), /* type, or emulated-enum labels */
 	GM_COLDIFF_NULL = (1 << 1),
 	GM_COLDIFF_DEFAULT = (1 << 2),
 	GM_COLDIFF_IDENTITY = (1 << 3),
@@ -53,7 +53,7 @@ enum gm_column_diff {
 typedef struct gm_tchange {
 	gm_tchange_kind kind;
 	const gm_column *col_from, *col_to;
-	unsigned coldiff;               /* enum gm_column_diff, for MODIFY_COLUMN */
+	unsigned coldiff; /* enum gm_column_diff, for MODIFY_COLUMN */
 	const gm_index *index_from, *index_to;
 	const gm_fkey *fkey_from, *fkey_to;
 	const gm_check *check_from, *check_to;
@@ -62,17 +62,18 @@ typedef struct gm_tchange {
 typedef struct gm_change {
 	gm_change_kind kind;
 	const gm_enum *enum_from, *enum_to;
-	const char *label;              /* ADD_ENUM_VALUE */
-	const char *before, *after;     /* ADD_ENUM_VALUE: insert before/after this label (one set) */
+	const char *label;          /* ADD_ENUM_VALUE */
+	const char *before, *after; /* ADD_ENUM_VALUE: insert before/after this label (one set) */
 	const gm_table *from, *to;
-	gm_tchange *tchanges;           /* MODIFY_TABLE: in order: drops of fkeys/checks/indexes, column changes, adds */
+	gm_tchange *
+		tchanges; /* MODIFY_TABLE: in order: drops of fkeys/checks/indexes, column changes, adds */
 	size_t tchanges_nr, tchanges_alloc;
 } gm_change;
 
 typedef struct gm_changes {
 	gm_change *v;
 	size_t nr, alloc;
-	const gm_schema *from, *to;     /* the schemas this list borrows from */
+	const gm_schema *from, *to; /* the schemas this list borrows from */
 } gm_changes;
 
 /* clang-format off */

@@ -4,10 +4,10 @@
 #include <stddef.h>
 
 typedef struct gm_finding {
-	char *check;    /* "parse", "graph", "immutable", "chained", "replay"; warnings: "semantic" */
-	char *path;     /* file the finding is about, or NULL */
-	int line;       /* 1-based, 0 when unknown */
-	char *message;  /* lowercase, git style, no location prefix */
+	char *check; /* "parse", "graph", "immutable", "chained", "replay"; warnings: "semantic" */
+	char *path;  /* file the finding is about, or NULL */
+	int line;    /* 1-based, 0 when unknown */
+	char *message; /* lowercase, git style, no location prefix */
 } gm_finding;
 
 /*

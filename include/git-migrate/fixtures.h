@@ -31,13 +31,13 @@ typedef struct gm_fixture_count {
 } gm_fixture_count;
 
 typedef struct gm_fixtures_report {
-	gm_fixture_count *v;      /* tables with fixture rows: data files in load order, then
+	gm_fixture_count *v; /* tables with fixture rows: data files in load order, then
 	                           * tables the SQL files added rows to */
 	size_t nr, alloc;
-	size_t rows;              /* all rows loaded: data files, and rows SQL files added */
-	size_t files;             /* data files (YAML, CSV) read */
-	size_t sql_files;         /* SQL files executed */
-	bool exists;              /* the fixtures directory exists */
+	size_t rows;                     /* all rows loaded: data files, and rows SQL files added */
+	size_t files;                    /* data files (YAML, CSV) read */
+	size_t sql_files;                /* SQL files executed */
+	bool exists;                     /* the fixtures directory exists */
 	char tree_oid[GM_OID_HEXSZ + 1]; /* its git tree id when read from a commit, else "" */
 } gm_fixtures_report;
 

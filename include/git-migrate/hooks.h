@@ -6,8 +6,8 @@
 
 /* One script of hooks/, embedded in the binary at build time. */
 typedef struct gm_hook_script {
-	const char *name;   /* the hook's name, e.g. "pre-push" */
-	const char *text;   /* the script */
+	const char *name; /* the hook's name, e.g. "pre-push" */
+	const char *text; /* the script */
 } gm_hook_script;
 
 /*
@@ -20,26 +20,26 @@ extern const gm_hook_script gm_hook_scripts[];
 #define GM_HOOK_MARKER "# git-migrate: installed by 'git migrate hooks install'"
 
 enum gm_hooks_flags {
-	GM_HOOKS_FORCE = (1 << 0),   /* replace a hook that is not ours, without keeping it */
+	GM_HOOKS_FORCE = (1 << 0), /* replace a hook that is not ours, without keeping it */
 };
 
 /* What install or uninstall did to one hook. */
 typedef enum gm_hook_action {
-	GM_HOOK_INSTALLED,   /* install: written where there was none */
-	GM_HOOK_KEPT,        /* install: the user's hook moved to <hook>.local, ours written */
-	GM_HOOK_REPLACED,    /* install --force: the user's hook replaced, not kept */
-	GM_HOOK_UPDATED,     /* install: ours, from another version, rewritten */
-	GM_HOOK_UNCHANGED,   /* install: ours, already this version */
-	GM_HOOK_REMOVED,     /* uninstall: ours removed */
-	GM_HOOK_RESTORED,    /* uninstall: ours removed, <hook>.local moved back */
-	GM_HOOK_NOT_OURS,    /* uninstall: not ours, left alone */
-	GM_HOOK_ABSENT,      /* uninstall: nothing there */
+	GM_HOOK_INSTALLED, /* install: written where there was none */
+	GM_HOOK_KEPT,      /* install: the user's hook moved to <hook>.local, ours written */
+	GM_HOOK_REPLACED,  /* install --force: the user's hook replaced, not kept */
+	GM_HOOK_UPDATED,   /* install: ours, from another version, rewritten */
+	GM_HOOK_UNCHANGED, /* install: ours, already this version */
+	GM_HOOK_REMOVED,   /* uninstall: ours removed */
+	GM_HOOK_RESTORED,  /* uninstall: ours removed, <hook>.local moved back */
+	GM_HOOK_NOT_OURS,  /* uninstall: not ours, left alone */
+	GM_HOOK_ABSENT,    /* uninstall: nothing there */
 } gm_hook_action;
 
 typedef struct gm_hooks_result {
-	char *dir;                  /* the hooks directory (absolute) */
+	char *dir; /* the hooks directory (absolute) */
 	struct {
-		const char *name;   /* borrowed from gm_hook_scripts */
+		const char *name; /* borrowed from gm_hook_scripts */
 		gm_hook_action action;
 	} v[16];
 	size_t nr;

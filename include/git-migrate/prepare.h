@@ -20,16 +20,16 @@ typedef void (*gm_progress_cb)(const char *what, size_t done, size_t total, void
 typedef void (*gm_wait_cb)(const char *message, void *payload);
 
 typedef struct gm_prepare_opts {
-	const char *message;      /* -m; NULL = derived from the changes */
-	const char *production;   /* --production; NULL = cfg->production */
-	bool dry_run;             /* plan and verify, write nothing */
+	const char *message;    /* -m; NULL = derived from the changes */
+	const char *production; /* --production; NULL = cfg->production */
+	bool dry_run;           /* plan and verify, write nothing */
 	bool no_fixtures;
-	bool diff_only;           /* `git migrate diff`: stop after the diff (and plan) */
-	bool allow_empty_models;  /* models with no table may drop every table */
+	bool diff_only;          /* `git migrate diff`: stop after the diff (and plan) */
+	bool allow_empty_models; /* models with no table may drop every table */
 	gm_progress_cb progress;
-	void *payload;            /* for progress and wait */
-	bool no_wait;             /* another run holds the worktree lock: fail (GM_ERROR) */
-	gm_wait_cb wait;          /* else called once before waiting for it */
+	void *payload;   /* for progress and wait */
+	bool no_wait;    /* another run holds the worktree lock: fail (GM_ERROR) */
+	gm_wait_cb wait; /* else called once before waiting for it */
 } gm_prepare_opts;
 
 /* clang-format off */
@@ -40,23 +40,24 @@ typedef struct gm_prepare_opts {
 
 typedef struct gm_prepare_result {
 	bool no_changes;
-	char *path;               /* written revision file (relative to root), NULL when none */
-	char *id;                 /* the new revision id */
-	char *parent;             /* its down_revision ("" for a base) */
-	char *up_sql, *down_sql;  /* the planned sections */
-	char **summary;           /* one line per change */
+	char *path;              /* written revision file (relative to root), NULL when none */
+	char *id;                /* the new revision id */
+	char *parent;            /* its down_revision ("" for a base) */
+	char *up_sql, *down_sql; /* the planned sections */
+	char **summary;          /* one line per change */
 	size_t summary_nr, summary_alloc;
-	char **warnings;          /* data loss, rebuilds, enum swaps, unsupported objects */
+	char **warnings; /* data loss, rebuilds, enum swaps, unsupported objects */
 	size_t warnings_nr, warnings_alloc;
-	char **notes;             /* how the run went where it differs from the usual */
+	char **notes; /* how the run went where it differs from the usual */
 	size_t notes_nr, notes_alloc;
-	size_t replayed;          /* revisions replayed */
-	size_t fixture_rows;      /* rows loaded from fixture data files */
-	size_t fixture_files;     /* fixture files read (data and SQL) */
+	size_t replayed;      /* revisions replayed */
+	size_t fixture_rows;  /* rows loaded from fixture data files */
+	size_t fixture_files; /* fixture files read (data and SQL) */
 	struct {
-		const char *name;     /* "read", "replay", "inspect", "fixtures", "models", "diff+plan", "verify", "write" */
+		const char *
+			name; /* "read", "replay", "inspect", "fixtures", "models", "diff+plan", "verify", "write" */
 		double seconds;
-	} phases[GM_PHASES_MAX];  /* how long each phase took, in order (for -v and make bench) */
+	} phases[GM_PHASES_MAX]; /* how long each phase took, in order (for -v and make bench) */
 	size_t phases_nr;
 } gm_prepare_result;
 
@@ -78,12 +79,12 @@ int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 void gm_prepare_result_release(gm_prepare_result *res);
 
 typedef struct gm_verify_opts {
-	const char *production;   /* NULL = cfg->production */
-	const char *rev;          /* check this git revision; NULL = the worktree */
+	const char *production; /* NULL = cfg->production */
+	const char *rev;        /* check this git revision; NULL = the worktree */
 	bool replay;
-	bool no_wait;             /* replay: fail when another run holds the worktree lock */
-	gm_wait_cb wait;          /* replay: else called once before waiting for it */
-	void *payload;            /* for wait */
+	bool no_wait;    /* replay: fail when another run holds the worktree lock */
+	gm_wait_cb wait; /* replay: else called once before waiting for it */
+	void *payload;   /* for wait */
 } gm_verify_opts;
 
 /* clang-format off */
@@ -118,12 +119,12 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	      const gm_verify_opts *opts);
 
 typedef struct gm_rebase_opts {
-	const char *production;   /* NULL = cfg->production */
-	bool dry_run;             /* check, write nothing */
+	const char *production; /* NULL = cfg->production */
+	bool dry_run;           /* check, write nothing */
 	gm_progress_cb progress;
-	void *payload;            /* for progress and wait */
-	bool no_wait;             /* another run holds the worktree lock: fail (GM_ERROR) */
-	gm_wait_cb wait;          /* else called once before waiting for it */
+	void *payload;   /* for progress and wait */
+	bool no_wait;    /* another run holds the worktree lock: fail (GM_ERROR) */
+	gm_wait_cb wait; /* else called once before waiting for it */
 } gm_rebase_opts;
 
 /* clang-format off */
@@ -131,22 +132,22 @@ typedef struct gm_rebase_opts {
 /* clang-format on */
 
 typedef struct gm_rebase_item {
-	char *id;                 /* a re-chained local revision */
-	char *path;               /* its file */
-	char *from;               /* its old down_revision (ids joined with ", "; "" for none) */
-	char *onto;               /* its new one */
+	char *id;   /* a re-chained local revision */
+	char *path; /* its file */
+	char *from; /* its old down_revision (ids joined with ", "; "" for none) */
+	char *onto; /* its new one */
 } gm_rebase_item;
 
 typedef struct gm_rebase_result {
-	char *id;                 /* the first re-chained revision, NULL when nothing to do */
-	char *path;               /* its file */
-	char *from, *onto;        /* its old parent(s), new parent (production's head) */
-	gm_rebase_item *items;    /* every re-chained revision, in line order (items[0]: above) */
+	char *id;              /* the first re-chained revision, NULL when nothing to do */
+	char *path;            /* its file */
+	char *from, *onto;     /* its old parent(s), new parent (production's head) */
+	gm_rebase_item *items; /* every re-chained revision, in line order (items[0]: above) */
 	size_t items_nr;
-	bool linearized;          /* several local heads or roots were put in one line */
-	size_t local_nr;          /* local revisions */
-	size_t replayed;          /* revisions replayed in the check */
-	bool written;             /* the files were rewritten */
+	bool linearized; /* several local heads or roots were put in one line */
+	size_t local_nr; /* local revisions */
+	size_t replayed; /* revisions replayed in the check */
+	bool written;    /* the files were rewritten */
 } gm_rebase_result;
 
 /*
@@ -168,8 +169,8 @@ typedef struct gm_rebase_result {
  * mode; when one of several cannot be replaced, those rewritten before it are put back.
  * Errors as gm_prepare. Release with gm_rebase_result_release.
  */
-int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo,
-	      const gm_config *cfg, const gm_rebase_opts *opts);
+int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+	      const gm_rebase_opts *opts);
 void gm_rebase_result_release(gm_rebase_result *res);
 
 #endif

@@ -13,20 +13,21 @@ typedef struct gm_repo gm_repo;
  * the rules on dotfiles and symlinks are written there).
  */
 typedef struct gm_file {
-	char *name;       /* base name, e.g. "3f2a9c1b7e10_add_btc.sql" */
-	char *path;       /* path relative to the repository root, e.g. "migrations/versions/3f2a..." */
+	char *name; /* base name, e.g. "3f2a9c1b7e10_add_btc.sql" */
+	char *path; /* path relative to the repository root, e.g. "migrations/versions/3f2a..." */
 	char oid[GM_OID_HEXSZ + 1]; /* the git blob id of the content (its checksum); "" for
 	                             * a worktree file listed, not read */
-	char *data;       /* content, NUL-terminated (may contain NULs before len); NULL when
+	char *data; /* content, NUL-terminated (may contain NULs before len); NULL when
 	                   * only listed */
-	size_t len;       /* its size */
+	size_t len; /* its size */
 } gm_file;
 
 typedef struct gm_files {
 	gm_file *v;
 	size_t nr, alloc;
-	bool exists;      /* false when the directory does not exist at all */
-	char tree_oid[GM_OID_HEXSZ + 1]; /* tree id of the directory (git refs only; "" otherwise) */
+	bool exists; /* false when the directory does not exist at all */
+	char tree_oid[GM_OID_HEXSZ +
+		      1]; /* tree id of the directory (git refs only; "" otherwise) */
 } gm_files;
 
 /* clang-format off */

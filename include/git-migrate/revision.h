@@ -10,15 +10,15 @@
 
 /* One part of a section, split at "-- +migrate commit" lines. */
 typedef struct gm_sql_part {
-	char *sql;        /* the SQL text of this part (may be empty) */
-	int line;         /* 1-based line in the file where this part's text starts */
+	char *sql; /* the SQL text of this part (may be empty) */
+	int line;  /* 1-based line in the file where this part's text starts */
 } gm_sql_part;
 
 typedef struct gm_section {
-	bool present;     /* the "-- +migrate up/down" marker exists */
+	bool present;       /* the "-- +migrate up/down" marker exists */
 	gm_sql_part *parts; /* at least one part when present */
 	size_t parts_nr;
-	int line;         /* line of the marker */
+	int line; /* line of the marker */
 } gm_section;
 
 typedef struct gm_header_kv {
@@ -28,18 +28,18 @@ typedef struct gm_header_kv {
 
 typedef struct gm_revision {
 	char *id;
-	char *parents[2];   /* down_revision: 0, 1 or 2 ids */
+	char *parents[2]; /* down_revision: 0, 1 or 2 ids */
 	size_t parents_nr;
-	char *message;      /* may be NULL */
-	char *created;      /* may be NULL */
-	bool transaction;   /* false with "-- transaction: false" */
+	char *message;       /* may be NULL */
+	char *created;       /* may be NULL */
+	bool transaction;    /* false with "-- transaction: false" */
 	gm_header_kv *extra; /* unknown header keys, kept in order */
 	size_t extra_nr;
 	gm_section up, down;
-	char *path;         /* where it was read from, for messages ("migrations/versions/x.sql") */
+	char *path; /* where it was read from, for messages ("migrations/versions/x.sql") */
 	char checksum[GM_OID_HEXSZ + 1]; /* git blob id of the file content ("" when unknown) */
-	int id_line;        /* line of the "revision" header (0 when unknown), for findings */
-	int parents_line;   /* line of the "down_revision" header (0 when unknown) */
+	int id_line;      /* line of the "revision" header (0 when unknown), for findings */
+	int parents_line; /* line of the "down_revision" header (0 when unknown) */
 } gm_revision;
 
 /* ---- the chain -------------------------------------------------------- */
@@ -77,7 +77,7 @@ const gm_revision *const *gm_chain_heads(const gm_chain *chain, size_t *nr);
  * when rev is NULL (chain.c's loader, each file parsed once). Parse/graph problems go to
  * findings. Caller owns *out.
  */
-int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo,
-		  const gm_config *cfg, const char *rev);
+int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
+		  const char *rev);
 
 #endif

@@ -17,20 +17,19 @@
 #include "models_int.h"
 #include "schema_int.h"
 
-static const char models[] =
-	"tables:\n"
-	"  contacts:\n"
-	"    columns:\n"
-	"      id: {type: integer, primary_key: true}\n"
-	"      email: {type: varchar(200), null: false}\n"
-	"      name: text\n"
-	"  deals:\n"
-	"    columns:\n"
-	"      id: {type: integer, primary_key: true}\n"
-	"      title: text\n"
-	"      contact_id: {type: integer, references: contacts(id)}\n"
-	"      meta: json\n"
-	"      active: boolean\n";
+static const char models[] = "tables:\n"
+			     "  contacts:\n"
+			     "    columns:\n"
+			     "      id: {type: integer, primary_key: true}\n"
+			     "      email: {type: varchar(200), null: false}\n"
+			     "      name: text\n"
+			     "  deals:\n"
+			     "    columns:\n"
+			     "      id: {type: integer, primary_key: true}\n"
+			     "      title: text\n"
+			     "      contact_id: {type: integer, references: contacts(id)}\n"
+			     "      meta: json\n"
+			     "      active: boolean\n";
 
 static int fake_ok(gm_conn *conn)
 {
@@ -96,8 +95,9 @@ static void write_text(const char *path, const void *data, size_t size)
 
 static void cleanup(void)
 {
-	static const char *const parts[] = { "data/f.yml", "data", ".git/HEAD",
-		".git/config", ".git/objects", ".git/refs/heads", ".git/refs", ".git", NULL };
+	static const char *const parts[] = { "data/f.yml",  "data",         ".git/HEAD",
+					     ".git/config", ".git/objects", ".git/refs/heads",
+					     ".git/refs",   ".git",         NULL };
 	char p[PATH_MAX];
 	size_t i;
 
@@ -112,8 +112,9 @@ static void cleanup(void)
 
 static void setup(void)
 {
-	static const char *const dirs[] = { ".git", ".git/objects", ".git/refs",
-		".git/refs/heads", "data", NULL };
+	static const char *const dirs[] = { ".git",      ".git/objects",
+					    ".git/refs", ".git/refs/heads",
+					    "data",      NULL };
 	static const char head[] = "ref: refs/heads/main\n";
 	static const char config[] = "[core]\n\trepositoryformatversion = 0\n\tbare = false\n";
 	char p[PATH_MAX];

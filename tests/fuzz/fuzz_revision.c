@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gm_revision *rev = NULL, *again = NULL;
 	gm_buf text = GM_BUF_INIT;
 
-	if (gm_revision_parse(&rev, "migrations/versions/a00000000001_x.sql",
-			      (const char *)data, size) < 0)
+	if (gm_revision_parse(&rev, "migrations/versions/a00000000001_x.sql", (const char *)data,
+			      size) < 0)
 		goto done;
 	free(gm_section_text(&rev->up));
 	free(gm_section_text(&rev->down));

@@ -15,49 +15,48 @@
 #include "git-migrate/gm.h"
 
 /* Assert that a gm_ call returned >= 0; on failure print the code and the last error. */
-#define assert_gm_ok(expr)                                                         \
-	do {                                                                       \
-		int gm__rc = (expr);                                               \
-		if (gm__rc < 0) {                                                  \
-			const gm_error *gm__e = gm_error_last();                   \
-			print_error("%s failed: %d: %s%s%s:%d: %s\n", #expr, gm__rc, \
-				    gm__e->path ? gm__e->path : "",                \
-				    gm__e->path ? ":" : "", "", gm__e->line,       \
-				    gm__e->message);                               \
-			fail();                                                    \
-		}                                                                  \
+#define assert_gm_ok(expr)                                                                      \
+	do {                                                                                    \
+		int gm__rc = (expr);                                                            \
+		if (gm__rc < 0) {                                                               \
+			const gm_error *gm__e = gm_error_last();                                \
+			print_error("%s failed: %d: %s%s%s:%d: %s\n", #expr, gm__rc,            \
+				    gm__e->path ? gm__e->path : "", gm__e->path ? ":" : "", "", \
+				    gm__e->line, gm__e->message);                               \
+			fail();                                                                 \
+		}                                                                               \
 	} while (0)
 
 /* Assert that a gm_ call failed with `code` and that the message contains `needle`. */
-#define assert_gm_fails(code, needle, expr)                                        \
-	do {                                                                       \
-		int gm__rc = (expr);                                               \
-		assert_int_equal(gm__rc, (code));                                  \
-		if (!strstr(gm_error_last()->message, (needle))) {                 \
-			print_error("message '%s' lacks '%s'\n",                   \
-				    gm_error_last()->message, (needle));           \
-			fail();                                                    \
-		}                                                                  \
+#define assert_gm_fails(code, needle, expr)                                                \
+	do {                                                                               \
+		int gm__rc = (expr);                                                       \
+		assert_int_equal(gm__rc, (code));                                          \
+		if (!strstr(gm_error_last()->message, (needle))) {                         \
+			print_error("message '%s' lacks '%s'\n", gm_error_last()->message, \
+				    (needle));                                             \
+			fail();                                                            \
+		}                                                                          \
 	} while (0)
 
 /* Assert that rc is `code` and the last error is exactly `msg` at path:line:col. */
-#define assert_gm_error_at(rc, code, path_, line_, col_, msg)                      \
-	do {                                                                       \
-		int gm__rc = (rc);                                                 \
-		const gm_error *gm__e = gm_error_last();                           \
-		assert_int_equal(gm__rc, (code));                                  \
-		assert_string_equal(gm__e->message, (msg));                        \
-		assert_non_null(gm__e->path);                                      \
-		assert_string_equal(gm__e->path, (path_));                         \
-		assert_int_equal(gm__e->line, (line_));                            \
-		assert_int_equal(gm__e->col, (col_));                              \
+#define assert_gm_error_at(rc, code, path_, line_, col_, msg) \
+	do {                                                  \
+		int gm__rc = (rc);                            \
+		const gm_error *gm__e = gm_error_last();      \
+		assert_int_equal(gm__rc, (code));             \
+		assert_string_equal(gm__e->message, (msg));   \
+		assert_non_null(gm__e->path);                 \
+		assert_string_equal(gm__e->path, (path_));    \
+		assert_int_equal(gm__e->line, (line_));       \
+		assert_int_equal(gm__e->col, (col_));         \
 	} while (0)
 
 /* Assert that the last error has exactly this hint. */
-#define assert_gm_hint(hint_)                                                      \
-	do {                                                                       \
-		assert_non_null(gm_error_last()->hint);                            \
-		assert_string_equal(gm_error_last()->hint, (hint_));               \
+#define assert_gm_hint(hint_)                                        \
+	do {                                                         \
+		assert_non_null(gm_error_last()->hint);              \
+		assert_string_equal(gm_error_last()->hint, (hint_)); \
 	} while (0)
 
 /*
@@ -74,17 +73,17 @@ int gm_test_rmrf(const char *dir);
  * works in a fresh temporary directory: setup makes it (gm_test_tmpdir, "<name>XXXXXX")
  * and keeps its path in the char array dir; teardown removes it.
  */
-#define GM_TEST_TMPDIR_FIXTURES(setup, teardown, dir, name)                        \
-	static int setup(void **gm__state)                                         \
-	{                                                                          \
-		(void)gm__state;                                                   \
-		gm_test_tmpdir(dir, sizeof(dir), name);                            \
-		return 0;                                                          \
-	}                                                                          \
-	static int teardown(void **gm__state)                                      \
-	{                                                                          \
-		(void)gm__state;                                                   \
-		return gm_test_rmrf(dir);                                          \
+#define GM_TEST_TMPDIR_FIXTURES(setup, teardown, dir, name) \
+	static int setup(void **gm__state)                  \
+	{                                                   \
+		(void)gm__state;                            \
+		gm_test_tmpdir(dir, sizeof(dir), name);     \
+		return 0;                                   \
+	}                                                   \
+	static int teardown(void **gm__state)               \
+	{                                                   \
+		(void)gm__state;                            \
+		return gm_test_rmrf(dir);                   \
 	}
 
 /*

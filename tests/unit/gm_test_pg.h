@@ -14,7 +14,7 @@ static const gm_dialect *pg = &gm_dialect_postgres;
 
 struct fixture {
 	gm_url *server;
-	gm_url *url;      /* the scratch database */
+	gm_url *url; /* the scratch database */
 	gm_conn *conn;
 };
 
@@ -50,10 +50,10 @@ static inline int teardown(void **state)
 	return 0;
 }
 
-#define NEED_PG(f)                                                                 \
-	do {                                                                       \
-		if (!(f))                                                          \
-			skip();                                                    \
+#define NEED_PG(f)              \
+	do {                    \
+		if (!(f))       \
+			skip(); \
 	} while (0)
 
 static inline void exec_ok(gm_conn *c, const char *sql)

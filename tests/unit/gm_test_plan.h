@@ -29,8 +29,8 @@ static inline gm_schema *gm_test_models(const char *yaml, void (*normalize)(gm_s
  */
 static inline void gm_test_plan_text(gm_buf *out, const gm_plan *plan)
 {
-	const unsigned shown = GM_STMT_REBUILD | GM_STMT_DATA_LOSS | GM_STMT_ENUM_SWAP |
-			       GM_STMT_REWRITE;
+	const unsigned shown =
+		GM_STMT_REBUILD | GM_STMT_DATA_LOSS | GM_STMT_ENUM_SWAP | GM_STMT_REWRITE;
 	size_t i;
 	for (i = 0; i < plan->nr; i++) {
 		const gm_stmt *st = &plan->v[i];

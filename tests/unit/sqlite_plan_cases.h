@@ -6,20 +6,18 @@
 #ifndef SQLITE_PLAN_CASES_H
 #define SQLITE_PLAN_CASES_H
 
-#define CONTACTS                                                                   \
-	"  contacts:\n"                                                            \
-	"    columns:\n"                                                           \
-	"      id: {type: integer, primary_key: true}\n"                           \
-	"      email: {type: varchar(200), null: false, unique: true}\n"           \
+#define CONTACTS                                                         \
+	"  contacts:\n"                                                  \
+	"    columns:\n"                                                 \
+	"      id: {type: integer, primary_key: true}\n"                 \
+	"      email: {type: varchar(200), null: false, unique: true}\n" \
 	"      name: text\n"
 
 static const struct {
 	const char *name, *before_yaml, *after_yaml, *expect_sql;
 } cases[] = {
-	{ "add table",
-	  "",
-	  "tables:\n" CONTACTS
-	  "    indexes:\n"
+	{ "add table", "",
+	  "tables:\n" CONTACTS "    indexes:\n"
 	  "      - {columns: [name]}\n",
 	  "CREATE TABLE contacts (\n"
 	  "    id integer NOT NULL,\n"
@@ -30,12 +28,10 @@ static const struct {
 	  ");\n"
 	  "CREATE INDEX contacts_name_idx ON contacts (name);\n" },
 
-	{ "add table with enum, identity, defaults, foreign key and check",
-	  "tables:\n" CONTACTS,
+	{ "add table with enum, identity, defaults, foreign key and check", "tables:\n" CONTACTS,
 	  "enums:\n"
 	  "  dealcurrency: [USD, EUR]\n"
-	  "tables:\n" CONTACTS
-	  "  deals:\n"
+	  "tables:\n" CONTACTS "  deals:\n"
 	  "    comment: Sales deals\n"
 	  "    columns:\n"
 	  "      id: {type: integer, primary_key: true, identity: true}\n"
@@ -62,8 +58,7 @@ static const struct {
 	  ");\n"
 	  "CREATE UNIQUE INDEX ux_deals_contact_title ON deals (contact_id, title);\n" },
 
-	{ "add table with a composite primary key",
-	  "",
+	{ "add table with a composite primary key", "",
 	  "tables:\n"
 	  "  memberships:\n"
 	  "    primary_key: [group_id, user_id]\n"
@@ -79,8 +74,7 @@ static const struct {
 	  ");\n" },
 
 	{ "drop table",
-	  "tables:\n" CONTACTS
-	  "  notes:\n"
+	  "tables:\n" CONTACTS "  notes:\n"
 	  "    columns:\n"
 	  "      body: text\n"
 	  "      contact_id: {type: integer, references: contacts(id)}\n",
@@ -123,16 +117,12 @@ static const struct {
 	  "DROP TABLE memos;\n"
 	  "ALTER TABLE _gm_new_memos RENAME TO memos;\n" },
 
-	{ "add nullable column in place",
-	  "tables:\n" CONTACTS,
-	  "tables:\n" CONTACTS
-	  "      phone: varchar(40)\n",
+	{ "add nullable column in place", "tables:\n" CONTACTS,
+	  "tables:\n" CONTACTS "      phone: varchar(40)\n",
 	  "ALTER TABLE contacts ADD COLUMN phone varchar(40);\n" },
 
-	{ "add NOT NULL column with a default in place",
-	  "tables:\n" CONTACTS,
-	  "tables:\n" CONTACTS
-	  "      score: {type: integer, null: false, default: -1}\n"
+	{ "add NOT NULL column with a default in place", "tables:\n" CONTACTS,
+	  "tables:\n" CONTACTS "      score: {type: integer, null: false, default: -1}\n"
 	  "      ok: {type: boolean, null: false, default: true}\n",
 	  "ALTER TABLE contacts ADD COLUMN score integer NOT NULL DEFAULT -1;\n"
 	  "ALTER TABLE contacts ADD COLUMN ok boolean NOT NULL DEFAULT TRUE;\n" },
@@ -143,26 +133,21 @@ static const struct {
 	  "tables:\n" CONTACTS,
 	  "enums:\n"
 	  "  kind: [lead, customer]\n"
-	  "tables:\n" CONTACTS
-	  "      kind: {type: kind, null: false, default: lead}\n",
+	  "tables:\n" CONTACTS "      kind: {type: kind, null: false, default: lead}\n",
 	  "ALTER TABLE contacts ADD COLUMN kind text NOT NULL DEFAULT 'lead' CHECK (kind IN ('lead', 'customer'));\n" },
 
 	{ "add column with a foreign key in place",
-	  "tables:\n" CONTACTS
-	  "  deals:\n"
+	  "tables:\n" CONTACTS "  deals:\n"
 	  "    columns:\n"
 	  "      id: {type: integer, primary_key: true}\n",
-	  "tables:\n" CONTACTS
-	  "  deals:\n"
+	  "tables:\n" CONTACTS "  deals:\n"
 	  "    columns:\n"
 	  "      id: {type: integer, primary_key: true}\n"
 	  "      contact_id: {type: integer, references: contacts(id), on_delete: set null}\n",
 	  "ALTER TABLE deals ADD COLUMN contact_id integer CONSTRAINT deals_contact_id_fkey REFERENCES contacts (id) ON DELETE SET NULL;\n" },
 
-	{ "add NOT NULL column without default: rebuild",
-	  "tables:\n" CONTACTS,
-	  "tables:\n" CONTACTS
-	  "      phone: {type: text, null: false}\n",
+	{ "add NOT NULL column without default: rebuild", "tables:\n" CONTACTS,
+	  "tables:\n" CONTACTS "      phone: {type: text, null: false}\n",
 	  "-- rebuild contacts\n"
 	  "CREATE TABLE _gm_new_contacts (\n"
 	  "    id integer NOT NULL,\n"
@@ -196,16 +181,12 @@ static const struct {
 	  "DROP TABLE events;\n"
 	  "ALTER TABLE _gm_new_events RENAME TO events;\n" },
 
-	{ "drop column in place",
-	  "tables:\n" CONTACTS
-	  "      phone: text\n",
-	  "tables:\n" CONTACTS,
+	{ "drop column in place", "tables:\n" CONTACTS "      phone: text\n", "tables:\n" CONTACTS,
 	  "-- data-loss contacts.phone\n"
 	  "ALTER TABLE contacts DROP COLUMN phone;\n" },
 
 	{ "drop indexed column: index dropped first, then the column in place",
-	  "tables:\n" CONTACTS
-	  "      phone: text\n"
+	  "tables:\n" CONTACTS "      phone: text\n"
 	  "    indexes:\n"
 	  "      - {columns: [phone]}\n",
 	  "tables:\n" CONTACTS,
@@ -213,8 +194,7 @@ static const struct {
 	  "-- data-loss contacts.phone\n"
 	  "ALTER TABLE contacts DROP COLUMN phone;\n" },
 
-	{ "drop unique column: rebuild, then the column is dropped",
-	  "tables:\n" CONTACTS,
+	{ "drop unique column: rebuild, then the column is dropped", "tables:\n" CONTACTS,
 	  "tables:\n"
 	  "  contacts:\n"
 	  "    columns:\n"
@@ -257,8 +237,7 @@ static const struct {
 	  "-- data-loss memberships.user_id\n"
 	  "ALTER TABLE memberships DROP COLUMN user_id;\n" },
 
-	{ "rename column",
-	  "tables:\n" CONTACTS,
+	{ "rename column", "tables:\n" CONTACTS,
 	  "tables:\n"
 	  "  contacts:\n"
 	  "    columns:\n"
@@ -267,8 +246,7 @@ static const struct {
 	  "      full_name: {type: text, was: name}\n",
 	  "ALTER TABLE contacts RENAME COLUMN name TO full_name;\n" },
 
-	{ "rename and retype a column: one rebuild maps the old name",
-	  "tables:\n" CONTACTS,
+	{ "rename and retype a column: one rebuild maps the old name", "tables:\n" CONTACTS,
 	  "tables:\n"
 	  "  contacts:\n"
 	  "    columns:\n"
@@ -370,11 +348,9 @@ static const struct {
 	  "ALTER TABLE _gm_new_items RENAME TO items;\n" },
 
 	{ "indexes added and dropped in place",
-	  "tables:\n" CONTACTS
-	  "    indexes:\n"
+	  "tables:\n" CONTACTS "    indexes:\n"
 	  "      - {columns: [name]}\n",
-	  "tables:\n" CONTACTS
-	  "    indexes:\n"
+	  "tables:\n" CONTACTS "    indexes:\n"
 	  "      - {name: ux_contacts_name_email, columns: [name, email], unique: true}\n"
 	  "      - {name: ix_named, columns: [name], where: name IS NOT NULL}\n",
 	  "DROP INDEX contacts_name_idx;\n"
@@ -400,12 +376,10 @@ static const struct {
 	  "ALTER TABLE _gm_new_tags RENAME TO tags;\n" },
 
 	{ "foreign key on an existing column: rebuild",
-	  "tables:\n" CONTACTS
-	  "  deals:\n"
+	  "tables:\n" CONTACTS "  deals:\n"
 	  "    columns:\n"
 	  "      contact_id: integer\n",
-	  "tables:\n" CONTACTS
-	  "  deals:\n"
+	  "tables:\n" CONTACTS "  deals:\n"
 	  "    columns:\n"
 	  "      contact_id: {type: integer, references: contacts}\n",
 	  "-- rebuild deals\n"
@@ -553,8 +527,7 @@ static const struct {
 	  "      qty: {type: integer, comment: after}\n",
 	  "" },
 
-	{ "identifiers that need quotes",
-	  "",
+	{ "identifiers that need quotes", "",
 	  "enums:\n"
 	  "  Mood: [happy, \"it's\"]\n"
 	  "tables:\n"

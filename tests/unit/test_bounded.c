@@ -41,12 +41,12 @@ static void test_bounded__utf8_rejects(void **state)
 		const char *text;
 		int line, col;
 	} cases[] = {
-		{ "ab\n\xff", 2, 1 },            /* not a lead byte */
-		{ "a\xc0\xaf", 1, 2 },           /* overlong '/' */
-		{ "\xed\xa0\x80", 1, 1 },        /* a surrogate */
-		{ "x\xf4\x90\x80\x80", 1, 2 },   /* above U+10FFFF */
-		{ "\n\nab\xc3", 3, 3 },          /* cut short at the end */
-		{ "\xc3(", 1, 1 },               /* a lead byte without its continuation */
+		{ "ab\n\xff", 2, 1 },          /* not a lead byte */
+		{ "a\xc0\xaf", 1, 2 },         /* overlong '/' */
+		{ "\xed\xa0\x80", 1, 1 },      /* a surrogate */
+		{ "x\xf4\x90\x80\x80", 1, 2 }, /* above U+10FFFF */
+		{ "\n\nab\xc3", 3, 3 },        /* cut short at the end */
+		{ "\xc3(", 1, 1 },             /* a lead byte without its continuation */
 	};
 	size_t i;
 	(void)state;

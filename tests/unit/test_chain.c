@@ -290,8 +290,8 @@ static void test_chain__file_name_must_match_id(void **state)
 	file_add(&files, "d.sql.sql", "-- revision: d\n-- down_revision: c\n-- +migrate up\n");
 	chain = load(&f, &files);
 	assert_int_equal(f.nr, 2);
-	finding_at(&f, "parse", "file name 'bc_x.sql' does not match revision id 'c'",
-		   "bc_x.sql", 1);
+	finding_at(&f, "parse", "file name 'bc_x.sql' does not match revision id 'c'", "bc_x.sql",
+		   1);
 	finding(&f, "parse", "file name 'd.sql.sql' does not match revision id 'd'");
 	gm_chain_free(chain);
 	gm_findings_release(&f);
@@ -480,7 +480,8 @@ static void test_chain__linearize_cycle_is_an_error(void **state)
 /* The stale-fork rule: one message, as verify's "chained" finding and as prepare's error. */
 static void test_chain__stale_fork_one_message(void **state)
 {
-	static const char *const msg = "local revision 'c3' chains onto 'a1', an older "
+	static const char *const msg =
+		"local revision 'c3' chains onto 'a1', an older "
 		"revision of 'production' whose head is now 'b2'; run 'git migrate rebase'";
 	gm_files pfiles = GM_FILES_INIT, lfiles = GM_FILES_INIT;
 	gm_findings f = GM_FINDINGS_INIT;

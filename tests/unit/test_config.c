@@ -94,8 +94,9 @@ static void test_config__template_is_the_defaults(void **state)
 {
 	gm_config *cfg = NULL;
 	const char *t = gm_config_template();
-	static const char *const keys[] = { "production:", "migrations:", "models:",
-		"fixtures:", "fixtures_from:", "database:", "scratch:", "version_table:", NULL };
+	static const char *const keys[] = { "production:", "migrations:",    "models:",
+					    "fixtures:",   "fixtures_from:", "database:",
+					    "scratch:",    "version_table:", NULL };
 	size_t i;
 	(void)state;
 	for (i = 0; keys[i]; i++)
@@ -204,8 +205,7 @@ static void test_config__wrong_types(void **state)
 	assert_config_error("models: []\n", 1, 9, "'models' needs at least one source");
 	assert_config_error("models:\n  - [a]\n", 2, 5, "an entry of 'models' must be a glob");
 	assert_config_error("models:\n  - {cmd: x}\n", 2, 6, "unknown key 'cmd'");
-	assert_config_error("models:\n  - {command: [x]}\n", 2, 15,
-			    "'command' must be a string");
+	assert_config_error("models:\n  - {command: [x]}\n", 2, 15, "'command' must be a string");
 	assert_config_error("version_table: \"drop table\"\n", 1, 16,
 			    "'version_table' must be a plain identifier");
 	assert_config_error("migrations: /abs/path\n", 1, 13,
@@ -340,18 +340,23 @@ static void test_config__env_overrides(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_config__defaults_without_a_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__defaults_without_a_file, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_config__defaults_helper, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config__empty_file_is_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config__template_is_the_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__empty_file_is_defaults, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_config__template_is_the_defaults, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_config__every_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__models_single_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config__unknown_key_with_hint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__unknown_key_with_hint, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_config__wrong_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__malformed_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__hostile_yaml, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__one_document_markers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config__scratch_null_and_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__scratch_null_and_value, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_config__explicit_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__env_overrides, setup, teardown),
 	};

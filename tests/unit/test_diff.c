@@ -119,7 +119,8 @@ static gm_schema *build(const char *text)
 					gm_column_set_default(c, GM_DEFAULT_LITERAL,
 							      opt(tok[i], "default"));
 				else if (opt(tok[i], "sql"))
-					gm_column_set_default(c, GM_DEFAULT_SQL, opt(tok[i], "sql"));
+					gm_column_set_default(c, GM_DEFAULT_SQL,
+							      opt(tok[i], "sql"));
 				else if (opt(tok[i], "comment"))
 					gm_set_str(&c->comment, opt(tok[i], "comment"));
 				else if (opt(tok[i], "was"))
@@ -127,7 +128,8 @@ static gm_schema *build(const char *text)
 				else if (opt(tok[i], "at"))
 					gm_set_str(&c->origin, opt(tok[i], "at"));
 				else if (opt(tok[i], "labels"))
-					split_commas((char *)opt(tok[i], "labels"), add_col_label, c);
+					split_commas((char *)opt(tok[i], "labels"), add_col_label,
+						     c);
 				else
 					fail_msg("bad col token '%s'", tok[i]);
 			}
@@ -208,27 +210,27 @@ static char *describe(const char *before, const char *after, unsigned flags)
 	return gm_buf_detach(&out);
 }
 
-#define DEALS                                                                          \
-	"enum dealcurrency USD EUR\n"                                                  \
-	"table contacts; col id integer notnull; col email varchar(200) notnull; pk id\n" \
-	"index contacts_email_key unique constraint email\n"                          \
-	"table deals comment=\"Sales deals\"; col id bigint notnull identity\n"        \
-	"col title varchar(120) notnull; col amount numeric(12,2) notnull default=0\n" \
-	"col currency dealcurrency notnull default=USD; col contact_id integer\n"      \
+#define DEALS                                                                                \
+	"enum dealcurrency USD EUR\n"                                                        \
+	"table contacts; col id integer notnull; col email varchar(200) notnull; pk id\n"    \
+	"index contacts_email_key unique constraint email\n"                                 \
+	"table deals comment=\"Sales deals\"; col id bigint notnull identity\n"              \
+	"col title varchar(120) notnull; col amount numeric(12,2) notnull default=0\n"       \
+	"col currency dealcurrency notnull default=USD; col contact_id integer\n"            \
 	"col created_at timestamptz notnull sql=now(); pk id; index deals_title_idx title\n" \
-	"index ux_deals_contact_title unique contact_id title\n"                       \
-	"fkey deals_contact_id_fkey contact_id contacts id delete=cascade\n"           \
+	"index ux_deals_contact_title unique contact_id title\n"                             \
+	"fkey deals_contact_id_fkey contact_id contacts id delete=cascade\n"                 \
 	"check amount_positive \"amount >= 0\"\n"
 
-#define CHAIN3                                                                         \
-	"table a; col b_id integer; fkey a_b_fkey b_id b id\n"                         \
-	"table b; col id integer; col c_id integer; fkey b_c_fkey c_id c id\n"         \
+#define CHAIN3                                                                 \
+	"table a; col b_id integer; fkey a_b_fkey b_id b id\n"                 \
+	"table b; col id integer; col c_id integer; fkey b_c_fkey c_id c id\n" \
 	"table c; col id integer\n"
 
-#define CYCLE                                                                          \
-	"table w; col x_id integer; fkey w_x_fkey x_id x id\n"                         \
-	"table x; col id integer; col y_id integer; fkey x_y_fkey y_id y id\n"         \
-	"table y; col id integer; col x_id integer; fkey y_x_fkey x_id x id\n"         \
+#define CYCLE                                                                  \
+	"table w; col x_id integer; fkey w_x_fkey x_id x id\n"                 \
+	"table x; col id integer; col y_id integer; fkey x_y_fkey y_id y id\n" \
+	"table y; col id integer; col x_id integer; fkey y_x_fkey x_id x id\n" \
 	"table n; col id integer; col parent integer; fkey n_parent_fkey parent n id\n"
 
 static const struct {
@@ -246,10 +248,10 @@ static const struct {
 	  "add enum mood\nadd table people\n" },
 	{ "existing enum used by a new table", "enum mood happy sad",
 	  "enum mood happy sad; table people; col m mood", 0, "add table people\n" },
-	{ "enum dropped after the tables using it", "enum mood happy; table people; col m mood",
-	  "", 0, "drop table people\ndrop enum mood\n" },
-	{ "enum label appended", "enum dealcurrency USD EUR", "enum dealcurrency USD EUR BTC",
-	  0, "add value 'BTC' to enum dealcurrency\n" },
+	{ "enum dropped after the tables using it", "enum mood happy; table people; col m mood", "",
+	  0, "drop table people\ndrop enum mood\n" },
+	{ "enum label appended", "enum dealcurrency USD EUR", "enum dealcurrency USD EUR BTC", 0,
+	  "add value 'BTC' to enum dealcurrency\n" },
 	{ "enum label inserted at the start", "enum e b c", "enum e a b c", 0,
 	  "add value 'a' to enum e\n" },
 	{ "enum label inserted in the middle", "enum e a c", "enum e a b c", 0,
@@ -260,11 +262,11 @@ static const struct {
 	{ "enum label removed", "enum contacteventstatus active archived done",
 	  "enum contacteventstatus active done", 0,
 	  "swap enum contacteventstatus (remove 'archived')\n" },
-	{ "enum labels reordered", "enum e a b c", "enum e a c b", 0,
-	  "swap enum e (reorder)\n" },
+	{ "enum labels reordered", "enum e a b c", "enum e a c b", 0, "swap enum e (reorder)\n" },
 	{ "enum label replaced", "enum e a b", "enum e a c", 0,
 	  "swap enum e (remove 'b'; add 'c')\n" },
-	{ "enum renamed, label added, columns follow", "enum old a; table t; col s old; col s2 old[]",
+	{ "enum renamed, label added, columns follow",
+	  "enum old a; table t; col s old; col s2 old[]",
 	  "enum new was=old a b; table t; col s new; col s2 new[]", 0,
 	  "rename enum old to new\nadd value 'b' to enum new\n" },
 	{ "stale enum hint: old name absent", "enum a x", "enum b was=zzz x", 0,
@@ -303,8 +305,9 @@ static const struct {
 	  0,
 	  "set default of t.a\nchange default of t.b\ndrop default of t.c\nadd identity to t.d\n"
 	  "change comment of t.e\nchange default of t.f\nmake t.g nullable\n" },
-	{ "column renamed and changed", "table t; col a integer", "table t; col b integer was=a notnull",
-	  0, "rename column t.a to b\nmake t.b not null\n" },
+	{ "column renamed and changed", "table t; col a integer",
+	  "table t; col b integer was=a notnull", 0,
+	  "rename column t.a to b\nmake t.b not null\n" },
 	{ "stale column hint", "table t; col a integer", "table t; col b integer was=zzz", 0,
 	  "drop column t.a\nadd column t.b\n" },
 	{ "emulated enum labels", "table t; col s text labels=a,b; col u text",
@@ -326,8 +329,9 @@ static const struct {
 	  "index i3 a; index i4 constraint unique a",
 	  "table t; col a text; index i1 a where=\"a>0\"; index i2 expr=upper(a)\n"
 	  "index i3 a where=\"a is not null\"; index i4 unique a",
-	  0, "drop index i2\ndrop index i3\ndrop unique constraint i4\nadd index i2\n"
-	     "add index i3\nadd index i4\n" },
+	  0,
+	  "drop index i2\ndrop index i3\ndrop unique constraint i4\nadd index i2\n"
+	  "add index i3\nadd index i4\n" },
 	{ "foreign keys",
 	  "table p; col id integer; table t; col pid integer; col qid integer\n"
 	  "fkey t_pid_fkey pid p id; fkey t_qid_fkey qid p id; fkey t_old_fkey qid p id",
@@ -350,15 +354,16 @@ static const struct {
 	  "table t; col amount integer; col a integer\n"
 	  "check amount_positive \"amount>=0\"; check c2 \"a > 2\"; check c4 y\n"
 	  "check c5 \"a = 'x y'\"",
-	  0, "drop check c2\ndrop check c3\ndrop check c5\nadd check c2\nadd check c4\n"
-	     "add check c5\n" },
+	  0,
+	  "drop check c2\ndrop check c3\ndrop check c5\nadd check c2\nadd check c4\n"
+	  "add check c5\n" },
 	{ "primary key order", "table t; col a integer notnull; col b integer notnull; pk a b",
 	  "table t; col a integer notnull; col b integer notnull; pk b a", 0,
 	  "change primary key of t\n" },
 	{ "primary key name", "table t; col a integer notnull; pk a",
 	  "table t; col a integer notnull; pk name=t_primary a", 0, "change primary key of t\n" },
-	{ "primary key added", "table t; col a integer notnull", "table t; col a integer notnull; pk a",
-	  0, "change primary key of t\n" },
+	{ "primary key added", "table t; col a integer notnull",
+	  "table t; col a integer notnull; pk a", 0, "change primary key of t\n" },
 	{ "order within a table",
 	  "table p; col id integer\n"
 	  "table t; col id integer notnull; col old text; col ren integer; col typ integer\n"
@@ -410,9 +415,9 @@ static const struct {
 	  "add column keep.n\ndrop table dropme\ndrop enum gone\n" },
 
 	/* rename hints in the down direction */
-	{ "reverse: hints read from `from`",
-	  "enum f was=e l; table b was=a; col y integer was=x", "enum e l; table a; col x integer",
-	  GM_DIFF_REVERSE, "rename enum f to e\nrename table b to a\nrename column a.y to x\n" },
+	{ "reverse: hints read from `from`", "enum f was=e l; table b was=a; col y integer was=x",
+	  "enum e l; table a; col x integer", GM_DIFF_REVERSE,
+	  "rename enum f to e\nrename table b to a\nrename column a.y to x\n" },
 	{ "forward ignores the hints of `from`",
 	  "enum f was=e l; table b was=a; col y integer was=x", "enum e l; table a; col x integer",
 	  0, "add enum e\nadd table a\ndrop table b\ndrop enum f\n" },
@@ -586,10 +591,10 @@ static void test_diff__conflicting_hints(void **state)
 {
 	expect_conflict("table a", "table b was=a at=m.yml:1:3; table c was=a at=m.yml:5:3", 0,
 			"tables 'b' (m.yml:1:3) and 'c' (m.yml:5:3) are both renamed from 'a'");
-	expect_conflict("table t; col a integer",
-			"table t; col b integer was=a at=m.yml:3:7; col c integer was=a at=m.yml:4:7",
-			0,
-			"columns 't.b' (m.yml:3:7) and 't.c' (m.yml:4:7) are both renamed from 't.a'");
+	expect_conflict(
+		"table t; col a integer",
+		"table t; col b integer was=a at=m.yml:3:7; col c integer was=a at=m.yml:4:7", 0,
+		"columns 't.b' (m.yml:3:7) and 't.c' (m.yml:4:7) are both renamed from 't.a'");
 	expect_conflict("enum e x", "enum f was=e x at=m.yml:2:3; enum g was=e x", 0,
 			"enums 'f' (m.yml:2:3) and 'g' are both renamed from 'e'");
 	expect_conflict("table b was=a at=x.yml:1:3; table c was=a at=x.yml:2:3", "table a",
@@ -610,8 +615,9 @@ static void test_diff__deterministic(void **state)
 		"table t1; col a integer; index i1 a; index i2 a\n"
 		"check c1 \"a > 0\"; check c2 \"a > 1\"; fkey f1 a t2 id; fkey f2 a t2 id\n"
 		"enum e2 a; enum e1 a";
-	const char *after1 = "enum n1 x; enum n2 x; table t1; col a text\n"
-			     "table t2; col id integer; table t5; col id integer; table t6; col id integer";
+	const char *after1 =
+		"enum n1 x; enum n2 x; table t1; col a text\n"
+		"table t2; col id integer; table t5; col id integer; table t6; col id integer";
 	const char *after2 = "table t6; col id integer; table t5; col id integer\n"
 			     "table t2; col id integer; table t1; col a text; enum n2 x; enum n1 x";
 	const char *expect =
@@ -633,8 +639,8 @@ static void test_diff__deterministic(void **state)
 }
 
 /* gm_schema_fk_order: "x>y" makes x reference y; the order as "a b c". */
-static char *fk_order_of(const char *const *refs, size_t nrefs, const char *const *names,
-			 size_t n, bool children_first)
+static char *fk_order_of(const char *const *refs, size_t nrefs, const char *const *names, size_t n,
+			 bool children_first)
 {
 	gm_schema *s;
 	const gm_table **order;

@@ -103,7 +103,8 @@ static void test_fingerprint__readable_text(void **state)
 	char *fp = fingerprint(s);
 
 	(void)state;
-	assert_string_equal(fp,
+	assert_string_equal(
+		fp,
 		"enum dealcurrency ('USD', 'EUR')\n"
 		"enum stage ('lead', 'won')\n"
 		"table contacts\n"
@@ -164,37 +165,83 @@ static void test_fingerprint__one_field_changes_it(void **state)
 		char *f;
 
 		switch (which) {
-		case 0: gm_set_str(&s->enums[0]->labels[1], "GBP"); break;
-		case 1: gm_enum_add_label(s->enums[0], "BTC"); break;
-		case 2: gm_set_str(&s->enums[0]->labels[0], "EUR");
-			gm_set_str(&s->enums[0]->labels[1], "USD"); break; /* order */
-		case 3: gm_set_str(&amount->type, "numeric(12,3)"); break;
-		case 4: amount->nullable = true; break;
-		case 5: gm_column_set_default(amount, GM_DEFAULT_SQL, "0"); break;
-		case 6: gm_column_set_default(amount, GM_DEFAULT_NONE, NULL); break;
-		case 7: gm_column_set_default(amount, GM_DEFAULT_LITERAL, "1"); break;
-		case 8: gm_table_column(deals, "id")->identity = false; break;
-		case 9: gm_column_add_label(currency, "GBP"); break;
-		case 10: gm_set_str(&deals->comment, NULL); break;
-		case 11: gm_set_str(&gm_table_column(deals, "title")->comment, "x"); break;
-		case 12: gm_set_str(&deals->pk_name, "deals_pk"); break;
-		case 13: gm_table_add_pk(deals, "title"); break;
-		case 14: gm_table_index(deals, "deals_title_idx")->unique = true; break;
-		case 15: gm_table_index(deals, "deals_title_key")->constraint = false; break;
-		case 16: gm_set_str(&gm_table_index(deals, "deals_title_idx")->where, NULL); break;
-		case 17: gm_set_str(&gm_table_fkey(deals, "deals_contact_id_fkey")->on_delete,
-				    NULL); break;
-		case 18: gm_set_str(&gm_table_fkey(deals, "deals_other_fkey")->on_update,
-				    "restrict"); break;
-		case 19: gm_set_str(&gm_table_check(deals, "a_check")->expr, "id >= 0"); break;
-		case 20: gm_set_str(&gm_table_column(deals, "title")->name, "Title"); break;
-		case 21: gm_table_add_column(deals, "notes", "text"); break;
-		case 22: gm_set_str(&gm_table_index(deals, "ux_deals_contact_title")->columns[0],
-				    "title");
+		case 0:
+			gm_set_str(&s->enums[0]->labels[1], "GBP");
+			break;
+		case 1:
+			gm_enum_add_label(s->enums[0], "BTC");
+			break;
+		case 2:
+			gm_set_str(&s->enums[0]->labels[0], "EUR");
+			gm_set_str(&s->enums[0]->labels[1], "USD");
+			break; /* order */
+		case 3:
+			gm_set_str(&amount->type, "numeric(12,3)");
+			break;
+		case 4:
+			amount->nullable = true;
+			break;
+		case 5:
+			gm_column_set_default(amount, GM_DEFAULT_SQL, "0");
+			break;
+		case 6:
+			gm_column_set_default(amount, GM_DEFAULT_NONE, NULL);
+			break;
+		case 7:
+			gm_column_set_default(amount, GM_DEFAULT_LITERAL, "1");
+			break;
+		case 8:
+			gm_table_column(deals, "id")->identity = false;
+			break;
+		case 9:
+			gm_column_add_label(currency, "GBP");
+			break;
+		case 10:
+			gm_set_str(&deals->comment, NULL);
+			break;
+		case 11:
+			gm_set_str(&gm_table_column(deals, "title")->comment, "x");
+			break;
+		case 12:
+			gm_set_str(&deals->pk_name, "deals_pk");
+			break;
+		case 13:
+			gm_table_add_pk(deals, "title");
+			break;
+		case 14:
+			gm_table_index(deals, "deals_title_idx")->unique = true;
+			break;
+		case 15:
+			gm_table_index(deals, "deals_title_key")->constraint = false;
+			break;
+		case 16:
+			gm_set_str(&gm_table_index(deals, "deals_title_idx")->where, NULL);
+			break;
+		case 17:
+			gm_set_str(&gm_table_fkey(deals, "deals_contact_id_fkey")->on_delete, NULL);
+			break;
+		case 18:
+			gm_set_str(&gm_table_fkey(deals, "deals_other_fkey")->on_update,
+				   "restrict");
+			break;
+		case 19:
+			gm_set_str(&gm_table_check(deals, "a_check")->expr, "id >= 0");
+			break;
+		case 20:
+			gm_set_str(&gm_table_column(deals, "title")->name, "Title");
+			break;
+		case 21:
+			gm_table_add_column(deals, "notes", "text");
+			break;
+		case 22:
+			gm_set_str(&gm_table_index(deals, "ux_deals_contact_title")->columns[0],
+				   "title");
 			gm_set_str(&gm_table_index(deals, "ux_deals_contact_title")->columns[1],
-				   "contact_id"); break; /* index column order */
-		case 23: gm_set_str(&gm_table_index(deals, "deals_title_idx")->expr,
-				    "lower(title)"); break;
+				   "contact_id");
+			break; /* index column order */
+		case 23:
+			gm_set_str(&gm_table_index(deals, "deals_title_idx")->expr, "lower(title)");
+			break;
 		}
 		f = fingerprint(s);
 		if (!strcmp(f, fbase)) {
@@ -221,8 +268,9 @@ static void test_fingerprint__quotes_odd_names_and_values(void **state)
 	c = gm_table_add_column(t, "na\"me", "bit varying(5)");
 	gm_column_set_default(c, GM_DEFAULT_LITERAL, "a\\b\nc");
 	gm_schema_fingerprint(&b, s);
-	assert_string_equal(b.ptr, "table \"Order Items\"\n"
-				   "  column \"na\"\"me\" \"bit varying(5)\" default literal 'a\\\\b\\nc'\n");
+	assert_string_equal(
+		b.ptr, "table \"Order Items\"\n"
+		       "  column \"na\"\"me\" \"bit varying(5)\" default literal 'a\\\\b\\nc'\n");
 	gm_buf_release(&b);
 	gm_schema_free(s);
 }

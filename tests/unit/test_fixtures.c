@@ -13,9 +13,9 @@
 #include "db_int.h"
 #include "schema_int.h"
 
-static char tmp[PATH_MAX];  /* the temporary directory */
-static char dir[PATH_MAX];   /* the repository */
-static int dbn;              /* a fresh database per test */
+static char tmp[PATH_MAX]; /* the temporary directory */
+static char dir[PATH_MAX]; /* the repository */
+static int dbn;            /* a fresh database per test */
 
 /* A shell command in the repository; fails the test when it fails. */
 #define sh(...) gm_test_sh(dir, __VA_ARGS__)
@@ -117,22 +117,23 @@ static void test_fixtures__yaml_quotes_nulls_unicode(void **state)
 	struct db d = { 0 };
 	(void)state;
 	sh("mkdir -p y1");
-	write_file("y1/people.yml",
-		   "contacts:\n"
-		   "  - {id: 1, email: \"a@x.com\", name: ~}\n"
-		   "  - id: 2\n"
-		   "    email: 'it''s'\n"
-		   "    name: \"~\"\n"
-		   "  - id: 3\n"
-		   "    email: \"\\u00fcn\\u00efc\\u00f8d\\u00e9 \xe6\x97\xa5\xe6\x9c\xac\"\n"
-		   "    name: null\n"
-		   "  - id: 4\n"
-		   "    email: \"  spaced  \"\n"
-		   "    name: ''\n"
-		   "  - {id: 5, email: 'null', name: \"line1\\nline2\\ttab\"}\n"
-		   "deals:\n"
-		   "  - {id: 1, title: First, contact_id: 1, active: true, meta: {a: [1, x, null]}}\n"
-		   "  - {id: 2, contact_id: 2}\n");
+	write_file(
+		"y1/people.yml",
+		"contacts:\n"
+		"  - {id: 1, email: \"a@x.com\", name: ~}\n"
+		"  - id: 2\n"
+		"    email: 'it''s'\n"
+		"    name: \"~\"\n"
+		"  - id: 3\n"
+		"    email: \"\\u00fcn\\u00efc\\u00f8d\\u00e9 \xe6\x97\xa5\xe6\x9c\xac\"\n"
+		"    name: null\n"
+		"  - id: 4\n"
+		"    email: \"  spaced  \"\n"
+		"    name: ''\n"
+		"  - {id: 5, email: 'null', name: \"line1\\nline2\\ttab\"}\n"
+		"deals:\n"
+		"  - {id: 1, title: First, contact_id: 1, active: true, meta: {a: [1, x, null]}}\n"
+		"  - {id: 2, contact_id: 2}\n");
 	db_open(&d);
 	assert_gm_ok(load(&rep, &d, "y1", NULL));
 	assert_true(rep.exists);
@@ -144,7 +145,9 @@ static void test_fixtures__yaml_quotes_nulls_unicode(void **state)
 	assert_query(&d, "SELECT email FROM contacts WHERE id = 2", "it's");
 	assert_query(&d, "SELECT name FROM contacts WHERE id = 2", "~");
 	assert_query(&d, "SELECT email FROM contacts WHERE id = 3",
-		     "\xc3\xbcn\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
+		     "\xc3\xbcn\xc3\xaf"
+		     "c\xc3\xb8"
+		     "d\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
 	assert_query(&d, "SELECT name IS NULL FROM contacts WHERE id = 3", "1");
 	assert_query(&d, "SELECT email FROM contacts WHERE id = 4", "  spaced  ");
 	assert_query(&d, "SELECT quote(name) FROM contacts WHERE id = 4", "''");
@@ -164,13 +167,12 @@ static void test_fixtures__csv_quoting_crlf(void **state)
 	struct db d = { 0 };
 	(void)state;
 	sh("mkdir -p c1");
-	write_file("c1/contacts.csv",
-		   "\xef\xbb\xbfid,email,name\r\n"
-		   "1,\"a,b@x.com\",\r\n"
-		   "2,\"say \"\"hi\"\"\",\"\"\r\n"
-		   "3,\"multi\r\nline\",x\r\n"
-		   "\r\n"
-		   "4,plain,\"\xc3\xa9t\xc3\xa9\"");  /* no newline at the end */
+	write_file("c1/contacts.csv", "\xef\xbb\xbfid,email,name\r\n"
+				      "1,\"a,b@x.com\",\r\n"
+				      "2,\"say \"\"hi\"\"\",\"\"\r\n"
+				      "3,\"multi\r\nline\",x\r\n"
+				      "\r\n"
+				      "4,plain,\"\xc3\xa9t\xc3\xa9\""); /* no newline at the end */
 	db_open(&d);
 	assert_gm_ok(load(&rep, &d, "c1", NULL));
 	assert_int_equal(gm_fixtures_rows(&rep, "contacts"), 4);
@@ -255,8 +257,10 @@ static void test_fixtures__unknown_table_and_column(void **state)
 	assert_error_at("u3/a.yml", 2, 13);
 	assert_string_equal(gm_error_last()->hint, "did you mean 'title'?");
 	/* Every missing table is named. */
-	assert_gm_fails(GM_EINVALID, "2 tables do not exist in the database: 'dels' "
-			"(u4/dels.csv), 'nope' (u4/x.yml:1)", load(&rep, &d, "u4", NULL));
+	assert_gm_fails(GM_EINVALID,
+			"2 tables do not exist in the database: 'dels' "
+			"(u4/dels.csv), 'nope' (u4/x.yml:1)",
+			load(&rep, &d, "u4", NULL));
 	assert_string_equal(gm_error_last()->hint, "did you mean 'deals'?");
 	assert_query(&d, "SELECT count(*) FROM contacts", "0");
 	db_close(&d);
@@ -268,11 +272,10 @@ static void test_fixtures__constraint_names_file_and_row(void **state)
 	struct db d = { 0 };
 	(void)state;
 	sh("mkdir -p k1 k2 k3");
-	write_file("k1/a.yml",
-		   "contacts:\n"
-		   "  - {id: 1, email: a@x}\n"
-		   "  - id: 2\n"
-		   "    email: a@x\n");
+	write_file("k1/a.yml", "contacts:\n"
+			       "  - {id: 1, email: a@x}\n"
+			       "  - id: 2\n"
+			       "    email: a@x\n");
 	write_file("k2/contacts.csv", "id,email\n1,a\n2,b\n3,\n");
 	write_file("k3/contacts.csv", "id,email\n1,a\n");
 	write_file("k3/deals.csv", "id,title,contact_id\n1,ok,1\n\n2,bad,99\n");
@@ -284,7 +287,8 @@ static void test_fixtures__constraint_names_file_and_row(void **state)
 	assert_gm_fails(GM_EINVALID, "NOT NULL constraint failed: contacts.email",
 			load(&rep, &d, "k2", NULL));
 	assert_error_at("k2/contacts.csv", 4, -1);
-	assert_gm_fails(GM_EINVALID, "table 'deals': FOREIGN KEY constraint failed: "
+	assert_gm_fails(GM_EINVALID,
+			"table 'deals': FOREIGN KEY constraint failed: "
 			"(contact_id)=(99) is not present in table 'contacts'",
 			load(&rep, &d, "k3", NULL));
 	assert_error_at("k3/deals.csv", 4, -1);
@@ -303,8 +307,9 @@ static void test_fixtures__foreign_key_order_across_files(void **state)
 	 * that needs both (SQL files run after the data files). */
 	write_file("o1/a.yml", "deals:\n  - {id: 1, title: t, contact_id: 2}\n");
 	write_file("o1/contacts.csv", "id,email\n2,b@x\n");
-	write_file("o1/0-first.sql",
-		   "INSERT INTO deals (id, title, contact_id) SELECT 2, 'sql', id FROM contacts;\n");
+	write_file(
+		"o1/0-first.sql",
+		"INSERT INTO deals (id, title, contact_id) SELECT 2, 'sql', id FROM contacts;\n");
 	write_file("o1/README", "not a fixture\n");
 	db_open(&d);
 	assert_gm_ok(load(&rep, &d, "o1", NULL));
@@ -329,22 +334,22 @@ static void test_fixtures__mixed_columns_and_empty(void **state)
 	struct db d = { 0 };
 	(void)state;
 	sh("mkdir -p m1");
-	write_file("m1/a.yml",
-		   "contacts:\n"
-		   "  - {id: 1, email: a}\n"
-		   "  - {email: b, id: 2}\n"
-		   "  - {id: 3, email: c, name: C}\n"
-		   "  - {id: 4, email: d}\n"
-		   "deals: []\n"
-		   "contacts:\n"
-		   "  - {id: 5, email: e}\n");
+	write_file("m1/a.yml", "contacts:\n"
+			       "  - {id: 1, email: a}\n"
+			       "  - {email: b, id: 2}\n"
+			       "  - {id: 3, email: c, name: C}\n"
+			       "  - {id: 4, email: d}\n"
+			       "deals: []\n"
+			       "contacts:\n"
+			       "  - {id: 5, email: e}\n");
 	write_file("m1/deals.csv", "");
 	db_open(&d);
 	assert_gm_ok(load(&rep, &d, "m1", NULL));
 	assert_int_equal(gm_fixtures_rows(&rep, "contacts"), 5);
 	assert_int_equal(gm_fixtures_rows(&rep, "deals"), 0);
-	assert_query(&d, "SELECT group_concat(id || ':' || email || ':' || ifnull(name, '-'), ' ') "
-			 "FROM (SELECT * FROM contacts ORDER BY id)",
+	assert_query(&d,
+		     "SELECT group_concat(id || ':' || email || ':' || ifnull(name, '-'), ' ') "
+		     "FROM (SELECT * FROM contacts ORDER BY id)",
 		     "1:a:- 2:b:- 3:c:C 4:d:- 5:e:-");
 	gm_fixtures_report_release(&rep);
 	db_close(&d);

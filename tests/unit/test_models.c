@@ -91,7 +91,8 @@ static void test_models__design_example(void **state)
 	s = parsed("models/crm.yml", design_example);
 	assert_gm_ok(gm_models_validate(s));
 	fp = fingerprint(s);
-	assert_string_equal(fp,
+	assert_string_equal(
+		fp,
 		"enum dealcurrency ('USD', 'EUR', 'AED', 'GBP', 'BTC')\n"
 		"table contacts\n"
 		"  column email varchar(200) not null\n"
@@ -132,20 +133,19 @@ static void test_models__nullability_and_keys(void **state)
 	gm_table *t;
 
 	(void)state;
-	s = parsed("m.yml",
-		"tables:\n"
-		"  members:\n"
-		"    primary_key: [team_id, user_id]\n"
-		"    columns:\n"
-		"      team_id: integer\n"
-		"      user_id: {type: int8}\n"
-		"      role: {type: text, null: true}\n"
-		"      note: {type: text, null: false}\n"
-		"      seq: serial\n"
-		"  single:\n"
-		"    primary_key: code\n"
-		"    columns:\n"
-		"      code: char(3)\n");
+	s = parsed("m.yml", "tables:\n"
+			    "  members:\n"
+			    "    primary_key: [team_id, user_id]\n"
+			    "    columns:\n"
+			    "      team_id: integer\n"
+			    "      user_id: {type: int8}\n"
+			    "      role: {type: text, null: true}\n"
+			    "      note: {type: text, null: false}\n"
+			    "      seq: serial\n"
+			    "  single:\n"
+			    "    primary_key: code\n"
+			    "    columns:\n"
+			    "      code: char(3)\n");
 	t = gm_schema_table(s, "members");
 	assert_int_equal(t->pk_nr, 2);
 	assert_string_equal(t->pk[0], "team_id");
@@ -170,19 +170,18 @@ static void test_models__defaults(void **state)
 	gm_table *t;
 
 	(void)state;
-	s = parsed("m.yml",
-		"tables:\n"
-		"  t:\n"
-		"    columns:\n"
-		"      a: {type: boolean, default: yes}\n"
-		"      b: {type: bool, default: FALSE}\n"
-		"      c: {type: text, default: \"it's\"}\n"
-		"      d: {type: text, default: True}\n"
-		"      e: {type: text, default: \"no\"}\n"
-		"      f: {type: numeric(5,2), default: 12.50}\n"
-		"      g: {type: integer, default: -1}\n"
-		"      h: {type: timestamptz, default_sql: CURRENT_TIMESTAMP}\n"
-		"      i: {type: text, default: ''}\n");
+	s = parsed("m.yml", "tables:\n"
+			    "  t:\n"
+			    "    columns:\n"
+			    "      a: {type: boolean, default: yes}\n"
+			    "      b: {type: bool, default: FALSE}\n"
+			    "      c: {type: text, default: \"it's\"}\n"
+			    "      d: {type: text, default: True}\n"
+			    "      e: {type: text, default: \"no\"}\n"
+			    "      f: {type: numeric(5,2), default: 12.50}\n"
+			    "      g: {type: integer, default: -1}\n"
+			    "      h: {type: timestamptz, default_sql: CURRENT_TIMESTAMP}\n"
+			    "      i: {type: text, default: ''}\n");
 	t = gm_schema_table(s, "t");
 #define DEF(col, kind, val)                                                       \
 	do {                                                                      \
@@ -210,7 +209,8 @@ static void test_models__references_unique_indexes_checks(void **state)
 	gm_index *ix;
 
 	(void)state;
-	s = parsed("m.yml",
+	s = parsed(
+		"m.yml",
 		"tables:\n"
 		"  orders:\n"
 		"    columns:\n"
@@ -269,17 +269,16 @@ static void test_models__rename_hints_and_enum_forms(void **state)
 	gm_table *t;
 
 	(void)state;
-	s = parsed("m.yml",
-		"enums:\n"
-		"  stage: {values: [lead, won, lost], was: deal_stage}\n"
-		"  One: [only]\n"
-		"tables:\n"
-		"  deals:\n"
-		"    was: opportunities\n"
-		"    columns:\n"
-		"      stage: {type: stage, was: phase, comment: where it is}\n"
-		"      stages: stage[]\n"
-		"      flags: text[]\n");
+	s = parsed("m.yml", "enums:\n"
+			    "  stage: {values: [lead, won, lost], was: deal_stage}\n"
+			    "  One: [only]\n"
+			    "tables:\n"
+			    "  deals:\n"
+			    "    was: opportunities\n"
+			    "    columns:\n"
+			    "      stage: {type: stage, was: phase, comment: where it is}\n"
+			    "      stages: stage[]\n"
+			    "      flags: text[]\n");
 	assert_string_equal(s->enums[0]->was, "deal_stage");
 	assert_int_equal(s->enums[0]->labels_nr, 3);
 	assert_string_equal(s->enums[0]->labels[2], "lost");
@@ -302,13 +301,12 @@ static void test_models__enum_names_keep_their_case_across_files(void **state)
 
 	(void)state;
 	/* the table comes first, the enum in a later file; type names are case-insensitive */
-	s = parsed("models/a.yml",
-		"tables:\n"
-		"  deals:\n"
-		"    columns:\n"
-		"      currency: {type: DealCurrency, default: USD}\n"
-		"      other: dealcurrency[]\n"
-		"      native: INET\n");
+	s = parsed("models/a.yml", "tables:\n"
+				   "  deals:\n"
+				   "    columns:\n"
+				   "      currency: {type: DealCurrency, default: USD}\n"
+				   "      other: dealcurrency[]\n"
+				   "      native: INET\n");
 	assert_gm_ok(parse(s, "models/b.yml", "enums:\n  DealCurrency: [USD, EUR]\n"));
 	t = gm_schema_table(s, "deals");
 	assert_column_type(t, "currency", "DealCurrency");
@@ -325,14 +323,13 @@ static void test_models__flow_mapping_commas_in_types(void **state)
 
 	(void)state;
 	/* in a flow mapping `numeric(12,2)` splits at its comma: it is rejoined */
-	s = parsed("m.yml",
-		"tables:\n"
-		"  t:\n"
-		"    columns: {a: numeric(12,2), b: int, c: decimal(5, 1)}\n"
-		"  u:\n"
-		"    columns:\n"
-		"      a: {type: numeric(12, 2), null: false}\n"
-		"      b: {null: false, type: numeric(3,1), default: 0}\n");
+	s = parsed("m.yml", "tables:\n"
+			    "  t:\n"
+			    "    columns: {a: numeric(12,2), b: int, c: decimal(5, 1)}\n"
+			    "  u:\n"
+			    "    columns:\n"
+			    "      a: {type: numeric(12, 2), null: false}\n"
+			    "      b: {null: false, type: numeric(3,1), default: 0}\n");
 	t = gm_schema_table(s, "t");
 	assert_int_equal(t->columns_nr, 3);
 	assert_column_type(t, "a", "numeric(12,2)");
@@ -366,11 +363,12 @@ static void test_models__same_table_twice_across_files(void **state)
 	int rc;
 
 	(void)state;
-	s = parsed("models/a.yml",
+	s = parsed(
+		"models/a.yml",
 		"tables:\n  other: {columns: {id: integer}}\n  deals:\n    columns: {id: integer}\n");
 	rc = parse(s, "models/b.yml",
-		"enums:\n  e: [x]\ntables:\n  x: {columns: {id: integer}}\n"
-		"  deals:\n    columns: {id: bigint}\n");
+		   "enums:\n  e: [x]\ntables:\n  x: {columns: {id: integer}}\n"
+		   "  deals:\n    columns: {id: bigint}\n");
 	assert_error_at(rc, GM_EINVALID, "models/b.yml", 5, 3,
 			"table 'deals' is defined twice: models/a.yml:3:3 and models/b.yml:5:3");
 	/* the failing file added nothing */
@@ -436,8 +434,8 @@ static void test_models__hostile_yaml(void **state)
 	expect_parse_error("tables:\n  \"t\\0x\": {columns: {id: integer}}\n", 2, 3,
 			   "NUL character in a string (\\0 is not allowed)");
 	expect_parse_error("tables:\n  t:\n    columns: {id: integer}\n"
-			   "    checks: {c: \"a <> '\\x00'\"}\n", 4, 17,
-			   "NUL character in a string (\\0 is not allowed)");
+			   "    checks: {c: \"a <> '\\x00'\"}\n",
+			   4, 17, "NUL character in a string (\\0 is not allowed)");
 	expect_parse_error("enums:\n  e: [a]\n---\ntables:\n  t: {columns: {id: e}}\n", 3, 1,
 			   "more than one YAML document (only one is allowed)");
 }
@@ -448,15 +446,16 @@ static void test_models__unknown_keys(void **state)
 	expect_parse_error("table:\n  deals: {columns: {id: integer}}\n", 1, 1,
 			   "unknown key 'table' at the top level");
 	assert_hint("did you mean 'tables'?");
-	expect_parse_error("tables:\n  deals:\n    columns:\n      amount: {type: integer, nul: false}\n",
-			   4, 31, "unknown key 'nul' in column 'deals.amount'");
+	expect_parse_error(
+		"tables:\n  deals:\n    columns:\n      amount: {type: integer, nul: false}\n", 4,
+		31, "unknown key 'nul' in column 'deals.amount'");
 	assert_hint("did you mean 'null'?");
 	expect_parse_error("tables:\n  deals:\n    colums: {id: integer}\n", 3, 5,
 			   "unknown key 'colums' in table 'deals'");
 	assert_hint("did you mean 'columns'?");
 	expect_parse_error("tables:\n  deals:\n    columns: {id: integer}\n    indexes:\n"
-			   "      - {columns: [id], uniq: true}\n", 5, 25,
-			   "unknown key 'uniq' in an index of table 'deals'");
+			   "      - {columns: [id], uniq: true}\n",
+			   5, 25, "unknown key 'uniq' in an index of table 'deals'");
 	assert_hint("did you mean 'unique'?");
 	expect_parse_error("enums:\n  e: {values: [a], wass: x}\n", 2, 20,
 			   "unknown key 'wass' in enum 'e'");
@@ -473,8 +472,9 @@ static void test_models__wrong_value_types(void **state)
 	expect_parse_error("- a\n", 1, 1, "a models file must be a mapping, not a list");
 	expect_parse_error("tables:\n  deals:\n    columns: [id]\n", 3, 14,
 			   "'columns' of table 'deals' must be a mapping, not a list");
-	expect_parse_error("tables:\n  deals:\n    columns:\n      id: {type: integer, null: maybe}\n",
-			   4, 33, "'null' of column 'deals.id' must be true or false, not 'maybe'");
+	expect_parse_error(
+		"tables:\n  deals:\n    columns:\n      id: {type: integer, null: maybe}\n", 4, 33,
+		"'null' of column 'deals.id' must be true or false, not 'maybe'");
 	expect_parse_error("tables:\n  deals:\n    columns:\n      id: {type: [integer]}\n", 4, 18,
 			   "the type of column 'deals.id' must be a scalar, not a list");
 	expect_parse_error("tables:\n  deals:\n    columns:\n      id: {null: false}\n", 4, 7,
@@ -482,46 +482,60 @@ static void test_models__wrong_value_types(void **state)
 	expect_parse_error("tables:\n  deals:\n    columns:\n      id:\n", 4, 7,
 			   "column 'deals.id' has no type");
 	expect_parse_error("tables:\n  deals:\n", 2, 3, "table 'deals' has no columns");
-	expect_parse_error("tables:\n  deals:\n    comment: x\n", 2, 3, "table 'deals' has no columns");
-	expect_parse_error("enums:\n  e: USD\n", 2, 6, "labels of enum 'e' must be a list, not a scalar");
-	expect_parse_error("enums:\n  e: [a, b, a]\n", 2, 13, "label 'a' of enum 'e' is listed twice");
+	expect_parse_error("tables:\n  deals:\n    comment: x\n", 2, 3,
+			   "table 'deals' has no columns");
+	expect_parse_error("enums:\n  e: USD\n", 2, 6,
+			   "labels of enum 'e' must be a list, not a scalar");
+	expect_parse_error("enums:\n  e: [a, b, a]\n", 2, 13,
+			   "label 'a' of enum 'e' is listed twice");
 	expect_parse_error("enums:\n  e: []\n", 2, 6, "enum 'e' has no labels");
 	expect_parse_error("enums:\n  e: {values: [], was: f}\n", 2, 15, "enum 'e' has no labels");
-	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: text, default: ~}\n", 4, 32,
-			   "'default' of column 't.a' is null: omit it for no default");
-	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: boolean, default: maybe}\n",
-			   4, 35, "'default' of boolean column 't.a' must be true or false, not 'maybe'");
+	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: text, default: ~}\n", 4,
+			   32, "'default' of column 't.a' is null: omit it for no default");
+	expect_parse_error(
+		"tables:\n  t:\n    columns:\n      a: {type: boolean, default: maybe}\n", 4, 35,
+		"'default' of boolean column 't.a' must be true or false, not 'maybe'");
 	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: integer, default: abc}\n",
 			   4, 35, "'default' of column 't.a' (integer) is not a number: 'abc'");
 	expect_parse_error("tables:\n  t:\n    columns:\n"
-			   "      a: {type: text, default: x, default_sql: y}\n", 4, 48,
-			   "column 't.a' has both 'default' and 'default_sql'");
-	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: int, references: \"b(\"}\n",
-			   4, 34, "'references' of column 't.a' must be 'table(column)', "
-			   "'table.column' or 'table', not 'b('");
+			   "      a: {type: text, default: x, default_sql: y}\n",
+			   4, 48, "column 't.a' has both 'default' and 'default_sql'");
+	expect_parse_error(
+		"tables:\n  t:\n    columns:\n      a: {type: int, references: \"b(\"}\n", 4, 34,
+		"'references' of column 't.a' must be 'table(column)', "
+		"'table.column' or 'table', not 'b('");
 	expect_parse_error("tables:\n  t:\n    columns:\n"
-			   "      a: {type: int, references: b, on_delete: explode}\n", 4, 48,
+			   "      a: {type: int, references: b, on_delete: explode}\n",
+			   4, 48,
 			   "'on_delete' of column 't.a' must be cascade, set null, set default, "
 			   "restrict or no action, not 'explode'");
-	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: int, on_delete: cascade}\n",
-			   4, 33, "column 't.a' has 'on_delete' but no 'references'");
+	expect_parse_error(
+		"tables:\n  t:\n    columns:\n      a: {type: int, on_delete: cascade}\n", 4, 33,
+		"column 't.a' has 'on_delete' but no 'references'");
 	expect_parse_error("tables:\n  t:\n    columns:\n      a: {type: text, identity: true}\n",
-			   4, 33, "identity column 't.a' must be integer, bigint or smallint, not 'text'");
+			   4, 33,
+			   "identity column 't.a' must be integer, bigint or smallint, not 'text'");
 	expect_parse_error("tables:\n  t:\n    columns:\n"
-			   "      a: {type: int, primary_key: true, null: true}\n", 4, 47,
-			   "column 't.a' cannot be null: it is in the primary key");
+			   "      a: {type: int, primary_key: true, null: true}\n",
+			   4, 47, "column 't.a' cannot be null: it is in the primary key");
 	expect_parse_error("tables:\n  t:\n    primary_key: [a, b]\n    columns: {a: int}\n", 3, 22,
 			   "'primary_key' of table 't' names missing column 'b'");
-	expect_parse_error("tables:\n  t:\n    primary_key: [a]\n    columns: {a: {type: int, primary_key: true}}\n",
-			   3, 18, "table 't' declares its primary key twice: on column 'a' and in 'primary_key'");
-	expect_parse_error("tables:\n  t:\n    columns: {a: int}\n    indexes:\n      - {columns: [b]}\n",
-			   5, 20, "'columns' of an index of table 't' names missing column 'b'");
-	expect_parse_error("tables:\n  t:\n    columns: {a: int}\n    indexes:\n      - {columns: []}\n",
-			   5, 19, "'columns' of an index of table 't' must be a list of column names, "
-			   "not an empty list");
-	expect_parse_error("tables:\n  t:\n    columns: {a: {type: int, unique: true}}\n    indexes:\n"
-			   "      - {name: t_a_key, columns: [a]}\n", 5, 16,
-			   "index 't_a_key' is defined twice in table 't'");
+	expect_parse_error(
+		"tables:\n  t:\n    primary_key: [a]\n    columns: {a: {type: int, primary_key: true}}\n",
+		3, 18,
+		"table 't' declares its primary key twice: on column 'a' and in 'primary_key'");
+	expect_parse_error(
+		"tables:\n  t:\n    columns: {a: int}\n    indexes:\n      - {columns: [b]}\n", 5,
+		20, "'columns' of an index of table 't' names missing column 'b'");
+	expect_parse_error(
+		"tables:\n  t:\n    columns: {a: int}\n    indexes:\n      - {columns: []}\n", 5,
+		19,
+		"'columns' of an index of table 't' must be a list of column names, "
+		"not an empty list");
+	expect_parse_error(
+		"tables:\n  t:\n    columns: {a: {type: int, unique: true}}\n    indexes:\n"
+		"      - {name: t_a_key, columns: [a]}\n",
+		5, 16, "index 't_a_key' is defined twice in table 't'");
 	expect_parse_error("tables:\n  t:\n    columns:\n      a: int\n      a: text\n", 5, 7,
 			   "column 't.a' is defined twice: models/x.yml:4:7 and models/x.yml:5:7");
 	expect_parse_error("tables:\n  t:\n    columns: {a: int}\n    checks: {c: [x]}\n", 4, 17,
@@ -533,14 +547,13 @@ static void test_models__validate_unknown_type(void **state)
 	gm_schema *s;
 
 	(void)state;
-	s = parsed("models/a.yml",
-		"enums:\n  dealcurrency: [USD]\n"
-		"tables:\n  deals:\n    columns:\n"
-		"      ok1: {type: inet}\n"
-		"      ok2: {type: interval}\n"
-		"      ok3: {type: \"bit varying(3)\"}\n"
-		"      ok4: citext\n"
-		"      currency: {type: dealcurency, null: false}\n");
+	s = parsed("models/a.yml", "enums:\n  dealcurrency: [USD]\n"
+				   "tables:\n  deals:\n    columns:\n"
+				   "      ok1: {type: inet}\n"
+				   "      ok2: {type: interval}\n"
+				   "      ok3: {type: \"bit varying(3)\"}\n"
+				   "      ok4: citext\n"
+				   "      currency: {type: dealcurency, null: false}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 10, 7,
 			"column 'deals.currency' has unknown type 'dealcurency'");
 	assert_hint("did you mean 'dealcurrency'?");
@@ -558,34 +571,40 @@ static void test_models__validate_references(void **state)
 	gm_schema *s;
 
 	(void)state;
-	s = parsed("models/a.yml",
+	s = parsed(
+		"models/a.yml",
 		"tables:\n  contacts:\n    columns: {id: {type: int, primary_key: true}}\n"
 		"  deals:\n    columns:\n      id: int\n      contact_id: {type: int, references: contact(id)}\n");
-	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
-			"foreign key 'deals_contact_id_fkey' of table 'deals' references missing table 'contact'");
+	assert_error_at(
+		gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
+		"foreign key 'deals_contact_id_fkey' of table 'deals' references missing table 'contact'");
 	assert_hint("did you mean 'contacts'?");
 	gm_schema_free(s);
 
-	s = parsed("models/a.yml",
+	s = parsed(
+		"models/a.yml",
 		"tables:\n  contacts:\n    columns: {id: {type: int, primary_key: true}}\n"
 		"  deals:\n    columns:\n      contact_id: {type: int, references: contacts.uid}\n");
-	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
-			"foreign key 'deals_contact_id_fkey' of table 'deals' references missing column 'contacts.uid'");
+	assert_error_at(
+		gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
+		"foreign key 'deals_contact_id_fkey' of table 'deals' references missing column 'contacts.uid'");
 	gm_schema_free(s);
 
 	/* `references: table` needs a single-column primary key */
 	s = parsed("models/a.yml",
-		"tables:\n  pairs:\n    primary_key: [a, b]\n    columns: {a: int, b: int}\n"
-		"  deals:\n    columns:\n      pair: {type: int, references: pairs}\n");
+		   "tables:\n  pairs:\n    primary_key: [a, b]\n    columns: {a: int, b: int}\n"
+		   "  deals:\n    columns:\n      pair: {type: int, references: pairs}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 7, 7,
 			"foreign key 'deals_pair_fkey' of table 'deals' references table 'pairs', "
 			"which has no single-column primary key");
 	gm_schema_free(s);
 
 	/* the referenced table may come in a later file */
-	s = parsed("models/a.yml",
+	s = parsed(
+		"models/a.yml",
 		"tables:\n  deals:\n    columns:\n      contact_id: {type: int, references: contacts}\n");
-	assert_gm_ok(parse(s, "models/b.yml",
+	assert_gm_ok(parse(
+		s, "models/b.yml",
 		"tables:\n  contacts:\n    columns: {code: {type: text, primary_key: true}}\n"));
 	assert_string_equal(gm_schema_table(s, "deals")->fkeys[0]->ref_columns[0], "code");
 	assert_gm_ok(gm_models_validate(s));
@@ -600,8 +619,8 @@ static void test_models__validate_enum_default_and_built_schemas(void **state)
 
 	(void)state;
 	s = parsed("models/a.yml",
-		"enums:\n  cur: [USD, EUR]\n"
-		"tables:\n  deals:\n    columns:\n      c: {type: cur, default: GBP}\n");
+		   "enums:\n  cur: [USD, EUR]\n"
+		   "tables:\n  deals:\n    columns:\n      c: {type: cur, default: GBP}\n");
 	assert_error_at(gm_models_validate(s), GM_EINVALID, "models/a.yml", 6, 7,
 			"default 'GBP' of column 'deals.c' is not a label of enum 'cur'");
 	gm_schema_free(s);

@@ -115,8 +115,10 @@ static void test_models__load_sql_and_command(void **state)
 	static const gm_model_source src[] = {
 		{ GM_MODELS_YAML, "models/*.yml", 2 },
 		{ GM_MODELS_SQL, "db/*.sql", 3 },
-		{ GM_MODELS_COMMAND, "echo \"$GIT_MIGRATE_SCRATCH_URL\" > url.txt; "
-				     "echo 'CREATE TABLE from_cmd (id integer);'", 4 },
+		{ GM_MODELS_COMMAND,
+		  "echo \"$GIT_MIGRATE_SCRATCH_URL\" > url.txt; "
+		  "echo 'CREATE TABLE from_cmd (id integer);'",
+		  4 },
 	};
 	gm_config *cfg = make_config(src, 3);
 	gm_url *server = NULL;
@@ -169,7 +171,8 @@ static void test_models__load_sql_and_command(void **state)
 			"command 'echo 'CREATE TABLE a (id integer);''");
 
 	/* bad SQL in a file: the database's error, at the file */
-	write_file("db/schema.sql", "CREATE TABLE from_sql (id integer PRIMARY KEY);\nCREATE TABLEX;\n");
+	write_file("db/schema.sql",
+		   "CREATE TABLE from_sql (id integer PRIMARY KEY);\nCREATE TABLEX;\n");
 	assert_int_equal(gm_models_load(&s, cfg, server), GM_EDB);
 	assert_string_equal(gm_error_last()->path, "db/schema.sql");
 	assert_int_equal(gm_error_last()->line, 2);
@@ -187,8 +190,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_models__load_yaml_globs, setup_dir,
 						teardown_dir),
-		cmocka_unit_test_setup_teardown(test_models__load_missing_explicit_file,
-						setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_models__load_missing_explicit_file, setup_dir,
+						teardown_dir),
 		cmocka_unit_test_setup_teardown(test_models__load_sql_and_command, setup_dir,
 						teardown_dir),
 	};

@@ -23,8 +23,9 @@ static void test_postgres_conn__exec_error_names_origin_line(void **state)
 
 	NEED_PG(f);
 	/* outside a transaction: statement by statement */
-	assert_int_equal(pg->exec(f->conn, "SELECT 1;\n\nSELECT *\n  FROM nowhere;\n",
-				  "v1.sql", 10), GM_EDB);
+	assert_int_equal(
+		pg->exec(f->conn, "SELECT 1;\n\nSELECT *\n  FROM nowhere;\n", "v1.sql", 10),
+		GM_EDB);
 	e = gm_error_last();
 	assert_string_equal(e->path, "v1.sql");
 	assert_int_equal(e->line, 13);
@@ -35,11 +36,14 @@ static void test_postgres_conn__exec_error_names_origin_line(void **state)
 
 	/* inside one: the whole text at once */
 	assert_gm_ok(pg->begin(f->conn));
-	assert_int_equal(pg->exec(f->conn, "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\n"
-					   "SELECT 1/0;\n", "v2.sql", 5), GM_EDB);
+	assert_int_equal(pg->exec(f->conn,
+				  "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\n"
+				  "SELECT 1/0;\n",
+				  "v2.sql", 5),
+			 GM_EDB);
 	e = gm_error_last();
 	assert_string_equal(e->path, "v2.sql");
-	assert_int_equal(e->line, 7);   /* no position from the server: by statement */
+	assert_int_equal(e->line, 7); /* no position from the server: by statement */
 	assert_non_null(strstr(e->message, "division by zero"));
 	assert_non_null(strstr(e->detail, "SELECT 1/0"));
 	assert_gm_ok(pg->rollback(f->conn));
@@ -88,7 +92,7 @@ static void test_postgres_conn__interrupt_cancels(void **state)
 	assert_int_equal(pg->exec(f->conn, "SELECT pg_sleep(20);", "slow.sql", 1), GM_EDB);
 	signal(SIGALRM, SIG_DFL);
 	assert_non_null(strstr(gm_error_last()->message, "57014"));
-	exec_ok(f->conn, "SELECT 1;");   /* the connection is still usable */
+	exec_ok(f->conn, "SELECT 1;"); /* the connection is still usable */
 }
 
 /* ---- scratch ---- */
@@ -166,15 +170,15 @@ int main(void)
 	if (gm_test_pg_skip_all())
 		return 0;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-			test_postgres_conn__exec_error_names_origin_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_conn__exec_error_names_origin_line,
+						setup, teardown),
 		cmocka_unit_test(test_postgres_conn__connect_error_masks_password),
 		cmocka_unit_test_setup_teardown(test_postgres_conn__interrupt_cancels, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(
-			test_postgres_conn__scratch_names_and_stale_cleanup, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_postgres_conn__scratch_without_createdb_hints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_conn__scratch_names_and_stale_cleanup,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_conn__scratch_without_createdb_hints,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests_name("postgres_conn", tests, NULL, NULL);
 }

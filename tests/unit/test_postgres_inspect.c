@@ -118,7 +118,7 @@ static void test_postgres_inspect__handwritten_ddl(void **state)
 	assert_int_equal(e->labels_nr, 2);
 	assert_string_equal(e->labels[0], "b");
 	assert_string_equal(e->labels[1], "a");
-	assert_int_equal(s->tables_nr, 2);   /* the version table is skipped */
+	assert_int_equal(s->tables_nr, 2); /* the version table is skipped */
 	assert_null(gm_schema_table(s, "git_migrate_history"));
 
 	t = gm_schema_table(s, "contacts");
@@ -305,9 +305,11 @@ static void test_postgres_inspect__plan_round_trip(void **state)
 	assert_gm_ok(pg->inspect(&s2, f->conn, NULL));
 	assert_same_schema(m2, s2);
 	assert_int_equal(count_rows(f->conn, "SELECT count(*) FROM contact_events"
-					     " WHERE status = 'planned'"), 1);
+					     " WHERE status = 'planned'"),
+			 1);
 	assert_int_equal(count_rows(f->conn, "SELECT count(*) FROM deals"
-					     " WHERE accepted = '{USD,GBP}'"), 1);
+					     " WHERE accepted = '{USD,GBP}'"),
+			 1);
 
 	/* down: the swap that removes BTC again */
 	migrate(f->conn, s2, s1);
@@ -490,7 +492,7 @@ static void test_postgres_inspect__sequences_read_as_serial(void **state)
 	assert_string_equal(gm_table_column(gm_schema_table(s, "e"), "n")->type, "numeric");
 	assert_true(has_unsupported(s, "sequence num_seq"));
 
-	assert_int_equal(s->unsupported_nr, 4);  /* c_id_seq is owned: not listed */
+	assert_int_equal(s->unsupported_nr, 4); /* c_id_seq is owned: not listed */
 	gm_schema_free(s);
 }
 
@@ -504,15 +506,14 @@ static void test_postgres_inspect__domains_read_as_base_type(void **state)
 	gm_column *c;
 
 	NEED_PG(f);
-	exec_ok(f->conn,
-		"CREATE DOMAIN short_text AS varchar(20) CHECK (VALUE <> '');\n"
-		"CREATE DOMAIN tiny AS short_text;\n"
-		"CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
-		"CREATE DOMAIN mood_d AS mood NOT NULL;\n"
-		"CREATE DOMAIN unused_d AS integer;\n"
-		"CREATE DOMAIN price AS numeric(8,2) DEFAULT 0;\n"
-		"CREATE TABLE items (a short_text, b tiny, m mood_d DEFAULT 'ok',\n"
-		"  p price NOT NULL, q price);\n");
+	exec_ok(f->conn, "CREATE DOMAIN short_text AS varchar(20) CHECK (VALUE <> '');\n"
+			 "CREATE DOMAIN tiny AS short_text;\n"
+			 "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+			 "CREATE DOMAIN mood_d AS mood NOT NULL;\n"
+			 "CREATE DOMAIN unused_d AS integer;\n"
+			 "CREATE DOMAIN price AS numeric(8,2) DEFAULT 0;\n"
+			 "CREATE TABLE items (a short_text, b tiny, m mood_d DEFAULT 'ok',\n"
+			 "  p price NOT NULL, q price);\n");
 	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
 
 	t = gm_schema_table(s, "items");
@@ -548,15 +549,14 @@ static void test_postgres_inspect__partial_readings_are_named(void **state)
 	gm_table *t;
 
 	NEED_PG(f);
-	exec_ok(f->conn,
-		"CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY,\n"
-		"  at date NOT NULL, tags text[]) PARTITION BY RANGE (at);\n"
-		"CREATE TABLE events_2024 PARTITION OF events\n"
-		"  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
-		"CREATE INDEX events_2024_tags ON events_2024 USING gin (tags);\n"
-		"CREATE TABLE docs (id integer PRIMARY KEY, tags text[]);\n"
-		"CREATE INDEX docs_tags ON docs USING gin (tags);\n"
-		"CREATE INDEX docs_id_hash ON docs USING hash (id);\n");
+	exec_ok(f->conn, "CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY,\n"
+			 "  at date NOT NULL, tags text[]) PARTITION BY RANGE (at);\n"
+			 "CREATE TABLE events_2024 PARTITION OF events\n"
+			 "  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+			 "CREATE INDEX events_2024_tags ON events_2024 USING gin (tags);\n"
+			 "CREATE TABLE docs (id integer PRIMARY KEY, tags text[]);\n"
+			 "CREATE INDEX docs_tags ON docs USING gin (tags);\n"
+			 "CREATE INDEX docs_id_hash ON docs USING hash (id);\n");
 	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
 
 	assert_int_equal(s->tables_nr, 2);

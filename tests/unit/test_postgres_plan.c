@@ -38,19 +38,18 @@ static void plan_text(gm_buf *out, const char *before, const char *after)
 
 #define ENUMS4 "enums:\n  dealcurrency: [USD, EUR, AED, GBP]\n"
 #define ENUMS5 "enums:\n  dealcurrency: [USD, EUR, AED, GBP, BTC]\n"
-#define DEALS                                                                      \
-	"  deals:\n"                                                               \
-	"    columns:\n"                                                           \
-	"      id: {type: bigint, primary_key: true, identity: true}\n"            \
+#define DEALS                                                           \
+	"  deals:\n"                                                    \
+	"    columns:\n"                                                \
+	"      id: {type: bigint, primary_key: true, identity: true}\n" \
 	"      currency: {type: dealcurrency, null: false, default: USD}\n"
 
 static const struct {
 	const char *name, *before_yaml, *after_yaml, *expect_sql;
 } cases[] = {
-	{ "add enum and table",
-	  "",
-	  ENUMS4 "tables:\n" DEALS
-	  "      title: {type: varchar(120), null: false}\n"
+	{ "add enum and table", "",
+	  ENUMS4
+	  "tables:\n" DEALS "      title: {type: varchar(120), null: false}\n"
 	  "      amount: {type: numeric(12,2), null: false, default: 0}\n"
 	  "      ratio: double\n"
 	  "      data: blob\n"
@@ -77,34 +76,29 @@ static const struct {
 	  "CREATE UNIQUE INDEX ux_deals_title ON deals (title) WHERE amount > 0;\n"
 	  "COMMENT ON TABLE deals IS 'Sales deals';\n" },
 
-	{ "enum label appended: ADD VALUE, no rewrite",
-	  ENUMS4 "tables:\n" DEALS,
+	{ "enum label appended: ADD VALUE, no rewrite", ENUMS4 "tables:\n" DEALS,
 	  ENUMS5 "tables:\n" DEALS,
 	  "ALTER TYPE dealcurrency ADD VALUE IF NOT EXISTS 'BTC' AFTER 'GBP';\n" },
 
-	{ "enum label inserted first: BEFORE",
-	  ENUMS4,
+	{ "enum label inserted first: BEFORE", ENUMS4,
 	  "enums:\n  dealcurrency: [XRP, USD, EUR, AED, GBP]\n",
 	  "ALTER TYPE dealcurrency ADD VALUE IF NOT EXISTS 'XRP' BEFORE 'USD';\n" },
 
-	{ "a new label used by a default: commit after ADD VALUE",
-	  ENUMS4 "tables:\n" DEALS,
+	{ "a new label used by a default: commit after ADD VALUE", ENUMS4 "tables:\n" DEALS,
 	  ENUMS5 "tables:\n"
-	  "  deals:\n"
-	  "    columns:\n"
-	  "      id: {type: bigint, primary_key: true, identity: true}\n"
-	  "      currency: {type: dealcurrency, null: false, default: BTC}\n",
+		 "  deals:\n"
+		 "    columns:\n"
+		 "      id: {type: bigint, primary_key: true, identity: true}\n"
+		 "      currency: {type: dealcurrency, null: false, default: BTC}\n",
 	  "ALTER TYPE dealcurrency ADD VALUE IF NOT EXISTS 'BTC' AFTER 'GBP';\n"
 	  "-- +migrate commit\n"
 	  "ALTER TABLE deals ALTER COLUMN currency SET DEFAULT 'BTC';\n" },
 
-	{ "a new table reusing an existing enum: no CREATE TYPE",
-	  ENUMS4 "tables:\n" DEALS,
-	  ENUMS4 "tables:\n" DEALS
-	  "  invoices:\n"
-	  "    columns:\n"
-	  "      id: {type: serial, primary_key: true}\n"
-	  "      currency: {type: dealcurrency, null: false}\n",
+	{ "a new table reusing an existing enum: no CREATE TYPE", ENUMS4 "tables:\n" DEALS,
+	  ENUMS4 "tables:\n" DEALS "  invoices:\n"
+		 "    columns:\n"
+		 "      id: {type: serial, primary_key: true}\n"
+		 "      currency: {type: dealcurrency, null: false}\n",
 	  "CREATE TABLE invoices (\n"
 	  "    id serial NOT NULL,\n"
 	  "    currency dealcurrency NOT NULL,\n"
@@ -167,8 +161,7 @@ static const struct {
 	  "DROP TYPE dealcurrency__old;\n"
 	  "ALTER TABLE deals ALTER COLUMN currency SET DEFAULT 'USD';\n" },
 
-	{ "reserved and mixed-case identifiers are quoted",
-	  "",
+	{ "reserved and mixed-case identifiers are quoted", "",
 	  "enums:\n  MixedCase: [a, b]\n"
 	  "tables:\n"
 	  "  order:\n"
@@ -239,8 +232,7 @@ static const struct {
 	  "-- data-loss gone\n"
 	  "DROP TABLE gone;\n" },
 
-	{ "an enum nobody uses any more is dropped after the columns",
-	  ENUMS4 "tables:\n" DEALS,
+	{ "an enum nobody uses any more is dropped after the columns", ENUMS4 "tables:\n" DEALS,
 	  "tables:\n"
 	  "  deals:\n"
 	  "    columns:\n"
@@ -352,8 +344,8 @@ static void test_postgres_plan__default_canonical(void **state)
 		gm_default_kind kind;
 		char *value;
 		gm_pg_default_canonical(&kind, &value, v[i].expr);
-		if (kind != v[i].kind || (v[i].value ? !value || strcmp(value, v[i].value)
-						     : value != NULL)) {
+		if (kind != v[i].kind ||
+		    (v[i].value ? !value || strcmp(value, v[i].value) : value != NULL)) {
 			print_error("%s → %d '%s'\n", v[i].expr, kind, value ? value : "(null)");
 			fail();
 		}

@@ -216,12 +216,11 @@ static void test_repo__read_tree_dir_missing(void **state)
 	assert_int_equal(files.nr, 0);
 	assert_string_equal(files.tree_oid, "");
 
-	assert_gm_fails(GM_EINVALID, "cannot read 'README' at '", 
+	assert_gm_fails(GM_EINVALID, "cannot read 'README' at '",
 			gm_tree_read_dir(&files, repo, oid, "README", true));
 	assert_gm_fails(GM_ENOTFOUND,
 			"cannot read 'migrations/versions' at '0123456789ab': unknown revision",
-			gm_tree_read_dir(&files, repo,
-					 "0123456789abcdef0123456789abcdef01234567",
+			gm_tree_read_dir(&files, repo, "0123456789abcdef0123456789abcdef01234567",
 					 "migrations/versions", true));
 	assert_gm_fails(GM_ENOTFOUND, "cannot read 'migrations/versions' at 'nope'",
 			gm_tree_read_dir(&files, repo, "nope", "migrations/versions", true));
@@ -433,8 +432,7 @@ static void test_repo__bare_is_not_a_worktree(void **state)
 	(void)state;
 	snprintf(bare, sizeof(bare), "%s/bare.git", outside);
 	sh("git init -q --bare '%s'", bare);
-	assert_gm_fails(GM_ENOTFOUND, "must be run in a work tree",
-			gm_repo_discover(&repo, bare));
+	assert_gm_fails(GM_ENOTFOUND, "must be run in a work tree", gm_repo_discover(&repo, bare));
 	assert_null(repo);
 }
 
@@ -445,13 +443,15 @@ int main(void)
 		cmocka_unit_test_teardown(test_repo__discover_from_cwd, teardown),
 		cmocka_unit_test_teardown(test_repo__discover_outside, teardown),
 		cmocka_unit_test_teardown(test_repo__resolve_branch_remote_revspec, teardown),
-		cmocka_unit_test_teardown(test_repo__resolve_remote_only_after_branch_deleted, teardown),
+		cmocka_unit_test_teardown(test_repo__resolve_remote_only_after_branch_deleted,
+					  teardown),
 		cmocka_unit_test_teardown(test_repo__resolve_unknown, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_dir, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_dir_missing, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_file, teardown),
 		cmocka_unit_test_teardown(test_repo__read_worktree_dir, teardown),
-		cmocka_unit_test_teardown(test_repo__worktree_ids_apply_line_ending_filters, teardown),
+		cmocka_unit_test_teardown(test_repo__worktree_ids_apply_line_ending_filters,
+					  teardown),
 		cmocka_unit_test_teardown(test_repo__tree_rules_commit_and_worktree, teardown),
 		cmocka_unit_test_teardown(test_repo__hash_blob, teardown),
 		cmocka_unit_test_teardown(test_repo__config_get, teardown),

@@ -3,18 +3,17 @@
 #include "gm_test.h"
 #include "revision_int.h"
 
-static const char basic[] =
-	"-- git-migrate revision\n"
-	"-- revision: 3f2a9c1b7e10\n"
-	"-- down_revision: 1a2b3c4d5e6f\n"
-	"-- message: add BTC to deal currency\n"
-	"-- created: 2026-11-25T21:39:00Z\n"
-	"\n"
-	"-- +migrate up\n"
-	"ALTER TYPE dealcurrency ADD VALUE IF NOT EXISTS 'BTC';\n"
-	"\n"
-	"-- +migrate down\n"
-	"SELECT 1;\n";
+static const char basic[] = "-- git-migrate revision\n"
+			    "-- revision: 3f2a9c1b7e10\n"
+			    "-- down_revision: 1a2b3c4d5e6f\n"
+			    "-- message: add BTC to deal currency\n"
+			    "-- created: 2026-11-25T21:39:00Z\n"
+			    "\n"
+			    "-- +migrate up\n"
+			    "ALTER TYPE dealcurrency ADD VALUE IF NOT EXISTS 'BTC';\n"
+			    "\n"
+			    "-- +migrate down\n"
+			    "SELECT 1;\n";
 
 static gm_revision *parse_ok(const char *text)
 {
@@ -99,14 +98,13 @@ static void test_revision__merge_has_two_parents(void **state)
 static void test_revision__bad_parents(void **state)
 {
 	(void)state;
-	expect_text_error("-- revision: m\n-- down_revision: a, b, c\n-- +migrate up\n",
-			  2, "more than two parents");
-	expect_text_error("-- revision: m\n-- down_revision: a,\n-- +migrate up\n",
-			  2, "empty id");
-	expect_text_error("-- revision: m\n-- down_revision: a, a\n-- +migrate up\n",
-			  2, "parent 'a' named twice");
-	expect_text_error("-- revision: m\n-- down_revision: ../x\n-- +migrate up\n",
-			  2, "invalid parent revision id '../x'");
+	expect_text_error("-- revision: m\n-- down_revision: a, b, c\n-- +migrate up\n", 2,
+			  "more than two parents");
+	expect_text_error("-- revision: m\n-- down_revision: a,\n-- +migrate up\n", 2, "empty id");
+	expect_text_error("-- revision: m\n-- down_revision: a, a\n-- +migrate up\n", 2,
+			  "parent 'a' named twice");
+	expect_text_error("-- revision: m\n-- down_revision: ../x\n-- +migrate up\n", 2,
+			  "invalid parent revision id '../x'");
 }
 
 static void test_revision__transaction_false_and_unknown_keys(void **state)
@@ -130,26 +128,26 @@ static void test_revision__transaction_false_and_unknown_keys(void **state)
 
 static void test_revision__bad_transaction_value(void **state)
 {
-	const char *t = "-- revision: a\n-- down_revision:\n-- transaction: maybe\n-- +migrate up\n";
+	const char *t =
+		"-- revision: a\n-- down_revision:\n-- transaction: maybe\n-- +migrate up\n";
 	(void)state;
 	expect_error(t, strlen(t), 3, "'transaction' must be true or false, not 'maybe'");
 }
 
 static void test_revision__commit_splits_parts(void **state)
 {
-	gm_revision *rev = parse_ok(
-		"-- revision: a\n-- down_revision:\n"
-		"-- +migrate up\n"                                       /* 3 */
-		"ALTER TYPE t ADD VALUE IF NOT EXISTS 'x';\n"            /* 4 */
-		"-- +migrate commit\n"                                   /* 5 */
-		"\n"                                                     /* 6 */
-		"UPDATE d SET c = 'x';\n"                                /* 7 */
-		"-- a comment\n"                                         /* 8 */
-		"UPDATE d SET e = 1;\n"                                  /* 9 */
-		"\n"                                                     /* 10 */
-		"-- +migrate down\n"                                     /* 11 */
-		"  -- +migrate commit  \n"                               /* 12 */
-		"SELECT 2;\n");                                          /* 13 */
+	gm_revision *rev = parse_ok("-- revision: a\n-- down_revision:\n"
+				    "-- +migrate up\n"                            /* 3 */
+				    "ALTER TYPE t ADD VALUE IF NOT EXISTS 'x';\n" /* 4 */
+				    "-- +migrate commit\n"                        /* 5 */
+				    "\n"                                          /* 6 */
+				    "UPDATE d SET c = 'x';\n"                     /* 7 */
+				    "-- a comment\n"                              /* 8 */
+				    "UPDATE d SET e = 1;\n"                       /* 9 */
+				    "\n"                                          /* 10 */
+				    "-- +migrate down\n"                          /* 11 */
+				    "  -- +migrate commit  \n"                    /* 12 */
+				    "SELECT 2;\n");                               /* 13 */
 	char *text;
 	(void)state;
 
@@ -189,7 +187,8 @@ static void test_revision__crlf_is_accepted(void **state)
 
 static void test_revision__no_trailing_newline(void **state)
 {
-	gm_revision *rev = parse_ok("-- revision: abc\n-- down_revision:\n-- +migrate up\nSELECT 1;");
+	gm_revision *rev =
+		parse_ok("-- revision: abc\n-- down_revision:\n-- +migrate up\nSELECT 1;");
 	(void)state;
 	assert_string_equal(rev->up.parts[0].sql, "SELECT 1;\n");
 	gm_revision_free(rev);
@@ -226,36 +225,36 @@ static void test_revision__header_without_sections(void **state)
 static void test_revision__missing_headers(void **state)
 {
 	(void)state;
-	expect_text_error("-- down_revision:\n-- +migrate up\nSELECT 1;\n",
-			  1, "missing 'revision' header");
-	expect_text_error("\n-- revision: abc\n-- +migrate up\nSELECT 1;\n",
-			  2, "missing 'down_revision' header");
-	expect_text_error("-- revision: a\n-- revision: b\n-- down_revision:\n-- +migrate up\n",
-			  2, "duplicate 'revision' header");
+	expect_text_error("-- down_revision:\n-- +migrate up\nSELECT 1;\n", 1,
+			  "missing 'revision' header");
+	expect_text_error("\n-- revision: abc\n-- +migrate up\nSELECT 1;\n", 2,
+			  "missing 'down_revision' header");
+	expect_text_error("-- revision: a\n-- revision: b\n-- down_revision:\n-- +migrate up\n", 2,
+			  "duplicate 'revision' header");
 }
 
 static void test_revision__misplaced_directives(void **state)
 {
 	(void)state;
-	expect_text_error("-- revision: a\n-- down_revision:\nSELECT 1;\n-- +migrate up\n",
-			  3, "SQL before the '-- +migrate up' section");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate down\n",
-			  3, "'-- +migrate down' before '-- +migrate up'");
+	expect_text_error("-- revision: a\n-- down_revision:\nSELECT 1;\n-- +migrate up\n", 3,
+			  "SQL before the '-- +migrate up' section");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate down\n", 3,
+			  "'-- +migrate down' before '-- +migrate up'");
 	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n"
 			  "-- +migrate down\n-- +migrate up\n",
 			  5, "'-- +migrate up' after '-- +migrate down'");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate up\n",
-			  4, "second '-- +migrate up' (first at line 3)");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n-- +migrate up\n", 4,
+			  "second '-- +migrate up' (first at line 3)");
 	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n"
 			  "-- +migrate down\n-- +migrate down\n",
 			  5, "second '-- +migrate down'");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate commit\n",
-			  3, "outside a section");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate commit\n", 3,
+			  "outside a section");
 	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up\n"
 			  "-- +migrate sideways\n",
 			  4, "unknown directive '-- +migrate sideways'");
-	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up now please\n",
-			  3, "unexpected 'now please' after '-- +migrate up'");
+	expect_text_error("-- revision: a\n-- down_revision:\n-- +migrate up now please\n", 3,
+			  "unexpected 'now please' after '-- +migrate up'");
 }
 
 static void test_revision__ten_megabytes(void **state)
@@ -426,7 +425,7 @@ static void test_revision__transaction_control_is_refused(void **state)
 	static const char head[] = "-- revision: a1\n-- down_revision:\n\n-- +migrate up\n";
 	static const struct {
 		const char *body;
-		int line;          /* 0 = accepted */
+		int line; /* 0 = accepted */
 	} cases[] = {
 		{ "CREATE TABLE t (id int);\nCOMMIT;\n", 6 },
 		{ "BEGIN;\nCREATE TABLE t (id int);\n", 5 },
@@ -439,7 +438,8 @@ static void test_revision__transaction_control_is_refused(void **state)
 		{ "ROLLBACK TO SAVEPOINT a;\nROLLBACK WORK TO a;\n", 0 },
 		{ "SELECT 'COMMIT;';\n-- COMMIT;\n", 0 },
 		{ "DO $$ BEGIN PERFORM 1; END $$;\n", 0 },
-		{ "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;\n", 0 },
+		{ "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;\n",
+		  0 },
 		{ "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;\n", 0 },
 		{ "START WITH 1;\n", 0 },
 	};

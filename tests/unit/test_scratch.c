@@ -25,7 +25,7 @@
 static char dir[4096];
 static gm_url server;
 
-static char base[4096];  /* the TMPDIR the tests were started with ("" if none) */
+static char base[4096]; /* the TMPDIR the tests were started with ("" if none) */
 
 static int setup(void **state)
 {
@@ -202,7 +202,7 @@ static void test_scratch__dropped_at_exit(void **state)
 		if (write(fds[1], gm_scratch_url(s)->path, strlen(gm_scratch_url(s)->path)) < 0)
 			_exit(4);
 		close(fds[1]);
-		exit(0);  /* not dropped: the atexit handler does it */
+		exit(0); /* not dropped: the atexit handler does it */
 	}
 	close(fds[1]);
 	read_path(fds[0], path, sizeof(path));
@@ -251,7 +251,7 @@ static void test_scratch__sigterm_during_statement(void **state)
 		if (!gm_interrupted() || gm_signal_received() != SIGTERM)
 			_exit(7);
 		gm_scratch_drop(s);
-		signal(SIGTERM, SIG_DFL);  /* what cmd does: re-raise after cleanup */
+		signal(SIGTERM, SIG_DFL); /* what cmd does: re-raise after cleanup */
 		raise(SIGTERM);
 		_exit(8);
 	}
@@ -259,9 +259,9 @@ static void test_scratch__sigterm_during_statement(void **state)
 	read_path(fds[0], path, sizeof(path));
 	close(fds[0]);
 	assert_true(exists(path));
-	nanosleep(&tick, NULL);  /* let the statement start */
+	nanosleep(&tick, NULL); /* let the statement start */
 	assert_int_equal(kill(pid, SIGTERM), 0);
-	for (waited = 0; waited < 500; waited++) {  /* up to 10 s */
+	for (waited = 0; waited < 500; waited++) { /* up to 10 s */
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		nanosleep(&tick, NULL);
@@ -393,14 +393,15 @@ static void test_scratch__owner_tags(void **state)
 	assert_string_equal(end, ".tmp");
 	snprintf(buf, sizeof(buf), "%s_1", gm_host_id()); /* init: runs */
 	assert_int_equal(gm_owner_of(buf, NULL), GM_OWNER_LIVE);
-	assert_int_equal(gm_owner_of(strcmp(gm_host_id(), "0000abcd") ? "0000abcd_12" :
-				     "0000abce_12", &end), GM_OWNER_ELSEWHERE);
+	assert_int_equal(
+		gm_owner_of(strcmp(gm_host_id(), "0000abcd") ? "0000abcd_12" : "0000abce_12", &end),
+		GM_OWNER_ELSEWHERE);
 	assert_string_equal(end, "");
 
 	/* not tags: the parse stops at the start */
 	assert_int_equal(gm_owner_of("XXXXXX.db", &end), GM_OWNER_NONE);
 	assert_string_equal(end, "XXXXXX.db");
-	assert_int_equal(gm_owner_of("12345_abcdef01", NULL), GM_OWNER_NONE);  /* old names */
+	assert_int_equal(gm_owner_of("12345_abcdef01", NULL), GM_OWNER_NONE); /* old names */
 	assert_int_equal(gm_owner_of("0000abcd_", NULL), GM_OWNER_NONE);
 	assert_int_equal(gm_owner_of("0000abcd_0", NULL), GM_OWNER_NONE);
 	assert_int_equal(gm_owner_of("0000ABCD_12", NULL), GM_OWNER_NONE);
@@ -466,13 +467,13 @@ static void test_scratch__stale_temps_removed(void **state)
 {
 	static const struct leftover files[] = {
 		{ "a_x.sql.%s_%ld.tmp", false, GONE, 0, false },
-		{ "b_x.sql.%s_%ld.tmp", false, 1, 0, true },                 /* its writer runs */
-		{ "c_x.sql.%s_%ld.tmp", true, 77, 60, true },                /* another host's */
+		{ "b_x.sql.%s_%ld.tmp", false, 1, 0, true },  /* its writer runs */
+		{ "c_x.sql.%s_%ld.tmp", true, 77, 60, true }, /* another host's */
 		{ "d_x.sql.%s_%ld.tmp", true, 77, 2 * GM_STALE_SECONDS, false }, /* and old */
-		{ "e_x.sql.tmp", false, 0, 60, true },                        /* untagged, recent */
-		{ "f_x.sql.tmp", false, 0, 2 * GM_STALE_SECONDS, false },     /* untagged, old */
-		{ "g_x.yml.%s_%ld.tmp", false, GONE, 0, true },               /* not a .sql */
-		{ "notes.tmp", false, 0, 2 * GM_STALE_SECONDS, true },        /* not ours */
+		{ "e_x.sql.tmp", false, 0, 60, true },                    /* untagged, recent */
+		{ "f_x.sql.tmp", false, 0, 2 * GM_STALE_SECONDS, false }, /* untagged, old */
+		{ "g_x.yml.%s_%ld.tmp", false, GONE, 0, true },           /* not a .sql */
+		{ "notes.tmp", false, 0, 2 * GM_STALE_SECONDS, true },    /* not ours */
 	};
 	char name[128], tag[GM_OWNER_TAG_MAX];
 	gm_buf path = GM_BUF_INIT, text = GM_BUF_INIT;
@@ -500,16 +501,15 @@ static void test_scratch__stale_temps_removed(void **state)
 }
 
 /* rebase's writer: revision.c edits the down_revision line, file.c replaces the file. */
-static const char rev_text[] =
-	"\xef\xbb\xbf-- git-migrate revision\r\n"
-	"-- revision: b1\r\n"
-	"--   down_revision:   a1   \r\n"
-	"-- message: keep   this spacing\r\n"
-	"\r\n"
-	"-- +migrate up\r\n"
-	"CREATE TABLE w (id integer); -- down_revision: a1\r\n"
-	"-- +migrate down\r\n"
-	"DROP TABLE w;\r\n";
+static const char rev_text[] = "\xef\xbb\xbf-- git-migrate revision\r\n"
+			       "-- revision: b1\r\n"
+			       "--   down_revision:   a1   \r\n"
+			       "-- message: keep   this spacing\r\n"
+			       "\r\n"
+			       "-- +migrate up\r\n"
+			       "CREATE TABLE w (id integer); -- down_revision: a1\r\n"
+			       "-- +migrate down\r\n"
+			       "DROP TABLE w;\r\n";
 
 static void test_scratch__rebase_rewrites_one_line(void **state)
 {
@@ -532,14 +532,15 @@ static void test_scratch__rebase_rewrites_one_line(void **state)
 	assert_non_null(strstr(out.ptr, "\r\n--   down_revision:\r\n"));
 
 	gm_buf_clear(&out);
-	assert_gm_fails(GM_EINVALID, "at most two parents",
-			gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), three,
-						3));
-	assert_gm_fails(GM_EINVALID, "invalid parent revision id 'a/b'",
-			gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), bad, 1));
-	assert_gm_fails(GM_EINVALID, "missing 'revision' header",
-			gm_revision_set_parents(&out, "b1.sql", "-- x\n-- +migrate up\n", 20, two,
-						1));
+	assert_gm_fails(
+		GM_EINVALID, "at most two parents",
+		gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), three, 3));
+	assert_gm_fails(
+		GM_EINVALID, "invalid parent revision id 'a/b'",
+		gm_revision_set_parents(&out, "b1.sql", rev_text, strlen(rev_text), bad, 1));
+	assert_gm_fails(
+		GM_EINVALID, "missing 'revision' header",
+		gm_revision_set_parents(&out, "b1.sql", "-- x\n-- +migrate up\n", 20, two, 1));
 	assert_int_equal(out.len, 0);
 	gm_error_clear();
 	gm_buf_release(&out);
@@ -571,8 +572,7 @@ static void test_scratch__replace_keeps_mode_and_refuses_a_changed_file(void **s
 	assert_int_equal(entries(), 1);
 
 	assert_int_equal(unlink(path.ptr), 0);
-	assert_gm_fails(GM_ENOTFOUND, "cannot read",
-			gm_file_replace(path.ptr, "x", 1, "new\n", 4));
+	assert_gm_fails(GM_ENOTFOUND, "cannot read", gm_file_replace(path.ptr, "x", 1, "new\n", 4));
 	assert_int_equal(entries(), 0);
 	gm_error_clear();
 	gm_buf_release(&path);
@@ -590,7 +590,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scratch__create_and_drop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__two_at_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scratch__drop_keeps_the_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__drop_keeps_the_error, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__bad_tmpdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__dropped_at_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__sigterm_during_statement, setup,

@@ -109,8 +109,7 @@ static void test_sql__split(void **state)
 	} cases[] = {
 		{ "simple", "CREATE TABLE a (x int);\nCREATE TABLE b (y int);\n",
 		  "1|CREATE TABLE a (x int);\n2|CREATE TABLE b (y int);\n" },
-		{ "no final semicolon", "SELECT 1;\n\nSELECT 2\n\n",
-		  "1|SELECT 1;\n3|SELECT 2\n" },
+		{ "no final semicolon", "SELECT 1;\n\nSELECT 2\n\n", "1|SELECT 1;\n3|SELECT 2\n" },
 		{ "empty statements", ";;\n;  SELECT 1;;", "2|SELECT 1;\n" },
 		{ "only comments", "-- nothing\n/* here */\n", "" },
 		{ "leading comments skipped for the line",
@@ -120,11 +119,9 @@ static void test_sql__split(void **state)
 		  "INSERT INTO t VALUES ('a;b', 'it''s;');\nSELECT \"we;ird\" FROM [x;y] JOIN `p;q`;\n",
 		  "1|INSERT INTO t VALUES ('a;b', 'it''s;');\n"
 		  "2|SELECT \"we;ird\" FROM [x;y] JOIN `p;q`;\n" },
-		{ "semicolons in comments",
-		  "SELECT 1 -- a; b\n, 2 /* c; d */;\nSELECT 3;",
+		{ "semicolons in comments", "SELECT 1 -- a; b\n, 2 /* c; d */;\nSELECT 3;",
 		  "1|SELECT 1 -- a; b\n, 2 /* c; d */;\n3|SELECT 3;\n" },
-		{ "multi-line string counts lines",
-		  "INSERT INTO t VALUES ('a\nb\nc');\nSELECT 1;",
+		{ "multi-line string counts lines", "INSERT INTO t VALUES ('a\nb\nc');\nSELECT 1;",
 		  "1|INSERT INTO t VALUES ('a\nb\nc');\n4|SELECT 1;\n" },
 		{ "dollar quotes",
 		  "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n"
@@ -133,8 +130,7 @@ static void test_sql__split(void **state)
 		  "1|CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n"
 		  "2|CREATE FUNCTION g() RETURNS trigger AS $body$\nBEGIN\n  x := '$$';\n  RETURN NEW;\nEND;\n$body$ LANGUAGE plpgsql;\n"
 		  "8|SELECT $1;\n" },
-		{ "E strings with backslash escapes",
-		  "SELECT E'a\\';b';\nSELECT 'c\\';\n",
+		{ "E strings with backslash escapes", "SELECT E'a\\';b';\nSELECT 'c\\';\n",
 		  "1|SELECT E'a\\';b';\n2|SELECT 'c\\';\n" },
 		{ "sqlite trigger body",
 		  "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
@@ -151,8 +147,7 @@ static void test_sql__split(void **state)
 		  "1|create temp trigger if not exists tr before delete on t "
 		  "when case when old.x then 1 end begin select raise(abort, 'no;'); end;\n"
 		  "1|select 2\n" },
-		{ "transaction words outside triggers",
-		  "BEGIN;\nCREATE TABLE t (x);\nEND;\n",
+		{ "transaction words outside triggers", "BEGIN;\nCREATE TABLE t (x);\nEND;\n",
 		  "1|BEGIN;\n2|CREATE TABLE t (x);\n3|END;\n" },
 		{ "postgres trigger without body",
 		  "CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();\nSELECT 1;",
@@ -185,9 +180,9 @@ static void test_sql__split_stops_on_callback_error(void **state)
 
 static void test_sql__is_number(void **state)
 {
-	static const char *const yes[] = { "0", "42", "-1", "+1", "1.", "1.5", ".5", "-.5",
-					   "1e5", "1E+5", "2.5e-3", "-1.5E10" };
-	static const char *const no[] = { "", "-", "+", ".", "e5", "1e", "1e+", "1.5.2",
+	static const char *const yes[] = { "0",  "42",  "-1",  "+1",   "1.",     "1.5",
+					   ".5", "-.5", "1e5", "1E+5", "2.5e-3", "-1.5E10" };
+	static const char *const no[] = { "",   "-",  "+",    ".",     "e5",  "1e",  "1e+", "1.5.2",
 					  "1 ", " 1", "0x10", "1_000", "NaN", "--1", "1-" };
 	size_t i;
 	(void)state;

@@ -189,7 +189,7 @@ static void test_sqlite_inspect__own_ddl(void **state)
 
 	exec_ok(conn, our_ddl);
 	s = inspect(conn, "git_migrate_history");
-	assert_int_equal(s->tables_nr, 2);  /* sqlite_sequence skipped */
+	assert_int_equal(s->tables_nr, 2); /* sqlite_sequence skipped */
 	assert_int_equal(s->enums_nr, 0);
 	assert_int_equal(s->unsupported_nr, 0);
 
@@ -367,7 +367,7 @@ static void test_sqlite_inspect__odd_forms(void **state)
 		"CREATE TABLE untyped (a, b DEFAULT \"x\", c DEFAULT 0x1F);\n"
 		"ANALYZE;\n");
 	s = inspect(conn, "git_migrate_history");
-	assert_int_equal(s->tables_nr, 3);  /* history and sqlite_stat1 skipped */
+	assert_int_equal(s->tables_nr, 3); /* history and sqlite_stat1 skipped */
 	assert_null(gm_schema_table(s, "git_migrate_history"));
 	assert_has_unsupported(s, "view v_child");
 	assert_has_unsupported(s, "trigger trg");
@@ -382,12 +382,12 @@ static void test_sqlite_inspect__odd_forms(void **state)
 	t = table(s, "child items");
 	assert_strv(t->pk, t->pk_nr, (const char *[]){ "item id", "parent", NULL });
 	assert_string_equal(t->pk_name, "child pk");
-	assert_false(column(t, "parent")->nullable);  /* pk column */
+	assert_false(column(t, "parent")->nullable); /* pk column */
 	assert_false(column(t, "item id")->identity);
 
 	fk = gm_table_fkey(t, "child_parent_fk");
 	assert_non_null(fk);
-	assert_string_equal(fk->ref_table, "Parent");  /* declared spelling */
+	assert_string_equal(fk->ref_table, "Parent"); /* declared spelling */
 	assert_strv(fk->ref_columns, fk->ref_columns_nr, (const char *[]){ "Id", NULL });
 	assert_string_equal(fk->on_update, "set null");
 	assert_string_equal(fk->on_delete, "set default");
@@ -396,14 +396,14 @@ static void test_sqlite_inspect__odd_forms(void **state)
 	assert_strv(fk->ref_columns, fk->ref_columns_nr, (const char *[]){ "Code", NULL });
 	assert_string_equal(fk->on_delete, "restrict");
 
-	c = column(t, "code");  /* named check: a check, not an enum */
+	c = column(t, "code"); /* named check: a check, not an enum */
 	assert_null(c->labels);
 	assert_string_equal(gm_table_check(t, "code_known")->expr, "code IN ('a', 'b')");
-	c = column(t, "kind");  /* not only literals: a check */
+	c = column(t, "kind"); /* not only literals: a check */
 	assert_null(c->labels);
 	assert_string_equal(gm_table_check(t, "child items_kind_check")->expr,
 			    "kind IN ('x', 'y') OR kind IS NULL");
-	c = column(t, "other");  /* column check on another column: a check */
+	c = column(t, "other"); /* column check on another column: a check */
 	assert_null(c->labels);
 	assert_null(column(t, "kind")->labels);
 	assert_string_equal(gm_table_check(t, "child items_other_check")->expr, "kind IN ('p')");
@@ -461,7 +461,7 @@ static void assert_fkey(const gm_table *t, const char *name, const char *col, co
 	assert_strv(fk->columns, fk->columns_nr, (const char *[]){ col, NULL });
 	assert_string_equal(fk->ref_table, ref);
 	assert_strv(fk->ref_columns, fk->ref_columns_nr, (const char *[]){ ref_col, NULL });
-	assert_null(fk->on_delete);  /* NO ACTION */
+	assert_null(fk->on_delete); /* NO ACTION */
 	assert_null(fk->on_update);
 }
 
@@ -566,28 +566,29 @@ static void test_sqlite_inspect__exec_error_location(void **state)
 
 	/* prepare-time failure in the 2nd of 3 statements, which starts at line 3 */
 	assert_int_equal(gm_dialect_sqlite.exec(conn,
-						 "CREATE TABLE a (x integer NOT NULL);\n"
-						 "-- a comment\n"
-						 "INSERT INTO nosuch\n"
-						 "  VALUES (1);\n"
-						 "INSERT INTO a VALUES (2);\n",
-						 "a00000000001_x.sql", 10),
+						"CREATE TABLE a (x integer NOT NULL);\n"
+						"-- a comment\n"
+						"INSERT INTO nosuch\n"
+						"  VALUES (1);\n"
+						"INSERT INTO a VALUES (2);\n",
+						"a00000000001_x.sql", 10),
 			 GM_EDB);
 	e = gm_error_last();
 	assert_string_equal(e->path, "a00000000001_x.sql");
 	assert_int_equal(e->line, 12);
 	assert_non_null(strstr(e->message, "no such table: nosuch"));
 	assert_string_equal(e->detail, "INSERT INTO nosuch\n  VALUES (1);");
-	assert_query(conn, "SELECT count(*) FROM a", "0");  /* the 3rd never ran */
+	assert_query(conn, "SELECT count(*) FROM a", "0"); /* the 3rd never ran */
 
 	/* step-time failure (a constraint) in the 2nd statement */
-	assert_int_equal(gm_dialect_sqlite.exec(conn,
-						 "INSERT INTO a VALUES (1);\n"
-						 "\n"
-						 "\n"
-						 "INSERT INTO a VALUES (NULL); INSERT INTO a VALUES (3);",
-						 "rev.sql", 1),
-			 GM_EDB);
+	assert_int_equal(
+		gm_dialect_sqlite.exec(conn,
+				       "INSERT INTO a VALUES (1);\n"
+				       "\n"
+				       "\n"
+				       "INSERT INTO a VALUES (NULL); INSERT INTO a VALUES (3);",
+				       "rev.sql", 1),
+		GM_EDB);
 	e = gm_error_last();
 	assert_string_equal(e->path, "rev.sql");
 	assert_int_equal(e->line, 4);
@@ -652,7 +653,7 @@ static void test_sqlite_inspect__foreign_key_check_at_commit(void **state)
 	assert_gm_ok(gm_dialect_sqlite.rollback(conn));
 	assert_query(conn, "SELECT count(*) FROM c", "1");
 	assert_query(conn, "PRAGMA foreign_keys", "1");
-	assert_gm_ok(gm_dialect_sqlite.rollback(conn));  /* none open: fine */
+	assert_gm_ok(gm_dialect_sqlite.rollback(conn)); /* none open: fine */
 	gm_dialect_sqlite.disconnect(conn);
 }
 
@@ -666,7 +667,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__chinook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__exec_error_location, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_sqlite_inspect__connect_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_inspect__connect_error, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__foreign_key_check_at_commit,
 						setup, teardown),
 	};

@@ -184,18 +184,20 @@ static void test_sqlite_plan__rows_survive(void **state)
 	sqlite3 *db = gm_sqlite_db(conn);
 
 	apply(conn, empty, v1);
-	run_sql(db, "INSERT INTO contacts (email, name, fax) VALUES "
-		    "('a@x.org', 'Ann', '1'), ('b@x.org', 'Bob', NULL), ('t@x.org', 'Tmp', NULL);"
-		    "DELETE FROM contacts WHERE email = 't@x.org';"
-		    "INSERT INTO deals VALUES (10, 'Big', 100, 'EUR', 1), (11, 'Small', 5, 'USD', 2);"
-		    "INSERT INTO \"order\" VALUES ('ann', 'it''s urgent');");
+	run_sql(db,
+		"INSERT INTO contacts (email, name, fax) VALUES "
+		"('a@x.org', 'Ann', '1'), ('b@x.org', 'Bob', NULL), ('t@x.org', 'Tmp', NULL);"
+		"DELETE FROM contacts WHERE email = 't@x.org';"
+		"INSERT INTO deals VALUES (10, 'Big', 100, 'EUR', 1), (11, 'Small', 5, 'USD', 2);"
+		"INSERT INTO \"order\" VALUES ('ann', 'it''s urgent');");
 
 	apply(conn, v1, v2);
 	assert_schema(conn, v2, "rows_survive");
 	assert_rows(db, "SELECT id, email, full_name, phone FROM contacts ORDER BY id",
 		    "1|a@x.org|Ann|NULL\n2|b@x.org|Bob|NULL\n");
-	assert_rows(db, "SELECT id, headline, amount, currency, contact_id, stage FROM deals "
-			"ORDER BY id",
+	assert_rows(db,
+		    "SELECT id, headline, amount, currency, contact_id, stage FROM deals "
+		    "ORDER BY id",
 		    "10|Big|100|EUR|1|new\n11|Small|5|USD|2|new\n");
 	assert_rows(db, "SELECT user, \"Deal Notes\" FROM orders", "ann|it's urgent\n");
 	/* the new label is allowed, a foreign label still refused, cascades still work */
@@ -225,7 +227,8 @@ static void test_sqlite_plan__rows_survive(void **state)
 		    "10|Big|100|EUR|1\n");
 	assert_rows(db, "SELECT id, email, name, fax FROM contacts ORDER BY id",
 		    "1|a@x.org|Ann|NULL\n4|c@x.org|NULL|NULL\n");
-	run_sql(db, "DELETE FROM contacts WHERE id = 4; INSERT INTO contacts (email) VALUES ('d@x.org')");
+	run_sql(db,
+		"DELETE FROM contacts WHERE id = 4; INSERT INTO contacts (email) VALUES ('d@x.org')");
 	assert_rows(db, "SELECT max(id) FROM contacts", "5\n");
 	assert_rows(db, "SELECT user, \"Deal Notes\" FROM \"order\"", "ann|it's urgent\n");
 

@@ -157,7 +157,8 @@ static void test_url__mask_every_form(void **state)
 	(void)state;
 	assert_mask("postgres://user:pw@host:5432/db?sslmode=disable",
 		    "postgres://user:***@host:5432/db?sslmode=disable");
-	assert_mask("postgresql://user:p%40ss@[::1]:5432/db", "postgresql://user:***@[::1]:5432/db");
+	assert_mask("postgresql://user:p%40ss@[::1]:5432/db",
+		    "postgresql://user:***@[::1]:5432/db");
 	assert_mask("postgres://user@host/db", "postgres://user@host/db");
 	assert_mask("postgres://:pw@host/db", "postgres://:***@host/db");
 	assert_mask("postgres://host/db?user=u&password=pw&sslmode=require",
@@ -198,8 +199,8 @@ static void test_url__plan_render(void **state)
 	gm_plan_render(&out, &plan);
 	assert_string_equal(out.ptr, "");
 
-	gm_plan_add(&plan, "ALTER TYPE c ADD VALUE IF NOT EXISTS 'BTC';\n",
-		    GM_STMT_COMMIT_AFTER, "c", NULL);
+	gm_plan_add(&plan, "ALTER TYPE c ADD VALUE IF NOT EXISTS 'BTC';\n", GM_STMT_COMMIT_AFTER,
+		    "c", NULL);
 	gm_plan_add(&plan, "UPDATE deals SET currency = 'BTC';", 0, NULL, NULL);
 	gm_plan_add(&plan, "DROP TABLE notes;\n", GM_STMT_DATA_LOSS, "notes", NULL);
 	assert_int_equal(plan.nr, 3);
@@ -282,7 +283,8 @@ static void test_url__apply_section_parts_in_transactions(void **state)
 	assert_true(strstr(e->message, "b_bad.sql:14") || e->line == 14);
 
 	/* the first part was committed, the failed part rolled back, the third never ran */
-	assert_int_equal(conn->dialect->exec(conn, "CREATE TABLE t2 (id integer);", "x", 1), GM_EDB);
+	assert_int_equal(conn->dialect->exec(conn, "CREATE TABLE t2 (id integer);", "x", 1),
+			 GM_EDB);
 	assert_gm_ok(conn->dialect->exec(conn, "CREATE TABLE t3 (id integer);", "x", 1));
 	assert_gm_ok(conn->dialect->exec(conn, "CREATE TABLE t4 (id integer);", "x", 1));
 	/* and no transaction is left open */
@@ -305,7 +307,8 @@ static void test_url__apply_section_without_transaction(void **state)
 	assert_int_equal(gm_db_apply_section(conn, &sec, false, "c.sql"), GM_EDB);
 	free(sec.parts);
 	/* without a transaction the first statement stays */
-	assert_int_equal(conn->dialect->exec(conn, "CREATE TABLE t5 (id integer);", "x", 1), GM_EDB);
+	assert_int_equal(conn->dialect->exec(conn, "CREATE TABLE t5 (id integer);", "x", 1),
+			 GM_EDB);
 	gm_conn_free(conn);
 	gm_conn_free(NULL);
 }

@@ -7,8 +7,7 @@
 static void assert_error_at(int rc, int line, int col, const char *needle)
 {
 	const gm_error *e = gm_error_last();
-	if (rc != GM_EINVALID || e->line != line || e->col != col ||
-	    !strstr(e->message, needle))
+	if (rc != GM_EINVALID || e->line != line || e->col != col || !strstr(e->message, needle))
 		print_error("got %d %d:%d '%s', expected %d:%d '%s'\n", rc, e->line, e->col,
 			    e->message, line, col, needle);
 	assert_int_equal(rc, GM_EINVALID);
