@@ -134,7 +134,7 @@ test: deps
 CLI_DIALECTS ?= sqlite postgres
 PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn
 
-test-one: all units check-layers check-size
+test-one: all units check-layers check-size fmt-check
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))
 ifneq ($(filter sqlite,$(CLI_DIALECTS)),)
 	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) GM_TEST_DIALECT=sqlite prove -j2 t[0-9]*.sh
