@@ -28,9 +28,9 @@
 #include "dialect/diagnose.h"
 #include "util/bounded.h"
 #include "util/suggest.h"
-#include "util/banned.h"
 #include "schema_int.h"
 #include "db_int.h"
+#include "util/banned.h"
 
 #define PROGRESS_EVERY 1000
 

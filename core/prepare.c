@@ -9,11 +9,12 @@
 #include "replay.h"
 #include "util/file.h"
 #include "dialect/diagnose.h"
-#include "util/banned.h"
+#include "util/strvec.h"
 #include "db_int.h"
 #include "diff_int.h"
 #include "models_int.h"
 #include "schema_int.h"
+#include "util/banned.h"
 
 /* Everything one prepare (or diff) run holds; released in one place. */
 struct run {
@@ -146,15 +147,14 @@ static char *default_message(const gm_changes *ch)
 	return gm_buf_detach(&b);
 }
 
+/* Append a copy of s[0..n) to a result list unless it is there already. */
 static void push_line(char ***v, size_t *nr, size_t *alloc, const char *s, size_t n)
 {
-	size_t i;
 	char *line = gm_xstrndup(s, n);
-	for (i = 0; i < *nr; i++)
-		if (!strcmp((*v)[i], line)) {
-			free(line);
-			return;
-		}
+	if (gm_strv_contains(*v, *nr, line)) {
+		free(line);
+		return;
+	}
 	GM_ALLOC_GROW(*v, *nr + 1, *alloc);
 	(*v)[(*nr)++] = line;
 }
@@ -191,15 +191,6 @@ static long subject_rows(struct run *r, const char *subject)
 	}
 	gm_buf_release(&name);
 	return total;
-}
-
-static bool in_list(char *const *v, size_t n, const char *s)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
 }
 
 static void fill_summary(struct run *r, gm_prepare_result *out)
@@ -250,8 +241,9 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 	}
 	for (i = 0; r->models && i < r->models->unsupported_nr; i++) {
 		/* in the database too: the "left alone" line below names it once */
-		if (r->current && in_list(r->current->unsupported, r->current->unsupported_nr,
-					  r->models->unsupported[i]))
+		if (r->current &&
+		    gm_strv_contains(r->current->unsupported, r->current->unsupported_nr,
+				     r->models->unsupported[i]))
 			continue;
 		gm_buf_clear(&b);
 		gm_buf_printf(&b, "not covered by the schema model, left out: %s",
@@ -538,14 +530,6 @@ done:
 	return error;
 }
 
-static void free_strv(char **v, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void gm_prepare_result_release(gm_prepare_result *res)
 {
 	free(res->path);
@@ -553,8 +537,8 @@ void gm_prepare_result_release(gm_prepare_result *res)
 	free(res->parent);
 	free(res->up_sql);
 	free(res->down_sql);
-	free_strv(res->summary, res->summary_nr);
-	free_strv(res->warnings, res->warnings_nr);
-	free_strv(res->notes, res->notes_nr);
+	gm_strv_free(res->summary, res->summary_nr);
+	gm_strv_free(res->warnings, res->warnings_nr);
+	gm_strv_free(res->notes, res->notes_nr);
 	memset(res, 0, sizeof(*res));
 }

@@ -15,8 +15,8 @@
 #include "error_int.h"
 #include "interrupt.h"
 #include "scratch.h"
-#include "util/banned.h"
 #include "db_int.h"
+#include "util/banned.h"
 
 #define SCRATCH_FILES 4
 
