@@ -275,6 +275,13 @@ static int commit_entry(gm_file *f, bool *skip, gm_tree *t, const char *dir,
 	if ((*skip = is_dir))
 		return 0;
 	git_oid_tostr(f->oid, sizeof(f->oid), &id);
+	/*
+	 * The size costs a second read of a loose object (its header, then the object):
+	 * gm_tree_read_dir, which reads every file anyway, leaves it to the read (len 0 reads
+	 * the blob whole, at most the limit, as revision files always were).
+	 */
+	if (t->no_sizes)
+		return 0;
 	if ((rc = git_repository_odb(&odb, t->repo->git)) == 0)
 		rc = git_odb_read_header(&f->len, &type, odb, &id);
 	git_odb_free(odb);
@@ -450,7 +457,10 @@ int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const cha
 	int error;
 
 	GM_ASSERT_ARG(out && repo && dir);
-	if ((error = gm_tree_open(&t, repo, commit)) < 0 || (error = gm_tree_list(out, t, dir)) < 0)
+	if ((error = gm_tree_open(&t, repo, commit)) < 0)
+		goto done;
+	t->no_sizes = content;
+	if ((error = gm_tree_list(out, t, dir)) < 0)
 		goto done;
 	for (i = 0; content && i < out->nr; i++)
 		if ((error = read_revision(&out->v[i], t)) < 0)
