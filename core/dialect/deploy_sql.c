@@ -14,6 +14,8 @@
  * applied_at is set by the database (SQLite's CURRENT_TIMESTAMP is UTC; PostgreSQL's is
  * read back AT TIME ZONE 'UTC'), so that --sql output records the moment it is run.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -175,12 +177,12 @@ void gm_sqlite_deploy_unlock(gm_conn *conn, const char *table)
 	sqlite3_busy_timeout(gm_sqlite_db(conn), 10000);
 }
 
-/* createdb on SQLite: the file's directory (the file itself comes with the first write). */
+/* createdb on SQLite: the file's directory, and the file (empty: an empty database). */
 int gm_sqlite_create_database(const gm_url *url, bool *existed)
 {
 	gm_buf dir = GM_BUF_INIT;
 	const char *slash;
-	int error = 0;
+	int fd = -1, error = 0;
 
 	*existed = false;
 	if (!url->path || !strcmp(url->path, ":memory:"))
@@ -192,6 +194,11 @@ int gm_sqlite_create_database(const gm_url *url, bool *existed)
 			error = gm_error_set(GM_EDB, "cannot create the directory of '%s': %s",
 					     url->masked, gm_error_last()->message);
 	}
+	if (!error && !*existed && (fd = open(url->path, O_WRONLY | O_CREAT, 0666)) < 0)
+		error = gm_error_set(GM_EDB, "cannot create '%s': %s", url->masked,
+				     strerror(errno));
+	if (fd >= 0)
+		close(fd);
 	gm_buf_release(&dir);
 	return error;
 }
