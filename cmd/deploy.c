@@ -178,9 +178,18 @@ int cmd_downgrade(int argc, char **argv)
 
 static const char *const state_names[] = { "applied", "pending", "changed", "unknown" };
 
-/* current/status: open the state (no options but -h and the global ones). */
-static int read_state(gm_deploy_status *st, gm_buf *t, gm_repo **repo, gm_config **cfg, int argc,
-		      char **argv, const char *const *usage)
+/* A current or status run: the state read and what it holds on to. */
+struct state_run {
+	gm_deploy_status st;
+	gm_buf t; /* the target, masked */
+	gm_repo *repo;
+	gm_config *cfg;
+};
+
+/* current/status/createdb (no options but -h and the global ones): open the repository
+ * and, with `status`, read the state. Returns -1 when done, else the exit code. */
+static int read_state(struct state_run *s, int argc, char **argv, const char *const *usage,
+		      bool status)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -189,84 +198,85 @@ static int read_state(gm_deploy_status *st, gm_buf *t, gm_repo **repo, gm_config
 	bool done;
 	int c, error;
 
+	memset(s, 0, sizeof(*s));
 	while ((c = cmd_getopt(argc, argv, "", opts, usage, &done)) != -1)
 		if (done)
 			return c;
 	if (optind < argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_open(repo, cfg)) < 0 ||
-	    (target(t, *cfg), error = gm_deploy_status_read(st, *repo, *cfg)) < 0)
+	if ((error = cmd_open(&s->repo, &s->cfg)) < 0)
+		return cmd_die_error(error);
+	target(&s->t, s->cfg);
+	if (status && (error = gm_deploy_status_read(&s->st, s->repo, s->cfg)) < 0)
 		return cmd_die_error(error);
 	return -1;
 }
 
+static int state_done(struct state_run *s, int rc)
+{
+	gm_deploy_status_release(&s->st);
+	gm_buf_release(&s->t);
+	gm_config_free(s->cfg);
+	gm_repo_free(s->repo);
+	return rc;
+}
+
+/* current's line of an entry: -v every applied one, else the heads. */
+static void print_current(const gm_deploy_entry *e)
+{
+	if (gm_global.verbosity > 0 && e->state != GM_DEPLOY_PENDING)
+		printf("%s\t%s\t%s%s\n", e->id, e->applied_at,
+		       e->state == GM_DEPLOY_APPLIED ? "checksum ok" : state_names[e->state],
+		       e->head ? "\t(head)" : "");
+	else if (gm_global.verbosity <= 0 && e->head)
+		printf("%s%s\n", e->id,
+		       e->state == GM_DEPLOY_APPLIED   ? ""
+		       : e->state == GM_DEPLOY_CHANGED ? " (changed)"
+						       : " (unknown)");
+}
+
 int cmd_current(int argc, char **argv)
 {
-	gm_deploy_status st = { NULL, 0 };
-	gm_buf t = GM_BUF_INIT;
-	gm_repo *repo = NULL;
-	gm_config *cfg = NULL;
+	struct state_run s;
 	size_t i, heads = 0;
 	int rc;
 
-	if ((rc = read_state(&st, &t, &repo, &cfg, argc, argv, current_usage)) < 0) {
-		rc = EXIT_OK;
-		for (i = 0; i < st.nr; i++) {
-			const gm_deploy_entry *e = &st.v[i];
-			if (gm_global.verbosity > 0 && e->state != GM_DEPLOY_PENDING)
-				printf("%s\t%s\t%s%s\n", e->id, e->applied_at,
-				       e->state == GM_DEPLOY_APPLIED ? "checksum ok"
-								     : state_names[e->state],
-				       e->head ? "\t(head)" : "");
-			else if (gm_global.verbosity <= 0 && e->head)
-				printf("%s%s\n", e->id,
-				       e->state == GM_DEPLOY_APPLIED   ? ""
-				       : e->state == GM_DEPLOY_CHANGED ? " (changed)"
-								       : " (unknown)");
-			heads += e->head;
-		}
-		if (!heads)
-			cmd_info("no revision is applied to %s", t.ptr);
+	if ((rc = read_state(&s, argc, argv, current_usage, true)) >= 0)
+		return state_done(&s, rc);
+	for (i = 0; i < s.st.nr; i++) {
+		print_current(&s.st.v[i]);
+		heads += s.st.v[i].head;
 	}
-	gm_deploy_status_release(&st);
-	gm_buf_release(&t);
-	gm_config_free(cfg);
-	gm_repo_free(repo);
-	return rc;
+	if (!heads)
+		cmd_info("no revision is applied to %s", s.t.ptr);
+	return state_done(&s, EXIT_OK);
 }
 
 int cmd_status(int argc, char **argv)
 {
-	gm_deploy_status st = { NULL, 0 };
-	gm_buf t = GM_BUF_INIT;
-	gm_repo *repo = NULL;
-	gm_config *cfg = NULL;
+	struct state_run s;
 	size_t i, n[4] = { 0, 0, 0, 0 };
 	int rc;
 
-	if ((rc = read_state(&st, &t, &repo, &cfg, argc, argv, status_usage)) < 0) {
-		for (i = 0; i < st.nr; i++) {
-			const gm_deploy_entry *e = &st.v[i];
-			n[e->state]++;
-			printf("%-8s %s%s%s\n", state_names[e->state], e->id, e->message ? " " : "",
-			       e->message ? e->message : "");
-		}
-		cmd_info("%s: %zu applied, %zu pending, %zu changed, %zu unknown", t.ptr,
-			 n[GM_DEPLOY_APPLIED] + n[GM_DEPLOY_CHANGED], n[GM_DEPLOY_PENDING],
-			 n[GM_DEPLOY_CHANGED], n[GM_DEPLOY_UNKNOWN]);
-		if (n[GM_DEPLOY_CHANGED])
-			cmd_hint("a changed revision's file differs from the one applied: restore "
-				 "it ('git migrate stamp' accepts it deliberately)");
-		if (n[GM_DEPLOY_UNKNOWN])
-			cmd_hint("an unknown revision is applied but not in the worktree (another "
-				 "branch?); 'git migrate stamp --purge <rev>' rewrites the table");
-		rc = n[GM_DEPLOY_CHANGED] || n[GM_DEPLOY_UNKNOWN] ? EXIT_PROBLEM : EXIT_OK;
+	if ((rc = read_state(&s, argc, argv, status_usage, true)) >= 0)
+		return state_done(&s, rc);
+	for (i = 0; i < s.st.nr; i++) {
+		const gm_deploy_entry *e = &s.st.v[i];
+		n[e->state]++;
+		printf("%-8s %s%s%s\n", state_names[e->state], e->id, e->message ? " " : "",
+		       e->message ? e->message : "");
 	}
-	gm_deploy_status_release(&st);
-	gm_buf_release(&t);
-	gm_config_free(cfg);
-	gm_repo_free(repo);
-	return rc;
+	cmd_info("%s: %zu applied, %zu pending, %zu changed, %zu unknown", s.t.ptr,
+		 n[GM_DEPLOY_APPLIED] + n[GM_DEPLOY_CHANGED], n[GM_DEPLOY_PENDING],
+		 n[GM_DEPLOY_CHANGED], n[GM_DEPLOY_UNKNOWN]);
+	if (n[GM_DEPLOY_CHANGED])
+		cmd_hint("a changed revision's file differs from the one applied: restore it "
+			 "('git migrate stamp' accepts it deliberately)");
+	if (n[GM_DEPLOY_UNKNOWN])
+		cmd_hint("an unknown revision is applied but not in the worktree (another "
+			 "branch?); 'git migrate stamp --purge <rev>' rewrites the table");
+	return state_done(&s,
+			  n[GM_DEPLOY_CHANGED] || n[GM_DEPLOY_UNKNOWN] ? EXIT_PROBLEM : EXIT_OK);
 }
 
 int cmd_stamp(int argc, char **argv)
@@ -309,30 +319,14 @@ int cmd_stamp(int argc, char **argv)
 
 int cmd_createdb(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	gm_buf t = GM_BUF_INIT;
-	gm_repo *repo = NULL;
-	gm_config *cfg = NULL;
-	bool done, existed = false;
-	int c, error, rc = EXIT_OK;
+	struct state_run s;
+	bool existed = false;
+	int rc, error;
 
-	while ((c = cmd_getopt(argc, argv, "", opts, createdb_usage, &done)) != -1)
-		if (done)
-			return c;
-	if (optind < argc)
-		return cmd_usage_error(createdb_usage, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_open(&repo, &cfg)) < 0)
-		return cmd_die_error(error);
-	target(&t, cfg);
-	if ((error = gm_deploy_createdb(&existed, cfg)) < 0)
-		rc = cmd_die_error(error);
-	else
-		cmd_info(existed ? "database %s already exists" : "created database %s", t.ptr);
-	gm_buf_release(&t);
-	gm_config_free(cfg);
-	gm_repo_free(repo);
-	return rc;
+	if ((rc = read_state(&s, argc, argv, createdb_usage, false)) >= 0)
+		return state_done(&s, rc);
+	if ((error = gm_deploy_createdb(&existed, s.cfg)) < 0)
+		return state_done(&s, cmd_die_error(error));
+	cmd_info(existed ? "database %s already exists" : "created database %s", s.t.ptr);
+	return state_done(&s, EXIT_OK);
 }

@@ -96,19 +96,15 @@ void gm_sql_version(gm_buf *out, enum gm_version_op op, const char *table,
 		gm_buf_puts(out, ");\n");
 		return;
 	case GM_VERSION_UPDATE:
-		gm_buf_puts(out, "UPDATE ");
-		gm_sql_ident(out, table);
-		gm_buf_puts(out, " SET checksum = ");
-		gm_sql_literal(out, row->checksum);
-		gm_buf_puts(out, " WHERE revision = ");
-		gm_sql_literal(out, row->revision);
-		gm_buf_puts(out, ";\n");
-		return;
 	case GM_VERSION_DELETE:
 	case GM_VERSION_PURGE:
-		gm_buf_puts(out, "DELETE FROM ");
+		gm_buf_puts(out, op == GM_VERSION_UPDATE ? "UPDATE " : "DELETE FROM ");
 		gm_sql_ident(out, table);
-		if (op == GM_VERSION_DELETE) {
+		if (op == GM_VERSION_UPDATE) {
+			gm_buf_puts(out, " SET checksum = ");
+			gm_sql_literal(out, row->checksum);
+		}
+		if (op != GM_VERSION_PURGE) {
 			gm_buf_puts(out, " WHERE revision = ");
 			gm_sql_literal(out, row->revision);
 		}

@@ -30,6 +30,13 @@ applied() {
 	db_sql "SELECT revision FROM git_migrate_history ORDER BY 1" 2>/dev/null || true
 }
 
+# notx_revision <id> <parent> <up sql> [<down sql>]: write_revision, with the header line
+# "-- transaction: false" after the message.
+notx_revision() {
+	write_revision $V "$@" &&
+	sed -i "/^-- message:/a -- transaction: false" $V/${1}_revision_$1.sql
+}
+
 deploy_repo() {
 	mkdir "$1" && (
 		cd "$1" && git init -q && gm_write_config '[models/*.yml]' &&
@@ -99,12 +106,8 @@ INSERT INTO people (id) VALUES (1);" &&
 test_expect_success 'transaction: false runs CREATE INDEX CONCURRENTLY, then writes its row' '
 	(
 		cd e &&
-		{
-			echo "-- git-migrate revision"; echo "-- revision: e3"; echo "-- down_revision: e2"
-			echo "-- message: concurrent index"; echo "-- transaction: false"; echo
-			echo "-- +migrate up"; echo "CREATE INDEX CONCURRENTLY ix_people_id ON people (id);"
-			echo; echo "-- +migrate down"; echo "DROP INDEX CONCURRENTLY ix_people_id;"
-		} >$V/e3_concurrent_index.sql &&
+		notx_revision e3 e2 "CREATE INDEX CONCURRENTLY ix_people_id ON people (id);" \
+			"DROP INDEX CONCURRENTLY ix_people_id;" &&
 		git add -A && git commit -q -m e3 &&
 		git migrate upgrade 2>../err &&
 		test "$(db_sql "SELECT indexname FROM pg_indexes WHERE indexname = '\''ix_people_id'\''")" = ix_people_id &&
@@ -119,16 +122,12 @@ test_expect_success 'transaction: false runs CREATE INDEX CONCURRENTLY, then wri
 test_expect_success 'transaction: false failing in the middle names the statement and asks for a hand repair' '
 	(
 		cd e &&
-		{
-			echo "-- git-migrate revision"; echo "-- revision: e4"; echo "-- down_revision: e3"
-			echo "-- transaction: false"; echo
-			echo "-- +migrate up"; echo "CREATE INDEX CONCURRENTLY ix_people_m ON people (m);"
-			echo "CREATE INDEX CONCURRENTLY ix_bad ON people (nosuch);"
-		} >$V/e4_bad.sql &&
+		notx_revision e4 e3 "CREATE INDEX CONCURRENTLY ix_people_m ON people (m);
+CREATE INDEX CONCURRENTLY ix_bad ON people (nosuch);" &&
 		git migrate upgrade +1 && test_expect_code 2 git migrate upgrade 2>../err &&
 		test "$(applied | tr "\n" " ")" = "e1 e2 e3 "
 	) &&
-	test_grep "^fatal: migrations/versions/e4_bad.sql:8: applying revision .e4.: column \"nosuch\" does not exist" err &&
+	test_grep "^fatal: migrations/versions/e4_revision_e4.sql:9: applying revision .e4.: column \"nosuch\" does not exist" err &&
 	test_grep "^    CREATE INDEX CONCURRENTLY ix_bad ON people (nosuch);" err &&
 	test_grep "^hint: revision .e4. runs without a transaction (transaction: false): the statements before the failing one stay applied" err
 '
