@@ -88,6 +88,7 @@ enum gm_version_op {
 	GM_VERSION_EXISTS, /* a query: one row when the table exists */
 	GM_VERSION_SELECT, /* a query: revision, checksum, applied_at (UTC text), execution_ms,
 			    * applied_by; oldest first */
+	GM_VERSION_HAS,    /* a query: one row when row's revision is in the table */
 	GM_VERSION_INSERT, /* row's revision, checksum, execution_ms, applied_by */
 	GM_VERSION_DELETE, /* row's revision */
 	GM_VERSION_UPDATE, /* row's checksum for row's revision (stamp) */

@@ -93,6 +93,29 @@ int gm_deploy_read_rows(gm_deploy_ctx *ctx)
 	return error;
 }
 
+int gm_deploy_has_row(bool *has, gm_deploy_ctx *ctx, const char *id)
+{
+	gm_version_row row = { id, NULL, NULL, 0 };
+	gm_buf sql = GM_BUF_INIT;
+	int error = 0;
+
+	*has = false;
+	if (!ctx->table_exists) {
+		ctx->d->version_sql(&sql, GM_VERSION_EXISTS, ctx->cfg->version_table, NULL);
+		error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, &ctx->table_exists);
+	}
+	if (!error && ctx->table_exists) {
+		gm_buf_clear(&sql);
+		ctx->d->version_sql(&sql, GM_VERSION_HAS, ctx->cfg->version_table, &row);
+		error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, has);
+	}
+	if (error < 0 && error != GM_EINTERRUPTED)
+		gm_error_prefix("cannot read the version table '%s' of '%s'",
+				ctx->cfg->version_table, ctx->url->masked);
+	gm_buf_release(&sql);
+	return error;
+}
+
 const gm_deploy_row *gm_deploy_row_of(const gm_deploy_ctx *ctx, const char *id)
 {
 	size_t i;

@@ -50,7 +50,13 @@ void gm_deploy_close(gm_deploy_ctx *ctx);
 /* Re-read the version table (inside a transaction: what this run may rely on). */
 int gm_deploy_read_rows(gm_deploy_ctx *ctx);
 
-/* The row of revision id, or NULL. */
+/*
+ * Whether revision id has a row now (a query, not the rows read), and whether the table
+ * exists (ctx->table_exists updated). Inside a transaction: what this run may rely on.
+ */
+int gm_deploy_has_row(bool *has, gm_deploy_ctx *ctx, const char *id);
+
+/* The row of revision id (in the rows read), or NULL. */
 const gm_deploy_row *gm_deploy_row_of(const gm_deploy_ctx *ctx, const char *id);
 
 /*

@@ -11,9 +11,12 @@
  *    middle leaves the statements before it applied and no row: that needs a hand
  *    repair, which the error says.
  *  - The version table is created (IF NOT EXISTS) in the transaction of the first row.
- *  - Concurrency: the dialect's deploy lock (PostgreSQL: a session advisory lock), and
- *    the first transaction of each revision re-reads the version table, so a revision
- *    another run applied meanwhile (SQLite: BEGIN IMMEDIATE serializes) is skipped.
+ *  - Concurrency: the dialect's deploy lock (PostgreSQL: a session advisory lock held
+ *    for the whole run), and the first transaction of each revision asks the version
+ *    table again, so a revision another run applied meanwhile is skipped (SQLite: BEGIN
+ *    IMMEDIATE serializes the transactions). On SQLite a transaction: false revision's
+ *    check runs outside a transaction: two runs at once could both start it; its
+ *    statements must then be safe to repeat (IF NOT EXISTS), as for a retry.
  *  - --sql prints what would run, with the same transaction boundaries and version-table
  *    statements, reading the version table (no lock, no write) to know what is pending;
  *    execution_ms is 0 in its rows.
@@ -93,14 +96,15 @@ static void print_rev(run *r, const gm_revision *rev)
 	r->ctx->table_exists = true;
 }
 
-/* Still to do? Re-reads the version table (inside the caller's transaction, if any). */
+/* Still to do? Asks the version table (inside the caller's transaction, if any). */
 static int still_pending(bool *pending, run *r, const gm_revision *rev)
 {
+	bool has = false;
 	int error;
 
-	if ((error = gm_deploy_read_rows(r->ctx)) < 0)
+	if ((error = gm_deploy_has_row(&has, r->ctx, rev->id)) < 0)
 		return error;
-	*pending = (gm_deploy_row_of(r->ctx, rev->id) != NULL) != r->up;
+	*pending = has != r->up;
 	return 0;
 }
 

@@ -95,10 +95,13 @@ void gm_sql_version(gm_buf *out, enum gm_version_op op, const char *table,
 		gm_sql_literal(out, row->applied_by);
 		gm_buf_puts(out, ");\n");
 		return;
+	case GM_VERSION_HAS:
 	case GM_VERSION_UPDATE:
 	case GM_VERSION_DELETE:
 	case GM_VERSION_PURGE:
-		gm_buf_puts(out, op == GM_VERSION_UPDATE ? "UPDATE " : "DELETE FROM ");
+		gm_buf_puts(out, op == GM_VERSION_HAS      ? "SELECT 1 FROM "
+				 : op == GM_VERSION_UPDATE ? "UPDATE "
+							   : "DELETE FROM ");
 		gm_sql_ident(out, table);
 		if (op == GM_VERSION_UPDATE) {
 			gm_buf_puts(out, " SET checksum = ");
@@ -108,7 +111,7 @@ void gm_sql_version(gm_buf *out, enum gm_version_op op, const char *table,
 			gm_buf_puts(out, " WHERE revision = ");
 			gm_sql_literal(out, row->revision);
 		}
-		gm_buf_puts(out, ";\n");
+		gm_buf_puts(out, op == GM_VERSION_HAS ? "" : ";\n");
 		return;
 	case GM_VERSION_BEGIN:
 		gm_buf_puts(out, pg ? "BEGIN;\n" : "BEGIN IMMEDIATE;\n");

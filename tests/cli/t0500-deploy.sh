@@ -178,4 +178,27 @@ test_expect_success 'createdb creates the database once, then says it exists' '
 	test_grep "applied 3 revisions to" err
 '
 
+test_expect_success 'version_table: names the table; the schema checks leave it out' '
+	git clone -q r v && (
+		cd v && deploy_config && echo "version_table: deploy_log" >>.gitmigrate.yml &&
+		db_create && git migrate upgrade +2 2>../err &&
+		test "$(db_sql "SELECT revision FROM deploy_log ORDER BY 1" | tr "\n" " ")" = "a1 b2 " &&
+		! db_sql "SELECT 1 FROM git_migrate_history" 2>/dev/null &&
+		git migrate verify --database >../out
+	) &&
+	test_grep "applied 2 revisions" err &&
+	test_grep "^verify: ok (parse, graph, immutable, chained, database)" out
+'
+
+if test_if_sqlite; then
+test_expect_success 'SQLite: upgrade waits for another writer, says so after 2 s, then applies' '
+	{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
+	sleep 0.3 &&
+	(cd v && git migrate upgrade 2>../err) &&
+	wait &&
+	test_grep "^waiting for another git-migrate run on this database..." err &&
+	test_grep "applied 1 revision to" err
+'
+fi
+
 test_done
