@@ -17,6 +17,8 @@
  *    IMMEDIATE serializes the transactions). On SQLite a transaction: false revision's
  *    check runs outside a transaction: two runs at once could both start it; its
  *    statements must then be safe to repeat (IF NOT EXISTS), as for a retry.
+ *  - SIGINT/SIGTERM: with no scratch database to clean up the process dies of the signal
+ *    at once (interrupt.c), like a kill -9: the database rolls the open transaction back.
  *  - --sql prints what would run, with the same transaction boundaries and version-table
  *    statements, reading the version table (no lock, no write) to know what is pending;
  *    execution_ms is 0 in its rows.

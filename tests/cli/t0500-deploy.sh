@@ -190,6 +190,21 @@ test_expect_success 'version_table: names the table; the schema checks leave it 
 	test_grep "^verify: ok (parse, graph, immutable, chained, database)" out
 '
 
+if command -v script >/dev/null 2>&1; then
+test_expect_success 'on a terminal, progress names each revision k/n with its message' '
+	git clone -q r p && (
+		cd p && deploy_config && db_create &&
+		script -qec "git migrate upgrade" /dev/null >../tty.out
+	) &&
+	test_grep "upgrade 1/3 a1 revision a1" tty.out &&
+	test_grep "upgrade 3/3 c3 revision c3" tty.out &&
+	test_grep "applied 3 revisions to" tty.out &&
+	test_no_password_in tty.out
+'
+else
+test_skip 'on a terminal, progress names each revision k/n with its message' 'no script(1)'
+fi
+
 if test_if_sqlite; then
 test_expect_success 'SQLite: upgrade waits for another writer, says so after 2 s, then applies' '
 	{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
