@@ -45,6 +45,12 @@ extern const char *const show_usage[];
 extern const char *const help_usage[];
 extern const char *const loaddata_usage[];
 extern const char *const hooks_usage[];
+extern const char *const upgrade_usage[];
+extern const char *const downgrade_usage[];
+extern const char *const current_usage[];
+extern const char *const status_usage[];
+extern const char *const stamp_usage[];
+extern const char *const createdb_usage[];
 
 int cmd_init(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
@@ -57,6 +63,12 @@ int cmd_show(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_loaddata(int argc, char **argv);
 int cmd_hooks(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
+int cmd_downgrade(int argc, char **argv);
+int cmd_current(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stamp(int argc, char **argv);
+int cmd_createdb(int argc, char **argv);
 
 /* The command table, NULL-terminated by name. */
 extern const struct gm_cmd gm_commands[];

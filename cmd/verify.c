@@ -4,7 +4,7 @@
 
 const char *const verify_usage[] = {
 	"git migrate verify [--production <ref>] [--worktree | --rev <ref>] [--replay [--no-wait]]",
-	"                   [--format <fmt>]",
+	"                   [--database [<url>]] [--format <fmt>]",
 	"",
 	"Checks the chain of revisions: every file parses, ids are unique and match file",
 	"names (parse); no missing parent, no cycle, one base, one head (graph); every",
@@ -12,14 +12,17 @@ const char *const verify_usage[] = {
 	"head (chained). With --replay also: production's chain and the local revisions",
 	"apply on a scratch database, each local revision round-trips (down, then up, same",
 	"schema) and the models have no change that no revision covers (replay; it runs",
-	"only when the other checks pass). Exits 0 when all checks pass, 1 when a check",
-	"found a problem, 2 when it could not run.",
+	"only when the other checks pass). With --database also: the target database (or",
+	"<url>) holds no changed or unknown revision and its schema is the replay of its",
+	"applied revisions (database). Exits 0 when all checks pass, 1 when a check found",
+	"a problem, 2 when it could not run.",
 	"",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    --worktree            check the working tree (the default)",
 	"    --rev <ref>           check the migrations of a git revision instead",
 	"    --replay              also replay the chain on a scratch database",
 	"    --no-wait             fail when another run in this worktree holds its lock",
+	"    --database            also check the target database (or <url>) against the chain",
 	"    --format <fmt>        text (default), json, github (workflow annotations) or junit",
 	"    -h, --help            show this help",
 	NULL,
@@ -34,6 +37,8 @@ enum format {
 
 /* --replay was given: the replay check is reported (core runs it only when the others pass). */
 static bool with_replay;
+/* --database was given: the database check is reported. */
+static bool with_database;
 
 static const char *status_of(const gm_findings *findings, const char *id)
 {
@@ -142,6 +147,8 @@ static size_t check_ids(const char **ids, size_t max, const gm_findings *finding
 		ids[n++] = gm_verify_checks[i];
 	if (with_replay && n < max)
 		ids[n++] = "replay";
+	if (with_database && n < max)
+		ids[n++] = "database";
 	for (i = 0; i < findings->nr && n < max; i++) {
 		for (k = 0; k < n; k++)
 			if (!strcmp(ids[k], findings->v[i].check))
@@ -440,6 +447,7 @@ int cmd_verify(int argc, char **argv)
 		{ "replay", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "no-wait", no_argument, NULL, 'N' },
+		{ "database", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -448,6 +456,7 @@ int cmd_verify(int argc, char **argv)
 	gm_repo *repo = NULL;
 	gm_config *cfg = NULL;
 	enum format format = FORMAT_TEXT;
+	const char *url = NULL;
 	bool worktree = false, done;
 	int c, f, error, rc = EXIT_OK;
 
@@ -470,6 +479,9 @@ int cmd_verify(int argc, char **argv)
 		case 'N':
 			o.no_wait = true;
 			break;
+		case 'D':
+			with_database = true;
+			break;
 		case 'F':
 			if ((f = parse_format(optarg)) < 0)
 				return cmd_usage_error(
@@ -481,6 +493,8 @@ int cmd_verify(int argc, char **argv)
 			break;
 		}
 	}
+	if (with_database && optind < argc)
+		url = argv[optind++];
 	if (optind < argc)
 		return cmd_usage_error(verify_usage, "unexpected argument '%s'", argv[optind]);
 	if (worktree && o.rev)
@@ -490,7 +504,8 @@ int cmd_verify(int argc, char **argv)
 		return cmd_die_error(error);
 
 	o.wait = cmd_on_wait;
-	if ((error = gm_verify(&findings, repo, cfg, &o)) < 0) {
+	if ((error = gm_verify(&findings, repo, cfg, &o)) < 0 ||
+	    (with_database && (error = gm_deploy_verify(&findings, repo, cfg, url)) < 0)) {
 		rc = cmd_die_error(error);
 		goto done;
 	}

@@ -10,6 +10,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/db.h"
 #include "git-migrate/diff.h"
+#include "git-migrate/prepare.h"
 #include "git-migrate/schema.h"
 
 typedef struct gm_dialect gm_dialect;
@@ -76,6 +77,30 @@ enum gm_dialect_caps {
 struct gm_conn {
 	const gm_dialect *dialect;
 };
+
+/*
+ * The version table's operations (DESIGN.md §3.9), as gm_dialect.version_sql writes them.
+ * One row per applied revision: revision (primary key), checksum (git blob id of the file
+ * as applied), applied_at (UTC, set by the database), execution_ms, applied_by.
+ */
+enum gm_version_op {
+	GM_VERSION_CREATE, /* CREATE TABLE IF NOT EXISTS */
+	GM_VERSION_EXISTS, /* a query: one row when the table exists */
+	GM_VERSION_SELECT, /* a query: revision, checksum, applied_at (UTC text), execution_ms,
+			    * applied_by; oldest first */
+	GM_VERSION_HAS,    /* a query: one row when row's revision is in the table */
+	GM_VERSION_INSERT, /* row's revision, checksum, execution_ms, applied_by */
+	GM_VERSION_DELETE, /* row's revision */
+	GM_VERSION_UPDATE, /* row's checksum for row's revision (stamp) */
+	GM_VERSION_PURGE,  /* every row */
+	GM_VERSION_BEGIN,  /* transaction boundaries as --sql prints them */
+	GM_VERSION_COMMIT,
+};
+
+typedef struct gm_version_row {
+	const char *revision, *checksum, *applied_by;
+	long execution_ms;
+} gm_version_row;
 
 /* One fixture row handed to a dialect's loader (gm_dialect.load_rows). */
 typedef struct gm_row {
@@ -145,6 +170,25 @@ struct gm_dialect {
 	 */
 	int (*load_rows)(gm_conn *conn, const gm_table *t, const char *const *columns,
 			 size_t ncolumns, gm_row_next_fn next, void *payload);
+
+	/* ---- deploy (DESIGN.md §3.9) ---- */
+
+	/* Append the SQL of one version-table operation on `table` (row: NULL unless the
+	 * operation needs it), one statement ending in ";\n" (queries without the ';'). */
+	void (*version_sql)(gm_buf *out, enum gm_version_op op, const char *table,
+			    const gm_version_row *row);
+	/*
+	 * Serialize the deploy runs of one target, keyed by the version table's name.
+	 * PostgreSQL: a session advisory lock. SQLite: nothing is held between transactions
+	 * (each BEGIN IMMEDIATE serializes, and the runner re-reads the row inside it); the
+	 * busy handler then waits as long as it takes. Either way on_wait (may be NULL) is
+	 * called once after 2 s of waiting; GM_EINTERRUPTED when a signal stops the wait.
+	 */
+	int (*deploy_lock)(gm_conn *conn, const char *table, gm_wait_cb on_wait, void *payload);
+	void (*deploy_unlock)(gm_conn *conn, const char *table);
+	/* Create the database url names (SQLite: the file's directory); *existed when it
+	 * was already there. GM_EDB with the masked URL. */
+	int (*create_database)(const gm_url *url, bool *existed);
 };
 
 extern const gm_dialect gm_dialect_sqlite;

@@ -6,18 +6,19 @@
  * it*:
  *   - where: gm_replay_open_scratch creates a scratch database on the config's scratch
  *     server (dropped by gm_replay_free on every path; at exit and on SIGINT/SIGTERM by
- *     scratch.c). `upgrade`/`downgrade` will add gm_replay_open_conn(rp, conn): a real
- *     database's connection, borrowed, not dropped; the snapshot cache will add an open
- *     that restores a saved replayed+fixtured state into a new scratch database. Both
- *     set rp->conn and leave the rest unchanged.
+ *     scratch.c). The snapshot cache will add an open that restores a saved
+ *     replayed+fixtured state into a new scratch database (setting rp->conn, leaving the
+ *     rest unchanged).
  *   - what: gm_replay_apply (one revision's up or down section, each part in its
  *     transaction), gm_replay_run (a replay order with progress and messages),
  *     gm_replay_fixtures (once per session), gm_replay_inspect / gm_replay_fingerprint
  *     (what the database now holds), gm_replay_models (the models as this dialect
- *     spells them, on a second scratch database of the same server). `upgrade` will
- *     switch recording on for its session (a gm_replay_record(rp, version_table)):
- *     gm_replay_apply then writes (up) or deletes (down) the revision's version-table
- *     row in the section's transaction; the callers' loops stay as they are.
+ *     spells them, on a second scratch database of the same server).
+ * Deploying to a real database (upgrade/downgrade) does not go through a session:
+ * deploy_run.c runs each part itself, because the version-table row must share the last
+ * part's transaction, the first part's transaction re-reads the version table (two runs
+ * at once on SQLite), and --sql prints the same steps instead of running them; verify
+ * --database (deploy_verify.c) uses a session to replay the applied revisions.
  * Every step checks for an interrupt first (gm_interrupt_check). Progress goes to the
  * caller's callback; gm_replay_phase records how long each phase took.
  *

@@ -492,8 +492,8 @@ static char *conninfo_db(const char *conninfo)
 
 /* Connect to a maintenance database of the server named by conninfo: `db` when set,
  * else "postgres", then "template1". */
-static int connect_admin(struct gm_pg_conn **out, const char *conninfo, const char *db,
-			 const char *masked)
+int gm_pg_connect_admin(struct gm_pg_conn **out, const char *conninfo, const char *db,
+			const char *masked)
 {
 	static const char *const fallbacks[] = { "postgres", "template1", NULL };
 	gm_buf ci = GM_BUF_INIT;
@@ -646,7 +646,8 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 
 	*out = NULL;
 	*url_out = NULL;
-	if ((error = connect_admin(&admin, server->conninfo, server->dbname, server->masked)) < 0)
+	if ((error = gm_pg_connect_admin(&admin, server->conninfo, server->dbname,
+					 server->masked)) < 0)
 		goto done;
 	drop_stale(admin);
 	warn_superuser(admin, server);
@@ -715,7 +716,7 @@ static int pg_scratch_drop(const gm_url *scratch)
 				     scratch->masked);
 		goto done;
 	}
-	if ((error = connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) < 0)
+	if ((error = gm_pg_connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) < 0)
 		goto done;
 	error = drop_database(admin, db, true);
 
@@ -742,5 +743,9 @@ const gm_dialect gm_dialect_postgres = {
 	.normalize = gm_pg_normalize,
 	.plan = gm_pg_plan,
 	.interrupt = pg_interrupt,
+	.version_sql = gm_pg_version_sql,
+	.deploy_lock = gm_pg_deploy_lock,
+	.deploy_unlock = gm_pg_deploy_unlock,
+	.create_database = gm_pg_create_database,
 	.load_rows = gm_pg_load_rows,
 };

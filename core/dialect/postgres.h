@@ -77,4 +77,14 @@ void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *c
  */
 void gm_pg_mark_commits(gm_plan *plan);
 
+/* postgres.c: connect to the server's maintenance database (`db`, else postgres, then
+ * template1). */
+int gm_pg_connect_admin(struct gm_pg_conn **out, const char *conninfo, const char *db,
+			const char *masked);
+/* postgres_deploy.c and deploy_sql.c: the deploy slots of gm_dialect (see db_int.h). */
+void gm_pg_version_sql(gm_buf *out, enum gm_version_op op, const char *table,
+		       const gm_version_row *row);
+int gm_pg_deploy_lock(gm_conn *conn, const char *table, gm_wait_cb on_wait, void *payload);
+void gm_pg_deploy_unlock(gm_conn *conn, const char *table);
+int gm_pg_create_database(const gm_url *url, bool *existed);
 #endif

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include "git-migrate/buf.h"
 #include "git-migrate/schema.h"
+#include "db_int.h"
 
 /* Append an identifier, double-quoted when needed (not a plain lowercase [a-z_][a-z0-9_]*,
  * or a reserved word); embedded '"' doubled. */
@@ -119,5 +120,10 @@ void gm_sql_fk_actions(gm_buf *out, const char *on_delete, const char *on_update
 
 /* Append "CREATE [UNIQUE] INDEX name ON table (cols | (expr)) [WHERE pred];\n" (both dialects). */
 void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix);
+
+/* deploy_sql.c: the version table's SQL (gm_dialect.version_sql) of SQLite or, with pg,
+ * PostgreSQL. */
+void gm_sql_version(gm_buf *out, enum gm_version_op op, const char *table,
+		    const gm_version_row *row, bool pg);
 
 #endif

@@ -523,4 +523,8 @@ const gm_dialect gm_dialect_sqlite = {
 	.normalize = gm_sqlite_normalize,
 	.plan = gm_sqlite_plan,
 	.interrupt = sqlite_interrupt,
+	.version_sql = gm_sqlite_version_sql,
+	.deploy_lock = gm_sqlite_deploy_lock,
+	.deploy_unlock = gm_sqlite_deploy_unlock,
+	.create_database = gm_sqlite_create_database,
 };

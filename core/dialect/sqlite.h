@@ -49,4 +49,10 @@ struct sqlite3 *gm_sqlite_db(gm_conn *conn);
 /* sqlite_inspect.c: the dialect's inspect slot (see gm_dialect.inspect). */
 int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
 
+/* deploy_sql.c: the deploy slots of gm_dialect (see db_int.h). */
+void gm_sqlite_version_sql(gm_buf *out, enum gm_version_op op, const char *table,
+			   const gm_version_row *row);
+int gm_sqlite_deploy_lock(gm_conn *conn, const char *table, gm_wait_cb on_wait, void *payload);
+void gm_sqlite_deploy_unlock(gm_conn *conn, const char *table);
+int gm_sqlite_create_database(const gm_url *url, bool *existed);
 #endif

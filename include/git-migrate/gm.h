@@ -17,6 +17,7 @@
 #include "git-migrate/schema.h"
 #include "git-migrate/diff.h"
 #include "git-migrate/db.h"
+#include "git-migrate/deploy.h"
 #include "git-migrate/prepare.h"
 #include "git-migrate/fixtures.h"
 
