@@ -3,7 +3,8 @@
 # holds the migrations, a working branch that changes the models (BTC added to the
 # dealcurrency enum, a new contact_events table reusing it), and `git migrate prepare`
 # writing the next revision — chained onto production's history, tested up/down/up on
-# the production fixtures (which first catch a change the rows cannot take).
+# the production fixtures (which first catch a change the rows cannot take); then deploys
+# it: `upgrade` on the target database, and `status`.
 set -e
 GM_BUILD=${GM_BUILD:-$(cd "$(dirname "$0")/../build" && pwd)}
 PATH="$GM_BUILD:$PATH"
@@ -92,4 +93,7 @@ step "cat migrations/versions/*_add_*.sql"
 cat migrations/versions/*_add_*.sql
 run git migrate history --graph
 run git migrate verify
+step "# deploy: apply the chain to the target database ('database:', default sqlite:///app.db)"
+run git migrate upgrade
+run git migrate status
 printf '\nThe demo repository stays in %s\n' "$DEMO_DIR"
