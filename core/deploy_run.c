@@ -14,9 +14,8 @@
  *  - Concurrency: the dialect's deploy lock (PostgreSQL: a session advisory lock held
  *    for the whole run), and the first transaction of each revision asks the version
  *    table again, so a revision another run applied meanwhile is skipped (SQLite: BEGIN
- *    IMMEDIATE serializes the transactions). On SQLite a transaction: false revision's
- *    check runs outside a transaction: two runs at once could both start it; its
- *    statements must then be safe to repeat (IF NOT EXISTS), as for a retry.
+ *    IMMEDIATE serializes the transactions, and a lock file beside the database the
+ *    runs, so a transaction: false revision is not started twice either).
  *  - SIGINT/SIGTERM: with no scratch database to clean up the process dies of the signal
  *    at once (interrupt.c), like a kill -9: the database rolls the open transaction back.
  *  - --sql prints what would run, with the same transaction boundaries and version-table

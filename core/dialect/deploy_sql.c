@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sqlite3.h>
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
@@ -128,7 +129,17 @@ void gm_sqlite_version_sql(gm_buf *out, enum gm_version_op op, const char *table
 	gm_sql_version(out, op, table, row, false);
 }
 
-/* ---- SQLite: wait for a busy database as long as it takes ---- */
+/*
+ * ---- SQLite: one deploy run at a time, and a busy database waited on ----
+ *
+ * BEGIN IMMEDIATE serializes the transactions, but a transaction: false revision runs
+ * outside any: two runs could both start it. So a run holds an flock(2) on
+ * "<database file>.git-migrate.lock" beside the database (as SQLite's own -journal and
+ * -wal files are; left in place, since unlinking a lock file races with its next
+ * holder). flock locks are apart from the POSIX locks SQLite takes on the database file
+ * itself, and the kernel drops them when the process ends however it ends. An in-memory
+ * or temporary database needs no lock.
+ */
 
 struct busy_wait {
 	gm_wait_cb on_wait;
@@ -138,15 +149,13 @@ struct busy_wait {
 };
 
 static struct busy_wait busy; /* one deploy run per process */
+static int lock_fd = -1;      /* the held deploy lock file */
 
-/* sqlite3_busy_handler: sleep 20 ms and retry; 0 (give up) only for a signal. */
-static int busy_handler(void *arg, int count)
+/* Waited 2 s: say so once. count 0 starts the clock. */
+static void busy_tell(struct busy_wait *b, int count)
 {
-	struct busy_wait *b = arg;
-	struct timespec now, nap = { 0, 20 * 1000 * 1000 };
+	struct timespec now;
 
-	if (gm_interrupted())
-		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (count == 0)
 		b->since = now;
@@ -156,16 +165,67 @@ static int busy_handler(void *arg, int count)
 			b->on_wait("waiting for another git-migrate run on this database...",
 				   b->payload);
 	}
+}
+
+/* sqlite3_busy_handler: sleep 20 ms and retry; 0 (give up) only for a signal. */
+static int busy_handler(void *arg, int count)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+
+	if (gm_interrupted())
+		return 0;
+	busy_tell(arg, count);
 	nanosleep(&nap, NULL);
 	return 1;
 }
 
+/* Take the run's lock file for database file `db` (see above), waiting as long as it takes. */
+static int lock_file(const char *db)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	gm_buf path = GM_BUF_INIT;
+	int count, error = 0;
+
+	gm_buf_printf(&path, "%s.git-migrate.lock", db);
+	lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (lock_fd < 0) {
+		error = gm_error_set(GM_EDB, "cannot open the deploy lock '%s': %s", path.ptr,
+				     strerror(errno));
+		goto done;
+	}
+	for (count = 0; flock(lock_fd, LOCK_EX | LOCK_NB) < 0; count++) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			error = gm_error_set(GM_EDB, "cannot lock '%s': %s", path.ptr,
+					     strerror(errno));
+			break;
+		}
+		if ((error = gm_interrupt_check()) < 0)
+			break;
+		busy_tell(&busy, count);
+		nanosleep(&nap, NULL);
+	}
+done:
+	if (error < 0 && lock_fd >= 0) {
+		close(lock_fd);
+		lock_fd = -1;
+	}
+	gm_buf_release(&path);
+	return error;
+}
+
 int gm_sqlite_deploy_lock(gm_conn *conn, const char *table, gm_wait_cb on_wait, void *payload)
 {
+	const char *db = sqlite3_db_filename(gm_sqlite_db(conn), "main");
+
 	(void)table;
 	memset(&busy, 0, sizeof(busy));
 	busy.on_wait = on_wait;
 	busy.payload = payload;
+	if (db && *db) {
+		int error = lock_file(db);
+		if (error < 0)
+			return error;
+	}
 	sqlite3_busy_handler(gm_sqlite_db(conn), busy_handler, &busy);
 	return 0;
 }
@@ -174,6 +234,10 @@ void gm_sqlite_deploy_unlock(gm_conn *conn, const char *table)
 {
 	(void)table;
 	sqlite3_busy_timeout(gm_sqlite_db(conn), 10000);
+	if (lock_fd >= 0) {
+		close(lock_fd); /* releases the flock */
+		lock_fd = -1;
+	}
 }
 
 /* createdb on SQLite: the file's directory, and the file (empty: an empty database). */

@@ -68,6 +68,29 @@ test_expect_success 'four upgrades at once apply each revision exactly once' '
 	fi
 '
 
+test_expect_success 'four upgrades at once run a transaction: false revision once' '
+	mkdir n && (
+		cd n && git init -q && gm_write_config "[models/*.yml]" &&
+		{ test_if_postgres || echo "database: sqlite:///db.sqlite" >>.gitmigrate.yml; } &&
+		write_revision $V n1 "" "CREATE TABLE runs (rev text);" "DROP TABLE runs;" &&
+		notx_revision n2 n1 "$(slow_table k2 0.5)
+INSERT INTO runs VALUES ('"'"'n2'"'"');" "DROP TABLE k2;" &&
+		notx_revision n3 n2 "$(slow_table k3 0.5)
+INSERT INTO runs VALUES ('"'"'n3'"'"');" "DROP TABLE k3;" &&
+		git add -A && git commit -q -m chain && db_create &&
+		pids=
+		for i in 1 2 3 4; do
+			git migrate upgrade >out.$i 2>err.$i &
+			pids="$pids $!"
+		done
+		ok=0; for p in $pids; do wait $p && ok=$((ok + 1)); done
+		test $ok = 4 &&
+		db_sql "SELECT rev FROM runs ORDER BY 1" >../actual
+	) &&
+	printf "n2\nn3\n" >expect && test_cmp expect actual &&
+	(cd n && applied >../actual) && printf "n1\nn2\nn3\n" >expect && test_cmp expect actual
+'
+
 test_expect_success 'kill -9 at random points always leaves version rows and schema agreeing' '
 	deploy_repo k k 0.4 &&
 	(
