@@ -17,10 +17,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
@@ -134,11 +136,13 @@ void gm_sqlite_version_sql(gm_buf *out, enum gm_version_op op, const char *table
  *
  * BEGIN IMMEDIATE serializes the transactions, but a transaction: false revision runs
  * outside any: two runs could both start it. So a run holds an flock(2) on
- * "<database file>.git-migrate.lock" beside the database (as SQLite's own -journal and
- * -wal files are; left in place, since unlinking a lock file races with its next
- * holder). flock locks are apart from the POSIX locks SQLite takes on the database file
- * itself, and the kernel drops them when the process ends however it ends. An in-memory
- * or temporary database needs no lock.
+ * "<database file>.git-migrate.lock" beside the database (as SQLite's own -journal file
+ * is), and removes the file when it is done, still holding the lock. A waiter that then
+ * gets the lock of a removed file sees that the path no longer names its file and starts
+ * over, so two runs never hold different files. flock locks are apart from the POSIX locks
+ * SQLite takes on the database file itself, and the kernel drops them when the process
+ * ends however it ends (a killed run leaves the file, unlocked). An in-memory or temporary
+ * database needs no lock.
  */
 
 struct busy_wait {
@@ -150,6 +154,16 @@ struct busy_wait {
 
 static struct busy_wait busy; /* one deploy run per process */
 static int lock_fd = -1;      /* the held deploy lock file */
+static char *lock_path;       /* its path, removed on release */
+
+/* True when the locked fd is still the file at path (not removed by the run before). */
+static bool lock_current(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
 
 /* Waited 2 s: say so once. count 0 starts the clock. */
 static void busy_tell(struct busy_wait *b, int count)
@@ -187,28 +201,34 @@ static int lock_file(const char *db)
 	int count, error = 0;
 
 	gm_buf_printf(&path, "%s.git-migrate.lock", db);
-	lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (lock_fd < 0) {
-		error = gm_error_set(GM_EDB, "cannot open the deploy lock '%s': %s", path.ptr,
-				     strerror(errno));
-		goto done;
-	}
-	for (count = 0; flock(lock_fd, LOCK_EX | LOCK_NB) < 0; count++) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			error = gm_error_set(GM_EDB, "cannot lock '%s': %s", path.ptr,
-					     strerror(errno));
+	for (count = 0; error == 0; count++) {
+		if (lock_fd < 0 &&
+		    (lock_fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+			error = gm_error_set(GM_EDB, "cannot open the deploy lock '%s': %s",
+					     path.ptr, strerror(errno));
 			break;
 		}
-		if ((error = gm_interrupt_check()) < 0)
-			break;
-		busy_tell(&busy, count);
-		nanosleep(&nap, NULL);
+		if (flock(lock_fd, LOCK_EX | LOCK_NB) == 0) {
+			if (lock_current(lock_fd, path.ptr))
+				break;
+			close(lock_fd); /* the run before removed it: start over */
+			lock_fd = -1;
+			continue;
+		}
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			error = gm_error_set(GM_EDB, "cannot lock '%s': %s", path.ptr,
+					     strerror(errno));
+		else if ((error = gm_interrupt_check()) == 0) {
+			busy_tell(&busy, count);
+			nanosleep(&nap, NULL);
+		}
 	}
-done:
 	if (error < 0 && lock_fd >= 0) {
 		close(lock_fd);
 		lock_fd = -1;
 	}
+	if (error == 0)
+		lock_path = gm_buf_detach(&path);
 	gm_buf_release(&path);
 	return error;
 }
@@ -235,9 +255,12 @@ void gm_sqlite_deploy_unlock(gm_conn *conn, const char *table)
 	(void)table;
 	sqlite3_busy_timeout(gm_sqlite_db(conn), 10000);
 	if (lock_fd >= 0) {
-		close(lock_fd); /* releases the flock */
+		unlink(lock_path); /* still held: a waiter sees the path changed */
+		close(lock_fd);    /* releases the flock */
 		lock_fd = -1;
 	}
+	free(lock_path);
+	lock_path = NULL;
 }
 
 /* createdb on SQLite: the file's directory, and the file (empty: an empty database). */
