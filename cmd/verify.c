@@ -159,6 +159,19 @@ static size_t check_ids(const char **ids, size_t max, const gm_findings *finding
 	return n;
 }
 
+/* A finding's `"file": ..., "line": ..., "message": ...}` (the object's opening brace is the caller's). */
+static void json_place(const gm_finding *x)
+{
+	fputs("\"file\": ", stdout);
+	json_string(stdout, x->path);
+	if (x->line > 0)
+		printf(", \"line\": %d, \"message\": ", x->line);
+	else
+		fputs(", \"line\": null, \"message\": ", stdout);
+	json_string(stdout, x->message);
+	fputc('}', stdout);
+}
+
 static void print_json(const gm_findings *findings)
 {
 	const char *ids[32];
@@ -174,14 +187,8 @@ static void print_json(const gm_findings *findings)
 			const gm_finding *x = &findings->v[k];
 			if (strcmp(x->check, ids[i]))
 				continue;
-			printf("%s\n    {\"file\": ", first ? "" : ",");
-			json_string(stdout, x->path);
-			if (x->line > 0)
-				printf(", \"line\": %d, \"message\": ", x->line);
-			else
-				fputs(", \"line\": null, \"message\": ", stdout);
-			json_string(stdout, x->message);
-			fputc('}', stdout);
+			printf("%s\n    {", first ? "" : ",");
+			json_place(x);
 			first = false;
 		}
 		printf("%s]}", first ? "" : "\n  ");
@@ -192,14 +199,8 @@ static void print_json(const gm_findings *findings)
 		const gm_finding *x = &findings->warnings[k];
 		printf("%s\n  {\"check\": ", k ? "," : "");
 		json_string(stdout, x->check);
-		fputs(", \"severity\": \"warning\", \"file\": ", stdout);
-		json_string(stdout, x->path);
-		if (x->line > 0)
-			printf(", \"line\": %d, \"message\": ", x->line);
-		else
-			fputs(", \"line\": null, \"message\": ", stdout);
-		json_string(stdout, x->message);
-		fputc('}', stdout);
+		fputs(", \"severity\": \"warning\", ", stdout);
+		json_place(x);
 	}
 	printf("%s]}\n", findings->warnings_nr ? "\n" : "");
 }
