@@ -57,18 +57,24 @@ test_expect_success 'twenty runs killed with SIGKILL at a random point' '
 '
 
 # A models command that takes its time keeps this run's replayed scratch database alive
-# long enough to be killed with it for sure.
+# long enough to be killed with it for sure. Creating a database can take seconds on a
+# loaded machine (CI runs two test scripts at once), so the wait is generous: up to 60 s.
 test_expect_success 'one more, killed while its scratch database exists' '
 	drop_written &&
 	sed "s/^models:.*/models: [{command: \"sleep 3\"}]/" repo/.gitmigrate.yml >slow.yml &&
 	left=$(scratch_leftovers) &&
-	(cd repo && exec git-migrate --config "$TRASH_DIRECTORY/slow.yml" prepare >/dev/null 2>&1) &
+	(cd repo && exec git-migrate --config "$TRASH_DIRECTORY/slow.yml" prepare >/dev/null 2>../slow.err) &
 	pid=$!
 	n=0
-	while test -z "$(scratch_leftovers | grep -vxF -e "$left")" && test $n -lt 200; do
+	while test -z "$(scratch_leftovers | grep -vxF -e "$left")" && test $n -lt 1200; do
 		sleep 0.05; n=$((n + 1))
 	done
 	scratch_leftovers | grep -vxF -e "$left" >new-scratch
+	if ! test -s new-scratch; then
+		echo "no new scratch database after $n waits; the run said:" >&2
+		cat slow.err >&2
+		! test_if_postgres || pg_psql -c "SELECT pid, datname, state, wait_event, now() - query_start AS age, left(query, 40) FROM pg_stat_activity" >&2
+	fi
 	kill -9 $pid
 	wait $pid
 	drop_written &&

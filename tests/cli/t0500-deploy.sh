@@ -207,8 +207,12 @@ fi
 
 if test_if_sqlite; then
 test_expect_success 'SQLite: upgrade waits for another writer, says so after 2 s, then applies' '
-	{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
-	sleep 0.3 &&
+	{ echo "BEGIN IMMEDIATE;"; sleep 5; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
+	# until the other writer holds the lock (a loaded machine may start it late)
+	n=0 &&
+	while sqlite3 v/db.sqlite "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null && test $n -lt 100; do
+		sleep 0.05; n=$((n + 1))
+	done &&
 	(cd v && git migrate upgrade 2>../err) &&
 	wait &&
 	test_grep "^waiting for another git-migrate run on this database..." err &&
