@@ -681,6 +681,7 @@ int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigne
 	gm_buf_init(&d.scratch_b);
 	out->from = from;
 	out->to = to;
+	out->reverse = (flags & GM_DIFF_REVERSE) != 0;
 
 	if ((error = match_enums(&d)) < 0 || (error = match_tables(&d)) < 0)
 		goto done;

@@ -411,6 +411,8 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 	    (error = refuse_empty_models(r)) < 0)
 		return error;
 	gm_replay_phase(r->rp, "models");
+	/* views, triggers, functions the models do not cover stay: the plans carry them */
+	gm_schema_inherit_dependents(r->desired, r->current);
 	return gm_diff(&r->up, r->current, r->desired, 0);
 }
 

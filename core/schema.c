@@ -78,6 +78,7 @@ static void table_free(gm_table *t)
 	free(t->comment);
 	free(t->was);
 	free(t->origin);
+	free(t->sql);
 	for (i = 0; i < t->columns_nr; i++)
 		column_free(t->columns[i]);
 	free(t->columns);
@@ -95,11 +96,24 @@ static void table_free(gm_table *t)
 	free(t);
 }
 
+static void dependent_free(gm_dependent *d)
+{
+	free(d->kind);
+	free(d->name);
+	free(d->table);
+	free(d->create);
+	gm_strv_free(d->uses, d->uses_nr);
+	free(d);
+}
+
 void gm_schema_free(gm_schema *s)
 {
 	size_t i;
 	if (!s)
 		return;
+	for (i = 0; i < s->dependents_nr; i++)
+		dependent_free(s->dependents[i]);
+	free(s->dependents);
 	for (i = 0; i < s->enums_nr; i++)
 		enum_free(s->enums[i]);
 	free(s->enums);
@@ -139,6 +153,57 @@ void gm_schema_add_unsupported(gm_schema *s, const char *fmt, ...)
 	gm_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	GM_PUSH(s->unsupported, s->unsupported_nr, s->unsupported_alloc, gm_buf_detach(&b));
+}
+
+gm_dependent *gm_schema_add_dependent(gm_schema *s, const char *kind, const char *name,
+				      const char *table, const char *create)
+{
+	gm_dependent *d = gm_xcalloc(1, sizeof(*d));
+	d->kind = gm_xstrdup(kind);
+	d->name = gm_xstrdup(name);
+	d->table = gm_xstrdup(table);
+	d->create = gm_xstrdup(create);
+	GM_PUSH(s->dependents, s->dependents_nr, s->dependents_alloc, d);
+	return d;
+}
+
+void gm_dependent_add_use(gm_dependent *d, const char *name)
+{
+	if (!gm_strv_contains(d->uses, d->uses_nr, name))
+		GM_PUSH(d->uses, d->uses_nr, d->uses_alloc, gm_xstrdup(name));
+}
+
+const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, size_t *i)
+{
+	for (; *i < s->dependents_nr; (*i)++)
+		if (gm_strv_contains(s->dependents[*i]->uses, s->dependents[*i]->uses_nr, name))
+			return s->dependents[(*i)++];
+	return NULL;
+}
+
+static const gm_dependent *find_dependent(const gm_schema *s, const char *kind, const char *name)
+{
+	size_t i;
+	for (i = 0; i < s->dependents_nr; i++)
+		if (!strcmp(s->dependents[i]->kind, kind) && !strcmp(s->dependents[i]->name, name))
+			return s->dependents[i];
+	return NULL;
+}
+
+static void copy_dependent(gm_schema *to, const gm_dependent *d)
+{
+	gm_dependent *c = gm_schema_add_dependent(to, d->kind, d->name, d->table, d->create);
+	size_t j;
+	for (j = 0; j < d->uses_nr; j++)
+		gm_dependent_add_use(c, d->uses[j]);
+}
+
+void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from)
+{
+	size_t i;
+	for (i = 0; i < from->dependents_nr; i++)
+		if (!find_dependent(to, from->dependents[i]->kind, from->dependents[i]->name))
+			copy_dependent(to, from->dependents[i]);
 }
 
 gm_column *gm_table_add_column(gm_table *t, const char *name, const char *type)
@@ -290,6 +355,7 @@ static gm_table *copy_table(const gm_table *t)
 
 	c->name = gm_xstrdup(t->name);
 	c->comment = gm_xstrdup(t->comment);
+	c->sql = gm_xstrdup(t->sql);
 	c->was = gm_xstrdup(t->was);
 	c->origin = gm_xstrdup(t->origin);
 	for (i = 0; i < t->columns_nr; i++) {
@@ -355,6 +421,8 @@ void gm_schema_copy(gm_schema **out, const gm_schema *s)
 		GM_PUSH(c->tables, c->tables_nr, c->tables_alloc, copy_table(s->tables[i]));
 	for (i = 0; i < s->unsupported_nr; i++)
 		gm_schema_add_unsupported(c, "%s", s->unsupported[i]);
+	for (i = 0; i < s->dependents_nr; i++)
+		copy_dependent(c, s->dependents[i]);
 	*out = c;
 }
 

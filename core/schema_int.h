@@ -20,6 +20,17 @@ gm_table *gm_schema_add_table(gm_schema *s, const char *name);
 void gm_schema_add_unsupported(gm_schema *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A dependent object (copies of the strings; table may be NULL), appended in order. */
+gm_dependent *gm_schema_add_dependent(gm_schema *s, const char *kind, const char *name,
+				      const char *table, const char *create);
+void gm_dependent_add_use(gm_dependent *d, const char *name);
+/* The dependent whose uses name `name`, from index *i on (start at 0); NULL when none is
+ * left. Borrowed. */
+const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, size_t *i);
+/* Copy into `to` the dependents of `from` that `to` has none of the same kind and name
+ * of: what the models do not cover stays in the database (see gm_dependent). */
+void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from);
+
 gm_column *gm_table_add_column(gm_table *t, const char *name, const char *type);
 void gm_column_set_default(gm_column *c, gm_default_kind kind, const char *value);
 void gm_column_add_label(gm_column *c, const char *label);

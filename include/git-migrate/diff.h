@@ -74,10 +74,11 @@ typedef struct gm_changes {
 	gm_change *v;
 	size_t nr, alloc;
 	const gm_schema *from, *to; /* the schemas this list borrows from */
+	bool reverse;               /* computed with GM_DIFF_REVERSE: the down of a revision */
 } gm_changes;
 
 /* clang-format off */
-#define GM_CHANGES_INIT { NULL, 0, 0, NULL, NULL }
+#define GM_CHANGES_INIT { NULL, 0, 0, NULL, NULL, false }
 /* clang-format on */
 
 /* Computing, describing and releasing a change list is core-internal: core/diff_int.h. */

@@ -100,7 +100,25 @@ typedef struct gm_table {
 	size_t fkeys_nr, fkeys_alloc;
 	gm_check **checks;
 	size_t checks_nr, checks_alloc;
+	char *sql; /* SQLite: the CREATE TABLE text as sqlite_schema keeps it (what a rebuild
+		    * re-creates, renamed); NULL elsewhere. Never compared. */
 } gm_table;
+
+/*
+ * An object the schema model does not diff (a view, a trigger, a function) but that a plan
+ * must carry: when a table or type it uses is rebuilt, swapped or re-typed, the plan drops
+ * it first and re-creates it after from `create`, in the same transaction. Objects the
+ * models do not cover are kept by every revision, so the models' schema inherits the
+ * database's (gm_schema_inherit_dependents). Never compared.
+ */
+typedef struct gm_dependent {
+	char *kind;   /* "view", "materialized view", "trigger", "function" */
+	char *name;   /* as the database names it (a function: with its argument types) */
+	char *table;  /* a trigger's table, else NULL */
+	char *create; /* the complete statement(s) that create it, ending in ';' */
+	char **uses;  /* names of the tables and types it depends on */
+	size_t uses_nr, uses_alloc;
+} gm_dependent;
 
 typedef struct gm_schema {
 	gm_enum **enums;
@@ -109,6 +127,8 @@ typedef struct gm_schema {
 	size_t tables_nr, tables_alloc;
 	char **unsupported; /* objects the model does not cover, e.g. "view customer_list" */
 	size_t unsupported_nr, unsupported_alloc;
+	gm_dependent **dependents; /* in creation order (an object after what it uses) */
+	size_t dependents_nr, dependents_alloc;
 } gm_schema;
 
 /* The functions on these types are core-internal: core/schema_int.h. */
