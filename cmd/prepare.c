@@ -1,20 +1,33 @@
 /* prepare: write the next revision, tested on a scratch database (DESIGN.md §3.6). */
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
 #include "cmd.h"
 
 const char *const prepare_usage[] = {
 	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run] [--no-fixtures]",
-	"                    [--allow-empty-models] [--no-wait]",
+	"                    [--allow-empty-models] [--allow-drop <table>[.<column>]]... [--no-wait]",
 	"",
 	"Replays the production branch's migrations (read from git, no checkout) and the",
 	"worktree's local revisions on a scratch database, diffs that schema against the",
 	"models, and writes the next revision after testing up, down and up again on it.",
+	"",
+	"A column holding data that disappears while a column of a compatible type appears",
+	"in its table (or a table holding rows, while a table with the same columns appears)",
+	"looks like a rename: on a terminal prepare asks \"Did you rename users.fullname to",
+	"users.display_name? [y/N]\" (y writes RENAME); otherwise, or on N, it exits 1 and",
+	"writes nothing, until the models say `was: fullname` (SQL models: a comment",
+	"`-- git-migrate: was fullname` on the column's line, or on the CREATE TABLE line for",
+	"a table) or --allow-drop confirms the loss.",
 	"",
 	"    -m, --message <msg>   the revision's message (default: from the changes)",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    -n, --dry-run         plan and verify, print the SQL, write nothing",
 	"    --no-fixtures         verify without loading the fixtures",
 	"    --allow-empty-models  accept models with no table (drops every table)",
+	"    --allow-drop <name>   drop this table or table.column although it holds data and",
+	"                          looks renamed (repeatable)",
 	"    --no-wait             fail when another run in this worktree holds its lock",
 	"    -h, --help            show this help",
 	NULL,
@@ -37,6 +50,33 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 			fprintf(stderr, " %s %.3fs", res->phases[i].name, res->phases[i].seconds);
 		fputc('\n', stderr);
 	}
+}
+
+/* gm_rename_cb on a terminal: ask as Django's makemigrations does; only y/yes is a yes. */
+static bool ask_rename(const gm_rename_question *q, void *payload)
+{
+	char line[32];
+
+	(void)payload;
+	if (q->table)
+		fprintf(stderr, "Did you rename %s.%s to %s.%s? [y/N] ", q->table, q->from,
+			q->table, q->to);
+	else
+		fprintf(stderr, "Did you rename table %s to %s? [y/N] ", q->from, q->to);
+	fflush(stderr);
+	/* a signal (no SA_RESTART) or end of input: no; core then sees the signal */
+	if (!fgets(line, sizeof(line), stdin)) {
+		clearerr(stdin);
+		fputc('\n', stderr);
+		return false;
+	}
+	if (!strchr(line, '\n')) { /* the rest of a long answer is not the next answer */
+		int c;
+		while ((c = getchar()) != EOF && c != '\n')
+			;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return !strcasecmp(line, "y") || !strcasecmp(line, "yes");
 }
 
 /* What a successful run did: no changes, the dry run's SQL, or the written file. */
@@ -75,6 +115,7 @@ int cmd_prepare(int argc, char **argv)
 		{ "no-fixtures", no_argument, NULL, 'F' },
 		{ "allow-empty-models", no_argument, NULL, 'E' },
 		{ "no-wait", no_argument, NULL, 'W' },
+		{ "allow-drop", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -82,6 +123,8 @@ int cmd_prepare(int argc, char **argv)
 	gm_prepare_result res = GM_PREPARE_RESULT_INIT;
 	gm_repo *repo = NULL;
 	gm_config *cfg = NULL;
+	const char **allow = NULL;
+	size_t allow_nr = 0, allow_alloc = 0;
 	bool done;
 	int c, error, rc = EXIT_OK;
 
@@ -107,21 +150,35 @@ int cmd_prepare(int argc, char **argv)
 		case 'W':
 			o.no_wait = true;
 			break;
+		case 'D':
+			GM_ALLOC_GROW(allow, allow_nr + 1, allow_alloc);
+			allow[allow_nr++] = optarg;
+			break;
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		free(allow);
 		return cmd_usage_error(prepare_usage, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_open(&repo, &cfg)) < 0)
+	}
+	if ((error = cmd_open(&repo, &cfg)) < 0) {
+		free(allow);
 		return cmd_die_error(error);
+	}
 
 	o.progress = cmd_progress;
 	o.wait = cmd_on_wait;
+	o.allow_drop = allow;
+	o.allow_drop_nr = allow_nr;
+	/* Django's question needs someone to answer it: stdin and stderr on a terminal */
+	if (isatty(0) && isatty(2))
+		o.ask_rename = ask_rename;
 	if ((error = gm_prepare(&res, repo, cfg, &o)) < 0)
 		rc = cmd_die_error(error);
 	else
 		print_result(&res, o.dry_run);
 
 	gm_prepare_result_release(&res);
+	free(allow);
 	gm_config_free(cfg);
 	gm_repo_free(repo);
 	return cmd_finish_signal(rc);

@@ -22,6 +22,7 @@
 #include "git-migrate/vec.h"
 #include "error_int.h"
 #include "models_int.h"
+#include "models_sqlhint.h"
 #include "repo_int.h"
 #include "interrupt.h"
 #include "scratch.h"
@@ -389,7 +390,8 @@ static int load_scratch(struct loader *l, const char *sql, const char *origin, c
 	if (!blank(sql) && (error = conn->dialect->exec(conn, sql, origin, 1)) < 0)
 		goto done;
 	/* NULL: a models table named like the version table is kept, to be refused below */
-	if ((error = conn->dialect->inspect(&part, conn, NULL)) < 0)
+	if ((error = conn->dialect->inspect(&part, conn, NULL)) < 0 ||
+	    (error = gm_models_sql_hints(part, sql, origin)) < 0)
 		goto done;
 	if (command) {
 		gm_buf_clear(&exec_origin);

@@ -13,6 +13,7 @@
 #include "db_int.h"
 #include "diff_int.h"
 #include "models_int.h"
+#include "prepare_int.h"
 #include "schema_int.h"
 #include "util/banned.h"
 
@@ -193,20 +194,30 @@ static long subject_rows(struct run *r, const char *subject)
 	return total;
 }
 
-static void fill_summary(struct run *r, gm_prepare_result *out)
+/* Each non-empty line of text into the summary. */
+static void push_summary_lines(gm_prepare_result *out, const char *text)
 {
-	gm_buf b = GM_BUF_INIT;
 	const char *p;
-	size_t i;
 
-	gm_changes_describe(&b, &r->up);
-	for (p = b.ptr; *p;) {
+	for (p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		if (n)
 			push_line(&out->summary, &out->summary_nr, &out->summary_alloc, p, n);
 		p += n + (nl ? 1 : 0);
 	}
+}
+
+static void fill_summary(struct run *r, gm_prepare_result *out)
+{
+	gm_buf b = GM_BUF_INIT;
+	size_t i;
+
+	gm_changes_describe(&b, &r->up);
+	/* what the down cannot put back: the rows of dropped tables and columns */
+	if (r->up.nr)
+		gm_prepare_down_losses(&b, &r->up, gm_replay_conn(r->rp));
+	push_summary_lines(out, b.ptr);
 	for (i = 0; i < r->up_plan.nr; i++) {
 		const gm_stmt *st = &r->up_plan.v[i];
 		const char *subj = st->subject ? st->subject : "?";
@@ -377,6 +388,28 @@ static void count_fixtures(struct run *r, gm_prepare_result *out)
 }
 
 /*
+ * Rename-like changes (a dropped column or table holding rows, and a compatible one
+ * added) are asked about or refused (prepare_rename.c); each yes puts a `was` hint on the
+ * desired schema and the diff runs again, so the plans rename both ways.
+ */
+static int resolve_renames(struct run *r)
+{
+	bool renamed = true;
+	int error = 0;
+
+	while (renamed) {
+		if ((error = gm_prepare_renames(&renamed, r->desired, &r->up, gm_replay_conn(r->rp),
+						r->opts)) < 0 ||
+		    !renamed)
+			break;
+		gm_changes_release(&r->up);
+		if ((error = gm_diff(&r->up, r->current, r->desired, 0)) < 0)
+			break;
+	}
+	return error;
+}
+
+/*
  * Steps 2 to 8: production's chain from git objects and the worktree's local revisions,
  * replayed on a scratch database, inspected, the fixtures loaded (unless diff), the
  * models read, and the diff of the two.
@@ -413,7 +446,33 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 	gm_replay_phase(r->rp, "models");
 	/* views, triggers, functions the models do not cover stay: the plans carry them */
 	gm_schema_inherit_dependents(r->desired, r->current);
-	return gm_diff(&r->up, r->current, r->desired, 0);
+	if ((error = gm_diff(&r->up, r->current, r->desired, 0)) < 0)
+		return error;
+	return r->opts->diff_only ? 0 : resolve_renames(r);
+}
+
+/*
+ * Rows the down section cannot take back (prepare_loss.c) are deleted from the scratch
+ * database before it runs, and the summary says so: a data-losing change is legitimate
+ * and its round trip checks the schema.
+ */
+static int drop_unrestorable(struct run *r, gm_prepare_result *out)
+{
+	gm_buf tables = GM_BUF_INIT, note = GM_BUF_INIT;
+	int error;
+
+	error = gm_prepare_drop_unrestorable(&tables, gm_replay_conn(r->rp), &r->down,
+					     &r->down_plan, r->desired);
+	if (error == 0 && tables.len) {
+		gm_buf_printf(&note,
+			      "the round trip ran the down section without the rows it cannot "
+			      "take back: %s",
+			      tables.ptr);
+		add_note(out, note.ptr);
+	}
+	gm_buf_release(&tables);
+	gm_buf_release(&note);
+	return error;
 }
 
 /*
@@ -439,6 +498,8 @@ static int verify_revision(struct run *r, const gm_revision *rev, gm_prepare_res
 				"chain creates no table yet); down then drops their tables, so the "
 				"round trip checked the schema, not the rows");
 	}
+	if ((error = drop_unrestorable(r, out)) < 0)
+		return error;
 	before = gm_xcalloc(fx->nr + 1, sizeof(*before));
 	after = gm_xcalloc(fx->nr + 1, sizeof(*after));
 	fixture_counts(r, r->desired, before);

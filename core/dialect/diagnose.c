@@ -37,6 +37,19 @@ int gm_count_rows(size_t *out, gm_conn *conn, const char *table, const char *col
 	return error;
 }
 
+int gm_delete_rows(gm_conn *conn, const char *table)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int error;
+
+	gm_buf_puts(&sql, "DELETE FROM ");
+	gm_sql_ident(&sql, table);
+	gm_buf_puts(&sql, ";\n");
+	error = conn->dialect->exec(conn, sql.ptr, "git-migrate", 1);
+	gm_buf_release(&sql);
+	return error;
+}
+
 static const char *rows_word(size_t n)
 {
 	return n == 1 ? "row" : "rows";

@@ -23,4 +23,7 @@ int gm_diagnose(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_changes *chan
 /* Rows of a table (column NULL), or its rows where column is not NULL. */
 int gm_count_rows(size_t *out, gm_conn *conn, const char *table, const char *column);
 
+/* Delete every row of a table (a scratch database's, for prepare's round trip). GM_EDB. */
+int gm_delete_rows(gm_conn *conn, const char *table);
+
 #endif

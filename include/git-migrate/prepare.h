@@ -19,6 +19,26 @@ typedef void (*gm_progress_cb)(const char *what, size_t done, size_t total, void
  */
 typedef void (*gm_wait_cb)(const char *message, void *payload);
 
+/*
+ * A change that looks like a rename: in one table a column holding data disappears and a
+ * column of a compatible type appears (table NULL: a table holding rows disappears and a
+ * table with the same columns appears).
+ */
+typedef struct gm_rename_question {
+	const char *table; /* the columns' table; NULL for a table rename */
+	const char *from;  /* the name that disappears (column or table) */
+	const char *to;    /* the name that appears */
+	const char *type;  /* the new column's type; NULL for a table */
+	size_t rows;       /* rows holding data that a drop would lose */
+} gm_rename_question;
+
+/*
+ * Asks the user whether q is a rename (on a terminal). True: prepare writes a rename
+ * instead of drop + add. False: not confirmed, as without a terminal (prepare refuses,
+ * unless --allow-drop). May be NULL (no one to ask).
+ */
+typedef bool (*gm_rename_cb)(const gm_rename_question *q, void *payload);
+
 typedef struct gm_prepare_opts {
 	const char *message;    /* -m; NULL = derived from the changes */
 	const char *production; /* --production; NULL = cfg->production */
@@ -27,13 +47,17 @@ typedef struct gm_prepare_opts {
 	bool diff_only;          /* `git migrate diff`: stop after the diff (and plan) */
 	bool allow_empty_models; /* models with no table may drop every table */
 	gm_progress_cb progress;
-	void *payload;   /* for progress and wait */
+	void *payload;   /* for progress, wait and ask_rename */
 	bool no_wait;    /* another run holds the worktree lock: fail (GM_ERROR) */
 	gm_wait_cb wait; /* else called once before waiting for it */
+	/* --allow-drop: "table" or "table.column" whose drop loses data on purpose */
+	const char *const *allow_drop;
+	size_t allow_drop_nr;
+	gm_rename_cb ask_rename; /* NULL: rename-like changes are refused (no terminal) */
 } gm_prepare_opts;
 
 /* clang-format off */
-#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL, false, NULL }
+#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL, false, NULL, NULL, 0, NULL }
 /* clang-format on */
 
 #define GM_PHASES_MAX 10
