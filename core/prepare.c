@@ -214,8 +214,8 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 	size_t i;
 
 	gm_changes_describe(&b, &r->up);
-	/* what the down cannot put back: the rows of dropped tables and columns */
-	if (r->up.nr)
+	/* what the down cannot put back: the rows of dropped tables and columns (prepare) */
+	if (r->up.nr && !r->opts->diff_only)
 		gm_prepare_down_losses(&b, &r->up, gm_replay_conn(r->rp));
 	push_summary_lines(out, b.ptr);
 	for (i = 0; i < r->up_plan.nr; i++) {

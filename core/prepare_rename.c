@@ -208,22 +208,22 @@ static void what(gm_buf *b, const struct pair *p)
 }
 
 /* The ways out of one refused pair, for the error's detail. */
-static void ways_out(gm_buf *b, const struct pair *p)
+static void ways_out(gm_buf *b, const struct pair *p, const char *indent)
 {
 	if (p->table) {
 		gm_buf_printf(b,
-			      "a rename: 'was: %s' on column %s of table %s (YAML models), or "
+			      "%sa rename: 'was: %s' on column %s of table %s (YAML models), or "
 			      "'%s %s -- git-migrate: was %s' (SQL models)\n",
-			      p->from, p->to, p->table, p->to, p->type, p->from);
-		gm_buf_printf(b, "a loss:   git migrate prepare --allow-drop %s.%s\n", p->table,
-			      p->from);
+			      indent, p->from, p->to, p->table, p->to, p->type, p->from);
+		gm_buf_printf(b, "%sa loss:   git migrate prepare --allow-drop %s.%s\n", indent,
+			      p->table, p->from);
 		return;
 	}
 	gm_buf_printf(b,
-		      "a rename: 'was: %s' on table %s (YAML models), or 'CREATE TABLE %s ( "
+		      "%sa rename: 'was: %s' on table %s (YAML models), or 'CREATE TABLE %s ( "
 		      "-- git-migrate: was %s' (SQL models)\n",
-		      p->from, p->to, p->to, p->from);
-	gm_buf_printf(b, "a loss:   git migrate prepare --allow-drop %s\n", p->from);
+		      indent, p->from, p->to, p->to, p->from);
+	gm_buf_printf(b, "%sa loss:   git migrate prepare --allow-drop %s\n", indent, p->from);
 }
 
 /* GM_ECHECK for the pairs left: the first in the message, each with its ways out. */
@@ -237,13 +237,12 @@ static int refuse(const struct check *k)
 			what(&detail, &k->left[i]);
 			gm_buf_puts(&detail, ":\n");
 		}
-		ways_out(&detail, &k->left[i]);
+		ways_out(&detail, &k->left[i], k->left_nr > 1 ? "  " : "");
 	}
 	gm_buf_truncate(&detail, detail.len - 1);
 	what(&first, &k->left[0]);
-	if (k->left_nr > 1)
-		gm_buf_printf(&first, " (and %zu more below)", k->left_nr - 1);
-	gm_error_set(GM_ECHECK, "%s: a rename? refusing to drop the data", first.ptr);
+	gm_error_set(GM_ECHECK, "%s: a rename? refusing to drop the data%s", first.ptr,
+		     k->left_nr > 1 ? " (more like it below)" : "");
 	gm_error_detail("%s", detail.ptr);
 	gm_error_hint("a rename hint keeps the rows (RENAME), --allow-drop confirms the loss; "
 		      "nothing was written");
