@@ -7,7 +7,7 @@
 
 const char *const prepare_usage[] = {
 	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run] [--no-fixtures]",
-	"                    [--allow-empty-models] [--allow-drop <table>[.<column>]]... [--no-wait]",
+	"                    [--allow-empty-models] [--allow-drop <table>[.<column>]] [--no-wait]",
 	"",
 	"Replays the production branch's migrations (read from git, no checkout) and the",
 	"worktree's local revisions on a scratch database, diffs that schema against the",
@@ -27,7 +27,7 @@ const char *const prepare_usage[] = {
 	"    --no-fixtures         verify without loading the fixtures",
 	"    --allow-empty-models  accept models with no table (drops every table)",
 	"    --allow-drop <name>   drop this table or table.column although it holds data and",
-	"                          looks renamed (repeatable)",
+	"                          looks renamed: the loss is meant (repeatable)",
 	"    --no-wait             fail when another run in this worktree holds its lock",
 	"    -h, --help            show this help",
 	NULL,
