@@ -133,34 +133,62 @@ static void leave(struct check *k, const struct pair *p)
 	k->left[k->left_nr++] = *p;
 }
 
+/* An add that a drop could have been renamed to. */
+struct cand {
+	const char *name, *type;
+	const void *add;
+};
+
+/*
+ * Offer the drop p (table, from and rows set) to each candidate in turn; frees cands.
+ * When no answer made it a rename, the first candidate still free is left for refuse().
+ */
+static int resolve(struct check *k, struct pair p, struct cand *cands, size_t nr)
+{
+	struct pair first = { 0 };
+	bool done = false;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < nr && !done && error == 0; i++) {
+		p.to = cands[i].name;
+		p.type = cands[i].type;
+		if (!first.from && !taken(k, cands[i].add))
+			first = p;
+		error = try_pair(&done, k, &p, cands[i].add);
+	}
+	if (error == 0 && !done && first.from)
+		leave(k, &first);
+	free(cands);
+	return error;
+}
+
 /* The dropped columns of one table change, each against the compatible added ones. */
 static int check_columns(struct check *k, const gm_change *ch)
 {
-	size_t i, j, n;
+	size_t i, j, n, nr;
 	int error;
 
 	for (i = 0; i < ch->tchanges_nr; i++) {
 		const gm_column *d = ch->tchanges[i].col_from;
-		struct pair p = { ch->to->name, NULL, NULL, NULL, 0 }, first = { 0 };
-		bool done = false;
+		struct pair p = { ch->to->name, NULL, NULL, NULL, 0 };
+		struct cand *cands;
 
 		if (ch->tchanges[i].kind != GM_TCHANGE_DROP_COLUMN || allowed(k, p.table, d->name))
 			continue;
 		if ((error = gm_count_rows(&n, k->conn, ch->from->name, d->name)) < 0)
 			return error;
-		for (j = 0; n && !done && j < ch->tchanges_nr; j++) {
+		cands = gm_xcalloc(ch->tchanges_nr, sizeof(*cands));
+		for (j = nr = 0; n && j < ch->tchanges_nr; j++) {
 			const gm_column *a = ch->tchanges[j].col_to;
-			if (ch->tchanges[j].kind != GM_TCHANGE_ADD_COLUMN ||
-			    !compatible(d->type, a->type))
-				continue;
-			p = (struct pair){ ch->to->name, d->name, a->name, a->type, n };
-			if (!first.from && !taken(k, a))
-				first = p;
-			if ((error = try_pair(&done, k, &p, a)) < 0)
-				return error;
+			if (ch->tchanges[j].kind == GM_TCHANGE_ADD_COLUMN &&
+			    compatible(d->type, a->type))
+				cands[nr++] = (struct cand){ a->name, a->type, a };
 		}
-		if (!done && first.from)
-			leave(k, &first);
+		p.from = d->name;
+		p.rows = n;
+		if ((error = resolve(k, p, cands, nr)) < 0)
+			return error;
 	}
 	return 0;
 }
@@ -168,28 +196,20 @@ static int check_columns(struct check *k, const gm_change *ch)
 /* A dropped table holding rows against the added tables with the same columns. */
 static int check_table(struct check *k, const gm_changes *up, const gm_table *t)
 {
-	struct pair p = { 0 }, first = { 0 };
-	bool done = false;
-	size_t j, n;
+	struct pair p = { NULL, t->name, NULL, NULL, 0 };
+	struct cand *cands;
+	size_t j, nr = 0;
 	int error;
 
 	if (allowed(k, t->name, NULL))
 		return 0;
-	if ((error = gm_count_rows(&n, k->conn, t->name, NULL)) < 0)
+	if ((error = gm_count_rows(&p.rows, k->conn, t->name, NULL)) < 0)
 		return error;
-	for (j = 0; n && !done && j < up->nr; j++) {
-		const gm_table *a = up->v[j].to;
-		if (up->v[j].kind != GM_CHANGE_ADD_TABLE || !same_columns(t, a))
-			continue;
-		p = (struct pair){ NULL, t->name, a->name, NULL, n };
-		if (!first.from && !taken(k, a))
-			first = p;
-		if ((error = try_pair(&done, k, &p, a)) < 0)
-			return error;
-	}
-	if (!done && first.from)
-		leave(k, &first);
-	return 0;
+	cands = gm_xcalloc(up->nr, sizeof(*cands));
+	for (j = 0; p.rows && j < up->nr; j++)
+		if (up->v[j].kind == GM_CHANGE_ADD_TABLE && same_columns(t, up->v[j].to))
+			cands[nr++] = (struct cand){ up->v[j].to->name, NULL, up->v[j].to };
+	return resolve(k, p, cands, nr);
 }
 
 /* What a refused pair is: "users.fullname (2 rows hold a value) is dropped and ...". */

@@ -92,11 +92,18 @@ typedef struct gm_prepare_result {
 /*
  * Run prepare (or, with opts->diff_only, the diff) for the repository. On success fills
  * *out (release with gm_prepare_result_release). Errors: GM_EINVALID (bad input, with
- * location), GM_EDB, GM_EGIT, GM_ECHECK (the chain is behind production: hint set; or the
- * verification on scratch failed), GM_EINTERRUPTED, GM_ERROR (opts->no_wait and another
+ * location), GM_EDB, GM_EGIT, GM_ECHECK (the chain is behind production: hint set; the
+ * verification on scratch failed; or a rename-like change that neither opts->ask_rename
+ * nor opts->allow_drop resolved: a dropped column holding data with a compatible column
+ * added in its table, or a dropped table holding rows with a table of the same columns
+ * added; its detail names both ways out), GM_EINTERRUPTED, GM_ERROR (opts->no_wait and another
  * run holds the worktree's lock). Prepare (not diff) runs under the worktree's lock,
  * taken before the chains are read: a run that waited for another one chains onto what
  * that one wrote. Nothing is written on failure and every scratch database is dropped.
+ * A data-losing change is written (its warning counts the rows; the summary says what the
+ * down cannot restore, "down: re-creates table b empty (its 3 rows are not restored)");
+ * the rows the down section cannot take back are deleted from the scratch database
+ * before it runs (a note names them), so the round trip checks the schema.
  */
 int gm_prepare(gm_prepare_result *out, gm_repo *repo, const gm_config *cfg,
 	       const gm_prepare_opts *opts);

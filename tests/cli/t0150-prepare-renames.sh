@@ -2,6 +2,7 @@
 test_description='prepare (SQLite and PostgreSQL): a rename-like change is asked about or refused, never drop + add in silence'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-fixture-case.sh"
 
 cat >base.yml <<'YAML'
 tables:
@@ -29,21 +30,6 @@ sed "s/^      fullname: text/      display_name: {type: text, was: fullname}/" b
 sed "s/^  tags:/  labels:/" base.yml >tab.yml
 sed "s/^  tags:/  labels:\n    was: tags/" base.yml >tabwas.yml
 
-# rn_setup <dir> <models.yml>: production holds the models, the fixtures and the base
-# revision; the deploy database is the case's own (SQLite: db.sqlite in <dir>).
-rn_setup() {
-	prepare_case_setup "$1" "$2" &&
-	(
-		cd "$1" && git switch -q production &&
-		mkdir data && cp ../rows.yml data/rows.yml &&
-		gm_write_config '[models/*.yml]' &&
-		{ test_if_postgres || echo "database: sqlite:///db.sqlite" >>.gitmigrate.yml; } &&
-		echo db.sqlite >.gitignore &&
-		git add -A && git commit -q -m "fixtures, database" &&
-		git switch -q work && git merge -q production
-	)
-}
-
 # nothing_written <dir>: only the base revision, and no scratch database left.
 nothing_written() {
 	test $(ls "$1"/migrations/versions | wc -l) = 1 &&
@@ -55,9 +41,7 @@ nothing_written() {
 # downgrade: <old table>.<old column> holds them again.
 deploy_and_check() {
 	(
-		cd "$1" && db_create &&
-		git migrate -q upgrade +1 && git migrate -q loaddata >/dev/null &&
-		git migrate -q upgrade &&
+		cd "$1" && fixture_case_deploy &&
 		db_sql "SELECT $3 FROM $2 ORDER BY id" | paste -sd " " - >../got.up &&
 		git migrate -q downgrade -1 &&
 		db_sql "SELECT $5 FROM $4 ORDER BY id" | paste -sd " " - >../got.down &&
@@ -65,19 +49,10 @@ deploy_and_check() {
 	)
 }
 
-# columns <table>: the table's column names in the database's catalog, one line.
-columns() {
-	if test_if_postgres; then
-		db_sql "SELECT attname FROM pg_attribute WHERE attrelid = '$1'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
-	else
-		db_sql "SELECT name FROM pragma_table_xinfo('$1') ORDER BY cid"
-	fi | tr "\n" " "
-}
-
 test_expect_success 'setup' '
-	rn_setup col base.yml && rn_setup tab base.yml &&
-	rn_setup colwas base.yml && rn_setup tabwas base.yml &&
-	rn_setup allow base.yml && rn_setup allowtab base.yml
+	fixture_case_setup col base.yml rows.yml && fixture_case_setup tab base.yml rows.yml &&
+	fixture_case_setup colwas base.yml rows.yml && fixture_case_setup tabwas base.yml rows.yml &&
+	fixture_case_setup allow base.yml rows.yml && fixture_case_setup allowtab base.yml rows.yml
 '
 
 test_expect_success 'a column renamed in the models, not on a terminal: exit 1, both ways out, nothing written' '
@@ -143,7 +118,7 @@ test_expect_success 'YAML was: on the column: RENAME COLUMN; upgrade keeps the r
 	deploy_and_check colwas users display_name users fullname &&
 	echo "Ann Bob" >expect &&
 	test_cmp expect got.up && test_cmp expect got.down &&
-	test "$(cd colwas && columns users)" = "id fullname "
+	test "$(cd colwas && catalog_columns users)" = "id:1 fullname:0"
 '
 
 test_expect_success 'YAML was: on the table: RENAME TO; upgrade keeps the rows, downgrade renames back' '
@@ -159,7 +134,7 @@ test_expect_success 'YAML was: on the table: RENAME TO; upgrade keeps the rows, 
 
 if command -v script >/dev/null 2>&1; then
 test_expect_success 'on a terminal: the question, answered y, writes RENAME COLUMN' '
-	rn_setup tty base.yml &&
+	fixture_case_setup tty base.yml rows.yml &&
 	cp col.yml tty/models/app.yml &&
 	(cd tty && echo y | script -qec "git migrate prepare" /dev/null >../tty.out) &&
 	test_grep "Did you rename users.fullname to users.display_name? \[y/N\]" tty.out &&
@@ -171,7 +146,7 @@ test_expect_success 'on a terminal: the question, answered y, writes RENAME COLU
 '
 
 test_expect_success 'on a terminal: a table, answered y, writes RENAME TO' '
-	rn_setup ttytab base.yml &&
+	fixture_case_setup ttytab base.yml rows.yml &&
 	cp tab.yml ttytab/models/app.yml &&
 	(cd ttytab && echo yes | script -qec "git migrate prepare" /dev/null >../tty.out) &&
 	test_grep "Did you rename table tags to labels? \[y/N\]" tty.out &&

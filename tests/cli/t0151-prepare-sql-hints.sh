@@ -2,6 +2,7 @@
 test_description='prepare (SQLite and PostgreSQL): rename hints in SQL models, -- git-migrate: was <old>'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-fixture-case.sh"
 
 cat >base.sql <<'SQL'
 CREATE TABLE users (
@@ -23,9 +24,7 @@ YAML
 sql_setup() {
 	mkdir "$1" && (
 		cd "$1" && git init -q -b production &&
-		gm_write_config '[models/*.sql]' &&
-		{ test_if_postgres || echo "database: sqlite:///db.sqlite" >>.gitmigrate.yml; } &&
-		echo db.sqlite >.gitignore &&
+		fixture_config '[models/*.sql]' &&
 		mkdir models data && cp ../base.sql models/app.sql && cp ../rows.yml data/rows.yml &&
 		git add -A && git commit -q -m models &&
 		git migrate -q prepare -m base >/dev/null &&
@@ -64,9 +63,7 @@ test_expect_success 'column and table hints: RENAME both ways; upgrade keeps the
 	section $rev down | grep "ALTER TABLE users RENAME COLUMN display_name TO fullname;" &&
 	section $rev down | grep "ALTER TABLE labels RENAME TO tags;" &&
 	(
-		cd hints && db_create &&
-		git migrate -q upgrade +1 && git migrate -q loaddata >/dev/null &&
-		git migrate -q upgrade &&
+		cd hints && fixture_case_deploy &&
 		test "$(db_sql "SELECT display_name FROM users ORDER BY id" | paste -sd " " -)" = "Ann Bob" &&
 		test "$(db_sql "SELECT label FROM labels ORDER BY id" | paste -sd " " -)" = "red blue" &&
 		git migrate -q downgrade -1 &&

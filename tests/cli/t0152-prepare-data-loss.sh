@@ -2,6 +2,7 @@
 test_description='prepare (SQLite and PostgreSQL): data-losing changes are written, with their warnings; the round trip is never blocked by rows that cannot come back'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-fixture-case.sh"
 
 cat >base.yml <<'YAML'
 tables:
@@ -41,45 +42,8 @@ YAML
 sed -e "/^  orgs:/,/^      name: text/d" -e "s/org_id: {type: integer, references: orgs(id)}/org_id: integer/" \
 	base.yml >noorgs.yml
 
-loss_setup() {
-	prepare_case_setup "$1" base.yml &&
-	(
-		cd "$1" && git switch -q production &&
-		mkdir data && cp ../rows.yml data/rows.yml &&
-		gm_write_config '[models/*.yml]' &&
-		{ test_if_postgres || echo "database: sqlite:///db.sqlite" >>.gitmigrate.yml; } &&
-		echo db.sqlite >.gitignore &&
-		git add -A && git commit -q -m "fixtures, database" &&
-		git switch -q work && git merge -q production
-	)
-}
-
-# deploy <dir>: the base revision and the fixtures on the case database, then the new one.
-deploy() {
-	db_create && git migrate -q upgrade +1 && git migrate -q loaddata >/dev/null &&
-	git migrate -q upgrade
-}
-
-# fkeys <table>: its foreign keys in the catalog, "column>table" per key, one line.
-fkeys() {
-	if test_if_postgres; then
-		db_sql "SELECT a.attname || '>' || c.confrelid::regclass FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.conrelid = '$1'::regclass AND c.contype = 'f' ORDER BY 1"
-	else
-		db_sql "SELECT \"from\" || '>' || \"table\" FROM pragma_foreign_key_list('$1') ORDER BY 1"
-	fi | paste -sd " " -
-}
-
-# cols <table>: its columns in the catalog, "name:notnull", one line.
-cols() {
-	if test_if_postgres; then
-		db_sql "SELECT attname || ':' || attnotnull::int FROM pg_attribute WHERE attrelid = '$1'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
-	else
-		db_sql "SELECT name || ':' || \"notnull\" FROM pragma_table_xinfo('$1') ORDER BY cid"
-	fi | paste -sd " " -
-}
-
 test_expect_success 'setup' '
-	loss_setup ref && loss_setup col
+	fixture_case_setup ref base.yml rows.yml && fixture_case_setup col base.yml rows.yml
 '
 
 test_expect_success 'dropping a table that another references, rows in both: written, with the warning and what down cannot restore' '
@@ -97,17 +61,17 @@ test_expect_success 'dropping a table that another references, rows in both: wri
 
 test_expect_success '... applied to a real database: the rows stay; the down re-creates the table and its foreign key' '
 	(
-		cd ref && deploy &&
+		cd ref && fixture_case_deploy &&
 		test "$(db_sql "SELECT count(*) FROM members")" = 3 &&
 		! db_sql "SELECT 1 FROM orgs" 2>/dev/null &&
-		test -z "$(fkeys members)" &&
+		test -z "$(catalog_fkeys members)" &&
 		# SQLite checks every row of a rebuilt table: the members that reference
 		# the orgs the down cannot bring back must go first (the summary said so)
 		{ test_if_postgres || db_sql "DELETE FROM badges; DELETE FROM members;"; } &&
 		git migrate -q downgrade -1 &&
 		test "$(db_sql "SELECT count(*) FROM orgs")" = 0 &&
-		test "$(fkeys members)" = "org_id>orgs" &&
-		test "$(fkeys badges)" = "member_id>members"
+		test "$(catalog_fkeys members)" = "org_id>orgs" &&
+		test "$(catalog_fkeys badges)" = "member_id>members"
 	)
 '
 
@@ -120,12 +84,12 @@ test_expect_success 'dropping a NOT NULL column without a default and a nullable
 	test_grep "^  down: re-adds column users.nick empty (its values in 1 row are not restored)$" err &&
 	test_grep "note: the round trip ran the down section without the rows it cannot take back: users (2 rows)" err &&
 	(
-		cd col && deploy &&
-		test "$(cols users)" = "id:1" &&
+		cd col && fixture_case_deploy &&
+		test "$(catalog_columns users)" = "id:1" &&
 		test "$(db_sql "SELECT count(*) FROM users")" = 2 &&
 		db_sql "DELETE FROM users" &&
 		git migrate -q downgrade -1 &&
-		test "$(cols users)" = "id:1 fullname:1 nick:0"
+		test "$(catalog_columns users)" = "id:1 fullname:1 nick:0"
 	)
 '
 
