@@ -212,14 +212,13 @@ static int check_table(struct check *k, const gm_changes *up, const gm_table *t)
 	return resolve(k, p, cands, nr);
 }
 
-/* What a refused pair is: "users.fullname (2 rows hold a value) is dropped and ...". */
+/* What a refused pair is: "users.fullname is dropped, but 2 rows hold a value, and ...". */
 static void what(gm_buf *b, const struct pair *p)
 {
 	if (p->table)
-		gm_buf_printf(
-			b, "%s.%s is dropped, but %zu row%s hold a value, and %s.%s (%s) is added",
-			p->table, p->from, p->rows, p->rows == 1 ? "" : "s", p->table, p->to,
-			p->type);
+		gm_buf_printf(b, "%s.%s is dropped, but %zu %s a value, and %s.%s (%s) is added",
+			      p->table, p->from, p->rows, p->rows == 1 ? "row holds" : "rows hold",
+			      p->table, p->to, p->type);
 	else
 		gm_buf_printf(b,
 			      "table %s is dropped, but it holds %zu row%s, and table %s with "
