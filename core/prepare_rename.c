@@ -137,6 +137,7 @@ static void leave(struct check *k, const struct pair *p)
 struct cand {
 	const char *name, *type;
 	const void *add;
+	bool hinted; /* it has a `was` hint the diff did not take: not asked (again) */
 };
 
 /*
@@ -155,7 +156,8 @@ static int resolve(struct check *k, struct pair p, struct cand *cands, size_t nr
 		p.type = cands[i].type;
 		if (!first.from && !taken(k, cands[i].add))
 			first = p;
-		error = try_pair(&done, k, &p, cands[i].add);
+		if (!cands[i].hinted)
+			error = try_pair(&done, k, &p, cands[i].add);
 	}
 	if (error == 0 && !done && first.from)
 		leave(k, &first);
@@ -183,7 +185,7 @@ static int check_columns(struct check *k, const gm_change *ch)
 			const gm_column *a = ch->tchanges[j].col_to;
 			if (ch->tchanges[j].kind == GM_TCHANGE_ADD_COLUMN &&
 			    compatible(d->type, a->type))
-				cands[nr++] = (struct cand){ a->name, a->type, a };
+				cands[nr++] = (struct cand){ a->name, a->type, a, a->was != NULL };
 		}
 		p.from = d->name;
 		p.rows = n;
@@ -208,7 +210,8 @@ static int check_table(struct check *k, const gm_changes *up, const gm_table *t)
 	cands = gm_xcalloc(up->nr, sizeof(*cands));
 	for (j = 0; p.rows && j < up->nr; j++)
 		if (up->v[j].kind == GM_CHANGE_ADD_TABLE && same_columns(t, up->v[j].to))
-			cands[nr++] = (struct cand){ up->v[j].to->name, NULL, up->v[j].to };
+			cands[nr++] = (struct cand){ up->v[j].to->name, NULL, up->v[j].to,
+						     up->v[j].to->was != NULL };
 	return resolve(k, p, cands, nr);
 }
 

@@ -84,6 +84,13 @@ test_expect_success 'both at once: the message names the first, the detail both'
 	nothing_written col
 '
 
+test_expect_success 'a was: hint naming another column does not make the drop silent' '
+	sed "s/^      fullname: text/      display_name: {type: text, was: nosuch}/" base.yml >col/models/app.yml &&
+	(cd col && test_expect_code 1 git migrate prepare </dev/null >../out 2>../err) &&
+	test_grep "^error: users.fullname is dropped, but 2 rows hold a value, and users.display_name (text) is added" err &&
+	nothing_written col
+'
+
 test_expect_success 'an incompatible type, or no rows holding a value, is a plain drop + add' '
 	sed "s/^      fullname: text/      display_name: boolean/" base.yml >col/models/app.yml &&
 	(cd col && git migrate prepare --dry-run </dev/null >../out 2>../err) &&
