@@ -3,6 +3,7 @@
  * and turn a change list into SQL (DESIGN.md §4 SQLite). In-place ALTERs where SQLite
  * allows them; every other change to a table is one table rebuild per table.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "git-migrate/vec.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "dialect/sqlite_ddl.h"
 #include "type.h"
 #include "util/strvec.h"
 #include "db_int.h"
@@ -403,14 +405,20 @@ static void add_stmt(gm_plan *out, gm_buf *b, unsigned flags, const char *subjec
 static void add_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_column *c)
 {
 	const gm_fkey *fk;
+	char *text;
 	bool ok;
 
 	gm_buf_puts(b, "ALTER TABLE ");
 	gm_sql_ident(b, ch->to->name);
 	gm_buf_puts(b, " ADD COLUMN ");
-	put_column(b, ch->to, c, false);
+	/* the column as the models wrote it, when their text is known */
+	text = ch->to->sql ? gm_sqlite_ddl_column_text(ch->to->sql, c->name) : NULL;
+	if (text)
+		gm_buf_puts(b, text);
+	else
+		put_column(b, ch->to, c, false);
 	fk = inline_fkey(ch, c, &ok);
-	if (fk) {
+	if (fk && !(text && mentions(text, "REFERENCES"))) {
 		gm_buf_puts(b, " CONSTRAINT ");
 		gm_sql_ident(b, fk->name);
 		gm_buf_putc(b, ' ');
@@ -418,6 +426,7 @@ static void add_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const 
 	}
 	gm_buf_puts(b, ";\n");
 	add_stmt(out, b, 0, ch->to->name, ch);
+	free(text);
 }
 
 static void drop_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const char *col)
@@ -502,25 +511,79 @@ static const char *source_column(const gm_change *ch, const gm_column *c)
 }
 
 /*
- * The 12-step rebuild (sqlite.org/lang_altertable.html#otheralter): a new table with
- * the full new definition, rows copied, old table dropped, new one renamed, indexes
- * recreated; an AUTOINCREMENT counter moves with the rows. Dropped columns are carried
- * through the copy and dropped afterwards with DROP COLUMN, so each data loss is its own
- * statement with its own subject. Foreign keys must be off (the applier's begin does it).
+ * The new table of a rebuild, named `name`: the CREATE TABLE text the models wrote
+ * (t->sql: inspected, so `to` has it in both directions) with only the name replaced,
+ * so the column-level INTEGER PRIMARY KEY, defaults, CHECK, COLLATE, AUTOINCREMENT,
+ * WITHOUT ROWID and STRICT stay as written; generated from t where no text is known.
+ * The `extra` columns (dropped ones, carried through the copy) go after the last column.
  */
-static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
+static void put_new_table(gm_buf *b, const gm_table *t, const char *name,
+			  const gm_column *const *extra, size_t extra_nr)
+{
+	char **names = NULL;
+	size_t i;
+	bool done = false;
+
+	if (t->sql) {
+		names = gm_xcalloc(extra_nr + 1, sizeof(*names));
+		for (i = 0; i < extra_nr; i++)
+			names[i] = extra[i]->name;
+		done = gm_sqlite_ddl_create_as(b, t->sql, name, names, extra_nr);
+		free(names);
+	}
+	if (!done)
+		put_create_table(b, t, name, extra, extra_nr);
+}
+
+/* Mark in on[] (one flag per dependent of s) the views and triggers that name `name`,
+ * or a view so marked. */
+static void mark_users(bool *on, const gm_schema *s, const char *name)
+{
+	const gm_dependent *d;
+	size_t i = 0;
+
+	while ((d = gm_schema_next_user(s, name, &i))) {
+		if (on[i - 1])
+			continue;
+		on[i - 1] = true;
+		if (!strcmp(d->kind, "view"))
+			mark_users(on, s, d->name);
+	}
+}
+
+/* DROP VIEW / DROP TRIGGER for the marked dependents, the last created first. */
+static void put_drop_dependents(gm_buf *b, const gm_schema *s, const bool *on)
+{
+	size_t i, k;
+
+	for (i = s->dependents_nr; i-- > 0;) {
+		const gm_dependent *d = s->dependents[i];
+		if (!on[i])
+			continue;
+		gm_buf_puts(b, "DROP ");
+		for (k = 0; d->kind[k]; k++)
+			gm_buf_putc(b, (char)toupper((unsigned char)d->kind[k]));
+		gm_buf_putc(b, ' ');
+		gm_sql_ident(b, d->name);
+		gm_buf_puts(b, ";\n");
+	}
+}
+
+static void put_create_dependents(gm_buf *b, const gm_schema *s, const bool *on)
+{
+	size_t i;
+	for (i = 0; i < s->dependents_nr; i++)
+		if (on[i])
+			gm_buf_printf(b, "%s\n", s->dependents[i]->create);
+}
+
+/* Copy the rows: INSERT INTO tmp (new columns) SELECT (their old names) FROM t. */
+static void put_copy(gm_buf *b, const gm_change *ch, const char *tmp,
+		     const gm_column *const *dropped, size_t dropped_nr)
 {
 	const gm_table *t = ch->to;
-	const gm_column **dropped = NULL;
-	size_t dropped_nr = 0, dropped_alloc = 0, i, n = 0;
-	gm_buf tmp = GM_BUF_INIT, cols = GM_BUF_INIT, srcs = GM_BUF_INIT;
-
-	for (i = 0; i < ch->tchanges_nr; i++)
-		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
-			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
-
-	gm_buf_printf(&tmp, "_gm_new_%s", t->name);
-	put_create_table(b, t, tmp.ptr, dropped, dropped_nr);
+	gm_buf cols = GM_BUF_INIT, srcs = GM_BUF_INIT;
+	size_t i, n = 0;
 
 	for (i = 0; i < t->columns_nr + dropped_nr; i++) {
 		const gm_column *c = i < t->columns_nr ? t->columns[i] : dropped[i - t->columns_nr];
@@ -536,11 +599,43 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
 	}
 	if (n) {
 		gm_buf_puts(b, "INSERT INTO ");
-		gm_sql_ident(b, tmp.ptr);
+		gm_sql_ident(b, tmp);
 		gm_buf_printf(b, " (%s) SELECT %s FROM ", cols.ptr, srcs.ptr);
 		gm_sql_ident(b, t->name);
 		gm_buf_puts(b, ";\n");
 	}
+	gm_buf_release(&srcs);
+	gm_buf_release(&cols);
+}
+
+/*
+ * The 12-step rebuild (sqlite.org/lang_altertable.html#otheralter): the views and
+ * triggers that name the table (deps: the change list's `from`, which carries the
+ * database's) dropped, a new table (put_new_table), rows copied, old table dropped, new
+ * one renamed, indexes recreated, the views and triggers re-created; an AUTOINCREMENT
+ * counter moves with the rows. Dropped columns are carried through the copy and dropped
+ * afterwards with DROP COLUMN, so each data loss is its own statement with its own
+ * subject (the dependents come back after those). Foreign keys must be off (the
+ * applier's begin does it).
+ */
+static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_schema *deps)
+{
+	const gm_table *t = ch->to;
+	const gm_column **dropped = NULL;
+	size_t dropped_nr = 0, dropped_alloc = 0, i;
+	gm_buf tmp = GM_BUF_INIT;
+	bool *on = gm_xcalloc(deps->dependents_nr + 1, sizeof(*on));
+
+	for (i = 0; i < ch->tchanges_nr; i++)
+		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
+			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
+	mark_users(on, deps, ch->from->name);
+	mark_users(on, deps, t->name);
+
+	gm_buf_printf(&tmp, "_gm_new_%s", t->name);
+	put_drop_dependents(b, deps, on);
+	put_new_table(b, t, tmp.ptr, dropped, dropped_nr);
+	put_copy(b, ch, tmp.ptr, dropped, dropped_nr);
 	if (has_autoincrement(t)) {
 		/* keep the AUTOINCREMENT counter: ids of deleted rows are never reused */
 		gm_buf_puts(b, "DELETE FROM sqlite_sequence WHERE name = ");
@@ -559,21 +654,25 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
 	gm_sql_ident(b, t->name);
 	gm_buf_puts(b, ";\n");
 	put_create_indexes(b, t);
+	if (!dropped_nr)
+		put_create_dependents(b, deps, on);
 	add_stmt(out, b, GM_STMT_REBUILD, t->name, ch);
 
 	for (i = 0; i < dropped_nr; i++)
 		drop_column_stmt(out, b, ch, dropped[i]->name);
-
-	gm_buf_release(&srcs);
-	gm_buf_release(&cols);
+	if (dropped_nr) {
+		put_create_dependents(b, deps, on);
+		add_stmt(out, b, 0, t->name, ch);
+	}
 	gm_buf_release(&tmp);
+	free(on);
 	free(dropped);
 }
 
-static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch)
+static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_schema *deps)
 {
 	if (needs_rebuild(ch))
-		plan_rebuild(out, b, ch);
+		plan_rebuild(out, b, ch, deps);
 	else
 		plan_in_place(out, b, ch);
 }
@@ -581,15 +680,24 @@ static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch)
 int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 {
 	gm_buf b = GM_BUF_INIT;
+	gm_schema *none = NULL;
+	const gm_schema *deps;
 	size_t i;
 
 	GM_ASSERT_ARG(out);
 	GM_ASSERT_ARG(changes);
+	if (!changes->from)
+		gm_schema_new(&none);
+	deps = none ? none : changes->from; /* the views and triggers a rebuild carries */
 	for (i = 0; i < changes->nr; i++) {
 		const gm_change *ch = &changes->v[i];
 		switch (ch->kind) {
 		case GM_CHANGE_ADD_TABLE:
-			put_create_table(&b, ch->to, ch->to->name, NULL, 0);
+			/* the models' own text when known (see put_new_table) */
+			if (ch->to->sql)
+				gm_buf_printf(&b, "%s;\n", ch->to->sql);
+			else
+				put_create_table(&b, ch->to, ch->to->name, NULL, 0);
 			put_create_indexes(&b, ch->to);
 			add_stmt(out, &b, 0, ch->to->name, ch);
 			break;
@@ -602,7 +710,7 @@ int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 			add_stmt(out, &b, 0, ch->to->name, ch);
 			break;
 		case GM_CHANGE_MODIFY_TABLE:
-			plan_modify(out, &b, ch);
+			plan_modify(out, &b, ch, deps);
 			break;
 		case GM_CHANGE_DROP_TABLE:
 			gm_buf_puts(&b, "DROP TABLE ");
@@ -620,5 +728,6 @@ int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 		}
 	}
 	gm_buf_release(&b);
+	gm_schema_free(none);
 	return 0;
 }

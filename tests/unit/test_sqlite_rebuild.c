@@ -1,0 +1,276 @@
+/*
+ * Unit tests of SQLite table rebuilds on real databases, with schemas inspected from SQL
+ * text as prepare has them (the tables' CREATE text, the views and triggers): after the
+ * planner's SQL, the rebuilt table's pragmas (table_xinfo, index_list + index_xinfo,
+ * foreign_key_list) equal those of the table created from the models' SQL, the rows are
+ * kept, and the views and triggers are back; the same for the down.
+ */
+#include <stdlib.h>
+#include <sqlite3.h>
+#include "gm_test.h"
+#include "gm_test_plan.h"
+#include "schema_int.h"
+#include "diff_int.h"
+#include "db_int.h"
+#include "dialect/sqlite.h"
+
+/* ---- helpers ---- */
+
+static gm_conn *open_sql(const char *sql)
+{
+	gm_url *url = NULL;
+	gm_conn *conn = NULL;
+	assert_gm_ok(gm_url_parse(&url, "sqlite://:memory:", "/"));
+	assert_gm_ok(gm_conn_open(&conn, url));
+	gm_url_free(url);
+	if (sql && *sql)
+		assert_gm_ok(conn->dialect->exec(conn, sql, "models.sql", 1));
+	return conn;
+}
+
+static gm_schema *inspect(gm_conn *conn)
+{
+	gm_schema *s = NULL;
+	assert_gm_ok(conn->dialect->inspect(&s, conn, "git_migrate_history"));
+	return s;
+}
+
+static int row_text(void *payload, int n, char **values, char **names)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		gm_buf_printf(payload, "%s%s", i ? "|" : "", values[i] ? values[i] : "NULL");
+	gm_buf_putc(payload, '\n');
+	return 0;
+}
+
+static void query(gm_buf *out, gm_conn *conn, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(gm_sqlite_db(conn), sql, row_text, out, &msg) != SQLITE_OK) {
+		print_error("%s: %s\n", sql, msg);
+		sqlite3_free(msg);
+		fail();
+	}
+}
+
+/* Every table's pragmas, and the objects of sqlite_schema, as text. */
+static void pragmas(gm_buf *out, gm_conn *conn)
+{
+	gm_buf tables = GM_BUF_INIT, q = GM_BUF_INIT;
+	char *save = NULL, *t;
+
+	query(out, conn, "SELECT type, name, tbl_name FROM sqlite_schema ORDER BY type, name");
+	query(&tables, conn,
+	      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+	      "ORDER BY name");
+	for (t = strtok_r(tables.ptr, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		gm_buf_clear(&q);
+		gm_buf_printf(
+			&q,
+			"SELECT 'column', * FROM pragma_table_xinfo('%s') ORDER BY cid;"
+			"SELECT 'index', l.name, l.\"unique\", l.origin, l.partial, x.* "
+			"FROM pragma_index_list('%s') l, pragma_index_xinfo(l.name) x "
+			"ORDER BY l.name, x.seqno;"
+			"SELECT 'fkey', * FROM pragma_foreign_key_list('%s') ORDER BY id, seq;",
+			t, t, t);
+		gm_buf_printf(out, "== %s\n", t);
+		query(out, conn, q.ptr);
+	}
+	gm_buf_release(&q);
+	gm_buf_release(&tables);
+}
+
+/* Plan from → to as prepare does (to carries from's views and triggers), apply on conn;
+ * returns the plan's SQL in sql. */
+static void migrate(gm_buf *sql, gm_conn *conn, const gm_schema *from, gm_schema *to, bool down)
+{
+	gm_changes changes = GM_CHANGES_INIT;
+	gm_plan plan = GM_PLAN_INIT;
+
+	gm_schema_inherit_dependents(to, from);
+	assert_gm_ok(gm_diff(&changes, from, to, down ? GM_DIFF_REVERSE : 0));
+	assert_gm_ok(gm_sqlite_plan(&plan, &changes));
+	gm_buf_clear(sql);
+	gm_plan_render(sql, &plan);
+	assert_gm_ok(conn->dialect->begin(conn));
+	if (conn->dialect->exec(conn, sql->ptr, "planned.sql", 1) < 0) {
+		print_error("%s\n--- plan\n%s", gm_error_last()->message, sql->ptr);
+		fail();
+	}
+	assert_gm_ok(conn->dialect->commit(conn));
+	gm_plan_release(&plan);
+	gm_changes_release(&changes);
+}
+
+/* The database conn has the pragmas of a database made from `models` alone. */
+static void assert_like_models(gm_conn *conn, const char *models, const char *what,
+			       const char *plan)
+{
+	gm_conn *want_conn = open_sql(models);
+	gm_buf want = GM_BUF_INIT, got = GM_BUF_INIT;
+
+	pragmas(&want, want_conn);
+	pragmas(&got, conn);
+	if (strcmp(want.ptr, got.ptr))
+		print_error("%s:\n--- want\n%s--- got\n%s--- plan\n%s", what, want.ptr, got.ptr,
+			    plan);
+	assert_string_equal(want.ptr, got.ptr);
+	gm_buf_release(&got);
+	gm_buf_release(&want);
+	gm_conn_free(want_conn);
+}
+
+static void assert_rows(gm_conn *conn, const char *sql, const char *expect)
+{
+	gm_buf got = GM_BUF_INIT;
+	query(&got, conn, sql);
+	assert_string_equal(got.ptr, expect);
+	gm_buf_release(&got);
+}
+
+struct rebuild_case {
+	const char *name, *before, *after, *rows;
+	const char *up_query, *up_rows;     /* after the up: the query and its rows */
+	const char *down_query, *down_rows; /* after the down */
+	bool rebuilds;                      /* false: the up must not rebuild */
+};
+
+/* before + rows, migrated to after and back: pragmas and rows checked both ways. */
+static void run_case(const struct rebuild_case *c)
+{
+	gm_conn *db = open_sql(c->before), *models = open_sql(c->after), *before;
+	gm_schema *from = inspect(db), *to = inspect(models), *from2, *to2;
+	gm_buf sql = GM_BUF_INIT;
+
+	assert_gm_ok(db->dialect->exec(db, c->rows, "rows.sql", 1));
+	migrate(&sql, db, from, to, false);
+	if ((strstr(sql.ptr, "_gm_new_") != NULL) != c->rebuilds) {
+		print_error("%s: rebuild expected: %d\n%s", c->name, c->rebuilds, sql.ptr);
+		fail();
+	}
+	if (getenv("GM_SHOW_PLAN"))
+		print_message("%s\n", sql.ptr);
+	assert_like_models(db, c->after, c->name, sql.ptr);
+	assert_rows(db, c->up_query, c->up_rows);
+
+	/* the down: from the database as the up left it, to the schema of before */
+	before = open_sql(c->before);
+	from2 = inspect(db);
+	to2 = inspect(before);
+	migrate(&sql, db, from2, to2, true);
+	assert_like_models(db, c->before, c->name, sql.ptr);
+	assert_rows(db, c->down_query, c->down_rows);
+
+	gm_buf_release(&sql);
+	gm_schema_free(to2);
+	gm_schema_free(from2);
+	gm_schema_free(to);
+	gm_schema_free(from);
+	gm_conn_free(before);
+	gm_conn_free(models);
+	gm_conn_free(db);
+}
+
+/* ---- the cases: one element of the models' text each ---- */
+
+static const struct rebuild_case cases[] = {
+	{ "column-level INTEGER PRIMARY KEY and defaults as written",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER DEFAULT 1,"
+	  " price REAL DEFAULT 1.5, flag BOOLEAN DEFAULT TRUE, tag TEXT DEFAULT 'a''b',"
+	  " created TEXT DEFAULT CURRENT_TIMESTAMP, neg INTEGER DEFAULT -1);",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'x',"
+	  " qty INTEGER DEFAULT 1, price REAL DEFAULT 1.5, flag BOOLEAN DEFAULT TRUE,"
+	  " tag TEXT DEFAULT 'a''b', created TEXT DEFAULT CURRENT_TIMESTAMP,"
+	  " neg INTEGER DEFAULT -1);",
+	  "INSERT INTO p (id, name, qty) VALUES (1, 'a', 7), (5, 'b', NULL);",
+	  "INSERT INTO p (name) VALUES ('c'); SELECT id, name, qty, price, flag, tag, neg FROM p;",
+	  "1|a|7|1.5|1|a'b|-1\n5|b|NULL|1.5|1|a'b|-1\n6|c|1|1.5|1|a'b|-1\n",
+	  "SELECT id, name FROM p ORDER BY id", "1|a\n5|b\n6|c\n", true },
+
+	{ "CHECK, COLLATE and AUTOINCREMENT as written; the counter moves with the rows",
+	  "CREATE TABLE c (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	  " email TEXT COLLATE NOCASE UNIQUE, age INT CHECK (age >= 0));",
+	  "CREATE TABLE c (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	  " email TEXT COLLATE NOCASE UNIQUE, age INT CHECK (age >= 0),"
+	  " CONSTRAINT email_len CHECK (length(email) > 3));",
+	  "INSERT INTO c (email, age) VALUES ('ann@x', 1), ('bob@x', 2), ('tmp@x', 3);"
+	  "DELETE FROM c WHERE id = 3;",
+	  "INSERT INTO c (email) VALUES ('cy@x'); SELECT id, email FROM c WHERE email = 'ANN@X'"
+	  " OR id > 2 ORDER BY id",
+	  "1|ann@x\n4|cy@x\n", "INSERT INTO c (email) VALUES ('d'); SELECT max(id) FROM c", "5\n",
+	  true },
+
+	{ "WITHOUT ROWID as written", "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;",
+	  "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
+	  "INSERT INTO kv VALUES ('a', '1'), ('b', '2');", "SELECT * FROM kv ORDER BY k",
+	  "a|1\nb|2\n", "SELECT * FROM kv ORDER BY k", "a|1\nb|2\n", true },
+
+	{ "STRICT as written, with a dropped column carried through the copy",
+	  "CREATE TABLE s (id INTEGER PRIMARY KEY, n INT NOT NULL, note TEXT,"
+	  " CHECK (n > 0)) STRICT;",
+	  "CREATE TABLE s (id INTEGER PRIMARY KEY, n INT NOT NULL, CHECK (n > 0),"
+	  " CHECK (n < 100)) STRICT;",
+	  "INSERT INTO s VALUES (1, 5, 'x'), (2, 6, NULL);", "SELECT * FROM s ORDER BY id",
+	  "1|5\n2|6\n", "SELECT * FROM s ORDER BY id", "1|5|NULL\n2|6|NULL\n", true },
+
+	{ "views and triggers on the table are dropped and re-created",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, active INTEGER DEFAULT 1);\n"
+	  "CREATE TABLE log (msg TEXT);\n"
+	  "CREATE INDEX p_name ON p (name);\n"
+	  "CREATE VIEW active_p AS SELECT id, name FROM p WHERE active;\n"
+	  "CREATE VIEW active_names AS SELECT name FROM active_p;\n"
+	  "CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN\n"
+	  "  INSERT INTO log VALUES ('p ' || new.name);\nEND;\n"
+	  "CREATE TRIGGER log_ins AFTER INSERT ON log WHEN new.msg = 'x' BEGIN\n"
+	  "  DELETE FROM p WHERE name = 'x';\nEND;\n",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT,"
+	  " active INTEGER NOT NULL DEFAULT 1);\n"
+	  "CREATE TABLE log (msg TEXT);\n"
+	  "CREATE INDEX p_name ON p (name);\n"
+	  "CREATE VIEW active_p AS SELECT id, name FROM p WHERE active;\n"
+	  "CREATE VIEW active_names AS SELECT name FROM active_p;\n"
+	  "CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN\n"
+	  "  INSERT INTO log VALUES ('p ' || new.name);\nEND;\n"
+	  "CREATE TRIGGER log_ins AFTER INSERT ON log WHEN new.msg = 'x' BEGIN\n"
+	  "  DELETE FROM p WHERE name = 'x';\nEND;\n",
+	  "INSERT INTO p (name, active) VALUES ('ann', 1), ('bob', 0), ('x', 1);",
+	  "INSERT INTO p (name) VALUES ('cy'); INSERT INTO log VALUES ('x');"
+	  " SELECT name FROM active_names ORDER BY name; SELECT msg FROM log ORDER BY msg",
+	  "ann\ncy\np ann\np bob\np cy\np x\nx\n",
+	  "INSERT INTO p (name) VALUES ('dee'); SELECT count(*) FROM log; SELECT * FROM active_p",
+	  "6\n1|ann\n4|cy\n5|dee\n", true },
+
+	{ "a column SQLite can add is added in place, as the models wrote it",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a_id INTEGER);",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a_id INTEGER,"
+	  " note TEXT COLLATE NOCASE DEFAULT 'n/a', qty INTEGER DEFAULT 1,"
+	  " parent INTEGER CONSTRAINT p_parent_fkey REFERENCES p (id) ON DELETE CASCADE);",
+	  "INSERT INTO p (id) VALUES (1);", "SELECT * FROM p WHERE note = 'N/A'",
+	  "1|NULL|n/a|1|NULL\n", "SELECT * FROM p", "1|NULL\n", false },
+
+	{ "a column's type and its table's foreign keys",
+	  "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
+	  "CREATE TABLE b (id INTEGER PRIMARY KEY,"
+	  " a_id INTEGER REFERENCES a (id) ON DELETE CASCADE, price INT);",
+	  "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
+	  "CREATE TABLE b (id INTEGER PRIMARY KEY,"
+	  " a_id INTEGER REFERENCES a (id) ON DELETE CASCADE, price NUMERIC(10,2));",
+	  "INSERT INTO a VALUES (1); INSERT INTO b VALUES (1, 1, 3), (2, NULL, 4);",
+	  "DELETE FROM a; SELECT * FROM b", "2|NULL|4\n", "SELECT * FROM b", "2|NULL|4\n", true },
+};
+
+static void test_sqlite_rebuild__keeps_the_models_table(void **state)
+{
+	size_t i;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sqlite_rebuild__keeps_the_models_table),
+	};
+	return cmocka_run_group_tests_name("sqlite_rebuild", tests, NULL, NULL);
+}
