@@ -395,6 +395,20 @@ done:
 	free(tk.v);
 }
 
+bool gm_sqlite_ddl_index_ordered(const char *list)
+{
+	struct toks tk = { NULL, 0, 0 };
+	size_t i;
+	bool found = false;
+
+	lex(&tk, list);
+	for (i = 0; i < tk.nr && !found; i++)
+		found = gm_sql_tok_is(&tk.v[i], "COLLATE") || gm_sql_tok_is(&tk.v[i], "ASC") ||
+			gm_sql_tok_is(&tk.v[i], "DESC");
+	free(tk.v);
+	return found;
+}
+
 /* ---- defaults ---- */
 
 /* pragma's dflt_value (the default as written) → canonical default (see sqlite.h). */
@@ -513,9 +527,9 @@ bool gm_sqlite_ddl_create_as(gm_buf *out, const char *sql, const char *name, cha
 	if (!(ok = create_shape(&tk, &sh)))
 		goto done;
 	ins = tk.v[sh.cons].s;
-	end = tk.v[tk.nr - 1].s;
-	while (end > ins && (isspace((unsigned char)end[-1]) || end[-1] == ';'))
-		end--;
+	for (i = tk.nr - 1; i > sh.close && (tk.v[i].kind == GM_SQL_END || punct(&tk.v[i], ';'));)
+		i--; /* the text ends at its last token: no ';', no comment after it */
+	end = tk.v[i].s + tk.v[i].len;
 	after = tk.v[sh.name_to - 1].s + tk.v[sh.name_to - 1].len; /* past the old name */
 	gm_buf_put(out, sql, (size_t)(tk.v[sh.name_from].s - sql));
 	gm_sql_ident(out, name);

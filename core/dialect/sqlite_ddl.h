@@ -39,6 +39,10 @@ bool gm_sqlite_ddl_enum(const char *expr, char **col, gm_strvec *labels);
 /* CREATE INDEX text: the raw indexed list and the partial-index WHERE (caller frees). */
 void gm_sqlite_ddl_index(const char *sql, char **list, char **where);
 
+/* True when an index's column list (as gm_sqlite_ddl_index gives it) has a COLLATE, ASC or
+ * DESC, which a list of column names does not keep: the inspector keeps it as written. */
+bool gm_sqlite_ddl_index_ordered(const char *list);
+
 /* pragma's dflt_value (the default as written) → c's canonical default (see sqlite.h). */
 void gm_sqlite_ddl_default(gm_column *c, const char *text);
 

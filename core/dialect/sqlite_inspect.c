@@ -400,7 +400,9 @@ static int add_index(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d, const ch
 		gm_sqlite_ddl_index(sql, &list, &where);
 	ix = gm_table_add_index(t, iname);
 	ix->unique = unique;
-	if (expr && list)
+	/* an expression, or a COLLATE / ASC / DESC on a column: kept as written, so that an
+	 * index re-created (after a table rebuild) is the one the models declared */
+	if (list && (expr || gm_sqlite_ddl_index_ordered(list)))
 		gm_set_str(&ix->expr, list);
 	else
 		for (i = 0; i < cols.nr; i++)

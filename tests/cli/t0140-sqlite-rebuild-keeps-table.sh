@@ -39,7 +39,7 @@ CREATE TABLE posts (
     ratio REAL DEFAULT 0.5,
     status TEXT DEFAULT 'draft' CHECK (status IN ('draft', 'live'))
 );
-CREATE INDEX posts_title ON posts (title);
+CREATE INDEX posts_title ON posts (title COLLATE NOCASE DESC);
 CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
 CREATE TABLE nums (id INTEGER PRIMARY KEY, n INT NOT NULL, note TEXT) STRICT;
 CREATE TABLE tags (id INTEGER PRIMARY KEY);
@@ -62,7 +62,7 @@ CREATE TABLE posts (
     ratio REAL DEFAULT 0.5,
     status TEXT DEFAULT 'draft' CHECK (status IN ('draft', 'live'))
 );
-CREATE INDEX posts_title ON posts (title);
+CREATE INDEX posts_title ON posts (title COLLATE NOCASE DESC);
 CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
 CREATE TABLE nums (id INTEGER PRIMARY KEY, n INT NOT NULL, CHECK (n > 0)) STRICT;
 CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE DEFAULT 'none');

@@ -2,8 +2,9 @@
  * Unit tests of SQLite table rebuilds on real databases, with schemas inspected from SQL
  * text as prepare has them (the tables' CREATE text, the views and triggers): after the
  * planner's SQL, the rebuilt table's pragmas (table_xinfo, index_list + index_xinfo,
- * foreign_key_list) equal those of the table created from the models' SQL, the rows are
- * kept, and the views and triggers are back; the same for the down.
+ * foreign_key_list) and CREATE text equal those of the table created from the models' SQL,
+ * the rows are kept, and the views and triggers are back; the same for the down. Also the
+ * text helpers the rebuild uses (sqlite_ddl.c).
  */
 #include <stdlib.h>
 #include <sqlite3.h>
@@ -13,6 +14,7 @@
 #include "diff_int.h"
 #include "db_int.h"
 #include "dialect/sqlite.h"
+#include "dialect/sqlite_ddl.h"
 
 /* ---- helpers ---- */
 
@@ -61,6 +63,11 @@ static void pragmas(gm_buf *out, gm_conn *conn)
 	char *save = NULL, *t;
 
 	query(out, conn, "SELECT type, name, tbl_name FROM sqlite_schema ORDER BY type, name");
+	/* the tables' text too: a rebuilt one differs only in the quotes RENAME TO puts
+	 * around its name */
+	query(out, conn,
+	      "SELECT replace(sql, 'CREATE TABLE \"' || name || '\"', 'CREATE TABLE ' || name) "
+	      "FROM sqlite_schema WHERE type = 'table' ORDER BY name");
 	query(&tables, conn,
 	      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
 	      "ORDER BY name");
@@ -241,6 +248,19 @@ static const struct rebuild_case cases[] = {
 	  "INSERT INTO p (name) VALUES ('dee'); SELECT count(*) FROM log; SELECT * FROM active_p",
 	  "6\n1|ann\n4|cy\n5|dee\n", true },
 
+	{ "indexes as written: COLLATE, DESC, partial, expression",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT);\n"
+	  "CREATE INDEX p_name ON p (name COLLATE NOCASE DESC, id);\n"
+	  "CREATE UNIQUE INDEX p_n ON p (n) WHERE n > 0;\n"
+	  "CREATE INDEX p_lower ON p (lower(name));\n",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT NOT NULL DEFAULT 0);\n"
+	  "CREATE INDEX p_name ON p (name COLLATE NOCASE DESC, id);\n"
+	  "CREATE UNIQUE INDEX p_n ON p (n) WHERE n > 0;\n"
+	  "CREATE INDEX p_lower ON p (lower(name));\n",
+	  "INSERT INTO p VALUES (1, 'a', 1), (2, 'B', 2);",
+	  "SELECT name FROM p ORDER BY name COLLATE NOCASE DESC", "B\na\n",
+	  "SELECT id FROM p WHERE n > 0 ORDER BY id", "1\n2\n", true },
+
 	{ "a column SQLite can add is added in place, as the models wrote it",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a_id INTEGER);",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a_id INTEGER,"
@@ -267,10 +287,69 @@ static void test_sqlite_rebuild__keeps_the_models_table(void **state)
 		run_case(&cases[i]);
 }
 
+/* ---- the text helpers ---- */
+
+static void assert_create_as(const char *sql, const char *name, char *const *extra, size_t extra_nr,
+			     const char *expect)
+{
+	gm_buf b = GM_BUF_INIT;
+	bool ok = gm_sqlite_ddl_create_as(&b, sql, name, extra, extra_nr);
+	if (!expect) {
+		assert_false(ok);
+		assert_int_equal(b.len, 0);
+	} else {
+		assert_true(ok);
+		assert_string_equal(b.ptr, expect);
+	}
+	gm_buf_release(&b);
+}
+
+static void test_sqlite_rebuild__create_text(void **state)
+{
+	char *extra[] = { "old note", "x" };
+	char *text;
+
+	/* only the name changes: quoted and bracketed names, a schema, IF NOT EXISTS */
+	assert_create_as("CREATE TABLE p(id INTEGER PRIMARY KEY) -- p\n;", "_gm_new_p", NULL, 0,
+			 "CREATE TABLE _gm_new_p(id INTEGER PRIMARY KEY);\n");
+	assert_create_as("create temp table if not exists main.\"My \"\"T\"\"\" ( a , b )",
+			 "_gm_new_My \"T\"", NULL, 0,
+			 "create temp table \"_gm_new_My \"\"T\"\"\" ( a , b );\n");
+	assert_create_as("CREATE TABLE [t t] (a)", "n", NULL, 0, "CREATE TABLE n (a);\n");
+	/* carried columns go after the last column, before the table constraints */
+	assert_create_as("CREATE TABLE t (a INT, b TEXT , CONSTRAINT c CHECK (b <> ''), "
+			 "UNIQUE (a)) WITHOUT ROWID",
+			 "n", extra, 2,
+			 "CREATE TABLE n (a INT, b TEXT , \"old note\", \"x\", CONSTRAINT c CHECK "
+			 "(b <> ''), UNIQUE (a)) WITHOUT ROWID;\n");
+	assert_create_as(
+		"CREATE TABLE t (a INT CHECK (a IN (1, 2)), \"check\" TEXT\n) STRICT", "n", extra,
+		1,
+		"CREATE TABLE n (a INT CHECK (a IN (1, 2)), \"check\" TEXT\n, \"old note\" "
+		"ANY) STRICT;\n");
+	/* not a column list: no text */
+	assert_create_as("CREATE TABLE t AS SELECT 1 AS a", "n", NULL, 0, NULL);
+	assert_create_as("CREATE VIEW t AS SELECT 1", "n", NULL, 0, NULL);
+	assert_create_as("CREATE TABLE t (a", "n", NULL, 0, NULL);
+
+	text = gm_sqlite_ddl_column_text("CREATE TABLE t ([a b] INTEGER DEFAULT (1 + 2) "
+					 "CHECK (\"a b\" > 0), c TEXT COLLATE NOCASE /* c */, "
+					 "PRIMARY KEY (c))",
+					 "A B");
+	assert_string_equal(text, "[a b] INTEGER DEFAULT (1 + 2) CHECK (\"a b\" > 0)");
+	free(text);
+	text = gm_sqlite_ddl_column_text("CREATE TABLE t (a, c TEXT COLLATE NOCASE /* c */)", "c");
+	assert_string_equal(text, "c TEXT COLLATE NOCASE");
+	free(text);
+	assert_null(gm_sqlite_ddl_column_text("CREATE TABLE t (a, CONSTRAINT k UNIQUE (a))", "k"));
+	assert_null(gm_sqlite_ddl_column_text("CREATE TABLE t AS SELECT 1 AS a", "a"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sqlite_rebuild__keeps_the_models_table),
+		cmocka_unit_test(test_sqlite_rebuild__create_text),
 	};
 	return cmocka_run_group_tests_name("sqlite_rebuild", tests, NULL, NULL);
 }
