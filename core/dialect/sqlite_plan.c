@@ -264,6 +264,34 @@ static const gm_fkey *inline_fkey(const gm_change *ch, const gm_column *c, bool 
 	return found;
 }
 
+/* True when t's text declares check ck on column c itself: a column CHECK, which ADD
+ * COLUMN carries with the column's text (SQLite 3.37+ tests it on the old rows) and DROP
+ * COLUMN removes with it. */
+static bool check_inline(const gm_table *t, const gm_column *c, const gm_check *ck)
+{
+	char *text = t->sql ? gm_sqlite_ddl_column_text(t->sql, c->name) : NULL;
+	bool found = text && mentions(text, "CHECK") && strstr(text, ck->expr);
+	free(text);
+	return found;
+}
+
+/* True when a column added (dropped) in this change declares check ck: check_inline in
+ * the new (old) table. */
+static bool check_moves_with_column(const gm_change *ch, const gm_check *ck, bool added)
+{
+	size_t i;
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		if (added && tc->kind == GM_TCHANGE_ADD_COLUMN &&
+		    check_inline(ch->to, tc->col_to, ck))
+			return true;
+		if (!added && tc->kind == GM_TCHANGE_DROP_COLUMN &&
+		    check_inline(ch->from, tc->col_from, ck))
+			return true;
+	}
+	return false;
+}
+
 /* SQLite's ADD COLUMN rules (sqlite.org/lang_altertable.html). */
 static bool add_in_place(const gm_change *ch, const gm_column *c)
 {
@@ -283,7 +311,8 @@ static bool add_in_place(const gm_change *ch, const gm_column *c)
 			return false;
 	for (i = 0; i < t->checks_nr; i++)
 		if (mentions(t->checks[i]->expr, c->name) &&
-		    !gm_table_check(ch->from, t->checks[i]->name))
+		    !gm_table_check(ch->from, t->checks[i]->name) &&
+		    !check_inline(t, c, t->checks[i]))
 			return false;
 	inline_fkey(ch, c, &ok);
 	return ok;
@@ -318,24 +347,9 @@ static bool drop_in_place(const gm_change *ch, const gm_column *c)
 			return false;
 	}
 	for (i = 0; i < t->checks_nr; i++)
-		if (mentions(t->checks[i]->expr, c->name))
+		if (mentions(t->checks[i]->expr, c->name) && !check_inline(t, c, t->checks[i]))
 			return false;
 	return true;
-}
-
-/* Renames that depend on each other (a → b while b → c, or swaps) need a rebuild. */
-static bool renames_chain(const gm_change *ch)
-{
-	size_t i, j;
-	for (i = 0; i < ch->tchanges_nr; i++) {
-		if (ch->tchanges[i].kind != GM_TCHANGE_RENAME_COLUMN)
-			continue;
-		for (j = 0; j < ch->tchanges_nr; j++)
-			if (ch->tchanges[j].kind == GM_TCHANGE_RENAME_COLUMN &&
-			    !strcmp(ch->tchanges[i].col_to->name, ch->tchanges[j].col_from->name))
-				return true;
-	}
-	return false;
 }
 
 static bool needs_rebuild(const gm_change *ch)
@@ -343,8 +357,6 @@ static bool needs_rebuild(const gm_change *ch)
 	size_t i;
 	bool ok;
 
-	if (renames_chain(ch))
-		return true;
 	for (i = 0; i < ch->tchanges_nr; i++) {
 		const gm_tchange *tc = &ch->tchanges[i];
 		switch (tc->kind) {
@@ -379,9 +391,15 @@ static bool needs_rebuild(const gm_change *ch)
 				return true;
 			break;
 		}
-		case GM_TCHANGE_DROP_FKEY:
 		case GM_TCHANGE_ADD_CHECK:
+			if (!check_moves_with_column(ch, tc->check_to, true))
+				return true;
+			break;
 		case GM_TCHANGE_DROP_CHECK:
+			if (!check_moves_with_column(ch, tc->check_from, false))
+				return true;
+			break;
+		case GM_TCHANGE_DROP_FKEY:
 		case GM_TCHANGE_MODIFY_PKEY:
 			return true;
 		case GM_TCHANGE_RENAME_COLUMN:
@@ -443,6 +461,83 @@ static void drop_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const
 	gm_buf_release(&subject);
 }
 
+static void rename_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const char *from,
+			       const char *to)
+{
+	gm_buf_puts(b, "ALTER TABLE ");
+	gm_sql_ident(b, ch->to->name);
+	gm_buf_puts(b, " RENAME COLUMN ");
+	gm_sql_ident(b, from);
+	gm_buf_puts(b, " TO ");
+	gm_sql_ident(b, to);
+	gm_buf_puts(b, ";\n");
+	add_stmt(out, b, 0, ch->to->name, ch);
+}
+
+struct rename {
+	char *from; /* the column's name now */
+	const char *to;
+	bool done;
+};
+
+/* The pending rename that can go next (its target is no pending rename's source, case
+ * aside as SQLite has it), or nr when every pending one waits for another. */
+static size_t next_rename(const struct rename *r, size_t nr)
+{
+	size_t i, j;
+	for (i = 0; i < nr; i++) {
+		if (r[i].done)
+			continue;
+		for (j = 0; j < nr; j++)
+			if (j != i && !r[j].done && !strcasecmp(r[j].from, r[i].to))
+				break;
+		if (j == nr)
+			return i;
+	}
+	return nr;
+}
+
+/*
+ * RENAME COLUMN for each rename, in an order where no target is still taken: a rename
+ * waits for the one that frees its target (a → b after b → c); in a cycle (a swap) the
+ * first one left goes through a temporary name first.
+ */
+static void plan_renames(gm_plan *out, gm_buf *b, const gm_change *ch)
+{
+	struct rename *r = NULL;
+	size_t nr = 0, alloc = 0, left, i;
+	gm_buf tmp = GM_BUF_INIT;
+
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		if (ch->tchanges[i].kind != GM_TCHANGE_RENAME_COLUMN)
+			continue;
+		GM_ALLOC_GROW(r, nr + 1, alloc);
+		r[nr].from = gm_xstrdup(ch->tchanges[i].col_from->name);
+		r[nr].to = ch->tchanges[i].col_to->name;
+		r[nr++].done = false;
+	}
+	for (left = nr; left;) {
+		i = next_rename(r, nr);
+		if (i == nr) { /* a cycle */
+			for (i = 0; r[i].done; i++)
+				;
+			gm_buf_clear(&tmp);
+			gm_buf_printf(&tmp, "_gm_tmp_%s", r[i].from);
+			rename_column_stmt(out, b, ch, r[i].from, tmp.ptr);
+			free(r[i].from);
+			r[i].from = gm_buf_detach(&tmp);
+			continue;
+		}
+		rename_column_stmt(out, b, ch, r[i].from, r[i].to);
+		r[i].done = true;
+		left--;
+	}
+	for (i = 0; i < nr; i++)
+		free(r[i].from);
+	free(r);
+	gm_buf_release(&tmp);
+}
+
 /* In place: index drops, column drops, renames, column adds, index adds. */
 static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 {
@@ -454,6 +549,10 @@ static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 	size_t p, i;
 
 	for (p = 0; p < sizeof(passes) / sizeof(passes[0]); p++) {
+		if (passes[p] == GM_TCHANGE_RENAME_COLUMN) {
+			plan_renames(out, b, ch);
+			continue;
+		}
 		for (i = 0; i < ch->tchanges_nr; i++) {
 			const gm_tchange *tc = &ch->tchanges[i];
 			if (tc->kind != passes[p])
@@ -468,16 +567,7 @@ static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 			case GM_TCHANGE_DROP_COLUMN:
 				drop_column_stmt(out, b, ch, tc->col_from->name);
 				break;
-			case GM_TCHANGE_RENAME_COLUMN:
-				gm_buf_puts(b, "ALTER TABLE ");
-				gm_sql_ident(b, t);
-				gm_buf_puts(b, " RENAME COLUMN ");
-				gm_sql_ident(b, tc->col_from->name);
-				gm_buf_puts(b, " TO ");
-				gm_sql_ident(b, tc->col_to->name);
-				gm_buf_puts(b, ";\n");
-				add_stmt(out, b, 0, t, ch);
-				break;
+
 			case GM_TCHANGE_ADD_COLUMN:
 				add_column_stmt(out, b, ch, tc->col_to);
 				break;

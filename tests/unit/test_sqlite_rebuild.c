@@ -269,6 +269,12 @@ static const struct rebuild_case cases[] = {
 	  "INSERT INTO p (id) VALUES (1);", "SELECT * FROM p WHERE note = 'N/A'",
 	  "1|NULL|n/a|1|NULL\n", "SELECT * FROM p", "1|NULL\n", false },
 
+	{ "a column with its own CHECK is dropped and added in place",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a TEXT, old INT CONSTRAINT old_pos CHECK (old > 0));",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a TEXT, qty INT CHECK (qty >= 0) DEFAULT 0);",
+	  "INSERT INTO p VALUES (1, 'x', 5);", "SELECT * FROM p", "1|x|0\n", "SELECT * FROM p",
+	  "1|x|NULL\n", false },
+
 	{ "a column's type and its table's foreign keys",
 	  "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
 	  "CREATE TABLE b (id INTEGER PRIMARY KEY,"
@@ -285,6 +291,63 @@ static void test_sqlite_rebuild__keeps_the_models_table(void **state)
 	size_t i;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
+}
+
+/* ---- renames in place ---- */
+
+/* Renames that depend on each other (the diff makes none today; a rename question may):
+ * a chain waits for the rename that frees its target, a swap goes through a temporary
+ * name; all in place, and the values follow their columns. */
+static void test_sqlite_rebuild__dependent_renames(void **state)
+{
+	static const char *const before = "CREATE TABLE t (a TEXT, b TEXT, c INT, d INT);";
+	gm_conn *db = open_sql(before),
+		*want = open_sql("CREATE TABLE t (b TEXT, e TEXT, d INT, c INT);");
+	gm_schema *from = inspect(db), *to = inspect(want);
+	const gm_table *ft = from->tables[0], *tt = to->tables[0];
+	gm_changes changes = GM_CHANGES_INIT;
+	gm_change *ch;
+	gm_plan plan = GM_PLAN_INIT;
+	gm_buf sql = GM_BUF_INIT;
+	static const char *const pairs[][2] = {
+		{ "a", "b" }, { "b", "e" }, { "c", "d" }, { "d", "c" }
+	};
+	size_t i;
+
+	GM_ALLOC_GROW(changes.v, 1, changes.alloc);
+	ch = &changes.v[changes.nr++];
+	memset(ch, 0, sizeof(*ch));
+	ch->kind = GM_CHANGE_MODIFY_TABLE;
+	ch->from = ft;
+	ch->to = tt;
+	changes.from = from;
+	changes.to = to;
+	for (i = 0; i < 4; i++) {
+		GM_ALLOC_GROW(ch->tchanges, ch->tchanges_nr + 1, ch->tchanges_alloc);
+		memset(&ch->tchanges[ch->tchanges_nr], 0, sizeof(gm_tchange));
+		ch->tchanges[ch->tchanges_nr].kind = GM_TCHANGE_RENAME_COLUMN;
+		ch->tchanges[ch->tchanges_nr].col_from = gm_table_column(ft, pairs[i][0]);
+		ch->tchanges[ch->tchanges_nr++].col_to = gm_table_column(tt, pairs[i][1]);
+	}
+	assert_gm_ok(gm_sqlite_plan(&plan, &changes));
+	gm_test_plan_text(&sql, &plan);
+	assert_string_equal(sql.ptr, "ALTER TABLE t RENAME COLUMN b TO e;\n"
+				     "ALTER TABLE t RENAME COLUMN a TO b;\n"
+				     "ALTER TABLE t RENAME COLUMN c TO _gm_tmp_c;\n"
+				     "ALTER TABLE t RENAME COLUMN d TO c;\n"
+				     "ALTER TABLE t RENAME COLUMN _gm_tmp_c TO d;\n");
+	assert_gm_ok(
+		db->dialect->exec(db, "INSERT INTO t VALUES ('A', 'B', 3, 4);", "rows.sql", 1));
+	assert_gm_ok(db->dialect->exec(db, sql.ptr, "planned.sql", 1));
+	assert_rows(db, "SELECT b, e, c, d FROM t", "A|B|4|3\n");
+
+	gm_buf_release(&sql);
+	gm_plan_release(&plan);
+	gm_changes_release(&changes);
+	gm_schema_free(to);
+	gm_schema_free(from);
+	gm_conn_free(want);
+	gm_conn_free(db);
 }
 
 /* ---- the text helpers ---- */
@@ -349,6 +412,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sqlite_rebuild__keeps_the_models_table),
+		cmocka_unit_test(test_sqlite_rebuild__dependent_renames),
 		cmocka_unit_test(test_sqlite_rebuild__create_text),
 	};
 	return cmocka_run_group_tests_name("sqlite_rebuild", tests, NULL, NULL);
