@@ -42,6 +42,24 @@ void gm_sqlite_normalize(gm_schema *s);
 /* sqlite_plan.c: plan SQL for a change list (offline). Fills *out. */
 int gm_sqlite_plan(gm_plan *out, const gm_changes *changes);
 
+/*
+ * sqlite_alter.c: true when SQLite's ALTER TABLE cannot make the table change ch in place
+ * (ADD / DROP / RENAME COLUMN, CREATE / DROP INDEX): a type, nullability, default or
+ * AUTOINCREMENT change, a primary key or UNIQUE constraint change, a foreign key added to
+ * an existing column or dropped, a CHECK added or dropped other than with its own column
+ * (a column CHECK in the table's text), a column SQLite cannot add (primary key, UNIQUE,
+ * an expression default, NOT NULL without a default) or drop (indexed, keyed, checked).
+ */
+bool gm_sqlite_needs_rebuild(const gm_change *ch);
+
+/* sqlite_alter.c: the one foreign key of ch->to on column c that ADD COLUMN can declare
+ * inline (*ok false when c has several, or one ADD COLUMN cannot declare); NULL if none.
+ * Borrowed. */
+const gm_fkey *gm_sqlite_inline_fkey(const gm_change *ch, const gm_column *c, bool *ok);
+
+/* sqlite_alter.c: true when SQL text may name `name` (a case-insensitive whole-word match). */
+bool gm_sqlite_mentions(const char *sql, const char *name);
+
 /* sqlite.c: the sqlite3 handle of a SQLite connection (borrowed, valid while conn is). */
 struct sqlite3;
 struct sqlite3 *gm_sqlite_db(gm_conn *conn);
