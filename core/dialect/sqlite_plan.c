@@ -439,7 +439,8 @@ static void mark_users(bool *on, const gm_schema *s, const char *name)
 	}
 }
 
-/* DROP VIEW / DROP TRIGGER for the marked dependents, the last created first. */
+/* DROP VIEW / DROP TRIGGER for the marked dependents, the last created first. IF EXISTS:
+ * a trigger goes with its table, which an up may have dropped (the down re-creates it). */
 static void put_drop_dependents(gm_buf *b, const gm_schema *s, const bool *on)
 {
 	size_t i, k;
@@ -451,7 +452,7 @@ static void put_drop_dependents(gm_buf *b, const gm_schema *s, const bool *on)
 		gm_buf_puts(b, "DROP ");
 		for (k = 0; d->kind[k]; k++)
 			gm_buf_putc(b, (char)toupper((unsigned char)d->kind[k]));
-		gm_buf_putc(b, ' ');
+		gm_buf_puts(b, " IF EXISTS ");
 		gm_sql_ident(b, d->name);
 		gm_buf_puts(b, ";\n");
 	}

@@ -126,8 +126,8 @@ test_expect_success 'prepare writes the rebuilds, tested with the fixture rows' 
 	test_grep "^ALTER TABLE tags ADD COLUMN label TEXT COLLATE NOCASE DEFAULT '"'"'none'"'"';" up.sql &&
 	test_grep "^CREATE TABLE _gm_new_posts (" up.sql &&
 	test_grep "^    id INTEGER PRIMARY KEY,$" up.sql &&
-	test_grep "^DROP VIEW live_titles;" up.sql &&
-	test_grep "^DROP TRIGGER posts_audit;" up.sql &&
+	test_grep "^DROP VIEW IF EXISTS live_titles;" up.sql &&
+	test_grep "^DROP TRIGGER IF EXISTS posts_audit;" up.sql &&
 	test_grep "^CREATE VIEW live_posts AS" up.sql
 '
 
