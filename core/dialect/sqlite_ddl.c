@@ -583,3 +583,26 @@ void gm_sqlite_ddl_names(gm_strvec *out, const char *sql)
 			gm_strvec_push_owned(out, tok_text(&tk.v[i]));
 	free(tk.v);
 }
+
+void gm_sqlite_ddl_replace_name(gm_buf *out, const char *sql, const char *old, const char *new_name)
+{
+	struct toks tk = { NULL, 0, 0 };
+	const char *p = sql;
+	size_t i;
+	char *name;
+
+	lex(&tk, sql);
+	for (i = 0; i < tk.nr; i++) {
+		if (tk.v[i].kind != GM_SQL_WORD && tk.v[i].kind != GM_SQL_QUOTED)
+			continue;
+		name = tok_text(&tk.v[i]);
+		if (!strcasecmp(name, old)) {
+			gm_buf_put(out, p, (size_t)(tk.v[i].s - p));
+			gm_sql_ident(out, new_name);
+			p = tk.v[i].s + tk.v[i].len;
+		}
+		free(name);
+	}
+	gm_buf_puts(out, p);
+	free(tk.v);
+}

@@ -69,4 +69,10 @@ char *gm_sqlite_ddl_column_text(const char *sql, const char *col);
  * to out. */
 void gm_sqlite_ddl_names(gm_strvec *out, const char *sql);
 
+/* sql with every name (word or quoted) that is `old` (case-insensitive) written as
+ * new_name (quoted as needed): a view's or trigger's text after the table it names was
+ * renamed, as SQLite's RENAME TO rewrites it. Appends to out. */
+void gm_sqlite_ddl_replace_name(gm_buf *out, const char *sql, const char *old,
+				const char *new_name);
+
 #endif

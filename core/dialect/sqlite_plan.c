@@ -458,12 +458,22 @@ static void put_drop_dependents(gm_buf *b, const gm_schema *s, const bool *on)
 	}
 }
 
-static void put_create_dependents(gm_buf *b, const gm_schema *s, const bool *on)
+/* The marked dependents again, in creation order. A table renamed before its rebuild
+ * (ch->from is the old name): SQLite's RENAME TO rewrote their text, so does this. */
+static void put_create_dependents(gm_buf *b, const gm_schema *s, const bool *on,
+				  const gm_change *ch)
 {
 	size_t i;
-	for (i = 0; i < s->dependents_nr; i++)
-		if (on[i])
-			gm_buf_printf(b, "%s\n", s->dependents[i]->create);
+	for (i = 0; i < s->dependents_nr; i++) {
+		if (!on[i])
+			continue;
+		if (strcmp(ch->from->name, ch->to->name))
+			gm_sqlite_ddl_replace_name(b, s->dependents[i]->create, ch->from->name,
+						   ch->to->name);
+		else
+			gm_buf_puts(b, s->dependents[i]->create);
+		gm_buf_putc(b, '\n');
+	}
 }
 
 /* Copy the rows: INSERT INTO tmp (new columns) SELECT (their old names) FROM t. */
@@ -544,13 +554,13 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_
 	gm_buf_puts(b, ";\n");
 	put_create_indexes(b, t);
 	if (!dropped_nr)
-		put_create_dependents(b, deps, on);
+		put_create_dependents(b, deps, on, ch);
 	add_stmt(out, b, GM_STMT_REBUILD, t->name, ch);
 
 	for (i = 0; i < dropped_nr; i++)
 		drop_column_stmt(out, b, ch, dropped[i]->name);
 	if (dropped_nr) {
-		put_create_dependents(b, deps, on);
+		put_create_dependents(b, deps, on, ch);
 		add_stmt(out, b, 0, t->name, ch);
 	}
 	gm_buf_release(&tmp);

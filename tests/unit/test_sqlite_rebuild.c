@@ -141,6 +141,7 @@ struct rebuild_case {
 	const char *up_query, *up_rows;     /* after the up: the query and its rows */
 	const char *down_query, *down_rows; /* after the down */
 	bool rebuilds;                      /* false: the up must not rebuild */
+	const char *was, *is;               /* a table renamed (the models' `was` hint) */
 };
 
 /* before + rows, migrated to after and back: pragmas and rows checked both ways. */
@@ -151,6 +152,8 @@ static void run_case(const struct rebuild_case *c)
 	gm_buf sql = GM_BUF_INIT;
 
 	assert_gm_ok(db->dialect->exec(db, c->rows, "rows.sql", 1));
+	if (c->was)
+		gm_set_str(&gm_schema_table(to, c->is)->was, c->was);
 	migrate(&sql, db, from, to, false);
 	if ((strstr(sql.ptr, "_gm_new_") != NULL) != c->rebuilds) {
 		print_error("%s: rebuild expected: %d\n%s", c->name, c->rebuilds, sql.ptr);
@@ -165,7 +168,11 @@ static void run_case(const struct rebuild_case *c)
 	before = open_sql(c->before);
 	from2 = inspect(db);
 	to2 = inspect(before);
+	if (c->was) /* a down keeps the hint on the models' side, its `from` */
+		gm_set_str(&gm_schema_table(from2, c->is)->was, c->was);
 	migrate(&sql, db, from2, to2, true);
+	if (getenv("GM_SHOW_PLAN"))
+		print_message("down:\n%s\n", sql.ptr);
 	assert_like_models(db, c->before, c->name, sql.ptr);
 	assert_rows(db, c->down_query, c->down_rows);
 
@@ -193,7 +200,7 @@ static const struct rebuild_case cases[] = {
 	  "INSERT INTO p (id, name, qty) VALUES (1, 'a', 7), (5, 'b', NULL);",
 	  "INSERT INTO p (name) VALUES ('c'); SELECT id, name, qty, price, flag, tag, neg FROM p;",
 	  "1|a|7|1.5|1|a'b|-1\n5|b|NULL|1.5|1|a'b|-1\n6|c|1|1.5|1|a'b|-1\n",
-	  "SELECT id, name FROM p ORDER BY id", "1|a\n5|b\n6|c\n", true },
+	  "SELECT id, name FROM p ORDER BY id", "1|a\n5|b\n6|c\n", true, NULL, NULL },
 
 	{ "CHECK, COLLATE and AUTOINCREMENT as written; the counter moves with the rows",
 	  "CREATE TABLE c (id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -206,12 +213,12 @@ static const struct rebuild_case cases[] = {
 	  "INSERT INTO c (email) VALUES ('cy@x'); SELECT id, email FROM c WHERE email = 'ANN@X'"
 	  " OR id > 2 ORDER BY id",
 	  "1|ann@x\n4|cy@x\n", "INSERT INTO c (email) VALUES ('d'); SELECT max(id) FROM c", "5\n",
-	  true },
+	  true, NULL, NULL },
 
 	{ "WITHOUT ROWID as written", "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;",
 	  "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
 	  "INSERT INTO kv VALUES ('a', '1'), ('b', '2');", "SELECT * FROM kv ORDER BY k",
-	  "a|1\nb|2\n", "SELECT * FROM kv ORDER BY k", "a|1\nb|2\n", true },
+	  "a|1\nb|2\n", "SELECT * FROM kv ORDER BY k", "a|1\nb|2\n", true, NULL, NULL },
 
 	{ "STRICT as written, with a dropped column carried through the copy",
 	  "CREATE TABLE s (id INTEGER PRIMARY KEY, n INT NOT NULL, note TEXT,"
@@ -219,7 +226,7 @@ static const struct rebuild_case cases[] = {
 	  "CREATE TABLE s (id INTEGER PRIMARY KEY, n INT NOT NULL, CHECK (n > 0),"
 	  " CHECK (n < 100)) STRICT;",
 	  "INSERT INTO s VALUES (1, 5, 'x'), (2, 6, NULL);", "SELECT * FROM s ORDER BY id",
-	  "1|5\n2|6\n", "SELECT * FROM s ORDER BY id", "1|5|NULL\n2|6|NULL\n", true },
+	  "1|5\n2|6\n", "SELECT * FROM s ORDER BY id", "1|5|NULL\n2|6|NULL\n", true, NULL, NULL },
 
 	{ "views and triggers on the table are dropped and re-created",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, active INTEGER DEFAULT 1);\n"
@@ -246,7 +253,7 @@ static const struct rebuild_case cases[] = {
 	  " SELECT name FROM active_names ORDER BY name; SELECT msg FROM log ORDER BY msg",
 	  "ann\ncy\np ann\np bob\np cy\np x\nx\n",
 	  "INSERT INTO p (name) VALUES ('dee'); SELECT count(*) FROM log; SELECT * FROM active_p",
-	  "6\n1|ann\n4|cy\n5|dee\n", true },
+	  "6\n1|ann\n4|cy\n5|dee\n", true, NULL, NULL },
 
 	{ "indexes as written: COLLATE, DESC, partial, expression",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT);\n"
@@ -259,7 +266,7 @@ static const struct rebuild_case cases[] = {
 	  "CREATE INDEX p_lower ON p (lower(name));\n",
 	  "INSERT INTO p VALUES (1, 'a', 1), (2, 'B', 2);",
 	  "SELECT name FROM p ORDER BY name COLLATE NOCASE DESC", "B\na\n",
-	  "SELECT id FROM p WHERE n > 0 ORDER BY id", "1\n2\n", true },
+	  "SELECT id FROM p WHERE n > 0 ORDER BY id", "1\n2\n", true, NULL, NULL },
 
 	{ "a column SQLite can add is added in place, as the models wrote it",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a_id INTEGER);",
@@ -267,13 +274,24 @@ static const struct rebuild_case cases[] = {
 	  " note TEXT COLLATE NOCASE DEFAULT 'n/a', qty INTEGER DEFAULT 1,"
 	  " parent INTEGER CONSTRAINT p_parent_fkey REFERENCES p (id) ON DELETE CASCADE);",
 	  "INSERT INTO p (id) VALUES (1);", "SELECT * FROM p WHERE note = 'N/A'",
-	  "1|NULL|n/a|1|NULL\n", "SELECT * FROM p", "1|NULL\n", false },
+	  "1|NULL|n/a|1|NULL\n", "SELECT * FROM p", "1|NULL\n", false, NULL, NULL },
 
 	{ "a column with its own CHECK is dropped and added in place",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a TEXT, old INT CONSTRAINT old_pos CHECK (old > 0));",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, a TEXT, qty INT CHECK (qty >= 0) DEFAULT 0);",
 	  "INSERT INTO p VALUES (1, 'x', 5);", "SELECT * FROM p", "1|x|0\n", "SELECT * FROM p",
-	  "1|x|NULL\n", false },
+	  "1|x|NULL\n", false, NULL, NULL },
+
+	{ "a table renamed, then rebuilt: its view and trigger follow the new name",
+	  "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n"
+	  "CREATE VIEW bodies AS SELECT body FROM notes;\n"
+	  "CREATE TRIGGER notes_x AFTER INSERT ON notes BEGIN SELECT 1; END;\n",
+	  "CREATE TABLE memos (id INTEGER PRIMARY KEY, body TEXT NOT NULL DEFAULT '');\n"
+	  "CREATE VIEW bodies AS SELECT body FROM \"memos\";\n"
+	  "CREATE TRIGGER notes_x AFTER INSERT ON \"memos\" BEGIN SELECT 1; END;\n",
+	  "INSERT INTO notes VALUES (1, 'a');",
+	  "INSERT INTO memos (id) VALUES (2); SELECT * FROM bodies", "a\n\n",
+	  "SELECT * FROM bodies", "a\n\n", true, "notes", "memos" },
 
 	{ "a column's type and its table's foreign keys",
 	  "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
@@ -283,7 +301,8 @@ static const struct rebuild_case cases[] = {
 	  "CREATE TABLE b (id INTEGER PRIMARY KEY,"
 	  " a_id INTEGER REFERENCES a (id) ON DELETE CASCADE, price NUMERIC(10,2));",
 	  "INSERT INTO a VALUES (1); INSERT INTO b VALUES (1, 1, 3), (2, NULL, 4);",
-	  "DELETE FROM a; SELECT * FROM b", "2|NULL|4\n", "SELECT * FROM b", "2|NULL|4\n", true },
+	  "DELETE FROM a; SELECT * FROM b", "2|NULL|4\n", "SELECT * FROM b", "2|NULL|4\n", true,
+	  NULL, NULL },
 };
 
 static void test_sqlite_rebuild__keeps_the_models_table(void **state)
