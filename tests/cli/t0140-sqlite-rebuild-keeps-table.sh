@@ -2,23 +2,11 @@
 test_description='SQLite: a table rebuild keeps the table the models create (INTEGER PRIMARY KEY, defaults, CHECK, COLLATE, AUTOINCREMENT, WITHOUT ROWID, STRICT as written), its rows and counters, and the views and triggers on it'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-sqlite.sh"
 
 if ! test_if_sqlite; then
 	test_skip_all 'SQLite rebuilds only'
 fi
-
-# pragmas <db>: the objects of sqlite_schema, and each table's pragma table_xinfo,
-# index_list with index_xinfo, and foreign_key_list (the version table left out).
-pragmas() {
-	sqlite3 "$1" "SELECT type, name, tbl_name FROM sqlite_schema WHERE tbl_name != 'git_migrate_history' ORDER BY type, name" &&
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name != 'git_migrate_history' ORDER BY name"); do
-		echo "== $t" &&
-		sqlite3 "$1" "SELECT 'column', * FROM pragma_table_xinfo('$t') ORDER BY cid" &&
-		sqlite3 "$1" "SELECT 'index', l.name, l.\"unique\", l.origin, l.partial, x.* FROM pragma_index_list('$t') l, pragma_index_xinfo(l.name) x ORDER BY l.name, x.seqno" &&
-		sqlite3 "$1" "SELECT 'fkey', * FROM pragma_foreign_key_list('$t') ORDER BY id, seq" ||
-		return 1
-	done
-}
 
 # models_db <models.sql> <db>: a database made from the models' SQL and the views and
 # triggers of revision views.sql, directly.
@@ -105,8 +93,8 @@ test_expect_success 'setup: SQL models, their base revision, views and a trigger
 		git switch -q -c work
 	) &&
 	models_db v1.sql v1.db &&
-	pragmas v1.db >expect.v1 &&
-	pragmas repo/db.sqlite >actual &&
+	sqlite_pragmas v1.db >expect.v1 &&
+	sqlite_pragmas repo/db.sqlite >actual &&
 	test_cmp expect.v1 actual
 '
 
@@ -134,8 +122,8 @@ test_expect_success 'prepare writes the rebuilds, tested with the fixture rows' 
 test_expect_success 'upgrade on a database holding rows: the pragmas are those of the models'"'"' tables' '
 	(cd repo && git migrate -q upgrade) &&
 	models_db v2.sql v2.db &&
-	pragmas v2.db >expect.v2 &&
-	pragmas repo/db.sqlite >actual &&
+	sqlite_pragmas v2.db >expect.v2 &&
+	sqlite_pragmas repo/db.sqlite >actual &&
 	test_cmp expect.v2 actual &&
 	sqlite3 repo/db.sqlite "SELECT sql FROM sqlite_schema WHERE name = '"'"'posts'"'"'" >actual &&
 	sqlite3 v2.db "SELECT sql FROM sqlite_schema WHERE name = '"'"'posts'"'"'" |
@@ -165,7 +153,7 @@ test_expect_success 'the rows, the AUTOINCREMENT counter, the view and the trigg
 
 test_expect_success 'downgrade: the pragmas are those of the old models'"'"' tables, rows kept' '
 	(cd repo && git migrate -q downgrade -1) &&
-	pragmas repo/db.sqlite >actual &&
+	sqlite_pragmas repo/db.sqlite >actual &&
 	test_cmp expect.v1 actual &&
 	(
 		cd repo &&

@@ -2,24 +2,11 @@
 test_description='SQLite: YAML models and a hand-written history with a view and triggers on a table that must be rebuilt: the views and triggers are dropped and re-created, rows kept, and the down gives back the hand-written table as it was (pragmas and text)'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-sqlite.sh"
 
 if ! test_if_sqlite; then
 	test_skip_all 'SQLite rebuilds only'
 fi
-
-# pragmas <db>: the objects of sqlite_schema with their SQL, and each table's pragma
-# table_xinfo, index_list with index_xinfo, and foreign_key_list (the version table left
-# out).
-pragmas() {
-	sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name != 'git_migrate_history' ORDER BY type, name" &&
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name != 'git_migrate_history' ORDER BY name"); do
-		echo "== $t" &&
-		sqlite3 "$1" "SELECT 'column', * FROM pragma_table_xinfo('$t') ORDER BY cid" &&
-		sqlite3 "$1" "SELECT 'index', l.name, l.\"unique\", l.origin, l.partial, x.* FROM pragma_index_list('$t') l, pragma_index_xinfo(l.name) x ORDER BY l.name, x.seqno" &&
-		sqlite3 "$1" "SELECT 'fkey', * FROM pragma_foreign_key_list('$t') ORDER BY id, seq" ||
-		return 1
-	done
-}
 
 cat >up.sql <<'SQL'
 CREATE TABLE "p" (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER DEFAULT 1);
@@ -55,7 +42,7 @@ test_expect_success 'setup: a hand-written revision with a view and triggers, ap
 		db_sql "INSERT INTO p (name, qty) VALUES ('"'"'ann'"'"', 1), ('"'"'bob'"'"', 0)" &&
 		git switch -q -c work
 	) &&
-	pragmas repo/db.sqlite >expect.before
+	sqlite_pragmas repo/db.sqlite --sql >expect.before
 '
 
 test_expect_success 'prepare: name becomes NOT NULL, a rebuild that carries the view and triggers' '
@@ -92,7 +79,7 @@ test_expect_success 'upgrade: rows kept, the view and both triggers work' '
 
 test_expect_success 'downgrade gives back the hand-written table, view and triggers as they were' '
 	(cd repo && db_sql "DELETE FROM log" && git migrate -q downgrade -1) &&
-	pragmas repo/db.sqlite >actual &&
+	sqlite_pragmas repo/db.sqlite --sql >actual &&
 	test_cmp expect.before actual &&
 	(cd repo && db_sql "SELECT id, name, qty FROM p ORDER BY id") >actual &&
 	printf "1|ann|1\n2|bob|0\n" >expect && test_cmp expect actual

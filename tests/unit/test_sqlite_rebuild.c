@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include "gm_test.h"
 #include "gm_test_plan.h"
+#include "gm_test_sqlite.h"
 #include "schema_int.h"
 #include "diff_int.h"
 #include "db_int.h"
@@ -37,23 +38,9 @@ static gm_schema *inspect(gm_conn *conn)
 	return s;
 }
 
-static int row_text(void *payload, int n, char **values, char **names)
-{
-	int i;
-	for (i = 0; i < n; i++)
-		gm_buf_printf(payload, "%s%s", i ? "|" : "", values[i] ? values[i] : "NULL");
-	gm_buf_putc(payload, '\n');
-	return 0;
-}
-
 static void query(gm_buf *out, gm_conn *conn, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(gm_sqlite_db(conn), sql, row_text, out, &msg) != SQLITE_OK) {
-		print_error("%s: %s\n", sql, msg);
-		sqlite3_free(msg);
-		fail();
-	}
+	gm_test_sqlite_exec(out, gm_sqlite_db(conn), sql);
 }
 
 /* Every table's pragmas, and the objects of sqlite_schema, as text. */
@@ -130,10 +117,7 @@ static void assert_like_models(gm_conn *conn, const char *models, const char *wh
 
 static void assert_rows(gm_conn *conn, const char *sql, const char *expect)
 {
-	gm_buf got = GM_BUF_INIT;
-	query(&got, conn, sql);
-	assert_string_equal(got.ptr, expect);
-	gm_buf_release(&got);
+	gm_test_sqlite_assert_rows(gm_sqlite_db(conn), sql, expect);
 }
 
 struct rebuild_case {
@@ -188,6 +172,23 @@ static void run_case(const struct rebuild_case *c)
 
 /* ---- the cases: one element of the models' text each ---- */
 
+/* A log table, an index, views (one on the other) and triggers that name table p. */
+#define P_DEPENDENTS                                                            \
+	"CREATE TABLE log (msg TEXT);\n"                                        \
+	"CREATE INDEX p_name ON p (name);\n"                                    \
+	"CREATE VIEW active_p AS SELECT id, name FROM p WHERE active;\n"        \
+	"CREATE VIEW active_names AS SELECT name FROM active_p;\n"              \
+	"CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN\n"                        \
+	"  INSERT INTO log VALUES ('p ' || new.name);\nEND;\n"                  \
+	"CREATE TRIGGER log_ins AFTER INSERT ON log WHEN new.msg = 'x' BEGIN\n" \
+	"  DELETE FROM p WHERE name = 'x';\nEND;\n"
+
+/* Indexes on p (name, n) the models write with COLLATE, DESC, WHERE, an expression. */
+#define P_INDEXES                                                    \
+	"CREATE INDEX p_name ON p (name COLLATE NOCASE DESC, id);\n" \
+	"CREATE UNIQUE INDEX p_n ON p (n) WHERE n > 0;\n"            \
+	"CREATE INDEX p_lower ON p (lower(name));\n"
+
 static const struct rebuild_case cases[] = {
 	{ "column-level INTEGER PRIMARY KEY and defaults as written",
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER DEFAULT 1,"
@@ -229,25 +230,9 @@ static const struct rebuild_case cases[] = {
 	  "1|5\n2|6\n", "SELECT * FROM s ORDER BY id", "1|5|NULL\n2|6|NULL\n", true, NULL, NULL },
 
 	{ "views and triggers on the table are dropped and re-created",
-	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, active INTEGER DEFAULT 1);\n"
-	  "CREATE TABLE log (msg TEXT);\n"
-	  "CREATE INDEX p_name ON p (name);\n"
-	  "CREATE VIEW active_p AS SELECT id, name FROM p WHERE active;\n"
-	  "CREATE VIEW active_names AS SELECT name FROM active_p;\n"
-	  "CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN\n"
-	  "  INSERT INTO log VALUES ('p ' || new.name);\nEND;\n"
-	  "CREATE TRIGGER log_ins AFTER INSERT ON log WHEN new.msg = 'x' BEGIN\n"
-	  "  DELETE FROM p WHERE name = 'x';\nEND;\n",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, active INTEGER DEFAULT 1);\n" P_DEPENDENTS,
 	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT,"
-	  " active INTEGER NOT NULL DEFAULT 1);\n"
-	  "CREATE TABLE log (msg TEXT);\n"
-	  "CREATE INDEX p_name ON p (name);\n"
-	  "CREATE VIEW active_p AS SELECT id, name FROM p WHERE active;\n"
-	  "CREATE VIEW active_names AS SELECT name FROM active_p;\n"
-	  "CREATE TRIGGER p_ins AFTER INSERT ON p BEGIN\n"
-	  "  INSERT INTO log VALUES ('p ' || new.name);\nEND;\n"
-	  "CREATE TRIGGER log_ins AFTER INSERT ON log WHEN new.msg = 'x' BEGIN\n"
-	  "  DELETE FROM p WHERE name = 'x';\nEND;\n",
+	  " active INTEGER NOT NULL DEFAULT 1);\n" P_DEPENDENTS,
 	  "INSERT INTO p (name, active) VALUES ('ann', 1), ('bob', 0), ('x', 1);",
 	  "INSERT INTO p (name) VALUES ('cy'); INSERT INTO log VALUES ('x');"
 	  " SELECT name FROM active_names ORDER BY name; SELECT msg FROM log ORDER BY msg",
@@ -256,14 +241,8 @@ static const struct rebuild_case cases[] = {
 	  "6\n1|ann\n4|cy\n5|dee\n", true, NULL, NULL },
 
 	{ "indexes as written: COLLATE, DESC, partial, expression",
-	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT);\n"
-	  "CREATE INDEX p_name ON p (name COLLATE NOCASE DESC, id);\n"
-	  "CREATE UNIQUE INDEX p_n ON p (n) WHERE n > 0;\n"
-	  "CREATE INDEX p_lower ON p (lower(name));\n",
-	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT NOT NULL DEFAULT 0);\n"
-	  "CREATE INDEX p_name ON p (name COLLATE NOCASE DESC, id);\n"
-	  "CREATE UNIQUE INDEX p_n ON p (n) WHERE n > 0;\n"
-	  "CREATE INDEX p_lower ON p (lower(name));\n",
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT);\n" P_INDEXES,
+	  "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT, n INT NOT NULL DEFAULT 0);\n" P_INDEXES,
 	  "INSERT INTO p VALUES (1, 'a', 1), (2, 'B', 2);",
 	  "SELECT name FROM p ORDER BY name COLLATE NOCASE DESC", "B\na\n",
 	  "SELECT id FROM p WHERE n > 0 ORDER BY id", "1\n2\n", true, NULL, NULL },
