@@ -365,7 +365,6 @@ static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 			case GM_TCHANGE_DROP_COLUMN:
 				drop_column_stmt(out, b, ch, tc->col_from->name);
 				break;
-
 			case GM_TCHANGE_ADD_COLUMN:
 				add_column_stmt(out, b, ch, tc->col_to);
 				break;
