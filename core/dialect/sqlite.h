@@ -30,6 +30,15 @@
  *   SQL expressions in parentheses. Inspect: quoted → literal; number → literal;
  *   TRUE/FALSE → literal "true"/"false"; NULL → none; else SQL (outer parens stripped).
  * - PRIMARY KEY columns are always NOT NULL in the canonical schema.
+ *
+ * Where a table's CREATE text is known (gm_table.sql: the inspector keeps it, so both
+ * schemas of prepare have it, the models' being inspected from the scratch database they
+ * were applied to), the planner writes that text rather than the DDL above: ADD TABLE as
+ * it is, a rebuild's new table with only its name replaced (gm_sqlite_ddl_create_as),
+ * ADD COLUMN with the column's definition as written. The generated DDL is for schemas
+ * without text (YAML models on their way to that scratch database, unit tests). A rebuild
+ * also drops and re-creates the views and triggers (gm_schema.dependents of the change
+ * list's `from`) that name the table, or name a view that does.
  */
 #ifndef GM_DIALECT_SQLITE_H
 #define GM_DIALECT_SQLITE_H
