@@ -575,6 +575,28 @@ static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_s
 		plan_in_place(out, b, ch);
 }
 
+/*
+ * A new table: the models' own text when known (see put_new_table), its indexes, and the
+ * triggers on it that deps (the change list's `from`) still has: a down re-creating a
+ * table its up dropped gets back the triggers that went with it.
+ */
+static void plan_add_table(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_schema *deps)
+{
+	size_t i;
+
+	if (ch->to->sql)
+		gm_buf_printf(b, "%s;\n", ch->to->sql);
+	else
+		put_create_table(b, ch->to, ch->to->name, NULL, 0);
+	put_create_indexes(b, ch->to);
+	for (i = 0; i < deps->dependents_nr; i++) {
+		const gm_dependent *d = deps->dependents[i];
+		if (!strcmp(d->kind, "trigger") && d->table && !strcmp(d->table, ch->to->name))
+			gm_buf_printf(b, "%s\n", d->create);
+	}
+	add_stmt(out, b, 0, ch->to->name, ch);
+}
+
 int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -591,13 +613,7 @@ int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 		const gm_change *ch = &changes->v[i];
 		switch (ch->kind) {
 		case GM_CHANGE_ADD_TABLE:
-			/* the models' own text when known (see put_new_table) */
-			if (ch->to->sql)
-				gm_buf_printf(&b, "%s;\n", ch->to->sql);
-			else
-				put_create_table(&b, ch->to, ch->to->name, NULL, 0);
-			put_create_indexes(&b, ch->to);
-			add_stmt(out, &b, 0, ch->to->name, ch);
+			plan_add_table(out, &b, ch, deps);
 			break;
 		case GM_CHANGE_RENAME_TABLE:
 			gm_buf_puts(&b, "ALTER TABLE ");
