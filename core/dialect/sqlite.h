@@ -30,6 +30,8 @@
  *   SQL expressions in parentheses. Inspect: quoted → literal; number → literal;
  *   TRUE/FALSE → literal "true"/"false"; NULL → none; else SQL (outer parens stripped).
  * - PRIMARY KEY columns are always NOT NULL in the canonical schema.
+ * - An index whose list has an expression, or a COLLATE / ASC / DESC on a column, keeps the
+ *   list as written in gm_index.expr (a list of names would lose them).
  *
  * Where a table's CREATE text is known (gm_table.sql: the inspector keeps it, so both
  * schemas of prepare have it, the models' being inspected from the scratch database they

@@ -1,7 +1,8 @@
 /*
  * Inspect a SQLite database into the canonical schema: sqlite_schema and the pragmas, plus
  * what the CREATE TABLE text gives and the pragmas do not (sqlite_ddl.c: CHECK
- * constraints, constraint names, AUTOINCREMENT).
+ * constraints, constraint names, AUTOINCREMENT). Each table keeps its CREATE text
+ * (gm_table.sql) and the views and triggers become dependents, for the planner's rebuilds.
  */
 #include <ctype.h>
 #include <stdlib.h>
