@@ -30,6 +30,17 @@
  *   SQL expressions in parentheses. Inspect: quoted → literal; number → literal;
  *   TRUE/FALSE → literal "true"/"false"; NULL → none; else SQL (outer parens stripped).
  * - PRIMARY KEY columns are always NOT NULL in the canonical schema.
+ * - An index whose list has an expression, or a COLLATE / ASC / DESC on a column, keeps the
+ *   list as written in gm_index.expr (a list of names would lose them).
+ *
+ * Where a table's CREATE text is known (gm_table.sql: the inspector keeps it, so both
+ * schemas of prepare have it, the models' being inspected from the scratch database they
+ * were applied to), the planner writes that text rather than the DDL above: ADD TABLE as
+ * it is, a rebuild's new table with only its name replaced (gm_sqlite_ddl_create_as),
+ * ADD COLUMN with the column's definition as written. The generated DDL is for schemas
+ * without text (YAML models on their way to that scratch database, unit tests). A rebuild
+ * also drops and re-creates the views and triggers (gm_schema.dependents of the change
+ * list's `from`) that name the table, or name a view that does.
  */
 #ifndef GM_DIALECT_SQLITE_H
 #define GM_DIALECT_SQLITE_H
@@ -41,6 +52,24 @@ void gm_sqlite_normalize(gm_schema *s);
 
 /* sqlite_plan.c: plan SQL for a change list (offline). Fills *out. */
 int gm_sqlite_plan(gm_plan *out, const gm_changes *changes);
+
+/*
+ * sqlite_alter.c: true when SQLite's ALTER TABLE cannot make the table change ch in place
+ * (ADD / DROP / RENAME COLUMN, CREATE / DROP INDEX): a type, nullability, default or
+ * AUTOINCREMENT change, a primary key or UNIQUE constraint change, a foreign key added to
+ * an existing column or dropped, a CHECK added or dropped other than with its own column
+ * (a column CHECK in the table's text), a column SQLite cannot add (primary key, UNIQUE,
+ * an expression default, NOT NULL without a default) or drop (indexed, keyed, checked).
+ */
+bool gm_sqlite_needs_rebuild(const gm_change *ch);
+
+/* sqlite_alter.c: the one foreign key of ch->to on column c that ADD COLUMN can declare
+ * inline (*ok false when c has several, or one ADD COLUMN cannot declare); NULL if none.
+ * Borrowed. */
+const gm_fkey *gm_sqlite_inline_fkey(const gm_change *ch, const gm_column *c, bool *ok);
+
+/* sqlite_alter.c: true when SQL text may name `name` (a case-insensitive whole-word match). */
+bool gm_sqlite_mentions(const char *sql, const char *name);
 
 /* sqlite.c: the sqlite3 handle of a SQLite connection (borrowed, valid while conn is). */
 struct sqlite3;

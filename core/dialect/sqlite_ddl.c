@@ -276,6 +276,26 @@ done:
 	free(pending);
 }
 
+static bool is_table_constraint(const gm_sql_tok *t)
+{
+	return gm_sql_tok_is(t, "CONSTRAINT") || gm_sql_tok_is(t, "PRIMARY") ||
+	       gm_sql_tok_is(t, "UNIQUE") || gm_sql_tok_is(t, "CHECK") ||
+	       gm_sql_tok_is(t, "FOREIGN");
+}
+
+static bool is_name_tok(const gm_sql_tok *t)
+{
+	return t->kind == GM_SQL_WORD || t->kind == GM_SQL_QUOTED || t->kind == GM_SQL_STRING;
+}
+
+/* The end of the column-list item starting at i: the index of its ',' or ')'. */
+static size_t item_end(const struct toks *tk, size_t i)
+{
+	while (tk->v[i].kind != GM_SQL_END && !punct(&tk->v[i], ',') && !punct(&tk->v[i], ')'))
+		i = skip_group(tk, i);
+	return i;
+}
+
 /* Parse the CREATE TABLE text; anything it does not understand is left out. */
 void gm_sqlite_ddl_parse(struct gm_sqlite_ddl *d, const char *sql)
 {
@@ -296,14 +316,9 @@ void gm_sqlite_ddl_parse(struct gm_sqlite_ddl *d, const char *sql)
 	if (i >= tk.nr || !punct(&tk.v[i], '('))
 		goto done; /* CREATE TABLE ... AS SELECT */
 	for (i++;;) {
-		const gm_sql_tok *f = &tk.v[i];
-		for (end = i; tk.v[end].kind != GM_SQL_END && !punct(&tk.v[end], ',') &&
-			      !punct(&tk.v[end], ')');)
-			end = skip_group(&tk, end);
+		end = item_end(&tk, i);
 		if (end > i) {
-			if (gm_sql_tok_is(f, "CONSTRAINT") || gm_sql_tok_is(f, "PRIMARY") ||
-			    gm_sql_tok_is(f, "UNIQUE") || gm_sql_tok_is(f, "CHECK") ||
-			    gm_sql_tok_is(f, "FOREIGN"))
+			if (is_table_constraint(&tk.v[i]))
 				parse_table_constraint(d, &tk, i, end);
 			else
 				parse_column(d, &tk, i, end);
@@ -380,6 +395,20 @@ done:
 	free(tk.v);
 }
 
+bool gm_sqlite_ddl_index_ordered(const char *list)
+{
+	struct toks tk = { NULL, 0, 0 };
+	size_t i;
+	bool found = false;
+
+	lex(&tk, list);
+	for (i = 0; i < tk.nr && !found; i++)
+		found = gm_sql_tok_is(&tk.v[i], "COLLATE") || gm_sql_tok_is(&tk.v[i], "ASC") ||
+			gm_sql_tok_is(&tk.v[i], "DESC");
+	free(tk.v);
+	return found;
+}
+
 /* ---- defaults ---- */
 
 /* pragma's dflt_value (the default as written) → canonical default (see sqlite.h). */
@@ -434,4 +463,146 @@ bool gm_sqlite_ddl_is_virtual(const char *sql)
 	v = tk.nr > 2 && gm_sql_tok_is(&tk.v[0], "CREATE") && gm_sql_tok_is(&tk.v[1], "VIRTUAL");
 	free(tk.v);
 	return v;
+}
+
+/* ---- CREATE TABLE text for a rebuild and for ADD COLUMN ---- */
+
+/* Where a CREATE TABLE text's parts are (token indexes into its lexed text). */
+struct create_shape {
+	size_t name_from, name_to; /* [IF NOT EXISTS] [schema.]name: tokens [from, to) */
+	size_t open, close;        /* the column list's parentheses */
+	size_t cons;               /* the ',' before the first table constraint, or close */
+	bool strict;
+};
+
+/* CREATE [TEMP] TABLE [IF NOT EXISTS] [schema.]name ( items ) [options]: false otherwise. */
+static bool create_shape(const struct toks *tk, struct create_shape *sh)
+{
+	size_t i = 1, end;
+
+	memset(sh, 0, sizeof(*sh));
+	if (!gm_sql_tok_is(&tk->v[0], "CREATE"))
+		return false;
+	if (gm_sql_tok_is(&tk->v[i], "TEMP") || gm_sql_tok_is(&tk->v[i], "TEMPORARY"))
+		i++;
+	if (!gm_sql_tok_is(&tk->v[i++], "TABLE"))
+		return false;
+	sh->name_from = i;
+	if (gm_sql_tok_is(&tk->v[i], "IF") && gm_sql_tok_is(&tk->v[i + 1], "NOT") &&
+	    gm_sql_tok_is(&tk->v[i + 2], "EXISTS"))
+		i += 3;
+	if (!is_name_tok(&tk->v[i++]))
+		return false;
+	if (punct(&tk->v[i], '.') && is_name_tok(&tk->v[i + 1]))
+		i += 2;
+	sh->name_to = i;
+	if (!punct(&tk->v[i], '('))
+		return false;
+	sh->open = i;
+	sh->close = sh->cons = match_paren(tk, i);
+	if (tk->v[sh->close].kind == GM_SQL_END)
+		return false;
+	for (i = sh->open + 1; i < sh->close; i = end + 1) {
+		end = item_end(tk, i);
+		if (is_table_constraint(&tk->v[i])) {
+			sh->cons = i - 1;
+			break;
+		}
+	}
+	for (i = sh->close + 1; tk->v[i].kind != GM_SQL_END; i++)
+		sh->strict |= gm_sql_tok_is(&tk->v[i], "STRICT");
+	return true;
+}
+
+bool gm_sqlite_ddl_create_as(gm_buf *out, const char *sql, const char *name, char *const *extra,
+			     size_t extra_nr)
+{
+	struct toks tk = { NULL, 0, 0 };
+	struct create_shape sh;
+	const char *ins, *end, *after;
+	size_t i;
+	bool ok;
+
+	lex(&tk, sql);
+	if (!(ok = create_shape(&tk, &sh)))
+		goto done;
+	ins = tk.v[sh.cons].s;
+	for (i = tk.nr - 1; i > sh.close && (tk.v[i].kind == GM_SQL_END || punct(&tk.v[i], ';'));)
+		i--; /* the text ends at its last token: no ';', no comment after it */
+	end = tk.v[i].s + tk.v[i].len;
+	after = tk.v[sh.name_to - 1].s + tk.v[sh.name_to - 1].len; /* past the old name */
+	gm_buf_put(out, sql, (size_t)(tk.v[sh.name_from].s - sql));
+	gm_sql_ident(out, name);
+	gm_buf_put(out, after, (size_t)(ins - after));
+	for (i = 0; i < extra_nr; i++) {
+		gm_buf_puts(out, ", ");
+		gm_sql_ident_quoted(out, extra[i]);
+		if (sh.strict)
+			gm_buf_puts(out, " ANY");
+	}
+	gm_buf_put(out, ins, (size_t)(end - ins));
+	gm_buf_puts(out, ";\n");
+done:
+	free(tk.v);
+	return ok;
+}
+
+char *gm_sqlite_ddl_column_text(const char *sql, const char *col)
+{
+	struct toks tk = { NULL, 0, 0 };
+	struct create_shape sh;
+	char *found = NULL, *name;
+	size_t i, end;
+
+	lex(&tk, sql);
+	if (!create_shape(&tk, &sh))
+		goto done;
+	for (i = sh.open + 1; i < sh.cons && !found; i = end + 1) {
+		end = item_end(&tk, i);
+		if (end == i || !is_name_tok(&tk.v[i]))
+			continue;
+		name = tok_text(&tk.v[i]);
+		if (!strcasecmp(name, col))
+			found = gm_xstrndup(tk.v[i].s, (size_t)(tk.v[end - 1].s +
+								tk.v[end - 1].len - tk.v[i].s));
+		free(name);
+	}
+done:
+	free(tk.v);
+	return found;
+}
+
+void gm_sqlite_ddl_names(gm_strvec *out, const char *sql)
+{
+	struct toks tk = { NULL, 0, 0 };
+	size_t i;
+
+	lex(&tk, sql);
+	for (i = 0; i < tk.nr; i++)
+		if (tk.v[i].kind == GM_SQL_WORD || tk.v[i].kind == GM_SQL_QUOTED)
+			gm_strvec_push_owned(out, tok_text(&tk.v[i]));
+	free(tk.v);
+}
+
+void gm_sqlite_ddl_replace_name(gm_buf *out, const char *sql, const char *old, const char *new_name)
+{
+	struct toks tk = { NULL, 0, 0 };
+	const char *p = sql;
+	size_t i;
+	char *name;
+
+	lex(&tk, sql);
+	for (i = 0; i < tk.nr; i++) {
+		if (tk.v[i].kind != GM_SQL_WORD && tk.v[i].kind != GM_SQL_QUOTED)
+			continue;
+		name = tok_text(&tk.v[i]);
+		if (!strcasecmp(name, old)) {
+			gm_buf_put(out, p, (size_t)(tk.v[i].s - p));
+			gm_sql_ident(out, new_name);
+			p = tk.v[i].s + tk.v[i].len;
+		}
+		free(name);
+	}
+	gm_buf_puts(out, p);
+	free(tk.v);
 }

@@ -1,7 +1,8 @@
 /*
  * Inspect a SQLite database into the canonical schema: sqlite_schema and the pragmas, plus
  * what the CREATE TABLE text gives and the pragmas do not (sqlite_ddl.c: CHECK
- * constraints, constraint names, AUTOINCREMENT).
+ * constraints, constraint names, AUTOINCREMENT). Each table keeps its CREATE text
+ * (gm_table.sql) and the views and triggers become dependents, for the planner's rebuilds.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ static const char *const q_pk;
 static const char *const q_indexes;
 static const char *const q_index_cols;
 static const char *const q_index_sql;
+static const char *const q_dependents;
 
 /* ---- assembling a table ---- */
 
@@ -399,7 +401,9 @@ static int add_index(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d, const ch
 		gm_sqlite_ddl_index(sql, &list, &where);
 	ix = gm_table_add_index(t, iname);
 	ix->unique = unique;
-	if (expr && list)
+	/* an expression, or a COLLATE / ASC / DESC on a column: kept as written, so that an
+	 * index re-created (after a table rebuild) is the one the models declared */
+	if (list && (expr || gm_sqlite_ddl_index_ordered(list)))
 		gm_set_str(&ix->expr, list);
 	else
 		for (i = 0; i < cols.nr; i++)
@@ -445,6 +449,7 @@ static int inspect_table(gm_schema *s, sqlite3 *db, const char *name, const char
 	memset(&d, 0, sizeof(d));
 	gm_sqlite_ddl_parse(&d, sql);
 	t = gm_schema_add_table(s, name);
+	gm_set_str(&t->sql, sql);
 	if ((error = read_columns(s, t, db, &d)) < 0)
 		goto done;
 	read_checks(t, &d);
@@ -479,6 +484,57 @@ static void resolve_references(gm_schema *s)
 			}
 		}
 	}
+}
+
+/* What dependent d names among the schema's tables and views (declared spelling). */
+static void dependent_uses(gm_dependent *d, const gm_schema *s)
+{
+	gm_strvec names = GM_STRVEC_INIT;
+	size_t i;
+
+	gm_sqlite_ddl_names(&names, d->create);
+	for (i = 0; i < s->tables_nr; i++)
+		if (gm_strv_contains_ci(names.v, names.nr, s->tables[i]->name))
+			gm_dependent_add_use(d, s->tables[i]->name);
+	for (i = 0; i < s->dependents_nr; i++) {
+		const gm_dependent *v = s->dependents[i];
+		if (v != d && !strcmp(v->kind, "view") &&
+		    gm_strv_contains_ci(names.v, names.nr, v->name))
+			gm_dependent_add_use(d, v->name);
+	}
+	gm_strvec_release(&names);
+}
+
+/*
+ * Views and triggers, in sqlite_schema order, as dependents (schema.h): a table rebuild
+ * drops those that name the table, or a view that does, and re-creates them. `uses`
+ * lists the tables and views their text names (a word that merely looks like one, a
+ * column say, only costs a drop and re-create).
+ */
+static int read_dependents(gm_schema *s, sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	gm_buf create = GM_BUF_INIT;
+	size_t i;
+	int rc, error;
+
+	if ((error = prepare1(db, &st, q_dependents, NULL)) < 0)
+		return error;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = col_text(st, 0);
+		gm_buf_clear(&create);
+		gm_buf_printf(&create, "%s;", col_text(st, 3));
+		gm_schema_add_dependent(s, type, col_text(st, 1),
+					strcmp(type, "trigger") ? NULL : col_text(st, 2),
+					create.ptr);
+	}
+	if (rc != SQLITE_DONE)
+		error = db_error(db, "database");
+	for (i = 0; i < s->dependents_nr; i++)
+		dependent_uses(s->dependents[i], s);
+	gm_buf_release(&create);
+	sqlite3_finalize(st);
+	return error;
 }
 
 /* Shadow tables of virtual tables (pragma table_list, SQLite 3.37+; else none). */
@@ -534,6 +590,8 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		goto done;
 	}
 	resolve_references(s);
+	if ((error = read_dependents(s, db)) < 0)
+		goto done;
 	*out = s;
 	s = NULL;
 done:
@@ -569,3 +627,7 @@ static const char *const q_index_cols = "SELECT cid, name FROM pragma_index_info
 
 static const char *const q_index_sql =
 	"SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?";
+
+static const char *const q_dependents = "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+					" WHERE type IN ('view', 'trigger') AND sql IS NOT NULL"
+					" ORDER BY rowid";

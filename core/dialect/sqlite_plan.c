@@ -1,8 +1,10 @@
 /*
  * SQLite planning (offline): normalize a models schema into what the inspector returns,
  * and turn a change list into SQL (DESIGN.md §4 SQLite). In-place ALTERs where SQLite
- * allows them; every other change to a table is one table rebuild per table.
+ * allows them (sqlite_alter.c decides); every other change to a table is one table
+ * rebuild per table.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +17,7 @@
 #include "git-migrate/vec.h"
 #include "dialect/sql.h"
 #include "dialect/sqlite.h"
+#include "dialect/sqlite_ddl.h"
 #include "type.h"
 #include "util/strvec.h"
 #include "db_int.h"
@@ -205,191 +208,6 @@ static void put_create_indexes(gm_buf *b, const gm_table *t)
 			gm_sql_create_index(b, t, t->indexes[i]);
 }
 
-/* ---- what SQLite can do in place ---- */
-
-static bool is_ident_char(char c)
-{
-	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
-}
-
-/* True when the SQL text may name the column (a case-insensitive whole-word match). */
-static bool mentions(const char *sql, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p;
-	if (!sql || !n)
-		return false;
-	for (p = sql; *p; p++) {
-		if (strncasecmp(p, name, n))
-			continue;
-		if ((p == sql || !is_ident_char(p[-1])) && !is_ident_char(p[n]))
-			return true;
-	}
-	return false;
-}
-
-static const gm_tchange *find_tchange(const gm_change *ch, gm_tchange_kind kind, const void *obj)
-{
-	size_t i;
-	for (i = 0; i < ch->tchanges_nr; i++) {
-		const gm_tchange *tc = &ch->tchanges[i];
-		if (tc->kind != kind)
-			continue;
-		if ((kind == GM_TCHANGE_DROP_INDEX && tc->index_from == obj) ||
-		    (kind == GM_TCHANGE_ADD_FKEY && tc->fkey_to == obj) ||
-		    (kind == GM_TCHANGE_ADD_COLUMN && tc->col_to == obj))
-			return tc;
-	}
-	return NULL;
-}
-
-/* The one foreign key of `to` that names column c, when it can go inline on ADD COLUMN. */
-static const gm_fkey *inline_fkey(const gm_change *ch, const gm_column *c, bool *ok)
-{
-	const gm_fkey *found = NULL;
-	size_t i;
-	*ok = true;
-	for (i = 0; i < ch->to->fkeys_nr; i++) {
-		const gm_fkey *fk = ch->to->fkeys[i];
-		if (!gm_strv_contains(fk->columns, fk->columns_nr, c->name))
-			continue;
-		if (found || fk->columns_nr != 1 || c->default_kind != GM_DEFAULT_NONE ||
-		    !find_tchange(ch, GM_TCHANGE_ADD_FKEY, fk))
-			*ok = false;
-		found = fk;
-	}
-	return found;
-}
-
-/* SQLite's ADD COLUMN rules (sqlite.org/lang_altertable.html). */
-static bool add_in_place(const gm_change *ch, const gm_column *c)
-{
-	const gm_table *t = ch->to;
-	size_t i;
-	bool ok;
-
-	if (gm_table_pk_has(t, c->name) || c->identity)
-		return false;
-	if (c->default_kind == GM_DEFAULT_SQL)
-		return false; /* expressions and CURRENT_* are refused */
-	if (!c->nullable && c->default_kind != GM_DEFAULT_LITERAL)
-		return false;
-	for (i = 0; i < t->indexes_nr; i++)
-		if (t->indexes[i]->constraint &&
-		    gm_strv_contains(t->indexes[i]->columns, t->indexes[i]->columns_nr, c->name))
-			return false;
-	for (i = 0; i < t->checks_nr; i++)
-		if (mentions(t->checks[i]->expr, c->name) &&
-		    !gm_table_check(ch->from, t->checks[i]->name))
-			return false;
-	inline_fkey(ch, c, &ok);
-	return ok;
-}
-
-static bool index_uses(const gm_index *ix, const char *col)
-{
-	return gm_strv_contains(ix->columns, ix->columns_nr, col) || mentions(ix->expr, col) ||
-	       mentions(ix->where, col);
-}
-
-/* SQLite's DROP COLUMN rules, against the old table (in-place index drops run first). */
-static bool drop_in_place(const gm_change *ch, const gm_column *c)
-{
-	const gm_table *t = ch->from;
-	size_t i;
-
-	if (gm_table_pk_has(t, c->name))
-		return false;
-	for (i = 0; i < t->indexes_nr; i++) {
-		const gm_index *ix = t->indexes[i];
-		if (!index_uses(ix, c->name))
-			continue;
-		if (ix->constraint || !find_tchange(ch, GM_TCHANGE_DROP_INDEX, ix))
-			return false;
-	}
-	for (i = 0; i < t->fkeys_nr; i++) {
-		const gm_fkey *fk = t->fkeys[i];
-		if (gm_strv_contains(fk->columns, fk->columns_nr, c->name) ||
-		    (!strcmp(fk->ref_table, t->name) &&
-		     gm_strv_contains(fk->ref_columns, fk->ref_columns_nr, c->name)))
-			return false;
-	}
-	for (i = 0; i < t->checks_nr; i++)
-		if (mentions(t->checks[i]->expr, c->name))
-			return false;
-	return true;
-}
-
-/* Renames that depend on each other (a → b while b → c, or swaps) need a rebuild. */
-static bool renames_chain(const gm_change *ch)
-{
-	size_t i, j;
-	for (i = 0; i < ch->tchanges_nr; i++) {
-		if (ch->tchanges[i].kind != GM_TCHANGE_RENAME_COLUMN)
-			continue;
-		for (j = 0; j < ch->tchanges_nr; j++)
-			if (ch->tchanges[j].kind == GM_TCHANGE_RENAME_COLUMN &&
-			    !strcmp(ch->tchanges[i].col_to->name, ch->tchanges[j].col_from->name))
-				return true;
-	}
-	return false;
-}
-
-static bool needs_rebuild(const gm_change *ch)
-{
-	size_t i;
-	bool ok;
-
-	if (renames_chain(ch))
-		return true;
-	for (i = 0; i < ch->tchanges_nr; i++) {
-		const gm_tchange *tc = &ch->tchanges[i];
-		switch (tc->kind) {
-		case GM_TCHANGE_ADD_COLUMN:
-			if (!add_in_place(ch, tc->col_to))
-				return true;
-			break;
-		case GM_TCHANGE_DROP_COLUMN:
-			if (!drop_in_place(ch, tc->col_from))
-				return true;
-			break;
-		case GM_TCHANGE_MODIFY_COLUMN:
-			if (tc->coldiff & ~(unsigned)GM_COLDIFF_COMMENT)
-				return true;
-			break;
-		case GM_TCHANGE_ADD_INDEX:
-			if (tc->index_to->constraint)
-				return true;
-			break;
-		case GM_TCHANGE_DROP_INDEX:
-			if (tc->index_from->constraint)
-				return true;
-			break;
-		case GM_TCHANGE_ADD_FKEY: {
-			/* only inline, on a column added in place in this change */
-			const gm_column *c;
-			if (tc->fkey_to->columns_nr != 1)
-				return true;
-			c = gm_table_column(ch->to, tc->fkey_to->columns[0]);
-			if (!c || !find_tchange(ch, GM_TCHANGE_ADD_COLUMN, c) ||
-			    inline_fkey(ch, c, &ok) != tc->fkey_to || !ok)
-				return true;
-			break;
-		}
-		case GM_TCHANGE_DROP_FKEY:
-		case GM_TCHANGE_ADD_CHECK:
-		case GM_TCHANGE_DROP_CHECK:
-		case GM_TCHANGE_MODIFY_PKEY:
-			return true;
-		case GM_TCHANGE_RENAME_COLUMN:
-		case GM_TCHANGE_MODIFY_COMMENT:
-			break;
-		}
-	}
-	return false;
-}
-
 /* ---- planning a modified table ---- */
 
 static void add_stmt(gm_plan *out, gm_buf *b, unsigned flags, const char *subject,
@@ -403,14 +221,20 @@ static void add_stmt(gm_plan *out, gm_buf *b, unsigned flags, const char *subjec
 static void add_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_column *c)
 {
 	const gm_fkey *fk;
+	char *text;
 	bool ok;
 
 	gm_buf_puts(b, "ALTER TABLE ");
 	gm_sql_ident(b, ch->to->name);
 	gm_buf_puts(b, " ADD COLUMN ");
-	put_column(b, ch->to, c, false);
-	fk = inline_fkey(ch, c, &ok);
-	if (fk) {
+	/* the column as the models wrote it, when their text is known */
+	text = ch->to->sql ? gm_sqlite_ddl_column_text(ch->to->sql, c->name) : NULL;
+	if (text)
+		gm_buf_puts(b, text);
+	else
+		put_column(b, ch->to, c, false);
+	fk = gm_sqlite_inline_fkey(ch, c, &ok);
+	if (fk && !(text && gm_sqlite_mentions(text, "REFERENCES"))) {
 		gm_buf_puts(b, " CONSTRAINT ");
 		gm_sql_ident(b, fk->name);
 		gm_buf_putc(b, ' ');
@@ -418,6 +242,7 @@ static void add_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const 
 	}
 	gm_buf_puts(b, ";\n");
 	add_stmt(out, b, 0, ch->to->name, ch);
+	free(text);
 }
 
 static void drop_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const char *col)
@@ -434,6 +259,83 @@ static void drop_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const
 	gm_buf_release(&subject);
 }
 
+static void rename_column_stmt(gm_plan *out, gm_buf *b, const gm_change *ch, const char *from,
+			       const char *to)
+{
+	gm_buf_puts(b, "ALTER TABLE ");
+	gm_sql_ident(b, ch->to->name);
+	gm_buf_puts(b, " RENAME COLUMN ");
+	gm_sql_ident(b, from);
+	gm_buf_puts(b, " TO ");
+	gm_sql_ident(b, to);
+	gm_buf_puts(b, ";\n");
+	add_stmt(out, b, 0, ch->to->name, ch);
+}
+
+struct rename {
+	char *from; /* the column's name now */
+	const char *to;
+	bool done;
+};
+
+/* The pending rename that can go next (its target is no pending rename's source, case
+ * aside as SQLite has it), or nr when every pending one waits for another. */
+static size_t next_rename(const struct rename *r, size_t nr)
+{
+	size_t i, j;
+	for (i = 0; i < nr; i++) {
+		if (r[i].done)
+			continue;
+		for (j = 0; j < nr; j++)
+			if (j != i && !r[j].done && !strcasecmp(r[j].from, r[i].to))
+				break;
+		if (j == nr)
+			return i;
+	}
+	return nr;
+}
+
+/*
+ * RENAME COLUMN for each rename, in an order where no target is still taken: a rename
+ * waits for the one that frees its target (a → b after b → c); in a cycle (a swap) the
+ * first one left goes through a temporary name first.
+ */
+static void plan_renames(gm_plan *out, gm_buf *b, const gm_change *ch)
+{
+	struct rename *r = NULL;
+	size_t nr = 0, alloc = 0, left, i;
+	gm_buf tmp = GM_BUF_INIT;
+
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		if (ch->tchanges[i].kind != GM_TCHANGE_RENAME_COLUMN)
+			continue;
+		GM_ALLOC_GROW(r, nr + 1, alloc);
+		r[nr].from = gm_xstrdup(ch->tchanges[i].col_from->name);
+		r[nr].to = ch->tchanges[i].col_to->name;
+		r[nr++].done = false;
+	}
+	for (left = nr; left;) {
+		i = next_rename(r, nr);
+		if (i == nr) { /* a cycle */
+			for (i = 0; r[i].done; i++)
+				;
+			gm_buf_clear(&tmp);
+			gm_buf_printf(&tmp, "_gm_tmp_%s", r[i].from);
+			rename_column_stmt(out, b, ch, r[i].from, tmp.ptr);
+			free(r[i].from);
+			r[i].from = gm_buf_detach(&tmp);
+			continue;
+		}
+		rename_column_stmt(out, b, ch, r[i].from, r[i].to);
+		r[i].done = true;
+		left--;
+	}
+	for (i = 0; i < nr; i++)
+		free(r[i].from);
+	free(r);
+	gm_buf_release(&tmp);
+}
+
 /* In place: index drops, column drops, renames, column adds, index adds. */
 static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 {
@@ -445,6 +347,10 @@ static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 	size_t p, i;
 
 	for (p = 0; p < sizeof(passes) / sizeof(passes[0]); p++) {
+		if (passes[p] == GM_TCHANGE_RENAME_COLUMN) {
+			plan_renames(out, b, ch);
+			continue;
+		}
 		for (i = 0; i < ch->tchanges_nr; i++) {
 			const gm_tchange *tc = &ch->tchanges[i];
 			if (tc->kind != passes[p])
@@ -458,16 +364,6 @@ static void plan_in_place(gm_plan *out, gm_buf *b, const gm_change *ch)
 				break;
 			case GM_TCHANGE_DROP_COLUMN:
 				drop_column_stmt(out, b, ch, tc->col_from->name);
-				break;
-			case GM_TCHANGE_RENAME_COLUMN:
-				gm_buf_puts(b, "ALTER TABLE ");
-				gm_sql_ident(b, t);
-				gm_buf_puts(b, " RENAME COLUMN ");
-				gm_sql_ident(b, tc->col_from->name);
-				gm_buf_puts(b, " TO ");
-				gm_sql_ident(b, tc->col_to->name);
-				gm_buf_puts(b, ";\n");
-				add_stmt(out, b, 0, t, ch);
 				break;
 			case GM_TCHANGE_ADD_COLUMN:
 				add_column_stmt(out, b, ch, tc->col_to);
@@ -502,25 +398,90 @@ static const char *source_column(const gm_change *ch, const gm_column *c)
 }
 
 /*
- * The 12-step rebuild (sqlite.org/lang_altertable.html#otheralter): a new table with
- * the full new definition, rows copied, old table dropped, new one renamed, indexes
- * recreated; an AUTOINCREMENT counter moves with the rows. Dropped columns are carried
- * through the copy and dropped afterwards with DROP COLUMN, so each data loss is its own
- * statement with its own subject. Foreign keys must be off (the applier's begin does it).
+ * The new table of a rebuild, named `name`: the CREATE TABLE text the models wrote
+ * (t->sql: inspected, so `to` has it in both directions) with only the name replaced,
+ * so the column-level INTEGER PRIMARY KEY, defaults, CHECK, COLLATE, AUTOINCREMENT,
+ * WITHOUT ROWID and STRICT stay as written; generated from t where no text is known.
+ * The `extra` columns (dropped ones, carried through the copy) go after the last column.
  */
-static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
+static void put_new_table(gm_buf *b, const gm_table *t, const char *name,
+			  const gm_column *const *extra, size_t extra_nr)
+{
+	char **names = NULL;
+	size_t i;
+	bool done = false;
+
+	if (t->sql) {
+		names = gm_xcalloc(extra_nr + 1, sizeof(*names));
+		for (i = 0; i < extra_nr; i++)
+			names[i] = extra[i]->name;
+		done = gm_sqlite_ddl_create_as(b, t->sql, name, names, extra_nr);
+		free(names);
+	}
+	if (!done)
+		put_create_table(b, t, name, extra, extra_nr);
+}
+
+/* Mark in on[] (one flag per dependent of s) the views and triggers that name `name`,
+ * or a view so marked. */
+static void mark_users(bool *on, const gm_schema *s, const char *name)
+{
+	const gm_dependent *d;
+	size_t i = 0;
+
+	while ((d = gm_schema_next_user(s, name, &i))) {
+		if (on[i - 1])
+			continue;
+		on[i - 1] = true;
+		if (!strcmp(d->kind, "view"))
+			mark_users(on, s, d->name);
+	}
+}
+
+/* DROP VIEW / DROP TRIGGER for the marked dependents, the last created first. IF EXISTS:
+ * a trigger goes with its table, which an up may have dropped (the down re-creates it). */
+static void put_drop_dependents(gm_buf *b, const gm_schema *s, const bool *on)
+{
+	size_t i, k;
+
+	for (i = s->dependents_nr; i-- > 0;) {
+		const gm_dependent *d = s->dependents[i];
+		if (!on[i])
+			continue;
+		gm_buf_puts(b, "DROP ");
+		for (k = 0; d->kind[k]; k++)
+			gm_buf_putc(b, (char)toupper((unsigned char)d->kind[k]));
+		gm_buf_puts(b, " IF EXISTS ");
+		gm_sql_ident(b, d->name);
+		gm_buf_puts(b, ";\n");
+	}
+}
+
+/* The marked dependents again, in creation order. A table renamed before its rebuild
+ * (ch->from is the old name): SQLite's RENAME TO rewrote their text, so does this. */
+static void put_create_dependents(gm_buf *b, const gm_schema *s, const bool *on,
+				  const gm_change *ch)
+{
+	size_t i;
+	for (i = 0; i < s->dependents_nr; i++) {
+		if (!on[i])
+			continue;
+		if (strcmp(ch->from->name, ch->to->name))
+			gm_sqlite_ddl_replace_name(b, s->dependents[i]->create, ch->from->name,
+						   ch->to->name);
+		else
+			gm_buf_puts(b, s->dependents[i]->create);
+		gm_buf_putc(b, '\n');
+	}
+}
+
+/* Copy the rows: INSERT INTO tmp (new columns) SELECT (their old names) FROM t. */
+static void put_copy(gm_buf *b, const gm_change *ch, const char *tmp,
+		     const gm_column *const *dropped, size_t dropped_nr)
 {
 	const gm_table *t = ch->to;
-	const gm_column **dropped = NULL;
-	size_t dropped_nr = 0, dropped_alloc = 0, i, n = 0;
-	gm_buf tmp = GM_BUF_INIT, cols = GM_BUF_INIT, srcs = GM_BUF_INIT;
-
-	for (i = 0; i < ch->tchanges_nr; i++)
-		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
-			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
-
-	gm_buf_printf(&tmp, "_gm_new_%s", t->name);
-	put_create_table(b, t, tmp.ptr, dropped, dropped_nr);
+	gm_buf cols = GM_BUF_INIT, srcs = GM_BUF_INIT;
+	size_t i, n = 0;
 
 	for (i = 0; i < t->columns_nr + dropped_nr; i++) {
 		const gm_column *c = i < t->columns_nr ? t->columns[i] : dropped[i - t->columns_nr];
@@ -536,11 +497,43 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
 	}
 	if (n) {
 		gm_buf_puts(b, "INSERT INTO ");
-		gm_sql_ident(b, tmp.ptr);
+		gm_sql_ident(b, tmp);
 		gm_buf_printf(b, " (%s) SELECT %s FROM ", cols.ptr, srcs.ptr);
 		gm_sql_ident(b, t->name);
 		gm_buf_puts(b, ";\n");
 	}
+	gm_buf_release(&srcs);
+	gm_buf_release(&cols);
+}
+
+/*
+ * The 12-step rebuild (sqlite.org/lang_altertable.html#otheralter): the views and
+ * triggers that name the table (deps: the change list's `from`, which carries the
+ * database's) dropped, a new table (put_new_table), rows copied, old table dropped, new
+ * one renamed, indexes recreated, the views and triggers re-created; an AUTOINCREMENT
+ * counter moves with the rows. Dropped columns are carried through the copy and dropped
+ * afterwards with DROP COLUMN, so each data loss is its own statement with its own
+ * subject (the dependents come back after those). Foreign keys must be off (the
+ * applier's begin does it).
+ */
+static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_schema *deps)
+{
+	const gm_table *t = ch->to;
+	const gm_column **dropped = NULL;
+	size_t dropped_nr = 0, dropped_alloc = 0, i;
+	gm_buf tmp = GM_BUF_INIT;
+	bool *on = gm_xcalloc(deps->dependents_nr + 1, sizeof(*on));
+
+	for (i = 0; i < ch->tchanges_nr; i++)
+		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
+			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
+	mark_users(on, deps, ch->from->name);
+	mark_users(on, deps, t->name);
+
+	gm_buf_printf(&tmp, "_gm_new_%s", t->name);
+	put_drop_dependents(b, deps, on);
+	put_new_table(b, t, tmp.ptr, dropped, dropped_nr);
+	put_copy(b, ch, tmp.ptr, dropped, dropped_nr);
 	if (has_autoincrement(t)) {
 		/* keep the AUTOINCREMENT counter: ids of deleted rows are never reused */
 		gm_buf_puts(b, "DELETE FROM sqlite_sequence WHERE name = ");
@@ -559,39 +552,68 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch)
 	gm_sql_ident(b, t->name);
 	gm_buf_puts(b, ";\n");
 	put_create_indexes(b, t);
+	if (!dropped_nr)
+		put_create_dependents(b, deps, on, ch);
 	add_stmt(out, b, GM_STMT_REBUILD, t->name, ch);
 
 	for (i = 0; i < dropped_nr; i++)
 		drop_column_stmt(out, b, ch, dropped[i]->name);
-
-	gm_buf_release(&srcs);
-	gm_buf_release(&cols);
+	if (dropped_nr) {
+		put_create_dependents(b, deps, on, ch);
+		add_stmt(out, b, 0, t->name, ch);
+	}
 	gm_buf_release(&tmp);
+	free(on);
 	free(dropped);
 }
 
-static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch)
+static void plan_modify(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_schema *deps)
 {
-	if (needs_rebuild(ch))
-		plan_rebuild(out, b, ch);
+	if (gm_sqlite_needs_rebuild(ch))
+		plan_rebuild(out, b, ch, deps);
 	else
 		plan_in_place(out, b, ch);
+}
+
+/*
+ * A new table: the models' own text when known (see put_new_table), its indexes, and the
+ * triggers on it that deps (the change list's `from`) still has: a down re-creating a
+ * table its up dropped gets back the triggers that went with it.
+ */
+static void plan_add_table(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_schema *deps)
+{
+	size_t i;
+
+	if (ch->to->sql)
+		gm_buf_printf(b, "%s;\n", ch->to->sql);
+	else
+		put_create_table(b, ch->to, ch->to->name, NULL, 0);
+	put_create_indexes(b, ch->to);
+	for (i = 0; i < deps->dependents_nr; i++) {
+		const gm_dependent *d = deps->dependents[i];
+		if (!strcmp(d->kind, "trigger") && d->table && !strcmp(d->table, ch->to->name))
+			gm_buf_printf(b, "%s\n", d->create);
+	}
+	add_stmt(out, b, 0, ch->to->name, ch);
 }
 
 int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 {
 	gm_buf b = GM_BUF_INIT;
+	gm_schema *none = NULL;
+	const gm_schema *deps;
 	size_t i;
 
 	GM_ASSERT_ARG(out);
 	GM_ASSERT_ARG(changes);
+	if (!changes->from)
+		gm_schema_new(&none);
+	deps = none ? none : changes->from; /* the views and triggers a rebuild carries */
 	for (i = 0; i < changes->nr; i++) {
 		const gm_change *ch = &changes->v[i];
 		switch (ch->kind) {
 		case GM_CHANGE_ADD_TABLE:
-			put_create_table(&b, ch->to, ch->to->name, NULL, 0);
-			put_create_indexes(&b, ch->to);
-			add_stmt(out, &b, 0, ch->to->name, ch);
+			plan_add_table(out, &b, ch, deps);
 			break;
 		case GM_CHANGE_RENAME_TABLE:
 			gm_buf_puts(&b, "ALTER TABLE ");
@@ -602,7 +624,7 @@ int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 			add_stmt(out, &b, 0, ch->to->name, ch);
 			break;
 		case GM_CHANGE_MODIFY_TABLE:
-			plan_modify(out, &b, ch);
+			plan_modify(out, &b, ch, deps);
 			break;
 		case GM_CHANGE_DROP_TABLE:
 			gm_buf_puts(&b, "DROP TABLE ");
@@ -620,5 +642,6 @@ int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 		}
 	}
 	gm_buf_release(&b);
+	gm_schema_free(none);
 	return 0;
 }

@@ -372,6 +372,24 @@ static void test_sqlite_inspect__odd_forms(void **state)
 	assert_has_unsupported(s, "view v_child");
 	assert_has_unsupported(s, "trigger trg");
 	assert_int_equal(s->unsupported_nr, 2);
+	/* the views and triggers are dependents too, in sqlite_schema order, with the tables
+	 * they name in the declared spelling */
+	assert_int_equal(s->dependents_nr, 2);
+	assert_string_equal(s->dependents[0]->kind, "view");
+	assert_string_equal(s->dependents[0]->name, "v_child");
+	assert_null(s->dependents[0]->table);
+	assert_string_equal(s->dependents[0]->create,
+			    "CREATE VIEW v_child AS SELECT * FROM [child items];");
+	assert_strv(s->dependents[0]->uses, s->dependents[0]->uses_nr,
+		    (const char *[]){ "child items", NULL });
+	assert_string_equal(s->dependents[1]->kind, "trigger");
+	assert_string_equal(s->dependents[1]->name, "trg");
+	assert_string_equal(s->dependents[1]->table, "Parent");
+	assert_strv(s->dependents[1]->uses, s->dependents[1]->uses_nr,
+		    (const char *[]){ "Parent", NULL });
+	/* each table keeps its CREATE text as sqlite_schema has it */
+	assert_string_equal(table(s, "untyped")->sql,
+			    "CREATE TABLE untyped (a, b DEFAULT \"x\", c DEFAULT 0x1F)");
 
 	t = table(s, "Parent");
 	assert_strv(t->pk, t->pk_nr, (const char *[]){ "Id", NULL });
@@ -657,6 +675,36 @@ static void test_sqlite_inspect__foreign_key_check_at_commit(void **state)
 	gm_dialect_sqlite.disconnect(conn);
 }
 
+static void test_sqlite_inspect__dependents(void **state)
+{
+	gm_conn *conn = open_db("deps.db");
+	gm_schema *s;
+
+	exec_ok(conn, "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);\n"
+		      "CREATE TABLE \"Log\" (msg TEXT);\n"
+		      "CREATE VIEW zz AS SELECT name FROM p;\n"
+		      "CREATE VIEW aa AS SELECT * FROM zz JOIN log;\n"
+		      "CREATE TRIGGER t1 AFTER DELETE ON \"Log\" BEGIN\n"
+		      "  DELETE FROM p WHERE name = old.msg;\nEND;\n");
+	s = inspect(conn, NULL);
+	assert_int_equal(s->dependents_nr, 3);
+	assert_string_equal(s->dependents[0]->name, "zz"); /* created first */
+	assert_strv(s->dependents[0]->uses, s->dependents[0]->uses_nr,
+		    (const char *[]){ "p", NULL });
+	assert_string_equal(s->dependents[1]->name, "aa");
+	assert_strv(s->dependents[1]->uses, s->dependents[1]->uses_nr,
+		    (const char *[]){ "Log", "zz", NULL });
+	assert_string_equal(s->dependents[2]->create, "CREATE TRIGGER t1 AFTER DELETE ON \"Log\" "
+						      "BEGIN\n  DELETE FROM p WHERE name = "
+						      "old.msg;\nEND;");
+	assert_strv(s->dependents[2]->uses, s->dependents[2]->uses_nr,
+		    (const char *[]){ "Log", "p", NULL });
+	assert_string_equal(s->dependents[2]->table, "Log");
+	assert_int_equal(s->unsupported_nr, 3);
+	gm_schema_free(s);
+	gm_dialect_sqlite.disconnect(conn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +712,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__hand_written_ddl, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__odd_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_inspect__dependents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__chinook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__exec_error_location, setup,
 						teardown),

@@ -11,6 +11,7 @@
 #include "diff_int.h"
 #include "db_int.h"
 #include "gm_test_plan.h"
+#include "gm_test_sqlite.h"
 #include "dialect/sqlite.h"
 #include "sqlite_plan_cases.h"
 
@@ -97,34 +98,12 @@ static void test_sqlite_plan__cases_apply_on_sqlite(void **state)
 
 static void run_sql(sqlite3 *db, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		print_error("%s: %s\n", sql, msg);
-		sqlite3_free(msg);
-		fail();
-	}
-}
-
-static int row_text(void *payload, int n, char **values, char **names)
-{
-	int i;
-	for (i = 0; i < n; i++)
-		gm_buf_printf(payload, "%s%s", i ? "|" : "", values[i] ? values[i] : "NULL");
-	gm_buf_putc(payload, '\n');
-	return 0;
+	gm_test_sqlite_exec(NULL, db, sql);
 }
 
 static void assert_rows(sqlite3 *db, const char *query, const char *expect)
 {
-	gm_buf got = GM_BUF_INIT;
-	char *msg = NULL;
-	if (sqlite3_exec(db, query, row_text, &got, &msg) != SQLITE_OK) {
-		print_error("%s: %s\n", query, msg);
-		sqlite3_free(msg);
-		fail();
-	}
-	assert_string_equal(got.ptr, expect);
-	gm_buf_release(&got);
+	gm_test_sqlite_assert_rows(db, query, expect);
 }
 
 static void test_sqlite_plan__rows_survive(void **state)
