@@ -71,6 +71,18 @@ void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column);
  * DROP_ENUM) into out. */
 void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *ch);
 
+/* postgres_plan_enum.c: "('a', 'b')", the labels of an enum. */
+void gm_pg_put_labels(gm_buf *b, const gm_enum *e);
+
+/* postgres_plan_swap.c: plan the enum swap ch of changes (with what it carries) into out. */
+void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch);
+
+/*
+ * postgres_plan_swap.c: tc changes a column's type away from an enum the plan swaps: the
+ * plan runs it before the swap, which then leaves the column alone.
+ */
+bool gm_pg_leaves_swap(const gm_changes *changes, const gm_tchange *tc);
+
 /*
  * postgres_plan_enum.c: a label added by ALTER TYPE ... ADD VALUE cannot be used before a
  * commit; flag the ADD VALUE statements whose labels later statements use.

@@ -47,6 +47,7 @@ struct deferred_fk {
 	const gm_table *t;
 	const gm_fkey *fk;
 	const gm_change *source;
+	bool late; /* to a kept table the plan modifies: added after its modifications */
 };
 
 struct planner {
@@ -216,6 +217,20 @@ static bool is_pending(const struct planner *p, const char *table)
 	return false;
 }
 
+/*
+ * The plan modifies kept table `table`: a new table's foreign key to it waits for that
+ * (the key it references may be added there).
+ */
+static bool modified(const struct planner *p, const char *table)
+{
+	size_t i;
+	for (i = 0; i < p->changes->nr; i++)
+		if (p->changes->v[i].kind == GM_CHANGE_MODIFY_TABLE &&
+		    !strcmp(p->changes->v[i].to->name, table))
+			return true;
+	return false;
+}
+
 static void created(struct planner *p, const char *table)
 {
 	size_t i;
@@ -252,8 +267,9 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
-		if (strcmp(fk->ref_table, t->name) && is_pending(p, fk->ref_table)) {
-			struct deferred_fk d = { t, fk, ch };
+		bool late = !is_pending(p, fk->ref_table) && modified(p, fk->ref_table);
+		if (strcmp(fk->ref_table, t->name) && (is_pending(p, fk->ref_table) || late)) {
+			struct deferred_fk d = { t, fk, ch, late };
 			GM_PUSH(p->deferred, p->deferred_nr, p->deferred_alloc, d);
 			continue;
 		}
@@ -279,21 +295,28 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	gm_buf_release(&b);
 }
 
-/* Foreign keys between new tables that could not be inline (a cycle). */
-static void flush_deferred(struct planner *p)
+/*
+ * Foreign keys of new tables that could not be inline: between new tables (a cycle), and
+ * (late: at the end of the creations) to kept tables the plan modifies.
+ */
+static void flush_deferred(struct planner *p, bool late)
 {
 	gm_buf b = GM_BUF_INIT;
-	size_t i;
+	size_t i, kept = 0;
 
 	for (i = 0; i < p->deferred_nr; i++) {
 		const struct deferred_fk *d = &p->deferred[i];
+		if (d->late && !late) {
+			p->deferred[kept++] = *d;
+			continue;
+		}
 		gm_pg_put_alter(&b, d->t->name);
 		gm_buf_puts(&b, "ADD ");
 		put_fkey(&b, d->fk);
 		gm_buf_puts(&b, ";\n");
 		add(p, &b, 0, NULL, d->source);
 	}
-	p->deferred_nr = 0;
+	p->deferred_nr = kept;
 	gm_buf_release(&b);
 }
 
@@ -498,8 +521,12 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
 	gm_buf_release(&b);
 }
 
-/* The statements of an index, key or check change of table ch->to. */
-static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc)
+/*
+ * The statements of an index, key or check change of table ch->to. not_valid: a foreign
+ * key added NOT VALID (the rows already there are not checked).
+ */
+static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc,
+			    bool not_valid)
 {
 	const char *t = ch->to->name;
 
@@ -528,7 +555,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "ADD ");
 		put_fkey(b, tc->fkey_to);
-		gm_buf_puts(b, ";\n");
+		gm_buf_puts(b, not_valid ? " NOT VALID;\n" : ";\n");
 		break;
 	case GM_TCHANGE_DROP_FKEY:
 	case GM_TCHANGE_DROP_CHECK:
@@ -562,6 +589,21 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 	default:
 		GM_BUG("not an index, key or check change");
 	}
+}
+
+/*
+ * The plan creates table `table`. In a down, a kept table's foreign key to it is added
+ * NOT VALID: the table comes back empty, and the rows that referenced its rows are kept
+ * (the up dropped those rows; they cannot come back). New rows are checked.
+ */
+static bool creates(const struct planner *p, const char *table)
+{
+	size_t i;
+	for (i = 0; i < p->changes->nr; i++)
+		if (p->changes->v[i].kind == GM_CHANGE_ADD_TABLE &&
+		    !strcmp(p->changes->v[i].to->name, table))
+			return true;
+	return false;
 }
 
 static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchange *tc)
@@ -605,7 +647,9 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	case GM_TCHANGE_DROP_CHECK:
 	case GM_TCHANGE_ADD_CHECK:
 	case GM_TCHANGE_MODIFY_PKEY:
-		put_key_tchange(&b, ch, tc);
+		put_key_tchange(&b, ch, tc,
+				tc->kind == GM_TCHANGE_ADD_FKEY && p->changes->reverse &&
+					creates(p, tc->fkey_to->ref_table));
 		break;
 	case GM_TCHANGE_MODIFY_COMMENT:
 		put_comment(&b, "TABLE", t, NULL, ch->to->comment);
@@ -616,17 +660,107 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	gm_buf_release(&b);
 }
 
-static void plan_modify_table(struct planner *p, const gm_change *ch)
+/*
+ * The order of a plan, in both directions (a down is its own change list): what uses a
+ * thing goes before the thing is changed or dropped, and is created after it.
+ *  1. new enums, renamed enums, new labels; renamed tables;
+ *  2. the foreign keys that kept tables lose (a table they reference may go next);
+ *  3. dropped tables (referencing ones first);
+ *  4. what kept tables lose: checks, indexes, columns, and type changes away from an
+ *     enum that is swapped (the swap must not convert those: gm_pg_leaves_swap);
+ *  5. enum swaps, carrying what uses the enum (postgres_plan_swap.c);
+ *  6. new tables (referenced ones first), then the rest of each modification (renamed,
+ *     new and changed columns, keys, indexes, checks, foreign keys), then the foreign keys
+ *     of new tables to the kept tables modified (their key may be new);
+ *  7. dropped enums.
+ * The change list (diff.c) keeps one MODIFY_TABLE per table, because SQLite rebuilds a
+ * table once; the phases take its sub-changes apart here.
+ */
+enum phase {
+	PH_ADD,
+	PH_DROP_FKEYS,
+	PH_DROP_TABLES,
+	PH_REMOVE,
+	PH_SWAP,
+	PH_CREATE,
+	PH_DROP_ENUMS,
+	PH_NR /* a MODIFY_TABLE: by sub-change */
+};
+
+static enum phase change_phase(const gm_change *ch)
 {
-	size_t i;
-	for (i = 0; i < ch->tchanges_nr; i++)
-		plan_tchange(p, ch, &ch->tchanges[i]);
+	switch (ch->kind) {
+	case GM_CHANGE_ADD_ENUM:
+	case GM_CHANGE_ADD_ENUM_VALUE:
+	case GM_CHANGE_RENAME_ENUM:
+	case GM_CHANGE_RENAME_TABLE:
+		return PH_ADD;
+	case GM_CHANGE_DROP_TABLE:
+		return PH_DROP_TABLES;
+	case GM_CHANGE_SWAP_ENUM:
+		return PH_SWAP;
+	case GM_CHANGE_ADD_TABLE:
+		return PH_CREATE;
+	case GM_CHANGE_DROP_ENUM:
+		return PH_DROP_ENUMS;
+	case GM_CHANGE_MODIFY_TABLE:
+		break;
+	}
+	return PH_NR;
+}
+
+static enum phase tchange_phase(const gm_changes *changes, const gm_tchange *tc)
+{
+	switch (tc->kind) {
+	case GM_TCHANGE_DROP_FKEY:
+		return PH_DROP_FKEYS;
+	case GM_TCHANGE_DROP_CHECK:
+	case GM_TCHANGE_DROP_INDEX:
+	case GM_TCHANGE_DROP_COLUMN:
+		return PH_REMOVE;
+	case GM_TCHANGE_MODIFY_COLUMN:
+		return gm_pg_leaves_swap(changes, tc) ? PH_REMOVE : PH_CREATE;
+	default:
+		return PH_CREATE;
+	}
+}
+
+static void plan_change(struct planner *p, const gm_change *ch, enum phase ph)
+{
+	size_t k;
+
+	switch (ch->kind) {
+	case GM_CHANGE_ADD_ENUM:
+	case GM_CHANGE_ADD_ENUM_VALUE:
+	case GM_CHANGE_SWAP_ENUM:
+	case GM_CHANGE_RENAME_ENUM:
+	case GM_CHANGE_DROP_ENUM:
+		gm_pg_plan_enum(p->out, p->changes, ch);
+		break;
+	case GM_CHANGE_ADD_TABLE:
+		plan_add_table(p, ch);
+		break;
+	case GM_CHANGE_RENAME_TABLE:
+		plan_rename_table(p, ch);
+		break;
+	case GM_CHANGE_MODIFY_TABLE:
+		if (ph == PH_CREATE)
+			flush_deferred(p, false);
+		for (k = 0; k < ch->tchanges_nr; k++)
+			if (tchange_phase(p->changes, &ch->tchanges[k]) == ph)
+				plan_tchange(p, ch, &ch->tchanges[k]);
+		break;
+	case GM_CHANGE_DROP_TABLE:
+		plan_drop_table(p, ch);
+		break;
+	}
 }
 
 int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 {
 	struct planner p;
 	size_t i;
+	unsigned ph;
 
 	memset(&p, 0, sizeof(p));
 	p.out = out;
@@ -635,34 +769,16 @@ int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 		if (changes->v[i].kind == GM_CHANGE_ADD_TABLE)
 			GM_PUSH(p.pending, p.pending_nr, p.pending_alloc, changes->v[i].to->name);
 
-	for (i = 0; i < changes->nr; i++) {
-		const gm_change *ch = &changes->v[i];
-
-		if (ch->kind != GM_CHANGE_ADD_TABLE && p.deferred_nr)
-			flush_deferred(&p);
-		switch (ch->kind) {
-		case GM_CHANGE_ADD_ENUM:
-		case GM_CHANGE_ADD_ENUM_VALUE:
-		case GM_CHANGE_SWAP_ENUM:
-		case GM_CHANGE_RENAME_ENUM:
-		case GM_CHANGE_DROP_ENUM:
-			gm_pg_plan_enum(out, changes, ch);
-			break;
-		case GM_CHANGE_ADD_TABLE:
-			plan_add_table(&p, ch);
-			break;
-		case GM_CHANGE_RENAME_TABLE:
-			plan_rename_table(&p, ch);
-			break;
-		case GM_CHANGE_MODIFY_TABLE:
-			plan_modify_table(&p, ch);
-			break;
-		case GM_CHANGE_DROP_TABLE:
-			plan_drop_table(&p, ch);
-			break;
+	for (ph = 0; ph < PH_NR; ph++) {
+		for (i = 0; i < changes->nr; i++) {
+			const gm_change *ch = &changes->v[i];
+			enum phase want = change_phase(ch);
+			if ((unsigned)want == ph || want == PH_NR)
+				plan_change(&p, ch, (enum phase)ph);
 		}
+		if (ph == PH_CREATE)
+			flush_deferred(&p, true);
 	}
-	flush_deferred(&p);
 	gm_pg_mark_commits(out);
 	free(p.deferred);
 	free(p.pending);
