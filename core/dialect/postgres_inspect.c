@@ -541,8 +541,8 @@ static void order_dependents(gm_schema *s)
 		for (i = done; i < n; i++) {
 			bool waits = false;
 			for (j = done; j < n && !waits; j++)
-				waits = j != i && gm_strv_contains(v[i]->uses, v[i]->uses_nr,
-								   v[j]->name);
+				waits = j != i &&
+					gm_strv_contains(v[i]->uses, v[i]->uses_nr, v[j]->name);
 			if (!waits) {
 				pick = i;
 				break;
@@ -569,9 +569,9 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c)
 				 NULL, NULL)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
-		gm_dependent *d = gm_schema_add_dependent(s, PQgetvalue(res, i, 0),
-							  PQgetvalue(res, i, 1), NULL,
-							  PQgetvalue(res, i, 2));
+		gm_dependent *d =
+			gm_schema_add_dependent(s, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+						NULL, PQgetvalue(res, i, 2));
 		each_name(val(res, i, 3), d, add_use);
 	}
 	PQclear(res);

@@ -217,20 +217,6 @@ static bool is_pending(const struct planner *p, const char *table)
 	return false;
 }
 
-/*
- * The plan modifies kept table `table`: a new table's foreign key to it waits for that
- * (the key it references may be added there).
- */
-static bool modified(const struct planner *p, const char *table)
-{
-	size_t i;
-	for (i = 0; i < p->changes->nr; i++)
-		if (p->changes->v[i].kind == GM_CHANGE_MODIFY_TABLE &&
-		    !strcmp(p->changes->v[i].to->name, table))
-			return true;
-	return false;
-}
-
 static void created(struct planner *p, const char *table)
 {
 	size_t i;
@@ -267,7 +253,8 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
-		bool late = !is_pending(p, fk->ref_table) && modified(p, fk->ref_table);
+		bool late = !is_pending(p, fk->ref_table) &&
+			    gm_pg_plan_modifies(p->changes, fk->ref_table);
 		if (strcmp(fk->ref_table, t->name) && (is_pending(p, fk->ref_table) || late)) {
 			struct deferred_fk d = { t, fk, ch, late };
 			GM_PUSH(p->deferred, p->deferred_nr, p->deferred_alloc, d);
@@ -525,8 +512,7 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
  * The statements of an index, key or check change of table ch->to. not_valid: a foreign
  * key added NOT VALID (the rows already there are not checked).
  */
-static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc,
-			    bool not_valid)
+static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc, bool not_valid)
 {
 	const char *t = ch->to->name;
 
@@ -591,21 +577,6 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 	}
 }
 
-/*
- * The plan creates table `table`. In a down, a kept table's foreign key to it is added
- * NOT VALID: the table comes back empty, and the rows that referenced its rows are kept
- * (the up dropped those rows; they cannot come back). New rows are checked.
- */
-static bool creates(const struct planner *p, const char *table)
-{
-	size_t i;
-	for (i = 0; i < p->changes->nr; i++)
-		if (p->changes->v[i].kind == GM_CHANGE_ADD_TABLE &&
-		    !strcmp(p->changes->v[i].to->name, table))
-			return true;
-	return false;
-}
-
 static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchange *tc)
 {
 	const char *t = ch->to->name;
@@ -649,7 +620,7 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	case GM_TCHANGE_MODIFY_PKEY:
 		put_key_tchange(&b, ch, tc,
 				tc->kind == GM_TCHANGE_ADD_FKEY && p->changes->reverse &&
-					creates(p, tc->fkey_to->ref_table));
+					gm_pg_plan_creates(p->changes, tc->fkey_to->ref_table));
 		break;
 	case GM_TCHANGE_MODIFY_COMMENT:
 		put_comment(&b, "TABLE", t, NULL, ch->to->comment);
@@ -660,72 +631,7 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	gm_buf_release(&b);
 }
 
-/*
- * The order of a plan, in both directions (a down is its own change list): what uses a
- * thing goes before the thing is changed or dropped, and is created after it.
- *  1. new enums, renamed enums, new labels; renamed tables;
- *  2. the foreign keys that kept tables lose (a table they reference may go next);
- *  3. dropped tables (referencing ones first);
- *  4. what kept tables lose: checks, indexes, columns, and type changes away from an
- *     enum that is swapped (the swap must not convert those: gm_pg_leaves_swap);
- *  5. enum swaps, carrying what uses the enum (postgres_plan_swap.c);
- *  6. new tables (referenced ones first), then the rest of each modification (renamed,
- *     new and changed columns, keys, indexes, checks, foreign keys), then the foreign keys
- *     of new tables to the kept tables modified (their key may be new);
- *  7. dropped enums.
- * The change list (diff.c) keeps one MODIFY_TABLE per table, because SQLite rebuilds a
- * table once; the phases take its sub-changes apart here.
- */
-enum phase {
-	PH_ADD,
-	PH_DROP_FKEYS,
-	PH_DROP_TABLES,
-	PH_REMOVE,
-	PH_SWAP,
-	PH_CREATE,
-	PH_DROP_ENUMS,
-	PH_NR /* a MODIFY_TABLE: by sub-change */
-};
-
-static enum phase change_phase(const gm_change *ch)
-{
-	switch (ch->kind) {
-	case GM_CHANGE_ADD_ENUM:
-	case GM_CHANGE_ADD_ENUM_VALUE:
-	case GM_CHANGE_RENAME_ENUM:
-	case GM_CHANGE_RENAME_TABLE:
-		return PH_ADD;
-	case GM_CHANGE_DROP_TABLE:
-		return PH_DROP_TABLES;
-	case GM_CHANGE_SWAP_ENUM:
-		return PH_SWAP;
-	case GM_CHANGE_ADD_TABLE:
-		return PH_CREATE;
-	case GM_CHANGE_DROP_ENUM:
-		return PH_DROP_ENUMS;
-	case GM_CHANGE_MODIFY_TABLE:
-		break;
-	}
-	return PH_NR;
-}
-
-static enum phase tchange_phase(const gm_changes *changes, const gm_tchange *tc)
-{
-	switch (tc->kind) {
-	case GM_TCHANGE_DROP_FKEY:
-		return PH_DROP_FKEYS;
-	case GM_TCHANGE_DROP_CHECK:
-	case GM_TCHANGE_DROP_INDEX:
-	case GM_TCHANGE_DROP_COLUMN:
-		return PH_REMOVE;
-	case GM_TCHANGE_MODIFY_COLUMN:
-		return gm_pg_leaves_swap(changes, tc) ? PH_REMOVE : PH_CREATE;
-	default:
-		return PH_CREATE;
-	}
-}
-
-static void plan_change(struct planner *p, const gm_change *ch, enum phase ph)
+static void plan_change(struct planner *p, const gm_change *ch, enum gm_pg_phase ph)
 {
 	size_t k;
 
@@ -744,10 +650,10 @@ static void plan_change(struct planner *p, const gm_change *ch, enum phase ph)
 		plan_rename_table(p, ch);
 		break;
 	case GM_CHANGE_MODIFY_TABLE:
-		if (ph == PH_CREATE)
+		if (ph == GM_PG_PH_CREATE)
 			flush_deferred(p, false);
 		for (k = 0; k < ch->tchanges_nr; k++)
-			if (tchange_phase(p->changes, &ch->tchanges[k]) == ph)
+			if (gm_pg_tchange_phase(p->changes, &ch->tchanges[k]) == ph)
 				plan_tchange(p, ch, &ch->tchanges[k]);
 		break;
 	case GM_CHANGE_DROP_TABLE:
@@ -769,14 +675,14 @@ int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 		if (changes->v[i].kind == GM_CHANGE_ADD_TABLE)
 			GM_PUSH(p.pending, p.pending_nr, p.pending_alloc, changes->v[i].to->name);
 
-	for (ph = 0; ph < PH_NR; ph++) {
+	for (ph = 0; ph < GM_PG_PH_NR; ph++) {
 		for (i = 0; i < changes->nr; i++) {
 			const gm_change *ch = &changes->v[i];
-			enum phase want = change_phase(ch);
-			if ((unsigned)want == ph || want == PH_NR)
-				plan_change(&p, ch, (enum phase)ph);
+			enum gm_pg_phase want = gm_pg_change_phase(ch);
+			if ((unsigned)want == ph || want == GM_PG_PH_NR)
+				plan_change(&p, ch, (enum gm_pg_phase)ph);
 		}
-		if (ph == PH_CREATE)
+		if (ph == GM_PG_PH_CREATE)
 			flush_deferred(&p, true);
 	}
 	gm_pg_mark_commits(out);

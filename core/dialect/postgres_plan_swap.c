@@ -66,13 +66,12 @@ static bool default_survives(const gm_column *c, const gm_enum *e, bool array)
 struct swap {
 	const gm_changes *changes;
 	const gm_change *ch;
-	gm_strvec names; /* the enum, the converted tables (both names): what dependents use */
+	gm_strvec names;  /* the enum, the converted tables (both names): what dependents use */
 	gm_buf pre, post; /* statements before the type changes, and after */
 };
 
 /* The change of list `changes` whose `from` is table t, of kind `kind`; NULL when none. */
-static const gm_change *change_of(const gm_changes *changes, const gm_table *t,
-				  gm_change_kind kind)
+static const gm_change *change_of(const gm_changes *changes, const gm_table *t, gm_change_kind kind)
 {
 	size_t i;
 	for (i = 0; i < changes->nr; i++)
@@ -89,8 +88,8 @@ static bool gone(const struct swap *sw, const gm_table *t, const gm_column *c)
 
 	for (k = 0; m && k < m->tchanges_nr; k++) {
 		const gm_tchange *tc = &m->tchanges[k];
-		if (tc->col_from == c && (tc->kind == GM_TCHANGE_DROP_COLUMN ||
-					  gm_pg_leaves_swap(sw->changes, tc)))
+		if (tc->col_from == c &&
+		    (tc->kind == GM_TCHANGE_DROP_COLUMN || gm_pg_leaves_swap(sw->changes, tc)))
 			return true;
 	}
 	return false;
@@ -148,8 +147,7 @@ static bool mentions_any(const char *expr, const gm_strvec *cols)
  * ("status = 'active'::job_status__old" no longer compares), so they are dropped before
  * and re-created after. Plain indexes are rebuilt by the type change itself.
  */
-static void carry_keys(struct swap *sw, const gm_table *t, const char *name,
-		       const gm_strvec *cols)
+static void carry_keys(struct swap *sw, const gm_table *t, const char *name, const gm_strvec *cols)
 {
 	gm_table now = *t;
 	size_t i;
