@@ -80,30 +80,20 @@ static const gm_change *change_of(const gm_changes *changes, const gm_table *t, 
 	return NULL;
 }
 
-/* Column c of table t is dropped, or changed away from the enum, before the swap. */
-static bool gone(const struct swap *sw, const gm_table *t, const gm_column *c)
+/*
+ * Table t's modification removes `obj` (a column, index or check of t) before the swap:
+ * drops it, or changes the column's type away from the enum.
+ */
+static bool removed_before(const struct swap *sw, const gm_table *t, const void *obj)
 {
 	const gm_change *m = change_of(sw->changes, t, GM_CHANGE_MODIFY_TABLE);
 	size_t k;
 
 	for (k = 0; m && k < m->tchanges_nr; k++) {
 		const gm_tchange *tc = &m->tchanges[k];
-		if (tc->col_from == c &&
-		    (tc->kind == GM_TCHANGE_DROP_COLUMN || gm_pg_leaves_swap(sw->changes, tc)))
-			return true;
-	}
-	return false;
-}
-
-/* The sub-change of kind `kind` of table t's modification that holds `obj`. */
-static bool dropped_before(const struct swap *sw, const gm_table *t, const void *obj)
-{
-	const gm_change *m = change_of(sw->changes, t, GM_CHANGE_MODIFY_TABLE);
-	size_t k;
-
-	for (k = 0; m && k < m->tchanges_nr; k++) {
-		const gm_tchange *tc = &m->tchanges[k];
-		if ((tc->kind == GM_TCHANGE_DROP_INDEX && tc->index_from == obj) ||
+		if ((tc->col_from == obj && (tc->kind == GM_TCHANGE_DROP_COLUMN ||
+					     gm_pg_leaves_swap(sw->changes, tc))) ||
+		    (tc->kind == GM_TCHANGE_DROP_INDEX && tc->index_from == obj) ||
 		    (tc->kind == GM_TCHANGE_DROP_CHECK && tc->check_from == obj))
 			return true;
 	}
@@ -155,7 +145,7 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 	now.name = (char *)name;
 	for (i = 0; i < t->indexes_nr; i++) {
 		const gm_index *ix = t->indexes[i];
-		if (ix->constraint || dropped_before(sw, t, ix) ||
+		if (ix->constraint || removed_before(sw, t, ix) ||
 		    !(mentions_any(ix->where, cols) || mentions_any(ix->expr, cols)))
 			continue;
 		gm_buf_puts(&sw->pre, "DROP INDEX ");
@@ -165,7 +155,7 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		const gm_check *ck = t->checks[i];
-		if (dropped_before(sw, t, ck) || !mentions_any(ck->expr, cols))
+		if (removed_before(sw, t, ck) || !mentions_any(ck->expr, cols))
 			continue;
 		gm_pg_put_alter(&sw->pre, name);
 		gm_buf_puts(&sw->pre, "DROP CONSTRAINT ");
@@ -226,7 +216,7 @@ static void convert_table(struct swap *sw, gm_buf *b, gm_buf *subject, const gm_
 		const gm_column *c = t->columns[j];
 		bool array = false;
 
-		if (!uses_enum(c, sw->ch->enum_from->name, &array) || gone(sw, t, c))
+		if (!uses_enum(c, sw->ch->enum_from->name, &array) || removed_before(sw, t, c))
 			continue;
 		if (!cols.nr)
 			gm_pg_put_alter(b, name);

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='PostgreSQL plans in dependency order, both ways: what uses an enum goes before the enum is swapped and comes after; rows only the new schema allows do not break the down'
+test_description='PostgreSQL plans in dependency order, both ways: what uses an enum goes before the enum is swapped and comes back after (tables, columns, partial indexes, checks, views, materialized views, functions), with rows only the new schema allows in place'
 . ./lib.sh
 test "$GM_TEST_DIALECT" = postgres ||
 	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test"
@@ -7,33 +7,32 @@ test "$GM_TEST_DIALECT" = postgres ||
 
 cat >base.yml <<'YAML'
 enums:
-  dealcurrency: [USD, EUR, GBP]
+  plan_tier: [free, pro, team]
 tables:
-  contacts:
+  accounts:
     columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false}
-  deals:
-    columns:
-      id:         {type: integer, primary_key: true}
-      title:      {type: varchar(120), null: false}
-      currency:   {type: dealcurrency, null: false, default: USD}
-      contact_id: {type: integer, references: contacts(id)}
+      id:   {type: bigint, primary_key: true}
+      name: {type: text, null: false}
+      tier: {type: plan_tier, null: false, default: free}
 YAML
 cat >rows.sql <<'SQL'
-INSERT INTO contacts (id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com');
-INSERT INTO deals (id, title, currency, contact_id) VALUES
-  (1, 'first', 'USD', 1), (2, 'second', 'EUR', 2), (3, 'third', 'GBP', 1);
+INSERT INTO accounts (id, name, tier) VALUES (1, 'ann', 'free'), (2, 'bob', 'pro'), (3, 'cy', 'team');
 SQL
+
+# heads <file>: the first line of each statement of a section (lines that start a
+# statement: not indented, not blank, not a closing parenthesis).
+heads() {
+	grep -v '^[[:space:]]' "$1" | grep -v '^$' | grep -v '^)'
+}
 
 # order_case <dir> <after.yml> <new-rows.sql> [<base-rows.sql>]
 # production holds base.yml and its base revision; the work branch changes the models to
 # <after.yml> and prepare writes the revision. On a real database: `git migrate upgrade`
 # to the base, <base-rows.sql> (default rows.sql), `git migrate upgrade` (the new
-# revision), <new-rows.sql> (rows
-# only the new schema allows), `git migrate downgrade <base>`: the schema is then
-# production's again by pg_dump --schema-only (schema.base, schema.down); the base rows
-# of deals are all there, as they were; `git migrate upgrade` applies again. Leaves up.sql and down.sql.
+# revision), <new-rows.sql> (rows only the new schema allows), `git migrate downgrade
+# <base>`: the schema is production's again by pg_dump --schema-only (schema.base,
+# schema.down), the base rows of accounts are as they were, and `git migrate upgrade`
+# applies again. Leaves up.sql and down.sql in <dir>.
 order_case() {
 	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "${4:-rows.sql}")"
 	prepare_case_setup "$1" base.yml &&
@@ -50,75 +49,215 @@ order_case() {
 		git migrate -q upgrade "$base" &&
 		db_run_file "$4" &&
 		pg_schema "$(case_db)" >schema.base &&
-		db_sql "SELECT * FROM deals WHERE id <= 3 ORDER BY id" >rows.base &&
+		db_sql "SELECT * FROM accounts WHERE id <= 3 ORDER BY id" >rows.base &&
 		git migrate -q upgrade &&
 		db_run_file "$3" &&
 		git migrate downgrade "$base" >out.down 2>err.down &&
 		pg_schema "$(case_db)" >schema.down &&
 		test_cmp schema.base schema.down &&
-		db_sql "SELECT * FROM deals WHERE id <= 3 ORDER BY id" >rows.down &&
+		db_sql "SELECT * FROM accounts WHERE id <= 3 ORDER BY id" >rows.down &&
 		test_cmp rows.base rows.down &&
 		git migrate -q upgrade
 	)
 }
 
-# in_order <file> <string>...: each string is on a later line than the one before.
-in_order() {
-	f=$1; shift
-	prev=0
-	for s in "$@"; do
-		n=$(grep -nF -- "$s" "$f" | head -n 1 | cut -d: -f1)
-		test -n "$n" || { echo "not found: $s" >&2; cat "$f" >&2; return 1; }
-		test "$n" -gt "$prev" || { echo "out of order: $s (line $n)" >&2; cat "$f" >&2; return 1; }
-		prev=$n
-	done
+# the swap of plan_tier back to base.yml's labels, as the down writes it
+swap_back() {
+	cat <<-SQL
+	ALTER TYPE plan_tier RENAME TO plan_tier__old;
+	CREATE TYPE plan_tier AS ENUM ('free', 'pro', 'team');
+	ALTER TABLE accounts ALTER COLUMN tier DROP DEFAULT,
+	ALTER TABLE accounts ALTER COLUMN tier SET DEFAULT 'free';
+	DROP TYPE plan_tier__old;
+	SQL
 }
 
 test_expect_success 'a new label and a new table using it: the down drops the table before the swap' '
-	sed "s/\[USD, EUR, GBP\]/[USD, EUR, GBP, BTC]/" base.yml >btc.yml &&
-	cat >>btc.yml <<-YAML &&
+	sed "s/\[free, pro, team\]/[free, pro, team, enterprise]/" base.yml >ent.yml &&
+	cat >>ent.yml <<-YAML &&
 	  invoices:
 	    columns:
-	      id:       {type: integer, primary_key: true}
-	      deal_id:  {type: integer, references: deals(id)}
-	      currency: {type: dealcurrency, null: false, default: EUR}
+	      id:         {type: bigint, primary_key: true}
+	      account_id: {type: bigint, references: accounts(id)}
+	      tier:       {type: plan_tier, null: false, default: pro}
 	YAML
-	cat >btc-rows.sql <<-SQL &&
-	INSERT INTO invoices (id, deal_id, currency) VALUES (1, 1, '\''BTC'\''), (2, 2, DEFAULT);
-	INSERT INTO deals (id, title, currency) VALUES (9, '\''btc'\'', '\''BTC'\'');
-	DELETE FROM deals WHERE id = 9;
+	cat >ent-rows.sql <<-SQL &&
+	INSERT INTO invoices (id, account_id, tier) VALUES (1, 1, '\''enterprise'\''), (2, 2, DEFAULT);
+	INSERT INTO accounts (id, name, tier) VALUES (9, '\''big'\'', '\''enterprise'\'');
+	DELETE FROM accounts WHERE id = 9;
 	SQL
-	order_case btc btc.yml btc-rows.sql &&
-	in_order btc/down.sql "DROP TABLE invoices;" "ALTER TYPE dealcurrency RENAME TO dealcurrency__old;" &&
-	test_grep -v "invoices" btc/schema.down &&
-	(cd btc && db_sql "SELECT enum_range(NULL::dealcurrency)") >actual &&
-	echo "{USD,EUR,GBP,BTC}" >expect &&
+	order_case ent ent.yml ent-rows.sql &&
+	{ echo "DROP TABLE invoices;" && swap_back; } >expect &&
+	heads ent/down.sql >actual &&
+	test_cmp expect actual &&
+	test_grep -v "invoices" ent/schema.down &&
+	(cd ent && db_sql "SELECT enum_range(NULL::plan_tier)") >actual &&
+	echo "{free,pro,team,enterprise}" >expect &&
 	test_cmp expect actual
 '
 
 test_expect_success 'a new label and a new column using it: the down drops the column before the swap' '
-	sed "s/\[USD, EUR, GBP\]/[USD, EUR, GBP, BTC]/" base.yml >col.yml &&
-	cat >>col.yml <<-YAML &&
-	      payout: {type: dealcurrency}
-	YAML
-	echo "UPDATE deals SET payout = '\''BTC'\'' WHERE id = 1;" >col-rows.sql &&
+	sed "s/\[free, pro, team\]/[free, pro, team, enterprise]/" base.yml >col.yml &&
+	echo "      trial: {type: plan_tier}" >>col.yml &&
+	echo "UPDATE accounts SET trial = '\''enterprise'\'' WHERE id = 1;" >col-rows.sql &&
 	order_case col col.yml col-rows.sql &&
-	in_order col/down.sql "ALTER TABLE deals DROP COLUMN payout;" \
-		"ALTER TYPE dealcurrency RENAME TO dealcurrency__old;"
+	{ echo "ALTER TABLE accounts DROP COLUMN trial;" && swap_back; } >expect &&
+	heads col/down.sql >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success 'up: a new column whose default is a label only the swap creates comes after the swap' '
-	sed "s/\[USD, EUR, GBP\]/[EUR, USD, CHF]/" base.yml >chf.yml &&
-	cat >>chf.yml <<-YAML &&
-	      fallback: {type: dealcurrency, null: false, default: CHF}
-	YAML
-	sed "s/'\''GBP'\''/'\''EUR'\''/" rows.sql >chf-base-rows.sql &&
-	echo "INSERT INTO deals (id, title, currency, fallback) VALUES (7, '\''chf'\'', '\''USD'\'', '\''CHF'\'');" >chf-rows.sql &&
-	order_case chf chf.yml chf-rows.sql chf-base-rows.sql &&
-	in_order chf/up.sql "CREATE TYPE dealcurrency AS ENUM ('\''EUR'\'', '\''USD'\'', '\''CHF'\'');" \
-		"ALTER TABLE deals ADD COLUMN fallback dealcurrency NOT NULL DEFAULT '\''CHF'\'';" &&
-	in_order chf/down.sql "ALTER TABLE deals DROP COLUMN fallback;" \
-		"ALTER TYPE dealcurrency RENAME TO dealcurrency__old;"
+	sed "s/\[free, pro, team\]/[pro, free, basic]/" base.yml >basic.yml &&
+	echo "      fallback: {type: plan_tier, null: false, default: basic}" >>basic.yml &&
+	sed "s/'\''team'\''/'\''pro'\''/" rows.sql >basic-base-rows.sql &&
+	echo "INSERT INTO accounts (id, name, tier, fallback) VALUES (7, '\''dee'\'', '\''pro'\'', '\''basic'\'');" >basic-rows.sql &&
+	order_case basic basic.yml basic-rows.sql basic-base-rows.sql &&
+	cat >expect <<-SQL &&
+	ALTER TYPE plan_tier RENAME TO plan_tier__old;
+	CREATE TYPE plan_tier AS ENUM ('\''pro'\'', '\''free'\'', '\''basic'\'');
+	ALTER TABLE accounts ALTER COLUMN tier DROP DEFAULT,
+	ALTER TABLE accounts ALTER COLUMN tier SET DEFAULT '\''free'\'';
+	DROP TYPE plan_tier__old;
+	ALTER TABLE accounts ADD COLUMN fallback plan_tier NOT NULL DEFAULT '\''basic'\'';
+	SQL
+	heads basic/up.sql >actual &&
+	test_cmp expect actual &&
+	{ echo "ALTER TABLE accounts DROP COLUMN fallback;" && swap_back; } >expect &&
+	heads basic/down.sql >actual &&
+	test_cmp expect actual
+'
+
+# ---- an enum swap carries what compares the enum ----
+
+cat >jobs.yml <<'YAML'
+enums:
+  job_status: [new, active, done, failed]
+tables:
+  jobs:
+    columns:
+      id:     {type: integer, primary_key: true}
+      status: {type: job_status, null: false, default: new}
+      note:   text
+    indexes:
+      - {name: jobs_active_idx, columns: [id], where: "status = 'active'"}
+    checks:
+      failed_has_note: "status <> 'failed' OR note IS NOT NULL"
+YAML
+# the labels reordered: a swap, no label lost
+sed "s/\[new, active, done, failed\]/[new, active, failed, done]/" jobs.yml >jobs-swapped.yml
+
+# Not in the models: a hand-written revision on production makes them.
+VIEWS_UP=$(cat <<'SQL'
+CREATE VIEW active_jobs AS SELECT id, status FROM jobs WHERE status = 'active';
+CREATE VIEW active_ids AS SELECT id FROM active_jobs;
+CREATE MATERIALIZED VIEW job_counts AS SELECT status, count(*) AS n FROM jobs GROUP BY status;
+CREATE UNIQUE INDEX job_counts_status ON job_counts (status);
+CREATE FUNCTION is_open(s job_status) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT s IN ('new', 'active') $$;
+CREATE VIEW open_jobs AS SELECT id FROM jobs WHERE is_open(status);
+SQL
+)
+VIEWS_DOWN=$(cat <<'SQL'
+DROP VIEW open_jobs;
+DROP FUNCTION is_open(job_status);
+DROP MATERIALIZED VIEW job_counts;
+DROP VIEW active_ids;
+DROP VIEW active_jobs;
+SQL
+)
+V=dd00000000d1
+
+cat >jobs-rows.sql <<'SQL'
+INSERT INTO jobs (id, status, note) VALUES (1, 'new', NULL), (2, 'active', NULL), (3, 'done', 'x'), (4, 'failed', 'why');
+REFRESH MATERIALIZED VIEW job_counts;
+SQL
+
+test_expect_success 'setup: production holds the jobs models, their base revision and the views' '
+	prepare_case_setup sw jobs.yml &&
+	(
+		cd sw &&
+		git switch -q production &&
+		commit_revision migrations/versions $V "$(base_id)" "$VIEWS_UP" "$VIEWS_DOWN" &&
+		git switch -q work && git merge -q production
+	)
+'
+
+test_expect_success 'prepare writes the swap: views, function, index and check dropped before, re-created after' '
+	(
+		cd sw &&
+		cp ../jobs-swapped.yml models/app.yml &&
+		git commit -q -am "reorder job_status" &&
+		git migrate prepare >path 2>err &&
+		rev=$(cat path) &&
+		section "$rev" up >up.sql &&
+		section "$rev" down >down.sql
+	) &&
+	test_grep "left alone: view active_jobs" sw/err &&
+	test_grep "left alone: function is_open" sw/err &&
+	test_grep "left alone: materialized view job_counts" sw/err &&
+	cat >expect <<-SQL &&
+	DROP VIEW open_jobs;
+	DROP FUNCTION is_open(s job_status);
+	DROP MATERIALIZED VIEW job_counts;
+	DROP VIEW active_ids;
+	DROP VIEW active_jobs;
+	DROP INDEX jobs_active_idx;
+	ALTER TABLE jobs DROP CONSTRAINT failed_has_note;
+	ALTER TYPE job_status RENAME TO job_status__old;
+	CREATE TYPE job_status AS ENUM (LABELS);
+	ALTER TABLE jobs ALTER COLUMN status DROP DEFAULT,
+	ALTER TABLE jobs ALTER COLUMN status SET DEFAULT '\''new'\'';
+	DROP TYPE job_status__old;
+	CREATE INDEX jobs_active_idx ON jobs (id) WHERE PREDICATE;
+	ALTER TABLE jobs ADD CONSTRAINT failed_has_note CHECK CHECK;
+	CREATE VIEW active_jobs AS
+	CREATE VIEW active_ids AS
+	CREATE MATERIALIZED VIEW job_counts AS
+	WITH DATA;
+	CREATE UNIQUE INDEX job_counts_status ON job_counts USING btree (status);
+	CREATE OR REPLACE FUNCTION is_open(s job_status)
+	AS \$function\$ SELECT s IN ('\''new'\'', '\''active'\'') \$function\$;
+	CREATE VIEW open_jobs AS
+	SQL
+	for dir in up down; do
+		heads sw/$dir.sql |
+		sed -e "s/ENUM (.*);/ENUM (LABELS);/" -e "s/ WHERE .*;/ WHERE PREDICATE;/" \
+		    -e "s/ CHECK (.*;/ CHECK CHECK;/" >actual &&
+		test_cmp expect actual || return 1
+	done &&
+	test_grep "^CREATE TYPE job_status AS ENUM ('\''new'\'', '\''active'\'', '\''failed'\'', '\''done'\'');" sw/up.sql &&
+	test_grep "^CREATE TYPE job_status AS ENUM ('\''new'\'', '\''active'\'', '\''done'\'', '\''failed'\'');" sw/down.sql
+'
+
+test_expect_success 'upgrade and downgrade on a database with rows: the views, index and check come back' '
+	(
+		cd sw &&
+		db_create &&
+		git migrate -q upgrade $V &&
+		db_run_file ../jobs-rows.sql &&
+		pg_schema "$(case_db)" >schema.base &&
+		db_sql "SELECT * FROM jobs ORDER BY id" >rows.base &&
+		git migrate -q upgrade &&
+		db_sql "SELECT enum_range(NULL::job_status)" >labels &&
+		echo "{new,active,failed,done}" >expect && test_cmp expect labels &&
+		db_sql "SELECT id FROM active_jobs; SELECT id FROM active_ids" >active &&
+		printf "2\n2\n" >expect && test_cmp expect active &&
+		db_sql "SELECT id FROM open_jobs ORDER BY id" >open &&
+		printf "1\n2\n" >expect && test_cmp expect open &&
+		db_sql "SELECT status || '\'':'\'' || n FROM job_counts ORDER BY status" >counts &&
+		printf "new:1\nactive:1\nfailed:1\ndone:1\n" >expect && test_cmp expect counts &&
+		db_sql "SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = '\''jobs_active_idx'\''::regclass" >pred &&
+		echo "(status = '\''active'\''::job_status)" >expect && test_cmp expect pred &&
+		test_must_fail db_sql "INSERT INTO jobs (id, status) VALUES (5, '\''failed'\'')" &&
+		db_sql "SELECT column_default FROM information_schema.columns WHERE table_name = '\''jobs'\'' AND column_name = '\''status'\''" >default &&
+		echo "'\''new'\''::job_status" >expect && test_cmp expect default &&
+		git migrate downgrade $V >out 2>err &&
+		pg_schema "$(case_db)" >schema.down &&
+		test_cmp schema.base schema.down &&
+		db_sql "SELECT * FROM jobs ORDER BY id" >rows.down &&
+		test_cmp rows.base rows.down &&
+		git migrate -q upgrade &&
+		git migrate verify --database >out 2>err
+	)
 '
 
 test_done
