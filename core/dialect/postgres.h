@@ -112,6 +112,14 @@ void gm_pg_put_labels(gm_buf *b, const gm_enum *e);
 void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch);
 
 /*
+ * postgres_plan_swap.c: the dependents of s (views, functions ...) that use one of the n
+ * `names` (tables, types), or use such a dependent: their DROP statements (the last
+ * created first) appended to drop, their create statements (in creation order) to create.
+ */
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
+			    size_t n);
+
+/*
  * postgres_plan_swap.c: tc changes a column's type away from an enum the plan swaps: the
  * plan runs it before the swap, which then leaves the column alone.
  */

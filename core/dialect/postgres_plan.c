@@ -631,10 +631,45 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	gm_buf_release(&b);
 }
 
-static void plan_change(struct planner *p, const gm_change *ch, enum gm_pg_phase ph)
+/* A sub-change of ch changes a column's type in the creations phase. */
+static bool retypes(const struct planner *p, const gm_change *ch)
 {
 	size_t k;
+	for (k = 0; k < ch->tchanges_nr; k++)
+		if (ch->tchanges[k].kind == GM_TCHANGE_MODIFY_COLUMN &&
+		    (ch->tchanges[k].coldiff & GM_COLDIFF_TYPE) &&
+		    gm_pg_tchange_phase(p->changes, &ch->tchanges[k]) == GM_PG_PH_CREATE)
+			return true;
+	return false;
+}
 
+/*
+ * The creations phase of a modification: a column's type cannot change under a view
+ * that uses it, so when one does, the dependents of the table (gm_pg_carry_dependents)
+ * are dropped before and re-created after the table's sub-changes.
+ */
+static void plan_modify_table(struct planner *p, const gm_change *ch, enum gm_pg_phase ph)
+{
+	gm_buf drop = GM_BUF_INIT, create = GM_BUF_INIT;
+	char *names[2];
+	size_t k;
+
+	names[0] = ch->from->name;
+	names[1] = ch->to->name;
+	if (ph == GM_PG_PH_CREATE && p->changes->from && retypes(p, ch)) {
+		gm_pg_carry_dependents(&drop, &create, p->changes->from, names, 2);
+		add(p, &drop, 0, NULL, ch);
+	}
+	for (k = 0; k < ch->tchanges_nr; k++)
+		if (gm_pg_tchange_phase(p->changes, &ch->tchanges[k]) == ph)
+			plan_tchange(p, ch, &ch->tchanges[k]);
+	add(p, &create, 0, NULL, ch);
+	gm_buf_release(&create);
+	gm_buf_release(&drop);
+}
+
+static void plan_change(struct planner *p, const gm_change *ch, enum gm_pg_phase ph)
+{
 	switch (ch->kind) {
 	case GM_CHANGE_ADD_ENUM:
 	case GM_CHANGE_ADD_ENUM_VALUE:
@@ -652,9 +687,7 @@ static void plan_change(struct planner *p, const gm_change *ch, enum gm_pg_phase
 	case GM_CHANGE_MODIFY_TABLE:
 		if (ph == GM_PG_PH_CREATE)
 			flush_deferred(p, false);
-		for (k = 0; k < ch->tchanges_nr; k++)
-			if (gm_pg_tchange_phase(p->changes, &ch->tchanges[k]) == ph)
-				plan_tchange(p, ch, &ch->tchanges[k]);
+		plan_modify_table(p, ch, ph);
 		break;
 	case GM_CHANGE_DROP_TABLE:
 		plan_drop_table(p, ch);

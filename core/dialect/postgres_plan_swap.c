@@ -91,8 +91,8 @@ static bool removed_before(const struct swap *sw, const gm_table *t, const void 
 
 	for (k = 0; m && k < m->tchanges_nr; k++) {
 		const gm_tchange *tc = &m->tchanges[k];
-		if ((tc->col_from == obj && (tc->kind == GM_TCHANGE_DROP_COLUMN ||
-					     gm_pg_leaves_swap(sw->changes, tc))) ||
+		if ((tc->col_from == obj &&
+		     (tc->kind == GM_TCHANGE_DROP_COLUMN || gm_pg_leaves_swap(sw->changes, tc))) ||
 		    (tc->kind == GM_TCHANGE_DROP_INDEX && tc->index_from == obj) ||
 		    (tc->kind == GM_TCHANGE_DROP_CHECK && tc->check_from == obj))
 			return true;
@@ -261,21 +261,16 @@ static void put_drop_dependent(gm_buf *b, const gm_dependent *d)
 	free(name);
 }
 
-/*
- * The dependents of `from` (views, functions ...) that use the enum, a converted table,
- * or such a dependent: dropped before the swap (the last created first), re-created after
- * (in creation order) from their statements.
- */
-static void carry_dependents(struct swap *sw, gm_buf *drop, gm_buf *create)
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
+			    size_t n)
 {
-	const gm_schema *s = sw->changes->from;
 	bool *hit = gm_xcalloc(s->dependents_nr + 1, sizeof(*hit));
 	bool more = true;
 	size_t i, j, k;
 
-	for (k = 0; k < sw->names.nr; k++) {
+	for (k = 0; k < n; k++) {
 		const gm_dependent *d;
-		for (i = 0; (d = gm_schema_next_user(s, sw->names.v[k], &i));)
+		for (i = 0; (d = gm_schema_next_user(s, names[k], &i));)
 			hit[i - 1] = true;
 	}
 	while (more) {
@@ -317,7 +312,7 @@ void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *c
 	for (i = 0; changes->from && i < changes->from->tables_nr; i++)
 		convert_table(&sw, &alter, &subject, changes->from->tables[i]);
 	if (changes->from)
-		carry_dependents(&sw, &drop, &create);
+		gm_pg_carry_dependents(&drop, &create, changes->from, sw.names.v, sw.names.nr);
 
 	gm_buf_printf(&old, "%s__old", name);
 	gm_buf_puts(&b, drop.ptr);

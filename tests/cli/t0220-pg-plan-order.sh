@@ -154,9 +154,11 @@ CREATE MATERIALIZED VIEW job_counts AS SELECT status, count(*) AS n FROM jobs GR
 CREATE UNIQUE INDEX job_counts_status ON job_counts (status);
 CREATE FUNCTION is_open(s job_status) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT s IN ('new', 'active') $$;
 CREATE VIEW open_jobs AS SELECT id FROM jobs WHERE is_open(status);
+CREATE VIEW job_notes AS SELECT id, note FROM jobs WHERE note IS NOT NULL;
 SQL
 )
 VIEWS_DOWN=$(cat <<'SQL'
+DROP VIEW job_notes;
 DROP VIEW open_jobs;
 DROP FUNCTION is_open(job_status);
 DROP MATERIALIZED VIEW job_counts;
@@ -195,6 +197,7 @@ test_expect_success 'prepare writes the swap: views, function, index and check d
 	test_grep "left alone: function is_open" sw/err &&
 	test_grep "left alone: materialized view job_counts" sw/err &&
 	cat >expect <<-SQL &&
+	DROP VIEW job_notes;
 	DROP VIEW open_jobs;
 	DROP FUNCTION is_open(s job_status);
 	DROP MATERIALIZED VIEW job_counts;
@@ -217,6 +220,7 @@ test_expect_success 'prepare writes the swap: views, function, index and check d
 	CREATE OR REPLACE FUNCTION is_open(s job_status)
 	AS \$function\$ SELECT s IN ('\''new'\'', '\''active'\'') \$function\$;
 	CREATE VIEW open_jobs AS
+	CREATE VIEW job_notes AS
 	SQL
 	for dir in up down; do
 		heads sw/$dir.sql |
@@ -258,6 +262,34 @@ test_expect_success 'upgrade and downgrade on a database with rows: the views, i
 		git migrate -q upgrade &&
 		git migrate verify --database >out 2>err
 	)
+'
+
+test_expect_success 'a column of a table with views changes type: the views go before and come back after' '
+	(
+		cd sw &&
+		git migrate -q upgrade &&
+		git add -A && git commit -q -m "swap revision" &&
+		sed "s/^      note:   text/      note:   varchar(500)/" ../jobs-swapped.yml >models/app.yml &&
+		git commit -q -am "note: varchar(500)" &&
+		git migrate prepare >path 2>err &&
+		rev=$(cat path) &&
+		section "$rev" up >up.sql &&
+		prev=$(revision_id "$(ls migrations/versions/*.sql | grep -v -e _base -e $V -e "$rev")") &&
+		db_sql "INSERT INTO jobs (id, status, note) VALUES (6, '\''new'\'', repeat('\''x'\'', 400))" &&
+		pg_schema "$(case_db)" >schema.prev &&
+		git migrate -q upgrade &&
+		db_sql "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '\''job_notes'\''::regclass AND attname = '\''note'\''" >type &&
+		echo "character varying(500)" >expect && test_cmp expect type &&
+		db_sql "INSERT INTO jobs (id, status, note) VALUES (7, '\''new'\'', repeat('\''y'\'', 450))" &&
+		db_sql "DELETE FROM jobs WHERE id = 7" &&
+		git migrate downgrade "$prev" >out 2>err &&
+		pg_schema "$(case_db)" >schema.down &&
+		test_cmp schema.prev schema.down
+	) &&
+	heads sw/up.sql >actual &&
+	test_grep "^DROP VIEW job_notes;" actual &&
+	test_grep "^ALTER TABLE jobs ALTER COLUMN note TYPE varchar(500)" actual &&
+	test_grep "^CREATE VIEW job_notes AS" actual
 '
 
 test_done

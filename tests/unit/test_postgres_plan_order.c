@@ -227,6 +227,29 @@ static void test_order__new_table_fkey_after_kept_table_key(void **state)
 	gm_buf_release(&up);
 }
 
+/* A column's type changes under a view of its table: the view goes before, comes after. */
+static void test_order__retype_carries_views_of_the_table(void **state)
+{
+	gm_schema *from = models(ENUM3 JOBS "      note: varchar(20)\n");
+	gm_schema *to = models(ENUM3 JOBS "      note: text\n      extra: integer\n");
+	gm_dependent *d;
+	gm_buf got = GM_BUF_INIT;
+
+	(void)state;
+	d = gm_schema_add_dependent(from, "view", "notes", NULL, "CREATE VIEW notes AS x;");
+	gm_dependent_add_use(d, "jobs");
+	d = gm_schema_add_dependent(from, "view", "other", NULL, "CREATE VIEW other AS y;");
+	gm_dependent_add_use(d, "elsewhere");
+	plan_schemas(&got, from, to, false);
+	assert_in_order(got.ptr, "DROP VIEW notes;", "ALTER TABLE jobs ADD COLUMN extra",
+			"ALTER TABLE jobs ALTER COLUMN note TYPE text", "CREATE VIEW notes AS x;",
+			NULL);
+	assert_null(strstr(got.ptr, "other"));
+	gm_buf_release(&got);
+	gm_schema_free(to);
+	gm_schema_free(from);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_order__swap_carries_keys_and_dependents),
 		cmocka_unit_test(test_order__down_fkey_to_recreated_table_not_valid),
 		cmocka_unit_test(test_order__new_table_fkey_after_kept_table_key),
+		cmocka_unit_test(test_order__retype_carries_views_of_the_table),
 	};
 	return cmocka_run_group_tests_name("postgres_plan_order", tests, NULL, NULL);
 }
