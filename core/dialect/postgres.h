@@ -72,6 +72,60 @@ void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column);
 void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *ch);
 
 /*
+ * postgres_plan_order.c: the order of a plan, in both directions (a down is its own
+ * change list): what uses a thing goes before the thing is changed or dropped, and is
+ * created after it. gm_pg_plan runs the phases in this order, each over the change list:
+ *  1. new enums, renamed enums, new labels; renamed tables;
+ *  2. the foreign keys that kept tables lose (a table they reference may go next);
+ *  3. dropped tables (referencing ones first);
+ *  4. what kept tables lose: checks, indexes, columns, and type changes away from an
+ *     enum that is swapped (the swap must not convert those: gm_pg_leaves_swap);
+ *  5. enum swaps, carrying what uses the enum (postgres_plan_swap.c);
+ *  6. new tables (referenced ones first), then the rest of each modification (renamed,
+ *     new and changed columns, keys, indexes, checks, foreign keys), then the foreign
+ *     keys of new tables to the kept tables modified (the key they reference may be new);
+ *  7. dropped enums.
+ * The change list (diff.c) keeps one MODIFY_TABLE per table, because SQLite rebuilds a
+ * table once; the phases take its sub-changes apart here.
+ */
+enum gm_pg_phase {
+	GM_PG_PH_ADD,
+	GM_PG_PH_DROP_FKEYS,
+	GM_PG_PH_DROP_TABLES,
+	GM_PG_PH_REMOVE,
+	GM_PG_PH_SWAP,
+	GM_PG_PH_CREATE,
+	GM_PG_PH_DROP_ENUMS,
+	GM_PG_PH_NR /* gm_pg_change_phase of a MODIFY_TABLE: by sub-change */
+};
+enum gm_pg_phase gm_pg_change_phase(const gm_change *ch);
+enum gm_pg_phase gm_pg_tchange_phase(const gm_changes *changes, const gm_tchange *tc);
+
+/* postgres_plan_order.c: the plan modifies (creates) a table of that name (its new name). */
+bool gm_pg_plan_modifies(const gm_changes *changes, const char *table);
+bool gm_pg_plan_creates(const gm_changes *changes, const char *table);
+
+/* postgres_plan_enum.c: "('a', 'b')", the labels of an enum. */
+void gm_pg_put_labels(gm_buf *b, const gm_enum *e);
+
+/* postgres_plan_swap.c: plan the enum swap ch of changes (with what it carries) into out. */
+void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch);
+
+/*
+ * postgres_plan_swap.c: the dependents of s (views, functions ...) that use one of the n
+ * `names` (tables, types), or use such a dependent: their DROP statements (the last
+ * created first) appended to drop, their create statements (in creation order) to create.
+ */
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
+			    size_t n);
+
+/*
+ * postgres_plan_swap.c: tc changes a column's type away from an enum the plan swaps: the
+ * plan runs it before the swap, which then leaves the column alone.
+ */
+bool gm_pg_leaves_swap(const gm_changes *changes, const gm_tchange *tc);
+
+/*
  * postgres_plan_enum.c: a label added by ALTER TYPE ... ADD VALUE cannot be used before a
  * commit; flag the ADD VALUE statements whose labels later statements use.
  */

@@ -222,4 +222,69 @@ const char *const gm_pg_q_unsupported =
 									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 									    " WHERE n.nspname = current_schema()"
 									    ") u ORDER BY d";
+
+/* The name a dependent's `uses` gives the object pg_depend row d references (a table or
+ * view, a type: an array's element type, a row type's relation; a function with its
+ * arguments), or NULL when it is not of the current schema. */
+#define USED_NAME                                                                                    \
+	"CASE d.refclassid WHEN 'pg_catalog.pg_class'::regclass THEN"                                \
+	" (SELECT rc.relname::text FROM pg_catalog.pg_class rc WHERE rc.oid = d.refobjid"            \
+	"  AND rc.relnamespace = o.nsp)"                                                             \
+	" WHEN 'pg_catalog.pg_type'::regclass THEN"                                                  \
+	" (SELECT COALESCE(rel.relname, et.typname, t.typname)::text"                                \
+	"  FROM pg_catalog.pg_type t"                                                                \
+	"  LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"            \
+	"  LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid"                                \
+	"  WHERE t.oid = d.refobjid AND t.typnamespace = o.nsp)"                                     \
+	" WHEN 'pg_catalog.pg_proc'::regclass THEN"                                                  \
+	" (SELECT rp.proname || '(' || pg_catalog.pg_get_function_identity_arguments(rp.oid)"        \
+	"  || ')' FROM pg_catalog.pg_proc rp WHERE rp.oid = d.refobjid AND rp.pronamespace = o.nsp)" \
+	" END"
+
+/*
+ * Views, materialized views (with their indexes), functions and procedures of the schema,
+ * not an extension's, in creation (oid) order: 0 kind, 1 name (a function with its
+ * arguments), 2 the statements that create it (names of the current schema unqualified),
+ * 3 the names of what it uses (chr(31)-separated; a view's through its _RETURN rule).
+ */
+const char *const gm_pg_q_dependents =
+	"WITH obj AS ("
+	" SELECT c.oid, 'pg_catalog.pg_class'::regclass AS cls, c.relnamespace AS nsp,"
+	"  CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END AS kind,"
+	"  c.relname::text AS name,"
+	"  'CREATE ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END"
+	"  || pg_catalog.quote_ident(c.relname)"
+	"  || COALESCE(' WITH (' || pg_catalog.array_to_string(c.reloptions, ', ') || ')', '')"
+	"  || E' AS\\n' || pg_catalog.rtrim(pg_catalog.pg_get_viewdef(c.oid), E'; \\n')"
+	"  || CASE c.relkind WHEN 'm' THEN E'\\nWITH DATA' ELSE '' END || ';'"
+	"  || COALESCE((SELECT string_agg(E'\\n' || replace(pg_catalog.pg_get_indexdef(i.indexrelid),"
+	"   ' ON ' || pg_catalog.quote_ident(n.nspname) || '.', ' ON ') || ';', '' ORDER BY i.indexrelid)"
+	"   FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '') AS def"
+	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm') AND" NOT_EXTENSION(
+		"pg_catalog.pg_class",
+		"c.oid") " UNION ALL"
+			 " SELECT p.oid, 'pg_catalog.pg_proc'::regclass, p.pronamespace,"
+			 "  CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,"
+			 "  p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
+			 "  CASE WHEN left(f.def, length(f.pre)) = f.pre"
+			 "   THEN 'CREATE OR REPLACE ' || f.kw || substr(f.def, length(f.pre) + 1) ELSE f.def END"
+			 "  || ';'"
+			 " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+			 " CROSS JOIN LATERAL (SELECT pg_catalog.rtrim(pg_catalog.pg_get_functiondef(p.oid), E'\\n') AS def,"
+			 "  CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END AS kw,"
+			 "  'CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END"
+			 "  || pg_catalog.quote_ident(n.nspname) || '.' AS pre) f"
+			 " WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p') AND" NOT_EXTENSION(
+				 "pg_catalog.pg_proc",
+				 "p.oid") ")"
+					  " SELECT o.kind, o.name, o.def,"
+					  " (SELECT string_agg(DISTINCT u.name, chr(31)) FROM pg_catalog.pg_depend d"
+					  "  CROSS JOIN LATERAL (SELECT " USED_NAME " AS name) u"
+					  "  WHERE ((d.classid = o.cls AND d.objid = o.oid)"
+					  "   OR (o.cls = 'pg_catalog.pg_class'::regclass"
+					  "    AND d.classid = 'pg_catalog.pg_rewrite'::regclass"
+					  "    AND d.objid IN (SELECT r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = o.oid)))"
+					  "  AND NOT (d.refclassid = o.cls AND d.refobjid = o.oid) AND u.name IS NOT NULL)"
+					  " FROM obj o ORDER BY o.oid";
 /* clang-format on */

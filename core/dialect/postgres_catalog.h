@@ -12,5 +12,6 @@ extern const char *const gm_pg_q_columns;
 extern const char *const gm_pg_q_constraints;
 extern const char *const gm_pg_q_indexes;
 extern const char *const gm_pg_q_unsupported;
+extern const char *const gm_pg_q_dependents;
 
 #endif

@@ -14,6 +14,7 @@
 #include "dialect/sql.h"
 #include "type.h"
 #include "schema_int.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 #define SEP '\x1f' /* separator of name lists (string_agg(..., chr(31))) */
@@ -519,6 +520,65 @@ static int read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	return 0;
 }
 
+static void add_use(void *d, const char *name)
+{
+	gm_dependent_add_use(d, name);
+}
+
+/*
+ * The dependents in an order that re-creates them: each after the dependents it uses,
+ * else in the order read (creation order); on a cycle the first one left goes next.
+ */
+static void order_dependents(gm_schema *s)
+{
+	gm_dependent **v = s->dependents;
+	size_t n = s->dependents_nr, done, i, j;
+
+	for (done = 0; done < n; done++) {
+		size_t pick = done;
+		gm_dependent *d;
+
+		for (i = done; i < n; i++) {
+			bool waits = false;
+			for (j = done; j < n && !waits; j++)
+				waits = j != i &&
+					gm_strv_contains(v[i]->uses, v[i]->uses_nr, v[j]->name);
+			if (!waits) {
+				pick = i;
+				break;
+			}
+		}
+		d = v[pick];
+		memmove(&v[done + 1], &v[done], (pick - done) * sizeof(*v));
+		v[done] = d;
+	}
+}
+
+/*
+ * Views, materialized views and functions: not diffed, but a plan that swaps an enum
+ * they use (or changes a table they use) drops them first and re-creates them after from
+ * these statements (gm_dependent). They stay in `unsupported` too: the models do not
+ * cover them.
+ */
+static int read_dependents(gm_schema *s, struct gm_pg_conn *c)
+{
+	PGresult *res = NULL;
+	int i, error;
+
+	if ((error = gm_pg_query(&res, c, "cannot read views and functions", gm_pg_q_dependents,
+				 NULL, NULL)) < 0)
+		return error;
+	for (i = 0; i < PQntuples(res); i++) {
+		gm_dependent *d =
+			gm_schema_add_dependent(s, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+						NULL, PQgetvalue(res, i, 2));
+		each_name(val(res, i, 3), d, add_use);
+	}
+	PQclear(res);
+	order_dependents(s);
+	return 0;
+}
+
 /*
  * gm_pg_q_unsupported's rows: the line, and for a sequence or a domain its kind ('S', 'd') and
  * name, completed with what read_column noted about it.
@@ -626,7 +686,8 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	gm_schema_new(&s);
 	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
 	    (error = read_columns(s, c, vt, &nt)) < 0 || (error = read_constraints(s, c, vt)) < 0 ||
-	    (error = read_indexes(s, c, vt)) < 0 || (error = read_unsupported(s, c, vt, &nt)) < 0)
+	    (error = read_indexes(s, c, vt)) < 0 || (error = read_unsupported(s, c, vt, &nt)) < 0 ||
+	    (error = read_dependents(s, c)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;

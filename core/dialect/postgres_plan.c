@@ -47,6 +47,7 @@ struct deferred_fk {
 	const gm_table *t;
 	const gm_fkey *fk;
 	const gm_change *source;
+	bool late; /* to a kept table the plan modifies: added after its modifications */
 };
 
 struct planner {
@@ -252,8 +253,10 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
-		if (strcmp(fk->ref_table, t->name) && is_pending(p, fk->ref_table)) {
-			struct deferred_fk d = { t, fk, ch };
+		bool late = !is_pending(p, fk->ref_table) &&
+			    gm_pg_plan_modifies(p->changes, fk->ref_table);
+		if (strcmp(fk->ref_table, t->name) && (is_pending(p, fk->ref_table) || late)) {
+			struct deferred_fk d = { t, fk, ch, late };
 			GM_PUSH(p->deferred, p->deferred_nr, p->deferred_alloc, d);
 			continue;
 		}
@@ -279,21 +282,28 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	gm_buf_release(&b);
 }
 
-/* Foreign keys between new tables that could not be inline (a cycle). */
-static void flush_deferred(struct planner *p)
+/*
+ * Foreign keys of new tables that could not be inline: between new tables (a cycle), and
+ * (late: at the end of the creations) to kept tables the plan modifies.
+ */
+static void flush_deferred(struct planner *p, bool late)
 {
 	gm_buf b = GM_BUF_INIT;
-	size_t i;
+	size_t i, kept = 0;
 
 	for (i = 0; i < p->deferred_nr; i++) {
 		const struct deferred_fk *d = &p->deferred[i];
+		if (d->late && !late) {
+			p->deferred[kept++] = *d;
+			continue;
+		}
 		gm_pg_put_alter(&b, d->t->name);
 		gm_buf_puts(&b, "ADD ");
 		put_fkey(&b, d->fk);
 		gm_buf_puts(&b, ";\n");
 		add(p, &b, 0, NULL, d->source);
 	}
-	p->deferred_nr = 0;
+	p->deferred_nr = kept;
 	gm_buf_release(&b);
 }
 
@@ -498,8 +508,11 @@ static void plan_modify_column(struct planner *p, const gm_change *ch, const gm_
 	gm_buf_release(&b);
 }
 
-/* The statements of an index, key or check change of table ch->to. */
-static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc)
+/*
+ * The statements of an index, key or check change of table ch->to. not_valid: a foreign
+ * key added NOT VALID (the rows already there are not checked).
+ */
+static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc, bool not_valid)
 {
 	const char *t = ch->to->name;
 
@@ -528,7 +541,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "ADD ");
 		put_fkey(b, tc->fkey_to);
-		gm_buf_puts(b, ";\n");
+		gm_buf_puts(b, not_valid ? " NOT VALID;\n" : ";\n");
 		break;
 	case GM_TCHANGE_DROP_FKEY:
 	case GM_TCHANGE_DROP_CHECK:
@@ -605,7 +618,9 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	case GM_TCHANGE_DROP_CHECK:
 	case GM_TCHANGE_ADD_CHECK:
 	case GM_TCHANGE_MODIFY_PKEY:
-		put_key_tchange(&b, ch, tc);
+		put_key_tchange(&b, ch, tc,
+				tc->kind == GM_TCHANGE_ADD_FKEY && p->changes->reverse &&
+					gm_pg_plan_creates(p->changes, tc->fkey_to->ref_table));
 		break;
 	case GM_TCHANGE_MODIFY_COMMENT:
 		put_comment(&b, "TABLE", t, NULL, ch->to->comment);
@@ -616,17 +631,75 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	gm_buf_release(&b);
 }
 
-static void plan_modify_table(struct planner *p, const gm_change *ch)
+/* A sub-change of ch changes a column's type in the creations phase. */
+static bool retypes(const struct planner *p, const gm_change *ch)
 {
-	size_t i;
-	for (i = 0; i < ch->tchanges_nr; i++)
-		plan_tchange(p, ch, &ch->tchanges[i]);
+	size_t k;
+	for (k = 0; k < ch->tchanges_nr; k++)
+		if (ch->tchanges[k].kind == GM_TCHANGE_MODIFY_COLUMN &&
+		    (ch->tchanges[k].coldiff & GM_COLDIFF_TYPE) &&
+		    gm_pg_tchange_phase(p->changes, &ch->tchanges[k]) == GM_PG_PH_CREATE)
+			return true;
+	return false;
+}
+
+/*
+ * The creations phase of a modification: a column's type cannot change under a view
+ * that uses it, so when one does, the dependents of the table (gm_pg_carry_dependents)
+ * are dropped before and re-created after the table's sub-changes.
+ */
+static void plan_modify_table(struct planner *p, const gm_change *ch, enum gm_pg_phase ph)
+{
+	gm_buf drop = GM_BUF_INIT, create = GM_BUF_INIT;
+	char *names[2];
+	size_t k;
+
+	names[0] = ch->from->name;
+	names[1] = ch->to->name;
+	if (ph == GM_PG_PH_CREATE && p->changes->from && retypes(p, ch)) {
+		gm_pg_carry_dependents(&drop, &create, p->changes->from, names, 2);
+		add(p, &drop, 0, NULL, ch);
+	}
+	for (k = 0; k < ch->tchanges_nr; k++)
+		if (gm_pg_tchange_phase(p->changes, &ch->tchanges[k]) == ph)
+			plan_tchange(p, ch, &ch->tchanges[k]);
+	add(p, &create, 0, NULL, ch);
+	gm_buf_release(&create);
+	gm_buf_release(&drop);
+}
+
+static void plan_change(struct planner *p, const gm_change *ch, enum gm_pg_phase ph)
+{
+	switch (ch->kind) {
+	case GM_CHANGE_ADD_ENUM:
+	case GM_CHANGE_ADD_ENUM_VALUE:
+	case GM_CHANGE_SWAP_ENUM:
+	case GM_CHANGE_RENAME_ENUM:
+	case GM_CHANGE_DROP_ENUM:
+		gm_pg_plan_enum(p->out, p->changes, ch);
+		break;
+	case GM_CHANGE_ADD_TABLE:
+		plan_add_table(p, ch);
+		break;
+	case GM_CHANGE_RENAME_TABLE:
+		plan_rename_table(p, ch);
+		break;
+	case GM_CHANGE_MODIFY_TABLE:
+		if (ph == GM_PG_PH_CREATE)
+			flush_deferred(p, false);
+		plan_modify_table(p, ch, ph);
+		break;
+	case GM_CHANGE_DROP_TABLE:
+		plan_drop_table(p, ch);
+		break;
+	}
 }
 
 int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 {
 	struct planner p;
 	size_t i;
+	unsigned ph;
 
 	memset(&p, 0, sizeof(p));
 	p.out = out;
@@ -635,34 +708,16 @@ int gm_pg_plan(gm_plan *out, const gm_changes *changes)
 		if (changes->v[i].kind == GM_CHANGE_ADD_TABLE)
 			GM_PUSH(p.pending, p.pending_nr, p.pending_alloc, changes->v[i].to->name);
 
-	for (i = 0; i < changes->nr; i++) {
-		const gm_change *ch = &changes->v[i];
-
-		if (ch->kind != GM_CHANGE_ADD_TABLE && p.deferred_nr)
-			flush_deferred(&p);
-		switch (ch->kind) {
-		case GM_CHANGE_ADD_ENUM:
-		case GM_CHANGE_ADD_ENUM_VALUE:
-		case GM_CHANGE_SWAP_ENUM:
-		case GM_CHANGE_RENAME_ENUM:
-		case GM_CHANGE_DROP_ENUM:
-			gm_pg_plan_enum(out, changes, ch);
-			break;
-		case GM_CHANGE_ADD_TABLE:
-			plan_add_table(&p, ch);
-			break;
-		case GM_CHANGE_RENAME_TABLE:
-			plan_rename_table(&p, ch);
-			break;
-		case GM_CHANGE_MODIFY_TABLE:
-			plan_modify_table(&p, ch);
-			break;
-		case GM_CHANGE_DROP_TABLE:
-			plan_drop_table(&p, ch);
-			break;
+	for (ph = 0; ph < GM_PG_PH_NR; ph++) {
+		for (i = 0; i < changes->nr; i++) {
+			const gm_change *ch = &changes->v[i];
+			enum gm_pg_phase want = gm_pg_change_phase(ch);
+			if ((unsigned)want == ph || want == GM_PG_PH_NR)
+				plan_change(&p, ch, (enum gm_pg_phase)ph);
 		}
+		if (ph == GM_PG_PH_CREATE)
+			flush_deferred(&p, true);
 	}
-	flush_deferred(&p);
 	gm_pg_mark_commits(out);
 	free(p.deferred);
 	free(p.pending);

@@ -7,7 +7,11 @@
  *
  * Order of the list: enum additions and label additions first, then table renames, new
  * tables in foreign-key order (referenced tables first), table modifications, then drops:
- * tables in reverse foreign-key order, then enums no longer used.
+ * tables in reverse foreign-key order, then enums no longer used. A table has at most one
+ * MODIFY_TABLE (SQLite rebuilds it once). A planner may run the list in phases so that
+ * what uses a thing goes before the thing is changed or dropped and comes after: the
+ * PostgreSQL planner does, taking a MODIFY_TABLE's sub-changes apart (see enum
+ * gm_pg_phase in core/dialect/postgres.h); a down is planned the same way.
  */
 #ifndef GM_DIFF_H
 #define GM_DIFF_H

@@ -14,6 +14,7 @@
 #include "diff_int.h"
 #include "models_int.h"
 #include "schema_int.h"
+#include "util/strvec.h"
 
 static bool has_unsupported(const gm_schema *s, const char *what)
 {
@@ -577,6 +578,73 @@ static void test_postgres_inspect__partial_readings_are_named(void **state)
 	gm_schema_free(s);
 }
 
+/* The dependent of s with that name, or NULL; *at its index. */
+static const gm_dependent *dependent(const gm_schema *s, const char *name, size_t *at)
+{
+	size_t i;
+	for (i = 0; i < s->dependents_nr; i++)
+		if (!strcmp(s->dependents[i]->name, name)) {
+			*at = i;
+			return s->dependents[i];
+		}
+	return NULL;
+}
+
+/*
+ * Views, materialized views and functions are read as dependents: their statements, what
+ * they use (through a view's rewrite rule too), in an order that re-creates them (a view
+ * changed to use a function created after it comes after the function). Dropped (last
+ * first) and re-created from those statements, they read back the same.
+ */
+static void test_postgres_inspect__dependents(void **state)
+{
+	struct fixture *f = *state;
+	gm_schema *s = NULL, *again = NULL;
+	const gm_dependent *d;
+	size_t i, at_v, at_f, at_w;
+	gm_buf sql = GM_BUF_INIT;
+
+	NEED_PG(f);
+	exec_ok(f->conn, "CREATE TYPE job_status AS ENUM ('new', 'active');\n"
+			 "CREATE TABLE jobs (id integer PRIMARY KEY, status job_status NOT NULL);\n"
+			 "CREATE VIEW v AS SELECT id FROM jobs WHERE status = 'active';\n"
+			 "CREATE FUNCTION is_new(s job_status) RETURNS boolean LANGUAGE sql\n"
+			 "  IMMUTABLE AS $$ SELECT s = 'new' $$;\n"
+			 "CREATE OR REPLACE VIEW v AS SELECT id FROM jobs WHERE is_new(status);\n"
+			 "CREATE MATERIALIZED VIEW w AS SELECT id FROM v;\n"
+			 "CREATE INDEX w_id ON w (id);\n");
+	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
+
+	assert_int_equal(s->dependents_nr, 3);
+	d = dependent(s, "is_new(s job_status)", &at_f);
+	assert_non_null(d);
+	assert_string_equal(d->kind, "function");
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "job_status"));
+	assert_non_null(strstr(d->create, "CREATE OR REPLACE FUNCTION is_new(s job_status)"));
+	d = dependent(s, "v", &at_v);
+	assert_string_equal(d->kind, "view");
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "jobs"));
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "is_new(s job_status)"));
+	d = dependent(s, "w", &at_w);
+	assert_string_equal(d->kind, "materialized view");
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "v"));
+	assert_non_null(strstr(d->create, "CREATE INDEX w_id ON w USING btree (id);"));
+	assert_true(at_f < at_v && at_v < at_w);
+	assert_true(has_unsupported(s, "view v") && has_unsupported(s, "function is_new"));
+
+	gm_buf_puts(&sql, "DROP MATERIALIZED VIEW w; DROP VIEW v; DROP FUNCTION is_new;\n");
+	for (i = 0; i < s->dependents_nr; i++)
+		gm_buf_printf(&sql, "%s\n", s->dependents[i]->create);
+	exec_ok(f->conn, sql.ptr);
+	assert_gm_ok(pg->inspect(&again, f->conn, NULL));
+	assert_int_equal(again->dependents_nr, s->dependents_nr);
+	for (i = 0; i < s->dependents_nr; i++)
+		assert_string_equal(again->dependents[i]->create, s->dependents[i]->create);
+	gm_buf_release(&sql);
+	gm_schema_free(again);
+	gm_schema_free(s);
+}
+
 int main(void)
 {
 	if (gm_test_pg_skip_all())
@@ -593,6 +661,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__partial_readings_are_named,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_inspect__dependents, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("postgres_inspect", tests, NULL, NULL);
 }

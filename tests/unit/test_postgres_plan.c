@@ -222,15 +222,15 @@ static const struct {
 	  "      mail: {type: text, was: email}\n"
 	  "      parent_id: {type: integer, references: b(id), on_delete: set null}\n",
 	  "ALTER TABLE a RENAME TO b;\n"
+	  "-- data-loss gone\n"
+	  "DROP TABLE gone;\n"
 	  "ALTER TABLE b DROP CONSTRAINT a_email_key;\n"
 	  "ALTER TABLE b RENAME COLUMN email TO mail;\n"
 	  "ALTER TABLE b ADD COLUMN parent_id integer;\n"
 	  "ALTER TABLE b DROP CONSTRAINT IF EXISTS a_pkey;\n"
 	  "ALTER TABLE b ADD CONSTRAINT b_pkey PRIMARY KEY (id);\n"
 	  "ALTER TABLE b ADD CONSTRAINT b_parent_id_fkey FOREIGN KEY (parent_id)"
-	  " REFERENCES b (id) ON DELETE SET NULL;\n"
-	  "-- data-loss gone\n"
-	  "DROP TABLE gone;\n" },
+	  " REFERENCES b (id) ON DELETE SET NULL;\n" },
 
 	{ "an enum nobody uses any more is dropped after the columns", ENUMS4 "tables:\n" DEALS,
 	  "tables:\n"

@@ -1,0 +1,345 @@
+/* PostgreSQL planner, enum swaps: the type swap and what it carries (indexes, checks, views). */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/db.h"
+#include "git-migrate/diff.h"
+#include "git-migrate/error.h"
+#include "git-migrate/schema.h"
+#include "dialect/postgres.h"
+#include "dialect/sql.h"
+#include "db_int.h"
+#include "schema_int.h"
+#include "util/strvec.h"
+#include "util/banned.h"
+
+/* The column uses the enum named `name` (itself, or an array of it). */
+static bool uses_enum(const gm_column *c, const char *name, bool *array)
+{
+	size_t n = strlen(name);
+	bool dummy;
+
+	if (!array)
+		array = &dummy;
+	if (strncmp(c->type, name, n))
+		return false;
+	*array = !strcmp(c->type + n, "[]");
+	return !c->type[n] || *array;
+}
+
+bool gm_pg_leaves_swap(const gm_changes *changes, const gm_tchange *tc)
+{
+	size_t i;
+
+	if (tc->kind != GM_TCHANGE_MODIFY_COLUMN || !(tc->coldiff & GM_COLDIFF_TYPE))
+		return false;
+	for (i = 0; i < changes->nr; i++) {
+		const gm_change *sw = &changes->v[i];
+		if (sw->kind == GM_CHANGE_SWAP_ENUM &&
+		    uses_enum(tc->col_from, sw->enum_from->name, NULL) &&
+		    !uses_enum(tc->col_to, sw->enum_to->name, NULL))
+			return true;
+	}
+	return false;
+}
+
+/* A literal default that is still a label of the new type (else it cannot be restored). */
+static bool default_survives(const gm_column *c, const gm_enum *e, bool array)
+{
+	size_t i;
+
+	if (c->default_kind != GM_DEFAULT_LITERAL || array)
+		return c->default_kind != GM_DEFAULT_NONE;
+	for (i = 0; i < e->labels_nr; i++)
+		if (!strcmp(e->labels[i], c->default_value))
+			return true;
+	return false;
+}
+
+/*
+ * What a swap works on: the tables of `from` that still exist when it runs (the plan
+ * drops tables and columns that lose the enum before it: postgres_plan.c), by their name
+ * at that point (table renames come first), and the columns it converts.
+ */
+struct swap {
+	const gm_changes *changes;
+	const gm_change *ch;
+	gm_strvec names;  /* the enum, the converted tables (both names): what dependents use */
+	gm_buf pre, post; /* statements before the type changes, and after */
+};
+
+/* The change of list `changes` whose `from` is table t, of kind `kind`; NULL when none. */
+static const gm_change *change_of(const gm_changes *changes, const gm_table *t, gm_change_kind kind)
+{
+	size_t i;
+	for (i = 0; i < changes->nr; i++)
+		if (changes->v[i].kind == kind && changes->v[i].from == t)
+			return &changes->v[i];
+	return NULL;
+}
+
+/*
+ * Table t's modification removes `obj` (a column, index or check of t) before the swap:
+ * drops it, or changes the column's type away from the enum.
+ */
+static bool removed_before(const struct swap *sw, const gm_table *t, const void *obj)
+{
+	const gm_change *m = change_of(sw->changes, t, GM_CHANGE_MODIFY_TABLE);
+	size_t k;
+
+	for (k = 0; m && k < m->tchanges_nr; k++) {
+		const gm_tchange *tc = &m->tchanges[k];
+		if ((tc->col_from == obj &&
+		     (tc->kind == GM_TCHANGE_DROP_COLUMN || gm_pg_leaves_swap(sw->changes, tc))) ||
+		    (tc->kind == GM_TCHANGE_DROP_INDEX && tc->index_from == obj) ||
+		    (tc->kind == GM_TCHANGE_DROP_CHECK && tc->check_from == obj))
+			return true;
+	}
+	return false;
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* SQL text `expr` names `word` as an identifier (bare or double-quoted). Conservative:
+ * a string literal holding the word counts too. */
+static bool mentions(const char *expr, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = expr; p && (p = strstr(p, word)); p += n) {
+		char before = p > expr ? p[-1] : ' ';
+		if (!is_ident_char(before) && !is_ident_char(p[n]))
+			return true;
+	}
+	return false;
+}
+
+/* Some column of `cols` is named in expr. */
+static bool mentions_any(const char *expr, const gm_strvec *cols)
+{
+	size_t i;
+	for (i = 0; expr && i < cols->nr; i++)
+		if (mentions(expr, cols->v[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The partial and expression indexes and the checks of table t (named `name` now) that
+ * name a converted column: they hold the old type in their stored expression
+ * ("status = 'active'::job_status__old" no longer compares), so they are dropped before
+ * and re-created after. Plain indexes are rebuilt by the type change itself.
+ */
+static void carry_keys(struct swap *sw, const gm_table *t, const char *name, const gm_strvec *cols)
+{
+	gm_table now = *t;
+	size_t i;
+
+	now.name = (char *)name;
+	for (i = 0; i < t->indexes_nr; i++) {
+		const gm_index *ix = t->indexes[i];
+		if (ix->constraint || removed_before(sw, t, ix) ||
+		    !(mentions_any(ix->where, cols) || mentions_any(ix->expr, cols)))
+			continue;
+		gm_buf_puts(&sw->pre, "DROP INDEX ");
+		gm_sql_ident(&sw->pre, ix->name);
+		gm_buf_puts(&sw->pre, ";\n");
+		gm_sql_create_index(&sw->post, &now, ix);
+	}
+	for (i = 0; i < t->checks_nr; i++) {
+		const gm_check *ck = t->checks[i];
+		if (removed_before(sw, t, ck) || !mentions_any(ck->expr, cols))
+			continue;
+		gm_pg_put_alter(&sw->pre, name);
+		gm_buf_puts(&sw->pre, "DROP CONSTRAINT ");
+		gm_sql_ident(&sw->pre, ck->name);
+		gm_buf_puts(&sw->pre, ";\n");
+		gm_pg_put_alter(&sw->post, name);
+		gm_buf_puts(&sw->post, "ADD CONSTRAINT ");
+		gm_sql_ident(&sw->post, ck->name);
+		gm_buf_printf(&sw->post, " CHECK (%s);\n", ck->expr);
+	}
+}
+
+/* One column's conversion (its default dropped first, restored after when it can be). */
+static void convert_column(struct swap *sw, gm_buf *b, gm_buf *restore, const char *table,
+			   const gm_column *c, bool array)
+{
+	const char *name = sw->ch->enum_to->name;
+
+	if (c->default_kind != GM_DEFAULT_NONE) {
+		gm_buf_puts(b, "ALTER COLUMN ");
+		gm_sql_ident(b, c->name);
+		gm_buf_puts(b, " DROP DEFAULT,\n    ");
+		if (default_survives(c, sw->ch->enum_to, array)) {
+			gm_pg_put_alter_column(restore, table, c->name);
+			gm_buf_puts(restore, "SET DEFAULT ");
+			gm_pg_put_default(restore, c);
+			gm_buf_puts(restore, ";\n");
+		}
+	}
+	gm_buf_puts(b, "ALTER COLUMN ");
+	gm_sql_ident(b, c->name);
+	gm_buf_puts(b, " TYPE ");
+	gm_sql_ident(b, name);
+	gm_buf_puts(b, array ? "[]" : "");
+	gm_buf_puts(b, " USING ");
+	gm_sql_ident(b, c->name);
+	gm_buf_puts(b, array ? "::text[]::" : "::text::");
+	gm_sql_ident(b, name);
+	gm_buf_puts(b, array ? "[]" : "");
+}
+
+/*
+ * Table t's columns of the enum, converted in one ALTER TABLE (one rewrite) into b, their
+ * defaults restored after; subject lists the table. The table's keys that name those
+ * columns are carried (carry_keys).
+ */
+static void convert_table(struct swap *sw, gm_buf *b, gm_buf *subject, const gm_table *t)
+{
+	const gm_change *r = change_of(sw->changes, t, GM_CHANGE_RENAME_TABLE);
+	const char *name = r ? r->to->name : t->name;
+	gm_strvec cols = GM_STRVEC_INIT;
+	gm_buf restore = GM_BUF_INIT;
+	size_t j;
+
+	if (change_of(sw->changes, t, GM_CHANGE_DROP_TABLE))
+		return;
+	for (j = 0; j < t->columns_nr; j++) {
+		const gm_column *c = t->columns[j];
+		bool array = false;
+
+		if (!uses_enum(c, sw->ch->enum_from->name, &array) || removed_before(sw, t, c))
+			continue;
+		if (!cols.nr)
+			gm_pg_put_alter(b, name);
+		else
+			gm_buf_puts(b, ",\n    ");
+		gm_strvec_push(&cols, c->name);
+		convert_column(sw, b, &restore, name, c, array);
+	}
+	if (cols.nr) {
+		gm_buf_puts(b, ";\n");
+		gm_buf_puts(b, restore.ptr);
+		gm_buf_printf(subject, "%s%s", subject->len ? ", " : "", name);
+		gm_strvec_push(&sw->names, t->name);
+		gm_strvec_push(&sw->names, name);
+		carry_keys(sw, t, name, &cols);
+	}
+	gm_buf_release(&restore);
+	gm_strvec_release(&cols);
+}
+
+/* "DROP VIEW v;" for a dependent (a function's name holds its argument list). */
+static void put_drop_dependent(gm_buf *b, const gm_dependent *d)
+{
+	const char *args = strchr(d->name, '(');
+	char *name = gm_xstrndup(d->name, args ? (size_t)(args - d->name) : strlen(d->name));
+	char *kind = gm_xstrdup(d->kind);
+	char *k;
+
+	for (k = kind; *k; k++)
+		if (*k >= 'a' && *k <= 'z')
+			*k = (char)(*k - 'a' + 'A');
+	gm_buf_printf(b, "DROP %s ", kind);
+	gm_sql_ident(b, name);
+	if (args)
+		gm_buf_puts(b, args);
+	if (d->table) {
+		gm_buf_puts(b, " ON ");
+		gm_sql_ident(b, d->table);
+	}
+	gm_buf_puts(b, ";\n");
+	free(kind);
+	free(name);
+}
+
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
+			    size_t n)
+{
+	bool *hit = gm_xcalloc(s->dependents_nr + 1, sizeof(*hit));
+	bool more = true;
+	size_t i, j, k;
+
+	for (k = 0; k < n; k++) {
+		const gm_dependent *d;
+		for (i = 0; (d = gm_schema_next_user(s, names[k], &i));)
+			hit[i - 1] = true;
+	}
+	while (more) {
+		more = false;
+		for (i = 0; i < s->dependents_nr; i++)
+			for (j = 0; !hit[i] && j < s->dependents_nr; j++)
+				if (hit[j] && gm_strv_contains(s->dependents[i]->uses,
+							       s->dependents[i]->uses_nr,
+							       s->dependents[j]->name))
+					more = hit[i] = true;
+	}
+	for (i = s->dependents_nr; i > 0; i--)
+		if (hit[i - 1])
+			put_drop_dependent(drop, s->dependents[i - 1]);
+	for (i = 0; i < s->dependents_nr; i++)
+		if (hit[i])
+			gm_buf_printf(create, "%s\n", s->dependents[i]->create);
+	free(hit);
+}
+
+/*
+ * The type swap: rename the old type away, create the new one, convert every column of
+ * every table that uses it (dropping and restoring its default, which would not cast),
+ * drop the old type. One rewrite per table: its columns go in one ALTER TABLE. What
+ * compares the enum goes around it: the dependents (views, functions) that use it or a
+ * converted table, and the partial/expression indexes and checks of converted columns
+ * are dropped first and re-created last, in the same statement (one transaction).
+ */
+void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch)
+{
+	const char *name = ch->enum_to->name;
+	struct swap sw = { changes, ch, GM_STRVEC_INIT, GM_BUF_INIT, GM_BUF_INIT };
+	gm_buf b = GM_BUF_INIT, alter = GM_BUF_INIT, old = GM_BUF_INIT, subject = GM_BUF_INIT;
+	gm_buf drop = GM_BUF_INIT, create = GM_BUF_INIT;
+	size_t i;
+
+	gm_strvec_push(&sw.names, ch->enum_from->name);
+	gm_strvec_push(&sw.names, name);
+	for (i = 0; changes->from && i < changes->from->tables_nr; i++)
+		convert_table(&sw, &alter, &subject, changes->from->tables[i]);
+	if (changes->from)
+		gm_pg_carry_dependents(&drop, &create, changes->from, sw.names.v, sw.names.nr);
+
+	gm_buf_printf(&old, "%s__old", name);
+	gm_buf_puts(&b, drop.ptr);
+	gm_buf_puts(&b, sw.pre.ptr);
+	gm_buf_puts(&b, "ALTER TYPE ");
+	gm_sql_ident(&b, name);
+	gm_buf_puts(&b, " RENAME TO ");
+	gm_sql_ident(&b, old.ptr);
+	gm_buf_puts(&b, ";\nCREATE TYPE ");
+	gm_sql_ident(&b, name);
+	gm_buf_puts(&b, " AS ENUM ");
+	gm_pg_put_labels(&b, ch->enum_to);
+	gm_buf_puts(&b, ";\n");
+	gm_buf_puts(&b, alter.ptr);
+	gm_buf_puts(&b, "DROP TYPE ");
+	gm_sql_ident(&b, old.ptr);
+	gm_buf_puts(&b, ";\n");
+	gm_buf_puts(&b, sw.post.ptr);
+	gm_buf_puts(&b, create.ptr);
+	gm_pg_plan_stmt(out, &b, GM_STMT_ENUM_SWAP, subject.len ? subject.ptr : NULL, ch);
+	gm_buf_release(&create);
+	gm_buf_release(&drop);
+	gm_buf_release(&subject);
+	gm_buf_release(&old);
+	gm_buf_release(&alter);
+	gm_buf_release(&b);
+	gm_buf_release(&sw.post);
+	gm_buf_release(&sw.pre);
+	gm_strvec_release(&sw.names);
+}
