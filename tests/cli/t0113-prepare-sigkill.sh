@@ -56,27 +56,34 @@ test_expect_success 'twenty runs killed with SIGKILL at a random point' '
 	done
 '
 
-# A models command that takes its time keeps this run's replayed scratch database alive
-# long enough to be killed with it for sure. Creating a database can take seconds on a
-# loaded machine (CI runs two test scripts at once), so the wait is generous: up to 60 s.
+# A models command that says when it starts (the replayed scratch database exists by then)
+# and then takes its time: the run is killed while its scratch database exists, for sure.
+# The run is waited for, not timed: on a loaded machine (CI runs two test scripts at once,
+# under ASan too) getting there can take a long while; up to 120 s.
 test_expect_success 'one more, killed while its scratch database exists' '
 	drop_written &&
-	sed "s/^models:.*/models: [{command: \"sleep 3\"}]/" repo/.gitmigrate.yml >slow.yml &&
+	sed "s|^models:.*|models: [{command: \"echo \$\$ >$TRASH_DIRECTORY/started; exec sleep 60\"}]|" \
+		repo/.gitmigrate.yml >slow.yml &&
 	left=$(scratch_leftovers) &&
 	(cd repo && exec git-migrate --config "$TRASH_DIRECTORY/slow.yml" prepare >/dev/null 2>../slow.err) &
 	pid=$!
 	n=0
-	while test -z "$(scratch_leftovers | grep -vxF -e "$left")" && test $n -lt 1200; do
+	while ! test -s started && test $n -lt 2400; do
 		sleep 0.05; n=$((n + 1))
 	done
 	scratch_leftovers | grep -vxF -e "$left" >new-scratch
 	if ! test -s new-scratch; then
-		echo "no new scratch database after $n waits; the run said:" >&2
-		cat slow.err >&2
-		! test_if_postgres || pg_psql -c "SELECT pid, datname, state, wait_event, now() - query_start AS age, left(query, 40) FROM pg_stat_activity" >&2
+		# kept in the trash directory (a failed script keeps it) and shown
+		{
+			echo "no new scratch database after $n waits; the run said:"
+			cat slow.err
+			! test_if_postgres || pg_psql -c "SELECT pid, datname, state, wait_event, now() - query_start AS age, left(query, 40) FROM pg_stat_activity"
+		} >diagnosis 2>&1
+		cat diagnosis >&2
 	fi
 	kill -9 $pid
 	wait $pid
+	! test -s started || kill "$(cat started)" 2>/dev/null
 	drop_written &&
 	# it existed when the run was killed (a concurrent test script running with a
 	# superuser scratch role may already have dropped it since: it is stale)
