@@ -657,7 +657,7 @@ static void plan_modify_table(struct planner *p, const gm_change *ch, enum gm_pg
 	names[0] = ch->from->name;
 	names[1] = ch->to->name;
 	if (ph == GM_PG_PH_CREATE && p->changes->from && retypes(p, ch)) {
-		gm_pg_carry_dependents(&drop, &create, p->changes->from, names, 2);
+		gm_pg_carry_dependents(&drop, &create, p->changes, names, 2);
 		add(p, &drop, 0, NULL, ch);
 	}
 	for (k = 0; k < ch->tchanges_nr; k++)

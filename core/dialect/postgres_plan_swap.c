@@ -1,4 +1,5 @@
-/* PostgreSQL planner, enum swaps: the type swap and what it carries (indexes, checks, views). */
+/* PostgreSQL planner, enum swaps: the type swap and what it carries (indexes, checks, views,
+ * generated columns). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,9 +341,29 @@ static void put_drop_dependent(gm_buf *b, const gm_dependent *d)
 	free(name);
 }
 
-void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
-			    size_t n)
+/*
+ * Generated column d goes before the plan carries anything: its table is dropped, or the
+ * table's modification drops it (the models no longer have it). Not carried then.
+ */
+static bool generated_gone(const gm_changes *changes, const gm_dependent *d)
 {
+	const gm_table *t = gm_schema_table(changes->from, d->table);
+	const gm_change *m = t ? change_of(changes, t, GM_CHANGE_MODIFY_TABLE) : NULL;
+	size_t k;
+
+	if (!t || change_of(changes, t, GM_CHANGE_DROP_TABLE))
+		return true;
+	for (k = 0; m && k < m->tchanges_nr; k++)
+		if (m->tchanges[k].kind == GM_TCHANGE_DROP_COLUMN &&
+		    !strcmp(m->tchanges[k].col_from->name, d->name + strlen(d->table) + 1))
+			return true;
+	return false;
+}
+
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_changes *changes,
+			    char *const *names, size_t n)
+{
+	const gm_schema *s = changes->from;
 	bool *hit = gm_xcalloc(s->dependents_nr + 1, sizeof(*hit));
 	bool more = true;
 	size_t i, j, k;
@@ -361,6 +382,10 @@ void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, ch
 							       s->dependents[j]->name))
 					more = hit[i] = true;
 	}
+	for (i = 0; i < s->dependents_nr; i++)
+		if (hit[i] && is_generated(s->dependents[i]) &&
+		    generated_gone(changes, s->dependents[i]))
+			hit[i] = false;
 	for (i = s->dependents_nr; i > 0; i--)
 		if (hit[i - 1])
 			put_drop_dependent(drop, s->dependents[i - 1]);
@@ -375,9 +400,11 @@ void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, ch
  * The type swap: rename the old type away, create the new one, convert every column of
  * every table that uses it (dropping and restoring its default, which would not cast),
  * drop the old type. One rewrite per table: its columns go in one ALTER TABLE. What
- * compares the enum goes around it: the dependents (views, functions) that use it or a
- * converted table, and the partial/expression indexes and checks of converted columns
- * are dropped first and re-created last, in the same statement (one transaction).
+ * compares the enum goes around it: the dependents (views, functions, generated columns)
+ * that use it or a converted table, and the partial/expression indexes and checks of
+ * converted columns are dropped first and re-created last, in the same statement (one
+ * transaction). A key that names a generated column comes back after the column
+ * (gm_pg_carry_dependents), not with the other keys: DROP COLUMN dropped it.
  */
 void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch)
 {
@@ -392,7 +419,7 @@ void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *c
 	for (i = 0; changes->from && i < changes->from->tables_nr; i++)
 		convert_table(&sw, &alter, &subject, changes->from->tables[i]);
 	if (changes->from)
-		gm_pg_carry_dependents(&drop, &create, changes->from, sw.names.v, sw.names.nr);
+		gm_pg_carry_dependents(&drop, &create, changes, sw.names.v, sw.names.nr);
 
 	gm_buf_printf(&old, "%s__old", name);
 	gm_buf_puts(&b, drop.ptr);

@@ -240,6 +240,32 @@ static void test_order__swap_carries_generated_columns(void **state)
 	gm_schema_free(from);
 }
 
+/* A generated column the models drop is dropped once (before the swap), not carried. */
+static void test_order__swap_leaves_dropped_generated_column(void **state)
+{
+	gm_schema *from = models(ENUM4 JOBS "      label: text\n");
+	gm_schema *to = models(ENUM4 JOBS);
+	gm_dependent *d;
+	gm_buf got = GM_BUF_INIT;
+
+	(void)state;
+	d = gm_schema_add_dependent(from, "generated column", "jobs.label", "jobs",
+				    "ALTER TABLE jobs ADD COLUMN label text GENERATED ALWAYS AS "
+				    "(f(status)) STORED;");
+	gm_dependent_add_use(d, "jobs");
+	gm_dependent_add_use(d, "job_status");
+	gm_enum_add_label(gm_schema_enum(from, "job_status"), "paused");
+
+	plan_schemas(&got, from, to, false);
+	assert_in_order(got.ptr, "ALTER TABLE jobs DROP COLUMN label;",
+			"ALTER TYPE job_status RENAME TO", NULL);
+	assert_int_equal(count_of(got.ptr, "DROP COLUMN label"), 1);
+	assert_null(strstr(got.ptr, "ADD COLUMN label"));
+	gm_buf_release(&got);
+	gm_schema_free(to);
+	gm_schema_free(from);
+}
+
 #define PARENT                                           \
 	"tables:\n"                                      \
 	"  contacts:\n"                                  \
@@ -324,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_order__swap_after_table_rename),
 		cmocka_unit_test(test_order__swap_carries_keys_and_dependents),
 		cmocka_unit_test(test_order__swap_carries_generated_columns),
+		cmocka_unit_test(test_order__swap_leaves_dropped_generated_column),
 		cmocka_unit_test(test_order__down_fkey_to_recreated_table_not_valid),
 		cmocka_unit_test(test_order__new_table_fkey_after_kept_table_key),
 		cmocka_unit_test(test_order__retype_carries_views_of_the_table),
