@@ -63,6 +63,10 @@ void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subj
 /* postgres_plan.c: a column's DEFAULT value (literal or SQL), as the planner writes it. */
 void gm_pg_put_default(gm_buf *b, const gm_column *c);
 
+/* postgres_plan.c: "CONSTRAINT c CHECK (expr)" and "CONSTRAINT u UNIQUE (cols)". */
+void gm_pg_put_check(gm_buf *b, const gm_check *ck);
+void gm_pg_put_unique(gm_buf *b, const gm_index *ix);
+
 /* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
 void gm_pg_put_alter(gm_buf *b, const char *table);
 void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column);
@@ -112,12 +116,16 @@ void gm_pg_put_labels(gm_buf *b, const gm_enum *e);
 void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch);
 
 /*
- * postgres_plan_swap.c: the dependents of s (views, functions ...) that use one of the n
- * `names` (tables, types), or use such a dependent: their DROP statements (the last
- * created first) appended to drop, their create statements (in creation order) to create.
+ * postgres_plan_swap.c: the dependents of changes->from (views, functions, generated
+ * columns ...; from must be set) that use one of the n `names` (tables, types), or use
+ * such a dependent: their DROP statements (the last created first) appended to drop, their
+ * create statements (in creation order) to create. A generated column is dropped with
+ * ALTER TABLE ... DROP COLUMN, which drops the indexes and checks of its table that name
+ * it: create re-creates those last. A generated column the changes drop (or whose table
+ * they drop) is not carried.
  */
-void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
-			    size_t n);
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_changes *changes,
+			    char *const *names, size_t n);
 
 /*
  * postgres_plan_swap.c: tc changes a column's type away from an enum the plan swaps: the

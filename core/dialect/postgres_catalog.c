@@ -300,4 +300,33 @@ const char *const gm_pg_q_dependents =
 					  "  CROSS JOIN LATERAL (SELECT " USED_NAME " AS name) u"
 					  "  WHERE NOT (d.refclassid = o.cls AND d.refobjid = o.oid) AND u.name IS NOT NULL)"
 					  " FROM obj o ORDER BY o.oid";
+
+/*
+ * Generated columns of the schema's tables (not inherited): 0 table, 1 "table.column",
+ * 2 the ALTER TABLE ... ADD COLUMN that makes it again, 3 the names of what its
+ * expression uses (chr(31)-separated: the table, "table.column" for each column, types,
+ * functions), from its pg_attrdef row's pg_depend rows (one index lookup each).
+ */
+const char *const gm_pg_q_generated =
+	"SELECT o.relname, o.relname || '.' || o.attname,"
+	" 'ALTER TABLE ' || pg_catalog.quote_ident(o.relname) || ' ADD COLUMN '"
+	" || pg_catalog.quote_ident(o.attname) || ' '"
+	" || pg_catalog.format_type(o.atttypid, o.atttypmod)"
+	" || ' GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(o.adbin, o.oid) || ') STORED'"
+	" || CASE WHEN o.attnotnull THEN ' NOT NULL' ELSE '' END || ';',"
+	" (SELECT string_agg(DISTINCT u.name, chr(31)) FROM pg_catalog.pg_depend d"
+	"  CROSS JOIN LATERAL (SELECT " USED_NAME " AS name"
+	"   UNION ALL SELECT o.relname || '.' || ra.attname FROM pg_catalog.pg_attribute ra"
+	"   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = o.oid"
+	"   AND ra.attrelid = o.oid AND ra.attnum = d.refobjsubid AND ra.attnum <> o.attnum) u"
+	"  WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = o.adoid"
+	"  AND u.name IS NOT NULL)"
+	" FROM (SELECT c.oid, c.relname, c.relnamespace AS nsp, a.attname, a.attnum, a.atttypid,"
+	"  a.atttypmod, a.attnotnull, ad.oid AS adoid, ad.adbin"
+	"  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+	"  JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+	"  WHERE" TABLES_WHERE " AND a.attgenerated <> '' AND NOT a.attisdropped"
+	"  AND a.attinhcount = 0 OFFSET 0) o"
+	" ORDER BY o.relname, o.attnum";
 /* clang-format on */

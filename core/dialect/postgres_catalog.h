@@ -13,5 +13,6 @@ extern const char *const gm_pg_q_constraints;
 extern const char *const gm_pg_q_indexes;
 extern const char *const gm_pg_q_unsupported;
 extern const char *const gm_pg_q_dependents;
+extern const char *const gm_pg_q_generated;
 
 #endif

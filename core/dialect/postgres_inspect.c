@@ -555,17 +555,67 @@ static void order_dependents(gm_schema *s)
 }
 
 /*
- * Views, materialized views and functions: not diffed, but a plan that swaps an enum
- * they use (or changes a table they use) drops them first and re-creates them after from
- * these statements (gm_dependent). They stay in `unsupported` too: the models do not
- * cover them.
+ * Generated columns, as dependents of kind "generated column" named "t.c" (table t), read
+ * before the views: the schema model has no generated columns yet (issue 14; read_column
+ * reads one as a plain column), and PostgreSQL refuses to change the type of a column one
+ * uses, so a swap or a type change drops it before and re-adds it after
+ * (gm_pg_carry_dependents). Its values are recomputed; it comes back as the table's last
+ * column. It uses its table, so every generated column of a table converted or retyped
+ * is carried, whether its expression names the changed column or not.
  */
-static int read_dependents(gm_schema *s, struct gm_pg_conn *c)
+static int read_generated(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 {
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read views and functions", gm_pg_q_dependents,
+	if ((error = gm_pg_query(&res, c, "cannot read generated columns", gm_pg_q_generated, vt,
+				 NULL)) < 0)
+		return error;
+	for (i = 0; i < PQntuples(res); i++) {
+		gm_dependent *d =
+			gm_schema_add_dependent(s, "generated column", PQgetvalue(res, i, 1),
+						PQgetvalue(res, i, 0), PQgetvalue(res, i, 2));
+		each_name(val(res, i, 3), d, add_use);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * A view's pg_depend rows name its tables, not their columns: a view of a table with
+ * generated columns uses them all ("t.c"), so that it is dropped before them and
+ * re-created after them.
+ */
+static void views_use_generated(gm_schema *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->dependents_nr; i++) {
+		gm_dependent *v = s->dependents[i];
+		if (!strstr(v->kind, "view"))
+			continue;
+		for (j = 0; j < s->dependents_nr; j++) {
+			const gm_dependent *g = s->dependents[j];
+			if (!strcmp(g->kind, "generated column") &&
+			    gm_strv_contains(v->uses, v->uses_nr, g->table))
+				gm_dependent_add_use(v, g->name);
+		}
+	}
+}
+
+/*
+ * Generated columns (read_generated), views, materialized views and functions: not
+ * diffed, but a plan that swaps an enum they use (or changes a table they use) drops them
+ * first and re-creates them after from these statements (gm_dependent). They stay in
+ * `unsupported` too: the models do not cover them.
+ */
+static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	int i, error;
+
+	if ((error = read_generated(s, c, vt)) < 0 ||
+	    (error = gm_pg_query(&res, c, "cannot read views and functions", gm_pg_q_dependents,
 				 NULL, NULL)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
@@ -575,6 +625,7 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c)
 		each_name(val(res, i, 3), d, add_use);
 	}
 	PQclear(res);
+	views_use_generated(s);
 	order_dependents(s);
 	return 0;
 }
@@ -687,7 +738,7 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
 	    (error = read_columns(s, c, vt, &nt)) < 0 || (error = read_constraints(s, c, vt)) < 0 ||
 	    (error = read_indexes(s, c, vt)) < 0 || (error = read_unsupported(s, c, vt, &nt)) < 0 ||
-	    (error = read_dependents(s, c)) < 0)
+	    (error = read_dependents(s, c, vt)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;

@@ -137,14 +137,14 @@ static void put_fkey(gm_buf *b, const gm_fkey *fk)
 	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
 }
 
-static void put_check(gm_buf *b, const gm_check *ck)
+void gm_pg_put_check(gm_buf *b, const gm_check *ck)
 {
 	gm_buf_puts(b, "CONSTRAINT ");
 	gm_sql_ident(b, ck->name);
 	gm_buf_printf(b, " CHECK (%s)", ck->expr);
 }
 
-static void put_unique(gm_buf *b, const gm_index *ix)
+void gm_pg_put_unique(gm_buf *b, const gm_index *ix)
 {
 	gm_buf_puts(b, "CONSTRAINT ");
 	gm_sql_ident(b, ix->name);
@@ -249,7 +249,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 		if (!t->indexes[i]->constraint)
 			continue;
 		NEXT();
-		put_unique(&b, t->indexes[i]);
+		gm_pg_put_unique(&b, t->indexes[i]);
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
@@ -265,7 +265,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		NEXT();
-		put_check(&b, t->checks[i]);
+		gm_pg_put_check(&b, t->checks[i]);
 	}
 #undef NEXT
 	gm_buf_puts(&b, "\n);\n");
@@ -521,7 +521,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		if (tc->index_to->constraint) {
 			gm_pg_put_alter(b, t);
 			gm_buf_puts(b, "ADD ");
-			put_unique(b, tc->index_to);
+			gm_pg_put_unique(b, tc->index_to);
 			gm_buf_puts(b, ";\n");
 		} else {
 			gm_sql_create_index(b, ch->to, tc->index_to);
@@ -554,7 +554,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 	case GM_TCHANGE_ADD_CHECK:
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "ADD ");
-		put_check(b, tc->check_to);
+		gm_pg_put_check(b, tc->check_to);
 		gm_buf_puts(b, ";\n");
 		break;
 	case GM_TCHANGE_MODIFY_PKEY:
@@ -657,7 +657,7 @@ static void plan_modify_table(struct planner *p, const gm_change *ch, enum gm_pg
 	names[0] = ch->from->name;
 	names[1] = ch->to->name;
 	if (ph == GM_PG_PH_CREATE && p->changes->from && retypes(p, ch)) {
-		gm_pg_carry_dependents(&drop, &create, p->changes->from, names, 2);
+		gm_pg_carry_dependents(&drop, &create, p->changes, names, 2);
 		add(p, &drop, 0, NULL, ch);
 	}
 	for (k = 0; k < ch->tchanges_nr; k++)

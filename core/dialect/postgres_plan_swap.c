@@ -1,4 +1,5 @@
-/* PostgreSQL planner, enum swaps: the type swap and what it carries (indexes, checks, views). */
+/* PostgreSQL planner, enum swaps: the type swap and what it carries (indexes, checks, views,
+ * generated columns). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,76 @@ static bool mentions_any(const char *expr, const gm_strvec *cols)
 	return false;
 }
 
+/* Dependent d is a generated column ("t.c" of table t: postgres_inspect.c). */
+static bool is_generated(const gm_dependent *d)
+{
+	return d->table && !strcmp(d->kind, "generated column");
+}
+
+/* The key ix or check ck (the other NULL) names column `col`. */
+static bool key_names(const gm_index *ix, const gm_check *ck, const char *col)
+{
+	if (ck)
+		return mentions(ck->expr, col);
+	return gm_strv_contains(ix->columns, ix->columns_nr, col) || mentions(ix->where, col) ||
+	       mentions(ix->expr, col);
+}
+
+/*
+ * The key ix or check ck of table `table` names a generated column of s that is carried:
+ * one marked in hit[] (one flag per dependent), or any when hit is NULL (a swap carries
+ * every generated column of a converted table: they use it). DROP COLUMN drops such a
+ * key; it comes back after the column (put_generated_keys).
+ */
+static bool names_generated(const gm_schema *s, const bool *hit, const char *table,
+			    const gm_index *ix, const gm_check *ck)
+{
+	size_t i;
+
+	for (i = 0; s && i < s->dependents_nr; i++) {
+		const gm_dependent *d = s->dependents[i];
+		if ((!hit || hit[i]) && is_generated(d) && !strcmp(d->table, table) &&
+		    key_names(ix, ck, d->name + strlen(d->table) + 1))
+			return true;
+	}
+	return false;
+}
+
+/* "ALTER TABLE t ADD CONSTRAINT c CHECK (expr);" */
+static void put_add_check(gm_buf *b, const char *table, const gm_check *ck)
+{
+	gm_pg_put_alter(b, table);
+	gm_buf_puts(b, "ADD ");
+	gm_pg_put_check(b, ck);
+	gm_buf_puts(b, ";\n");
+}
+
+/* The keys and checks of s's tables that name a generated column marked in hit[]. */
+static void put_generated_keys(gm_buf *b, const gm_schema *s, const bool *hit)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->tables_nr; i++) {
+		const gm_table *t = s->tables[i];
+		for (k = 0; k < t->indexes_nr; k++) {
+			const gm_index *ix = t->indexes[k];
+			if (!names_generated(s, hit, t->name, ix, NULL))
+				continue;
+			if (!ix->constraint) {
+				gm_sql_create_index(b, t, ix);
+				continue;
+			}
+			gm_pg_put_alter(b, t->name);
+			gm_buf_puts(b, "ADD ");
+			gm_pg_put_unique(b, ix);
+			gm_buf_puts(b, ";\n");
+		}
+		for (k = 0; k < t->checks_nr; k++)
+			if (names_generated(s, hit, t->name, NULL, t->checks[k]))
+				put_add_check(b, t->name, t->checks[k]);
+	}
+}
+
 /*
  * The partial and expression indexes and the checks of table t (named `name` now) that
  * name a converted column: they hold the old type in their stored expression
@@ -146,6 +217,7 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 	for (i = 0; i < t->indexes_nr; i++) {
 		const gm_index *ix = t->indexes[i];
 		if (ix->constraint || removed_before(sw, t, ix) ||
+		    names_generated(sw->changes->from, NULL, t->name, ix, NULL) ||
 		    !(mentions_any(ix->where, cols) || mentions_any(ix->expr, cols)))
 			continue;
 		gm_buf_puts(&sw->pre, "DROP INDEX ");
@@ -155,16 +227,14 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		const gm_check *ck = t->checks[i];
-		if (removed_before(sw, t, ck) || !mentions_any(ck->expr, cols))
+		if (removed_before(sw, t, ck) || !mentions_any(ck->expr, cols) ||
+		    names_generated(sw->changes->from, NULL, t->name, NULL, ck))
 			continue;
 		gm_pg_put_alter(&sw->pre, name);
 		gm_buf_puts(&sw->pre, "DROP CONSTRAINT ");
 		gm_sql_ident(&sw->pre, ck->name);
 		gm_buf_puts(&sw->pre, ";\n");
-		gm_pg_put_alter(&sw->post, name);
-		gm_buf_puts(&sw->post, "ADD CONSTRAINT ");
-		gm_sql_ident(&sw->post, ck->name);
-		gm_buf_printf(&sw->post, " CHECK (%s);\n", ck->expr);
+		put_add_check(&sw->post, name, ck);
 	}
 }
 
@@ -237,14 +307,24 @@ static void convert_table(struct swap *sw, gm_buf *b, gm_buf *subject, const gm_
 	gm_strvec_release(&cols);
 }
 
-/* "DROP VIEW v;" for a dependent (a function's name holds its argument list). */
+/*
+ * "DROP VIEW v;" for a dependent (a function's name holds its argument list); "ALTER
+ * TABLE t DROP COLUMN c;" for a generated column.
+ */
 static void put_drop_dependent(gm_buf *b, const gm_dependent *d)
 {
 	const char *args = strchr(d->name, '(');
-	char *name = gm_xstrndup(d->name, args ? (size_t)(args - d->name) : strlen(d->name));
-	char *kind = gm_xstrdup(d->kind);
-	char *k;
+	char *name, *kind, *k;
 
+	if (is_generated(d)) {
+		gm_pg_put_alter(b, d->table);
+		gm_buf_puts(b, "DROP COLUMN ");
+		gm_sql_ident(b, d->name + strlen(d->table) + 1);
+		gm_buf_puts(b, ";\n");
+		return;
+	}
+	name = gm_xstrndup(d->name, args ? (size_t)(args - d->name) : strlen(d->name));
+	kind = gm_xstrdup(d->kind);
 	for (k = kind; *k; k++)
 		if (*k >= 'a' && *k <= 'z')
 			*k = (char)(*k - 'a' + 'A');
@@ -261,9 +341,29 @@ static void put_drop_dependent(gm_buf *b, const gm_dependent *d)
 	free(name);
 }
 
-void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, char *const *names,
-			    size_t n)
+/*
+ * Generated column d goes before the plan carries anything: its table is dropped, or the
+ * table's modification drops it (the models no longer have it). Not carried then.
+ */
+static bool generated_gone(const gm_changes *changes, const gm_dependent *d)
 {
+	const gm_table *t = gm_schema_table(changes->from, d->table);
+	const gm_change *m = t ? change_of(changes, t, GM_CHANGE_MODIFY_TABLE) : NULL;
+	size_t k;
+
+	if (!t || change_of(changes, t, GM_CHANGE_DROP_TABLE))
+		return true;
+	for (k = 0; m && k < m->tchanges_nr; k++)
+		if (m->tchanges[k].kind == GM_TCHANGE_DROP_COLUMN &&
+		    !strcmp(m->tchanges[k].col_from->name, d->name + strlen(d->table) + 1))
+			return true;
+	return false;
+}
+
+void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_changes *changes,
+			    char *const *names, size_t n)
+{
+	const gm_schema *s = changes->from;
 	bool *hit = gm_xcalloc(s->dependents_nr + 1, sizeof(*hit));
 	bool more = true;
 	size_t i, j, k;
@@ -282,12 +382,17 @@ void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, ch
 							       s->dependents[j]->name))
 					more = hit[i] = true;
 	}
+	for (i = 0; i < s->dependents_nr; i++)
+		if (hit[i] && is_generated(s->dependents[i]) &&
+		    generated_gone(changes, s->dependents[i]))
+			hit[i] = false;
 	for (i = s->dependents_nr; i > 0; i--)
 		if (hit[i - 1])
 			put_drop_dependent(drop, s->dependents[i - 1]);
 	for (i = 0; i < s->dependents_nr; i++)
 		if (hit[i])
 			gm_buf_printf(create, "%s\n", s->dependents[i]->create);
+	put_generated_keys(create, s, hit);
 	free(hit);
 }
 
@@ -295,9 +400,11 @@ void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_schema *s, ch
  * The type swap: rename the old type away, create the new one, convert every column of
  * every table that uses it (dropping and restoring its default, which would not cast),
  * drop the old type. One rewrite per table: its columns go in one ALTER TABLE. What
- * compares the enum goes around it: the dependents (views, functions) that use it or a
- * converted table, and the partial/expression indexes and checks of converted columns
- * are dropped first and re-created last, in the same statement (one transaction).
+ * compares the enum goes around it: the dependents (views, functions, generated columns)
+ * that use it or a converted table, and the partial/expression indexes and checks of
+ * converted columns are dropped first and re-created last, in the same statement (one
+ * transaction). A key that names a generated column comes back after the column
+ * (gm_pg_carry_dependents), not with the other keys: DROP COLUMN dropped it.
  */
 void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *ch)
 {
@@ -312,7 +419,7 @@ void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *c
 	for (i = 0; changes->from && i < changes->from->tables_nr; i++)
 		convert_table(&sw, &alter, &subject, changes->from->tables[i]);
 	if (changes->from)
-		gm_pg_carry_dependents(&drop, &create, changes->from, sw.names.v, sw.names.nr);
+		gm_pg_carry_dependents(&drop, &create, changes, sw.names.v, sw.names.nr);
 
 	gm_buf_printf(&old, "%s__old", name);
 	gm_buf_puts(&b, drop.ptr);

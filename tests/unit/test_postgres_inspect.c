@@ -645,6 +645,73 @@ static void test_postgres_inspect__dependents(void **state)
 	gm_schema_free(s);
 }
 
+/*
+ * A generated column is read as a plain column (and named unsupported) and as a dependent
+ * "t.c" of its table: the ALTER TABLE ... ADD COLUMN that makes it again, what its
+ * expression uses (the table, its columns, a function, the enum), ordered after the
+ * function it calls and before the view of its table. Dropped and re-added from that
+ * statement, it reads back the same.
+ */
+static void test_postgres_inspect__generated_columns(void **state)
+{
+	struct fixture *f = *state;
+	gm_schema *s = NULL, *again = NULL;
+	const gm_dependent *d;
+	size_t i, at_f = 0, at_g = 0, at_k = 0, at_v = 0;
+	gm_buf sql = GM_BUF_INIT;
+
+	NEED_PG(f);
+	exec_ok(f->conn,
+		"CREATE TYPE job_status AS ENUM ('new', 'done');\n"
+		"CREATE FUNCTION lab(s job_status) RETURNS text LANGUAGE sql\n"
+		"  IMMUTABLE AS $$ SELECT upper(s::text) $$;\n"
+		"CREATE TABLE jobs (id integer PRIMARY KEY, status job_status NOT NULL,\n"
+		"  g text GENERATED ALWAYS AS (lab(status)) STORED,\n"
+		"  k boolean NOT NULL GENERATED ALWAYS AS (status = 'done' AND id > 0) STORED);\n"
+		"CREATE VIEW v AS SELECT id, g FROM jobs;\n");
+	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
+
+	assert_string_equal(gm_schema_table(s, "jobs")->columns[2]->type, "text");
+	assert_true(has_unsupported(s, "generated column jobs.g"));
+	assert_int_equal(s->dependents_nr, 4);
+	d = dependent(s, "jobs.g", &at_g);
+	assert_non_null(d);
+	assert_string_equal(d->kind, "generated column");
+	assert_string_equal(d->table, "jobs");
+	assert_string_equal(d->create, "ALTER TABLE jobs ADD COLUMN g text"
+				       " GENERATED ALWAYS AS (lab(status)) STORED;");
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "jobs"));
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "jobs.status"));
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "lab(s job_status)"));
+	d = dependent(s, "jobs.k", &at_k);
+	assert_string_equal(d->create, "ALTER TABLE jobs ADD COLUMN k boolean GENERATED ALWAYS AS"
+				       " (((status = 'done'::job_status) AND (id > 0))) STORED"
+				       " NOT NULL;");
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "job_status"));
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "jobs.id"));
+	assert_non_null(dependent(s, "lab(s job_status)", &at_f));
+	d = dependent(s, "v", &at_v);
+	assert_true(gm_strv_contains(d->uses, d->uses_nr, "jobs.g"));
+	assert_true(at_f < at_g && at_g < at_v && at_k < at_v);
+
+	gm_buf_puts(&sql, "DROP VIEW v; ALTER TABLE jobs DROP COLUMN g, DROP COLUMN k;\n");
+	for (i = 0; i < s->dependents_nr; i++)
+		if (strcmp(s->dependents[i]->kind, "function"))
+			gm_buf_printf(&sql, "%s\n", s->dependents[i]->create);
+	exec_ok(f->conn, sql.ptr);
+	assert_gm_ok(pg->inspect(&again, f->conn, NULL));
+	assert_int_equal(again->dependents_nr, s->dependents_nr);
+	for (i = 0; i < s->dependents_nr; i++)
+		assert_non_null(dependent(again, s->dependents[i]->name, &at_v));
+	assert_string_equal(dependent(again, "jobs.g", &at_g)->create,
+			    dependent(s, "jobs.g", &at_g)->create);
+	assert_string_equal(dependent(again, "jobs.k", &at_k)->create,
+			    dependent(s, "jobs.k", &at_k)->create);
+	gm_buf_release(&sql);
+	gm_schema_free(again);
+	gm_schema_free(s);
+}
+
 int main(void)
 {
 	if (gm_test_pg_skip_all())
@@ -662,6 +729,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__partial_readings_are_named,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__dependents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_inspect__generated_columns, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("postgres_inspect", tests, NULL, NULL);
 }

@@ -174,6 +174,98 @@ static void test_order__swap_carries_keys_and_dependents(void **state)
 	gm_schema_free(from);
 }
 
+/* How many times `s` is in text. */
+static size_t count_of(const char *text, const char *s)
+{
+	size_t n = 0;
+	for (; (text = strstr(text, s)) != NULL; text += strlen(s))
+		n++;
+	return n;
+}
+
+/*
+ * A generated column of a converted table goes before the swap (after the view that uses
+ * it) and comes back after it (before the view); the keys that name it come back after it,
+ * once, even one that names the enum column too (DROP COLUMN dropped them).
+ */
+static void test_order__swap_carries_generated_columns(void **state)
+{
+	gm_schema *from =
+		models(ENUM4 JOBS
+		       "      label: text\n"
+		       "    indexes:\n"
+		       "      - {name: jobs_label, columns: [label]}\n"
+		       "      - {name: jobs_mix, columns: [label], where: \"status = 'active'\"}\n"
+		       "      - {name: jobs_unique_label, columns: [id, label], unique: true}\n"
+		       "    checks:\n"
+		       "      label_len: \"length(label) < 20 OR status = 'done'\"\n");
+	gm_schema *to = NULL;
+	gm_dependent *d;
+	gm_buf got = GM_BUF_INIT;
+
+	(void)state;
+	/* a UNIQUE constraint (as the inspector reads one), not a unique index */
+	gm_schema_table(from, "jobs")->indexes[2]->constraint = true;
+	d = gm_schema_add_dependent(from, "generated column", "jobs.label", "jobs",
+				    "ALTER TABLE jobs ADD COLUMN label text GENERATED ALWAYS AS "
+				    "(f(status)) STORED;");
+	gm_dependent_add_use(d, "jobs");
+	gm_dependent_add_use(d, "jobs.status");
+	d = gm_schema_add_dependent(from, "view", "labels", NULL, "CREATE VIEW labels AS x;");
+	gm_dependent_add_use(d, "jobs");
+	gm_dependent_add_use(d, "jobs.label");
+	gm_schema_copy(&to, from);
+	gm_enum_add_label(gm_schema_enum(from, "job_status"), "paused");
+
+	plan_schemas(&got, from, to, false);
+	assert_in_order(
+		got.ptr, "DROP VIEW labels;", "ALTER TABLE jobs DROP COLUMN label;",
+		"ALTER TYPE job_status RENAME TO", "DROP TYPE job_status__old;",
+		"ALTER TABLE jobs ADD COLUMN label text GENERATED ALWAYS AS (f(status)) STORED;",
+		"CREATE VIEW labels AS x;", NULL);
+	assert_in_order(got.ptr, "ALTER TABLE jobs ADD COLUMN label",
+			"CREATE INDEX jobs_label ON jobs (label);", NULL);
+	assert_in_order(got.ptr, "ALTER TABLE jobs ADD COLUMN label",
+			"CREATE INDEX jobs_mix ON jobs (label) WHERE status = 'active';", NULL);
+	assert_in_order(got.ptr, "ALTER TABLE jobs ADD COLUMN label",
+			"ALTER TABLE jobs ADD CONSTRAINT label_len CHECK", NULL);
+	assert_in_order(got.ptr, "ALTER TABLE jobs ADD COLUMN label",
+			"ALTER TABLE jobs ADD CONSTRAINT jobs_unique_label UNIQUE (id, label);",
+			NULL);
+	assert_int_equal(count_of(got.ptr, "CREATE INDEX jobs_mix"), 1);
+	assert_int_equal(count_of(got.ptr, "label_len"), 1);
+	assert_null(strstr(got.ptr, "DROP INDEX jobs_mix"));
+	gm_buf_release(&got);
+	gm_schema_free(to);
+	gm_schema_free(from);
+}
+
+/* A generated column the models drop is dropped once (before the swap), not carried. */
+static void test_order__swap_leaves_dropped_generated_column(void **state)
+{
+	gm_schema *from = models(ENUM4 JOBS "      label: text\n");
+	gm_schema *to = models(ENUM4 JOBS);
+	gm_dependent *d;
+	gm_buf got = GM_BUF_INIT;
+
+	(void)state;
+	d = gm_schema_add_dependent(from, "generated column", "jobs.label", "jobs",
+				    "ALTER TABLE jobs ADD COLUMN label text GENERATED ALWAYS AS "
+				    "(f(status)) STORED;");
+	gm_dependent_add_use(d, "jobs");
+	gm_dependent_add_use(d, "job_status");
+	gm_enum_add_label(gm_schema_enum(from, "job_status"), "paused");
+
+	plan_schemas(&got, from, to, false);
+	assert_in_order(got.ptr, "ALTER TABLE jobs DROP COLUMN label;",
+			"ALTER TYPE job_status RENAME TO", NULL);
+	assert_int_equal(count_of(got.ptr, "DROP COLUMN label"), 1);
+	assert_null(strstr(got.ptr, "ADD COLUMN label"));
+	gm_buf_release(&got);
+	gm_schema_free(to);
+	gm_schema_free(from);
+}
+
 #define PARENT                                           \
 	"tables:\n"                                      \
 	"  contacts:\n"                                  \
@@ -257,6 +349,8 @@ int main(void)
 		cmocka_unit_test(test_order__column_leaving_the_enum_before_swap),
 		cmocka_unit_test(test_order__swap_after_table_rename),
 		cmocka_unit_test(test_order__swap_carries_keys_and_dependents),
+		cmocka_unit_test(test_order__swap_carries_generated_columns),
+		cmocka_unit_test(test_order__swap_leaves_dropped_generated_column),
 		cmocka_unit_test(test_order__down_fkey_to_recreated_table_not_valid),
 		cmocka_unit_test(test_order__new_table_fkey_after_kept_table_key),
 		cmocka_unit_test(test_order__retype_carries_views_of_the_table),
