@@ -206,15 +206,25 @@ test_skip 'on a terminal, progress names each revision k/n with its message' 'no
 fi
 
 if test_if_sqlite; then
+# The other writer holds its transaction until the upgrade has said that it waits: no
+# window of time to hit, whatever the load of the machine.
 test_expect_success 'SQLite: upgrade waits for another writer, says so after 2 s, then applies' '
-	{ echo "BEGIN IMMEDIATE;"; sleep 5; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
-	# until the other writer holds the lock (a loaded machine may start it late)
+	rm -f hold && mkfifo hold &&
+	{ echo "BEGIN IMMEDIATE;"; read go <hold; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
+	writer=$!
 	n=0 &&
-	while sqlite3 v/db.sqlite "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null && test $n -lt 100; do
+	while sqlite3 v/db.sqlite "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null && test $n -lt 1200; do
 		sleep 0.05; n=$((n + 1))
 	done &&
-	(cd v && git migrate upgrade 2>../err) &&
-	wait &&
+	{ (cd v && git migrate upgrade 2>../err) & } &&
+	up=$! &&
+	n=0 &&
+	while ! grep -q "^waiting for another" err 2>/dev/null && test $n -lt 1200; do
+		sleep 0.05; n=$((n + 1))
+	done
+	! kill -0 $writer 2>/dev/null || echo go >hold
+	wait $writer
+	wait $up &&
 	test_grep "^waiting for another git-migrate run on this database..." err &&
 	test_grep "applied 1 revision to" err
 '
