@@ -208,12 +208,11 @@ slow_sql() {
 prepare_until_scratch() {
 	(cd "$1" && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
 	pid=$!
-	n=0
-	while test -z "$(scratch_leftovers)" && test $n -lt 200; do
-		sleep 0.05; n=$((n + 1))
-	done
-	test -n "$(scratch_leftovers)" || { echo "no scratch database appeared" >&2; return 1; }
+	test_wait_until 10 some_scratch || { echo "no scratch database appeared" >&2; return 1; }
 }
+
+# some_scratch: a scratch database exists (scratch_leftovers lists one).
+some_scratch() { test -n "$(scratch_leftovers)"; }
 
 # Apply a section to a SQLite file with the sqlite3 shell (as a user would).
 apply_section() {

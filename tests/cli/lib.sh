@@ -112,6 +112,19 @@ test_cmp() {
 	diff -u "$1" "$2" >&2
 }
 
+# test_wait_until <seconds> <command...>: run the command every 0.05 s until it succeeds,
+# for at most <seconds>; its last status. For what another process does in its own time
+# (a database appears, a lock is held, a message is printed): never a fixed sleep.
+test_wait_until() {
+	_wait_left=$(($1 * 20))
+	shift
+	until "$@"; do
+		test $_wait_left -gt 0 || return 1
+		sleep 0.05
+		_wait_left=$((_wait_left - 1))
+	done
+}
+
 # test_grep [-v] [grep options] <pattern> <file>: shows the file when it fails.
 test_grep() {
 	if test "$1" = "-v"; then

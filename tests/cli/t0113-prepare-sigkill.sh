@@ -22,17 +22,13 @@ dead_pid() {
 
 # Wait until no session is connected to a scratch database (a backend notices that its
 # client was killed within about a second), for at most 10 s. SQLite: nothing to wait for.
+no_scratch_session() {
+	test "$(pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'gm\\_scratch\\_%' AND usename = '$GM_PG_ROLE'")" = 0
+}
 scratch_sessions_gone() {
 	test_if_postgres || return 0
-	n=0
-	while test $n -lt 100; do
-		left=$(pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'gm\\_scratch\\_%' AND usename = '$GM_PG_ROLE'")
-		test "$left" = 0 && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	echo "sessions on scratch databases are still open" >&2
-	return 1
+	test_wait_until 10 no_scratch_session ||
+		{ echo "sessions on scratch databases are still open" >&2; return 1; }
 }
 
 test_expect_success 'setup: a worktree with a change to prepare' '
@@ -67,15 +63,12 @@ test_expect_success 'one more, killed while its scratch database exists' '
 	left=$(scratch_leftovers) &&
 	(cd repo && exec git-migrate --config "$TRASH_DIRECTORY/slow.yml" prepare >/dev/null 2>../slow.err) &
 	pid=$!
-	n=0
-	while ! test -s started && test $n -lt 2400; do
-		sleep 0.05; n=$((n + 1))
-	done
+	test_wait_until 120 test -s started
 	scratch_leftovers | grep -vxF -e "$left" >new-scratch
 	if ! test -s new-scratch; then
 		# kept in the trash directory (a failed script keeps it) and shown
 		{
-			echo "no new scratch database after $n waits; the run said:"
+			echo "no new scratch database; the run said:"
 			cat slow.err
 			! test_if_postgres || pg_psql -c "SELECT pid, datname, state, wait_event, now() - query_start AS age, left(query, 40) FROM pg_stat_activity"
 		} >diagnosis 2>&1

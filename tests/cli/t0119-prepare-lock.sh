@@ -27,8 +27,7 @@ with_lock_held() {
 	shift
 	flock "$lock" sh -c 'echo $$ >"$1"; touch held; while ! test -f release; do sleep 0.05; done' - "$lock" &
 	holder_job=$!
-	n=0
-	while ! test -f held && test $n -lt 200; do sleep 0.05; n=$((n + 1)); done
+	test_wait_until 10 test -f held
 	holder_pid=$(cat "$lock")
 	if test -f held && test -n "$holder_pid"; then
 		"$@"
@@ -95,10 +94,7 @@ prepare_waits() {
 	rm -f rc
 	(cd repo && git migrate prepare -m waited >../out 2>../err; echo $? >../rc) &
 	job=$!
-	n=0
-	while ! grep -q "waiting for another" err 2>/dev/null && test $n -lt 200; do
-		sleep 0.05; n=$((n + 1))
-	done
+	test_wait_until 10 grep -q "waiting for another" err 2>/dev/null
 	sleep 0.3
 	test_path_is_missing rc &&
 	test $(ls repo/migrations/versions/*.sql | wc -l) = 5 &&
@@ -195,8 +191,7 @@ test_expect_success 'setup: a local revision to rebase behind a slow production 
 test_expect_success 'rebase writes nothing when the file changed while it ran' '
 	(cd edited && git migrate rebase >../out 2>../err; echo $? >../rc) &
 	job=$!
-	n=0
-	while test -z "$(scratch_leftovers)" && test $n -lt 200; do sleep 0.05; n=$((n + 1)); done
+	test_wait_until 10 some_scratch
 	echo "-- edited by hand" >>edited/migrations/versions/b1_revision_b1.sql &&
 	cp edited/migrations/versions/b1_revision_b1.sql expect &&
 	wait $job &&

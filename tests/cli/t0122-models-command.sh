@@ -16,14 +16,8 @@ YAML
 leftovers() { pgrep -f "$mark" || true; }
 # No process of this script's mark is left: a killed one goes within moments, and a loaded
 # machine gets up to 10 s (they would otherwise sleep for 60).
-leftovers_gone() {
-	i=0
-	while test -n "$(leftovers)" && test $i -lt 100; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	test -z "$(leftovers)"
-}
+no_leftovers() { test -z "$(leftovers)"; }
+leftovers_gone() { test_wait_until 10 no_leftovers; }
 
 test_expect_success 'setup' '
 	prepare_case_setup repo app.yml &&
@@ -67,8 +61,7 @@ test_expect_success 'Ctrl-C during a command stops it and everything it started'
 	# background jobs of a non-interactive shell start with SIGINT ignored
 	(cd repo && exec perl -e '\''$SIG{INT} = "DEFAULT"; exec @ARGV'\'' git-migrate prepare --dry-run >../out 2>../err) &
 	pid=$! &&
-	i=0 && while test -z "$(pgrep -f ${mark}_main)" && test $i -lt 100; do sleep 0.1; i=$((i + 1)); done &&
-	test -n "$(pgrep -f ${mark}_main)" &&
+	test_wait_until 10 pgrep -f ${mark}_main >/dev/null &&
 	kill -INT $pid &&
 	{ wait $pid; echo $? >rc; } &&
 	test "$(cat rc)" = 130 &&

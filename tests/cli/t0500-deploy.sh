@@ -212,16 +212,10 @@ test_expect_success 'SQLite: upgrade waits for another writer, says so after 2 s
 	rm -f hold && mkfifo hold &&
 	{ echo "BEGIN IMMEDIATE;"; read go <hold; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
 	writer=$!
-	n=0 &&
-	while sqlite3 v/db.sqlite "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null && test $n -lt 1200; do
-		sleep 0.05; n=$((n + 1))
-	done &&
+	test_wait_until 60 test_must_fail sqlite3 v/db.sqlite "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null &&
 	{ (cd v && git migrate upgrade 2>../err) & } &&
 	up=$! &&
-	n=0 &&
-	while ! grep -q "^waiting for another" err 2>/dev/null && test $n -lt 1200; do
-		sleep 0.05; n=$((n + 1))
-	done
+	test_wait_until 60 grep -q "^waiting for another" err 2>/dev/null
 	! kill -0 $writer 2>/dev/null || echo go >hold
 	wait $writer
 	wait $up &&

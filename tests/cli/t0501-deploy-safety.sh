@@ -34,14 +34,25 @@ applied() {
 # while its COMMIT was on the way leaves a backend that still commits it: reading before it
 # has would see its tables and not yet its version row, in two separate reads. SQLite runs
 # in the process: nothing is left once it is dead.
+alone() {
+	test "$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")" = 0
+}
 settled() {
 	test_if_postgres || return 0
-	n=0
-	while test "$(db_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")" != 0; do
-		test $n -lt 200 || { echo "sessions still open on $(case_db)" >&2; return 1; }
-		sleep 0.05
-		n=$((n + 1))
+	test_wait_until 10 alone || { echo "sessions still open on $(case_db)" >&2; return 1; }
+}
+
+# four_upgrades: four `git migrate upgrade`s at once in the current directory (out.N,
+# err.N); all four must succeed.
+four_upgrades() {
+	pids=
+	for i in 1 2 3 4; do
+		git migrate upgrade >out.$i 2>err.$i &
+		pids="$pids $!"
 	done
+	ok=0
+	for p in $pids; do wait $p && ok=$((ok + 1)); done
+	test $ok = 4
 }
 
 # notx_revision <id> <parent> <up sql> [<down sql>]: write_revision, with the header line
@@ -66,13 +77,7 @@ test_expect_success 'four upgrades at once apply each revision exactly once' '
 	deploy_repo c s 0.7 &&
 	(
 		cd c &&
-		pids=
-		for i in 1 2 3 4; do
-			git migrate upgrade >out.$i 2>err.$i &
-			pids="$pids $!"
-		done
-		ok=0; for p in $pids; do wait $p && ok=$((ok + 1)); done
-		test $ok = 4
+		four_upgrades
 	) &&
 	(cd c && applied >../actual && tables >../tables) &&
 	printf "s1\ns2\ns3\n" >expect && test_cmp expect actual && test_cmp expect tables &&
@@ -92,13 +97,7 @@ INSERT INTO runs VALUES ('"'"'n2'"'"');" "DROP TABLE k2;" &&
 		notx_revision n3 n2 "$(slow_table k3 0.5)
 INSERT INTO runs VALUES ('"'"'n3'"'"');" "DROP TABLE k3;" &&
 		git add -A && git commit -q -m chain && db_create &&
-		pids=
-		for i in 1 2 3 4; do
-			git migrate upgrade >out.$i 2>err.$i &
-			pids="$pids $!"
-		done
-		ok=0; for p in $pids; do wait $p && ok=$((ok + 1)); done
-		test $ok = 4 &&
+		four_upgrades &&
 		db_sql "SELECT rev FROM runs ORDER BY 1" >../actual
 	) &&
 	printf "n2\nn3\n" >expect && test_cmp expect actual &&
