@@ -707,6 +707,16 @@ done:
 	return error;
 }
 
+bool gm_changes_has(const gm_changes *changes, gm_change_kind kind, const char *table)
+{
+	size_t i;
+	for (i = 0; i < changes->nr; i++)
+		if (changes->v[i].kind == kind && changes->v[i].to &&
+		    !strcmp(changes->v[i].to->name, table))
+			return true;
+	return false;
+}
+
 void gm_changes_release(gm_changes *changes)
 {
 	size_t i;

@@ -22,6 +22,10 @@ int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigne
 
 void gm_changes_release(gm_changes *changes);
 
+/* Whether the list has a change of `kind` whose `to` table is named `table` (a table it
+ * creates: GM_CHANGE_ADD_TABLE; modifies: GM_CHANGE_MODIFY_TABLE). */
+bool gm_changes_has(const gm_changes *changes, gm_change_kind kind, const char *table);
+
 /* One line per change for a human summary ("add table contact_events", "add value 'BTC' to
  * enum dealcurrency", "drop column deals.notes"). Appends to out. */
 void gm_changes_describe(gm_buf *out, const gm_changes *changes);

@@ -7,6 +7,7 @@
 #include "schema_int.h"
 #include "util/strvec.h"
 #include "dialect/diagnose.h"
+#include "diff_int.h"
 #include "util/banned.h"
 
 /* Rows of t (column NULL) or rows where t.column holds a value; 0 when not countable. */
@@ -67,15 +68,6 @@ static bool rebuilt(const gm_plan *plan, const char *table)
 	return false;
 }
 
-static bool recreated(const gm_changes *down, const char *table)
-{
-	size_t i;
-	for (i = 0; i < down->nr; i++)
-		if (down->v[i].kind == GM_CHANGE_ADD_TABLE && !strcmp(down->v[i].to->name, table))
-			return true;
-	return false;
-}
-
 /* Does the down's change of one table take rows it cannot hold? */
 static bool cannot_take_rows(const gm_change *ch, const gm_changes *down, const gm_plan *plan)
 {
@@ -86,7 +78,8 @@ static bool cannot_take_rows(const gm_change *ch, const gm_changes *down, const 
 		if (tc->kind == GM_TCHANGE_ADD_COLUMN && !tc->col_to->nullable &&
 		    tc->col_to->default_kind == GM_DEFAULT_NONE && !tc->col_to->identity)
 			return true;
-		if (tc->kind == GM_TCHANGE_ADD_FKEY && recreated(down, tc->fkey_to->ref_table) &&
+		if (tc->kind == GM_TCHANGE_ADD_FKEY &&
+		    gm_changes_has(down, GM_CHANGE_ADD_TABLE, tc->fkey_to->ref_table) &&
 		    rebuilt(plan, ch->from->name))
 			return true;
 	}

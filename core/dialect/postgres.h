@@ -105,10 +105,6 @@ enum gm_pg_phase {
 enum gm_pg_phase gm_pg_change_phase(const gm_change *ch);
 enum gm_pg_phase gm_pg_tchange_phase(const gm_changes *changes, const gm_tchange *tc);
 
-/* postgres_plan_order.c: the plan modifies (creates) a table of that name (its new name). */
-bool gm_pg_plan_modifies(const gm_changes *changes, const char *table);
-bool gm_pg_plan_creates(const gm_changes *changes, const char *table);
-
 /* postgres_plan_enum.c: "('a', 'b')", the labels of an enum. */
 void gm_pg_put_labels(gm_buf *b, const gm_enum *e);
 

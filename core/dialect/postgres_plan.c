@@ -15,6 +15,7 @@
 #include "type.h"
 #include "db_int.h"
 #include "schema_int.h"
+#include "diff_int.h"
 #include "util/banned.h"
 
 /* ---- normalize ---- */
@@ -254,7 +255,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
 		bool late = !is_pending(p, fk->ref_table) &&
-			    gm_pg_plan_modifies(p->changes, fk->ref_table);
+			    gm_changes_has(p->changes, GM_CHANGE_MODIFY_TABLE, fk->ref_table);
 		if (strcmp(fk->ref_table, t->name) && (is_pending(p, fk->ref_table) || late)) {
 			struct deferred_fk d = { t, fk, ch, late };
 			GM_PUSH(p->deferred, p->deferred_nr, p->deferred_alloc, d);
@@ -620,7 +621,8 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 	case GM_TCHANGE_MODIFY_PKEY:
 		put_key_tchange(&b, ch, tc,
 				tc->kind == GM_TCHANGE_ADD_FKEY && p->changes->reverse &&
-					gm_pg_plan_creates(p->changes, tc->fkey_to->ref_table));
+					gm_changes_has(p->changes, GM_CHANGE_ADD_TABLE,
+						       tc->fkey_to->ref_table));
 		break;
 	case GM_TCHANGE_MODIFY_COMMENT:
 		put_comment(&b, "TABLE", t, NULL, ch->to->comment);

@@ -1,6 +1,5 @@
 /* PostgreSQL planner, the order of a plan: the phase of each change and sub-change. */
 #include <stdbool.h>
-#include <string.h>
 #include "git-migrate/diff.h"
 #include "dialect/postgres.h"
 #include "util/banned.h"
@@ -41,24 +40,4 @@ enum gm_pg_phase gm_pg_tchange_phase(const gm_changes *changes, const gm_tchange
 	default:
 		return GM_PG_PH_CREATE;
 	}
-}
-
-/* The change list has a change of kind `kind` whose `to` table is named `table`. */
-static bool has_to(const gm_changes *changes, gm_change_kind kind, const char *table)
-{
-	size_t i;
-	for (i = 0; i < changes->nr; i++)
-		if (changes->v[i].kind == kind && !strcmp(changes->v[i].to->name, table))
-			return true;
-	return false;
-}
-
-bool gm_pg_plan_modifies(const gm_changes *changes, const char *table)
-{
-	return has_to(changes, GM_CHANGE_MODIFY_TABLE, table);
-}
-
-bool gm_pg_plan_creates(const gm_changes *changes, const char *table)
-{
-	return has_to(changes, GM_CHANGE_ADD_TABLE, table);
 }
