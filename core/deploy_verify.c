@@ -107,6 +107,15 @@ static void describe(gm_findings *f, const gm_changes *ch)
 		case GM_CHANGE_MODIFY_TABLE:
 			table_drift(f, c);
 			break;
+		case GM_CHANGE_ADD_OBJECT:
+			drift(f, "%s %s", c->object_to->kind, c->object_to->name, EXTRA);
+			break;
+		case GM_CHANGE_DROP_OBJECT:
+			drift(f, "%s %s", c->object_from->kind, c->object_from->name, MISSING);
+			break;
+		case GM_CHANGE_REPLACE_OBJECT:
+			drift(f, "%s %s", c->object_from->kind, c->object_from->name, DIFFERS);
+			break;
 		}
 	}
 }

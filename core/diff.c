@@ -688,6 +688,7 @@ int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigne
 	emit_enums(&d, out);
 	emit_tables(&d, out);
 	emit_drop_enums(&d, out);
+	gm_diff_objects(out, from, to);
 
 done:
 	if (error < 0)

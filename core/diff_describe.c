@@ -170,6 +170,17 @@ void gm_changes_describe(gm_buf *out, const gm_changes *changes)
 		case GM_CHANGE_DROP_TABLE:
 			gm_buf_printf(out, "drop table %s\n", ch->from->name);
 			break;
+		case GM_CHANGE_ADD_OBJECT:
+			gm_buf_printf(out, "add %s %s\n", ch->object_to->kind, ch->object_to->name);
+			break;
+		case GM_CHANGE_DROP_OBJECT:
+			gm_buf_printf(out, "drop %s %s\n", ch->object_from->kind,
+				      ch->object_from->name);
+			break;
+		case GM_CHANGE_REPLACE_OBJECT:
+			gm_buf_printf(out, "change %s %s\n", ch->object_to->kind,
+				      ch->object_to->name);
+			break;
 		}
 	}
 }

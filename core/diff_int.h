@@ -22,6 +22,11 @@ int gm_diff(gm_changes *out, const gm_schema *from, const gm_schema *to, unsigne
 
 void gm_changes_release(gm_changes *changes);
 
+/* diff_objects.c: append the changes of the objects beyond tables (gm_dependent, compared
+ * kinds only) that turn `from` into `to`: drops (the last created first), then
+ * replacements and additions in `to`'s creation order. */
+void gm_diff_objects(gm_changes *out, const gm_schema *from, const gm_schema *to);
+
 /* Whether the list has a change of `kind` whose `to` table is named `table` (a table it
  * creates: GM_CHANGE_ADD_TABLE; modifies: GM_CHANGE_MODIFY_TABLE). */
 bool gm_changes_has(const gm_changes *changes, gm_change_kind kind, const char *table);

@@ -18,9 +18,13 @@
  * Identifiers and types are bare when they are plain words (letters, digits, _ and, for
  * types, "(),[]."), else double-quoted; values are always single-quoted with '' for a
  * quote, \n for a newline and \\ for a backslash, so every line reads back one way.
- * `origin`, `was` and `enum_name` are left out, and so is `unsupported` (objects the
- * model does not cover, such as views: a models schema never has them, so including them
- * would make every database with a view differ from its models).
+ * Objects beyond tables follow, by kind and name, with their create text as the value:
+ *
+ *   view active_deals 'CREATE VIEW active_deals AS\n SELECT ...;'
+ *
+ * (not the "generated column" carriers: the column is the object).
+ * `origin`, `was` and `enum_name` are left out, and so is `unsupported` (what the model
+ * does not cover, such as a rule or a policy).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +257,31 @@ static void put_table(gm_buf *out, const gm_table *t)
 	free(cks);
 }
 
+static int cmp_object(const void *a, const void *b)
+{
+	const gm_dependent *x = *(const gm_dependent *const *)a,
+			   *y = *(const gm_dependent *const *)b;
+	int c = strcmp(x->kind, y->kind);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void put_objects(gm_buf *out, const gm_schema *s)
+{
+	gm_dependent **v = sorted((void *const *)s->dependents, s->dependents_nr, cmp_object);
+	size_t i;
+
+	for (i = 0; i < s->dependents_nr; i++) {
+		if (!gm_dependent_compared(v[i]))
+			continue;
+		gm_buf_printf(out, "%s ", v[i]->kind);
+		put_ident(out, v[i]->name);
+		gm_buf_putc(out, ' ');
+		put_value(out, v[i]->create);
+		gm_buf_putc(out, '\n');
+	}
+	free(v);
+}
+
 void gm_schema_fingerprint(gm_buf *out, const gm_schema *s)
 {
 	gm_enum **enums;
@@ -273,6 +302,7 @@ void gm_schema_fingerprint(gm_buf *out, const gm_schema *s)
 	for (i = 0; i < s->tables_nr; i++)
 		put_table(out, tables[i]);
 	free(tables);
+	put_objects(out, s);
 }
 
 /* Split text into lines (borrowed pointers into a copy the caller frees). */

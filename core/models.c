@@ -138,7 +138,10 @@ void gm_models_move(gm_schema *into, gm_schema *part)
 	for (i = 0; i < part->unsupported_nr; i++)
 		GM_PUSH(into->unsupported, into->unsupported_nr, into->unsupported_alloc,
 			part->unsupported[i]);
-	part->enums_nr = part->tables_nr = part->unsupported_nr = 0;
+	for (i = 0; i < part->dependents_nr; i++)
+		GM_PUSH(into->dependents, into->dependents_nr, into->dependents_alloc,
+			part->dependents[i]);
+	part->enums_nr = part->tables_nr = part->unsupported_nr = part->dependents_nr = 0;
 	gm_schema_free(part);
 }
 

@@ -34,7 +34,7 @@ int gm_models_validate(const gm_schema *s);
  */
 int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_server);
 
-/* Move the enums, tables and unsupported objects of `part` into `into`; frees part. */
+/* Move the enums, tables, unsupported lines and objects of `part` into `into`; frees part. */
 void gm_models_move(gm_schema *into, gm_schema *part);
 
 /*

@@ -308,6 +308,31 @@ static int conflict(struct loader *l, const char *kind, const char *name, const 
 			       kind, name, first ? first : "?", origin);
 }
 
+/*
+ * The objects beyond tables of an inspected part: one that an earlier source has with the
+ * same definition (an extension or a schema that two SQL files create) is kept once; the
+ * same kind and name with another definition is an error.
+ */
+static int merge_objects(struct loader *l, gm_schema *part, const char *origin)
+{
+	size_t i = 0;
+
+	while (i < part->dependents_nr) {
+		gm_dependent *d = part->dependents[i];
+		const gm_dependent *other = gm_schema_dependent(l->out, d->kind, d->name);
+		if (other && !gm_dependent_equal(other, d))
+			return conflict(l, d->kind, d->name, other->origin, origin);
+		if (other) {
+			gm_schema_remove_dependent(part, i);
+			continue;
+		}
+		if (!d->origin)
+			gm_set_str(&d->origin, origin);
+		i++;
+	}
+	return 0;
+}
+
 /* Move an inspected schema into the result (consumes part); same-name objects are errors. */
 static int merge_inspected(struct loader *l, gm_schema *part, const char *origin)
 {
@@ -336,6 +361,8 @@ static int merge_inspected(struct loader *l, gm_schema *part, const char *origin
 				gm_set_str(&t->columns[j]->origin, origin);
 		GM_PUSH(l->inspected, l->inspected_nr, l->inspected_alloc, gm_xstrdup(t->name));
 	}
+	if ((error = merge_objects(l, part, origin)) < 0)
+		goto done;
 	gm_models_move(l->out, part);
 	part = NULL;
 done:

@@ -194,6 +194,30 @@ static long subject_rows(struct run *r, const char *subject)
 	return total;
 }
 
+/*
+ * The database's objects of a kind the models declare none of: kept as they are (see
+ * gm_dependent), one warning line each, so that a user who expected them managed knows.
+ */
+static void unmanaged_objects(struct run *r, gm_prepare_result *out, gm_buf *b)
+{
+	size_t i, k;
+
+	for (i = 0; r->current && r->models && i < r->current->dependents_nr; i++) {
+		const gm_dependent *d = r->current->dependents[i];
+		bool declared = false;
+		if (!gm_dependent_compared(d))
+			continue;
+		for (k = 0; k < r->models->dependents_nr && !declared; k++)
+			declared = !strcmp(r->models->dependents[k]->kind, d->kind);
+		if (declared)
+			continue;
+		gm_buf_clear(b);
+		gm_buf_printf(b, "the models declare no %s, left alone: %s %s", d->kind, d->kind,
+			      d->name);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b->ptr, b->len);
+	}
+}
+
 /* Each non-empty line of text into the summary. */
 static void push_summary_lines(gm_prepare_result *out, const char *text)
 {
@@ -267,6 +291,7 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 			      r->current->unsupported[i]);
 		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr, b.len);
 	}
+	unmanaged_objects(r, out, &b);
 	gm_buf_release(&b);
 }
 

@@ -102,6 +102,7 @@ static void dependent_free(gm_dependent *d)
 	free(d->name);
 	free(d->table);
 	free(d->create);
+	free(d->origin);
 	gm_strv_free(d->uses, d->uses_nr);
 	free(d);
 }
@@ -181,7 +182,27 @@ const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, si
 	return NULL;
 }
 
-static const gm_dependent *find_dependent(const gm_schema *s, const char *kind, const char *name)
+static void copy_dependent(gm_schema *to, const gm_dependent *d)
+{
+	gm_dependent *c = gm_schema_add_dependent(to, d->kind, d->name, d->table, d->create);
+	size_t j;
+	for (j = 0; j < d->uses_nr; j++)
+		gm_dependent_add_use(c, d->uses[j]);
+	gm_set_str(&c->origin, d->origin);
+}
+
+bool gm_dependent_compared(const gm_dependent *d)
+{
+	return strcmp(d->kind, "generated column") != 0;
+}
+
+bool gm_dependent_equal(const gm_dependent *a, const gm_dependent *b)
+{
+	return !strcmp(a->kind, b->kind) && !strcmp(a->name, b->name) &&
+	       !strcmp(a->create, b->create);
+}
+
+const gm_dependent *gm_schema_dependent(const gm_schema *s, const char *kind, const char *name)
 {
 	size_t i;
 	for (i = 0; i < s->dependents_nr; i++)
@@ -190,20 +211,52 @@ static const gm_dependent *find_dependent(const gm_schema *s, const char *kind, 
 	return NULL;
 }
 
-static void copy_dependent(gm_schema *to, const gm_dependent *d)
+/* Whether s has an object of `kind` (the models manage that kind: see gm_dependent). */
+static bool has_kind(const gm_schema *s, const char *kind, size_t before)
 {
-	gm_dependent *c = gm_schema_add_dependent(to, d->kind, d->name, d->table, d->create);
-	size_t j;
-	for (j = 0; j < d->uses_nr; j++)
-		gm_dependent_add_use(c, d->uses[j]);
+	size_t i;
+	for (i = 0; i < before; i++)
+		if (!strcmp(s->dependents[i]->kind, kind))
+			return true;
+	return false;
 }
 
 void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from)
 {
-	size_t i;
-	for (i = 0; i < from->dependents_nr; i++)
-		if (!find_dependent(to, from->dependents[i]->kind, from->dependents[i]->name))
-			copy_dependent(to, from->dependents[i]);
+	size_t i, had = to->dependents_nr;
+	for (i = 0; i < from->dependents_nr; i++) {
+		const gm_dependent *d = from->dependents[i];
+		if (gm_dependent_compared(d) ? !has_kind(to, d->kind, had)
+					     : !gm_schema_dependent(to, d->kind, d->name))
+			copy_dependent(to, d);
+	}
+	if (to->dependents_nr > had)
+		gm_schema_order_dependents(to);
+}
+
+void gm_schema_order_dependents(gm_schema *s)
+{
+	gm_dependent **v = s->dependents;
+	size_t n = s->dependents_nr, done, i, j;
+
+	for (done = 0; done < n; done++) {
+		size_t pick = done;
+		gm_dependent *d;
+
+		for (i = done; i < n; i++) {
+			bool waits = false;
+			for (j = done; j < n && !waits; j++)
+				waits = j != i &&
+					gm_strv_contains(v[i]->uses, v[i]->uses_nr, v[j]->name);
+			if (!waits) {
+				pick = i;
+				break;
+			}
+		}
+		d = v[pick];
+		memmove(&v[done + 1], &v[done], (pick - done) * sizeof(*v));
+		v[done] = d;
+	}
 }
 
 gm_column *gm_table_add_column(gm_table *t, const char *name, const char *type)
@@ -281,6 +334,14 @@ void gm_schema_remove_enum(gm_schema *s, size_t i)
 	enum_free(s->enums[i]);
 	memmove(&s->enums[i], &s->enums[i + 1], (s->enums_nr - i - 1) * sizeof(*s->enums));
 	s->enums_nr--;
+}
+
+void gm_schema_remove_dependent(gm_schema *s, size_t i)
+{
+	dependent_free(s->dependents[i]);
+	memmove(&s->dependents[i], &s->dependents[i + 1],
+		(s->dependents_nr - i - 1) * sizeof(*s->dependents));
+	s->dependents_nr--;
 }
 
 gm_table *gm_schema_table(const gm_schema *s, const char *name)

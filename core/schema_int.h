@@ -27,9 +27,24 @@ void gm_dependent_add_use(gm_dependent *d, const char *name);
 /* The dependent whose uses name `name`, from index *i on (start at 0); NULL when none is
  * left. Borrowed. */
 const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, size_t *i);
-/* Copy into `to` the dependents of `from` that `to` has none of the same kind and name
- * of: what the models do not cover stays in the database (see gm_dependent). */
+/*
+ * The models' schema `to` inherits from the database's `from` the objects of every kind
+ * the models do not manage (no object of that kind in `to`: see gm_dependent), and the
+ * "generated column" carriers it lacks; then `to`'s objects are put in creation order
+ * again (gm_schema_order_dependents).
+ */
 void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from);
+
+/* Put s's objects in an order that creates them: each after the objects it uses, else in
+ * the order they had; on a cycle the first one left goes next. */
+void gm_schema_order_dependents(gm_schema *s);
+
+/* Whether the diff compares d (every kind but the "generated column" carrier). */
+bool gm_dependent_compared(const gm_dependent *d);
+/* Same kind, name and create text. */
+bool gm_dependent_equal(const gm_dependent *a, const gm_dependent *b);
+/* The object of `kind` named `name`, or NULL. Borrowed. */
+const gm_dependent *gm_schema_dependent(const gm_schema *s, const char *kind, const char *name);
 
 gm_column *gm_table_add_column(gm_table *t, const char *name, const char *type);
 void gm_column_set_default(gm_column *c, gm_default_kind kind, const char *value);
@@ -44,6 +59,7 @@ gm_check *gm_table_add_check(gm_table *t, const char *name, const char *expr);
 /* Remove (and free) element i, keeping order. */
 void gm_schema_remove_table(gm_schema *s, size_t i);
 void gm_schema_remove_enum(gm_schema *s, size_t i);
+void gm_schema_remove_dependent(gm_schema *s, size_t i);
 
 /* Replace a string field: frees *field and stores a copy of value (NULL allowed). */
 void gm_set_str(char **field, const char *value);

@@ -119,6 +119,13 @@ void gm_touched_new(gm_touched **out, const gm_changes *changes)
 			for (k = 0; k < ch->tchanges_nr; k++)
 				touch_table_change(t, ch->to->name, &ch->tchanges[k]);
 			break;
+		case GM_CHANGE_ADD_OBJECT:
+		case GM_CHANGE_DROP_OBJECT:
+		case GM_CHANGE_REPLACE_OBJECT: {
+			const gm_dependent *o = ch->object_to ? ch->object_to : ch->object_from;
+			touch(t, NULL, false, "%s %s", o->kind, o->name);
+			break;
+		}
 		}
 	}
 	*out = t;

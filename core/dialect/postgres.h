@@ -79,7 +79,11 @@ void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *c
  * postgres_plan_order.c: the order of a plan, in both directions (a down is its own
  * change list): what uses a thing goes before the thing is changed or dropped, and is
  * created after it. gm_pg_plan runs the phases in this order, each over the change list:
- *  1. new enums, renamed enums, new labels; renamed tables;
+ *  0. new schemas and extensions (postgres_plan_objects.c: objects beyond tables);
+ *  0b. views, materialized views and triggers that the models drop or replace are dropped
+ *     (a replaced one is created again in 6b);
+ *  1. new enums, renamed enums, new labels; renamed tables; new and replaced domains,
+ *     sequences, functions and procedures (CREATE OR REPLACE);
  *  2. the foreign keys that kept tables lose (a table they reference may go next);
  *  3. dropped tables (referencing ones first);
  *  4. what kept tables lose: checks, indexes, columns, and type changes away from an
@@ -88,22 +92,52 @@ void gm_pg_plan_enum(gm_plan *out, const gm_changes *changes, const gm_change *c
  *  6. new tables (referenced ones first), then the rest of each modification (renamed,
  *     new and changed columns, keys, indexes, checks, foreign keys), then the foreign
  *     keys of new tables to the kept tables modified (the key they reference may be new);
- *  7. dropped enums.
+ *  6b. new and replaced views, materialized views and triggers;
+ *  6c. dropped functions, procedures, domains, sequences, extensions;
+ *  7. dropped enums;
+ *  8. dropped schemas.
  * The change list (diff.c) keeps one MODIFY_TABLE per table, because SQLite rebuilds a
  * table once; the phases take its sub-changes apart here.
  */
 enum gm_pg_phase {
+	GM_PG_PH_PRE,
+	GM_PG_PH_DROP_USERS,
 	GM_PG_PH_ADD,
 	GM_PG_PH_DROP_FKEYS,
 	GM_PG_PH_DROP_TABLES,
 	GM_PG_PH_REMOVE,
 	GM_PG_PH_SWAP,
 	GM_PG_PH_CREATE,
+	GM_PG_PH_CREATE_USERS,
+	GM_PG_PH_DROP_OBJECTS,
 	GM_PG_PH_DROP_ENUMS,
-	GM_PG_PH_NR /* gm_pg_change_phase of a MODIFY_TABLE: by sub-change */
+	GM_PG_PH_DROP_SCHEMAS,
+	GM_PG_PH_NR /* gm_pg_change_phase of a MODIFY_TABLE or an object: by part */
 };
 enum gm_pg_phase gm_pg_change_phase(const gm_change *ch);
 enum gm_pg_phase gm_pg_tchange_phase(const gm_changes *changes, const gm_tchange *tc);
+
+/*
+ * postgres_plan_objects.c: plan the part of object change ch (ADD_OBJECT, DROP_OBJECT,
+ * REPLACE_OBJECT) that runs in phase ph (see enum gm_pg_phase) into out.
+ */
+void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change *ch,
+		       enum gm_pg_phase ph);
+
+/* postgres_plan_objects.c: the statement that drops object d ("DROP VIEW v;", "DROP
+ * FUNCTION f(integer);", "DROP TRIGGER t ON tab;"; a generated column: "ALTER TABLE t DROP
+ * COLUMN c;"), appended to b. */
+void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d);
+
+/*
+ * postgres_plan_objects.c: for a plan that carries object d of changes->from around a
+ * change of what it uses (drops it and creates it again): whether it is carried (not when
+ * the changes drop it, or drop and re-create it themselves: a view, a materialized view
+ * or a trigger that they drop or replace), and the statement that creates it again (a
+ * replaced function's new definition). Borrowed.
+ */
+bool gm_pg_object_carried(const gm_changes *changes, const gm_dependent *d);
+const char *gm_pg_object_create(const gm_changes *changes, const gm_dependent *d);
 
 /* postgres_plan_enum.c: "('a', 'b')", the labels of an enum. */
 void gm_pg_put_labels(gm_buf *b, const gm_enum *e);

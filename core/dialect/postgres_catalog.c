@@ -168,11 +168,11 @@ const char *const gm_pg_q_indexes =
  */
 const char *const gm_pg_q_unsupported =
 	"SELECT d, k, o FROM ("
-	" SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
+	" SELECT CASE c.relkind"
 	"  WHEN 'f' THEN 'foreign table ' ELSE 'sequence ' END || c.relname AS d,"
 	"  CASE c.relkind WHEN 'S' THEN 'S' END AS k, c.relname AS o"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm', 'f', 'S')"
+	" WHERE n.nspname = current_schema() AND c.relkind IN ('f', 'S')"
 	" AND c.relname <> $1 AND" NOT_EXTENSION(
 		"pg_catalog.pg_class",
 		"c.oid") " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
@@ -197,7 +197,7 @@ const char *const gm_pg_q_unsupported =
 					  " SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
 					  "  ELSE 'function ' END || p.proname, NULL, NULL"
 					  " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-					  " WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
+					  " WHERE n.nspname = current_schema() AND p.prokind NOT IN ('f', 'p') AND" NOT_EXTENSION(
 						  "pg_catalog.pg_proc",
 						  "p.oid") " UNION ALL"
 							   " SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END || t.typname,"

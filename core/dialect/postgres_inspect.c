@@ -526,35 +526,6 @@ static void add_use(void *d, const char *name)
 }
 
 /*
- * The dependents in an order that re-creates them: each after the dependents it uses,
- * else in the order read (creation order); on a cycle the first one left goes next.
- */
-static void order_dependents(gm_schema *s)
-{
-	gm_dependent **v = s->dependents;
-	size_t n = s->dependents_nr, done, i, j;
-
-	for (done = 0; done < n; done++) {
-		size_t pick = done;
-		gm_dependent *d;
-
-		for (i = done; i < n; i++) {
-			bool waits = false;
-			for (j = done; j < n && !waits; j++)
-				waits = j != i &&
-					gm_strv_contains(v[i]->uses, v[i]->uses_nr, v[j]->name);
-			if (!waits) {
-				pick = i;
-				break;
-			}
-		}
-		d = v[pick];
-		memmove(&v[done + 1], &v[done], (pick - done) * sizeof(*v));
-		v[done] = d;
-	}
-}
-
-/*
  * Generated columns, as dependents of kind "generated column" named "t.c" (table t), read
  * before the views: the schema model has no generated columns yet (issue 14; read_column
  * reads one as a plain column), and PostgreSQL refuses to change the type of a column one
@@ -626,7 +597,7 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	}
 	PQclear(res);
 	views_use_generated(s);
-	order_dependents(s);
+	gm_schema_order_dependents(s);
 	return 0;
 }
 

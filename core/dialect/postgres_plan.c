@@ -694,6 +694,11 @@ static void plan_change(struct planner *p, const gm_change *ch, enum gm_pg_phase
 	case GM_CHANGE_DROP_TABLE:
 		plan_drop_table(p, ch);
 		break;
+	case GM_CHANGE_ADD_OBJECT:
+	case GM_CHANGE_DROP_OBJECT:
+	case GM_CHANGE_REPLACE_OBJECT:
+		gm_pg_plan_object(p->out, p->changes, ch, ph);
+		break;
 	}
 }
 

@@ -21,6 +21,9 @@ enum gm_pg_phase gm_pg_change_phase(const gm_change *ch)
 	case GM_CHANGE_DROP_ENUM:
 		return GM_PG_PH_DROP_ENUMS;
 	case GM_CHANGE_MODIFY_TABLE:
+	case GM_CHANGE_ADD_OBJECT:
+	case GM_CHANGE_DROP_OBJECT:
+	case GM_CHANGE_REPLACE_OBJECT:
 		break;
 	}
 	return GM_PG_PH_NR;

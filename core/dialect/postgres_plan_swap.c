@@ -308,40 +308,6 @@ static void convert_table(struct swap *sw, gm_buf *b, gm_buf *subject, const gm_
 }
 
 /*
- * "DROP VIEW v;" for a dependent (a function's name holds its argument list); "ALTER
- * TABLE t DROP COLUMN c;" for a generated column.
- */
-static void put_drop_dependent(gm_buf *b, const gm_dependent *d)
-{
-	const char *args = strchr(d->name, '(');
-	char *name, *kind, *k;
-
-	if (is_generated(d)) {
-		gm_pg_put_alter(b, d->table);
-		gm_buf_puts(b, "DROP COLUMN ");
-		gm_sql_ident(b, d->name + strlen(d->table) + 1);
-		gm_buf_puts(b, ";\n");
-		return;
-	}
-	name = gm_xstrndup(d->name, args ? (size_t)(args - d->name) : strlen(d->name));
-	kind = gm_xstrdup(d->kind);
-	for (k = kind; *k; k++)
-		if (*k >= 'a' && *k <= 'z')
-			*k = (char)(*k - 'a' + 'A');
-	gm_buf_printf(b, "DROP %s ", kind);
-	gm_sql_ident(b, name);
-	if (args)
-		gm_buf_puts(b, args);
-	if (d->table) {
-		gm_buf_puts(b, " ON ");
-		gm_sql_ident(b, d->table);
-	}
-	gm_buf_puts(b, ";\n");
-	free(kind);
-	free(name);
-}
-
-/*
  * Generated column d goes before the plan carries anything: its table is dropped, or the
  * table's modification drops it (the models no longer have it). Not carried then.
  */
@@ -383,15 +349,17 @@ void gm_pg_carry_dependents(gm_buf *drop, gm_buf *create, const gm_changes *chan
 					more = hit[i] = true;
 	}
 	for (i = 0; i < s->dependents_nr; i++)
-		if (hit[i] && is_generated(s->dependents[i]) &&
-		    generated_gone(changes, s->dependents[i]))
+		if (hit[i] && (is_generated(s->dependents[i])
+				       ? generated_gone(changes, s->dependents[i])
+				       : !gm_pg_object_carried(changes, s->dependents[i])))
 			hit[i] = false;
 	for (i = s->dependents_nr; i > 0; i--)
 		if (hit[i - 1])
-			put_drop_dependent(drop, s->dependents[i - 1]);
+			gm_pg_put_drop_object(drop, s->dependents[i - 1]);
 	for (i = 0; i < s->dependents_nr; i++)
 		if (hit[i])
-			gm_buf_printf(create, "%s\n", s->dependents[i]->create);
+			gm_buf_printf(create, "%s\n",
+				      gm_pg_object_create(changes, s->dependents[i]));
 	put_generated_keys(create, s, hit);
 	free(hit);
 }

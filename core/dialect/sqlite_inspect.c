@@ -568,11 +568,8 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		const char *type = col_text(st, 0), *name = col_text(st, 1);
 		const char *sql = col_text(st, 2);
 
-		if (!strcmp(type, "view")) {
-			gm_schema_add_unsupported(s, "view %s", name);
-		} else if (!strcmp(type, "trigger")) {
-			gm_schema_add_unsupported(s, "trigger %s", name);
-		} else if (!strcmp(type, "table")) {
+		/* views and triggers are objects (read_dependents) */
+		if (!strcmp(type, "table")) {
 			if (version_table && !strcasecmp(name, version_table))
 				continue;
 			if (gm_strv_contains_ci(shadow.v, shadow.nr, name))

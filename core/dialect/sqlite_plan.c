@@ -442,19 +442,11 @@ static void mark_users(bool *on, const gm_schema *s, const char *name)
  * a trigger goes with its table, which an up may have dropped (the down re-creates it). */
 static void put_drop_dependents(gm_buf *b, const gm_schema *s, const bool *on)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = s->dependents_nr; i-- > 0;) {
-		const gm_dependent *d = s->dependents[i];
-		if (!on[i])
-			continue;
-		gm_buf_puts(b, "DROP ");
-		for (k = 0; d->kind[k]; k++)
-			gm_buf_putc(b, (char)toupper((unsigned char)d->kind[k]));
-		gm_buf_puts(b, " IF EXISTS ");
-		gm_sql_ident(b, d->name);
-		gm_buf_puts(b, ";\n");
-	}
+	for (i = s->dependents_nr; i-- > 0;)
+		if (on[i])
+			gm_sqlite_put_drop_object(b, s->dependents[i]);
 }
 
 /* The marked dependents again, in creation order. A table renamed before its rebuild
@@ -600,15 +592,20 @@ static void plan_add_table(gm_plan *out, gm_buf *b, const gm_change *ch, const g
 int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 {
 	gm_buf b = GM_BUF_INIT;
-	gm_schema *none = NULL;
+	gm_schema *none = NULL, carried;
 	const gm_schema *deps;
 	size_t i;
 
 	GM_ASSERT_ARG(out);
 	GM_ASSERT_ARG(changes);
+	/* the views and triggers a rebuild carries: the database's, but those the changes
+	 * drop or replace (dropped first, created last) */
 	if (!changes->from)
 		gm_schema_new(&none);
-	deps = none ? none : changes->from; /* the views and triggers a rebuild carries */
+	else
+		gm_sqlite_carried_objects(&carried, changes);
+	deps = none ? none : &carried;
+	gm_sqlite_plan_objects(out, changes, false);
 	for (i = 0; i < changes->nr; i++) {
 		const gm_change *ch = &changes->v[i];
 		switch (ch->kind) {
@@ -639,8 +636,15 @@ int gm_sqlite_plan(gm_plan *out, const gm_changes *changes)
 		case GM_CHANGE_DROP_ENUM:
 			/* no enum types: labels live on the columns (MODIFY_COLUMN rebuilds) */
 			break;
+		case GM_CHANGE_ADD_OBJECT:
+		case GM_CHANGE_DROP_OBJECT:
+		case GM_CHANGE_REPLACE_OBJECT:
+			break; /* gm_sqlite_plan_objects, before and after */
 		}
 	}
+	gm_sqlite_plan_objects(out, changes, true);
+	if (!none)
+		free(carried.dependents);
 	gm_buf_release(&b);
 	gm_schema_free(none);
 	return 0;

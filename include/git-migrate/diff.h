@@ -7,7 +7,8 @@
  *
  * Order of the list: enum additions and label additions first, then table renames, new
  * tables in foreign-key order (referenced tables first), table modifications, then drops:
- * tables in reverse foreign-key order, then enums no longer used. A table has at most one
+ * tables in reverse foreign-key order, then enums no longer used, then the objects beyond
+ * tables (diff_objects.c: drops, replacements, additions). A table has at most one
  * MODIFY_TABLE (SQLite rebuilds it once). A planner may run the list in phases so that
  * what uses a thing goes before the thing is changed or dropped and comes after: the
  * PostgreSQL planner does, taking a MODIFY_TABLE's sub-changes apart (see enum
@@ -22,13 +23,16 @@
 typedef enum {
 	GM_CHANGE_ADD_ENUM, /* enum_to */
 	GM_CHANGE_ADD_ENUM_VALUE, /* enum_from, enum_to, label (+ before / after: neighbour label or NULL) */
-	GM_CHANGE_SWAP_ENUM,    /* enum_from, enum_to: labels removed or reordered (type swap) */
-	GM_CHANGE_RENAME_ENUM,  /* enum_from, enum_to */
-	GM_CHANGE_DROP_ENUM,    /* enum_from */
-	GM_CHANGE_ADD_TABLE,    /* to */
-	GM_CHANGE_RENAME_TABLE, /* from, to (followed by a MODIFY_TABLE when more changed) */
-	GM_CHANGE_MODIFY_TABLE, /* from, to, tchanges */
-	GM_CHANGE_DROP_TABLE,   /* from */
+	GM_CHANGE_SWAP_ENUM,      /* enum_from, enum_to: labels removed or reordered (type swap) */
+	GM_CHANGE_RENAME_ENUM,    /* enum_from, enum_to */
+	GM_CHANGE_DROP_ENUM,      /* enum_from */
+	GM_CHANGE_ADD_TABLE,      /* to */
+	GM_CHANGE_RENAME_TABLE,   /* from, to (followed by a MODIFY_TABLE when more changed) */
+	GM_CHANGE_MODIFY_TABLE,   /* from, to, tchanges */
+	GM_CHANGE_DROP_TABLE,     /* from */
+	GM_CHANGE_ADD_OBJECT,     /* object_to (gm_dependent: a view, a function ...) */
+	GM_CHANGE_DROP_OBJECT,    /* object_from */
+	GM_CHANGE_REPLACE_OBJECT, /* object_from, object_to: same kind and name, new create */
 } gm_change_kind;
 
 typedef enum {                     /* sub-changes of GM_CHANGE_MODIFY_TABLE */
@@ -72,6 +76,7 @@ typedef struct gm_change {
 	gm_tchange *
 		tchanges; /* MODIFY_TABLE: in order: drops of fkeys/checks/indexes, column changes, adds */
 	size_t tchanges_nr, tchanges_alloc;
+	const gm_dependent *object_from, *object_to; /* *_OBJECT */
 } gm_change;
 
 typedef struct gm_changes {

@@ -105,19 +105,33 @@ typedef struct gm_table {
 } gm_table;
 
 /*
- * An object the schema model does not diff (a view, a trigger, a function) but that a plan
- * must carry: when a table or type it uses is rebuilt, swapped or re-typed, the plan drops
- * it first and re-creates it after from `create`, in the same transaction. Objects the
- * models do not cover are kept by every revision, so the models' schema inherits the
- * database's (gm_schema_inherit_dependents). Never compared.
+ * An object beyond tables and enums (issue 14): an extension, a schema, a domain, a
+ * sequence, a function or procedure, a view, a materialized view, a trigger; and, as a
+ * carrier only, a PostgreSQL "generated column". Both sides of a diff read them from a
+ * database (the models are planned into a scratch database and inspected), so `create`
+ * is the inspector's normal form and two objects are equal when kind, name and create
+ * are (gm_dependent_equal). The diff compares every kind but "generated column"
+ * (GM_CHANGE_ADD_OBJECT, DROP_OBJECT, REPLACE_OBJECT); a plan also drops and re-creates
+ * the objects that use a table, type or object it rebuilds, swaps, re-types or replaces,
+ * in the same transaction (gm_pg_carry_dependents, SQLite rebuilds).
+ *
+ * Which objects the models manage: a kind the models declare at least one object of is
+ * managed (the models are its whole desired state: an object the database has and the
+ * models lack is dropped); a kind the models declare none of is left as the database has
+ * it (gm_schema_inherit_dependents copies those into the models' schema). Objects an
+ * extension owns are never read.
  */
 typedef struct gm_dependent {
-	char *kind;   /* "view", "materialized view", "trigger", "function" */
-	char *name;   /* as the database names it (a function: with its argument types) */
-	char *table;  /* a trigger's table, else NULL */
-	char *create; /* the complete statement(s) that create it, ending in ';' */
-	char **uses;  /* names of the tables and types it depends on */
+	char *kind;   /* "extension", "schema", "domain", "sequence", "function", "procedure",
+		       * "view", "materialized view", "trigger", "generated column" */
+	char *name;   /* as the database names it (a function: with its argument types; a
+		       * trigger: its own name; outside the current schema: "schema.name") */
+	char *table;  /* a trigger's (or generated column's) table, else NULL */
+	char *create; /* the complete statement(s) that create it, ending in ';' (with its
+		       * COMMENT ON, if any) */
+	char **uses;  /* names of the tables, types and objects it depends on */
 	size_t uses_nr, uses_alloc;
+	char *origin; /* where the models declare it ("models/app.yml:12:5"), or NULL */
 } gm_dependent;
 
 typedef struct gm_schema {
@@ -127,7 +141,8 @@ typedef struct gm_schema {
 	size_t tables_nr, tables_alloc;
 	char **unsupported; /* objects the model does not cover, e.g. "view customer_list" */
 	size_t unsupported_nr, unsupported_alloc;
-	gm_dependent **dependents; /* in creation order (an object after what it uses) */
+	gm_dependent **dependents; /* objects beyond tables (gm_dependent), in creation order:
+				    * an object after what it uses */
 	size_t dependents_nr, dependents_alloc;
 } gm_schema;
 
