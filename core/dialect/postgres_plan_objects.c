@@ -81,27 +81,55 @@ const char *gm_pg_object_create(const gm_changes *changes, const gm_dependent *d
 	return ch && ch->object_to ? ch->object_to->create : d->create;
 }
 
+/*
+ * A function is created before the tables (indexes, defaults and checks may use it), so a
+ * SQL-language body that names a table the same plan creates would not validate:
+ * check_function_bodies goes off for the rest of the transaction first, as pg_dump does.
+ */
 static void put_create(gm_buf *b, const gm_dependent *d)
 {
+	if (!strcmp(d->kind, "function") || !strcmp(d->kind, "procedure"))
+		gm_buf_puts(b, "SET LOCAL check_function_bodies = off;\n");
 	gm_buf_puts(b, d->create);
 	gm_buf_putc(b, '\n');
 }
 
-/* Phase ph's statements for an added object. */
-static void plan_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
+/* d uses a table that the changes create (kind ADD_TABLE) or drop (DROP_TABLE): a
+ * function returning a table's rows (its row type) must come after it, go before it. */
+static bool uses_table(const gm_changes *changes, const gm_dependent *d, gm_change_kind kind)
 {
-	enum gm_pg_phase want = is_first(d)  ? GM_PG_PH_PRE
-				: is_late(d) ? GM_PG_PH_CREATE_USERS
-					     : GM_PG_PH_ADD;
+	size_t i, k;
+	for (i = 0; i < d->uses_nr; i++)
+		for (k = 0; k < changes->nr; k++) {
+			const gm_table *t =
+				kind == GM_CHANGE_ADD_TABLE ? changes->v[k].to : changes->v[k].from;
+			if (changes->v[k].kind == kind && t && !strcmp(t->name, d->uses[i]))
+				return true;
+		}
+	return false;
+}
+
+/* Phase ph's statements for an added object. */
+static void plan_add(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
+		     enum gm_pg_phase ph)
+{
+	enum gm_pg_phase want = GM_PG_PH_ADD;
+	if (is_first(d))
+		want = GM_PG_PH_PRE;
+	else if (is_late(d) || uses_table(changes, d, GM_CHANGE_ADD_TABLE))
+		want = GM_PG_PH_CREATE_USERS;
 	if (ph == want)
 		put_create(b, d);
 }
 
-static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
+static void plan_drop(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
+		      enum gm_pg_phase ph)
 {
-	enum gm_pg_phase want = !strcmp(d->kind, "schema") ? GM_PG_PH_DROP_SCHEMAS
-				: is_late(d)               ? GM_PG_PH_DROP_USERS
-							   : GM_PG_PH_DROP_OBJECTS;
+	enum gm_pg_phase want = GM_PG_PH_DROP_OBJECTS;
+	if (!strcmp(d->kind, "schema"))
+		want = GM_PG_PH_DROP_SCHEMAS;
+	else if (is_late(d) || uses_table(changes, d, GM_CHANGE_DROP_TABLE))
+		want = GM_PG_PH_DROP_USERS;
 	if (ph == want)
 		gm_pg_put_drop_object(b, d);
 }
@@ -111,12 +139,12 @@ static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
  * other kind is created again in its add phase, its create text being CREATE OR REPLACE
  * (a function's, as pg_get_functiondef writes it), else after a drop.
  */
-static void plan_replace(gm_buf *b, const gm_dependent *from, const gm_dependent *to,
-			 enum gm_pg_phase ph)
+static void plan_replace(gm_buf *b, const gm_changes *changes, const gm_dependent *from,
+			 const gm_dependent *to, enum gm_pg_phase ph)
 {
 	if (is_late(from)) {
-		plan_drop(b, from, ph);
-		plan_add(b, to, ph);
+		plan_drop(b, changes, from, ph);
+		plan_add(b, changes, to, ph);
 		return;
 	}
 	if (ph != (is_first(to) ? GM_PG_PH_PRE : GM_PG_PH_ADD))
@@ -134,13 +162,13 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 
 	switch (ch->kind) {
 	case GM_CHANGE_ADD_OBJECT:
-		plan_add(&b, ch->object_to, ph);
+		plan_add(&b, changes, ch->object_to, ph);
 		break;
 	case GM_CHANGE_DROP_OBJECT:
-		plan_drop(&b, ch->object_from, ph);
+		plan_drop(&b, changes, ch->object_from, ph);
 		break;
 	case GM_CHANGE_REPLACE_OBJECT:
-		plan_replace(&b, ch->object_from, ch->object_to, ph);
+		plan_replace(&b, changes, ch->object_from, ch->object_to, ph);
 		break;
 	default:
 		break;

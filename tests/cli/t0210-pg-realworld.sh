@@ -182,10 +182,11 @@ test_expect_success 'pagila: prepare writes the initial revision: tables, enum, 
 	test $(grep -c "^CREATE TABLE" up.sql) = 15 &&
 	test_grep -v "payment_p2022" up.sql &&
 	# 16 CREATE INDEX outside partitions: 12 plain and 2 unique ones here, the GiST
-	# film_fulltext_idx and the materialized view'"'"'s rental_category left out; 36
-	# foreign keys: 18 on tables, 18 on partitions
-	test $(grep -c "PRIMARY KEY" up.sql) = 15 &&
-	test $(grep -c "^CREATE UNIQUE INDEX" up.sql) = 2 &&
+	# film_fulltext_idx left out, and the materialized view'"'"'s rental_category with its
+	# view; 36 foreign keys: 18 on tables, 18 on partitions
+	test $(grep -c "CONSTRAINT .* PRIMARY KEY" up.sql) = 15 &&
+	test $(grep -c "^CREATE UNIQUE INDEX" up.sql) = 3 &&
+	test_grep "^CREATE UNIQUE INDEX rental_category ON rental_by_category" up.sql &&
 	test $(grep -c "^CREATE INDEX" up.sql) = 12 &&
 	test $(grep -c "FOREIGN KEY" up.sql) = 18 &&
 	test_grep "actor_id serial NOT NULL" up.sql &&
@@ -195,12 +196,26 @@ test_expect_success 'pagila: prepare writes the initial revision: tables, enum, 
 	test_grep "^DROP TYPE mpaa_rating;" down.sql
 '
 
+test_expect_success 'pagila: views, materialized views, functions and aggregates are in the revision' '
+	for kind in VIEW "MATERIALIZED VIEW" FUNCTION AGGREGATE; do
+		sed -n "s/^CREATE $kind public\.\"\{0,1\}\([^\" (]*\).*/$kind \1/p" "$PAGILA/pagila-schema.sql"
+	done >objects &&
+	test $(wc -l <objects) = 18 &&
+	while read -r kind name; do
+		case "$kind" in MATERIALIZED) kind="MATERIALIZED VIEW"; name=${name#VIEW } ;; esac &&
+		grep -q "^CREATE \(OR REPLACE \)\{0,1\}$kind $name[ (]" up.sql ||
+		{ echo "not created: $kind $name" >&2; return 1; }
+	done <objects &&
+	test_grep "^DROP AGGREGATE group_concat(text);" down.sql &&
+	test_grep "^DROP VIEW actor_info;" down.sql
+'
+
 test_expect_success 'pagila: every object the model does not cover is named in a warning' '
 	err=pagila/err &&
-	for kind in VIEW "MATERIALIZED VIEW" FUNCTION AGGREGATE DOMAIN SEQUENCE; do
+	for kind in DOMAIN SEQUENCE; do
 		sed -n "s/^CREATE $kind public\.\"\{0,1\}\([^\" (]*\).*/\1/p" "$PAGILA/pagila-schema.sql"
 	done >objects &&
-	test $(wc -l <objects) -ge 30 &&
+	test $(wc -l <objects) -ge 10 &&
 	while read -r name; do
 		grep -q "^warning: .*[ (]$name\( \|$\)" "$err" ||
 		{ echo "not named: $name" >&2; return 1; }
