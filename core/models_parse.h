@@ -59,6 +59,13 @@ int gm_models_add_unique_index(struct gm_models_parse *p, gm_table *t, const gm_
  * for a map); *pk_inline is set when the column says primary_key. GM_EINVALID at the
  * offending node.
  */
+/*
+ * models_column.c: `deferrable: true | false | initially_deferred` (node n, NULL: not
+ * given) into *deferrable and *initially. A bad value is an error at n (returned).
+ */
+int gm_models_parse_deferrable(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
+			       bool *deferrable, bool *initially);
+
 int gm_models_parse_column(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *key,
 			   const gm_yaml_node *val, const char *shorthand, bool *pk_inline);
 

@@ -238,9 +238,67 @@ static void add_ix_col(void *obj, const char *name)
 	gm_index_add_column(obj, name);
 }
 
+static void add_ix_include(void *obj, const char *name)
+{
+	gm_index_add_include(obj, name);
+}
+
+/* A scalar key of an index map into *field, when given. */
+static int index_string(struct gm_models_parse *p, const gm_yaml_node *n, const char *key,
+			char **field)
+{
+	const gm_yaml_node *v = gm_yaml_get(n, key);
+	gm_buf what = GM_BUF_INIT;
+	int error = 0;
+
+	if (!v)
+		return 0;
+	gm_buf_printf(&what, "'%s' of an index", key);
+	if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, what.ptr)) == 0)
+		gm_set_str(field, v->value);
+	gm_buf_release(&what);
+	return error;
+}
+
+/*
+ * expression (the key list as SQL: "lower(email)", "created_at DESC"), where, using (an
+ * access method: btree, hash, gin, gist, brin, spgist...), include (columns),
+ * nulls_not_distinct.
+ */
+static int index_options(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *n,
+			 gm_index *ix)
+{
+	const gm_yaml_node *v;
+	const char *m;
+	int error;
+
+	if ((error = index_string(p, n, "expression", &ix->expr)) < 0 ||
+	    (error = index_string(p, n, "where", &ix->where)) < 0 ||
+	    (error = index_string(p, n, "using", &ix->method)) < 0)
+		return error;
+	for (m = ix->method; m && *m; m++)
+		if (!((*m >= 'a' && *m <= 'z') || (*m >= '0' && *m <= '9') || *m == '_'))
+			return gm_yaml_error(p->doc, gm_yaml_get(n, "using"),
+					     "'using' of an index must be an access method name "
+					     "(btree, hash, gin, gist, brin, ...), not '%s'",
+					     ix->method);
+	if (ix->method && (!*ix->method || !strcmp(ix->method, "btree")))
+		gm_set_str(&ix->method, NULL); /* the default */
+	if ((v = gm_yaml_get(n, "include")) != NULL &&
+	    (error = parse_name_list(p, v, "'include' of an index", t, add_ix_include, ix)) < 0)
+		return error;
+	if ((v = gm_yaml_get(n, "nulls_not_distinct")) != NULL &&
+	    (error = gm_models_get_bool(p, v, "'nulls_not_distinct' of an index",
+					&ix->nulls_not_distinct)) < 0)
+		return error;
+	return 0;
+}
+
 static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *list)
 {
-	static const char *const keys[] = { "name", "columns", "unique", "where", NULL };
+	static const char *const keys[] = { "name",  "columns", "expression", "unique",
+					    "where", "using",   "include",    "nulls_not_distinct",
+					    NULL };
 	gm_buf what = GM_BUF_INIT, tmp = GM_BUF_INIT;
 	size_t i;
 	int error = 0;
@@ -262,9 +320,17 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 			goto done;
 		name = gm_yaml_get(n, "name");
 		cols = gm_yaml_get(n, "columns");
-		if (!cols) {
-			error = gm_yaml_error(p->doc, n, "an index of table '%s' has no 'columns'",
+		if (!cols == !gm_yaml_get(n, "expression")) {
+			error = gm_yaml_error(p->doc, n,
+					      "an index of table '%s' needs 'columns' or "
+					      "'expression' (one of them)",
 					      t->name);
+			goto done;
+		}
+		if (!name && !cols) {
+			error = gm_yaml_error(
+				p->doc, n, "an index of table '%s' on an expression needs a 'name'",
+				t->name);
 			goto done;
 		}
 		if (name && (error = gm_models_expect_kind(p, name, GM_YAML_SCALAR,
@@ -273,7 +339,8 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 		ix = gm_table_add_index(t, name ? name->value : "");
 		gm_buf_clear(&what);
 		gm_buf_printf(&what, "'columns' of an index of table '%s'", t->name);
-		if ((error = parse_name_list(p, cols, what.ptr, t, add_ix_col, ix)) < 0)
+		if ((cols && (error = parse_name_list(p, cols, what.ptr, t, add_ix_col, ix)) < 0) ||
+		    (error = index_options(p, t, n, ix)) < 0)
 			goto done;
 		if (!name) {
 			gm_name_index(&tmp, t->name, ix->columns, ix->columns_nr);
@@ -282,12 +349,6 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 		if ((v = gm_yaml_get(n, "unique")) != NULL &&
 		    (error = gm_models_get_bool(p, v, "'unique' of an index", &ix->unique)) < 0)
 			goto done;
-		if ((v = gm_yaml_get(n, "where")) != NULL) {
-			if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR,
-							   "'where' of an index")) < 0)
-				goto done;
-			gm_set_str(&ix->where, v->value);
-		}
 		if ((error = gm_models_add_unique_index(p, t, name ? name : n, ix)) < 0)
 			goto done;
 	}

@@ -63,9 +63,15 @@ void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subj
 /* postgres_plan.c: a column's DEFAULT value (literal or SQL), as the planner writes it. */
 void gm_pg_put_default(gm_buf *b, const gm_column *c);
 
-/* postgres_plan.c: "CONSTRAINT c CHECK (expr)" and "CONSTRAINT u UNIQUE (cols)". */
+/* postgres_ddl_keys.c: "CONSTRAINT c CHECK (expr)" (or "CONSTRAINT x EXCLUDE ..."),
+ * "CONSTRAINT u UNIQUE [NULLS NOT DISTINCT] (cols) [INCLUDE (...)] [DEFERRABLE ...]",
+ * "CONSTRAINT f FOREIGN KEY ... [DEFERRABLE ...]", and "CREATE INDEX ...;\n" with its
+ * access method, INCLUDE, NULLS NOT DISTINCT and predicate: each as the inspector reads
+ * it back. Appended to b. */
 void gm_pg_put_check(gm_buf *b, const gm_check *ck);
 void gm_pg_put_unique(gm_buf *b, const gm_index *ix);
+void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk);
+void gm_pg_create_index(gm_buf *b, const gm_table *t, const gm_index *ix);
 
 /* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
 void gm_pg_put_alter(gm_buf *b, const char *table);
