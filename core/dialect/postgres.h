@@ -73,6 +73,12 @@ void gm_pg_put_unique(gm_buf *b, const gm_index *ix);
 void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk);
 void gm_pg_create_index(gm_buf *b, const gm_table *t, const gm_index *ix);
 
+/* postgres_ddl_keys.c: the key `name` that ch drops and adds again when it changes only in
+ * its deferral (borrowed from ch), else NULL; and the ALTER TABLE ... ALTER CONSTRAINT that
+ * gives fk its deferral. */
+const gm_fkey *gm_pg_fkey_redeferred(const gm_change *ch, const char *name);
+void gm_pg_put_alter_deferral(gm_buf *b, const char *table, const gm_fkey *fk);
+
 /* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
 void gm_pg_put_alter(gm_buf *b, const char *table);
 void gm_pg_put_alter_column(gm_buf *b, const char *table, const char *column);

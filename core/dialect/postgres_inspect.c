@@ -375,10 +375,10 @@ static void order_dependents(gm_schema *s)
 }
 
 /*
- * Generated columns, as dependents of kind "generated column" named "t.c" (table t), read
- * before the views: the schema model has no generated columns yet (issue 14; read_column
- * reads one as a plain column), and PostgreSQL refuses to change the type of a column one
- * uses, so a swap or a type change drops it before and re-adds it after
+ * Generated columns, also as dependents of kind "generated column" named "t.c" (table t),
+ * read before the views: read_column reads one into the model (gm_column.generated), but
+ * PostgreSQL refuses to change the type of a column one uses, so a swap or a type change
+ * drops it before and re-adds it after
  * (gm_pg_carry_dependents). Its values are recomputed; it comes back as the table's last
  * column. It uses its table, so every generated column of a table converted or retyped
  * is carried, whether its expression names the changed column or not.

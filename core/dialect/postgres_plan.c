@@ -546,12 +546,19 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		gm_buf_puts(b, ";\n");
 		break;
 	case GM_TCHANGE_ADD_FKEY:
+		if (gm_pg_fkey_redeferred(ch, tc->fkey_to->name)) {
+			gm_pg_put_alter_deferral(b, t, tc->fkey_to);
+			break;
+		}
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "ADD ");
 		gm_pg_put_fkey(b, tc->fkey_to);
 		gm_buf_puts(b, not_valid ? " NOT VALID;\n" : ";\n");
 		break;
 	case GM_TCHANGE_DROP_FKEY:
+		if (gm_pg_fkey_redeferred(ch, tc->fkey_from->name))
+			break; /* ALTER CONSTRAINT in the add's place */
+			       /* fall through */
 	case GM_TCHANGE_DROP_CHECK:
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "DROP CONSTRAINT ");
