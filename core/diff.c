@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/diff.h"
@@ -562,6 +563,46 @@ static bool recreated(struct diff *d, int fi, const gm_column *a, const gm_colum
 	return b->generated && (column_diff(d, fi, a, b) & GM_COLDIFF_GENERATED);
 }
 
+/* True when SQL text s names `name` as a word (case-insensitive; quoted or not). */
+static bool mentions(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = s; p && *p; p++)
+		if (!strncasecmp(p, name, n) &&
+		    (p == s || !is_word((unsigned char)p[-1]) || p[-1] == '"') &&
+		    (!is_word((unsigned char)p[n]) || p[n] == '"'))
+			return true;
+	return false;
+}
+
+/*
+ * An index or check of to-table tj (its columns, expression, predicate) uses a column
+ * that the change drops and adds again (recreated): dropping the column drops it, so it
+ * is dropped and added again too.
+ */
+static bool uses_recreated(struct diff *d, int fi, size_t tj, char *const *cols, size_t n,
+			   const char *expr, const char *where)
+{
+	const gm_table *tt = d->to->tables[tj];
+	size_t k;
+
+	for (k = 0; fi >= 0 && k < tt->columns_nr; k++) {
+		const gm_column *b = tt->columns[k];
+		int a = d->col_t2f[tj][k];
+		if (a >= 0 && recreated(d, fi, d->from->tables[fi]->columns[a], b) &&
+		    (gm_strv_contains(cols, n, b->name) || mentions(expr, b->name) ||
+		     mentions(where, b->name)))
+			return true;
+	}
+	return false;
+}
+
+#define INDEX_RECREATED(ix) \
+	uses_recreated(d, fi, tj, (ix)->columns, (ix)->columns_nr, (ix)->expr, (ix)->where)
+#define CHECK_RECREATED(ck) uses_recreated(d, fi, tj, NULL, 0, (ck)->expr, NULL)
+
 /* The column changes of a matched table pair: drops, renames, adds, then modifies. */
 static void modify_columns(struct diff *d, gm_change *ch, int fi, size_t tj)
 {
@@ -620,12 +661,12 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 	}
 	for (k = 0; k < tf->checks_nr; k++) {
 		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
-		if (!b || !check_eq(d, fi, a, b))
+		if (!b || !check_eq(d, fi, a, b) || CHECK_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
 	}
 	for (k = 0; k < tf->indexes_nr; k++) {
 		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
-		if (!b || !index_eq(d, fi, a, b))
+		if (!b || !index_eq(d, fi, a, b) || INDEX_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
 	}
 	modify_columns(d, ch, fi, tj);
@@ -634,12 +675,12 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 		push_tchange(ch, GM_TCHANGE_MODIFY_PKEY);
 	for (k = 0; k < tt->indexes_nr; k++) {
 		const gm_index *b = tt->indexes[tx[k].i], *a = gm_table_index(tf, b->name);
-		if (!a || !index_eq(d, fi, a, b))
+		if (!a || !index_eq(d, fi, a, b) || INDEX_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_ADD_INDEX)->index_to = b;
 	}
 	for (k = 0; k < tt->checks_nr; k++) {
 		const gm_check *b = tt->checks[tc[k].i], *a = gm_table_check(tf, b->name);
-		if (!a || !check_eq(d, fi, a, b))
+		if (!a || !check_eq(d, fi, a, b) || CHECK_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_ADD_CHECK)->check_to = b;
 	}
 	for (k = 0; k < tt->fkeys_nr; k++) {

@@ -33,6 +33,10 @@ void gm_pg_normalize(gm_schema *s)
 			if (gm_table_pk_has(t, c->name) || c->identity ||
 			    gm_type_is_serial(c->type))
 				c->nullable = false;
+			/* PostgreSQL has only STORED generated columns: a model's VIRTUAL
+			 * (stored: false, SQLite's kind) is stored here */
+			if (c->generated)
+				c->stored = true;
 			/* the portable "blob" is bytea here */
 			if (!strcmp(c->type, "blob"))
 				gm_set_str(&c->type, "bytea");

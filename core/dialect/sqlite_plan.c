@@ -531,8 +531,11 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_
 	gm_buf tmp = GM_BUF_INIT;
 	bool *on = gm_xcalloc(deps->dependents_nr + 1, sizeof(*on));
 
+	/* a column dropped and added again (a generated column's new expression) is not
+	 * carried: the new table has it */
 	for (i = 0; i < ch->tchanges_nr; i++)
-		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
+		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN &&
+		    !gm_table_column(t, ch->tchanges[i].col_from->name))
 			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
 	mark_users(on, deps, ch->from->name);
 	mark_users(on, deps, t->name);
