@@ -204,9 +204,8 @@ int gm_models_add_unique_index(struct gm_models_parse *p, gm_table *t, const gm_
 	return 0;
 }
 
-/* on_delete / on_update of a column map: canonical action or NULL. */
-static int parse_action(struct gm_models_parse *p, const gm_yaml_node *map, const char *key,
-			const char *what, const char **out)
+int gm_models_parse_action(struct gm_models_parse *p, const gm_yaml_node *map, const char *key,
+			   const char *what, const char **out)
 {
 	const gm_yaml_node *n = gm_yaml_get(map, key);
 
@@ -498,8 +497,8 @@ static int col_reference(struct gm_models_parse *p, gm_table *t, gm_column *c,
 				      what, n->value);
 		goto done;
 	}
-	if ((error = parse_action(p, val, "on_delete", what, &on_delete)) < 0 ||
-	    (error = parse_action(p, val, "on_update", what, &on_update)) < 0)
+	if ((error = gm_models_parse_action(p, val, "on_delete", what, &on_delete)) < 0 ||
+	    (error = gm_models_parse_action(p, val, "on_update", what, &on_update)) < 0)
 		goto done;
 	cols[0] = c->name;
 	gm_name_fkey(&in, t->name, cols, 1);

@@ -193,13 +193,13 @@ done:
 	return error;
 }
 
-static int parse_name_list(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
-			   gm_table *t, void (*add)(void *obj, const char *name), void *obj)
+int gm_models_parse_names(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
+			  gm_table *t, void (*add)(void *obj, const char *name), void *obj)
 {
 	size_t i;
 
 	if (n->kind == GM_YAML_SCALAR && !gm_yaml_is_null(n)) {
-		if (!gm_table_column(t, n->value))
+		if (t && !gm_table_column(t, n->value))
 			return gm_yaml_error(p->doc, n, "%s names missing column '%s'", what,
 					     n->value);
 		add(obj, n->value);
@@ -220,7 +220,7 @@ static int parse_name_list(struct gm_models_parse *p, const gm_yaml_node *n, con
 					     gm_yaml_is_null(it)       ? "nulls"
 					     : it->kind == GM_YAML_SEQ ? "lists"
 								       : "mappings");
-		if (!gm_table_column(t, it->value))
+		if (t && !gm_table_column(t, it->value))
 			return gm_yaml_error(p->doc, it, "%s names missing column '%s'", what,
 					     it->value);
 		add(obj, it->value);
@@ -285,7 +285,8 @@ static int index_options(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 	if (ix->method && (!*ix->method || !strcmp(ix->method, "btree")))
 		gm_set_str(&ix->method, NULL); /* the default */
 	if ((v = gm_yaml_get(n, "include")) != NULL &&
-	    (error = parse_name_list(p, v, "'include' of an index", t, add_ix_include, ix)) < 0)
+	    (error = gm_models_parse_names(p, v, "'include' of an index", t, add_ix_include, ix)) <
+		    0)
 		return error;
 	if ((v = gm_yaml_get(n, "nulls_not_distinct")) != NULL &&
 	    (error = gm_models_get_bool(p, v, "'nulls_not_distinct' of an index",
@@ -339,7 +340,8 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 		ix = gm_table_add_index(t, name ? name->value : "");
 		gm_buf_clear(&what);
 		gm_buf_printf(&what, "'columns' of an index of table '%s'", t->name);
-		if ((cols && (error = parse_name_list(p, cols, what.ptr, t, add_ix_col, ix)) < 0) ||
+		if ((cols &&
+		     (error = gm_models_parse_names(p, cols, what.ptr, t, add_ix_col, ix)) < 0) ||
 		    (error = index_options(p, t, n, ix)) < 0)
 			goto done;
 		if (!name) {
@@ -471,7 +473,7 @@ static int table_primary_key(struct gm_models_parse *p, gm_table *t, const gm_ya
 				     "and in 'primary_key'",
 				     t->name, t->pk[0]);
 	gm_buf_printf(&what, "'primary_key' of table '%s'", t->name);
-	if ((error = parse_name_list(p, n, what.ptr, t, add_pk, t)) < 0)
+	if ((error = gm_models_parse_names(p, n, what.ptr, t, add_pk, t)) < 0)
 		goto done;
 	for (i = 0; i < t->pk_nr; i++) {
 		for (k = 0; k < i; k++)
@@ -490,8 +492,8 @@ done:
 
 static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const gm_yaml_node *val)
 {
-	static const char *const keys[] = { "columns", "primary_key", "indexes", "checks",
-					    "comment", "was",         NULL };
+	static const char *const keys[] = { "columns", "primary_key", "indexes", "foreign_keys",
+					    "checks",  "comment",     "was",     NULL };
 	const gm_yaml_node *n;
 	gm_buf what = GM_BUF_INIT;
 	gm_table *t, *other;
@@ -527,6 +529,9 @@ static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const
 	}
 	if ((n = gm_yaml_get(val, "indexes")) != NULL && !gm_yaml_is_null(n) &&
 	    (error = parse_indexes(p, t, n)) < 0)
+		goto done;
+	if ((n = gm_yaml_get(val, "foreign_keys")) != NULL && !gm_yaml_is_null(n) &&
+	    (error = gm_models_parse_foreign_keys(p, t, n)) < 0)
 		goto done;
 	if ((n = gm_yaml_get(val, "checks")) != NULL && (error = parse_checks(p, t, n)) < 0)
 		goto done;

@@ -65,13 +65,12 @@ void gm_pg_put_default(gm_buf *b, const gm_column *c);
 
 /* postgres_ddl_keys.c: "CONSTRAINT c CHECK (expr)" (or "CONSTRAINT x EXCLUDE ..."),
  * "CONSTRAINT u UNIQUE [NULLS NOT DISTINCT] (cols) [INCLUDE (...)] [DEFERRABLE ...]",
- * "CONSTRAINT f FOREIGN KEY ... [DEFERRABLE ...]", and "CREATE INDEX ...;\n" with its
- * access method, INCLUDE, NULLS NOT DISTINCT and predicate: each as the inspector reads
- * it back. Appended to b. */
+ * "CONSTRAINT f FOREIGN KEY ... [DEFERRABLE ...]": each as the inspector reads it back.
+ * Appended to b. (CREATE INDEX, with its access method, INCLUDE and NULLS NOT DISTINCT:
+ * gm_sql_create_index.) */
 void gm_pg_put_check(gm_buf *b, const gm_check *ck);
 void gm_pg_put_unique(gm_buf *b, const gm_index *ix);
 void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk);
-void gm_pg_create_index(gm_buf *b, const gm_table *t, const gm_index *ix);
 
 /* postgres_ddl_keys.c: the key `name` that ch drops and adds again when it changes only in
  * its deferral (borrowed from ch), else NULL; and the ALTER TABLE ... ALTER CONSTRAINT that

@@ -59,27 +59,6 @@ void gm_pg_put_unique(gm_buf *b, const gm_index *ix)
 	put_deferrable(b, ix->deferrable, ix->initially_deferred);
 }
 
-void gm_pg_create_index(gm_buf *b, const gm_table *t, const gm_index *ix)
-{
-	gm_buf_puts(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	gm_sql_ident(b, ix->name);
-	gm_buf_puts(b, " ON ");
-	gm_sql_ident(b, t->name);
-	if (ix->method)
-		gm_buf_printf(b, " USING %s", ix->method);
-	gm_buf_putc(b, ' ');
-	if (ix->expr)
-		gm_buf_printf(b, "(%s)", ix->expr);
-	else
-		gm_sql_ident_list(b, ix->columns, ix->columns_nr);
-	put_include(b, ix);
-	if (ix->nulls_not_distinct)
-		gm_buf_puts(b, " NULLS NOT DISTINCT");
-	if (ix->where)
-		gm_buf_printf(b, " WHERE %s", ix->where);
-	gm_buf_puts(b, ";\n");
-}
-
 static bool same_str(const char *a, const char *b)
 {
 	return a && b ? !strcmp(a, b) : a == b;

@@ -251,7 +251,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	gm_buf_puts(&b, "\n);\n");
 	for (i = 0; i < t->indexes_nr; i++)
 		if (!t->indexes[i]->constraint)
-			gm_pg_create_index(&b, t, t->indexes[i]);
+			gm_sql_create_index(&b, t, t->indexes[i]);
 	if (t->comment)
 		put_comment(&b, "TABLE", t->name, NULL, t->comment);
 	for (i = 0; i < t->columns_nr; i++)
@@ -536,7 +536,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 			gm_pg_put_unique(b, tc->index_to);
 			gm_buf_puts(b, ";\n");
 		} else {
-			gm_pg_create_index(b, ch->to, tc->index_to);
+			gm_sql_create_index(b, ch->to, tc->index_to);
 		}
 		break;
 	case GM_TCHANGE_DROP_INDEX:

@@ -188,7 +188,7 @@ static void put_generated_keys(gm_buf *b, const gm_schema *s, const bool *hit)
 			if (!names_generated(s, hit, t->name, ix, NULL))
 				continue;
 			if (!ix->constraint) {
-				gm_pg_create_index(b, t, ix);
+				gm_sql_create_index(b, t, ix);
 				continue;
 			}
 			gm_pg_put_alter(b, t->name);
@@ -223,7 +223,7 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 		gm_buf_puts(&sw->pre, "DROP INDEX ");
 		gm_sql_ident(&sw->pre, ix->name);
 		gm_buf_puts(&sw->pre, ";\n");
-		gm_pg_create_index(&sw->post, &now, ix);
+		gm_sql_create_index(&sw->post, &now, ix);
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		const gm_check *ck = t->checks[i];
