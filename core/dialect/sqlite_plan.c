@@ -187,6 +187,8 @@ static void put_create_table(gm_buf *b, const gm_table *t, const char *name,
 		gm_sql_ident(b, ix->name);
 		gm_buf_puts(b, " UNIQUE ");
 		gm_sql_ident_list(b, ix->columns, ix->columns_nr);
+		if (ix->deferrable) /* SQLite refuses it: named by the error, never dropped */
+			gm_buf_puts(b, " DEFERRABLE");
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
