@@ -4,6 +4,7 @@ test_description='Generated columns from YAML models (issue 14): plain to genera
 test "$GM_TEST_DIALECT" != none ||
 	test_skip_all "needs a dialect"
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-cols.sh"
 
 cat >base.yml <<'YAML'
 tables:
@@ -14,17 +15,10 @@ tables:
       price: {type: integer, null: false}
       total: integer
 YAML
-cat >gen.yml <<'YAML'
-tables:
-  items:
-    columns:
-      id:    {type: integer, primary_key: true}
-      qty:   {type: integer, null: false}
-      price: {type: integer, null: false}
-      total: {type: integer, generated: "qty * price"}
-    indexes:
-      - {columns: [total]}
-YAML
+{
+	sed 's/^      total: integer$/      total: {type: integer, generated: "qty * price"}/' base.yml &&
+	printf "    indexes:\n      - {columns: [total]}\n"
+} >gen.yml
 sed 's/^    indexes:$/      twice: {type: integer, generated: "qty * 2", stored: false}\n    indexes:/' \
 	gen.yml >virtual.yml
 sed -e 's/generated: "qty \* price"/generated: "qty * price + 1"/' \
@@ -49,25 +43,12 @@ indexes() {
 }
 
 test_expect_success 'setup: production with the base models and revision; a database with rows' '
-	prepare_case_setup g base.yml &&
-	(
-		cd g &&
-		{ test_if_postgres || echo "database: sqlite:///db.sqlite" >>.gitmigrate.yml; } &&
-		echo db.sqlite >.gitignore &&
-		git add -A && git commit -q -m database &&
-		db_create &&
-		git migrate -q upgrade &&
-		db_sql "INSERT INTO items VALUES (1, 2, 3, 100), (2, 5, 7, 200)"
-	)
+	cols_case_setup g base.yml "INSERT INTO items VALUES (1, 2, 3, 100), (2, 5, 7, 200)"
 '
 
 test_expect_success 'plain to generated: a drop and an add, with the warning' '
 	(
-		cd g &&
-		cp ../gen.yml models/app.yml &&
-		git commit -q -am generated &&
-		git migrate prepare -m generated >path 2>err &&
-		section "$(cat path)" up >up.sql
+		cd g && cols_prepare ../gen.yml generated
 	) &&
 	test_grep "drop column items.total" g/err &&
 	test_grep "add column items.total" g/err &&
@@ -93,10 +74,7 @@ test_expect_success 'a VIRTUAL generated column: SQLite adds it in place (Postgr
 	(
 		cd g &&
 		git add -A && git commit -q -m "generated revision" &&
-		cp ../virtual.yml models/app.yml &&
-		git commit -q -am virtual &&
-		git migrate prepare -m virtual >path 2>err &&
-		section "$(cat path)" up >up.sql &&
+		cols_prepare ../virtual.yml virtual &&
 		git migrate -q upgrade &&
 		generated >cols.up &&
 		db_sql "SELECT id, total, twice FROM items ORDER BY id" >rows.up
@@ -117,10 +95,7 @@ test_expect_success 'a new expression is a drop and an add (the index too); gene
 	(
 		cd g &&
 		git add -A && git commit -q -m "virtual revision" &&
-		cp ../changed.yml models/app.yml &&
-		git commit -q -am changed &&
-		git migrate prepare -m changed >path 2>err &&
-		section "$(cat path)" up >up.sql &&
+		cols_prepare ../changed.yml changed &&
 		git migrate -q upgrade &&
 		generated >cols.up &&
 		db_sql "SELECT id, total, twice FROM items ORDER BY id" >rows.up &&
@@ -159,10 +134,8 @@ test_expect_success 'downgrade to the base: the columns as they were' '
 test_expect_success 'bad generated keys: exit 2 with file:line' '
 	(
 		cd g &&
-		sed "s/generated: \"qty \* price + 1\"/generated: \"qty\", default: 1/" ../changed.yml >models/app.yml &&
-		test_expect_code 2 git migrate diff >out 2>err.default &&
-		sed "s/^      qty:   {type: integer, null: false}$/      qty:   {type: integer, stored: true}/" ../changed.yml >models/app.yml &&
-		test_expect_code 2 git migrate diff >out 2>err.stored &&
+		cols_bad_diff err.default "s/generated: \"qty \* price + 1\"/generated: \"qty\", default: 1/" ../changed.yml &&
+		cols_bad_diff err.stored "s/^      qty:   {type: integer, null: false}$/      qty:   {type: integer, stored: true}/" ../changed.yml &&
 		git checkout -q models/app.yml
 	) &&
 	test_grep "models/app.yml:7:.*column .items.total. is generated: it cannot have a default" g/err.default &&

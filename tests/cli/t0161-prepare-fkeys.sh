@@ -4,6 +4,7 @@ test_description='Composite and deferrable foreign keys from YAML models (issue 
 test "$GM_TEST_DIALECT" != none ||
 	test_skip_all "needs a dialect"
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-cols.sh"
 
 cat >base.yml <<'YAML'
 tables:
@@ -18,18 +19,7 @@ tables:
       site_a: integer
       site_b: integer
 YAML
-cat >deferred.yml <<'YAML'
-tables:
-  sites:
-    columns:
-      a: integer
-      b: integer
-    primary_key: [a, b]
-  rooms:
-    columns:
-      id:     {type: integer, primary_key: true}
-      site_a: integer
-      site_b: integer
+{ cat base.yml && cat <<'YAML'; } >deferred.yml
     foreign_keys:
       - columns: [site_a, site_b]
         references: {table: sites, columns: [a, b]}
@@ -58,25 +48,13 @@ late_parent() {
 }
 
 test_expect_success 'setup: production with the base models; a database with rows' '
-	prepare_case_setup fk base.yml &&
-	(
-		cd fk &&
-		{ test_if_postgres || echo "database: sqlite:///db.sqlite" >>.gitmigrate.yml; } &&
-		echo db.sqlite >.gitignore &&
-		git add -A && git commit -q -m database &&
-		db_create &&
-		git migrate -q upgrade &&
-		db_sql "INSERT INTO sites VALUES (1, 1), (1, 2); INSERT INTO rooms VALUES (1, 1, 1), (2, 1, 2)"
-	)
+	cols_case_setup fk base.yml "INSERT INTO sites VALUES (1, 1), (1, 2); INSERT INTO rooms VALUES (1, 1, 1), (2, 1, 2)"
 '
 
 test_expect_success 'a composite deferrable foreign key: planned, applied, deferred' '
 	(
 		cd fk &&
-		cp ../deferred.yml models/app.yml &&
-		git commit -q -am deferred &&
-		git migrate prepare -m deferred >path 2>err &&
-		section "$(cat path)" up >up.sql &&
+		cols_prepare ../deferred.yml deferred &&
 		git add -A && git commit -q -m "deferred revision" &&
 		git migrate -q upgrade &&
 		fkey >fkey.up &&
@@ -100,10 +78,7 @@ test_expect_success 'not deferrable any more: the late parent is refused; downgr
 	(
 		cd fk &&
 		prev=$(revision_id "$(cat path)") &&
-		cp ../immediate.yml models/app.yml &&
-		git commit -q -am immediate &&
-		git migrate prepare -m immediate >path 2>err &&
-		section "$(cat path)" up >up.sql &&
+		cols_prepare ../immediate.yml immediate &&
 		git migrate -q upgrade &&
 		fkey >fkey.up &&
 		test_must_fail late_parent 4 2>/dev/null &&
@@ -138,12 +113,9 @@ test_expect_success 'downgrade to the base: no foreign key; rows kept' '
 test_expect_success 'bad foreign_keys and deferrable: exit 2 with file:line' '
 	(
 		cd fk &&
-		sed "s/deferrable: initially_deferred/deferrable: later/" ../deferred.yml >models/app.yml &&
-		test_expect_code 2 git migrate diff >out 2>err.value &&
-		sed "s/columns: \[a, b\]/columns: [a]/" ../deferred.yml >models/app.yml &&
-		test_expect_code 2 git migrate diff >out 2>err.count &&
-		sed "s/^        on_delete: cascade$/        on_delete: cascade\n        match: full/" ../deferred.yml >models/app.yml &&
-		test_expect_code 2 git migrate diff >out 2>err.key &&
+		cols_bad_diff err.value "s/deferrable: initially_deferred/deferrable: later/" ../deferred.yml &&
+		cols_bad_diff err.count "s/columns: \[a, b\]/columns: [a]/" ../deferred.yml &&
+		cols_bad_diff err.key "s/^        on_delete: cascade$/        on_delete: cascade\n        match: full/" ../deferred.yml &&
 		git checkout -q models/app.yml
 	) &&
 	test_grep "models/app.yml:16:.*.deferrable. of a foreign key must be true, false or initially_deferred, not .later." fk/err.value &&

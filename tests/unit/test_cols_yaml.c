@@ -129,10 +129,31 @@ static void diff_of(gm_changes *ch, gm_schema **a, gm_schema **b, const char *ya
 	assert_int_equal(ch->v[0].kind, GM_CHANGE_MODIFY_TABLE);
 }
 
+/* The sub-changes of the one change are of these n kinds, in order. */
+static void assert_kinds(const gm_changes *ch, size_t n, const gm_tchange_kind *kinds)
+{
+	size_t i;
+
+	assert_int_equal(ch->v[0].tchanges_nr, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(ch->v[0].tchanges[i].kind, kinds[i]);
+}
+
+static void release(gm_changes *ch, gm_schema *a, gm_schema *b)
+{
+	gm_changes_release(ch);
+	gm_schema_free(a);
+	gm_schema_free(b);
+}
+
 #define HEAD "tables:\n  t:\n    columns:\n      a: integer\n"
 
 static void test_cols_yaml__diff(void **state)
 {
+	static const gm_tchange_kind recreate[] = { GM_TCHANGE_DROP_INDEX, GM_TCHANGE_DROP_COLUMN,
+						    GM_TCHANGE_ADD_COLUMN, GM_TCHANGE_ADD_INDEX };
+	static const gm_tchange_kind redefer[] = { GM_TCHANGE_DROP_FKEY, GM_TCHANGE_DROP_INDEX,
+						   GM_TCHANGE_ADD_INDEX, GM_TCHANGE_ADD_FKEY };
 	gm_changes ch = GM_CHANGES_INIT;
 	gm_schema *a, *b;
 
@@ -142,9 +163,7 @@ static void test_cols_yaml__diff(void **state)
 		HEAD "      i: {type: integer, identity: always}\n");
 	assert_int_equal(ch.v[0].tchanges_nr, 1);
 	assert_int_equal(ch.v[0].tchanges[0].coldiff, GM_COLDIFF_IDENTITY);
-	gm_changes_release(&ch);
-	gm_schema_free(a);
-	gm_schema_free(b);
+	release(&ch, a, b);
 
 	/* a new expression: drop and add, the index on it along */
 	diff_of(&ch, &a, &b,
@@ -152,14 +171,8 @@ static void test_cols_yaml__diff(void **state)
 		     "      - {columns: [g]}\n",
 		HEAD "      g: {type: integer, generated: a + 2}\n    indexes:\n"
 		     "      - {columns: [g]}\n");
-	assert_int_equal(ch.v[0].tchanges_nr, 4);
-	assert_int_equal(ch.v[0].tchanges[0].kind, GM_TCHANGE_DROP_INDEX);
-	assert_int_equal(ch.v[0].tchanges[1].kind, GM_TCHANGE_DROP_COLUMN);
-	assert_int_equal(ch.v[0].tchanges[2].kind, GM_TCHANGE_ADD_COLUMN);
-	assert_int_equal(ch.v[0].tchanges[3].kind, GM_TCHANGE_ADD_INDEX);
-	gm_changes_release(&ch);
-	gm_schema_free(a);
-	gm_schema_free(b);
+	assert_kinds(&ch, 4, recreate);
+	release(&ch, a, b);
 
 	/* generated → plain: a MODIFY_COLUMN that keeps the values */
 	diff_of(&ch, &a, &b, HEAD "      g: {type: integer, generated: a + 1}\n",
@@ -167,9 +180,7 @@ static void test_cols_yaml__diff(void **state)
 	assert_int_equal(ch.v[0].tchanges_nr, 1);
 	assert_int_equal(ch.v[0].tchanges[0].kind, GM_TCHANGE_MODIFY_COLUMN);
 	assert_int_equal(ch.v[0].tchanges[0].coldiff, GM_COLDIFF_GENERATED);
-	gm_changes_release(&ch);
-	gm_schema_free(a);
-	gm_schema_free(b);
+	release(&ch, a, b);
 
 	/* a key's deferral, an index's method: drop and add */
 	diff_of(&ch, &a, &b,
@@ -177,12 +188,8 @@ static void test_cols_yaml__diff(void **state)
 		     "      - {columns: [a]}\n",
 		HEAD "      r: {type: integer, references: t(a), deferrable: true}\n"
 		     "    indexes:\n      - {columns: [a], using: brin}\n");
-	assert_int_equal(ch.v[0].tchanges_nr, 4);
-	assert_int_equal(ch.v[0].tchanges[0].kind, GM_TCHANGE_DROP_FKEY);
-	assert_int_equal(ch.v[0].tchanges[1].kind, GM_TCHANGE_DROP_INDEX);
-	gm_changes_release(&ch);
-	gm_schema_free(a);
-	gm_schema_free(b);
+	assert_kinds(&ch, 4, redefer);
+	release(&ch, a, b);
 }
 
 static void test_cols_yaml__fingerprint(void **state)
