@@ -391,32 +391,43 @@ static void strip_parens(gm_buf *out, const char *expr)
 	}
 }
 
-static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *map)
+/*
+ * `checks:` (name → condition) or, with exclusion, `exclusions:` (name → the definition
+ * after EXCLUDE: "USING gist (room WITH =, during WITH &&)", PostgreSQL's).
+ */
+static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *map,
+			bool exclusion)
 {
+	const char *kind = exclusion ? "exclusion constraint" : "check";
 	gm_buf what = GM_BUF_INIT, expr = GM_BUF_INIT;
 	bool empty;
 	size_t i;
 	int error = 0;
 
-	gm_buf_printf(&what, "'checks' of table '%s'", t->name);
+	gm_buf_printf(&what, "'%s' of table '%s'", exclusion ? "exclusions" : "checks", t->name);
 	if ((error = expect_map_or_null(p, map, what.ptr, &empty)) < 0 || empty)
 		goto done;
 	for (i = 0; i < map->nr; i++) {
 		const gm_yaml_node *k = gm_yaml_key(map, i), *v = gm_yaml_value(map, i);
-		if ((error = gm_models_expect_kind(p, k, GM_YAML_SCALAR, "a check name")) < 0)
+		if ((error = gm_models_expect_kind(p, k, GM_YAML_SCALAR,
+						   exclusion ? "an exclusion constraint name"
+							     : "a check name")) < 0)
 			goto done;
 		if (gm_table_check(t, k->value)) {
-			error = gm_yaml_error(p->doc, k,
-					      "check '%s' is defined twice in table '%s'", k->value,
-					      t->name);
+			error = gm_yaml_error(p->doc, k, "%s '%s' is defined twice in table '%s'",
+					      kind, k->value, t->name);
 			goto done;
 		}
 		gm_buf_clear(&what);
-		gm_buf_printf(&what, "check '%s' of table '%s'", k->value, t->name);
+		gm_buf_printf(&what, "%s '%s' of table '%s'", kind, k->value, t->name);
 		if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, what.ptr)) < 0)
 			goto done;
-		strip_parens(&expr, v->value);
-		gm_table_add_check(t, k->value, expr.ptr);
+		gm_buf_clear(&expr);
+		if (exclusion)
+			gm_buf_printf(&expr, "EXCLUDE %s", v->value);
+		else
+			strip_parens(&expr, v->value);
+		gm_table_add_check(t, k->value, expr.ptr)->exclusion = exclusion;
 	}
 done:
 	gm_buf_release(&expr);
@@ -492,8 +503,9 @@ done:
 
 static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const gm_yaml_node *val)
 {
-	static const char *const keys[] = { "columns", "primary_key", "indexes", "foreign_keys",
-					    "checks",  "comment",     "was",     NULL };
+	static const char *const keys[] = { "columns",      "primary_key", "indexes",
+					    "foreign_keys", "checks",      "exclusions",
+					    "comment",      "was",         NULL };
 	const gm_yaml_node *n;
 	gm_buf what = GM_BUF_INIT;
 	gm_table *t, *other;
@@ -533,7 +545,10 @@ static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const
 	if ((n = gm_yaml_get(val, "foreign_keys")) != NULL && !gm_yaml_is_null(n) &&
 	    (error = gm_models_parse_foreign_keys(p, t, n)) < 0)
 		goto done;
-	if ((n = gm_yaml_get(val, "checks")) != NULL && (error = parse_checks(p, t, n)) < 0)
+	if ((n = gm_yaml_get(val, "checks")) != NULL && (error = parse_checks(p, t, n, false)) < 0)
+		goto done;
+	if ((n = gm_yaml_get(val, "exclusions")) != NULL &&
+	    (error = parse_checks(p, t, n, true)) < 0)
 		goto done;
 	if ((n = gm_yaml_get(val, "comment")) != NULL) {
 		if ((error = gm_models_expect_kind(p, n, GM_YAML_SCALAR, "'comment' of a table")) <

@@ -43,6 +43,8 @@ static const char parts[] =
 	"      - {columns: [a], using: hash}\n"
 	"      - {name: t_expr, expression: \"lower(u) DESC\", include: [a], where: \"a > 0\"}\n"
 	"      - {columns: [u], unique: true, nulls_not_distinct: true, using: btree}\n"
+	"    exclusions:\n"
+	"      t_no_overlap: \"USING gist (a WITH =)\"\n"
 	"    foreign_keys:\n"
 	"      - {columns: [a, n], references: {table: q, columns: [x, y]}, "
 	"deferrable: initially_deferred, on_delete: cascade}\n";
@@ -81,6 +83,9 @@ static void test_cols_yaml__keys(void **state)
 	ix = gm_table_index(t, "t_u_idx");
 	assert_null(ix->method); /* btree is the default */
 	assert_true(ix->unique && ix->nulls_not_distinct);
+	assert_true(gm_table_check(t, "t_no_overlap")->exclusion);
+	assert_string_equal(gm_table_check(t, "t_no_overlap")->expr,
+			    "EXCLUDE USING gist (a WITH =)");
 	fk = gm_table_fkey(t, "t_a_n_fkey");
 	assert_non_null(fk);
 	assert_int_equal(fk->columns_nr, 2);
@@ -208,6 +213,8 @@ static void test_cols_yaml__fingerprint(void **state)
 	assert_non_null(strstr(b.ptr, "  unique index t_u_idx (u) nulls not distinct\n"));
 	assert_non_null(strstr(b.ptr, "  unique constraint t_u_key (u) deferrable initially"
 				      " deferred\n"));
+	assert_non_null(
+		strstr(b.ptr, "  exclusion t_no_overlap 'EXCLUDE USING gist (a WITH =)'\n"));
 	assert_non_null(strstr(b.ptr, "  foreign key t_r_fkey (r) references p (id) deferrable\n"));
 	gm_buf_release(&b);
 	gm_schema_free(s);
