@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/diff.h"
@@ -375,7 +376,17 @@ static bool index_eq(struct diff *d, int fi, const gm_index *a, const gm_index *
 {
 	return a->unique == b->unique && a->constraint == b->constraint &&
 	       columns_eq(d, fi, a->columns, a->columns_nr, b->columns, b->columns_nr) &&
-	       expr_eq(d, fi, a->expr, b->expr) && expr_eq(d, fi, a->where, b->where);
+	       expr_eq(d, fi, a->expr, b->expr) && expr_eq(d, fi, a->where, b->where) &&
+	       streq(a->method, b->method) &&
+	       columns_eq(d, fi, a->include, a->include_nr, b->include, b->include_nr) &&
+	       a->nulls_not_distinct == b->nulls_not_distinct && a->deferrable == b->deferrable &&
+	       a->initially_deferred == b->initially_deferred;
+}
+
+/* Checks and exclusion constraints: the same kind and expression. */
+static bool check_eq(struct diff *d, int fi, const gm_check *a, const gm_check *b)
+{
+	return a->exclusion == b->exclusion && expr_eq(d, fi, a->expr, b->expr);
 }
 
 static bool fkey_eq(struct diff *d, int fi, const gm_fkey *a, const gm_fkey *b)
@@ -385,10 +396,11 @@ static bool fkey_eq(struct diff *d, int fi, const gm_fkey *a, const gm_fkey *b)
 	       columns_eq(d, table_index(d->from, a->ref_table), a->ref_columns, a->ref_columns_nr,
 			  b->ref_columns, b->ref_columns_nr) &&
 	       streq(fk_action(a->on_delete), fk_action(b->on_delete)) &&
-	       streq(fk_action(a->on_update), fk_action(b->on_update));
+	       streq(fk_action(a->on_update), fk_action(b->on_update)) &&
+	       a->deferrable == b->deferrable && a->initially_deferred == b->initially_deferred;
 }
 
-static unsigned column_diff(struct diff *d, const gm_column *a, const gm_column *b)
+static unsigned column_diff(struct diff *d, int fi, const gm_column *a, const gm_column *b)
 {
 	unsigned bits = 0;
 	map_type(d, &d->scratch_a, a->type);
@@ -399,8 +411,10 @@ static unsigned column_diff(struct diff *d, const gm_column *a, const gm_column 
 		bits |= GM_COLDIFF_NULL;
 	if (a->default_kind != b->default_kind || !streq(a->default_value, b->default_value))
 		bits |= GM_COLDIFF_DEFAULT;
-	if (a->identity != b->identity)
+	if (a->identity != b->identity || (a->identity && a->identity_always != b->identity_always))
 		bits |= GM_COLDIFF_IDENTITY;
+	if (!expr_eq(d, fi, a->generated, b->generated) || (a->generated && a->stored != b->stored))
+		bits |= GM_COLDIFF_GENERATED;
 	if (!streq(a->comment, b->comment))
 		bits |= GM_COLDIFF_COMMENT;
 	return bits;
@@ -538,36 +552,89 @@ static void emit_fk_order(gm_changes *out, const gm_schema *s, const int *partne
 	free(v);
 }
 
+/*
+ * A matched column that becomes generated or gets a new generation expression: no
+ * database alters that in place, so it is dropped and added again (its values are
+ * recomputed; a plain column's are lost, and prepare says so). Generated → plain stays a
+ * MODIFY_COLUMN (PostgreSQL: DROP EXPRESSION keeps the values).
+ */
+static bool recreated(struct diff *d, int fi, const gm_column *a, const gm_column *b)
+{
+	return b->generated && (column_diff(d, fi, a, b) & GM_COLDIFF_GENERATED);
+}
+
+/* True when SQL text s names `name` as a word (case-insensitive; quoted or not). */
+static bool mentions(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = s; p && *p; p++)
+		if (!strncasecmp(p, name, n) &&
+		    (p == s || !is_word((unsigned char)p[-1]) || p[-1] == '"') &&
+		    (!is_word((unsigned char)p[n]) || p[n] == '"'))
+			return true;
+	return false;
+}
+
+/*
+ * An index or check of to-table tj (its columns, expression, predicate) uses a column
+ * that the change drops and adds again (recreated): dropping the column drops it, so it
+ * is dropped and added again too.
+ */
+static bool uses_recreated(struct diff *d, int fi, size_t tj, char *const *cols, size_t n,
+			   const char *expr, const char *where)
+{
+	const gm_table *tt = d->to->tables[tj];
+	size_t k;
+
+	for (k = 0; fi >= 0 && k < tt->columns_nr; k++) {
+		const gm_column *b = tt->columns[k];
+		int a = d->col_t2f[tj][k];
+		if (a >= 0 && recreated(d, fi, d->from->tables[fi]->columns[a], b) &&
+		    (gm_strv_contains(cols, n, b->name) || mentions(expr, b->name) ||
+		     mentions(where, b->name)))
+			return true;
+	}
+	return false;
+}
+
+#define INDEX_RECREATED(ix) \
+	uses_recreated(d, fi, tj, (ix)->columns, (ix)->columns_nr, (ix)->expr, (ix)->where)
+#define CHECK_RECREATED(ck) uses_recreated(d, fi, tj, NULL, 0, (ck)->expr, NULL)
+
 /* The column changes of a matched table pair: drops, renames, adds, then modifies. */
-static void modify_columns(struct diff *d, gm_change *ch, size_t tj)
+static void modify_columns(struct diff *d, gm_change *ch, int fi, size_t tj)
 {
 	const gm_table *tf = ch->from, *tt = ch->to;
 	const int *cf2t = d->col_f2t[tj], *ct2f = d->col_t2f[tj];
 	size_t k;
 
 	for (k = 0; k < tf->columns_nr; k++)
-		if (cf2t[k] < 0)
+		if (cf2t[k] < 0 || recreated(d, fi, tf->columns[k], tt->columns[cf2t[k]]))
 			push_tchange(ch, GM_TCHANGE_DROP_COLUMN)->col_from = tf->columns[k];
 	for (k = 0; k < tt->columns_nr; k++) {
 		const gm_column *a;
 		gm_tchange *c;
-		if (ct2f[k] < 0 || !strcmp((a = tf->columns[ct2f[k]])->name, tt->columns[k]->name))
+		if (ct2f[k] < 0 ||
+		    !strcmp((a = tf->columns[ct2f[k]])->name, tt->columns[k]->name) ||
+		    recreated(d, fi, a, tt->columns[k]))
 			continue;
 		c = push_tchange(ch, GM_TCHANGE_RENAME_COLUMN);
 		c->col_from = a;
 		c->col_to = tt->columns[k];
 	}
 	for (k = 0; k < tt->columns_nr; k++)
-		if (ct2f[k] < 0)
+		if (ct2f[k] < 0 || recreated(d, fi, tf->columns[ct2f[k]], tt->columns[k]))
 			push_tchange(ch, GM_TCHANGE_ADD_COLUMN)->col_to = tt->columns[k];
 	for (k = 0; k < tt->columns_nr; k++) {
 		const gm_column *a;
 		unsigned bits;
 		gm_tchange *c;
-		if (ct2f[k] < 0)
+		if (ct2f[k] < 0 || recreated(d, fi, tf->columns[ct2f[k]], tt->columns[k]))
 			continue;
 		a = tf->columns[ct2f[k]];
-		if (!(bits = column_diff(d, a, tt->columns[k])))
+		if (!(bits = column_diff(d, fi, a, tt->columns[k])))
 			continue;
 		c = push_tchange(ch, GM_TCHANGE_MODIFY_COLUMN);
 		c->col_from = a;
@@ -594,26 +661,26 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 	}
 	for (k = 0; k < tf->checks_nr; k++) {
 		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
-		if (!b || !expr_eq(d, fi, a->expr, b->expr))
+		if (!b || !check_eq(d, fi, a, b) || CHECK_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
 	}
 	for (k = 0; k < tf->indexes_nr; k++) {
 		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
-		if (!b || !index_eq(d, fi, a, b))
+		if (!b || !index_eq(d, fi, a, b) || INDEX_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
 	}
-	modify_columns(d, ch, tj);
+	modify_columns(d, ch, fi, tj);
 	if (!columns_eq(d, fi, tf->pk, tf->pk_nr, tt->pk, tt->pk_nr) ||
 	    !streq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
 		push_tchange(ch, GM_TCHANGE_MODIFY_PKEY);
 	for (k = 0; k < tt->indexes_nr; k++) {
 		const gm_index *b = tt->indexes[tx[k].i], *a = gm_table_index(tf, b->name);
-		if (!a || !index_eq(d, fi, a, b))
+		if (!a || !index_eq(d, fi, a, b) || INDEX_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_ADD_INDEX)->index_to = b;
 	}
 	for (k = 0; k < tt->checks_nr; k++) {
 		const gm_check *b = tt->checks[tc[k].i], *a = gm_table_check(tf, b->name);
-		if (!a || !expr_eq(d, fi, a->expr, b->expr))
+		if (!a || !check_eq(d, fi, a, b) || CHECK_RECREATED(b))
 			push_tchange(ch, GM_TCHANGE_ADD_CHECK)->check_to = b;
 	}
 	for (k = 0; k < tt->fkeys_nr; k++) {

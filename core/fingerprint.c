@@ -156,7 +156,11 @@ static void put_column(gm_buf *out, const gm_column *c)
 		put_value(out, c->default_value);
 	}
 	if (c->identity)
-		gm_buf_puts(out, " identity");
+		gm_buf_puts(out, c->identity_always ? " identity always" : " identity");
+	if (c->generated) {
+		gm_buf_puts(out, c->stored ? " generated stored " : " generated virtual ");
+		put_value(out, c->generated);
+	}
 	if (c->labels) {
 		gm_buf_puts(out, " labels ");
 		put_values(out, c->labels, c->labels_nr);
@@ -166,6 +170,14 @@ static void put_column(gm_buf *out, const gm_column *c)
 		put_value(out, c->comment);
 	}
 	gm_buf_putc(out, '\n');
+}
+
+static void put_deferrable(gm_buf *out, bool deferrable, bool initially_deferred)
+{
+	if (initially_deferred)
+		gm_buf_puts(out, " deferrable initially deferred");
+	else if (deferrable)
+		gm_buf_puts(out, " deferrable");
 }
 
 static void put_index(gm_buf *out, const gm_index *ix)
@@ -182,10 +194,19 @@ static void put_index(gm_buf *out, const gm_index *ix)
 	} else {
 		put_idents(out, ix->columns, ix->columns_nr);
 	}
+	if (ix->method)
+		gm_buf_printf(out, " using %s", ix->method);
+	if (ix->include_nr) {
+		gm_buf_puts(out, " include ");
+		put_idents(out, ix->include, ix->include_nr);
+	}
+	if (ix->nulls_not_distinct)
+		gm_buf_puts(out, " nulls not distinct");
 	if (ix->where) {
 		gm_buf_puts(out, " where ");
 		put_value(out, ix->where);
 	}
+	put_deferrable(out, ix->deferrable, ix->initially_deferred);
 	gm_buf_putc(out, '\n');
 }
 
@@ -203,6 +224,7 @@ static void put_fkey(gm_buf *out, const gm_fkey *fk)
 		gm_buf_printf(out, " on delete %s", fk->on_delete);
 	if (fk->on_update)
 		gm_buf_printf(out, " on update %s", fk->on_update);
+	put_deferrable(out, fk->deferrable, fk->initially_deferred);
 	gm_buf_putc(out, '\n');
 }
 
@@ -248,7 +270,7 @@ static void put_table(gm_buf *out, const gm_table *t)
 
 	cks = sorted((void *const *)t->checks, t->checks_nr, cmp_check);
 	for (i = 0; i < t->checks_nr; i++) {
-		gm_buf_puts(out, "  check ");
+		gm_buf_puts(out, cks[i]->exclusion ? "  exclusion " : "  check ");
 		put_ident(out, cks[i]->name);
 		gm_buf_putc(out, ' ');
 		put_value(out, cks[i]->expr);

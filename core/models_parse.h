@@ -59,6 +59,26 @@ int gm_models_add_unique_index(struct gm_models_parse *p, gm_table *t, const gm_
  * for a map); *pk_inline is set when the column says primary_key. GM_EINVALID at the
  * offending node.
  */
+/* models_column.c: on_delete / on_update (`key`) of map: the canonical action or NULL into
+ * *out; a bad value is an error at it (returned). */
+int gm_models_parse_action(struct gm_models_parse *p, const gm_yaml_node *map, const char *key,
+			   const char *what, const char **out);
+
+/* models_yaml.c: a list of column names (or one name) n into obj through add(); with t, each
+ * must be a column of t. An error at the offending node names `what` (returned). */
+int gm_models_parse_names(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
+			  gm_table *t, void (*add)(void *obj, const char *name), void *obj);
+
+/* models_fkey.c: a table's `foreign_keys:` list (node list) into t's foreign keys. */
+int gm_models_parse_foreign_keys(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *list);
+
+/*
+ * models_column.c: `deferrable: true | false | initially_deferred` (node n, NULL: not
+ * given) into *deferrable and *initially. A bad value is an error at n (returned).
+ */
+int gm_models_parse_deferrable(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
+			       bool *deferrable, bool *initially);
+
 int gm_models_parse_column(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *key,
 			   const gm_yaml_node *val, const char *shorthand, bool *pk_inline);
 

@@ -193,13 +193,13 @@ done:
 	return error;
 }
 
-static int parse_name_list(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
-			   gm_table *t, void (*add)(void *obj, const char *name), void *obj)
+int gm_models_parse_names(struct gm_models_parse *p, const gm_yaml_node *n, const char *what,
+			  gm_table *t, void (*add)(void *obj, const char *name), void *obj)
 {
 	size_t i;
 
 	if (n->kind == GM_YAML_SCALAR && !gm_yaml_is_null(n)) {
-		if (!gm_table_column(t, n->value))
+		if (t && !gm_table_column(t, n->value))
 			return gm_yaml_error(p->doc, n, "%s names missing column '%s'", what,
 					     n->value);
 		add(obj, n->value);
@@ -220,7 +220,7 @@ static int parse_name_list(struct gm_models_parse *p, const gm_yaml_node *n, con
 					     gm_yaml_is_null(it)       ? "nulls"
 					     : it->kind == GM_YAML_SEQ ? "lists"
 								       : "mappings");
-		if (!gm_table_column(t, it->value))
+		if (t && !gm_table_column(t, it->value))
 			return gm_yaml_error(p->doc, it, "%s names missing column '%s'", what,
 					     it->value);
 		add(obj, it->value);
@@ -238,9 +238,68 @@ static void add_ix_col(void *obj, const char *name)
 	gm_index_add_column(obj, name);
 }
 
+static void add_ix_include(void *obj, const char *name)
+{
+	gm_index_add_include(obj, name);
+}
+
+/* A scalar key of an index map into *field, when given. */
+static int index_string(struct gm_models_parse *p, const gm_yaml_node *n, const char *key,
+			char **field)
+{
+	const gm_yaml_node *v = gm_yaml_get(n, key);
+	gm_buf what = GM_BUF_INIT;
+	int error = 0;
+
+	if (!v)
+		return 0;
+	gm_buf_printf(&what, "'%s' of an index", key);
+	if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, what.ptr)) == 0)
+		gm_set_str(field, v->value);
+	gm_buf_release(&what);
+	return error;
+}
+
+/*
+ * expression (the key list as SQL: "lower(email)", "created_at DESC"), where, using (an
+ * access method: btree, hash, gin, gist, brin, spgist...), include (columns),
+ * nulls_not_distinct.
+ */
+static int index_options(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *n,
+			 gm_index *ix)
+{
+	const gm_yaml_node *v;
+	const char *m;
+	int error;
+
+	if ((error = index_string(p, n, "expression", &ix->expr)) < 0 ||
+	    (error = index_string(p, n, "where", &ix->where)) < 0 ||
+	    (error = index_string(p, n, "using", &ix->method)) < 0)
+		return error;
+	for (m = ix->method; m && *m; m++)
+		if (!((*m >= 'a' && *m <= 'z') || (*m >= '0' && *m <= '9') || *m == '_'))
+			return gm_yaml_error(p->doc, gm_yaml_get(n, "using"),
+					     "'using' of an index must be an access method name "
+					     "(btree, hash, gin, gist, brin, ...), not '%s'",
+					     ix->method);
+	if (ix->method && (!*ix->method || !strcmp(ix->method, "btree")))
+		gm_set_str(&ix->method, NULL); /* the default */
+	if ((v = gm_yaml_get(n, "include")) != NULL &&
+	    (error = gm_models_parse_names(p, v, "'include' of an index", t, add_ix_include, ix)) <
+		    0)
+		return error;
+	if ((v = gm_yaml_get(n, "nulls_not_distinct")) != NULL &&
+	    (error = gm_models_get_bool(p, v, "'nulls_not_distinct' of an index",
+					&ix->nulls_not_distinct)) < 0)
+		return error;
+	return 0;
+}
+
 static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *list)
 {
-	static const char *const keys[] = { "name", "columns", "unique", "where", NULL };
+	static const char *const keys[] = { "name",  "columns", "expression", "unique",
+					    "where", "using",   "include",    "nulls_not_distinct",
+					    NULL };
 	gm_buf what = GM_BUF_INIT, tmp = GM_BUF_INIT;
 	size_t i;
 	int error = 0;
@@ -262,9 +321,17 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 			goto done;
 		name = gm_yaml_get(n, "name");
 		cols = gm_yaml_get(n, "columns");
-		if (!cols) {
-			error = gm_yaml_error(p->doc, n, "an index of table '%s' has no 'columns'",
+		if (!cols == !gm_yaml_get(n, "expression")) {
+			error = gm_yaml_error(p->doc, n,
+					      "an index of table '%s' needs 'columns' or "
+					      "'expression' (one of them)",
 					      t->name);
+			goto done;
+		}
+		if (!name && !cols) {
+			error = gm_yaml_error(
+				p->doc, n, "an index of table '%s' on an expression needs a 'name'",
+				t->name);
 			goto done;
 		}
 		if (name && (error = gm_models_expect_kind(p, name, GM_YAML_SCALAR,
@@ -273,7 +340,9 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 		ix = gm_table_add_index(t, name ? name->value : "");
 		gm_buf_clear(&what);
 		gm_buf_printf(&what, "'columns' of an index of table '%s'", t->name);
-		if ((error = parse_name_list(p, cols, what.ptr, t, add_ix_col, ix)) < 0)
+		if ((cols &&
+		     (error = gm_models_parse_names(p, cols, what.ptr, t, add_ix_col, ix)) < 0) ||
+		    (error = index_options(p, t, n, ix)) < 0)
 			goto done;
 		if (!name) {
 			gm_name_index(&tmp, t->name, ix->columns, ix->columns_nr);
@@ -282,12 +351,6 @@ static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 		if ((v = gm_yaml_get(n, "unique")) != NULL &&
 		    (error = gm_models_get_bool(p, v, "'unique' of an index", &ix->unique)) < 0)
 			goto done;
-		if ((v = gm_yaml_get(n, "where")) != NULL) {
-			if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR,
-							   "'where' of an index")) < 0)
-				goto done;
-			gm_set_str(&ix->where, v->value);
-		}
 		if ((error = gm_models_add_unique_index(p, t, name ? name : n, ix)) < 0)
 			goto done;
 	}
@@ -328,32 +391,43 @@ static void strip_parens(gm_buf *out, const char *expr)
 	}
 }
 
-static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *map)
+/*
+ * `checks:` (name → condition) or, with exclusion, `exclusions:` (name → the definition
+ * after EXCLUDE: "USING gist (room WITH =, during WITH &&)", PostgreSQL's).
+ */
+static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *map,
+			bool exclusion)
 {
+	const char *kind = exclusion ? "exclusion constraint" : "check";
 	gm_buf what = GM_BUF_INIT, expr = GM_BUF_INIT;
 	bool empty;
 	size_t i;
 	int error = 0;
 
-	gm_buf_printf(&what, "'checks' of table '%s'", t->name);
+	gm_buf_printf(&what, "'%s' of table '%s'", exclusion ? "exclusions" : "checks", t->name);
 	if ((error = expect_map_or_null(p, map, what.ptr, &empty)) < 0 || empty)
 		goto done;
 	for (i = 0; i < map->nr; i++) {
 		const gm_yaml_node *k = gm_yaml_key(map, i), *v = gm_yaml_value(map, i);
-		if ((error = gm_models_expect_kind(p, k, GM_YAML_SCALAR, "a check name")) < 0)
+		if ((error = gm_models_expect_kind(p, k, GM_YAML_SCALAR,
+						   exclusion ? "an exclusion constraint name"
+							     : "a check name")) < 0)
 			goto done;
 		if (gm_table_check(t, k->value)) {
-			error = gm_yaml_error(p->doc, k,
-					      "check '%s' is defined twice in table '%s'", k->value,
-					      t->name);
+			error = gm_yaml_error(p->doc, k, "%s '%s' is defined twice in table '%s'",
+					      kind, k->value, t->name);
 			goto done;
 		}
 		gm_buf_clear(&what);
-		gm_buf_printf(&what, "check '%s' of table '%s'", k->value, t->name);
+		gm_buf_printf(&what, "%s '%s' of table '%s'", kind, k->value, t->name);
 		if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, what.ptr)) < 0)
 			goto done;
-		strip_parens(&expr, v->value);
-		gm_table_add_check(t, k->value, expr.ptr);
+		gm_buf_clear(&expr);
+		if (exclusion)
+			gm_buf_printf(&expr, "EXCLUDE %s", v->value);
+		else
+			strip_parens(&expr, v->value);
+		gm_table_add_check(t, k->value, expr.ptr)->exclusion = exclusion;
 	}
 done:
 	gm_buf_release(&expr);
@@ -410,7 +484,7 @@ static int table_primary_key(struct gm_models_parse *p, gm_table *t, const gm_ya
 				     "and in 'primary_key'",
 				     t->name, t->pk[0]);
 	gm_buf_printf(&what, "'primary_key' of table '%s'", t->name);
-	if ((error = parse_name_list(p, n, what.ptr, t, add_pk, t)) < 0)
+	if ((error = gm_models_parse_names(p, n, what.ptr, t, add_pk, t)) < 0)
 		goto done;
 	for (i = 0; i < t->pk_nr; i++) {
 		for (k = 0; k < i; k++)
@@ -429,8 +503,9 @@ done:
 
 static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const gm_yaml_node *val)
 {
-	static const char *const keys[] = { "columns", "primary_key", "indexes", "checks",
-					    "comment", "was",         NULL };
+	static const char *const keys[] = { "columns",      "primary_key", "indexes",
+					    "foreign_keys", "checks",      "exclusions",
+					    "comment",      "was",         NULL };
 	const gm_yaml_node *n;
 	gm_buf what = GM_BUF_INIT;
 	gm_table *t, *other;
@@ -467,7 +542,13 @@ static int parse_table(struct gm_models_parse *p, const gm_yaml_node *key, const
 	if ((n = gm_yaml_get(val, "indexes")) != NULL && !gm_yaml_is_null(n) &&
 	    (error = parse_indexes(p, t, n)) < 0)
 		goto done;
-	if ((n = gm_yaml_get(val, "checks")) != NULL && (error = parse_checks(p, t, n)) < 0)
+	if ((n = gm_yaml_get(val, "foreign_keys")) != NULL && !gm_yaml_is_null(n) &&
+	    (error = gm_models_parse_foreign_keys(p, t, n)) < 0)
+		goto done;
+	if ((n = gm_yaml_get(val, "checks")) != NULL && (error = parse_checks(p, t, n, false)) < 0)
+		goto done;
+	if ((n = gm_yaml_get(val, "exclusions")) != NULL &&
+	    (error = parse_checks(p, t, n, true)) < 0)
 		goto done;
 	if ((n = gm_yaml_get(val, "comment")) != NULL) {
 		if ((error = gm_models_expect_kind(p, n, GM_YAML_SCALAR, "'comment' of a table")) <

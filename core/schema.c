@@ -38,6 +38,7 @@ static void column_free(gm_column *c)
 	gm_strv_free(c->labels, c->labels_nr);
 	free(c->enum_name);
 	free(c->default_value);
+	free(c->generated);
 	free(c->comment);
 	free(c->was);
 	free(c->origin);
@@ -50,6 +51,8 @@ static void index_free(gm_index *ix)
 	gm_strv_free(ix->columns, ix->columns_nr);
 	free(ix->expr);
 	free(ix->where);
+	free(ix->method);
+	gm_strv_free(ix->include, ix->include_nr);
 	free(ix);
 }
 
@@ -298,6 +301,11 @@ void gm_index_add_column(gm_index *ix, const char *column)
 	GM_PUSH(ix->columns, ix->columns_nr, ix->columns_alloc, gm_xstrdup(column));
 }
 
+void gm_index_add_include(gm_index *ix, const char *column)
+{
+	GM_PUSH(ix->include, ix->include_nr, ix->include_alloc, gm_xstrdup(column));
+}
+
 gm_fkey *gm_table_add_fkey(gm_table *t, const char *name, const char *ref_table)
 {
 	gm_fkey *fk = gm_xcalloc(1, sizeof(*fk));
@@ -428,6 +436,7 @@ static gm_table *copy_table(const gm_table *t)
 		d->labels = gm_strv_copy(s->labels, s->labels_nr, &d->labels_alloc);
 		d->enum_name = gm_xstrdup(s->enum_name);
 		d->default_value = gm_xstrdup(s->default_value);
+		d->generated = gm_xstrdup(s->generated);
 		d->comment = gm_xstrdup(s->comment);
 		d->was = gm_xstrdup(s->was);
 		d->origin = gm_xstrdup(s->origin);
@@ -444,6 +453,8 @@ static gm_table *copy_table(const gm_table *t)
 		d->columns = gm_strv_copy(s->columns, s->columns_nr, &d->columns_alloc);
 		d->expr = gm_xstrdup(s->expr);
 		d->where = gm_xstrdup(s->where);
+		d->method = gm_xstrdup(s->method);
+		d->include = gm_strv_copy(s->include, s->include_nr, &d->include_alloc);
 		GM_PUSH(c->indexes, c->indexes_nr, c->indexes_alloc, d);
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
@@ -460,7 +471,8 @@ static gm_table *copy_table(const gm_table *t)
 		GM_PUSH(c->fkeys, c->fkeys_nr, c->fkeys_alloc, d);
 	}
 	for (i = 0; i < t->checks_nr; i++)
-		gm_table_add_check(c, t->checks[i]->name, t->checks[i]->expr);
+		gm_table_add_check(c, t->checks[i]->name, t->checks[i]->expr)->exclusion =
+			t->checks[i]->exclusion;
 	return c;
 }
 

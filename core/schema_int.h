@@ -52,6 +52,7 @@ void gm_column_add_label(gm_column *c, const char *label);
 void gm_table_add_pk(gm_table *t, const char *column);
 gm_index *gm_table_add_index(gm_table *t, const char *name);
 void gm_index_add_column(gm_index *ix, const char *column);
+void gm_index_add_include(gm_index *ix, const char *column); /* an INCLUDE (...) column */
 gm_fkey *gm_table_add_fkey(gm_table *t, const char *name, const char *ref_table);
 void gm_fkey_add_pair(gm_fkey *fk, const char *column, const char *ref_column);
 gm_check *gm_table_add_check(gm_table *t, const char *name, const char *expr);

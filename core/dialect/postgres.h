@@ -63,9 +63,20 @@ void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subj
 /* postgres_plan.c: a column's DEFAULT value (literal or SQL), as the planner writes it. */
 void gm_pg_put_default(gm_buf *b, const gm_column *c);
 
-/* postgres_plan.c: "CONSTRAINT c CHECK (expr)" and "CONSTRAINT u UNIQUE (cols)". */
+/* postgres_ddl_keys.c: "CONSTRAINT c CHECK (expr)" (or "CONSTRAINT x EXCLUDE ..."),
+ * "CONSTRAINT u UNIQUE [NULLS NOT DISTINCT] (cols) [INCLUDE (...)] [DEFERRABLE ...]",
+ * "CONSTRAINT f FOREIGN KEY ... [DEFERRABLE ...]": each as the inspector reads it back.
+ * Appended to b. (CREATE INDEX, with its access method, INCLUDE and NULLS NOT DISTINCT:
+ * gm_sql_create_index.) */
 void gm_pg_put_check(gm_buf *b, const gm_check *ck);
 void gm_pg_put_unique(gm_buf *b, const gm_index *ix);
+void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk);
+
+/* postgres_ddl_keys.c: the key `name` that ch drops and adds again when it changes only in
+ * its deferral (borrowed from ch), else NULL; and the ALTER TABLE ... ALTER CONSTRAINT that
+ * gives fk its deferral. */
+const gm_fkey *gm_pg_fkey_redeferred(const gm_change *ch, const char *name);
+void gm_pg_put_alter_deferral(gm_buf *b, const char *table, const gm_fkey *fk);
 
 /* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
 void gm_pg_put_alter(gm_buf *b, const char *table);

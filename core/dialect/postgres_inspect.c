@@ -11,13 +11,14 @@
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
 #include "dialect/postgres_catalog.h"
+#include "dialect/postgres_inspect.h"
 #include "dialect/sql.h"
 #include "type.h"
 #include "schema_int.h"
 #include "util/strvec.h"
 #include "util/banned.h"
 
-#define SEP '\x1f' /* separator of name lists (string_agg(..., chr(31))) */
+#define SEP GM_PG_SEP
 
 /*
  * What reading the columns learned about objects that read_unsupported lists: sequences
@@ -121,19 +122,18 @@ void gm_pg_default_canonical(gm_default_kind *kind, char **value, const char *ex
 
 /* ---- helpers ---- */
 
-static const char *val(const PGresult *res, int row, int col)
+const char *gm_pg_val(const PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
 }
 
-static bool val_bool(const PGresult *res, int row, int col)
+bool gm_pg_val_bool(const PGresult *res, int row, int col)
 {
-	const char *v = val(res, row, col);
+	const char *v = gm_pg_val(res, row, col);
 	return v && v[0] == 't';
 }
 
-/* Call add(obj, name) for each name of a chr(31)-separated list. */
-static void each_name(const char *list, void *obj, void (*add)(void *obj, const char *name))
+void gm_pg_each_name(const char *list, void *obj, void (*add)(void *obj, const char *name))
 {
 	gm_buf b = GM_BUF_INIT;
 
@@ -153,81 +153,11 @@ static void each_name(const char *list, void *obj, void (*add)(void *obj, const 
 	gm_buf_release(&b);
 }
 
-static void add_pk(void *t, const char *name)
-{
-	gm_table_add_pk(t, name);
-}
-
-static void add_index_column(void *ix, const char *name)
-{
-	gm_index_add_column(ix, name);
-}
-
-/* Table by name, remembering the last one (rows come sorted by table). */
-static gm_table *table_of(gm_schema *s, const char *name, gm_table **last)
+gm_table *gm_pg_table_of(gm_schema *s, const char *name, gm_table **last)
 {
 	if (!*last || strcmp((*last)->name, name))
 		*last = gm_schema_table(s, name);
 	return *last;
-}
-
-static const char *fk_action(const char *code)
-{
-	switch (code ? code[0] : 'a') {
-	case 'r':
-		return "restrict";
-	case 'c':
-		return "cascade";
-	case 'n':
-		return "set null";
-	case 'd':
-		return "set default";
-	default:
-		return NULL;
-	}
-}
-
-/* "CHECK ((a > 0)) NOT VALID" → "(a > 0)" */
-static char *check_expr(const char *def)
-{
-	size_t n = strlen(def);
-	const char *nv = " NOT VALID";
-
-	if (n > strlen(nv) && !strcmp(def + n - strlen(nv), nv))
-		n -= strlen(nv);
-	if (n >= 8 && !strncmp(def, "CHECK (", 7) && def[n - 1] == ')')
-		return gm_xstrndup(def + 7, n - 8);
-	return gm_xstrndup(def, n);
-}
-
-/*
- * The key part of an index definition as pg_get_indexdef prints it:
- * "CREATE INDEX x ON public.t USING btree (lower(a), b DESC) WHERE ..." →
- * "lower(a), b DESC".
- */
-static char *index_keys(const char *def)
-{
-	const char *p = strstr(def, " USING ");
-	const char *start;
-	int depth = 0;
-	char quote = 0;
-
-	if (!p || !(p = strchr(p, '(')))
-		return gm_xstrdup(def);
-	start = ++p;
-	for (; *p; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-		} else if (*p == '\'' || *p == '"') {
-			quote = *p;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')' && depth-- == 0) {
-			break;
-		}
-	}
-	return gm_xstrndup(start, (size_t)(p - start));
 }
 
 /* ---- the steps ---- */
@@ -261,8 +191,8 @@ static int read_tables(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		gm_table *t = gm_schema_add_table(s, PQgetvalue(res, i, 0));
 		const char *kind = PQgetvalue(res, i, 1);
 
-		gm_set_str(&t->comment, val(res, i, 2));
-		if (val(res, i, 3))
+		gm_set_str(&t->comment, gm_pg_val(res, i, 2));
+		if (gm_pg_val(res, i, 3))
 			gm_schema_add_unsupported(s, "inheritance of %s from %s", t->name,
 						  PQgetvalue(res, i, 3));
 		if (kind[0] == 'p')
@@ -349,12 +279,12 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i, s
 {
 	gm_buf type = GM_BUF_INIT;
 	const char *name = PQgetvalue(res, i, 1);
-	const char *def = val(res, i, 4);
-	const char *identity = val(res, i, 5);
-	const char *generated = val(res, i, 6);
-	const char *enum_type = val(res, i, 8);
-	const char *free_seq = val(res, i, 10);
-	const char *domain = val(res, i, 11);
+	const char *def = gm_pg_val(res, i, 4);
+	const char *identity = gm_pg_val(res, i, 5);
+	const char *generated = gm_pg_val(res, i, 6);
+	const char *enum_type = gm_pg_val(res, i, 8);
+	const char *free_seq = gm_pg_val(res, i, 10);
+	const char *domain = gm_pg_val(res, i, 11);
 	gm_default_kind kind;
 	char *value = NULL;
 	gm_column *col;
@@ -367,31 +297,28 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i, s
 	if (domain)
 		note_domain(nt, domain, type.ptr, t->name, name);
 
-	if (kind == GM_DEFAULT_SQL && is_nextval(value) && (val_bool(res, i, 9) || free_seq)) {
+	if (kind == GM_DEFAULT_SQL && is_nextval(value) &&
+	    (gm_pg_val_bool(res, i, 9) || free_seq)) {
 		const char *serial = gm_type_serial_of(type.ptr);
 		if (serial) {
 			gm_buf_clear(&type);
 			gm_buf_puts(&type, serial);
 			kind = GM_DEFAULT_NONE;
-			if (!val_bool(res, i, 9))
+			if (!gm_pg_val_bool(res, i, 9))
 				note_sequence(nt, free_seq, t->name, name);
 		}
 	}
-	if (generated && *generated) {
-		gm_schema_add_unsupported(s, "generated column %s.%s", t->name, name);
+	col = gm_table_add_column(t, name, type.ptr);
+	col->nullable = !gm_pg_val_bool(res, i, 3);
+	col->identity = identity && *identity;
+	col->identity_always = identity && identity[0] == 'a';
+	if (generated && *generated) { /* 's': STORED, PostgreSQL's only kind */
+		gm_set_str(&col->generated, def);
+		col->stored = true;
 		kind = GM_DEFAULT_NONE;
 	}
-	if (identity && identity[0] == 'a')
-		gm_schema_add_unsupported(s,
-					  "identity column %s.%s is GENERATED ALWAYS"
-					  " (read as BY DEFAULT)",
-					  t->name, name);
-
-	col = gm_table_add_column(t, name, type.ptr);
-	col->nullable = !val_bool(res, i, 3);
-	col->identity = identity && *identity;
 	gm_column_set_default(col, kind, value);
-	gm_set_str(&col->comment, val(res, i, 7));
+	gm_set_str(&col->comment, gm_pg_val(res, i, 7));
 	free(value);
 	gm_buf_release(&type);
 }
@@ -405,116 +332,9 @@ static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt, stru
 	if ((error = gm_pg_query(&res, c, "cannot read columns", gm_pg_q_columns, vt, NULL)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
-		gm_table *t = table_of(s, PQgetvalue(res, i, 0), &last);
+		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
 		if (t)
 			read_column(s, t, res, i, nt);
-	}
-	PQclear(res);
-	return 0;
-}
-
-static int read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
-{
-	PGresult *res = NULL;
-	gm_table *last = NULL;
-	int i, error;
-
-	if ((error = gm_pg_query(&res, c, "cannot read constraints", gm_pg_q_constraints, vt,
-				 NULL)) < 0)
-		return error;
-	for (i = 0; i < PQntuples(res); i++) {
-		gm_table *t = table_of(s, PQgetvalue(res, i, 0), &last);
-		const char *name = PQgetvalue(res, i, 1);
-		const char *type = PQgetvalue(res, i, 2);
-		const char *cols = val(res, i, 3);
-
-		if (!t)
-			continue;
-		switch (type[0]) {
-		case 'p':
-			gm_set_str(&t->pk_name, name);
-			each_name(cols, t, add_pk);
-			break;
-		case 'u': {
-			gm_index *ix = gm_table_add_index(t, name);
-			ix->unique = true;
-			ix->constraint = true;
-			each_name(cols, ix, add_index_column);
-			break;
-		}
-		case 'f': {
-			gm_fkey *fk = gm_table_add_fkey(t, name, PQgetvalue(res, i, 4));
-			const char *a = cols, *b = val(res, i, 5);
-
-			while (a && b) {
-				const char *ea = strchr(a, SEP), *eb = strchr(b, SEP);
-				char *ca = gm_xstrndup(a, ea ? (size_t)(ea - a) : strlen(a));
-				char *cb = gm_xstrndup(b, eb ? (size_t)(eb - b) : strlen(b));
-				gm_fkey_add_pair(fk, ca, cb);
-				free(ca);
-				free(cb);
-				a = ea ? ea + 1 : NULL;
-				b = eb ? eb + 1 : NULL;
-			}
-			gm_set_str(&fk->on_delete, fk_action(val(res, i, 6)));
-			gm_set_str(&fk->on_update, fk_action(val(res, i, 7)));
-			break;
-		}
-		case 'c': {
-			char *expr = check_expr(PQgetvalue(res, i, 8));
-			gm_table_add_check(t, name, expr);
-			free(expr);
-			break;
-		}
-		case 'x':
-			gm_schema_add_unsupported(s, "exclusion constraint %s on %s", name,
-						  t->name);
-			break;
-		case 't':
-			gm_schema_add_unsupported(s, "constraint trigger %s on %s", name, t->name);
-			break;
-		default:
-			break;
-		}
-	}
-	PQclear(res);
-	return 0;
-}
-
-static int read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
-{
-	PGresult *res = NULL;
-	gm_table *last = NULL;
-	int i, error;
-
-	if ((error = gm_pg_query(&res, c, "cannot read indexes", gm_pg_q_indexes, vt, NULL)) < 0)
-		return error;
-	for (i = 0; i < PQntuples(res); i++) {
-		gm_table *t = table_of(s, PQgetvalue(res, i, 0), &last);
-		const char *method = PQgetvalue(res, i, 7);
-		gm_index *ix;
-
-		if (!t)
-			continue;
-		/*
-		 * The model has no access method: a GiST/GIN/... index is left out (and
-		 * named), not turned into a btree index that a revision would create, or
-		 * drop when the models do not mention it.
-		 */
-		if (strcmp(method, "btree")) {
-			gm_schema_add_unsupported(s, "index %s on %s using %s",
-						  PQgetvalue(res, i, 1), t->name, method);
-			continue;
-		}
-		ix = gm_table_add_index(t, PQgetvalue(res, i, 1));
-		ix->unique = val_bool(res, i, 2);
-		gm_set_str(&ix->where, val(res, i, 3));
-		if (val_bool(res, i, 4)) {
-			char *keys = index_keys(PQgetvalue(res, i, 6));
-			gm_set_str(&ix->expr, keys);
-			free(keys);
-		} else
-			each_name(val(res, i, 5), ix, add_index_column);
 	}
 	PQclear(res);
 	return 0;
@@ -526,10 +346,10 @@ static void add_use(void *d, const char *name)
 }
 
 /*
- * Generated columns, as dependents of kind "generated column" named "t.c" (table t), read
- * before the views: the schema model has no generated columns yet (issue 14; read_column
- * reads one as a plain column), and PostgreSQL refuses to change the type of a column one
- * uses, so a swap or a type change drops it before and re-adds it after
+ * Generated columns, also as dependents of kind "generated column" named "t.c" (table t),
+ * read before the views: read_column reads one into the model (gm_column.generated), but
+ * PostgreSQL refuses to change the type of a column one uses, so a swap or a type change
+ * drops it before and re-adds it after
  * (gm_pg_carry_dependents). Its values are recomputed; it comes back as the table's last
  * column. It uses its table, so every generated column of a table converted or retyped
  * is carried, whether its expression names the changed column or not.
@@ -546,7 +366,7 @@ static int read_generated(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		gm_dependent *d =
 			gm_schema_add_dependent(s, "generated column", PQgetvalue(res, i, 1),
 						PQgetvalue(res, i, 0), PQgetvalue(res, i, 2));
-		each_name(val(res, i, 3), d, add_use);
+		gm_pg_each_name(gm_pg_val(res, i, 3), d, add_use);
 	}
 	PQclear(res);
 	return 0;
@@ -593,7 +413,7 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		gm_dependent *d =
 			gm_schema_add_dependent(s, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 						NULL, PQgetvalue(res, i, 2));
-		each_name(val(res, i, 3), d, add_use);
+		gm_pg_each_name(gm_pg_val(res, i, 3), d, add_use);
 	}
 	PQclear(res);
 	views_use_generated(s);
@@ -617,7 +437,7 @@ static int read_unsupported(gm_schema *s, struct gm_pg_conn *c, const char *vt,
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *line = PQgetvalue(res, i, 0);
-		const char *kind = val(res, i, 1), *name = val(res, i, 2);
+		const char *kind = gm_pg_val(res, i, 1), *name = gm_pg_val(res, i, 2);
 		bool done = false;
 
 		for (j = 0; kind && kind[0] == 'S' && j < nt->seq_nr && !done; j++)
@@ -661,7 +481,7 @@ static int use_default_search_path(char **saved, struct gm_pg_conn *c)
 				 " pg_catalog.current_setting('search_path')",
 				 NULL, NULL)) < 0)
 		return error;
-	if (PQntuples(res) == 1 && val_bool(res, 0, 0))
+	if (PQntuples(res) == 1 && gm_pg_val_bool(res, 0, 0))
 		*saved = gm_xstrdup(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (!*saved)
@@ -707,8 +527,10 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		return error;
 	gm_schema_new(&s);
 	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
-	    (error = read_columns(s, c, vt, &nt)) < 0 || (error = read_constraints(s, c, vt)) < 0 ||
-	    (error = read_indexes(s, c, vt)) < 0 || (error = read_unsupported(s, c, vt, &nt)) < 0 ||
+	    (error = read_columns(s, c, vt, &nt)) < 0 ||
+	    (error = gm_pg_read_constraints(s, c, vt)) < 0 ||
+	    (error = gm_pg_read_indexes(s, c, vt)) < 0 ||
+	    (error = read_unsupported(s, c, vt, &nt)) < 0 ||
 	    (error = read_dependents(s, c, vt)) < 0)
 		goto done;
 	*out = s;

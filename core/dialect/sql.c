@@ -475,11 +475,19 @@ void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix)
 	gm_sql_ident(out, ix->name);
 	gm_buf_puts(out, " ON ");
 	gm_sql_ident(out, t->name);
+	if (ix->method) /* PostgreSQL's; SQLite refuses the statement (never silent) */
+		gm_buf_printf(out, " USING %s", ix->method);
 	gm_buf_putc(out, ' ');
 	if (ix->expr)
 		gm_buf_printf(out, "(%s)", ix->expr);
 	else
 		gm_sql_ident_list(out, ix->columns, ix->columns_nr);
+	if (ix->include_nr) {
+		gm_buf_puts(out, " INCLUDE ");
+		gm_sql_ident_list(out, ix->include, ix->include_nr);
+	}
+	if (ix->nulls_not_distinct)
+		gm_buf_puts(out, " NULLS NOT DISTINCT");
 	if (ix->where)
 		gm_buf_printf(out, " WHERE %s", ix->where);
 	gm_buf_puts(out, ";\n");

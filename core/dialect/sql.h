@@ -118,7 +118,8 @@ void gm_sql_ident_list(gm_buf *out, char *const *names, size_t n);
  * the canonical lowercase action in upper case ("set null" → "SET NULL"). Both dialects. */
 void gm_sql_fk_actions(gm_buf *out, const char *on_delete, const char *on_update);
 
-/* Append "CREATE [UNIQUE] INDEX name ON table (cols | (expr)) [WHERE pred];\n" (both dialects). */
+/* Append "CREATE [UNIQUE] INDEX name ON table [USING method] (cols | (expr)) [INCLUDE (cols)]
+ * [NULLS NOT DISTINCT] [WHERE pred];\n" (both dialects; the optional parts are PostgreSQL's). */
 void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix);
 
 /* deploy_sql.c: the version table's SQL (gm_dialect.version_sql) of SQLite or, with pg,

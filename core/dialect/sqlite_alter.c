@@ -104,8 +104,8 @@ static bool add_in_place(const gm_change *ch, const gm_column *c)
 	size_t i;
 	bool ok;
 
-	if (gm_table_pk_has(t, c->name) || c->identity)
-		return false;
+	if (gm_table_pk_has(t, c->name) || c->identity || (c->generated && c->stored))
+		return false; /* a STORED generated column cannot be added in place */
 	if (c->default_kind == GM_DEFAULT_SQL)
 		return false; /* expressions and CURRENT_* are refused */
 	if (!c->nullable && c->default_kind != GM_DEFAULT_LITERAL)
@@ -154,6 +154,9 @@ static bool drop_in_place(const gm_change *ch, const gm_column *c)
 	for (i = 0; i < t->checks_nr; i++)
 		if (gm_sqlite_mentions(t->checks[i]->expr, c->name) &&
 		    !check_inline(t, c, t->checks[i]))
+			return false;
+	for (i = 0; i < t->columns_nr; i++) /* a generated column uses it */
+		if (t->columns[i] != c && gm_sqlite_mentions(t->columns[i]->generated, c->name))
 			return false;
 	return true;
 }

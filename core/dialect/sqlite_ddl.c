@@ -180,6 +180,31 @@ static bool column_constraint_start(const gm_sql_tok *t)
 	return false;
 }
 
+/*
+ * The deferral of the foreign key whose REFERENCES clause continues at i (up to end, or
+ * to the next column constraint): DEFERRABLE [INITIALLY DEFERRED]; NOT DEFERRABLE and
+ * INITIALLY IMMEDIATE are the default.
+ */
+static void fk_deferral(struct gm_sqlite_ddl_item *it, const struct toks *tk, size_t i, size_t end)
+{
+	static const char *const stops[] = { "CONSTRAINT", "PRIMARY", "UNIQUE",  "CHECK",
+					     "REFERENCES", "DEFAULT", "COLLATE", "GENERATED",
+					     "AS",         NULL };
+	size_t k;
+
+	for (; i < end; i = skip_group(tk, i)) {
+		for (k = 0; stops[k]; k++)
+			if (gm_sql_tok_is(&tk->v[i], stops[k]))
+				return;
+		if (!gm_sql_tok_is(&tk->v[i], "DEFERRABLE"))
+			continue;
+		it->deferrable = !(i > 0 && gm_sql_tok_is(&tk->v[i - 1], "NOT"));
+		it->initially_deferred = it->deferrable && i + 2 < end &&
+					 gm_sql_tok_is(&tk->v[i + 1], "INITIALLY") &&
+					 gm_sql_tok_is(&tk->v[i + 2], "DEFERRED");
+	}
+}
+
 static void parse_column(struct gm_sqlite_ddl *d, const struct toks *tk, size_t i, size_t end)
 {
 	char *col = tok_text(&tk->v[i]), *pending = NULL;
@@ -216,6 +241,7 @@ static void parse_column(struct gm_sqlite_ddl *d, const struct toks *tk, size_t 
 			it->ref = tok_text(&tk->v[i + 1]);
 			GM_PUSH(d->fkeys, d->fkeys_nr, d->fkeys_alloc, it);
 			i += 2;
+			fk_deferral(it, tk, i, end);
 		} else if (gm_sql_tok_is(t, "DEFAULT")) {
 			i++;
 			if (i < end && (punct(&tk->v[i], '-') || punct(&tk->v[i], '+')))
@@ -268,8 +294,10 @@ static void parse_table_constraint(struct gm_sqlite_ddl *d, const struct toks *t
 		it = item_new(&pending, NULL);
 		column_list(&it->cols, tk, i + 2, NULL);
 		i = skip_group(tk, i + 2);
-		if (i + 1 < end && gm_sql_tok_is(&tk->v[i], "REFERENCES"))
+		if (i + 1 < end && gm_sql_tok_is(&tk->v[i], "REFERENCES")) {
 			it->ref = tok_text(&tk->v[i + 1]);
+			fk_deferral(it, tk, i + 2, end);
+		}
 		GM_PUSH(d->fkeys, d->fkeys_nr, d->fkeys_alloc, it);
 	}
 done:
@@ -605,4 +633,22 @@ void gm_sqlite_ddl_replace_name(gm_buf *out, const char *sql, const char *old, c
 	}
 	gm_buf_puts(out, p);
 	free(tk.v);
+}
+
+char *gm_sqlite_ddl_generated(const char *sql, const char *col)
+{
+	struct toks tk = { NULL, 0, 0 };
+	char *def = gm_sqlite_ddl_column_text(sql, col), *expr = NULL;
+	size_t i;
+
+	if (!def)
+		return NULL;
+	lex(&tk, def);
+	/* past the name: `AS (` starts the generation clause (GENERATED ALWAYS optional) */
+	for (i = 1; tk.v[i].kind != GM_SQL_END && !expr; i = skip_group(&tk, i))
+		if (gm_sql_tok_is(&tk.v[i], "AS") && punct(&tk.v[i + 1], '('))
+			expr = group_text(&tk, i + 1);
+	free(tk.v);
+	free(def);
+	return expr;
 }

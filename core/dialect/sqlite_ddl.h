@@ -8,11 +8,12 @@
 #include "util/strvec.h"
 
 struct gm_sqlite_ddl_item {
-	char *name;     /* CONSTRAINT name, or NULL */
-	char *column;   /* column-level: the column it is declared on */
-	gm_strvec cols; /* UNIQUE / FOREIGN KEY columns, as written */
-	char *ref;      /* FOREIGN KEY: the referenced table, as written */
-	char *expr;     /* CHECK: the condition */
+	char *name;                          /* CONSTRAINT name, or NULL */
+	char *column;                        /* column-level: the column it is declared on */
+	gm_strvec cols;                      /* UNIQUE / FOREIGN KEY columns, as written */
+	char *ref;                           /* FOREIGN KEY: the referenced table, as written */
+	char *expr;                          /* CHECK: the condition */
+	bool deferrable, initially_deferred; /* FOREIGN KEY: DEFERRABLE [INITIALLY DEFERRED] */
 	bool used;
 };
 
@@ -64,6 +65,10 @@ bool gm_sqlite_ddl_create_as(gm_buf *out, const char *sql, const char *name, cha
 /* The definition of column col (case-insensitive) in CREATE TABLE text, as written (name
  * to its last token), or NULL when absent. Caller frees. */
 char *gm_sqlite_ddl_column_text(const char *sql, const char *col);
+
+/* The generation expression of column col in CREATE TABLE text (`[GENERATED ALWAYS] AS
+ * (expr)`), as written inside the parentheses, or NULL. Caller frees. */
+char *gm_sqlite_ddl_generated(const char *sql, const char *col);
 
 /* Every word and quoted name in sql (unquoted, in order), e.g. what a view names. Appends
  * to out. */

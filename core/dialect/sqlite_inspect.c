@@ -116,12 +116,15 @@ static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct gm_
 
 		if (hidden == 1)
 			continue;
-		if (hidden > 1) {
-			gm_schema_add_unsupported(s, "generated column %s.%s", t->name, name);
-			continue;
-		}
 		gm_type_canonical(&type, decl ? decl : "");
 		c = gm_table_add_column(t, name, type.ptr);
+		if (hidden > 1) { /* 2: VIRTUAL, 3: STORED; the expression as written */
+			c->generated = t->sql ? gm_sqlite_ddl_generated(t->sql, name) : NULL;
+			if (!c->generated) /* not in the text as we parse it: named, not lost */
+				gm_schema_add_unsupported(
+					s, "generated column %s.%s (read as plain)", t->name, name);
+			c->stored = c->generated && hidden == 3;
+		}
 		c->nullable = !sqlite3_column_int(st, 2) && pos == 0;
 		gm_sqlite_ddl_default(c, col_text(st, 3));
 		c->identity = gm_strv_contains_ci(d->autoinc.v, d->autoinc.nr, name);
@@ -243,18 +246,19 @@ static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct gm_sqlite
 {
 	gm_buf name = GM_BUF_INIT;
 	gm_strvec to = GM_STRVEC_INIT;
+	const struct gm_sqlite_ddl_item *text = NULL; /* its text: name, deferral */
 	gm_fkey *fk;
 	size_t i;
 	int error = 0;
 
-	for (i = 0; i < d->fkeys_nr; i++) {
+	for (i = 0; i < d->fkeys_nr && !text; i++) {
 		struct gm_sqlite_ddl_item *it = d->fkeys[i];
 		if (!it->used && it->ref && !strcasecmp(it->ref, r->ref) &&
 		    gm_strv_eq_ci(it->cols.v, it->cols.nr, r->from.v, r->from.nr)) {
 			it->used = true;
+			text = it;
 			if (it->name)
 				gm_buf_puts(&name, it->name);
-			break;
 		}
 	}
 	if (!name.len) {
@@ -274,6 +278,8 @@ static int add_fkey(gm_table *t, sqlite3 *db, struct fk_row *r, struct gm_sqlite
 	}
 	set_action(&fk->on_delete, r->on_delete);
 	set_action(&fk->on_update, r->on_update);
+	fk->deferrable = text && text->deferrable;
+	fk->initially_deferred = text && text->initially_deferred;
 done:
 	gm_strvec_release(&to);
 	gm_buf_release(&name);

@@ -99,6 +99,10 @@ static void put_references(gm_buf *b, const gm_fkey *fk)
 		gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
 	}
 	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
+	if (fk->initially_deferred)
+		gm_buf_puts(b, " DEFERRABLE INITIALLY DEFERRED");
+	else if (fk->deferrable)
+		gm_buf_puts(b, " DEFERRABLE");
 }
 
 /* The identity column: `integer NOT NULL PRIMARY KEY AUTOINCREMENT` inline. */
@@ -114,6 +118,9 @@ static void put_column(gm_buf *b, const gm_table *t, const gm_column *c, bool wi
 	gm_sql_ident(b, c->name);
 	if (c->type && *c->type)
 		gm_buf_printf(b, " %s", c->type);
+	if (c->generated)
+		gm_buf_printf(b, " GENERATED ALWAYS AS (%s) %s", c->generated,
+			      c->stored ? "STORED" : "VIRTUAL");
 	if (!c->nullable)
 		gm_buf_puts(b, " NOT NULL");
 	if (with_pk && is_inline_pk(t, c)) {
@@ -180,6 +187,8 @@ static void put_create_table(gm_buf *b, const gm_table *t, const char *name,
 		gm_sql_ident(b, ix->name);
 		gm_buf_puts(b, " UNIQUE ");
 		gm_sql_ident_list(b, ix->columns, ix->columns_nr);
+		if (ix->deferrable) /* SQLite refuses it: named by the error, never dropped */
+			gm_buf_puts(b, " DEFERRABLE");
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
 		const gm_fkey *fk = t->fkeys[i];
@@ -478,7 +487,7 @@ static void put_copy(gm_buf *b, const gm_change *ch, const char *tmp,
 	for (i = 0; i < t->columns_nr + dropped_nr; i++) {
 		const gm_column *c = i < t->columns_nr ? t->columns[i] : dropped[i - t->columns_nr];
 		const char *src = i < t->columns_nr ? source_column(ch, c) : c->name;
-		if (!src)
+		if (!src || (i < t->columns_nr && c->generated)) /* computed by the new table */
 			continue;
 		if (n++) {
 			gm_buf_puts(&cols, ", ");
@@ -516,8 +525,11 @@ static void plan_rebuild(gm_plan *out, gm_buf *b, const gm_change *ch, const gm_
 	gm_buf tmp = GM_BUF_INIT;
 	bool *on = gm_xcalloc(deps->dependents_nr + 1, sizeof(*on));
 
+	/* a column dropped and added again (a generated column's new expression) is not
+	 * carried: the new table has it */
 	for (i = 0; i < ch->tchanges_nr; i++)
-		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN)
+		if (ch->tchanges[i].kind == GM_TCHANGE_DROP_COLUMN &&
+		    !gm_table_column(t, ch->tchanges[i].col_from->name))
 			GM_PUSH(dropped, dropped_nr, dropped_alloc, ch->tchanges[i].col_from);
 	mark_users(on, deps, ch->from->name);
 	mark_users(on, deps, t->name);

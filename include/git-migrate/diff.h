@@ -56,6 +56,8 @@ enum gm_column_diff {
 	GM_COLDIFF_DEFAULT = (1 << 2),
 	GM_COLDIFF_IDENTITY = (1 << 3),
 	GM_COLDIFF_COMMENT = (1 << 4),
+	GM_COLDIFF_GENERATED =
+		(1 << 5), /* generated expression or stored/virtual; plain ↔ generated */
 };
 
 typedef struct gm_tchange {

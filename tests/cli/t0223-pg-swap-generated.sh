@@ -6,8 +6,10 @@ test "$GM_TEST_DIALECT" = postgres ||
 . "$TEST_DIR/lib-prepare.sh"
 . "$TEST_DIR/lib-fixture-case.sh"
 
-# label and is_done are plain columns to the models (generated columns are not part of
-# the schema model yet): a hand-written revision on production makes them generated.
+# label and is_done are plain columns to production's models: a hand-written revision on
+# production makes them generated; the branch's models (gen.yml) then say so. label spells
+# the status out with CASE: a generated column that calls a user function (status_label,
+# which the view uses) cannot be planned from the models until functions are modelled.
 cat >tasks.yml <<'YAML'
 enums:
   task_status: [new, active, done, failed]
@@ -21,8 +23,12 @@ tables:
     indexes:
       - {name: tasks_label_idx, columns: [label]}
 YAML
+LABEL="CASE status WHEN 'new' THEN 'NEW' WHEN 'active' THEN 'ACTIVE' WHEN 'done' THEN 'DONE' ELSE 'FAILED' END"
+sed -e "s/^      label:   text$/      label:   {type: text, generated: \"$LABEL\"}/" \
+    -e "s/^      is_done: boolean$/      is_done: {type: boolean, generated: \"status = 'done' AND id > 0\"}/" \
+	tasks.yml >gen.yml
 # 'failed' removed: a swap
-sed "s/\[new, active, done, failed\]/[new, active, done]/" tasks.yml >tasks-swapped.yml
+sed "s/\[new, active, done, failed\]/[new, active, done]/" gen.yml >tasks-swapped.yml
 cat >rows.yml <<'YAML'
 tasks:
   - {id: 1, status: new}
@@ -33,10 +39,10 @@ YAML
 GEN_UP=$(cat <<'SQL'
 CREATE FUNCTION status_label(s task_status) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(s::text) $$;
 ALTER TABLE tasks DROP COLUMN label, DROP COLUMN is_done;
-ALTER TABLE tasks ADD COLUMN label text GENERATED ALWAYS AS (status_label(status)) STORED;
+ALTER TABLE tasks ADD COLUMN label text GENERATED ALWAYS AS (CASE status WHEN 'new' THEN 'NEW' WHEN 'active' THEN 'ACTIVE' WHEN 'done' THEN 'DONE' ELSE 'FAILED' END) STORED;
 ALTER TABLE tasks ADD COLUMN is_done boolean GENERATED ALWAYS AS (status = 'done' AND id > 0) STORED;
 CREATE INDEX tasks_label_idx ON tasks (label);
-CREATE VIEW task_labels AS SELECT id, label, is_done FROM tasks;
+CREATE VIEW task_labels AS SELECT id, label, is_done, status_label(status) AS pretty FROM tasks;
 SQL
 )
 GEN_DOWN=$(cat <<'SQL'
@@ -97,28 +103,32 @@ test_expect_success 'setup: production holds the models, fixtures, and the gener
 		cd gen &&
 		git switch -q production &&
 		commit_revision migrations/versions $V "$(base_id)" "$GEN_UP" "$GEN_DOWN" &&
-		git switch -q work && git merge -q production
-	)
+		git switch -q work && git merge -q production &&
+		cp ../gen.yml models/app.yml && git commit -q -am "generated columns in the models" &&
+		git migrate diff >out 2>err
+	) &&
+	test_grep "^no changes$" gen/err &&
+	test_grep -v "generated column" gen/err
 '
 
 test_expect_success 'prepare writes the swap: the view, generated columns and function dropped before, re-created after, the index last; the down adds the label back' '
 	(
 		cd gen && prepare_change ../tasks-swapped.yml "drop failed from task_status"
 	) &&
-	test_grep "generated column tasks.label" gen/err &&
+	test_grep -v "generated column" gen/err &&
 	cat >expect <<-SQL &&
 	DROP VIEW task_labels;
-	ALTER TABLE tasks DROP COLUMN label;
 	DROP FUNCTION status_label(s task_status);
 	ALTER TABLE tasks DROP COLUMN is_done;
+	ALTER TABLE tasks DROP COLUMN label;
 	ALTER TYPE task_status RENAME TO task_status__old;
 	CREATE TYPE task_status AS ENUM (LABELS);
 	ALTER TABLE tasks ALTER COLUMN status DROP DEFAULT,
 	ALTER TABLE tasks ALTER COLUMN status SET DEFAULT '\''new'\'';
 	DROP TYPE task_status__old;
+	ALTER TABLE tasks ADD COLUMN label text GENERATED ALWAYS AS (
 	ALTER TABLE tasks ADD COLUMN is_done boolean GENERATED ALWAYS AS (((status = '\''done'\''::task_status) AND (id > 0))) STORED;
 	CREATE OR REPLACE FUNCTION status_label(s task_status)
-	ALTER TABLE tasks ADD COLUMN label text GENERATED ALWAYS AS (status_label(status)) STORED;
 	CREATE VIEW task_labels AS
 	CREATE INDEX tasks_label_idx ON tasks (label);
 	SQL
@@ -198,11 +208,11 @@ test_expect_success 'a column a generated column uses changes type: the generate
 		heads up.sql >actual &&
 		cat >expect <<-SQL &&
 		DROP VIEW task_labels;
-		ALTER TABLE tasks DROP COLUMN label;
 		ALTER TABLE tasks DROP COLUMN is_done;
+		ALTER TABLE tasks DROP COLUMN label;
 		ALTER TABLE tasks ALTER COLUMN id TYPE bigint USING id::bigint;
+		ALTER TABLE tasks ADD COLUMN label text GENERATED ALWAYS AS (
 		ALTER TABLE tasks ADD COLUMN is_done boolean GENERATED ALWAYS AS (((status = '\''done'\''::task_status) AND (id > 0))) STORED;
-		ALTER TABLE tasks ADD COLUMN label text GENERATED ALWAYS AS (status_label(status)) STORED;
 		CREATE VIEW task_labels AS
 		CREATE INDEX tasks_label_idx ON tasks (label);
 		SQL

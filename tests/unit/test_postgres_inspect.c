@@ -411,8 +411,8 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_non_null(gm_table_fkey(t, "film_language_id_fkey"));
 	assert_string_equal(gm_table_fkey(t, "film_language_id_fkey")->on_delete, "restrict");
 	assert_string_equal(gm_table_fkey(t, "film_language_id_fkey")->on_update, "cascade");
-	/* a GiST index is left out, not read as a btree one */
-	assert_null(gm_table_index(t, "film_fulltext_idx"));
+	/* a GiST index is read with its access method */
+	assert_string_equal(gm_table_index(t, "film_fulltext_idx")->method, "gist");
 	assert_non_null(gm_table_index(t, "idx_title"));
 	t = gm_schema_table(s, "film_actor");
 	assert_int_equal(t->pk_nr, 2);
@@ -437,7 +437,6 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_true(has_unsupported(s, "partitioned table payment (read as a plain table)"));
 	assert_true(has_unsupported(s, "partition payment_p2022_01 of payment"));
 	assert_true(has_unsupported(s, "partition payment_p2022_07 of payment"));
-	assert_true(has_unsupported(s, "index film_fulltext_idx on film using gist"));
 
 	gm_schema_free(s);
 }
@@ -543,8 +542,8 @@ static void test_postgres_inspect__domains_read_as_base_type(void **state)
 	gm_schema_free(s);
 }
 
-/* What the model reads only in part is named: GENERATED ALWAYS identities, partitions,
- * non-btree indexes (left out of the table). */
+/* What the model reads only in part is named: partitions. GENERATED ALWAYS identities and
+ * non-btree indexes are read as they are. */
 static void test_postgres_inspect__partial_readings_are_named(void **state)
 {
 	struct fixture *f = *state;
@@ -566,17 +565,17 @@ static void test_postgres_inspect__partial_readings_are_named(void **state)
 	t = gm_schema_table(s, "events");
 	assert_non_null(t);
 	assert_true(gm_table_column(t, "id")->identity);
+	assert_true(gm_table_column(t, "id")->identity_always);
 	assert_null(gm_schema_table(s, "events_2024"));
 	t = gm_schema_table(s, "docs");
-	assert_int_equal(t->indexes_nr, 0);
+	assert_int_equal(t->indexes_nr, 2);
+	assert_string_equal(gm_table_index(t, "docs_tags")->method, "gin");
+	assert_string_equal(gm_table_index(t, "docs_tags")->columns[0], "tags");
+	assert_string_equal(gm_table_index(t, "docs_id_hash")->method, "hash");
 
-	assert_true(has_unsupported(s, "identity column events.id is GENERATED ALWAYS"
-				       " (read as BY DEFAULT)"));
 	assert_true(has_unsupported(s, "partitioned table events (read as a plain table)"));
 	assert_true(has_unsupported(s, "partition events_2024 of events"));
-	assert_true(has_unsupported(s, "index docs_tags on docs using gin"));
-	assert_true(has_unsupported(s, "index docs_id_hash on docs using hash"));
-	assert_int_equal(s->unsupported_nr, 5);
+	assert_int_equal(s->unsupported_nr, 2);
 	gm_schema_free(s);
 }
 
@@ -648,7 +647,7 @@ static void test_postgres_inspect__dependents(void **state)
 }
 
 /*
- * A generated column is read as a plain column (and named unsupported) and as a dependent
+ * A generated column is read as a column with its expression (pg_get_expr) and as a dependent
  * "t.c" of its table: the ALTER TABLE ... ADD COLUMN that makes it again, what its
  * expression uses (the table, its columns, a function, the enum), ordered after the
  * function it calls and before the view of its table. Dropped and re-added from that
@@ -674,7 +673,9 @@ static void test_postgres_inspect__generated_columns(void **state)
 	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
 
 	assert_string_equal(gm_schema_table(s, "jobs")->columns[2]->type, "text");
-	assert_true(has_unsupported(s, "generated column jobs.g"));
+	assert_string_equal(gm_schema_table(s, "jobs")->columns[2]->generated, "lab(status)");
+	assert_true(gm_schema_table(s, "jobs")->columns[2]->stored);
+	assert_int_equal(s->unsupported_nr, 2); /* the view and the function */
 	assert_int_equal(s->dependents_nr, 4);
 	d = dependent(s, "jobs.g", &at_g);
 	assert_non_null(d);

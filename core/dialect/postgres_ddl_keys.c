@@ -1,0 +1,127 @@
+/* PostgreSQL DDL of a table's keys, constraints and indexes (what the inspector reads back). */
+#include <string.h>
+#include "git-migrate/diff.h"
+#include "util/strvec.h"
+#include "git-migrate/buf.h"
+#include "git-migrate/schema.h"
+#include "dialect/postgres.h"
+#include "dialect/sql.h"
+#include "util/banned.h"
+
+static void put_deferrable(gm_buf *b, bool deferrable, bool initially_deferred)
+{
+	if (initially_deferred)
+		gm_buf_puts(b, " DEFERRABLE INITIALLY DEFERRED");
+	else if (deferrable)
+		gm_buf_puts(b, " DEFERRABLE");
+}
+
+static void put_include(gm_buf *b, const gm_index *ix)
+{
+	if (!ix->include_nr)
+		return;
+	gm_buf_puts(b, " INCLUDE ");
+	gm_sql_ident_list(b, ix->include, ix->include_nr);
+}
+
+void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk)
+{
+	gm_buf_puts(b, "CONSTRAINT ");
+	gm_sql_ident(b, fk->name);
+	gm_buf_puts(b, " FOREIGN KEY ");
+	gm_sql_ident_list(b, fk->columns, fk->columns_nr);
+	gm_buf_puts(b, " REFERENCES ");
+	gm_sql_ident(b, fk->ref_table);
+	gm_buf_putc(b, ' ');
+	gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
+	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);
+	put_deferrable(b, fk->deferrable, fk->initially_deferred);
+}
+
+/* An exclusion constraint's expr is its whole definition (pg_get_constraintdef). */
+void gm_pg_put_check(gm_buf *b, const gm_check *ck)
+{
+	gm_buf_puts(b, "CONSTRAINT ");
+	gm_sql_ident(b, ck->name);
+	if (ck->exclusion)
+		gm_buf_printf(b, " %s", ck->expr);
+	else
+		gm_buf_printf(b, " CHECK (%s)", ck->expr);
+}
+
+void gm_pg_put_unique(gm_buf *b, const gm_index *ix)
+{
+	gm_buf_puts(b, "CONSTRAINT ");
+	gm_sql_ident(b, ix->name);
+	gm_buf_puts(b, ix->nulls_not_distinct ? " UNIQUE NULLS NOT DISTINCT " : " UNIQUE ");
+	gm_sql_ident_list(b, ix->columns, ix->columns_nr);
+	put_include(b, ix);
+	put_deferrable(b, ix->deferrable, ix->initially_deferred);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* The foreign key `name` that ch adds (kind ADD_FKEY) or drops (DROP_FKEY), or NULL. */
+static const gm_fkey *fkey_in(const gm_change *ch, gm_tchange_kind kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		const gm_fkey *fk = kind == GM_TCHANGE_ADD_FKEY ? tc->fkey_to : tc->fkey_from;
+		if (tc->kind == kind && !strcmp(fk->name, name))
+			return fk;
+	}
+	return NULL;
+}
+
+/* A column of fk changes type in ch. */
+static bool fkey_retyped(const gm_change *ch, const gm_fkey *fk)
+{
+	size_t i;
+
+	for (i = 0; i < ch->tchanges_nr; i++) {
+		const gm_tchange *tc = &ch->tchanges[i];
+		if (tc->kind == GM_TCHANGE_MODIFY_COLUMN && (tc->coldiff & GM_COLDIFF_TYPE) &&
+		    gm_strv_contains(fk->columns, fk->columns_nr, tc->col_to->name))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The foreign key that ch drops and adds again under the same name differs only in its
+ * deferral: ALTER CONSTRAINT, which PostgreSQL allows for foreign keys, replaces the drop
+ * (which writes nothing) and the add (no re-validation of the rows). Not when the table's
+ * columns are renamed or a key column changes type: then the key is dropped and added.
+ */
+const gm_fkey *gm_pg_fkey_redeferred(const gm_change *ch, const char *name)
+{
+	const gm_fkey *a = fkey_in(ch, GM_TCHANGE_DROP_FKEY, name);
+	const gm_fkey *b = fkey_in(ch, GM_TCHANGE_ADD_FKEY, name);
+
+	if (!a || !b || fkey_retyped(ch, b) || strcmp(ch->from->name, ch->to->name))
+		return NULL;
+	if (!gm_strv_eq(a->columns, a->columns_nr, b->columns, b->columns_nr) ||
+	    strcmp(a->ref_table, b->ref_table) ||
+	    !gm_strv_eq(a->ref_columns, a->ref_columns_nr, b->ref_columns, b->ref_columns_nr) ||
+	    !same_str(a->on_delete, b->on_delete) || !same_str(a->on_update, b->on_update))
+		return NULL;
+	return b;
+}
+
+void gm_pg_put_alter_deferral(gm_buf *b, const char *table, const gm_fkey *fk)
+{
+	gm_pg_put_alter(b, table);
+	gm_buf_puts(b, "ALTER CONSTRAINT ");
+	gm_sql_ident(b, fk->name);
+	if (!fk->deferrable)
+		gm_buf_puts(b, " NOT DEFERRABLE");
+	else
+		gm_buf_puts(b, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
+						      : " DEFERRABLE INITIALLY IMMEDIATE");
+	gm_buf_puts(b, ";\n");
+}
