@@ -15,6 +15,7 @@
 #include "git-migrate/vec.h"
 #include "error_int.h"
 #include "models_int.h"
+#include "models_parse.h"
 #include "type.h"
 #include "yaml.h"
 #include "dialect/sql.h"
@@ -380,7 +381,10 @@ static int first_statement(const char *stmt, int line, void *payload)
 	(void)line;
 	if (b->len)
 		return 0;
-	gm_buf_printf(b, "%s;", stmt);
+	gm_models_trim(b, stmt);
+	while (b->len && b->ptr[b->len - 1] == ';')
+		b->ptr[--b->len] = '\0';
+	gm_buf_putc(b, ';');
 	return 0;
 }
 
