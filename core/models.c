@@ -397,8 +397,8 @@ static int object_for_dialect(gm_dependent *d, const char *dialect)
 	if (strcmp(d->kind, "view") && strcmp(d->kind, "trigger")) {
 		error_at(d->origin, "'%s' are not supported on SQLite: %s '%s'",
 			 section_of(d->kind), d->kind, d->name);
-		gm_error_hint("SQLite has views and triggers only; declare %s objects in "
-			      "models for a PostgreSQL database",
+		gm_error_hint("SQLite has views and triggers only; '%s' are for models of a "
+			      "PostgreSQL database",
 			      section_of(d->kind));
 		return GM_EINVALID;
 	}
@@ -423,8 +423,10 @@ int gm_models_validate_objects(gm_schema *s, const char *dialect)
 		if (dialect && (error = object_for_dialect(d, dialect)) < 0)
 			return error;
 	}
+	/* YAML-made objects have no uses yet (an inspected one has the catalog's) */
 	for (i = 0; i < s->dependents_nr; i++)
-		object_uses(s->dependents[i], s);
+		if (!s->dependents[i]->uses_nr)
+			object_uses(s->dependents[i], s);
 	gm_schema_order_dependents(s);
 	return 0;
 }

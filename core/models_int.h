@@ -63,8 +63,9 @@ int gm_models_parse_objects(struct gm_models_parse *p, const struct gm_yaml_node
  * After a merge, the objects beyond tables of s: a trigger must be on a table of the
  * models; on `dialect` "sqlite" (NULL: not checked) only views and triggers exist
  * (another kind is GM_EINVALID at its origin, naming its key and the dialect) and a
- * create text keeps its first statement only (no COMMENT ON). Each object's uses gain the
- * tables, enums and objects its create text names, and s's objects are put in creation
+ * create text keeps its first statement only (no COMMENT ON). An object without uses (a
+ * YAML-made one) gets the tables, enums and objects its create text names (outside
+ * quoted strings and dollar-quoted bodies), and s's objects are put in creation
  * order (gm_schema_order_dependents).
  */
 int gm_models_validate_objects(gm_schema *s, const char *dialect);
