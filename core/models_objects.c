@@ -365,28 +365,6 @@ done:
 	return error;
 }
 
-/* views: name: "SELECT ..." or {sql:, comment:} → CREATE VIEW name AS <sql>; */
-static int parse_view(struct gm_models_parse *p, const struct section *sec, const gm_yaml_node *key,
-		      const gm_yaml_node *val)
-{
-	static const char *const keys[] = { "sql", "comment", NULL };
-	const char *comment;
-	gm_buf sql = GM_BUF_INIT, b = GM_BUF_INIT;
-	int error;
-
-	if ((error = sql_entry(p, val, keys, "view", key->value, &sql, &comment)) < 0)
-		goto done;
-	gm_buf_puts(&b, "CREATE VIEW ");
-	gm_sql_ident(&b, key->value);
-	gm_buf_printf(&b, " AS %s;", sql.ptr);
-	put_comment(&b, "VIEW", key->value, comment);
-	error = add_object(p, sec->kind, key->value, NULL, b.ptr, key);
-done:
-	gm_buf_release(&b);
-	gm_buf_release(&sql);
-	return error;
-}
-
 /* The `indexes:` of a materialized view: a list of CREATE [UNIQUE] INDEX texts. */
 static int matview_indexes(struct gm_models_parse *p, const gm_yaml_node *list, const char *name,
 			   gm_buf *b)
@@ -425,24 +403,30 @@ static int matview_indexes(struct gm_models_parse *p, const gm_yaml_node *list, 
 	return error;
 }
 
-/* materialized_views: name: "SELECT ..." or {sql:, indexes: [...], comment:} */
-static int parse_matview(struct gm_models_parse *p, const struct section *sec,
-			 const gm_yaml_node *key, const gm_yaml_node *val)
+/*
+ * views: name: "SELECT ..." or {sql:, comment:} → CREATE VIEW name AS <sql>;
+ * materialized_views: the same, and `indexes:` → CREATE MATERIALIZED VIEW ...
+ */
+static int parse_view(struct gm_models_parse *p, const struct section *sec, const gm_yaml_node *key,
+		      const gm_yaml_node *val)
 {
-	static const char *const keys[] = { "sql", "indexes", "comment", NULL };
-	const char *comment;
+	static const char *const view_keys[] = { "sql", "comment", NULL };
+	static const char *const matview_keys[] = { "sql", "indexes", "comment", NULL };
+	bool matview = !strcmp(sec->kind, "materialized view");
+	const char *comment, *what = matview ? "MATERIALIZED VIEW" : "VIEW";
 	gm_buf sql = GM_BUF_INIT, b = GM_BUF_INIT;
 	int error;
 
-	if ((error = sql_entry(p, val, keys, "materialized view", key->value, &sql, &comment)) < 0)
+	if ((error = sql_entry(p, val, matview ? matview_keys : view_keys, sec->kind, key->value,
+			       &sql, &comment)) < 0)
 		goto done;
-	gm_buf_puts(&b, "CREATE MATERIALIZED VIEW ");
+	gm_buf_printf(&b, "CREATE %s ", what);
 	gm_sql_ident(&b, key->value);
 	gm_buf_printf(&b, " AS %s;", sql.ptr);
-	if (val->kind == GM_YAML_MAP &&
+	if (matview && val->kind == GM_YAML_MAP &&
 	    (error = matview_indexes(p, gm_yaml_get(val, "indexes"), key->value, &b)) < 0)
 		goto done;
-	put_comment(&b, "MATERIALIZED VIEW", key->value, comment);
+	put_comment(&b, what, key->value, comment);
 	error = add_object(p, sec->kind, key->value, NULL, b.ptr, key);
 done:
 	gm_buf_release(&b);
@@ -524,7 +508,7 @@ static const struct section sections[] = {
 	{ "sequences", "sequence", parse_sequence },
 	{ "functions", "function", parse_function },
 	{ "views", "view", parse_view },
-	{ "materialized_views", "materialized view", parse_matview },
+	{ "materialized_views", "materialized view", parse_view },
 	{ "triggers", "trigger", parse_trigger },
 };
 

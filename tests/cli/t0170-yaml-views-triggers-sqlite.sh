@@ -2,7 +2,6 @@
 test_description='SQLite: views and triggers from YAML models added, changed (with a view over the changed one), carried through a table rebuild (still firing), kept working when a column they used is dropped, and dropped; checked in sqlite_schema after upgrade and downgrade'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
-. "$TEST_DIR/lib-sqlite.sh"
 
 if ! test_if_sqlite; then
 	test_skip_all 'SQLite views and triggers (PostgreSQL: t0172)'

@@ -3,17 +3,10 @@ test_description='PostgreSQL: functions, views and materialized views from YAML 
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-if ! test_if_postgres; then
-	test_skip_all 'PostgreSQL objects (SQLite: t0170)'
-fi
+test_if_postgres || test_skip_all 'PostgreSQL objects (SQLite: t0170)'
 
+# the function is declared first, the table it is planned before last
 cat >v1.yml <<'YAML'
-tables:
-  users:
-    columns:
-      id:     {type: integer, primary_key: true}
-      email:  text
-      active: {type: boolean, default: true}
 functions:
   norm: |
     CREATE FUNCTION norm(t text) RETURNS text
@@ -26,6 +19,12 @@ materialized_views:
   user_counts:
     sql: SELECT active, count(*) AS n FROM users GROUP BY active
     indexes: ["CREATE UNIQUE INDEX user_counts_active ON user_counts (active)"]
+tables:
+  users:
+    columns:
+      id:     {type: integer, primary_key: true}
+      email:  text
+      active: {type: boolean, default: true}
 YAML
 
 # the schema's views, materialized views and functions, as pg_catalog has them

@@ -29,22 +29,6 @@ static void assert_object(const gm_schema *s, const char *kind, const char *name
 	assert_string_equal(d->create, create);
 }
 
-static void expect_parse_error(const char *text, int line, int col, const char *msg)
-{
-	gm_schema *s;
-	int rc;
-
-	gm_schema_new(&s);
-	rc = parse(s, text);
-	if (rc != GM_EINVALID || strcmp(gm_error_last()->message, msg) ||
-	    gm_error_last()->line != line || gm_error_last()->col != col)
-		print_error("got %d %d:%d '%s' for:\n%s", rc, gm_error_last()->line,
-			    gm_error_last()->col, gm_error_last()->message, text);
-	assert_gm_error_at(rc, GM_EINVALID, "models/x.yml", line, col, msg);
-	assert_int_equal(s->dependents_nr, 0); /* a failed file leaves nothing behind */
-	gm_schema_free(s);
-}
-
 static const char all_kinds[] =
 	"extensions: [citext]\n"
 	"domains:\n"
@@ -72,38 +56,44 @@ static const char all_kinds[] =
 	"  users:\n"
 	"    columns: {id: integer, active: boolean}\n";
 
+/* kind, name, create text of each object of all_kinds */
+static const char *const every_kind[][3] = {
+	{ "extension", "citext", "CREATE EXTENSION IF NOT EXISTS citext;" },
+	{ "domain", "email",
+	  "CREATE DOMAIN email AS citext DEFAULT 'a@b' NOT NULL CHECK (VALUE ~ '@');\n"
+	  "COMMENT ON DOMAIN email IS 'an email';" },
+	{ "sequence", "invoice_no",
+	  "CREATE SEQUENCE invoice_no INCREMENT BY 2 MINVALUE 1 MAXVALUE 99999 START WITH 1000 "
+	  "CACHE 5 CYCLE;" },
+	{ "sequence", "plain", "CREATE SEQUENCE plain;" },
+	{ "function", "norm(t text, n integer)",
+	  "CREATE FUNCTION norm(t text, n  integer) RETURNS text\n"
+	  "LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$;" },
+	{ "procedure", "tidy()",
+	  "CREATE OR REPLACE PROCEDURE tidy() LANGUAGE sql AS $$ SELECT 1 $$;\n"
+	  "COMMENT ON PROCEDURE tidy() IS 'it''s tidy';" },
+	{ "view", "active_users",
+	  "CREATE VIEW active_users AS SELECT id FROM users WHERE active;" },
+	{ "view", "Odd View",
+	  "CREATE VIEW \"Odd View\" AS SELECT 1;\nCOMMENT ON VIEW \"Odd View\" IS 'odd';" },
+	{ "materialized view", "counts",
+	  "CREATE MATERIALIZED VIEW counts AS SELECT count(*) AS n FROM users;\n"
+	  "CREATE UNIQUE INDEX counts_n ON counts (n);" },
+	{ "trigger", "users_touch",
+	  "CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION "
+	  "touch();\nCOMMENT ON TRIGGER users_touch ON users IS 'touch';" },
+};
+
 static void test_models_objects__every_kind(void **state)
 {
 	gm_schema *s = parsed(all_kinds);
 	const gm_dependent *d;
+	size_t i;
 	(void)state;
 
-	assert_int_equal(s->dependents_nr, 10);
-	assert_object(s, "extension", "citext", "CREATE EXTENSION IF NOT EXISTS citext;");
-	assert_object(s, "domain", "email",
-		      "CREATE DOMAIN email AS citext DEFAULT 'a@b' NOT NULL CHECK (VALUE ~ '@');\n"
-		      "COMMENT ON DOMAIN email IS 'an email';");
-	assert_object(s, "sequence", "invoice_no",
-		      "CREATE SEQUENCE invoice_no INCREMENT BY 2 MINVALUE 1 MAXVALUE 99999 START "
-		      "WITH 1000 CACHE 5 CYCLE;");
-	assert_object(s, "sequence", "plain", "CREATE SEQUENCE plain;");
-	assert_object(s, "function", "norm(t text, n integer)",
-		      "CREATE FUNCTION norm(t text, n  integer) RETURNS text\n"
-		      "LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$;");
-	assert_object(s, "procedure", "tidy()",
-		      "CREATE OR REPLACE PROCEDURE tidy() LANGUAGE sql AS $$ SELECT 1 $$;\n"
-		      "COMMENT ON PROCEDURE tidy() IS 'it''s tidy';");
-	assert_object(s, "view", "active_users",
-		      "CREATE VIEW active_users AS SELECT id FROM users WHERE active;");
-	assert_object(s, "view", "Odd View",
-		      "CREATE VIEW \"Odd View\" AS SELECT 1;\n"
-		      "COMMENT ON VIEW \"Odd View\" IS 'odd';");
-	assert_object(s, "materialized view", "counts",
-		      "CREATE MATERIALIZED VIEW counts AS SELECT count(*) AS n FROM users;\n"
-		      "CREATE UNIQUE INDEX counts_n ON counts (n);");
-	assert_object(s, "trigger", "users_touch",
-		      "CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE "
-		      "FUNCTION touch();\nCOMMENT ON TRIGGER users_touch ON users IS 'touch';");
+	assert_int_equal(s->dependents_nr, sizeof(every_kind) / sizeof(every_kind[0]));
+	for (i = 0; i < sizeof(every_kind) / sizeof(every_kind[0]); i++)
+		assert_object(s, every_kind[i][0], every_kind[i][1], every_kind[i][2]);
 	d = gm_schema_dependent(s, "trigger", "users_touch");
 	assert_string_equal(d->table, "users");
 	assert_string_equal(d->origin, "models/x.yml:18:3");
@@ -171,35 +161,56 @@ static void test_models_objects__sqlite(void **state)
 	gm_schema_free(s);
 }
 
+/* Models that do not parse: the text, and the error's line, column and message. */
+static const struct {
+	const char *text;
+	int line, col;
+	const char *msg;
+} bad_models[] = {
+	{ "views:\n  v: \"  ;\"\n", 2, 6, "view 'v' has empty SQL" },
+	{ "views:\n  v:\n", 2, 3, "view 'v' is empty" },
+	{ "views:\n  v: {comment: x}\n", 2, 6, "view 'v' has no 'sql'" },
+	{ "views:\n  v: {sql: SELECT 1, coment: x}\n", 2, 22, "unknown key 'coment' in view 'v'" },
+	{ "views:\n  v: SELECT 1\n  v: SELECT 2\n", 3, 3,
+	  "view 'v' is defined twice: models/x.yml:2:3 and models/x.yml:3:3" },
+	{ "views: [a]\n", 1, 8, "'views' must be a mapping, not a list" },
+	{ "triggers:\n  t: {sql: CREATE TRIGGER t AFTER INSERT ON u}\n", 2, 6,
+	  "trigger 't' has no 'table'" },
+	{ "triggers:\n  t: {table: u, sql: CREATE TRIGGER s AFTER INSERT ON u}\n", 2, 22,
+	  "the SQL of trigger 't' is not CREATE TRIGGER t ..." },
+	{ "functions:\n  f: SELECT 1\n", 2, 6,
+	  "the SQL of function 'f' is not CREATE FUNCTION f(...) or CREATE "
+	  "PROCEDURE f(...)" },
+	{ "functions:\n  f: CREATE FUNCTION g() RETURNS int AS 'x'\n", 2, 6,
+	  "the SQL of function 'f' is not CREATE FUNCTION f(...) or CREATE "
+	  "PROCEDURE f(...)" },
+	{ "sequences:\n  s: {start: ten}\n", 2, 14, "'start' of a sequence must be an integer" },
+	{ "domains:\n  d: {check: x}\n", 2, 6, "domain 'd' has no 'type'" },
+	{ "extensions: [[a]]\n", 1, 14, "an extension name must be a scalar, not a list" },
+	{ "materialized_views:\n  m: {sql: SELECT 1, indexes: [DROP x]}\n", 2, 32,
+	  "an index of materialized view 'm' is not CREATE [UNIQUE] INDEX ..." },
+	{ "view:\n  v: SELECT 1\n", 1, 1, "unknown key 'view' at the top level" },
+};
+
 static void test_models_objects__errors(void **state)
 {
+	size_t i;
 	(void)state;
-	expect_parse_error("views:\n  v: \"  ;\"\n", 2, 6, "view 'v' has empty SQL");
-	expect_parse_error("views:\n  v:\n", 2, 3, "view 'v' is empty");
-	expect_parse_error("views:\n  v: {comment: x}\n", 2, 6, "view 'v' has no 'sql'");
-	expect_parse_error("views:\n  v: {sql: SELECT 1, coment: x}\n", 2, 22,
-			   "unknown key 'coment' in view 'v'");
-	expect_parse_error("views:\n  v: SELECT 1\n  v: SELECT 2\n", 3, 3,
-			   "view 'v' is defined twice: models/x.yml:2:3 and models/x.yml:3:3");
-	expect_parse_error("views: [a]\n", 1, 8, "'views' must be a mapping, not a list");
-	expect_parse_error("triggers:\n  t: {sql: CREATE TRIGGER t AFTER INSERT ON u}\n", 2, 6,
-			   "trigger 't' has no 'table'");
-	expect_parse_error("triggers:\n  t: {table: u, sql: CREATE TRIGGER s AFTER INSERT ON u}\n",
-			   2, 22, "the SQL of trigger 't' is not CREATE TRIGGER t ...");
-	expect_parse_error("functions:\n  f: SELECT 1\n", 2, 6,
-			   "the SQL of function 'f' is not CREATE FUNCTION f(...) or CREATE "
-			   "PROCEDURE f(...)");
-	expect_parse_error("functions:\n  f: CREATE FUNCTION g() RETURNS int AS 'x'\n", 2, 6,
-			   "the SQL of function 'f' is not CREATE FUNCTION f(...) or CREATE "
-			   "PROCEDURE f(...)");
-	expect_parse_error("sequences:\n  s: {start: ten}\n", 2, 14,
-			   "'start' of a sequence must be an integer");
-	expect_parse_error("domains:\n  d: {check: x}\n", 2, 6, "domain 'd' has no 'type'");
-	expect_parse_error("extensions: [[a]]\n", 1, 14,
-			   "an extension name must be a scalar, not a list");
-	expect_parse_error("materialized_views:\n  m: {sql: SELECT 1, indexes: [DROP x]}\n", 2, 32,
-			   "an index of materialized view 'm' is not CREATE [UNIQUE] INDEX ...");
-	expect_parse_error("view:\n  v: SELECT 1\n", 1, 1, "unknown key 'view' at the top level");
+
+	for (i = 0; i < sizeof(bad_models) / sizeof(bad_models[0]); i++) {
+		gm_schema *s;
+		int rc;
+
+		gm_schema_new(&s);
+		rc = parse(s, bad_models[i].text);
+		if (rc != GM_EINVALID || strcmp(gm_error_last()->message, bad_models[i].msg))
+			print_error("got %d '%s' for:\n%s", rc, gm_error_last()->message,
+				    bad_models[i].text);
+		assert_gm_error_at(rc, GM_EINVALID, "models/x.yml", bad_models[i].line,
+				   bad_models[i].col, bad_models[i].msg);
+		assert_int_equal(s->dependents_nr, 0); /* a failed file leaves nothing behind */
+		gm_schema_free(s);
+	}
 }
 
 int main(void)
