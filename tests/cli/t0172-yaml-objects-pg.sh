@@ -20,11 +20,8 @@ materialized_views:
     sql: SELECT active, count(*) AS n FROM users GROUP BY active
     indexes: ["CREATE UNIQUE INDEX user_counts_active ON user_counts (active)"]
 tables:
-  users:
-    columns:
-      id:     {type: integer, primary_key: true}
-      email:  text
-      active: {type: boolean, default: true}
+  users: {columns: {id: {type: integer, primary_key: true}, email: text,
+                    active: {type: boolean, default: true}}}
 YAML
 
 # the schema's views, materialized views and functions, as pg_catalog has them
