@@ -22,6 +22,12 @@
  * is read back by the inspector, so it need not be the inspector's normal form. A
  * `comment:` is a COMMENT ON statement after the first one (SQLite has none:
  * gm_models_validate_objects keeps the first statement there).
+ *
+ * Not (yet) spelled: a sequence's OWNED BY (its table is created after the sequences, in
+ * a later plan phase: it needs a statement of its own there), overloaded functions (the
+ * key is the function's name, so one function per name), a domain's named checks.
+ * Objects have no `uses` here: gm_models_validate_objects gives them, after the merge,
+ * from the names their SQL mentions (not inside strings or dollar-quoted bodies).
  */
 
 /* One section: its key, the object kind it makes, and how an entry is read. */
