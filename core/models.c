@@ -15,8 +15,10 @@
 #include "git-migrate/vec.h"
 #include "error_int.h"
 #include "models_int.h"
+#include "models_parse.h"
 #include "type.h"
 #include "yaml.h"
+#include "dialect/sql.h"
 #include "util/suggest.h"
 #include "util/strvec.h"
 #include "schema_int.h"
@@ -317,4 +319,114 @@ int gm_models_validate(const gm_schema *s)
 {
 	GM_ASSERT_ARG(s);
 	return gm_models_validate_except(s, NULL, 0);
+}
+
+/* ---- objects beyond tables ---- */
+
+/* The models' top-level key that declares objects of `kind`. */
+static const char *section_of(const char *kind)
+{
+	static const char *const map[][2] = {
+		{ "extension", "extensions" }, { "domain", "domains" },
+		{ "sequence", "sequences" },   { "function", "functions" },
+		{ "procedure", "functions" },  { "materialized view", "materialized_views" },
+		{ "schema", "schemas" },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i][0], kind))
+			return map[i][1];
+	return kind;
+}
+
+/* Whether name (an object's: "f(integer)" names "f") is `word` (n bytes). */
+static bool names_word(const char *name, const char *word, size_t n)
+{
+	return strcspn(name, "(") == n && !strncasecmp(name, word, n);
+}
+
+/* The words (and quoted identifiers) of d's create text that name s's tables, enums and
+ * other objects become d's uses; a trigger also uses its table. */
+static void object_uses(gm_dependent *d, const gm_schema *s)
+{
+	gm_sql_lexer lx;
+	gm_sql_tok t;
+	size_t i;
+
+	if (d->table)
+		gm_dependent_add_use(d, d->table);
+	gm_sql_lexer_init(&lx, d->create, GM_SQL_LEX_PG);
+	for (gm_sql_lex(&lx, &t); t.kind != GM_SQL_END; gm_sql_lex(&lx, &t)) {
+		const char *w = t.kind == GM_SQL_QUOTED ? t.s + 1 : t.s;
+		size_t n = t.kind == GM_SQL_QUOTED ? t.len - 2 : t.len;
+		if (t.kind != GM_SQL_WORD && (t.kind != GM_SQL_QUOTED || t.len < 2))
+			continue;
+		for (i = 0; i < s->tables_nr; i++)
+			if (names_word(s->tables[i]->name, w, n))
+				gm_dependent_add_use(d, s->tables[i]->name);
+		for (i = 0; i < s->enums_nr; i++)
+			if (names_word(s->enums[i]->name, w, n))
+				gm_dependent_add_use(d, s->enums[i]->name);
+		for (i = 0; i < s->dependents_nr; i++)
+			if (s->dependents[i] != d && names_word(s->dependents[i]->name, w, n) &&
+			    !gm_strv_contains(d->uses, d->uses_nr, s->dependents[i]->name))
+				gm_dependent_add_use(d, s->dependents[i]->name);
+	}
+}
+
+/* Keep the first statement of d's create text (SQLite has no COMMENT ON). */
+static int first_statement(const char *stmt, int line, void *payload)
+{
+	gm_buf *b = payload;
+	(void)line;
+	if (b->len)
+		return 0;
+	gm_models_trim(b, stmt);
+	while (b->len && b->ptr[b->len - 1] == ';')
+		b->ptr[--b->len] = '\0';
+	gm_buf_putc(b, ';');
+	return 0;
+}
+
+static int object_for_dialect(gm_dependent *d, const char *dialect)
+{
+	gm_buf b = GM_BUF_INIT;
+
+	if (strcmp(dialect, "sqlite"))
+		return 0;
+	if (strcmp(d->kind, "view") && strcmp(d->kind, "trigger")) {
+		error_at(d->origin, "'%s' are not supported on SQLite: %s '%s'",
+			 section_of(d->kind), d->kind, d->name);
+		gm_error_hint("SQLite has views and triggers only; '%s' are for models of a "
+			      "PostgreSQL database",
+			      section_of(d->kind));
+		return GM_EINVALID;
+	}
+	gm_sql_split(d->create, first_statement, &b);
+	if (b.len)
+		gm_set_str(&d->create, b.ptr);
+	gm_buf_release(&b);
+	return 0;
+}
+
+int gm_models_validate_objects(gm_schema *s, const char *dialect)
+{
+	size_t i;
+	int error;
+
+	GM_ASSERT_ARG(s);
+	for (i = 0; i < s->dependents_nr; i++) {
+		gm_dependent *d = s->dependents[i];
+		if (d->table && !gm_schema_table(s, d->table))
+			return error_at(d->origin, "%s '%s' is on missing table '%s'", d->kind,
+					d->name, d->table);
+		if (dialect && (error = object_for_dialect(d, dialect)) < 0)
+			return error;
+	}
+	/* YAML-made objects have no uses yet (an inspected one has the catalog's) */
+	for (i = 0; i < s->dependents_nr; i++)
+		if (!s->dependents[i]->uses_nr)
+			object_uses(s->dependents[i], s);
+	gm_schema_order_dependents(s);
+	return 0;
 }

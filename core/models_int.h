@@ -48,4 +48,26 @@ void gm_models_resolve(gm_schema *s);
  * `inspected` (they came from a database, which accepted them). */
 int gm_models_validate_except(const gm_schema *s, char *const *inspected, size_t inspected_nr);
 
+/*
+ * YAML models, objects beyond tables (models_objects.c): parse the top-level keys
+ * extensions, domains, sequences, functions, views, materialized_views and triggers of
+ * `root` into p->part as gm_dependent objects (origin: the name's file:line:col; create:
+ * SQL the planner runs as is). GM_EINVALID at the offending node (an object defined
+ * twice names both places).
+ */
+struct gm_models_parse;
+struct gm_yaml_node;
+int gm_models_parse_objects(struct gm_models_parse *p, const struct gm_yaml_node *root);
+
+/*
+ * After a merge, the objects beyond tables of s: a trigger must be on a table of the
+ * models; on `dialect` "sqlite" (NULL: not checked) only views and triggers exist
+ * (another kind is GM_EINVALID at its origin, naming its key and the dialect) and a
+ * create text keeps its first statement only (no COMMENT ON). An object without uses (a
+ * YAML-made one) gets the tables, enums and objects its create text names (outside
+ * quoted strings and dollar-quoted bodies), and s's objects are put in creation
+ * order (gm_schema_order_dependents).
+ */
+int gm_models_validate_objects(gm_schema *s, const char *dialect);
+
 #endif

@@ -504,6 +504,8 @@ int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_
 	}
 	gm_models_resolve(l.out);
 	if ((error = gm_models_validate_except(l.out, l.inspected, l.inspected_nr)) < 0 ||
+	    (error = gm_models_validate_objects(
+		     l.out, scratch_server ? scratch_server->dialect->name : NULL)) < 0 ||
 	    (error = refuse_version_table(l.out, cfg)) < 0)
 		goto done;
 	*out = l.out;

@@ -568,7 +568,10 @@ done:
 
 int gm_models_parse_yaml(gm_schema *into, const char *path, const char *data, size_t len)
 {
-	static const char *const keys[] = { "enums", "tables", NULL };
+	static const char *const keys[] = {
+		"enums",     "tables", "extensions",         "domains",  "sequences",
+		"functions", "views",  "materialized_views", "triggers", NULL
+	};
 	gm_yaml_doc *doc = NULL;
 	struct gm_models_parse p = { NULL, into, NULL };
 	const gm_yaml_node *root, *n;
@@ -611,6 +614,7 @@ int gm_models_parse_yaml(gm_schema *into, const char *path, const char *data, si
 				goto done;
 		}
 	}
+	error = gm_models_parse_objects(&p, root);
 done:
 	if (error < 0) {
 		gm_schema_free(p.part);

@@ -85,9 +85,11 @@ int gm_sqlite_deploy_lock(gm_conn *conn, const char *table, gm_wait_cb on_wait, 
 void gm_sqlite_deploy_unlock(gm_conn *conn, const char *table);
 int gm_sqlite_create_database(const gm_url *url, bool *existed);
 /*
- * sqlite_plan_objects.c: the views and triggers that changes drop or replace, dropped
- * (create false: DROP_OBJECT, and REPLACE_OBJECT's old one), or those it adds or replaces,
- * created (create true), in the list's order, as statements appended to out.
+ * sqlite_plan_objects.c: the views and triggers that changes drop or replace, and those
+ * of changes->from that use one of them (recursively, by their uses: a view over a
+ * replaced view), dropped (create false; the last created first), or those it adds or
+ * replaces and those users again, created (create true; in changes->to's order), as
+ * statements appended to out.
  */
 void gm_sqlite_plan_objects(gm_plan *out, const gm_changes *changes, bool create);
 
@@ -96,8 +98,8 @@ void gm_sqlite_put_drop_object(gm_buf *b, const gm_dependent *d);
 
 /*
  * sqlite_plan_objects.c: *out becomes a shallow copy of changes->from whose dependents
- * are those a table rebuild carries: every one the changes do not drop or replace (those
- * go before the rebuilds and come back after). The dependents array is out's own
+ * are those a table rebuild carries: every one gm_sqlite_plan_objects does not drop first
+ * and create last. The dependents array is out's own
  * (free(out->dependents)); everything else is borrowed.
  */
 void gm_sqlite_carried_objects(gm_schema *out, const gm_changes *changes);

@@ -538,6 +538,9 @@ static int read_dependents(gm_schema *s, sqlite3 *db)
 		error = db_error(db, "database");
 	for (i = 0; i < s->dependents_nr; i++)
 		dependent_uses(s->dependents[i], s);
+	/* sqlite_schema's order is not always a creation order: a view replaced after
+	 * another that names it comes later */
+	gm_schema_order_dependents(s);
 	gm_buf_release(&create);
 	sqlite3_finalize(st);
 	return error;
