@@ -81,19 +81,6 @@ const char *gm_pg_object_create(const gm_changes *changes, const gm_dependent *d
 	return ch && ch->object_to ? ch->object_to->create : d->create;
 }
 
-/*
- * A function is created before the tables (indexes, defaults and checks may use it), so a
- * SQL-language body that names a table the same plan creates would not validate:
- * check_function_bodies goes off for the rest of the transaction first, as pg_dump does.
- */
-static void put_create(gm_buf *b, const gm_dependent *d)
-{
-	if (!strcmp(d->kind, "function") || !strcmp(d->kind, "procedure"))
-		gm_buf_puts(b, "SET LOCAL check_function_bodies = off;\n");
-	gm_buf_puts(b, d->create);
-	gm_buf_putc(b, '\n');
-}
-
 /* d uses a table that the changes create (kind ADD_TABLE) or drop (DROP_TABLE): a
  * function returning a table's rows (its row type) must come after it, go before it. */
 static bool uses_table(const gm_changes *changes, const gm_dependent *d, gm_change_kind kind)
@@ -109,17 +96,104 @@ static bool uses_table(const gm_changes *changes, const gm_dependent *d, gm_chan
 	return false;
 }
 
+static bool is_routine(const gm_dependent *d)
+{
+	return !strcmp(d->kind, "function") || !strcmp(d->kind, "procedure") ||
+	       !strcmp(d->kind, "aggregate");
+}
+
+/* Some table part of s (a default, a generated column, an index, a check) or a domain
+ * calls routine d: d must exist before the tables are created or changed. */
+static bool used_by_tables(const gm_schema *s, const gm_dependent *d)
+{
+	const char *args = strchr(d->name, '(');
+	char *name = gm_xstrndup(d->name, args ? (size_t)(args - d->name) : strlen(d->name));
+	bool used = false;
+	size_t i, k;
+
+	for (i = 0; s && i < s->tables_nr && !used; i++) {
+		const gm_table *t = s->tables[i];
+		for (k = 0; k < t->columns_nr && !used; k++)
+			used = gm_sql_calls(t->columns[k]->default_value, name) ||
+			       gm_sql_calls(t->columns[k]->generated, name);
+		for (k = 0; k < t->indexes_nr && !used; k++)
+			used = gm_sql_calls(t->indexes[k]->expr, name) ||
+			       gm_sql_calls(t->indexes[k]->where, name);
+		for (k = 0; k < t->checks_nr && !used; k++)
+			used = gm_sql_calls(t->checks[k]->expr, name);
+	}
+	for (i = 0; s && i < s->dependents_nr && !used; i++)
+		used = !strcmp(s->dependents[i]->kind, "domain") &&
+		       gm_sql_calls(s->dependents[i]->create, name);
+	free(name);
+	return used;
+}
+
+/*
+ * A function, procedure or aggregate is created after the tables, where its body is
+ * checked against them, unless a table part or a domain calls it: then it is created
+ * before the tables (a SQL-language body may name a table the same plan creates).
+ */
+static enum gm_pg_phase create_phase(const gm_changes *changes, const gm_dependent *d)
+{
+	if (is_first(d))
+		return GM_PG_PH_PRE;
+	if (is_late(d) || uses_table(changes, d, GM_CHANGE_ADD_TABLE) ||
+	    (is_routine(d) && !used_by_tables(changes->to, d)))
+		return GM_PG_PH_CREATE_USERS;
+	return GM_PG_PH_ADD;
+}
+
+/* Routine d's body calls a routine that the changes create after it (pg_depend knows
+ * nothing of calls in a string body, so creation order cannot follow them). */
+static bool calls_later(const gm_changes *changes, const gm_dependent *d)
+{
+	size_t i;
+	bool after = false, calls = false;
+
+	for (i = 0; i < changes->nr && !calls; i++) {
+		const gm_dependent *o = changes->v[i].object_to;
+		if (!o || changes->v[i].kind == GM_CHANGE_DROP_OBJECT)
+			continue;
+		if (o == d) {
+			after = true;
+		} else if (after && is_routine(o)) {
+			const char *args = strchr(o->name, '(');
+			char *name = gm_xstrndup(o->name,
+						 args ? (size_t)(args - o->name) : strlen(o->name));
+			calls = gm_sql_calls(d->create, name);
+			free(name);
+		}
+	}
+	return calls;
+}
+
+/*
+ * The statement(s) that create d in phase ph. A routine's body is not checked at creation
+ * (check_function_bodies off for that statement, as pg_dump does for all) when it is
+ * created before the tables, or calls a routine created after it; every other body is
+ * checked, so a model's broken function stops at the models.
+ */
+static void put_create(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
+		       enum gm_pg_phase ph)
+{
+	bool unchecked = is_routine(d) && strcmp(d->kind, "aggregate") &&
+			 (ph == GM_PG_PH_ADD || calls_later(changes, d));
+
+	if (unchecked)
+		gm_buf_puts(b, "SET LOCAL check_function_bodies = off;\n");
+	gm_buf_puts(b, d->create);
+	gm_buf_putc(b, '\n');
+	if (unchecked)
+		gm_buf_puts(b, "RESET check_function_bodies;\n");
+}
+
 /* Phase ph's statements for an added object. */
 static void plan_add(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
 		     enum gm_pg_phase ph)
 {
-	enum gm_pg_phase want = GM_PG_PH_ADD;
-	if (is_first(d))
-		want = GM_PG_PH_PRE;
-	else if (is_late(d) || uses_table(changes, d, GM_CHANGE_ADD_TABLE))
-		want = GM_PG_PH_CREATE_USERS;
-	if (ph == want)
-		put_create(b, d);
+	if (ph == create_phase(changes, d))
+		put_create(b, changes, d, ph);
 }
 
 static void plan_drop(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
@@ -147,11 +221,11 @@ static void plan_replace(gm_buf *b, const gm_changes *changes, const gm_dependen
 		plan_add(b, changes, to, ph);
 		return;
 	}
-	if (ph != (is_first(to) ? GM_PG_PH_PRE : GM_PG_PH_ADD))
+	if (ph != create_phase(changes, to))
 		return;
 	if (strncmp(to->create, "CREATE OR REPLACE ", 18))
 		gm_pg_put_drop_object(b, from);
-	put_create(b, to);
+	put_create(b, changes, to, ph);
 }
 
 void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change *ch,

@@ -88,6 +88,28 @@ void gm_sql_ident(gm_buf *out, const char *name)
 		gm_sql_ident_quoted(out, name);
 }
 
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+bool gm_sql_calls(const char *expr, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p, *q;
+
+	for (p = expr; p && n && (p = strstr(p, name)); p += n) {
+		if (p > expr && ident_char(p[-1]))
+			continue;
+		for (q = p + n; *q == ' ' || *q == '"'; q++)
+			;
+		if (*q == '(')
+			return true;
+	}
+	return false;
+}
+
 void gm_sql_literal(gm_buf *out, const char *value)
 {
 	const char *p;

@@ -35,6 +35,10 @@ void gm_sql_default_literal(gm_buf *out, const char *type, const char *value, bo
 /* True when name is an SQL reserved word (case-insensitive) needing quotes. */
 bool gm_sql_is_reserved(const char *name);
 
+/* SQL text `expr` (NULL: false) calls `name` ("f(" with only spaces between: the name as a
+ * whole identifier, bare or qualified; a string literal holding it counts too). */
+bool gm_sql_calls(const char *expr, const char *name);
+
 /*
  * The one SQL tokeniser. gm_sql_lex() returns the next token of the text: whitespace and
  * comments (both kinds) are skipped, lines counted (newlines inside tokens too). Kinds:
