@@ -1,0 +1,84 @@
+# lib-schemas.sh: helpers of the PostgreSQL schema tests (t0260-t0269; source after lib.sh).
+#
+#   schema_case <dir> <before.sql> <after.sql> <rows.sql> <new-rows.sql> [--data-loss]
+#       SQL models: production holds <before.sql> and its base revision, the work branch
+#       changes them to <after.sql> and `git migrate prepare` writes a revision (its
+#       sections in <dir>/up.sql and <dir>/down.sql). On a real database: `git migrate
+#       upgrade` to the base, <rows.sql>, `git migrate upgrade`: the database's dump is the
+#       dump of a database where <after.sql> was run (schema.up vs schema.models); then
+#       <new-rows.sql> (may be ""), `git migrate downgrade` to the base: the dump is the
+#       base's again and (unless --data-loss) so are the rows; `git migrate upgrade` again
+#       gives the same dump, and `git migrate diff` finds no changes.
+#   heads <file>           the first line of each statement of a SQL text
+#   dump_schema <db>       pg_dump --schema-only of <db> without the version table, the
+#                          lines of each CREATE TABLE sorted (ADD COLUMN appends)
+#   dump_rows <db>         every row of every table of every schema but the system ones
+. "$TEST_DIR/lib-prepare.sh"
+
+heads() {
+	grep -v '^[[:space:]]' "$1" | grep -v '^$' | grep -v '^)'
+}
+
+dump_schema() {
+	"$PG_BINDIR/pg_dump" --schema-only --no-owner --no-privileges \
+		--exclude-table=public.git_migrate_history "$(pg_url "$1")" |
+		grep -vE '^(--|SET |SELECT pg_catalog.set_config|\\(un)?restrict )' |
+		grep -v '^[[:space:]]*$' |
+		awk '
+			/^CREATE TABLE .*\($/ { print; inside = 1; next }
+			inside && /^\);?$/ { close("sort"); print; inside = 0; next }
+			inside { sub(/,$/, ""); print | "sort"; next }
+			{ print }
+		'
+}
+
+dump_rows() {
+	"$PG_BINDIR/pg_dump" --data-only --no-owner --inserts --rows-per-insert=1000 \
+		--exclude-table=public.git_migrate_history "$(pg_url "$1")" |
+		grep -E '^INSERT ' | sort
+}
+
+schema_case() {
+	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" \
+		"${5:+$(abspath "$5")}" "$6"
+	mkdir "$1" && (
+		cd "$1" &&
+		git init -q -b production &&
+		gm_write_config '[models/*.sql]' &&
+		mkdir models && cp "$2" models/app.sql &&
+		git add -A && git commit -q -m models &&
+		git migrate -q prepare -m base >/dev/null &&
+		git add -A && git commit -q -m "base revision" &&
+		git switch -q -c work &&
+		cp "$3" models/app.sql &&
+		git commit -q -am "change models" &&
+		git migrate prepare >path 2>err &&
+		rev=$(cat path) &&
+		section "$rev" up >up.sql &&
+		section "$rev" down >down.sql &&
+		base=$(base_id) &&
+		db_create &&
+		pg_role_psql postgres -c "DROP DATABASE IF EXISTS \"$(case_db)_m\" WITH (FORCE)" \
+			-c "CREATE DATABASE \"$(case_db)_m\"" >/dev/null &&
+		pg_role_psql "$(case_db)_m" -1 -f "$3" &&
+		dump_schema "$(case_db)_m" >schema.models &&
+		git migrate -q upgrade "$base" &&
+		db_run_file "$4" &&
+		dump_schema "$(case_db)" >schema.base &&
+		dump_rows "$(case_db)" >rows.base &&
+		git migrate -q upgrade &&
+		dump_schema "$(case_db)" >schema.up &&
+		test_cmp schema.models schema.up &&
+		{ test -z "$5" || db_run_file "$5"; } &&
+		git migrate downgrade "$base" >out.down 2>err.down &&
+		dump_schema "$(case_db)" >schema.down &&
+		test_cmp schema.base schema.down &&
+		{ test "$6" = --data-loss || { dump_rows "$(case_db)" >rows.down &&
+			test_cmp rows.base rows.down; }; } &&
+		git migrate -q upgrade &&
+		dump_schema "$(case_db)" >schema.again &&
+		test_cmp schema.up schema.again &&
+		git migrate diff >diff.out 2>&1 &&
+		test_grep "no changes" diff.out
+	)
+}
