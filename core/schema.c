@@ -226,6 +226,8 @@ void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from)
 	size_t i, had = to->dependents_nr;
 	for (i = 0; i < from->dependents_nr; i++) {
 		const gm_dependent *d = from->dependents[i];
+		if (gm_schema_drops_home(to, from, d))
+			continue;
 		if (gm_dependent_compared(d) ? !has_kind(to, d->kind, had)
 					     : !gm_schema_dependent(to, d->kind, d->name))
 			gm_schema_add_dependent_copy(to, d);

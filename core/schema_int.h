@@ -34,8 +34,9 @@ const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, si
 /*
  * The models' schema `to` inherits from the database's `from` the objects of every kind
  * the models do not manage (no object of that kind in `to`: see gm_dependent), and the
- * "generated column" carriers it lacks; then `to`'s objects are put in creation order
- * again (gm_schema_order_dependents).
+ * "generated column" carriers it lacks, but none in a schema that `to` drops
+ * (gm_schema_drops_home); then `to`'s objects are put in creation order again
+ * (gm_schema_order_dependents).
  */
 void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from);
 
@@ -51,6 +52,8 @@ void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from);
  */
 int gm_schema_scope(gm_schema *desired, const gm_schema *current, char *const *schemas,
 		    size_t schemas_nr);
+/* Whether object d of `from` is in a schema that `from` has and `to` drops (schema_scope.c). */
+bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_dependent *d);
 
 /* Put s's objects in an order that creates them: each after the objects it uses, else in
  * the order they had; on a cycle the first one left goes next. */

@@ -36,6 +36,29 @@ static void schema_of_dependent(gm_buf *out, const gm_dependent *d)
 	schema_of(out, d->table ? d->table : d->name);
 }
 
+bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_dependent *d)
+{
+	gm_buf home = GM_BUF_INIT, schema = GM_BUF_INIT, local = GM_BUF_INIT;
+	bool in_from = false, in_to = false;
+	size_t i;
+
+	schema_of_dependent(&home, d);
+	for (i = 0; home.len && i < from->dependents_nr + to->dependents_nr; i++) {
+		const gm_dependent *s = i < from->dependents_nr
+						? from->dependents[i]
+						: to->dependents[i - from->dependents_nr];
+		if (strcmp(s->kind, "schema"))
+			continue;
+		gm_name_split(s->name, &schema, &local);
+		if (!strcmp(local.ptr, home.ptr))
+			*(i < from->dependents_nr ? &in_from : &in_to) = true;
+	}
+	gm_buf_release(&home);
+	gm_buf_release(&schema);
+	gm_buf_release(&local);
+	return in_from && !in_to;
+}
+
 /* Every schema but the current one that s names (its tables, enums and objects), once. */
 static void named_schemas(gm_strvec *out, const gm_schema *s)
 {
