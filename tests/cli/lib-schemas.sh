@@ -1,6 +1,7 @@
 # lib-schemas.sh: helpers of the PostgreSQL schema tests (t0260-t0269; source after lib.sh).
 #
 #   schema_case <dir> <before.sql> <after.sql> <rows.sql> <new-rows.sql> [--data-loss]
+#       (<rows.sql> and <new-rows.sql> may be "")
 #       SQL models: production holds <before.sql> and its base revision, the work branch
 #       changes them to <after.sql> and `git migrate prepare` writes a revision (its
 #       sections in <dir>/up.sql and <dir>/down.sql). On a real database: `git migrate
@@ -39,7 +40,7 @@ dump_rows() {
 }
 
 schema_case() {
-	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" \
+	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "${4:+$(abspath "$4")}" \
 		"${5:+$(abspath "$5")}" "$6"
 	mkdir "$1" && (
 		cd "$1" &&
@@ -63,7 +64,7 @@ schema_case() {
 		pg_role_psql "$(case_db)_m" -1 -f "$3" &&
 		dump_schema "$(case_db)_m" >schema.models &&
 		git migrate -q upgrade "$base" &&
-		db_run_file "$4" &&
+		{ test -z "$4" || db_run_file "$4"; } &&
 		dump_schema "$(case_db)" >schema.base &&
 		dump_rows "$(case_db)" >rows.base &&
 		git migrate -q upgrade &&
