@@ -522,6 +522,23 @@ static const char *name_part(gm_buf *out, const char *p)
 	return NULL;
 }
 
+void gm_name_part(gm_buf *out, const char *part)
+{
+	const char *p;
+
+	if (!strchr(part, '.') && part[0] != '"') {
+		gm_buf_puts(out, part);
+		return;
+	}
+	gm_buf_putc(out, '"');
+	for (p = part; *p; p++) {
+		if (*p == '"')
+			gm_buf_putc(out, '"');
+		gm_buf_putc(out, *p);
+	}
+	gm_buf_putc(out, '"');
+}
+
 bool gm_name_split(const char *name, gm_buf *schema_out, gm_buf *local_out)
 {
 	const char *p;

@@ -52,6 +52,14 @@ void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from);
  */
 int gm_schema_scope(gm_schema *desired, const gm_schema *current, char *const *schemas,
 		    size_t schemas_nr);
+/* The schema (unquoted; empty: the current one) of a model name (a function's with its
+ * argument types too), or of an object (a schema object: itself; a trigger: its
+ * table's), into out (cleared first). schema_scope.c. */
+void gm_name_home(gm_buf *out, const char *name);
+void gm_dependent_home(gm_buf *out, const gm_dependent *d);
+/* Append `part` (unquoted) as a part of a model name: in double quotes when it holds a
+ * dot or starts with one ('"' doubled), else as it is. */
+void gm_name_part(gm_buf *out, const char *part);
 /* Whether object d of `from` is in a schema that `from` has and `to` drops (schema_scope.c). */
 bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_dependent *d);
 

@@ -9,8 +9,7 @@
 #include "util/strvec.h"
 #include "util/banned.h"
 
-/* The schema a model name is in, unquoted, into out: empty for the current schema. */
-static void schema_of(gm_buf *out, const char *name)
+void gm_name_home(gm_buf *out, const char *name)
 {
 	gm_buf local = GM_BUF_INIT;
 	const char *args = strchr(name, '(');
@@ -23,8 +22,7 @@ static void schema_of(gm_buf *out, const char *name)
 	gm_buf_release(&n);
 }
 
-/* The schema an object is in (a schema object: itself; a trigger: its table's). */
-static void schema_of_dependent(gm_buf *out, const gm_dependent *d)
+void gm_dependent_home(gm_buf *out, const gm_dependent *d)
 {
 	gm_buf local = GM_BUF_INIT;
 
@@ -33,7 +31,7 @@ static void schema_of_dependent(gm_buf *out, const gm_dependent *d)
 		gm_buf_release(&local);
 		return;
 	}
-	schema_of(out, d->table ? d->table : d->name);
+	gm_name_home(out, d->table ? d->table : d->name);
 }
 
 bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_dependent *d)
@@ -42,7 +40,7 @@ bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_d
 	bool in_from = false, in_to = false;
 	size_t i;
 
-	schema_of_dependent(&home, d);
+	gm_dependent_home(&home, d);
 	for (i = 0; home.len && i < from->dependents_nr + to->dependents_nr; i++) {
 		const gm_dependent *s = i < from->dependents_nr
 						? from->dependents[i]
@@ -67,11 +65,11 @@ static void named_schemas(gm_strvec *out, const gm_schema *s)
 
 	for (i = 0; i < s->tables_nr + s->enums_nr + s->dependents_nr; i++) {
 		if (i < s->tables_nr)
-			schema_of(&b, s->tables[i]->name);
+			gm_name_home(&b, s->tables[i]->name);
 		else if (i < s->tables_nr + s->enums_nr)
-			schema_of(&b, s->enums[i - s->tables_nr]->name);
+			gm_name_home(&b, s->enums[i - s->tables_nr]->name);
 		else
-			schema_of_dependent(&b, s->dependents[i - s->tables_nr - s->enums_nr]);
+			gm_dependent_home(&b, s->dependents[i - s->tables_nr - s->enums_nr]);
 		if (b.len && !gm_strv_contains(out->v, out->nr, b.ptr))
 			gm_strvec_push(out, b.ptr);
 	}
@@ -89,9 +87,9 @@ struct scope {
 static bool managed(struct scope *sc, const char *name, const gm_dependent *d)
 {
 	if (d)
-		schema_of_dependent(&sc->home, d);
+		gm_dependent_home(&sc->home, d);
 	else
-		schema_of(&sc->home, name);
+		gm_name_home(&sc->home, name);
 	return !sc->home.len || sc->all || gm_strv_contains(sc->list, sc->list_nr, sc->home.ptr);
 }
 

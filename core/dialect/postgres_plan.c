@@ -40,6 +40,7 @@ void gm_pg_normalize(gm_schema *s)
 				gm_set_str(&c->type, "bytea[]");
 		}
 	}
+	gm_pg_imply_schemas(s);
 }
 
 /* ---- SQL pieces ---- */
