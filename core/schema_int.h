@@ -57,6 +57,10 @@ int gm_schema_scope(gm_schema *desired, const gm_schema *current, char *const *s
  * table's), into out (cleared first). schema_scope.c. */
 void gm_name_home(gm_buf *out, const char *name);
 void gm_dependent_home(gm_buf *out, const gm_dependent *d);
+/* Append to out (a gm_strvec, util/strvec.h) every schema but the current one that s's
+ * tables, enums and objects are in, once each (unquoted). schema_scope.c. */
+struct gm_strvec;
+void gm_schema_homes(struct gm_strvec *out, const gm_schema *s);
 /* Append `part` (unquoted) as a part of a model name: in double quotes when it holds a
  * dot or starts with one ('"' doubled), else as it is. */
 void gm_name_part(gm_buf *out, const char *part);

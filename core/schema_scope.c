@@ -57,8 +57,7 @@ bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_d
 	return in_from && !in_to;
 }
 
-/* Every schema but the current one that s names (its tables, enums and objects), once. */
-static void named_schemas(gm_strvec *out, const gm_schema *s)
+void gm_schema_homes(gm_strvec *out, const gm_schema *s)
 {
 	gm_buf b = GM_BUF_INIT;
 	size_t i;
@@ -151,7 +150,7 @@ int gm_schema_scope(gm_schema *desired, const gm_schema *current, char *const *s
 		error = check_listed(&sc, desired);
 	} else {
 		/* the models name other schemas: they manage all of them, else none */
-		named_schemas(&named, desired);
+		gm_schema_homes(&named, desired);
 		sc.all = named.nr > 0;
 	}
 	if (!error && !sc.all)

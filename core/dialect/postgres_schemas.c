@@ -26,20 +26,13 @@ static void imply(gm_schema *s, const char *schema)
 
 void gm_pg_imply_schemas(gm_schema *s)
 {
-	gm_buf home = GM_BUF_INIT;
-	size_t i, had = s->dependents_nr, n = s->dependents_nr;
+	gm_strvec homes = GM_STRVEC_INIT;
+	size_t i, had = s->dependents_nr;
 
-	for (i = 0; i < s->tables_nr + s->enums_nr + n; i++) {
-		if (i < s->tables_nr)
-			gm_name_home(&home, s->tables[i]->name);
-		else if (i < s->tables_nr + s->enums_nr)
-			gm_name_home(&home, s->enums[i - s->tables_nr]->name);
-		else
-			gm_dependent_home(&home, s->dependents[i - s->tables_nr - s->enums_nr]);
-		if (home.len)
-			imply(s, home.ptr);
-	}
+	gm_schema_homes(&homes, s);
+	for (i = 0; i < homes.nr; i++)
+		imply(s, homes.v[i]);
 	if (s->dependents_nr > had)
 		gm_schema_order_dependents(s);
-	gm_buf_release(&home);
+	gm_strvec_release(&homes);
 }
