@@ -11,6 +11,11 @@
 #       <new-rows.sql> (may be ""), `git migrate downgrade` to the base: the dump is the
 #       base's again and (unless --data-loss) so are the rows; `git migrate upgrade` again
 #       gives the same dump, and `git migrate diff` finds no changes.
+#   schema_repo <dir> <models> [<after>]
+#       a repository whose production branch holds <models> (SQL or YAML, by the file's
+#       suffix) and the base revision `git migrate prepare` wrote (its path in
+#       <dir>/base.path, its messages in <dir>/base.err, both untracked); with <after>,
+#       branch work is checked out with the models changed to <after>, committed.
 #   heads <file>           the first line of each statement of a SQL text
 #   dump_schema <db>       pg_dump --schema-only of <db> without the version table, the
 #                          lines of each CREATE TABLE sorted (ADD COLUMN appends)
@@ -40,21 +45,28 @@ dump_rows() {
 		grep -E '^INSERT ' | sort
 }
 
-schema_case() {
-	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "${4:+$(abspath "$4")}" \
-		"${5:+$(abspath "$5")}" "$6"
+schema_repo() {
+	set -- "$1" "$(abspath "$2")" "${3:+$(abspath "$3")}"
 	mkdir "$1" && (
 		cd "$1" &&
 		git init -q -b production &&
 		ext=${2##*.} &&
 		gm_write_config "[models/*.$ext]" &&
 		mkdir models && cp "$2" models/app.$ext &&
-		git add -A && git commit -q -m models &&
-		git migrate -q prepare -m base >/dev/null &&
-		git add -A && git commit -q -m "base revision" &&
-		git switch -q -c work &&
-		cp "$3" models/app.$ext &&
-		git commit -q -am "change models" &&
+		git add .gitmigrate.yml models && git commit -q -m models &&
+		git migrate prepare -m base >base.path 2>base.err &&
+		git add migrations && git commit -q -m "base revision" &&
+		{ test -z "$3" || { git switch -q -c work && cp "$3" models/app.$ext &&
+			git commit -q -am "change models"; }; }
+	)
+}
+
+schema_case() {
+	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "${4:+$(abspath "$4")}" \
+		"${5:+$(abspath "$5")}" "$6"
+	schema_repo "$1" "$2" "$3" && (
+		cd "$1" &&
+		ext=${2##*.} &&
 		git migrate prepare >path 2>err &&
 		rev=$(cat path) &&
 		section "$rev" up >up.sql &&

@@ -96,16 +96,8 @@ test_expect_success 'a schema the models drop is dropped, its tables first, and 
 '
 
 test_expect_success 'models that name no schema leave the schemas of the database alone, with their tables' '
-	mkdir last && (
+	schema_repo last billing.sql base.sql && (
 		cd last &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../billing.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate -q prepare -m base >/dev/null &&
-		git add -A && git commit -q -m "base revision" &&
-		cp ../base.sql models/app.sql &&
-		git commit -q -am "no schema" &&
 		git migrate diff >out 2>&1 &&
 		test_grep "no changes" out &&
 		test_grep "the models declare no schema, left alone: schema billing" out

@@ -34,14 +34,9 @@ INSERT INTO notes VALUES (1, 10, 'sent'), (2, 12, 'paid');
 SQL
 
 test_expect_success 'base: foreign keys both ways across schemas, a view in public over billing' '
-	mkdir base && (
+	schema_repo base base.sql && (
 		cd base &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../base.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate -q prepare -m base >/dev/null &&
-		rev=$(ls migrations/versions/*_base.sql) &&
+		rev=$(cat base.path) &&
 		section "$rev" up >up.sql &&
 		heads up.sql >heads &&
 		cat >expect <<-\EOF &&

@@ -25,18 +25,10 @@ SQL
 # scope_repo <dir> [<schemas: value>]: production holds base.sql and its base revision;
 # on work the models are after.sql and the config has `schemas:` when given.
 scope_repo() {
-	mkdir "$1" && (
+	schema_repo "$1" base.sql after.sql && (
 		cd "$1" &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../base.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate -q prepare -m base >/dev/null &&
-		git add -A && git commit -q -m "base revision" &&
-		git switch -q -c work &&
-		cp ../after.sql models/app.sql &&
-		{ test -z "$2" || echo "schemas: $2" >>.gitmigrate.yml; } &&
-		git commit -q -am "change models"
+		{ test -z "$2" || { echo "schemas: $2" >>.gitmigrate.yml &&
+			git commit -q -am "schemas: $2"; }; }
 	)
 }
 
@@ -118,19 +110,14 @@ ALTER EXTENSION pg_trgm ADD SCHEMA trgm_owned;
 CREATE TEMPORARY TABLE scratch_only (id integer);
 SQL
 test_expect_success 'system, temporary and extension schemas never appear' '
-	mkdir ext && (
+	schema_repo ext ext.sql && (
 		cd ext &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../ext.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate prepare -m base >path 2>err &&
-		rev=$(cat path) &&
+		rev=$(cat base.path) &&
 		grep "^CREATE SCHEMA" "$rev" >schemas &&
 		echo "CREATE SCHEMA billing;" >expect &&
 		test_cmp expect schemas &&
 		! grep -E "trgm_owned|pg_temp|scratch_only|pg_toast|pg_catalog\.|information_schema" "$rev" &&
-		! grep -E "trgm_owned|pg_temp|pg_toast|information_schema" err
+		! grep -E "trgm_owned|pg_temp|pg_toast|information_schema" base.err
 	)
 '
 
