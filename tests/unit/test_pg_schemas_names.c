@@ -1,6 +1,5 @@
 /* Unit tests of schemas (issue 14): qualified names, their SQL, `schemas:`, gm_schema_scope. */
 #include <stdlib.h>
-#include <unistd.h>
 #include "gm_test.h"
 #include "dialect/sql.h"
 #include "schema_int.h"
