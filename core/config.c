@@ -57,7 +57,11 @@ static const char template_text[] =
 	"version_table: " DEFAULT_VERSION_TABLE "\n"
 	"\n"
 	"# The largest revision file read (KiB, MiB or GiB).\n"
-	"# max_revision_size: 1 MiB\n";
+	"# max_revision_size: 1 MiB\n"
+	"\n"
+	"# PostgreSQL: the schemas managed besides the current one (public). Default: every\n"
+	"# schema the models name; the others are left as the database has them.\n"
+	"# schemas: [public, billing]\n";
 
 const char *gm_config_template(void)
 {
@@ -108,6 +112,17 @@ void gm_config_defaults(gm_config **out, const char *root)
 	*out = cfg;
 }
 
+static void clear_schemas(gm_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->schemas_nr; i++)
+		free(cfg->schemas[i]);
+	free(cfg->schemas);
+	cfg->schemas = NULL;
+	cfg->schemas_nr = 0;
+}
+
 void gm_config_free(gm_config *cfg)
 {
 	if (!cfg)
@@ -121,14 +136,16 @@ void gm_config_free(gm_config *cfg)
 	free(cfg->database);
 	free(cfg->scratch);
 	free(cfg->version_table);
+	clear_schemas(cfg);
 	free(cfg);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
 
 static const char *const known_keys[] = {
-	"production", "migrations", "models",        "fixtures",          "fixtures_from",
-	"database",   "scratch",    "version_table", "max_revision_size", NULL,
+	"production",        "migrations", "models",  "fixtures",
+	"fixtures_from",     "database",   "scratch", "version_table",
+	"max_revision_size", "schemas",    NULL,
 };
 
 static const char *closest(const char *word, const char *const *candidates)
@@ -287,6 +304,34 @@ static int parse_models(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_no
 	return 0;
 }
 
+/* `schemas:` a list of schema names (or one name without the list). */
+static int parse_schemas(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node *v)
+{
+	const gm_yaml_node *const *items = (const gm_yaml_node *const *)v->items;
+	size_t i, n = v->nr;
+
+	clear_schemas(cfg);
+	if (v->kind == GM_YAML_SCALAR) {
+		items = &v;
+		n = gm_yaml_is_null(v) ? 0 : 1;
+	} else if (v->kind != GM_YAML_SEQ) {
+		return gm_yaml_error(doc, v, "'schemas' must be a list of schema names, not %s",
+				     gm_yaml_kind_name(v));
+	}
+	if (!n)
+		return gm_yaml_error(doc, v, "'schemas' needs at least one schema");
+	for (i = 0; i < n; i++) {
+		if (items[i]->kind != GM_YAML_SCALAR || gm_yaml_is_null(items[i]) ||
+		    !*items[i]->value)
+			return gm_yaml_error(doc, items[i],
+					     "an entry of 'schemas' must be a schema name");
+		cfg->schemas =
+			gm_xrealloc(cfg->schemas, (cfg->schemas_nr + 1) * sizeof(*cfg->schemas));
+		cfg->schemas[cfg->schemas_nr++] = gm_xstrdup(items[i]->value);
+	}
+	return 0;
+}
+
 static bool is_identifier(const char *s)
 {
 	size_t i;
@@ -353,6 +398,8 @@ static int parse_key(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node 
 					     cfg->version_table);
 		return 0;
 	}
+	if (!strcmp(key, "schemas"))
+		return parse_schemas(cfg, doc, v);
 	if (!strcmp(key, "max_revision_size"))
 		return get_size(&cfg->max_revision_size, doc, key, v);
 	return unknown_key(doc, k, known_keys);

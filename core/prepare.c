@@ -469,6 +469,10 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 	    (error = refuse_empty_models(r)) < 0)
 		return error;
 	gm_replay_phase(r->rp, "models");
+	/* schemas the models do not manage stay as they are, with what they hold */
+	if ((error = gm_schema_scope(r->desired, r->current, r->cfg->schemas, r->cfg->schemas_nr)) <
+	    0)
+		return error;
 	/* views, triggers, functions the models do not cover stay: the plans carry them */
 	gm_schema_inherit_dependents(r->desired, r->current);
 	if ((error = gm_diff(&r->up, r->current, r->desired, 0)) < 0)

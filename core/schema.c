@@ -185,7 +185,7 @@ const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, si
 	return NULL;
 }
 
-static void copy_dependent(gm_schema *to, const gm_dependent *d)
+void gm_schema_add_dependent_copy(gm_schema *to, const gm_dependent *d)
 {
 	gm_dependent *c = gm_schema_add_dependent(to, d->kind, d->name, d->table, d->create);
 	size_t j;
@@ -229,9 +229,11 @@ void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from)
 	size_t i, had = to->dependents_nr;
 	for (i = 0; i < from->dependents_nr; i++) {
 		const gm_dependent *d = from->dependents[i];
+		if (gm_schema_drops_home(to, from, d))
+			continue;
 		if (gm_dependent_compared(d) ? !has_kind(to, d->kind, had)
 					     : !gm_schema_dependent(to, d->kind, d->name))
-			copy_dependent(to, d);
+			gm_schema_add_dependent_copy(to, d);
 	}
 	if (to->dependents_nr > had)
 		gm_schema_order_dependents(to);
@@ -417,6 +419,13 @@ bool gm_table_pk_has(const gm_table *t, const char *column)
 
 /* ---- deep copy ---- */
 
+static gm_table *copy_table(const gm_table *t);
+
+void gm_schema_add_table_copy(gm_schema *s, const gm_table *t)
+{
+	GM_PUSH(s->tables, s->tables_nr, s->tables_alloc, copy_table(t));
+}
+
 static gm_table *copy_table(const gm_table *t)
 {
 	gm_table *c = gm_xcalloc(1, sizeof(*c));
@@ -476,27 +485,97 @@ static gm_table *copy_table(const gm_table *t)
 	return c;
 }
 
+void gm_schema_add_enum_copy(gm_schema *s, const gm_enum *e)
+{
+	gm_enum *d = gm_schema_add_enum(s, e->name);
+	d->labels = gm_strv_copy(e->labels, e->labels_nr, &d->labels_alloc);
+	d->labels_nr = e->labels_nr;
+	d->was = gm_xstrdup(e->was);
+	d->origin = gm_xstrdup(e->origin);
+}
+
 void gm_schema_copy(gm_schema **out, const gm_schema *s)
 {
 	gm_schema *c;
 	size_t i;
 
 	gm_schema_new(&c);
-	for (i = 0; i < s->enums_nr; i++) {
-		const gm_enum *e = s->enums[i];
-		gm_enum *d = gm_schema_add_enum(c, e->name);
-		d->labels = gm_strv_copy(e->labels, e->labels_nr, &d->labels_alloc);
-		d->labels_nr = e->labels_nr;
-		d->was = gm_xstrdup(e->was);
-		d->origin = gm_xstrdup(e->origin);
-	}
+	for (i = 0; i < s->enums_nr; i++)
+		gm_schema_add_enum_copy(c, s->enums[i]);
 	for (i = 0; i < s->tables_nr; i++)
 		GM_PUSH(c->tables, c->tables_nr, c->tables_alloc, copy_table(s->tables[i]));
 	for (i = 0; i < s->unsupported_nr; i++)
 		gm_schema_add_unsupported(c, "%s", s->unsupported[i]);
 	for (i = 0; i < s->dependents_nr; i++)
-		copy_dependent(c, s->dependents[i]);
+		gm_schema_add_dependent_copy(c, s->dependents[i]);
 	*out = c;
+}
+
+/*
+ * One part of a model name at p: "quoted" (a doubled quote escapes) or a run without
+ * dots, unquoted into out. The end of the part, or NULL when it is not one.
+ */
+static const char *name_part(gm_buf *out, const char *p)
+{
+	if (*p != '"') {
+		size_t n = strcspn(p, ".");
+		if (!n)
+			return NULL;
+		gm_buf_put(out, p, n);
+		return p + n;
+	}
+	for (p++; *p; p++) {
+		if (*p == '"' && p[1] != '"')
+			return out->len ? p + 1 : NULL;
+		if (*p == '"')
+			p++;
+		gm_buf_putc(out, *p);
+	}
+	return NULL;
+}
+
+void gm_name_part(gm_buf *out, const char *part)
+{
+	const char *p;
+
+	if (!strchr(part, '.') && part[0] != '"') {
+		gm_buf_puts(out, part);
+		return;
+	}
+	gm_buf_putc(out, '"');
+	for (p = part; *p; p++) {
+		if (*p == '"')
+			gm_buf_putc(out, '"');
+		gm_buf_putc(out, *p);
+	}
+	gm_buf_putc(out, '"');
+}
+
+bool gm_name_split(const char *name, gm_buf *schema_out, gm_buf *local_out)
+{
+	const char *p;
+
+	gm_buf_clear(schema_out);
+	gm_buf_clear(local_out);
+	if ((p = name_part(schema_out, name)) && *p == '.' && (p = name_part(local_out, p + 1)) &&
+	    !*p)
+		return true;
+	gm_buf_clear(schema_out);
+	gm_buf_clear(local_out);
+	if ((p = name_part(local_out, name)) && !*p && *name == '"')
+		return false;
+	gm_buf_clear(local_out);
+	gm_buf_puts(local_out, name);
+	return false;
+}
+
+/* The conventional names use the table's name without its schema, as PostgreSQL does. */
+static void name_local(gm_buf *out, const char *table)
+{
+	gm_buf schema = GM_BUF_INIT;
+
+	gm_name_split(table, &schema, out);
+	gm_buf_release(&schema);
 }
 
 /* ---- conventional names (PostgreSQL's ChooseRelationName, without truncation) ---- */
@@ -505,8 +584,7 @@ static void name_with(gm_buf *out, const char *table, char *const *cols, size_t 
 		      const char *suffix)
 {
 	size_t i;
-	gm_buf_clear(out);
-	gm_buf_puts(out, table);
+	name_local(out, table);
 	for (i = 0; i < n; i++)
 		gm_buf_printf(out, "_%s", cols[i]);
 	gm_buf_printf(out, "_%s", suffix);

@@ -13,6 +13,10 @@ void gm_schema_free(gm_schema *s); /* NULL-safe */
 
 /* Deep copy. Caller owns *out. */
 void gm_schema_copy(gm_schema **out, const gm_schema *s);
+/* Append deep copies of a table, an enum, an object of another schema. */
+void gm_schema_add_table_copy(gm_schema *s, const gm_table *t);
+void gm_schema_add_enum_copy(gm_schema *s, const gm_enum *e);
+void gm_schema_add_dependent_copy(gm_schema *s, const gm_dependent *d);
 
 gm_enum *gm_schema_add_enum(gm_schema *s, const char *name);
 void gm_enum_add_label(gm_enum *e, const char *label);
@@ -30,10 +34,38 @@ const gm_dependent *gm_schema_next_user(const gm_schema *s, const char *name, si
 /*
  * The models' schema `to` inherits from the database's `from` the objects of every kind
  * the models do not manage (no object of that kind in `to`: see gm_dependent), and the
- * "generated column" carriers it lacks; then `to`'s objects are put in creation order
- * again (gm_schema_order_dependents).
+ * "generated column" carriers it lacks, but none in a schema that `to` drops
+ * (gm_schema_drops_home); then `to`'s objects are put in creation order again
+ * (gm_schema_order_dependents).
  */
 void gm_schema_inherit_dependents(gm_schema *to, const gm_schema *from);
+
+/*
+ * schema_scope.c: which schemas (PostgreSQL namespaces; names "schema.name") the models
+ * manage. With `schemas` (the config's `schemas:` key), those and the current schema;
+ * else, when the models name any schema but the current one, every schema (a schema the
+ * database has and the models lack is dropped), and when they name none, only the
+ * current one. `desired` (the models) takes from `current` (the database) the tables,
+ * enums and objects of every schema it does not manage, the schema object itself
+ * included, so that the plan leaves them alone. GM_EINVALID when the models use a schema
+ * that `schemas` does not list.
+ */
+int gm_schema_scope(gm_schema *desired, const gm_schema *current, char *const *schemas,
+		    size_t schemas_nr);
+/* The schema (unquoted; empty: the current one) of a model name (a function's with its
+ * argument types too), or of an object (a schema object: itself; a trigger: its
+ * table's), into out (cleared first). schema_scope.c. */
+void gm_name_home(gm_buf *out, const char *name);
+void gm_dependent_home(gm_buf *out, const gm_dependent *d);
+/* Append to out (a gm_strvec, util/strvec.h) every schema but the current one that s's
+ * tables, enums and objects are in, once each (unquoted). schema_scope.c. */
+struct gm_strvec;
+void gm_schema_homes(struct gm_strvec *out, const gm_schema *s);
+/* Append `part` (unquoted) as a part of a model name: in double quotes when it holds a
+ * dot or starts with one ('"' doubled), else as it is. */
+void gm_name_part(gm_buf *out, const char *part);
+/* Whether object d of `from` is in a schema that `from` has and `to` drops (schema_scope.c). */
+bool gm_schema_drops_home(const gm_schema *to, const gm_schema *from, const gm_dependent *d);
 
 /* Put s's objects in an order that creates them: each after the objects it uses, else in
  * the order they had; on a cycle the first one left goes next. */
@@ -74,7 +106,17 @@ gm_fkey *gm_table_fkey(const gm_table *t, const char *name);
 gm_check *gm_table_check(const gm_table *t, const char *name);
 bool gm_table_pk_has(const gm_table *t, const char *column);
 
-/* Conventional names (PostgreSQL's), written into out (cleared first). */
+/*
+ * Split a model name of a table, enum or object into its schema and its own name, both
+ * unquoted (schema.h's canonical forms: "billing.invoices", "billing.\"a.b\"",
+ * "\"a.b\""): true when the name is qualified; else *schema_out is empty and
+ * *local_out is the name (unquoted when it is one quoted part, else as it is). Both
+ * buffers are cleared first; the caller owns them.
+ */
+bool gm_name_split(const char *name, gm_buf *schema_out, gm_buf *local_out);
+
+/* Conventional names (PostgreSQL's), written into out (cleared first). The table's schema
+ * is left out ("billing.t" → "t_pkey"). */
 void gm_name_pkey(gm_buf *out, const char *table);                               /* t_pkey */
 void gm_name_key(gm_buf *out, const char *table, char *const *cols, size_t n);   /* t_a_b_key */
 void gm_name_index(gm_buf *out, const char *table, char *const *cols, size_t n); /* t_a_b_idx */

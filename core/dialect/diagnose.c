@@ -26,7 +26,7 @@ int gm_count_rows(size_t *out, gm_conn *conn, const char *table, const char *col
 	int error;
 
 	gm_buf_puts(&sql, "SELECT count(*) FROM ");
-	gm_sql_ident(&sql, table);
+	gm_sql_table(&sql, conn->dialect, table);
 	if (column) {
 		gm_buf_puts(&sql, " WHERE ");
 		gm_sql_ident(&sql, column);
@@ -43,7 +43,7 @@ int gm_delete_rows(gm_conn *conn, const char *table)
 	int error;
 
 	gm_buf_puts(&sql, "DELETE FROM ");
-	gm_sql_ident(&sql, table);
+	gm_sql_table(&sql, conn->dialect, table);
 	gm_buf_puts(&sql, ";\n");
 	error = conn->dialect->exec(conn, sql.ptr, "git-migrate", 1);
 	gm_buf_release(&sql);
@@ -76,7 +76,7 @@ static int removed_labels(gm_buf *out, gm_conn *conn, const char *table, const c
 			continue;
 		gm_buf_clear(&sql);
 		gm_buf_puts(&sql, "SELECT count(*) FROM ");
-		gm_sql_ident(&sql, table);
+		gm_sql_table(&sql, conn->dialect, table);
 		gm_buf_puts(&sql, " WHERE CAST(");
 		gm_sql_ident(&sql, column);
 		gm_buf_puts(&sql, " AS TEXT) = ");
@@ -123,7 +123,7 @@ static int not_null(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t,
 	int error;
 
 	gm_buf_puts(&sql, "SELECT count(*) FROM ");
-	gm_sql_ident(&sql, t->name);
+	gm_sql_table(&sql, conn->dialect, t->name);
 	gm_buf_puts(&sql, " WHERE ");
 	gm_sql_ident(&sql, c->name);
 	gm_buf_puts(&sql, " IS NULL");
@@ -157,7 +157,7 @@ static int unique(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, c
 	if (!ix->unique || !ix->columns_nr || ix->where)
 		return 0;
 	gm_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM ");
-	gm_sql_ident(&sql, t->name);
+	gm_sql_table(&sql, conn->dialect, t->name);
 	gm_buf_puts(&sql, " GROUP BY ");
 	put_cols(&sql, ix->columns, ix->columns_nr);
 	gm_buf_puts(&sql, " HAVING count(*) > 1) AS dup");
@@ -179,7 +179,7 @@ static int check(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, co
 	int error;
 
 	gm_buf_puts(&sql, "SELECT count(*) FROM ");
-	gm_sql_ident(&sql, t->name);
+	gm_sql_table(&sql, conn->dialect, t->name);
 	gm_buf_printf(&sql, " WHERE NOT (%s)", ck->expr);
 	error = count(&n, conn, &sql);
 	gm_buf_release(&sql);
@@ -201,7 +201,7 @@ static int fkey(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, con
 	int error;
 
 	gm_buf_puts(&sql, "SELECT count(*) FROM ");
-	gm_sql_ident(&sql, t->name);
+	gm_sql_table(&sql, conn->dialect, t->name);
 	gm_buf_puts(&sql, " AS c WHERE ");
 	for (i = 0; i < fk->columns_nr; i++) {
 		gm_buf_puts(&sql, "c.");
@@ -209,7 +209,7 @@ static int fkey(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_table *t, con
 		gm_buf_puts(&sql, " IS NOT NULL AND ");
 	}
 	gm_buf_puts(&sql, "NOT EXISTS (SELECT 1 FROM ");
-	gm_sql_ident(&sql, fk->ref_table);
+	gm_sql_table(&sql, conn->dialect, fk->ref_table);
 	gm_buf_puts(&sql, " AS p WHERE ");
 	for (i = 0; i < fk->columns_nr; i++) {
 		gm_buf_puts(&sql, i ? " AND p." : "p.");

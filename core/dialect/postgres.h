@@ -53,6 +53,10 @@ void gm_pg_default_canonical(gm_default_kind *kind, char **value, const char *ex
 /* postgres_plan.c: make a models schema look like what inspect returns (in place). */
 void gm_pg_normalize(gm_schema *s);
 
+/* postgres_schemas.c: add to s a schema object (CREATE SCHEMA) for every schema its names
+ * use that it lacks (a YAML table "billing.invoices" implies schema billing). */
+void gm_pg_imply_schemas(gm_schema *s);
+
 /* postgres_plan.c: plan SQL for a change list (offline). Fills *out. */
 int gm_pg_plan(gm_plan *out, const gm_changes *changes);
 

@@ -9,28 +9,85 @@
 	"'::regclass AND x.objid = " oid " AND x.deptype = 'e') "
 
 /*
+ * The schemas read (issue 14): the current schema, and every other schema but the system
+ * ones (PostgreSQL reserves the pg_ prefix: pg_catalog, pg_toast, pg_temp_N...;
+ * information_schema) and those an extension owns. Every such schema, not only those the
+ * models name: prepare inspects both sides with the same rule (the models' scratch
+ * database holds just the schemas the models create, the history's replay those the
+ * revisions created), so a schema the models drop is still read on the history side and
+ * planned as dropped. Which of them a plan manages is decided after inspection, from the
+ * models and the config's `schemas:` key (gm_schema_scope, core/schema_scope.c).
+ * `nsp` is a pg_namespace alias.
+ */
+#define IN_SCHEMAS(nsp)                                                             \
+	" (" nsp ".nspname = current_schema() OR " nsp ".nspname NOT LIKE 'pg\\_%'" \
+	" AND " nsp ".nspname <> 'information_schema' AND" NOT_EXTENSION(           \
+		"pg_catalog.pg_namespace", nsp ".oid") ") "
+#define IN_N IN_SCHEMAS("n")
+#define IN_CN IN_SCHEMAS("cn")
+#define IN_PN IN_SCHEMAS("pn")
+
+/*
+ * The model's name of object `name` of namespace `nsp` (text expressions): unqualified in
+ * the current schema, else "schema.name"; a part holding a dot or starting with a double
+ * quote is double-quoted (schema.h's canonical forms).
+ */
+#define QPART(x)                                                          \
+	"(CASE WHEN strpos(" x ", '.') > 0 OR left(" x ", 1) = '\"' THEN" \
+	" '\"' || replace(" x ", '\"', '\"\"') || '\"' ELSE " x "::text END)"
+#define QNAME(nsp, name)                                                          \
+	"(CASE WHEN " nsp " = current_schema() THEN " QPART(name) " ELSE " QPART( \
+		nsp) " || '.' || " QPART(name) " END)"
+/* The model's name of type alias `t` (a pg_type row). */
+#define TYPE_QNAME(t)                                                                   \
+	"(SELECT " QNAME("tn.nspname", t ".typname") " FROM pg_catalog.pg_namespace tn" \
+						     " WHERE tn.oid = " t ".typnamespace)"
+#define T_TYPE TYPE_QNAME("t")
+#define ET_TYPE TYPE_QNAME("et")
+#define DT_TYPE TYPE_QNAME("dt")
+/* Names of n's relation c, type t, function p */
+#define C_NAME QNAME("n.nspname", "c.relname")
+#define T_NAME QNAME("n.nspname", "t.typname")
+#define P_NAME QNAME("n.nspname", "p.proname")
+/* "schema." for namespace n other than the current one, else '' (SQL text, quoted as
+ * needed). */
+#define N_PREFIX                                          \
+	"(CASE WHEN n.nspname = current_schema() THEN ''" \
+	" ELSE pg_catalog.quote_ident(n.nspname) || '.' END)"
+#define N_NAME QPART("n.nspname")
+/* a sequence s's name; the referenced table r's name */
+#define SEQ_NAME                                                                        \
+	" (SELECT " QNAME("sn.nspname", "s.relname") " FROM pg_catalog.pg_namespace sn" \
+						     " WHERE sn.oid = s.relnamespace) AS relname"
+#define REF_NAME                                                                        \
+	" (SELECT " QNAME("rn.nspname", "r.relname") " FROM pg_catalog.pg_namespace rn" \
+						     " WHERE rn.oid = r.relnamespace)"
+/* the version table: $1 in the current schema */
+#define NOT_VERSION_TABLE " (c.relname <> $1 OR n.nspname <> current_schema())"
+
+/*
  * The tables of the schema: c is pg_class, n its namespace; $1 the version table.
  * Partitions are not tables of the model: their partitioned table is (read_tables and
  * gm_pg_q_unsupported name both).
  */
-#define TABLES_WHERE                                                                    \
-	" n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> $1" \
-	" AND NOT c.relispartition AND" NOT_EXTENSION("pg_catalog.pg_class", "c.oid")
+#define TABLES_WHERE                                             \
+	IN_N "AND c.relkind IN ('r', 'p') AND" NOT_VERSION_TABLE \
+	     " AND NOT c.relispartition AND" NOT_EXTENSION("pg_catalog.pg_class", "c.oid")
 
 const char *const gm_pg_q_enums =
-	"SELECT t.typname, e.enumlabel FROM pg_catalog.pg_type t"
+	"SELECT" T_NAME ", e.enumlabel FROM pg_catalog.pg_type t"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
 	" JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
-	" WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
-		"pg_catalog.pg_type", "t.oid") " ORDER BY t.typname, e.enumsortorder";
+	" WHERE" IN_N
+	"AND" NOT_EXTENSION("pg_catalog.pg_type", "t.oid") " ORDER BY 1, e.enumsortorder";
 
 const char *const gm_pg_q_tables =
-	"SELECT c.relname, c.relkind, pg_catalog.obj_description(c.oid, 'pg_class'),"
+	"SELECT" C_NAME ", c.relkind, pg_catalog.obj_description(c.oid, 'pg_class'),"
 	" (SELECT p.relname FROM pg_catalog.pg_inherits i"
 	"   JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
 	"   WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1)"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE" TABLES_WHERE " ORDER BY c.relname";
+	" WHERE" TABLES_WHERE " ORDER BY 1";
 
 /* A pg_depend row from an object of class `cls` to a pg_class row (d the alias). */
 #define DEP_TO_CLASS(d, cls)                   \
@@ -49,9 +106,9 @@ const char *const gm_pg_q_columns =
 	 * computed once for the whole schema: filtered per column (the extension check is
 	 * an anti-join on pg_depend), a table of 1,500 columns took 5 s to inspect.
 	 */
-	"WITH tbl AS MATERIALIZED (SELECT c.oid, c.relname FROM pg_catalog.pg_class c"
+	"WITH tbl AS MATERIALIZED (SELECT c.oid," C_NAME " AS relname FROM pg_catalog.pg_class c"
 	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE" TABLES_WHERE "),"
-	" seqdep AS MATERIALIZED (SELECT sd.objid AS adoid, s.oid AS seqoid, s.relname"
+	" seqdep AS MATERIALIZED (SELECT sd.objid AS adoid, s.oid AS seqoid," SEQ_NAME
 	"  FROM pg_catalog.pg_depend sd JOIN pg_catalog.pg_class s ON s.oid = sd.refobjid"
 	"  WHERE" DEP_TO_CLASS(
 		"sd",
@@ -75,11 +132,13 @@ const char *const gm_pg_q_columns =
 									" a.attnotnull, pg_catalog.pg_get_expr(d.adbin,"
 									"  CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END), a.attidentity,"
 									" a.attgenerated, pg_catalog.col_description(a.attrelid, a.attnum),"
-									" CASE WHEN t.typtype = 'e' THEN t.typname"
-									"  WHEN et.typtype = 'e' THEN et.typname || '[]' END,"
+									" CASE WHEN t.typtype = 'e' THEN" T_TYPE
+									"  WHEN et.typtype = 'e' THEN" ET_TYPE
+									" || '[]' END,"
 									" COALESCE(seq.owned, false),"
 									" CASE WHEN NOT seq.owned AND NOT seq.has_owner AND seq.users = 1 THEN seq.relname END,"
-									" CASE WHEN dom.base IS NOT NULL THEN dt.typname END"
+									" CASE WHEN dom.base IS NOT NULL THEN" DT_TYPE
+									" END"
 									" FROM pg_catalog.pg_attribute a"
 									" JOIN tbl c ON c.oid = a.attrelid"
 									" JOIN pg_catalog.pg_type dt ON dt.oid = a.atttypid"
@@ -124,24 +183,22 @@ const char *const gm_pg_q_columns =
  * deferred, 11 the INCLUDE columns of its index.
  */
 const char *const gm_pg_q_constraints =
-	"SELECT c.relname, co.conname, co.contype,"
+	"SELECT" C_NAME ", co.conname, co.contype,"
 	" " KEY_NAMES(
 		"co.conkey",
-		"co.conrelid") ","
-			       " r.relname,"
+		"co.conrelid") "," REF_NAME ","
 			       " " KEY_NAMES(
 				       "co.confkey",
 				       "co.confrelid") ","
 						       " co.confdeltype, co.confupdtype, pg_catalog.pg_get_constraintdef(co.oid),"
 						       " co.condeferrable, co.condeferred,"
 						       " " INCLUDE_NAMES(
-							       "co.conindid") ""
-									      " FROM pg_catalog.pg_constraint co"
+							       "co.conindid") " FROM pg_catalog.pg_constraint co"
 									      " JOIN pg_catalog.pg_class c ON c.oid = co.conrelid"
 									      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 									      " LEFT JOIN pg_catalog.pg_class r ON r.oid = co.confrelid"
 									      " WHERE" TABLES_WHERE
-									      " ORDER BY c.relname, co.contype, co.conname";
+									      " ORDER BY 1, co.contype, co.conname";
 
 /*
  * Indexes that back no constraint: 0 table, 1 name, 2 unique, 3 predicate, 4 read as an
@@ -151,7 +208,7 @@ const char *const gm_pg_q_constraints =
  * prints them), so nothing is lost.
  */
 const char *const gm_pg_q_indexes =
-	"SELECT c.relname, ic.relname, i.indisunique,"
+	"SELECT" C_NAME ", ic.relname, i.indisunique,"
 	" pg_catalog.pg_get_expr(i.indpred, i.indrelid),"
 	" (i.indexprs IS NOT NULL"
 	"  OR EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)"
@@ -177,7 +234,7 @@ const char *const gm_pg_q_indexes =
 				" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co"
 				"  WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid"
 				"  AND co.contype IN ('p', 'u', 'x'))"
-				" ORDER BY c.relname, ic.relname";
+				" ORDER BY 1, ic.relname";
 
 /*
  * Everything the model does not cover: "<kind> <name>" lines, and for sequences and
@@ -187,79 +244,102 @@ const char *const gm_pg_q_indexes =
 const char *const gm_pg_q_unsupported =
 	"SELECT d, k, o FROM ("
 	" SELECT CASE c.relkind"
-	"  WHEN 'f' THEN 'foreign table ' ELSE 'sequence ' END || c.relname AS d,"
-	"  CASE c.relkind WHEN 'S' THEN 'S' END AS k, c.relname AS o"
+	"  WHEN 'f' THEN 'foreign table ' ELSE 'sequence ' END ||" C_NAME " AS d,"
+	"  CASE c.relkind WHEN 'S' THEN 'S' END AS k," C_NAME " AS o"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema() AND c.relkind IN ('f', 'S')"
-	" AND c.relname <> $1 AND" NOT_EXTENSION(
+	" WHERE" IN_N "AND c.relkind IN ('f', 'S')"
+	" AND" NOT_VERSION_TABLE " AND" NOT_EXTENSION(
 		"pg_catalog.pg_class",
 		"c.oid") " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
 			 "  WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = c.oid"
 			 "  AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.refobjsubid > 0"
 			 "  AND dep.deptype IN ('a', 'i')))"
 			 " UNION ALL"
-			 " SELECT 'partition ' || c.relname || ' of ' || p.relname, NULL, NULL"
+			 " SELECT 'partition ' ||" C_NAME " || ' of ' || p.relname, NULL, NULL"
 			 " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 			 " JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid"
 			 " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
-			 " WHERE n.nspname = current_schema() AND c.relispartition AND c.relkind IN ('r', 'p')"
+			 " WHERE" IN_N "AND c.relispartition AND c.relkind IN ('r', 'p')"
 			 " AND" NOT_EXTENSION(
 				 "pg_catalog.pg_class",
 				 "c.oid") " UNION ALL"
-					  " SELECT 'trigger ' || g.tgname || ' on ' || c.relname, NULL, NULL"
+					  " SELECT 'trigger ' || g.tgname || ' on ' ||" C_NAME
+					  ", NULL, NULL"
 					  " FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
 					  " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-					  " WHERE n.nspname = current_schema() AND NOT g.tgisinternal AND NOT c.relispartition"
+					  " WHERE" IN_N
+					  "AND NOT g.tgisinternal AND NOT c.relispartition"
 					  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.oid = g.tgconstraint)"
 					  " UNION"
 					  " SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
-					  "  ELSE 'function ' END || p.proname, NULL, NULL"
+					  "  ELSE 'function ' END ||" P_NAME ", NULL, NULL"
 					  " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-					  " WHERE n.nspname = current_schema() AND p.prokind NOT IN ('f', 'p')"
+					  " WHERE" IN_N "AND p.prokind NOT IN ('f', 'p')"
 					  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate a"
 					  "  WHERE a.aggfnoid = p.oid AND a.aggkind = 'n') AND" NOT_EXTENSION(
 						  "pg_catalog.pg_proc",
 						  "p.oid") " UNION ALL"
-							   " SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END || t.typname,"
-							   "  CASE t.typtype WHEN 'd' THEN 'd' END, t.typname"
+							   " SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END ||" T_NAME
+							   ","
+							   "  CASE t.typtype WHEN 'd' THEN 'd' END," T_NAME
 							   " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
 							   " LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid"
-							   " WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
+							   " WHERE" IN_N "AND" NOT_EXTENSION(
 								   "pg_catalog.pg_type",
 								   "t.oid") " AND (t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'"
 									    "  OR t.typtype = 'c' AND r.relkind = 'c')"
 									    " UNION ALL"
-									    " SELECT 'rule ' || w.rulename || ' on ' || c.relname, NULL, NULL"
+									    " SELECT 'rule ' || w.rulename || ' on ' ||" C_NAME
+									    ", NULL, NULL"
 									    " FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
 									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-									    " WHERE n.nspname = current_schema() AND w.rulename <> '_RETURN'"
+									    " WHERE" IN_N
+									    "AND w.rulename <> '_RETURN'"
 									    " UNION ALL"
 									    " SELECT 'extension ' || e.extname, NULL, NULL FROM pg_catalog.pg_extension e"
 									    " WHERE e.extname <> 'plpgsql'"
 									    " UNION ALL"
-									    " SELECT 'policy ' || p.polname || ' on ' || c.relname, NULL, NULL"
+									    " SELECT 'policy ' || p.polname || ' on ' ||" C_NAME
+									    ", NULL, NULL"
 									    " FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid"
 									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-									    " WHERE n.nspname = current_schema()"
+									    " WHERE" IN_N
 									    ") u ORDER BY d";
 
 /* The name a dependent's `uses` gives the object pg_depend row d references (a table or
  * view, a type: an array's element type, a row type's relation; a function with its
- * arguments), or NULL when it is not of the current schema. */
-#define USED_NAME                                                                                    \
-	"CASE d.refclassid WHEN 'pg_catalog.pg_class'::regclass THEN"                                \
-	" (SELECT rc.relname::text FROM pg_catalog.pg_class rc WHERE rc.oid = d.refobjid"            \
-	"  AND rc.relnamespace = o.nsp)"                                                             \
-	" WHEN 'pg_catalog.pg_type'::regclass THEN"                                                  \
-	" (SELECT COALESCE(rel.relname, et.typname, t.typname)::text"                                \
-	"  FROM pg_catalog.pg_type t"                                                                \
-	"  LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"            \
-	"  LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid"                                \
-	"  WHERE t.oid = d.refobjid AND t.typnamespace = o.nsp)"                                     \
-	" WHEN 'pg_catalog.pg_proc'::regclass THEN"                                                  \
-	" (SELECT rp.proname || '(' || pg_catalog.pg_get_function_identity_arguments(rp.oid)"        \
-	"  || ')' FROM pg_catalog.pg_proc rp WHERE rp.oid = d.refobjid AND rp.pronamespace = o.nsp)" \
-	" END"
+ * arguments; a schema but the current one), or NULL when it is not of a schema read
+ * (IN_SCHEMAS). */
+#define USED_NAME                                                                                                                                                                                                                                            \
+	"CASE d.refclassid WHEN 'pg_catalog.pg_class'::regclass THEN"                                                                                                                                                                                        \
+	" (SELECT " QNAME(                                                                                                                                                                                                                                   \
+		"un.nspname",                                                                                                                                                                                                                                \
+		"rc.relname") " FROM pg_catalog.pg_class rc"                                                                                                                                                                                                 \
+			      "  JOIN pg_catalog.pg_namespace un ON un.oid = rc.relnamespace"                                                                                                                                                                \
+			      "  WHERE rc.oid = d.refobjid AND" IN_SCHEMAS(                                                                                                                                                                                  \
+				      "un") ")"                                                                                                                                                                                                              \
+					    " WHEN 'pg_catalog.pg_type'::regclass THEN"                                                                                                                                                                      \
+					    " (SELECT " QNAME(                                                                                                                                                                                               \
+						    "un.nspname",                                                                                                                                                                                            \
+						    "COALESCE(rel.relname, et.typname, t.typname)") "  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace un ON un.oid = t.typnamespace"                                                                 \
+												    "  LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'"                                                                        \
+												    "  LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid"                                                                                            \
+												    "  WHERE t.oid = d.refobjid AND" IN_SCHEMAS(                                                                                                             \
+													    "un") ")"                                                                                                                                        \
+														  " WHEN 'pg_catalog.pg_proc'::regclass THEN"                                                                                                \
+														  " (SELECT " QNAME(                                                                                                                         \
+															  "un.nspname",                                                                                                                      \
+															  "rp.proname") " || '('"                                                                                                            \
+																	"  || pg_catalog.pg_get_function_identity_arguments(rp.oid) || ')' FROM pg_catalog.pg_proc rp"                       \
+																	"  JOIN pg_catalog.pg_namespace un ON un.oid = rp.pronamespace"                                                      \
+																	"  WHERE rp.oid = d.refobjid AND" IN_SCHEMAS(                                                                        \
+																		"un") ")"                                                                                                    \
+																		      " WHEN 'pg_catalog.pg_namespace'::regclass THEN"                                                       \
+																		      " (SELECT " QPART(                                                                                     \
+																			      "un.nspname") " FROM pg_catalog.pg_namespace un"                                               \
+																					    "  WHERE un.oid = d.refobjid AND un.nspname <> current_schema() AND" IN_SCHEMAS( \
+																						    "un") ")"                                                                \
+																							  " END"
 
 /*
  * The schema's plain aggregates (ordered-set ones stay unsupported), as objects: CREATE
@@ -268,8 +348,8 @@ const char *const gm_pg_q_unsupported =
  */
 #define AGGREGATES                                                                                     \
 	" SELECT p.oid, 'pg_catalog.pg_proc'::regclass, p.pronamespace, 'aggregate',"                  \
-	"  p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"           \
-	"  'CREATE AGGREGATE ' || pg_catalog.quote_ident(p.proname) || '('"                            \
+	" " P_NAME " || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"           \
+	"  'CREATE AGGREGATE ' ||" N_PREFIX " || pg_catalog.quote_ident(p.proname) || '('"             \
 	"  || pg_catalog.pg_get_function_identity_arguments(p.oid) || E') (\\n    SFUNC = '"           \
 	"  || a.aggtransfn::regproc::text || E',\\n    STYPE = '"                                      \
 	"  || pg_catalog.format_type(a.aggtranstype, NULL)"                                            \
@@ -283,7 +363,8 @@ const char *const gm_pg_q_unsupported =
 	"  || E'\\n);'"                                                                                \
 	" FROM (SELECT p.* FROM pg_catalog.pg_proc p"                                                  \
 	"  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"                                 \
-	"  WHERE pn.nspname = current_schema() AND p.prokind = 'a' OFFSET 0) p"                        \
+	"  WHERE" IN_PN "AND p.prokind = 'a' OFFSET 0) p"                                              \
+	" JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"                                    \
 	" JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid AND a.aggkind = 'n'"                    \
 	" WHERE" NOT_EXTENSION("pg_catalog.pg_proc", "p.oid")
 
@@ -297,40 +378,44 @@ const char *const gm_pg_q_dependents =
 	"WITH obj AS ("
 	" SELECT c.oid, 'pg_catalog.pg_class'::regclass AS cls, c.relnamespace AS nsp,"
 	"  CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END AS kind,"
-	"  c.relname::text AS name,"
+	" " C_NAME " AS name,"
 	"  'CREATE ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END"
-	"  || pg_catalog.quote_ident(c.relname)"
+	"  ||" N_PREFIX " || pg_catalog.quote_ident(c.relname)"
 	"  || COALESCE(' WITH (' || pg_catalog.array_to_string(c.reloptions, ', ') || ')', '')"
 	"  || E' AS\\n' || pg_catalog.rtrim(pg_catalog.pg_get_viewdef(c.oid), E'; \\n')"
 	"  || CASE c.relkind WHEN 'm' THEN E'\\nWITH DATA' ELSE '' END || ';'"
 	"  || COALESCE((SELECT string_agg(E'\\n' || replace(pg_catalog.pg_get_indexdef(i.indexrelid),"
-	"   ' ON ' || pg_catalog.quote_ident(n.nspname) || '.', ' ON ') || ';', '' ORDER BY i.indexrelid)"
+	"   ' ON ' || pg_catalog.quote_ident(n.nspname) || '.', ' ON ' ||" N_PREFIX ") || ';', ''"
+	"   ORDER BY i.indexrelid)"
 	"   FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '') AS def"
 	/* the schema's views first (OFFSET 0: the filter runs before any definition is built,
 	 * whatever plan is chosen; pg_catalog alone has 140 views) */
 	" FROM (SELECT c.* FROM pg_catalog.pg_class c"
 	"  JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace"
-	"  WHERE cn.nspname = current_schema() AND c.relkind IN ('v', 'm') OFFSET 0) c"
+	"  WHERE" IN_CN "AND c.relkind IN ('v', 'm') OFFSET 0) c"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm') AND" NOT_EXTENSION(
+	" WHERE" IN_N "AND c.relkind IN ('v', 'm') AND" NOT_EXTENSION(
 		"pg_catalog.pg_class",
 		"c.oid") " UNION ALL"
 			 " SELECT p.oid, 'pg_catalog.pg_proc'::regclass, p.pronamespace,"
 			 "  CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,"
-			 "  p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
+			 " " P_NAME
+			 " || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
 			 "  CASE WHEN left(f.def, length(f.pre)) = f.pre"
-			 "   THEN 'CREATE OR REPLACE ' || f.kw || substr(f.def, length(f.pre) + 1) ELSE f.def END"
+			 "   THEN 'CREATE OR REPLACE ' || f.kw ||" N_PREFIX
+			 " || substr(f.def, length(f.pre) + 1)"
+			 "   ELSE f.def END"
 			 "  || ';'"
 			 /* the schema's functions first (as the views) */
 			 " FROM (SELECT p.* FROM pg_catalog.pg_proc p"
 			 "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
-			 "  WHERE pn.nspname = current_schema() OFFSET 0) p"
+			 "  WHERE" IN_PN "OFFSET 0) p"
 			 " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
 			 " CROSS JOIN LATERAL (SELECT pg_catalog.rtrim(pg_catalog.pg_get_functiondef(p.oid), E'\\n') AS def,"
 			 "  CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END AS kw,"
 			 "  'CREATE OR REPLACE ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END"
 			 "  || pg_catalog.quote_ident(n.nspname) || '.' AS pre) f"
-			 " WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p') AND" NOT_EXTENSION(
+			 " WHERE" IN_N "AND p.prokind IN ('f', 'p') AND" NOT_EXTENSION(
 				 "pg_catalog.pg_proc",
 				 "p.oid") " UNION ALL" AGGREGATES ")"
 					  " SELECT o.kind, o.name, o.def,"
@@ -354,25 +439,35 @@ const char *const gm_pg_q_dependents =
  * functions), from its pg_attrdef row's pg_depend rows (one index lookup each).
  */
 const char *const gm_pg_q_generated =
-	"SELECT o.relname, o.relname || '.' || o.attname,"
-	" 'ALTER TABLE ' || pg_catalog.quote_ident(o.relname) || ' ADD COLUMN '"
+	"SELECT o.qname, o.qname || '.' || o.attname,"
+	" 'ALTER TABLE ' || o.prefix || pg_catalog.quote_ident(o.relname) || ' ADD COLUMN '"
 	" || pg_catalog.quote_ident(o.attname) || ' '"
 	" || pg_catalog.format_type(o.atttypid, o.atttypmod)"
 	" || ' GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(o.adbin, o.oid) || ') STORED'"
 	" || CASE WHEN o.attnotnull THEN ' NOT NULL' ELSE '' END || ';',"
 	" (SELECT string_agg(DISTINCT u.name, chr(31)) FROM pg_catalog.pg_depend d"
 	"  CROSS JOIN LATERAL (SELECT " USED_NAME " AS name"
-	"   UNION ALL SELECT o.relname || '.' || ra.attname FROM pg_catalog.pg_attribute ra"
+	"   UNION ALL SELECT o.qname || '.' || ra.attname FROM pg_catalog.pg_attribute ra"
 	"   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = o.oid"
 	"   AND ra.attrelid = o.oid AND ra.attnum = d.refobjsubid AND ra.attnum <> o.attnum) u"
 	"  WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = o.adoid"
 	"  AND u.name IS NOT NULL)"
 	" FROM (SELECT c.oid, c.relname, c.relnamespace AS nsp, a.attname, a.attnum, a.atttypid,"
+	" " C_NAME " AS qname," N_PREFIX " AS prefix,"
 	"  a.atttypmod, a.attnotnull, ad.oid AS adoid, ad.adbin"
 	"  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	"  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
 	"  JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
 	"  WHERE" TABLES_WHERE " AND a.attgenerated <> '' AND NOT a.attisdropped"
 	"  AND a.attinhcount = 0 OFFSET 0) o"
-	" ORDER BY o.relname, o.attnum";
+	" ORDER BY o.qname, o.attnum";
+
+/* The schemas read (IN_SCHEMAS) but the current one, in creation order: 0 name (QPART),
+ * 1 CREATE SCHEMA with its COMMENT ON SCHEMA, if any. */
+const char *const gm_pg_q_schemas =
+	"SELECT" N_NAME ", 'CREATE SCHEMA ' || pg_catalog.quote_ident(n.nspname) || ';'"
+	" || COALESCE(E'\\nCOMMENT ON SCHEMA ' || pg_catalog.quote_ident(n.nspname) || ' IS '"
+	" || pg_catalog.quote_literal(pg_catalog.obj_description(n.oid, 'pg_namespace')) || ';', '')"
+	" FROM pg_catalog.pg_namespace n"
+	" WHERE n.nspname <> current_schema() AND" IN_N "ORDER BY n.oid";
 /* clang-format on */

@@ -3,8 +3,10 @@
 #define GM_DIALECT_POSTGRES_CATALOG_H
 
 /*
- * Each reads current_schema(); $1 is the version table where a query takes it. The
- * result columns are listed at each definition.
+ * Each reads the schemas of IN_SCHEMAS (postgres_catalog.c: the current schema and the
+ * others that are neither system nor extension schemas), naming what is outside the
+ * current schema "schema.name"; $1 is the version table (of the current schema) where a
+ * query takes it. The result columns are listed at each definition.
  */
 extern const char *const gm_pg_q_enums;
 extern const char *const gm_pg_q_tables;
@@ -14,5 +16,6 @@ extern const char *const gm_pg_q_indexes;
 extern const char *const gm_pg_q_unsupported;
 extern const char *const gm_pg_q_dependents;
 extern const char *const gm_pg_q_generated;
+extern const char *const gm_pg_q_schemas;
 
 #endif

@@ -31,7 +31,7 @@ void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk)
 	gm_buf_puts(b, " FOREIGN KEY ");
 	gm_sql_ident_list(b, fk->columns, fk->columns_nr);
 	gm_buf_puts(b, " REFERENCES ");
-	gm_sql_ident(b, fk->ref_table);
+	gm_sql_qname(b, fk->ref_table);
 	gm_buf_putc(b, ' ');
 	gm_sql_ident_list(b, fk->ref_columns, fk->ref_columns_nr);
 	gm_sql_fk_actions(b, fk->on_delete, fk->on_update);

@@ -1,4 +1,4 @@
-/* PostgreSQL inspection: pg_catalog of current_schema() → the canonical schema model. */
+/* PostgreSQL inspection: pg_catalog of the schemas read → the canonical schema model. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -346,6 +346,24 @@ static void add_use(void *d, const char *name)
 }
 
 /*
+ * The schemas other than the current one, as objects of kind "schema" (issue 14): what
+ * they hold is read too, named "schema.name" (gm_pg_q_*: IN_SCHEMAS, QNAME).
+ */
+static int read_schemas(gm_schema *s, struct gm_pg_conn *c)
+{
+	PGresult *res = NULL;
+	int i, error;
+
+	if ((error = gm_pg_query(&res, c, "cannot read schemas", gm_pg_q_schemas, NULL, NULL)) < 0)
+		return error;
+	for (i = 0; i < PQntuples(res); i++)
+		gm_schema_add_dependent(s, "schema", PQgetvalue(res, i, 0), NULL,
+					PQgetvalue(res, i, 1));
+	PQclear(res);
+	return 0;
+}
+
+/*
  * Generated columns, also as dependents of kind "generated column" named "t.c" (table t),
  * read before the views: read_column reads one into the model (gm_column.generated), but
  * PostgreSQL refuses to change the type of a column one uses, so a swap or a type change
@@ -405,7 +423,7 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = read_generated(s, c, vt)) < 0 ||
+	if ((error = read_schemas(s, c)) < 0 || (error = read_generated(s, c, vt)) < 0 ||
 	    (error = gm_pg_query(&res, c, "cannot read views and functions", gm_pg_q_dependents,
 				 NULL, NULL)) < 0)
 		return error;

@@ -188,7 +188,7 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 	cp.t = t;
 	cp.lines = gm_xcalloc(BATCH, sizeof(*cp.lines));
 	gm_buf_puts(&sql, "COPY ");
-	gm_sql_ident(&sql, t->name);
+	gm_sql_qname(&sql, t->name);
 	if (ncolumns) {
 		gm_buf_puts(&sql, " (");
 		for (i = 0; i < ncolumns; i++) {

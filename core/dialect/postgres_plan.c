@@ -44,6 +44,7 @@ void gm_pg_normalize(gm_schema *s)
 				gm_set_str(&c->type, "bytea[]");
 		}
 	}
+	gm_pg_imply_schemas(s);
 }
 
 /* ---- SQL pieces ---- */
@@ -90,7 +91,7 @@ static void put_type(struct planner *p, gm_buf *b, const char *type, bool storag
 	char *base = gm_xstrndup(type, n);
 
 	if (is_enum(p, base))
-		gm_sql_ident(b, base);
+		gm_sql_qname(b, base);
 	else if (!strcmp(base, "double"))
 		gm_buf_puts(b, "double precision");
 	else if (!strcmp(base, "blob"))
@@ -143,7 +144,7 @@ static void put_pkey(gm_buf *b, const gm_table *t)
 void gm_pg_put_alter(gm_buf *b, const char *table)
 {
 	gm_buf_puts(b, "ALTER TABLE ");
-	gm_sql_ident(b, table);
+	gm_sql_qname(b, table);
 	gm_buf_putc(b, ' ');
 }
 
@@ -159,7 +160,7 @@ static void put_comment(gm_buf *b, const char *what, const char *table, const ch
 			const char *comment)
 {
 	gm_buf_printf(b, "COMMENT ON %s ", what);
-	gm_sql_ident(b, table);
+	gm_sql_qname(b, table);
 	if (column) {
 		gm_buf_putc(b, '.');
 		gm_sql_ident(b, column);
@@ -214,7 +215,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 
 	created(p, t->name);
 	gm_buf_puts(&b, "CREATE TABLE ");
-	gm_sql_ident(&b, t->name);
+	gm_sql_qname(&b, t->name);
 	gm_buf_puts(&b, " (");
 #define NEXT() (gm_buf_puts(&b, first ? "\n    " : ",\n    "), first = false)
 	for (i = 0; i < t->columns_nr; i++) {
@@ -251,7 +252,7 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 	gm_buf_puts(&b, "\n);\n");
 	for (i = 0; i < t->indexes_nr; i++)
 		if (!t->indexes[i]->constraint)
-			gm_sql_create_index(&b, t, t->indexes[i]);
+			gm_sql_create_index_in(&b, t, t->indexes[i], true);
 	if (t->comment)
 		put_comment(&b, "TABLE", t->name, NULL, t->comment);
 	for (i = 0; i < t->columns_nr; i++)
@@ -293,7 +294,7 @@ static void plan_rename_table(struct planner *p, const gm_change *ch)
 
 	gm_pg_put_alter(&b, ch->from->name);
 	gm_buf_puts(&b, "RENAME TO ");
-	gm_sql_ident(&b, ch->to->name);
+	gm_sql_qname_local(&b, ch->to->name);
 	gm_buf_puts(&b, ";\n");
 	add(p, &b, 0, NULL, ch);
 	gm_buf_release(&b);
@@ -330,7 +331,7 @@ static void plan_drop_table(struct planner *p, const gm_change *ch)
 
 	drop_cycle_fkeys(p, ch, &b);
 	gm_buf_puts(&b, "DROP TABLE ");
-	gm_sql_ident(&b, ch->from->name);
+	gm_sql_qname(&b, ch->from->name);
 	gm_buf_puts(&b, ";\n");
 	add(p, &b, GM_STMT_DATA_LOSS, ch->from->name, ch);
 	gm_buf_release(&b);
@@ -374,9 +375,12 @@ static bool storage_differs(struct planner *p, const gm_column *a, const gm_colu
 
 static void put_serial_seq(gm_buf *b, const char *table, const char *column)
 {
-	gm_buf name = GM_BUF_INIT;
-	gm_buf_printf(&name, "%s_%s_seq", table, column);
-	gm_sql_ident(b, name.ptr);
+	gm_buf schema = GM_BUF_INIT, name = GM_BUF_INIT;
+
+	gm_name_split(table, &schema, &name); /* the sequence is in the table's schema */
+	gm_buf_printf(&name, "_%s_seq", column);
+	gm_sql_qname_beside(b, table, name.ptr);
+	gm_buf_release(&schema);
 	gm_buf_release(&name);
 }
 
@@ -408,7 +412,7 @@ static void put_make_serial(gm_buf *b, const char *t, const char *column)
 	gm_buf_puts(b, "CREATE SEQUENCE ");
 	put_serial_seq(b, t, column);
 	gm_buf_puts(b, " OWNED BY ");
-	gm_sql_ident(b, t);
+	gm_sql_qname(b, t);
 	gm_buf_putc(b, '.');
 	gm_sql_ident(b, column);
 	gm_buf_puts(b, ";\n");
@@ -422,7 +426,7 @@ static void put_make_serial(gm_buf *b, const char *t, const char *column)
 	gm_buf_puts(b, ", COALESCE(max(");
 	gm_sql_ident(b, column);
 	gm_buf_puts(b, "), 0) + 1, false) FROM ");
-	gm_sql_ident(b, t);
+	gm_sql_qname(b, t);
 	gm_buf_puts(b, ";\n");
 }
 
@@ -536,7 +540,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 			gm_pg_put_unique(b, tc->index_to);
 			gm_buf_puts(b, ";\n");
 		} else {
-			gm_sql_create_index(b, ch->to, tc->index_to);
+			gm_sql_create_index_in(b, ch->to, tc->index_to, true);
 		}
 		break;
 	case GM_TCHANGE_DROP_INDEX:
@@ -546,7 +550,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		} else {
 			gm_buf_puts(b, "DROP INDEX ");
 		}
-		gm_sql_ident(b, tc->index_from->name);
+		gm_sql_qname_beside(b, tc->index_from->constraint ? "" : t, tc->index_from->name);
 		gm_buf_puts(b, ";\n");
 		break;
 	case GM_TCHANGE_ADD_FKEY:

@@ -32,7 +32,7 @@ static void plan_add_enum(gm_plan *out, const gm_change *ch)
 	gm_buf b = GM_BUF_INIT;
 
 	gm_buf_puts(&b, "CREATE TYPE ");
-	gm_sql_ident(&b, ch->enum_to->name);
+	gm_sql_qname(&b, ch->enum_to->name);
 	gm_buf_puts(&b, " AS ENUM ");
 	gm_pg_put_labels(&b, ch->enum_to);
 	gm_buf_puts(&b, ";\n");
@@ -45,7 +45,7 @@ static void plan_add_enum_value(gm_plan *out, const gm_change *ch)
 	gm_buf b = GM_BUF_INIT;
 
 	gm_buf_puts(&b, "ALTER TYPE ");
-	gm_sql_ident(&b, ch->enum_to->name);
+	gm_sql_qname(&b, ch->enum_to->name);
 	gm_buf_puts(&b, " ADD VALUE IF NOT EXISTS ");
 	gm_sql_literal(&b, ch->label);
 	if (ch->before) {
@@ -65,9 +65,9 @@ static void plan_rename_enum(gm_plan *out, const gm_change *ch)
 	gm_buf b = GM_BUF_INIT;
 
 	gm_buf_puts(&b, "ALTER TYPE ");
-	gm_sql_ident(&b, ch->enum_from->name);
+	gm_sql_qname(&b, ch->enum_from->name);
 	gm_buf_puts(&b, " RENAME TO ");
-	gm_sql_ident(&b, ch->enum_to->name);
+	gm_sql_qname_local(&b, ch->enum_to->name);
 	gm_buf_puts(&b, ";\n");
 	gm_pg_plan_stmt(out, &b, 0, NULL, ch);
 	gm_buf_release(&b);
@@ -78,7 +78,7 @@ static void plan_drop_enum(gm_plan *out, const gm_change *ch)
 	gm_buf b = GM_BUF_INIT;
 
 	gm_buf_puts(&b, "DROP TYPE ");
-	gm_sql_ident(&b, ch->enum_from->name);
+	gm_sql_qname(&b, ch->enum_from->name);
 	gm_buf_puts(&b, ";\n");
 	gm_pg_plan_stmt(out, &b, 0, NULL, ch);
 	gm_buf_release(&b);

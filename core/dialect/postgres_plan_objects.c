@@ -44,12 +44,12 @@ void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d)
 		if (*k >= 'a' && *k <= 'z')
 			*k = (char)(*k - 'a' + 'A');
 	gm_buf_printf(b, "DROP %s ", kind);
-	gm_sql_ident(b, name);
+	gm_sql_qname(b, name);
 	if (args)
 		gm_buf_puts(b, args);
 	if (d->table) {
 		gm_buf_puts(b, " ON ");
-		gm_sql_ident(b, d->table);
+		gm_sql_qname(b, d->table);
 	}
 	gm_buf_puts(b, ";\n");
 	free(kind);

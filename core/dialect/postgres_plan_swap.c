@@ -188,7 +188,7 @@ static void put_generated_keys(gm_buf *b, const gm_schema *s, const bool *hit)
 			if (!names_generated(s, hit, t->name, ix, NULL))
 				continue;
 			if (!ix->constraint) {
-				gm_sql_create_index(b, t, ix);
+				gm_sql_create_index_in(b, t, ix, true);
 				continue;
 			}
 			gm_pg_put_alter(b, t->name);
@@ -221,9 +221,9 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 		    !(mentions_any(ix->where, cols) || mentions_any(ix->expr, cols)))
 			continue;
 		gm_buf_puts(&sw->pre, "DROP INDEX ");
-		gm_sql_ident(&sw->pre, ix->name);
+		gm_sql_qname_beside(&sw->pre, t->name, ix->name);
 		gm_buf_puts(&sw->pre, ";\n");
-		gm_sql_create_index(&sw->post, &now, ix);
+		gm_sql_create_index_in(&sw->post, &now, ix, true);
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		const gm_check *ck = t->checks[i];
@@ -258,12 +258,12 @@ static void convert_column(struct swap *sw, gm_buf *b, gm_buf *restore, const ch
 	gm_buf_puts(b, "ALTER COLUMN ");
 	gm_sql_ident(b, c->name);
 	gm_buf_puts(b, " TYPE ");
-	gm_sql_ident(b, name);
+	gm_sql_qname(b, name);
 	gm_buf_puts(b, array ? "[]" : "");
 	gm_buf_puts(b, " USING ");
 	gm_sql_ident(b, c->name);
 	gm_buf_puts(b, array ? "::text[]::" : "::text::");
-	gm_sql_ident(b, name);
+	gm_sql_qname(b, name);
 	gm_buf_puts(b, array ? "[]" : "");
 }
 
@@ -393,17 +393,17 @@ void gm_pg_plan_swap(gm_plan *out, const gm_changes *changes, const gm_change *c
 	gm_buf_puts(&b, drop.ptr);
 	gm_buf_puts(&b, sw.pre.ptr);
 	gm_buf_puts(&b, "ALTER TYPE ");
-	gm_sql_ident(&b, name);
+	gm_sql_qname(&b, name);
 	gm_buf_puts(&b, " RENAME TO ");
-	gm_sql_ident(&b, old.ptr);
+	gm_sql_qname_local(&b, old.ptr);
 	gm_buf_puts(&b, ";\nCREATE TYPE ");
-	gm_sql_ident(&b, name);
+	gm_sql_qname(&b, name);
 	gm_buf_puts(&b, " AS ENUM ");
 	gm_pg_put_labels(&b, ch->enum_to);
 	gm_buf_puts(&b, ";\n");
 	gm_buf_puts(&b, alter.ptr);
 	gm_buf_puts(&b, "DROP TYPE ");
-	gm_sql_ident(&b, old.ptr);
+	gm_sql_qname(&b, old.ptr);
 	gm_buf_puts(&b, ";\n");
 	gm_buf_puts(&b, sw.post.ptr);
 	gm_buf_puts(&b, create.ptr);

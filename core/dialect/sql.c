@@ -6,6 +6,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "dialect/sql.h"
+#include "schema_int.h"
 #include "type.h"
 #include "util/banned.h"
 
@@ -108,6 +109,54 @@ bool gm_sql_calls(const char *expr, const char *name)
 			return true;
 	}
 	return false;
+}
+
+/* Append ident(schema).ident(local), or ident(local) without a schema. */
+static void put_qualified(gm_buf *out, const char *schema, const char *local)
+{
+	if (*schema) {
+		gm_sql_ident(out, schema);
+		gm_buf_putc(out, '.');
+	}
+	gm_sql_ident(out, local);
+}
+
+void gm_sql_qname(gm_buf *out, const char *name)
+{
+	gm_buf schema = GM_BUF_INIT, local = GM_BUF_INIT;
+
+	gm_name_split(name, &schema, &local);
+	put_qualified(out, schema.ptr, local.ptr);
+	gm_buf_release(&schema);
+	gm_buf_release(&local);
+}
+
+void gm_sql_qname_local(gm_buf *out, const char *name)
+{
+	gm_buf schema = GM_BUF_INIT, local = GM_BUF_INIT;
+
+	gm_name_split(name, &schema, &local);
+	gm_sql_ident(out, local.ptr);
+	gm_buf_release(&schema);
+	gm_buf_release(&local);
+}
+
+void gm_sql_qname_beside(gm_buf *out, const char *of, const char *name)
+{
+	gm_buf schema = GM_BUF_INIT, local = GM_BUF_INIT;
+
+	gm_name_split(of, &schema, &local);
+	put_qualified(out, schema.ptr, name);
+	gm_buf_release(&schema);
+	gm_buf_release(&local);
+}
+
+void gm_sql_table(gm_buf *out, const gm_dialect *d, const char *name)
+{
+	if (d == &gm_dialect_postgres)
+		gm_sql_qname(out, name);
+	else
+		gm_sql_ident(out, name);
 }
 
 void gm_sql_literal(gm_buf *out, const char *value)
@@ -493,10 +542,18 @@ void gm_sql_ident_list(gm_buf *out, char *const *names, size_t n)
 
 void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix)
 {
+	gm_sql_create_index_in(out, t, ix, false);
+}
+
+void gm_sql_create_index_in(gm_buf *out, const gm_table *t, const gm_index *ix, bool qualified)
+{
 	gm_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	gm_sql_ident(out, ix->name);
 	gm_buf_puts(out, " ON ");
-	gm_sql_ident(out, t->name);
+	if (qualified)
+		gm_sql_qname(out, t->name);
+	else
+		gm_sql_ident(out, t->name);
 	if (ix->method) /* PostgreSQL's; SQLite refuses the statement (never silent) */
 		gm_buf_printf(out, " USING %s", ix->method);
 	gm_buf_putc(out, ' ');

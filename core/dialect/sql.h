@@ -10,6 +10,26 @@
  * or a reserved word); embedded '"' doubled. */
 void gm_sql_ident(gm_buf *out, const char *name);
 
+/*
+ * Append a model name of a table, enum or object ("billing.invoices", "\"a.b\"": see
+ * schema.h's canonical forms, gm_name_split) as a qualified identifier: "billing"."Inv"
+ * (each part quoted when needed), or one identifier when it names no schema. The
+ * PostgreSQL planner writes every table, enum and object name through it; SQLite has no
+ * schemas and writes names with gm_sql_ident.
+ */
+void gm_sql_qname(gm_buf *out, const char *name);
+
+/* Append the name's own part, without its schema (ALTER ... RENAME TO takes no schema). */
+void gm_sql_qname_local(gm_buf *out, const char *name);
+
+/* Append identifier `name` qualified with the schema of model name `of` (an index or a
+ * sequence of table `of`, which live in its schema). */
+void gm_sql_qname_beside(gm_buf *out, const char *of, const char *name);
+
+/* Append the name of a table of dialect d's models: gm_sql_qname on PostgreSQL, one
+ * identifier (gm_sql_ident) on SQLite, which has no schemas. */
+void gm_sql_table(gm_buf *out, const gm_dialect *d, const char *name);
+
 /* Append an identifier, always double-quoted. */
 void gm_sql_ident_quoted(gm_buf *out, const char *name);
 
@@ -125,6 +145,9 @@ void gm_sql_fk_actions(gm_buf *out, const char *on_delete, const char *on_update
 /* Append "CREATE [UNIQUE] INDEX name ON table [USING method] (cols | (expr)) [INCLUDE (cols)]
  * [NULLS NOT DISTINCT] [WHERE pred];\n" (both dialects; the optional parts are PostgreSQL's). */
 void gm_sql_create_index(gm_buf *out, const gm_table *t, const gm_index *ix);
+
+/* The same, the table's name written with gm_sql_qname when `qualified` (PostgreSQL). */
+void gm_sql_create_index_in(gm_buf *out, const gm_table *t, const gm_index *ix, bool qualified);
 
 /* deploy_sql.c: the version table's SQL (gm_dialect.version_sql) of SQLite or, with pg,
  * PostgreSQL. */

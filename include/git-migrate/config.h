@@ -35,6 +35,10 @@ typedef struct gm_config {
 	char *scratch;            /* "sqlite" or a PostgreSQL URL; NULL = derive from database */
 	char *version_table;      /* "git_migrate_history" */
 	size_t max_revision_size; /* largest revision file read, in bytes; 0 = 1 MiB */
+	char **schemas;           /* PostgreSQL schemas managed besides the current one (the
+				   * `schemas:` key, names as written); NULL = every schema
+				   * the models name (gm_schema_scope) */
+	size_t schemas_nr;
 } gm_config;
 
 /*

@@ -6,6 +6,14 @@
  *
  * Canonical forms (the contract between models, inspectors, diff, planners):
  *  - identifiers: exactly as declared (case kept), never quoted.
+ *  - names of tables, enums and objects (gm_dependent): unqualified in the current schema
+ *    (PostgreSQL's current_schema(), public; SQLite has only that one), else
+ *    "schema.name" (PostgreSQL: "billing.invoices", a foreign key's ref_table too). The
+ *    first dot splits (gm_name_split); a part that holds a dot itself, or starts with a
+ *    double quote, is written in double quotes, '"' doubled: the public table a.b is
+ *    "\"a.b\"", billing's table x.y "billing.\"x.y\"". Column, index and constraint
+ *    names are never qualified (an index lives in its table's schema), and conventional
+ *    names use the table's own name ("billing.t" → "t_pkey").
  *  - column types: gm_type_canonical() of the declared type: lowercase portable names
  *    ("integer", "bigint", "varchar(200)", "numeric(12,2)", "timestamptz", "double",
  *    "boolean", ...), an enum's name for enum columns, "<type>[]" for arrays, anything

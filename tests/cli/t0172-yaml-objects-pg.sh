@@ -32,13 +32,13 @@ catalog() {
 	return 0
 }
 
-test_expect_success 'base: function first, views after the table (the one read first), matview with its index' '
+test_expect_success 'base: the table, then the function no table part calls (its body checked against the table), the views (the one read first), the matview with its index' '
 	prepare_case_setup repo v1.yml &&
 	section repo/migrations/versions/*_base.sql up >up &&
 	grep "^CREATE" up | sed "s/ AS\$//; s/(.*//; s/ *\$//" >actual &&
 	cat >expect <<-\EOF &&
-	CREATE OR REPLACE FUNCTION norm
 	CREATE TABLE users
+	CREATE OR REPLACE FUNCTION norm
 	CREATE VIEW active_users
 	CREATE VIEW emails
 	CREATE MATERIALIZED VIEW user_counts
