@@ -164,7 +164,8 @@ const char *const gm_pg_q_indexes =
 /*
  * Everything the model does not cover: "<kind> <name>" lines, and for sequences and
  * domains their kind ('S', 'd') and name (read_unsupported completes those lines).
- * A partition's line covers the triggers on it (those cloned from its parent's too).
+ * A partition's line covers the triggers on it (those cloned from its parent's too); other
+ * triggers are objects (gm_pg_q_triggers).
  */
 const char *const gm_pg_q_unsupported =
 	"SELECT d, k, o FROM ("
@@ -187,13 +188,7 @@ const char *const gm_pg_q_unsupported =
 			 " WHERE n.nspname = current_schema() AND c.relispartition AND c.relkind IN ('r', 'p')"
 			 " AND" NOT_EXTENSION(
 				 "pg_catalog.pg_class",
-				 "c.oid") " UNION ALL"
-					  " SELECT 'trigger ' || g.tgname || ' on ' || c.relname, NULL, NULL"
-					  " FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
-					  " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-					  " WHERE n.nspname = current_schema() AND NOT g.tgisinternal AND NOT c.relispartition"
-					  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.oid = g.tgconstraint)"
-					  " UNION"
+				 "c.oid") " UNION"
 					  " SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
 					  "  ELSE 'function ' END || p.proname, NULL, NULL"
 					  " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
@@ -259,7 +254,10 @@ const char *const gm_pg_q_dependents =
 	"  || CASE c.relkind WHEN 'm' THEN E'\\nWITH DATA' ELSE '' END || ';'"
 	"  || COALESCE((SELECT string_agg(E'\\n' || replace(pg_catalog.pg_get_indexdef(i.indexrelid),"
 	"   ' ON ' || pg_catalog.quote_ident(n.nspname) || '.', ' ON ') || ';', '' ORDER BY i.indexrelid)"
-	"   FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '') AS def"
+	"   FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '')"
+	"  || COALESCE(E'\\nCOMMENT ON ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END"
+	"  || pg_catalog.quote_ident(c.relname) || ' IS '"
+	"  || pg_catalog.quote_literal(pg_catalog.obj_description(c.oid, 'pg_class')) || ';', '') AS def"
 	/* the schema's views first (OFFSET 0: the filter runs before any definition is built,
 	 * whatever plan is chosen; pg_catalog alone has 140 views) */
 	" FROM (SELECT c.* FROM pg_catalog.pg_class c"
@@ -274,7 +272,9 @@ const char *const gm_pg_q_dependents =
 			 "  p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
 			 "  CASE WHEN left(f.def, length(f.pre)) = f.pre"
 			 "   THEN 'CREATE OR REPLACE ' || f.kw || substr(f.def, length(f.pre) + 1) ELSE f.def END"
-			 "  || ';'"
+			 "  || ';' || COALESCE(E'\\nCOMMENT ON ' || f.kw || pg_catalog.quote_ident(p.proname)"
+			 "  || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') IS '"
+			 "  || pg_catalog.quote_literal(pg_catalog.obj_description(p.oid, 'pg_proc')) || ';', '')"
 			 /* the schema's functions first (as the views) */
 			 " FROM (SELECT p.* FROM pg_catalog.pg_proc p"
 			 "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"

@@ -14,5 +14,6 @@ extern const char *const gm_pg_q_indexes;
 extern const char *const gm_pg_q_unsupported;
 extern const char *const gm_pg_q_dependents;
 extern const char *const gm_pg_q_generated;
+extern const char *const gm_pg_q_triggers;
 
 #endif

@@ -575,10 +575,33 @@ static void views_use_generated(gm_schema *s)
 }
 
 /*
- * Generated columns (read_generated), views, materialized views and functions: not
- * diffed, but a plan that swaps an enum they use (or changes a table they use) drops them
- * first and re-creates them after from these statements (gm_dependent). They stay in
- * `unsupported` too: the models do not cover them.
+ * The triggers (gm_pg_q_triggers): objects of kind "trigger" named by their own name, of
+ * their table; they use it and their function, so a plan that carries either carries them.
+ */
+static int read_triggers(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	int i, error;
+
+	if ((error = gm_pg_query(&res, c, "cannot read triggers", gm_pg_q_triggers, vt, NULL)) <
+	    0)
+		return error;
+	for (i = 0; i < PQntuples(res); i++) {
+		gm_dependent *d = gm_schema_add_dependent(s, "trigger", PQgetvalue(res, i, 0),
+							  PQgetvalue(res, i, 1),
+							  PQgetvalue(res, i, 2));
+		each_name(val(res, i, 3), d, add_use);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * The objects beyond tables: generated columns (read_generated), views, materialized
+ * views, functions, procedures (their create text with their COMMENT ON), triggers
+ * (read_triggers), in creation order (gm_dependent). The diff compares them; a plan that
+ * changes what one uses (a retyped column, a swapped enum, a view or function dropped and
+ * created again) drops it first and re-creates it after from these statements.
  */
 static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 {
@@ -596,6 +619,8 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		each_name(val(res, i, 3), d, add_use);
 	}
 	PQclear(res);
+	if ((error = read_triggers(s, c, vt)) < 0)
+		return error;
 	views_use_generated(s);
 	gm_schema_order_dependents(s);
 	return 0;

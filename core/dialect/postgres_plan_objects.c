@@ -13,17 +13,49 @@
 #include "schema_int.h"
 #include "util/banned.h"
 
-/* Created after the tables and dropped before them: what uses tables' rows. */
-static bool is_late(const gm_dependent *d)
+/* What uses tables' rows: created after the tables, dropped before them (and around what
+ * they use being dropped and created again). */
+bool gm_pg_object_is_user(const gm_dependent *d)
 {
 	return !strcmp(d->kind, "view") || !strcmp(d->kind, "materialized view") ||
 	       !strcmp(d->kind, "trigger");
+}
+
+/* A function or procedure. */
+static bool is_routine(const gm_dependent *d)
+{
+	return !strcmp(d->kind, "function") || !strcmp(d->kind, "procedure");
 }
 
 /* Created before everything else (phase 0) and dropped after everything (phase 8). */
 static bool is_first(const gm_dependent *d)
 {
 	return !strcmp(d->kind, "schema") || !strcmp(d->kind, "extension");
+}
+
+/*
+ * A function whose definition uses a table of the plan's schemas (a BEGIN ATOMIC body, a
+ * row type): created after the tables, with the views. A string body (plpgsql, or SQL
+ * without BEGIN ATOMIC) has no pg_depend rows: created before the tables, with
+ * check_function_bodies off (put_create).
+ */
+static bool uses_table(const gm_changes *changes, const gm_dependent *d)
+{
+	size_t i;
+	for (i = 0; is_routine(d) && i < d->uses_nr; i++)
+		if ((changes->from && gm_schema_table(changes->from, d->uses[i])) ||
+		    (changes->to && gm_schema_table(changes->to, d->uses[i])))
+			return true;
+	return false;
+}
+
+static enum gm_pg_phase add_phase(const gm_changes *changes, const gm_dependent *d)
+{
+	if (is_first(d))
+		return GM_PG_PH_PRE;
+	if (gm_pg_object_is_user(d) || uses_table(changes, d))
+		return GM_PG_PH_CREATE_USERS;
+	return GM_PG_PH_ADD;
 }
 
 void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d)
@@ -57,7 +89,7 @@ void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d)
 }
 
 /* The change of changes that drops or replaces the object d of changes->from, or NULL. */
-static const gm_change *change_of(const gm_changes *changes, const gm_dependent *d)
+const gm_change *gm_pg_object_change(const gm_changes *changes, const gm_dependent *d)
 {
 	size_t i;
 	for (i = 0; i < changes->nr; i++) {
@@ -71,59 +103,126 @@ static const gm_change *change_of(const gm_changes *changes, const gm_dependent 
 
 bool gm_pg_object_carried(const gm_changes *changes, const gm_dependent *d)
 {
-	const gm_change *ch = change_of(changes, d);
-	return !ch || (ch->kind == GM_CHANGE_REPLACE_OBJECT && !is_late(d));
+	const gm_change *ch = gm_pg_object_change(changes, d);
+	if (ch)
+		return ch->kind == GM_CHANGE_REPLACE_OBJECT && !gm_pg_drops_first(changes, ch);
+	return !gm_pg_object_rebuilt(changes, d);
 }
 
 const char *gm_pg_object_create(const gm_changes *changes, const gm_dependent *d)
 {
-	const gm_change *ch = change_of(changes, d);
+	const gm_change *ch = gm_pg_object_change(changes, d);
 	return ch && ch->object_to ? ch->object_to->create : d->create;
 }
 
-static void put_create(gm_buf *b, const gm_dependent *d)
+/* ---- comments: the create text's last statement "COMMENT ON <KIND> <name> IS '...';" ---- */
+
+/* Where d's COMMENT ON starts in its create text (at the newline before it), or NULL. */
+static const char *comment_of(const gm_dependent *d)
 {
+	return strstr(d->create, "\nCOMMENT ON ");
+}
+
+bool gm_pg_same_but_comment(const gm_dependent *a, const gm_dependent *b)
+{
+	const char *ca = comment_of(a), *cb = comment_of(b);
+	size_t na = ca ? (size_t)(ca - a->create) : strlen(a->create);
+	size_t nb = cb ? (size_t)(cb - b->create) : strlen(b->create);
+	return na == nb && !memcmp(a->create, b->create, na);
+}
+
+/* "COMMENT ON <KIND> <name> IS NULL;" when from had a comment that to has not (a CREATE OR
+ * REPLACE keeps the old comment). */
+static void put_uncomment(gm_buf *b, const gm_dependent *from, const gm_dependent *to)
+{
+	const char *c = comment_of(from), *is = c ? strstr(c, " IS '") : NULL;
+
+	if (!is || comment_of(to))
+		return;
+	gm_buf_put(b, c + 1, (size_t)(is - c - 1));
+	gm_buf_puts(b, " IS NULL;\n");
+}
+
+/* A change of only the comment: the new COMMENT ON alone. */
+static void put_comment_change(gm_buf *b, const gm_dependent *from, const gm_dependent *to)
+{
+	const char *c = comment_of(to);
+
+	if (c)
+		gm_buf_printf(b, "%s\n", c + 1);
+	put_uncomment(b, from, to);
+}
+
+/*
+ * A function or procedure with a string body in SQL is checked against the tables when
+ * created (check_function_bodies), and functions are created before the tables: like
+ * pg_dump, the plan turns the check off (SET LOCAL: for its transaction) before one.
+ */
+void gm_pg_put_create_object(gm_buf *b, const gm_dependent *d)
+{
+	if (is_routine(d) && strstr(d->create, "\n LANGUAGE sql\n") &&
+	    !strstr(d->create, "\nBEGIN ATOMIC\n"))
+		gm_buf_puts(b, "SET LOCAL check_function_bodies = off;\n");
 	gm_buf_puts(b, d->create);
 	gm_buf_putc(b, '\n');
 }
 
 /* Phase ph's statements for an added object. */
-static void plan_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
+static void plan_add(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
+		     enum gm_pg_phase ph)
 {
-	enum gm_pg_phase want = is_first(d)  ? GM_PG_PH_PRE
-				: is_late(d) ? GM_PG_PH_CREATE_USERS
-					     : GM_PG_PH_ADD;
-	if (ph == want)
-		put_create(b, d);
+	if (ph == add_phase(changes, d))
+		gm_pg_put_create_object(b, d);
 }
 
-static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
+static void plan_drop(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
+		      enum gm_pg_phase ph)
 {
 	enum gm_pg_phase want = !strcmp(d->kind, "schema") ? GM_PG_PH_DROP_SCHEMAS
-				: is_late(d)               ? GM_PG_PH_DROP_USERS
+				: gm_pg_object_is_user(d)  ? GM_PG_PH_DROP_USERS
 							   : GM_PG_PH_DROP_OBJECTS;
-	if (ph == want)
+	if (ph != want)
+		return;
+	if (is_routine(d))
+		gm_pg_put_routine_swap(b, changes, changes->to, d, NULL);
+	else
 		gm_pg_put_drop_object(b, d);
 }
 
 /*
- * A replaced view, materialized view or trigger is dropped first and created last; any
- * other kind is created again in its add phase, its create text being CREATE OR REPLACE
- * (a function's, as pg_get_functiondef writes it), else after a drop.
+ * A replaced object. A change of its comment only is the COMMENT ON alone. A view,
+ * materialized view or trigger is dropped first and created last (with what uses it:
+ * gm_pg_put_rebuilt), but a view replaced in place (gm_pg_drops_first) is CREATE OR REPLACE
+ * VIEW. A function or procedure is CREATE OR REPLACE, or dropped and created with what uses
+ * it when its header changes (gm_pg_put_routine_swap). Any other kind is created again in
+ * its add phase, its create text being CREATE OR REPLACE, else after a drop.
  */
-static void plan_replace(gm_buf *b, const gm_dependent *from, const gm_dependent *to,
+static void plan_replace(gm_buf *b, const gm_changes *changes, const gm_change *ch,
 			 enum gm_pg_phase ph)
 {
-	if (is_late(from)) {
-		plan_drop(b, from, ph);
-		plan_add(b, to, ph);
+	const gm_dependent *from = ch->object_from, *to = ch->object_to;
+	bool first = gm_pg_drops_first(changes, ch);
+
+	if (!first && gm_pg_same_but_comment(from, to)) {
+		if (ph == add_phase(changes, to))
+			put_comment_change(b, from, to);
+	} else if (gm_pg_object_is_user(from) && first) {
+		plan_drop(b, changes, from, ph);
+		plan_add(b, changes, to, ph);
+	} else if (ph != add_phase(changes, to)) {
 		return;
+	} else if (gm_pg_object_is_user(from)) {
+		gm_buf_printf(b, "CREATE OR REPLACE %s\n", to->create + strlen("CREATE "));
+		put_uncomment(b, from, to);
+	} else if (is_routine(from) && !gm_pg_routine_in_place(from, to)) {
+		gm_pg_put_routine_swap(b, changes,
+				       ph == GM_PG_PH_ADD ? changes->from : changes->to, from, to);
+	} else {
+		if (strncmp(to->create, "CREATE OR REPLACE ", 18))
+			gm_pg_put_drop_object(b, from);
+		gm_pg_put_create_object(b, to);
+		put_uncomment(b, from, to);
 	}
-	if (ph != (is_first(to) ? GM_PG_PH_PRE : GM_PG_PH_ADD))
-		return;
-	if (strncmp(to->create, "CREATE OR REPLACE ", 18))
-		gm_pg_put_drop_object(b, from);
-	put_create(b, to);
 }
 
 void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change *ch,
@@ -132,19 +231,23 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 	gm_buf b = GM_BUF_INIT;
 	const gm_dependent *d = ch->object_to ? ch->object_to : ch->object_from;
 
+	if (ph == GM_PG_PH_DROP_USERS)
+		gm_pg_put_rebuilt(&b, changes, ch, true);
 	switch (ch->kind) {
 	case GM_CHANGE_ADD_OBJECT:
-		plan_add(&b, ch->object_to, ph);
+		plan_add(&b, changes, ch->object_to, ph);
 		break;
 	case GM_CHANGE_DROP_OBJECT:
-		plan_drop(&b, ch->object_from, ph);
+		plan_drop(&b, changes, ch->object_from, ph);
 		break;
 	case GM_CHANGE_REPLACE_OBJECT:
-		plan_replace(&b, ch->object_from, ch->object_to, ph);
+		plan_replace(&b, changes, ch, ph);
 		break;
 	default:
 		break;
 	}
+	if (ph == GM_PG_PH_CREATE_USERS)
+		gm_pg_put_rebuilt(&b, changes, ch, false);
 	gm_pg_plan_stmt(out, &b, 0, d->name, ch);
 	gm_buf_release(&b);
 }
