@@ -35,7 +35,8 @@ static bool is_first(const gm_dependent *d)
 
 /*
  * A function whose definition uses a table of the plan's schemas (a BEGIN ATOMIC body, a
- * row type): created after the tables, with the views. A string body (plpgsql, or SQL
+ * row type): created after the tables and dropped before them, with the views (an index,
+ * check or default that uses such a function is not planned around it). A string body (plpgsql, or SQL
  * without BEGIN ATOMIC) has no pg_depend rows: created before the tables, with
  * check_function_bodies off (put_create).
  */
@@ -178,13 +179,16 @@ static void plan_add(gm_buf *b, const gm_changes *changes, const gm_dependent *d
 static void plan_drop(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
 		      enum gm_pg_phase ph)
 {
-	enum gm_pg_phase want = !strcmp(d->kind, "schema") ? GM_PG_PH_DROP_SCHEMAS
-				: gm_pg_object_is_user(d)  ? GM_PG_PH_DROP_USERS
-							   : GM_PG_PH_DROP_OBJECTS;
+	enum gm_pg_phase want =
+		!strcmp(d->kind, "schema")                             ? GM_PG_PH_DROP_SCHEMAS
+		: gm_pg_object_is_user(d) || uses_table(changes, d) ? GM_PG_PH_DROP_USERS
+								       : GM_PG_PH_DROP_OBJECTS;
 	if (ph != want)
 		return;
 	if (is_routine(d))
-		gm_pg_put_routine_swap(b, changes, changes->to, d, NULL);
+		gm_pg_put_routine_swap(b, changes, ph == GM_PG_PH_DROP_USERS ? changes->from
+									   : changes->to,
+				       d, NULL);
 	else
 		gm_pg_put_drop_object(b, d);
 }

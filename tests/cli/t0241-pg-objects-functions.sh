@@ -1,0 +1,122 @@
+#!/bin/sh
+test_description='PostgreSQL functions in SQL models: a body change is CREATE OR REPLACE; a return-type or signature change drops and creates the function with what uses it (view, expression and partial indexes, default, check) dropped before and re-created after; SQL bodies that name tables the plan creates; applied both ways with rows'
+. ./lib.sh
+test "$GM_TEST_DIALECT" = postgres ||
+	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test"
+. "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-pg-objects.sh"
+
+cat >base.sql <<'SQL'
+CREATE FUNCTION norm(s text) RETURNS text LANGUAGE sql IMMUTABLE AS $$SELECT lower(trim(s))$$;
+CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, code text DEFAULT norm(' NEW '), CHECK (norm(name) <> ''));
+CREATE INDEX items_norm ON items (norm(name));
+CREATE FUNCTION n_items() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM items';
+CREATE INDEX items_named ON items (id) WHERE norm(name) <> 'x';
+CREATE FUNCTION n_named() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM items WHERE name <> ''; END;
+CREATE VIEW named AS SELECT id, norm(name) AS k, code FROM items;
+SQL
+cat >rows.sql <<'SQL'
+INSERT INTO items (id, name) VALUES (1, ' Pen '), (2, 'BOOK');
+INSERT INTO items VALUES (3, 'Gift', 'old');
+SQL
+ROWS="SELECT string_agg(id || ':' || k || ':' || code, ',' ORDER BY id) || ' ' || n_items() || ' ' || n_named() FROM named"
+
+heads() {
+	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
+}
+
+test_expect_success 'a function in an index, as a SQL model over a base revision of the same: no changes' '
+	mkdir same && (
+		cd same &&
+		git init -q -b production &&
+		gm_write_config "[models/*.sql]" &&
+		mkdir models && cp ../base.sql models/app.sql &&
+		git add -A && git commit -q -m models &&
+		git migrate prepare -m base >path 2>err &&
+		git add -A && git commit -q -m "base revision" &&
+		git migrate diff >out 2>&1 &&
+		test_grep "no changes" out &&
+		section "$(cat path)" up >up.sql &&
+		cat >expect <<-\SQL &&
+		SET LOCAL check_function_bodies = off;
+		CREATE OR REPLACE FUNCTION norm(s text)
+		SET LOCAL check_function_bodies = off;
+		CREATE OR REPLACE FUNCTION n_items()
+		CREATE TABLE items (
+		CREATE INDEX items_named ON items (id) WHERE (norm(name) <> '\''x'\''::text);
+		CREATE INDEX items_norm ON items (norm(name));
+		CREATE OR REPLACE FUNCTION n_named()
+		CREATE VIEW named AS
+		SQL
+		heads up.sql >actual &&
+		test_cmp expect actual
+	)
+'
+
+test_expect_success 'a body change is CREATE OR REPLACE alone' '
+	sed "s/lower(trim(s))/lower(btrim(s))/" base.sql >body.sql &&
+	objects_case body base.sql body.sql rows.sql "$ROWS" &&
+	cat >expect <<-\SQL &&
+	SET LOCAL check_function_bodies = off;
+	CREATE OR REPLACE FUNCTION norm(s text)
+	SQL
+	heads body/up.sql >actual &&
+	test_cmp expect actual &&
+	heads body/down.sql >actual &&
+	test_cmp expect actual &&
+	echo "1:pen:new,2:book:new,3:gift:old 3 3" >expect &&
+	db_query body "$ROWS" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a return-type change: the view, the indexes, the check and the default that use the function are dropped before and re-created after' '
+	sed "s/RETURNS text LANGUAGE sql IMMUTABLE/RETURNS varchar LANGUAGE sql IMMUTABLE/" base.sql >rettype.sql &&
+	objects_case rettype base.sql rettype.sql rows.sql "$ROWS" &&
+	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/up.sql | heads - >actual &&
+	cat >expect <<-\SQL &&
+	DROP VIEW named;
+	DROP INDEX items_named;
+	DROP INDEX items_norm;
+	ALTER TABLE items DROP CONSTRAINT items_name_check;
+	ALTER TABLE items ALTER COLUMN code DROP DEFAULT;
+	DROP FUNCTION norm(s text);
+	SET LOCAL check_function_bodies = off;
+	CREATE OR REPLACE FUNCTION norm(s text)
+	SQL
+	test_cmp expect actual &&
+	test_grep "RETURNS character varying" rettype/up.sql &&
+	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/down.sql | heads - >actual &&
+	test_cmp expect actual &&
+	(cd rettype && db_sql "SELECT pg_get_function_result('\''norm'\''::regproc)") >actual &&
+	echo "character varying" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a signature change (a new parameter with a default) is a drop and an add: what uses the old one is carried onto the new one' '
+	sed "s/norm(s text) RETURNS/norm(s text, keep boolean DEFAULT false) RETURNS/" base.sql >sig.sql &&
+	objects_case sig base.sql sig.sql rows.sql "$ROWS" &&
+	test_grep "^DROP FUNCTION norm(s text);" sig/up.sql &&
+	test_grep "^DROP FUNCTION norm(s text, keep boolean);" sig/down.sql &&
+	(cd sig && db_sql "SELECT count(*) FROM pg_proc WHERE proname = '\''norm'\''") >actual &&
+	echo 1 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a function added and one dropped, with the view that uses it' '
+	grep -v "n_items" base.sql >adddrop.sql &&
+	echo "CREATE FUNCTION twice(i integer) RETURNS integer LANGUAGE plpgsql IMMUTABLE AS \$\$BEGIN RETURN 2 * i; END\$\$;" >>adddrop.sql &&
+	echo "CREATE VIEW doubled AS SELECT twice(id) AS d FROM items;" >>adddrop.sql &&
+	objects_case adddrop base.sql adddrop.sql rows.sql "SELECT string_agg(id || k, '\'','\'' ORDER BY id) FROM named" &&
+	cat >expect <<-\SQL &&
+	CREATE OR REPLACE FUNCTION twice(i integer)
+	CREATE VIEW doubled AS
+	DROP FUNCTION n_items();
+	SQL
+	heads adddrop/up.sql >actual &&
+	test_cmp expect actual &&
+	(cd adddrop && db_sql "SELECT string_agg(d::text, '\'','\'' ORDER BY d) FROM doubled") >actual &&
+	echo "2,4,6" >expect &&
+	test_cmp expect actual
+'
+
+test_done
