@@ -583,13 +583,12 @@ static int read_triggers(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read triggers", gm_pg_q_triggers, vt, NULL)) <
-	    0)
+	if ((error = gm_pg_query(&res, c, "cannot read triggers", gm_pg_q_triggers, vt, NULL)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
-		gm_dependent *d = gm_schema_add_dependent(s, "trigger", PQgetvalue(res, i, 0),
-							  PQgetvalue(res, i, 1),
-							  PQgetvalue(res, i, 2));
+		gm_dependent *d =
+			gm_schema_add_dependent(s, "trigger", PQgetvalue(res, i, 0),
+						PQgetvalue(res, i, 1), PQgetvalue(res, i, 2));
 		each_name(val(res, i, 3), d, add_use);
 	}
 	PQclear(res);

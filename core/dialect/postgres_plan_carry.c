@@ -163,8 +163,8 @@ void gm_pg_put_rebuilt(gm_buf *b, const gm_changes *changes, const gm_change *ch
 	size_t i;
 
 	for (i = 0; i < changes->nr; i++)
-		if (changes->v[i].kind != GM_CHANGE_ADD_OBJECT &&
-		    changes->v[i].object_from && gm_pg_drops_first(changes, &changes->v[i])) {
+		if (changes->v[i].kind != GM_CHANGE_ADD_OBJECT && changes->v[i].object_from &&
+		    gm_pg_drops_first(changes, &changes->v[i])) {
 			first = first ? first : &changes->v[i];
 			last = &changes->v[i];
 		}
@@ -212,7 +212,8 @@ static void carry_parts(gm_buf *drop, gm_buf *create, const gm_table *t, const c
 	now.name = (char *)name;
 	for (i = 0; i < t->indexes_nr; i++) {
 		const gm_index *ix = t->indexes[i];
-		if (ix->constraint || !(gm_pg_mentions(ix->expr, fn) || gm_pg_mentions(ix->where, fn)))
+		if (ix->constraint ||
+		    !(gm_pg_mentions(ix->expr, fn) || gm_pg_mentions(ix->where, fn)))
 			continue;
 		gm_buf_puts(drop, "DROP INDEX ");
 		gm_sql_ident(drop, ix->name);

@@ -179,16 +179,16 @@ static void plan_add(gm_buf *b, const gm_changes *changes, const gm_dependent *d
 static void plan_drop(gm_buf *b, const gm_changes *changes, const gm_dependent *d,
 		      enum gm_pg_phase ph)
 {
-	enum gm_pg_phase want =
-		!strcmp(d->kind, "schema")                             ? GM_PG_PH_DROP_SCHEMAS
-		: gm_pg_object_is_user(d) || uses_table(changes, d) ? GM_PG_PH_DROP_USERS
-								       : GM_PG_PH_DROP_OBJECTS;
+	enum gm_pg_phase want = !strcmp(d->kind, "schema") ? GM_PG_PH_DROP_SCHEMAS
+				: gm_pg_object_is_user(d) || uses_table(changes, d)
+					? GM_PG_PH_DROP_USERS
+					: GM_PG_PH_DROP_OBJECTS;
 	if (ph != want)
 		return;
 	if (is_routine(d))
-		gm_pg_put_routine_swap(b, changes, ph == GM_PG_PH_DROP_USERS ? changes->from
-									   : changes->to,
-				       d, NULL);
+		gm_pg_put_routine_swap(b, changes,
+				       ph == GM_PG_PH_DROP_USERS ? changes->from : changes->to, d,
+				       NULL);
 	else
 		gm_pg_put_drop_object(b, d);
 }
@@ -219,8 +219,8 @@ static void plan_replace(gm_buf *b, const gm_changes *changes, const gm_change *
 		gm_buf_printf(b, "CREATE OR REPLACE %s\n", to->create + strlen("CREATE "));
 		put_uncomment(b, from, to);
 	} else if (is_routine(from) && !gm_pg_routine_in_place(from, to)) {
-		gm_pg_put_routine_swap(b, changes,
-				       ph == GM_PG_PH_ADD ? changes->from : changes->to, from, to);
+		gm_pg_put_routine_swap(b, changes, ph == GM_PG_PH_ADD ? changes->from : changes->to,
+				       from, to);
 	} else {
 		if (strncmp(to->create, "CREATE OR REPLACE ", 18))
 			gm_pg_put_drop_object(b, from);

@@ -141,8 +141,8 @@ static bool key_names(const gm_index *ix, const gm_check *ck, const char *col)
 {
 	if (ck)
 		return gm_pg_mentions(ck->expr, col);
-	return gm_strv_contains(ix->columns, ix->columns_nr, col) || gm_pg_mentions(ix->where, col) ||
-	       gm_pg_mentions(ix->expr, col);
+	return gm_strv_contains(ix->columns, ix->columns_nr, col) ||
+	       gm_pg_mentions(ix->where, col) || gm_pg_mentions(ix->expr, col);
 }
 
 /*
