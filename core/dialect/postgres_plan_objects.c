@@ -63,6 +63,7 @@ void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d)
 {
 	const char *args = strchr(d->name, '(');
 	char *name, *kind, *k;
+	size_t len;
 
 	if (!strcmp(d->kind, "generated column")) {
 		gm_pg_put_alter(b, d->table);
@@ -71,7 +72,13 @@ void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d)
 		gm_buf_puts(b, ";\n");
 		return;
 	}
-	name = gm_xstrndup(d->name, args ? (size_t)(args - d->name) : strlen(d->name));
+	len = args ? (size_t)(args - d->name) : strlen(d->name);
+	/* a trigger is named "name on table" (postgres_catalog_objects.c) */
+	if (d->table && len > strlen(d->table) + 4 &&
+	    !strncmp(d->name + len - strlen(d->table) - 4, " on ", 4) &&
+	    !strcmp(d->name + len - strlen(d->table), d->table))
+		len -= strlen(d->table) + 4;
+	name = gm_xstrndup(d->name, len);
 	kind = gm_xstrdup(d->kind);
 	for (k = kind; *k; k++)
 		if (*k >= 'a' && *k <= 'z')
