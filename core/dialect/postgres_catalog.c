@@ -192,7 +192,8 @@ const char *const gm_pg_q_unsupported =
 					  " SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
 					  "  ELSE 'function ' END || p.proname, NULL, NULL"
 					  " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-					  " WHERE n.nspname = current_schema() AND p.prokind NOT IN ('f', 'p') AND" NOT_EXTENSION(
+					  " WHERE n.nspname = current_schema() AND p.prokind NOT IN ('f', 'p') AND NOT EXISTS (SELECT 1"
+					  "  FROM pg_catalog.pg_aggregate a WHERE a.aggfnoid = p.oid AND a.aggkind = 'n') AND" NOT_EXTENSION(
 						  "pg_catalog.pg_proc",
 						  "p.oid") " UNION ALL"
 							   " SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END || t.typname,"
@@ -237,7 +238,32 @@ const char *const gm_pg_q_unsupported =
 	" END"
 
 /*
- * Views, materialized views (with their indexes), functions and procedures of the schema,
+ * The schema's aggregates (plain ones: not ordered-set or hypothetical-set), as the
+ * dependents' obj rows: CREATE AGGREGATE with its functions, state type, initial value.
+ */
+#define AGGREGATES                                                                                   \
+	" SELECT p.oid, 'pg_catalog.pg_proc'::regclass, p.pronamespace, 'aggregate',"                \
+	"  p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"         \
+	"  'CREATE AGGREGATE ' || pg_catalog.quote_ident(p.proname) || '('"                          \
+	"  || pg_catalog.pg_get_function_identity_arguments(p.oid) || E') (\\n    SFUNC = '"         \
+	"  || a.aggtransfn::regproc::text || E',\\n    STYPE = '"                                    \
+	"  || pg_catalog.format_type(a.aggtranstype, NULL)"                                          \
+	"  || CASE WHEN a.aggfinalfn <> 0"                                                           \
+	"   THEN E',\\n    FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END"                 \
+	"  || CASE WHEN a.aggcombinefn <> 0"                                                         \
+	"   THEN E',\\n    COMBINEFUNC = ' || a.aggcombinefn::regproc::text ELSE '' END"             \
+	"  || COALESCE(E',\\n    INITCOND = ' || pg_catalog.quote_literal(a.agginitval), '')"        \
+	"  || E'\\n);' || COALESCE(E'\\nCOMMENT ON AGGREGATE ' || pg_catalog.quote_ident(p.proname)" \
+	"  || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') IS '"                \
+	"  || pg_catalog.quote_literal(pg_catalog.obj_description(p.oid, 'pg_proc')) || ';', '')"    \
+	" FROM (SELECT p.* FROM pg_catalog.pg_proc p"                                                \
+	"  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"                               \
+	"  WHERE pn.nspname = current_schema() AND p.prokind = 'a' OFFSET 0) p"                      \
+	" JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid"                                      \
+	" WHERE a.aggkind = 'n' AND" NOT_EXTENSION("pg_catalog.pg_proc", "p.oid")
+
+/*
+ * Views, materialized views (with their indexes), functions, procedures and aggregates of the schema,
  * not an extension's, in creation (oid) order: 0 kind, 1 name (a function with its
  * arguments), 2 the statements that create it (names of the current schema unqualified),
  * 3 the names of what it uses (chr(31)-separated; a view's through its _RETURN rule).
@@ -286,7 +312,7 @@ const char *const gm_pg_q_dependents =
 			 "  || pg_catalog.quote_ident(n.nspname) || '.' AS pre) f"
 			 " WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p') AND" NOT_EXTENSION(
 				 "pg_catalog.pg_proc",
-				 "p.oid") ")"
+				 "p.oid") " UNION ALL" AGGREGATES ")"
 					  " SELECT o.kind, o.name, o.def,"
 					  /* two index lookups, not one OR: an OR's estimate (all of
 					   * pg_rewrite's rows) turned JIT on, 0.6 s a query */
