@@ -119,4 +119,21 @@ test_expect_success 'a function added and one dropped, with the view that uses i
 	test_cmp expect actual
 '
 
+test_expect_success 'an aggregate and the view that uses it: added, then its function changes its body' '
+	cat >agg.sql <<-\SQL &&
+	CREATE TABLE words (id integer PRIMARY KEY, w text NOT NULL);
+	CREATE FUNCTION _cat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$SELECT CASE WHEN $1 IS NULL THEN $2 ELSE $1 || '\''+'\'' || $2 END$$;
+	CREATE AGGREGATE cat(text) (SFUNC = _cat, STYPE = text);
+	CREATE VIEW joined AS SELECT cat(w ORDER BY id) AS s FROM words;
+	SQL
+	sed "s/|| '\''+'\'' ||/|| '\''-'\'' ||/" agg.sql >agg2.sql &&
+	echo "INSERT INTO words VALUES (1, '\''a'\''), (2, '\''b'\'');" >agg-rows.sql &&
+	objects_case agg agg.sql agg2.sql agg-rows.sql "SELECT count(*) FROM joined" &&
+	test_grep "^CREATE AGGREGATE cat(text) ($" agg/.git/../migrations/versions/*_base.sql &&
+	test_grep -v "not covered" agg/err &&
+	(cd agg && db_sql "SELECT s FROM joined") >actual &&
+	echo "a-b" >expect &&
+	test_cmp expect actual
+'
+
 test_done

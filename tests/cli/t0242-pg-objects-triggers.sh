@@ -116,4 +116,27 @@ test_expect_success 'a column of a table with triggers changes type: its trigger
 	test_cmp expect actual
 '
 
+test_expect_success 'triggers of the same name on two tables are two objects: one changed, the other kept' '
+	cat >twins.sql <<-\SQL &&
+	CREATE TABLE a (id integer PRIMARY KEY, touched integer NOT NULL DEFAULT 0);
+	CREATE TABLE b (id integer PRIMARY KEY, touched integer NOT NULL DEFAULT 0);
+	CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.touched := NEW.touched + 1; RETURN NEW; END$$;
+	CREATE TRIGGER touch BEFORE UPDATE ON a FOR EACH ROW EXECUTE FUNCTION touch();
+	CREATE TRIGGER touch BEFORE UPDATE ON b FOR EACH ROW EXECUTE FUNCTION touch();
+	SQL
+	sed "s/BEFORE UPDATE ON b FOR EACH ROW/BEFORE INSERT OR UPDATE ON b FOR EACH ROW/" twins.sql >twins2.sql &&
+	echo "INSERT INTO a VALUES (1); INSERT INTO b VALUES (1);" >twins-rows.sql &&
+	objects_case twins twins.sql twins2.sql twins-rows.sql "SELECT (SELECT touched FROM a) || '\'''\'' || (SELECT touched FROM b)" &&
+	cat >expect <<-\SQL &&
+	DROP TRIGGER touch ON b;
+	CREATE TRIGGER touch BEFORE INSERT OR UPDATE ON b FOR EACH ROW EXECUTE FUNCTION touch();
+	SQL
+	heads twins/up.sql >actual &&
+	test_cmp expect actual &&
+	test_grep "change trigger touch on b" twins/err &&
+	(cd twins && db_sql "INSERT INTO a VALUES (2); INSERT INTO b VALUES (2); SELECT (SELECT touched::text FROM a WHERE id = 2) || (SELECT touched FROM b WHERE id = 2)") >actual &&
+	echo 01 >expect &&
+	test_cmp expect actual
+'
+
 test_done
