@@ -265,8 +265,8 @@ const char *const gm_pg_q_unsupported =
 /*
  * Views, materialized views (with their indexes), functions, procedures and aggregates of the schema,
  * not an extension's, in creation (oid) order: 0 kind, 1 name (a function with its
- * arguments), 2 the statements that create it (names of the current schema unqualified),
- * 3 the names of what it uses (chr(31)-separated; a view's through its _RETURN rule).
+ * arguments), 2 NULL (a table), 3 the statements that create it (names of the current
+ * schema unqualified), 4 the names of what it uses (chr(31)-separated; a view's through its _RETURN rule).
  */
 const char *const gm_pg_q_dependents =
 	"WITH obj AS ("
@@ -313,7 +313,7 @@ const char *const gm_pg_q_dependents =
 			 " WHERE n.nspname = current_schema() AND p.prokind IN ('f', 'p') AND" NOT_EXTENSION(
 				 "pg_catalog.pg_proc",
 				 "p.oid") " UNION ALL" AGGREGATES ")"
-					  " SELECT o.kind, o.name, o.def,"
+					  " SELECT o.kind, o.name, NULL, o.def,"
 					  /* two index lookups, not one OR: an OR's estimate (all of
 					   * pg_rewrite's rows) turned JIT on, 0.6 s a query */
 					  " (SELECT string_agg(DISTINCT u.name, chr(31)) FROM ("
@@ -328,13 +328,14 @@ const char *const gm_pg_q_dependents =
 					  " FROM obj o ORDER BY o.oid";
 
 /*
- * Generated columns of the schema's tables (not inherited): 0 table, 1 "table.column",
- * 2 the ALTER TABLE ... ADD COLUMN that makes it again, 3 the names of what its
+ * Generated columns of the schema's tables (not inherited): 0 'generated column',
+ * 1 "table.column", 2 table, 3 the ALTER TABLE ... ADD COLUMN that makes it again, 4 the
+ * names of what its
  * expression uses (chr(31)-separated: the table, "table.column" for each column, types,
  * functions), from its pg_attrdef row's pg_depend rows (one index lookup each).
  */
 const char *const gm_pg_q_generated =
-	"SELECT o.relname, o.relname || '.' || o.attname,"
+	"SELECT 'generated column', o.relname || '.' || o.attname, o.relname,"
 	" 'ALTER TABLE ' || pg_catalog.quote_ident(o.relname) || ' ADD COLUMN '"
 	" || pg_catalog.quote_ident(o.attname) || ' '"
 	" || pg_catalog.format_type(o.atttypid, o.atttypmod)"

@@ -6,14 +6,14 @@
 /*
  * Triggers of the schema's tables and views (not the version table $1's, not internal
  * ones, not those of constraints, not a partition's: its unsupported line covers them),
- * not an extension's, in creation order: 0 "name on table" (a trigger's name is unique on
- * its table only), 1 table, 2 the statements that create it
- * (pg_get_triggerdef, names of the current schema unqualified; with its COMMENT ON), 3 the
+ * not an extension's, in creation order: 0 'trigger', 1 "name on table" (a trigger's name
+ * is unique on its table only), 2 table, 3 the statements that create it
+ * (pg_get_triggerdef, names of the current schema unqualified; with its COMMENT ON), 4 the
  * names of what it uses (chr(31)-separated): its table and its function "f()" when that is
  * of the schema.
  */
 const char *const gm_pg_q_triggers =
-	"SELECT g.tgname || ' on ' || c.relname, c.relname,"
+	"SELECT 'trigger', g.tgname || ' on ' || c.relname, c.relname,"
 	" pg_catalog.pg_get_triggerdef(g.oid, true) || ';'"
 	" || COALESCE(E'\\nCOMMENT ON TRIGGER ' || pg_catalog.quote_ident(g.tgname) || ' ON '"
 	"  || pg_catalog.quote_ident(c.relname) || ' IS '"

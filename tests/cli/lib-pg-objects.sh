@@ -22,6 +22,28 @@ case_schema() {
 	'
 }
 
+# objects_base <dir> <file.sql>: a new repository <dir> whose production branch holds
+# models/app.sql = <file.sql> and the base revision prepare writes for it (its path in
+# <dir>/path, prepare's messages in <dir>/err).
+objects_base() {
+	set -- "$1" "$(abspath "$2")"
+	mkdir "$1" && (
+		cd "$1" &&
+		git init -q -b production &&
+		gm_write_config '[models/*.sql]' &&
+		mkdir models && cp "$2" models/app.sql &&
+		git add -A && git commit -q -m models &&
+		git migrate prepare -m base >path 2>err &&
+		git add -A && git commit -q -m "base revision"
+	)
+}
+
+# ddl_heads <file>: the lines of <file> that start a statement (ALTER, CREATE, DROP,
+# COMMENT, SET)
+ddl_heads() {
+	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
+}
+
 # objects_case <dir> <base.sql> <after.sql> <rows.sql> <query> [--any-column-order]
 # production holds models/app.sql = <base.sql> and its base revision; the work branch
 # changes it to <after.sql> and prepare writes the revision (up.sql, down.sql, out and err
@@ -32,14 +54,8 @@ case_schema() {
 # again; `git migrate diff` is then "no changes".
 objects_case() {
 	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" "$5" "$6"
-	mkdir "$1" && (
+	objects_base "$1" "$2" && (
 		cd "$1" &&
-		git init -q -b production &&
-		gm_write_config '[models/*.sql]' &&
-		mkdir models && cp "$2" models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate -q prepare -m base >/dev/null &&
-		git add -A && git commit -q -m "base revision" &&
 		git switch -q -c work &&
 		cp "$3" models/app.sql && git commit -q -am "change models" &&
 		git migrate prepare >out 2>err &&

@@ -19,10 +19,6 @@ REFRESH MATERIALIZED VIEW totals;
 SQL
 ROWS="SELECT (SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM cheap) || ' ' || (SELECT n || '/' || total FROM totals) || ' ' || (SELECT string_agg(id || ':' || qty, ',' ORDER BY id) FROM stock)"
 
-# heads <file>: the lines of <file> that start a DDL statement
-heads() {
-	grep -E '^(ALTER|CREATE|DROP|COMMENT) ' "$1"
-}
 
 test_expect_success 'a column that views use changes type: the views on it, recursively, are dropped before and created after, the materialized view with a warning' '
 	sed "s/price numeric(8,2)/price numeric(12,2)/" base.sql >retype.sql &&
@@ -38,7 +34,7 @@ test_expect_success 'a column that views use changes type: the views on it, recu
 	CREATE MATERIALIZED VIEW totals AS
 	CREATE VIEW stock AS
 	SQL
-	heads retype/up.sql >actual &&
+	ddl_heads retype/up.sql >actual &&
 	test_cmp expect actual &&
 	test_grep "warning: materialized view totals is created again: its data is refreshed" retype/err &&
 	echo "1:pen 2/14.50 1:10,2:3,3:1" >expect &&
@@ -57,9 +53,9 @@ test_expect_success 'a view replaced incompatibly (its columns reordered): the v
 	CREATE VIEW cheap AS
 	CREATE MATERIALIZED VIEW totals AS
 	SQL
-	heads reorder/up.sql >actual &&
+	ddl_heads reorder/up.sql >actual &&
 	test_cmp expect actual &&
-	heads reorder/down.sql >actual &&
+	ddl_heads reorder/down.sql >actual &&
 	test_cmp expect actual &&
 	test_grep "materialized view totals is created again" reorder/err &&
 	test_grep "change view priced" reorder/err
@@ -77,14 +73,14 @@ test_expect_success 'a compatible change (a column added at the end, another fil
 	CREATE OR REPLACE VIEW cheap AS
 	CREATE OR REPLACE VIEW stock AS
 	SQL
-	heads compat/up.sql >actual &&
+	ddl_heads compat/up.sql >actual &&
 	test_cmp expect actual &&
 	cat >expect <<-\SQL &&
 	DROP VIEW stock;
 	CREATE OR REPLACE VIEW cheap AS
 	CREATE VIEW stock AS
 	SQL
-	heads compat/down.sql >actual &&
+	ddl_heads compat/down.sql >actual &&
 	test_cmp expect actual &&
 	test_grep -v "materialized view" compat/err
 '
@@ -103,7 +99,7 @@ test_expect_success 'a view added on a view, a view dropped, a materialized view
 	CREATE MATERIALIZED VIEW names AS
 	CREATE UNIQUE INDEX names_id ON names USING btree (id);
 	SQL
-	heads add/up.sql >actual &&
+	ddl_heads add/up.sql >actual &&
 	test_cmp expect actual &&
 	test_grep -v "created again" add/err &&
 	echo "2:book" >expect &&

@@ -21,19 +21,10 @@ INSERT INTO items VALUES (3, 'Gift', 'old');
 SQL
 ROWS="SELECT string_agg(id || ':' || k || ':' || code, ',' ORDER BY id) || ' ' || n_items() || ' ' || n_named() FROM named"
 
-heads() {
-	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
-}
 
 test_expect_success 'a function in an index, as a SQL model over a base revision of the same: no changes' '
-	mkdir same && (
+	objects_base same base.sql && (
 		cd same &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../base.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate prepare -m base >path 2>err &&
-		git add -A && git commit -q -m "base revision" &&
 		git migrate diff >out 2>&1 &&
 		test_grep "no changes" out &&
 		section "$(cat path)" up >up.sql &&
@@ -48,7 +39,7 @@ test_expect_success 'a function in an index, as a SQL model over a base revision
 		CREATE OR REPLACE FUNCTION n_named()
 		CREATE VIEW named AS
 		SQL
-		heads up.sql >actual &&
+		ddl_heads up.sql >actual &&
 		test_cmp expect actual
 	)
 '
@@ -60,9 +51,9 @@ test_expect_success 'a body change is CREATE OR REPLACE alone' '
 	SET LOCAL check_function_bodies = off;
 	CREATE OR REPLACE FUNCTION norm(s text)
 	SQL
-	heads body/up.sql >actual &&
+	ddl_heads body/up.sql >actual &&
 	test_cmp expect actual &&
-	heads body/down.sql >actual &&
+	ddl_heads body/down.sql >actual &&
 	test_cmp expect actual &&
 	echo "1:pen:new,2:book:new,3:gift:old 3 3" >expect &&
 	db_query body "$ROWS" >actual &&
@@ -72,7 +63,7 @@ test_expect_success 'a body change is CREATE OR REPLACE alone' '
 test_expect_success 'a return-type change: the view, the indexes, the check and the default that use the function are dropped before and re-created after' '
 	sed "s/RETURNS text LANGUAGE sql IMMUTABLE/RETURNS varchar LANGUAGE sql IMMUTABLE/" base.sql >rettype.sql &&
 	objects_case rettype base.sql rettype.sql rows.sql "$ROWS" &&
-	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/up.sql | heads - >actual &&
+	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/up.sql | ddl_heads - >actual &&
 	cat >expect <<-\SQL &&
 	DROP VIEW named;
 	DROP INDEX items_named;
@@ -85,7 +76,7 @@ test_expect_success 'a return-type change: the view, the indexes, the check and 
 	SQL
 	test_cmp expect actual &&
 	test_grep "RETURNS character varying" rettype/up.sql &&
-	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/down.sql | heads - >actual &&
+	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/down.sql | ddl_heads - >actual &&
 	test_cmp expect actual &&
 	(cd rettype && db_sql "SELECT pg_get_function_result('\''norm'\''::regproc)") >actual &&
 	echo "character varying" >expect &&
@@ -112,7 +103,7 @@ test_expect_success 'a function added and one dropped, with the view that uses i
 	CREATE VIEW doubled AS
 	DROP FUNCTION n_items();
 	SQL
-	heads adddrop/up.sql >actual &&
+	ddl_heads adddrop/up.sql >actual &&
 	test_cmp expect actual &&
 	(cd adddrop && db_sql "SELECT string_agg(d::text, '\'','\'' ORDER BY d) FROM doubled") >actual &&
 	echo "2,4,6" >expect &&

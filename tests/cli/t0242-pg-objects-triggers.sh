@@ -21,9 +21,6 @@ UPDATE accounts SET balance = balance + 1 WHERE id = 2;
 SQL
 ROWS="SELECT string_agg(id || ':' || balance || ':' || touched, ',' ORDER BY id) || ' ' || (SELECT string_agg(account_id || what, ',' ORDER BY n) FROM audit) || ' ' || (SELECT string_agg(name, ',') FROM rich) FROM accounts"
 
-heads() {
-	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
-}
 
 # fires <case>: update every account, insert one: touched and audit show what fired
 fires() {
@@ -31,13 +28,8 @@ fires() {
 }
 
 test_expect_success 'triggers are objects: prepared after their table and function, no "not covered" warning' '
-	mkdir same && (
+	objects_base same base.sql && (
 		cd same &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../base.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate prepare -m base >path 2>err &&
 		test_grep "add trigger accounts_touch" err &&
 		test_grep -v "not covered" err &&
 		section "$(cat path)" up >up.sql &&
@@ -50,9 +42,8 @@ test_expect_success 'triggers are objects: prepared after their table and functi
 		CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();
 		CREATE TRIGGER accounts_log AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION log_it();
 		SQL
-		heads up.sql >actual &&
+		ddl_heads up.sql >actual &&
 		test_cmp expect actual &&
-		git add -A && git commit -q -m "base revision" &&
 		git migrate diff >out 2>&1 &&
 		test_grep "no changes" out
 	)
@@ -62,7 +53,7 @@ test_expect_success 'the function of a trigger changes its body: CREATE OR REPLA
 	sed "s/NEW.touched + 1/NEW.touched + 10/" base.sql >body.sql &&
 	objects_case body base.sql body.sql rows.sql "$ROWS" &&
 	echo "CREATE OR REPLACE FUNCTION touch()" >expect &&
-	heads body/up.sql >actual &&
+	ddl_heads body/up.sql >actual &&
 	test_cmp expect actual &&
 	echo "1:50.00:10,2:501.00:11,9:0.00:0 1INSERT,2INSERT,9INSERT bob" >expect &&
 	fires body >actual &&
@@ -85,7 +76,7 @@ test_expect_success 'a trigger changed (its events and a WHEN clause), one dropp
 	CREATE TRIGGER accounts_log_del AFTER DELETE ON accounts FOR EACH ROW EXECUTE FUNCTION log_del();
 	DROP FUNCTION log_it();
 	SQL
-	heads change/up.sql >actual &&
+	ddl_heads change/up.sql >actual &&
 	test_cmp expect actual &&
 	echo "1:50.00:1,2:501.00:2,9:0.00:1 1INSERT,2INSERT bob" >expect &&
 	fires change >actual &&
@@ -109,7 +100,7 @@ test_expect_success 'a column of a table with triggers changes type: its trigger
 	CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();
 	CREATE TRIGGER accounts_log AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION log_it();
 	SQL
-	heads retype/up.sql >actual &&
+	ddl_heads retype/up.sql >actual &&
 	test_cmp expect actual &&
 	echo "1:50.00:1,2:501.00:2,9:0.00:0 1INSERT,2INSERT,9INSERT bob" >expect &&
 	fires retype >actual &&
@@ -131,7 +122,7 @@ test_expect_success 'triggers of the same name on two tables are two objects: on
 	DROP TRIGGER touch ON b;
 	CREATE TRIGGER touch BEFORE INSERT OR UPDATE ON b FOR EACH ROW EXECUTE FUNCTION touch();
 	SQL
-	heads twins/up.sql >actual &&
+	ddl_heads twins/up.sql >actual &&
 	test_cmp expect actual &&
 	test_grep "change trigger touch on b" twins/err &&
 	(cd twins && db_sql "INSERT INTO a VALUES (2); INSERT INTO b VALUES (2); SELECT (SELECT touched::text FROM a WHERE id = 2) || (SELECT touched FROM b WHERE id = 2)") >actual &&

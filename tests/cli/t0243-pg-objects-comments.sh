@@ -24,23 +24,14 @@ REFRESH MATERIALIZED VIEW counted;
 SQL
 ROWS="SELECT string_agg(id || body, ',' ORDER BY id) || ' ' || (SELECT n FROM counted) FROM loud"
 
-heads() {
-	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
-}
 
 test_expect_success 'comments are part of the objects: prepared after them, no changes over the same models' '
-	mkdir same && (
+	objects_base same base.sql && (
 		cd same &&
-		git init -q -b production &&
-		gm_write_config "[models/*.sql]" &&
-		mkdir models && cp ../base.sql models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate prepare -m base >path 2>err &&
 		section "$(cat path)" up >up.sql &&
 		test_grep "^COMMENT ON FUNCTION shout(s text) IS '\''upper case'\'';" up.sql &&
 		test_grep "^COMMENT ON VIEW loud IS '\''notes, loud'\'';" up.sql &&
 		test_grep "^COMMENT ON TRIGGER notes_keep ON notes IS '\''keeps rows'\'';" up.sql &&
-		git add -A && git commit -q -m "base revision" &&
 		git migrate diff >out 2>&1 &&
 		test_grep "no changes" out
 	)
@@ -62,7 +53,7 @@ test_expect_success 'comments changed, added and removed: COMMENT ON alone, noth
 	COMMENT ON MATERIALIZED VIEW counted IS '\''how many'\'';
 	COMMENT ON TRIGGER notes_keep ON notes IS '\''it'\'''\''s kept'\'';
 	SQL
-	heads comments/up.sql >actual &&
+	ddl_heads comments/up.sql >actual &&
 	test_cmp expect actual &&
 	cat >expect <<-\SQL &&
 	COMMENT ON FUNCTION shout(s text) IS '\''upper case'\'';
@@ -71,7 +62,7 @@ test_expect_success 'comments changed, added and removed: COMMENT ON alone, noth
 	COMMENT ON MATERIALIZED VIEW counted IS NULL;
 	COMMENT ON TRIGGER notes_keep ON notes IS '\''keeps rows'\'';
 	SQL
-	heads comments/down.sql >actual &&
+	ddl_heads comments/down.sql >actual &&
 	test_cmp expect actual &&
 	test_grep -v "created again" comments/err &&
 	(cd comments && db_sql "SELECT obj_description('\''counted'\''::regclass, '\''pg_class'\'')") >actual &&
@@ -92,7 +83,7 @@ test_expect_success 'a view whose definition and comment change: replaced in pla
 	CREATE OR REPLACE VIEW loud AS
 	COMMENT ON VIEW loud IS '\''loud, with lengths'\'';
 	SQL
-	heads both/up.sql >actual &&
+	ddl_heads both/up.sql >actual &&
 	test_cmp expect actual
 '
 
