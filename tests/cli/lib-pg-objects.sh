@@ -44,6 +44,13 @@ ddl_heads() {
 	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
 }
 
+# query_is <dir> <expected> <query>: <query> on <dir>'s case database returns <expected>
+query_is() {
+	echo "$2" >expect &&
+	db_query "$1" "$3" >actual &&
+	test_cmp expect actual
+}
+
 # objects_case <dir> <base.sql> <after.sql> <rows.sql> <query> [--any-column-order]
 # production holds models/app.sql = <base.sql> and its base revision; the work branch
 # changes it to <after.sql> and prepare writes the revision (up.sql, down.sql, out and err

@@ -37,9 +37,7 @@ test_expect_success 'a column that views use changes type: the views on it, recu
 	ddl_heads retype/up.sql >actual &&
 	test_cmp expect actual &&
 	test_grep "warning: materialized view totals is created again: its data is refreshed" retype/err &&
-	echo "1:pen 2/14.50 1:10,2:3,3:1" >expect &&
-	db_query retype "$ROWS" >actual &&
-	test_cmp expect actual
+	query_is retype "1:pen 2/14.50 1:10,2:3,3:1" "$ROWS"
 '
 
 test_expect_success 'a view replaced incompatibly (its columns reordered): the views on it are dropped first and created after it, both ways' '
@@ -102,9 +100,7 @@ test_expect_success 'a view added on a view, a view dropped, a materialized view
 	ddl_heads add/up.sql >actual &&
 	test_cmp expect actual &&
 	test_grep -v "created again" add/err &&
-	echo "2:book" >expect &&
-	db_query add "SELECT string_agg(id || '\'':'\'' || name, '\'','\'') FROM dear" >actual &&
-	test_cmp expect actual
+	query_is add "2:book" "SELECT string_agg(id || '\'':'\'' || name, '\'','\'') FROM dear"
 '
 
 test_done

@@ -55,9 +55,7 @@ test_expect_success 'a body change is CREATE OR REPLACE alone' '
 	test_cmp expect actual &&
 	ddl_heads body/down.sql >actual &&
 	test_cmp expect actual &&
-	echo "1:pen:new,2:book:new,3:gift:old 3 3" >expect &&
-	db_query body "$ROWS" >actual &&
-	test_cmp expect actual
+	query_is body "1:pen:new,2:book:new,3:gift:old 3 3" "$ROWS"
 '
 
 test_expect_success 'a return-type change: the view, the indexes, the check and the default that use the function are dropped before and re-created after' '
@@ -78,9 +76,7 @@ test_expect_success 'a return-type change: the view, the indexes, the check and 
 	test_grep "RETURNS character varying" rettype/up.sql &&
 	sed -n "1,/^CREATE OR REPLACE FUNCTION/p" rettype/down.sql | ddl_heads - >actual &&
 	test_cmp expect actual &&
-	(cd rettype && db_sql "SELECT pg_get_function_result('\''norm'\''::regproc)") >actual &&
-	echo "character varying" >expect &&
-	test_cmp expect actual
+	query_is rettype "character varying" "SELECT pg_get_function_result('\''norm'\''::regproc)"
 '
 
 test_expect_success 'a signature change (a new parameter with a default) is a drop and an add: what uses the old one is carried onto the new one' '
@@ -88,9 +84,7 @@ test_expect_success 'a signature change (a new parameter with a default) is a dr
 	objects_case sig base.sql sig.sql rows.sql "$ROWS" &&
 	test_grep "^DROP FUNCTION norm(s text);" sig/up.sql &&
 	test_grep "^DROP FUNCTION norm(s text, keep boolean);" sig/down.sql &&
-	(cd sig && db_sql "SELECT count(*) FROM pg_proc WHERE proname = '\''norm'\''") >actual &&
-	echo 1 >expect &&
-	test_cmp expect actual
+	query_is sig 1 "SELECT count(*) FROM pg_proc WHERE proname = '\''norm'\''"
 '
 
 test_expect_success 'a function added and one dropped, with the view that uses it' '
@@ -105,9 +99,7 @@ test_expect_success 'a function added and one dropped, with the view that uses i
 	SQL
 	ddl_heads adddrop/up.sql >actual &&
 	test_cmp expect actual &&
-	(cd adddrop && db_sql "SELECT string_agg(d::text, '\'','\'' ORDER BY d) FROM doubled") >actual &&
-	echo "2,4,6" >expect &&
-	test_cmp expect actual
+	query_is adddrop "2,4,6" "SELECT string_agg(d::text, '\'','\'' ORDER BY d) FROM doubled"
 '
 
 test_expect_success 'an aggregate and the view that uses it: added, then its function changes its body' '
@@ -122,9 +114,7 @@ test_expect_success 'an aggregate and the view that uses it: added, then its fun
 	objects_case agg agg.sql agg2.sql agg-rows.sql "SELECT count(*) FROM joined" &&
 	test_grep "^CREATE AGGREGATE cat(text) ($" agg/.git/../migrations/versions/*_base.sql &&
 	test_grep -v "not covered" agg/err &&
-	(cd agg && db_sql "SELECT s FROM joined") >actual &&
-	echo "a-b" >expect &&
-	test_cmp expect actual
+	query_is agg "a-b" "SELECT s FROM joined"
 '
 
 test_done

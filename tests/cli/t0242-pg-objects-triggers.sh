@@ -22,9 +22,10 @@ SQL
 ROWS="SELECT string_agg(id || ':' || balance || ':' || touched, ',' ORDER BY id) || ' ' || (SELECT string_agg(account_id || what, ',' ORDER BY n) FROM audit) || ' ' || (SELECT string_agg(name, ',') FROM rich) FROM accounts"
 
 
-# fires <case>: update every account, insert one: touched and audit show what fired
+# fires <case> <expected>: update every account, insert one: touched and audit show what
+# fired
 fires() {
-	(cd "$1" && db_sql "UPDATE accounts SET name = name; INSERT INTO accounts (id, name) VALUES (9, 'new'); $ROWS")
+	query_is "$1" "$2" "UPDATE accounts SET name = name; INSERT INTO accounts (id, name) VALUES (9, 'new'); $ROWS"
 }
 
 test_expect_success 'triggers are objects: prepared after their table and function, no "not covered" warning' '
@@ -55,9 +56,7 @@ test_expect_success 'the function of a trigger changes its body: CREATE OR REPLA
 	echo "CREATE OR REPLACE FUNCTION touch()" >expect &&
 	ddl_heads body/up.sql >actual &&
 	test_cmp expect actual &&
-	echo "1:50.00:10,2:501.00:11,9:0.00:0 1INSERT,2INSERT,9INSERT bob" >expect &&
-	fires body >actual &&
-	test_cmp expect actual
+	fires body "1:50.00:10,2:501.00:11,9:0.00:0 1INSERT,2INSERT,9INSERT bob"
 '
 
 test_expect_success 'a trigger changed (its events and a WHEN clause), one dropped with its function, one added with its new function' '
@@ -78,12 +77,8 @@ test_expect_success 'a trigger changed (its events and a WHEN clause), one dropp
 	SQL
 	ddl_heads change/up.sql >actual &&
 	test_cmp expect actual &&
-	echo "1:50.00:1,2:501.00:2,9:0.00:1 1INSERT,2INSERT bob" >expect &&
-	fires change >actual &&
-	test_cmp expect actual &&
-	(cd change && db_sql "DELETE FROM accounts WHERE id = 9; SELECT string_agg(account_id || what, '\'','\'' ORDER BY n) FROM audit") >actual &&
-	echo "1INSERT,2INSERT,9DELETE" >expect &&
-	test_cmp expect actual
+	fires change "1:50.00:1,2:501.00:2,9:0.00:1 1INSERT,2INSERT bob" &&
+	query_is change "1INSERT,2INSERT,9DELETE" "DELETE FROM accounts WHERE id = 9; SELECT string_agg(account_id || what, '\'','\'' ORDER BY n) FROM audit"
 '
 
 test_expect_success 'a column of a table with triggers changes type: its triggers and views are dropped before and created after' '
@@ -102,9 +97,7 @@ test_expect_success 'a column of a table with triggers changes type: its trigger
 	SQL
 	ddl_heads retype/up.sql >actual &&
 	test_cmp expect actual &&
-	echo "1:50.00:1,2:501.00:2,9:0.00:0 1INSERT,2INSERT,9INSERT bob" >expect &&
-	fires retype >actual &&
-	test_cmp expect actual
+	fires retype "1:50.00:1,2:501.00:2,9:0.00:0 1INSERT,2INSERT,9INSERT bob"
 '
 
 test_expect_success 'triggers of the same name on two tables are two objects: one changed, the other kept' '
@@ -125,9 +118,7 @@ test_expect_success 'triggers of the same name on two tables are two objects: on
 	ddl_heads twins/up.sql >actual &&
 	test_cmp expect actual &&
 	test_grep "change trigger touch on b" twins/err &&
-	(cd twins && db_sql "INSERT INTO a VALUES (2); INSERT INTO b VALUES (2); SELECT (SELECT touched::text FROM a WHERE id = 2) || (SELECT touched FROM b WHERE id = 2)") >actual &&
-	echo 01 >expect &&
-	test_cmp expect actual
+	query_is twins 01 "INSERT INTO a VALUES (2); INSERT INTO b VALUES (2); SELECT (SELECT touched::text FROM a WHERE id = 2) || (SELECT touched FROM b WHERE id = 2)"
 '
 
 test_done

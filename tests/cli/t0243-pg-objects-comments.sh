@@ -65,9 +65,7 @@ test_expect_success 'comments changed, added and removed: COMMENT ON alone, noth
 	ddl_heads comments/down.sql >actual &&
 	test_cmp expect actual &&
 	test_grep -v "created again" comments/err &&
-	(cd comments && db_sql "SELECT obj_description('\''counted'\''::regclass, '\''pg_class'\'')") >actual &&
-	echo "how many" >expect &&
-	test_cmp expect actual
+	query_is comments "how many" "SELECT obj_description('\''counted'\''::regclass, '\''pg_class'\'')"
 '
 
 test_expect_success 'a view whose definition and comment change: replaced in place, with its new comment; a comment removed from a function replaced in place: IS NULL' '

@@ -14,16 +14,38 @@
 
 #define TABLE "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n"
 
-/* The up plan from → to as text. */
-static void plan_text(gm_buf *out, const gm_schema *from, const gm_schema *to)
+/* A plan's two schemas (a table t each) and its text. */
+struct pair {
+	gm_schema *from, *to;
+	gm_buf got;
+};
+
+static void pair_init(struct pair *p)
+{
+	p->from = gm_test_models(TABLE, gm_pg_normalize);
+	p->to = gm_test_models(TABLE, gm_pg_normalize);
+	gm_buf_init(&p->got);
+}
+
+/* The up plan from → to as text (valid until the next call). */
+static const char *pair_plan(struct pair *p)
 {
 	gm_changes changes = GM_CHANGES_INIT;
 	gm_plan plan = GM_PLAN_INIT;
 
-	gm_test_plan(&plan, &changes, &gm_dialect_postgres, from, to);
-	gm_test_plan_text(out, &plan);
+	gm_buf_clear(&p->got);
+	gm_test_plan(&plan, &changes, &gm_dialect_postgres, p->from, p->to);
+	gm_test_plan_text(&p->got, &plan);
 	gm_plan_release(&plan);
 	gm_changes_release(&changes);
+	return p->got.ptr;
+}
+
+static void pair_release(struct pair *p)
+{
+	gm_buf_release(&p->got);
+	gm_schema_free(p->to);
+	gm_schema_free(p->from);
 }
 
 static gm_dependent *add(gm_schema *s, const char *kind, const char *name, const char *create,
@@ -43,108 +65,92 @@ static gm_dependent *add(gm_schema *s, const char *kind, const char *name, const
 /* A column added at the end of a view: CREATE OR REPLACE VIEW, its users stay. */
 static void test_objects__compatible_view_replaced_in_place(void **state)
 {
-	gm_schema *from = gm_test_models(TABLE, gm_pg_normalize);
-	gm_schema *to = gm_test_models(TABLE, gm_pg_normalize);
-	gm_buf got = GM_BUF_INIT;
+	struct pair p;
 
 	(void)state;
-	add(from, "view", "v", V_OLD, "t");
-	add(from, "view", "w", W, "v");
-	add(to, "view", "v", V_MORE, "t");
-	add(to, "view", "w", W, "v");
-	plan_text(&got, from, to);
-	assert_string_equal(got.ptr, "CREATE OR REPLACE VIEW v AS\n SELECT t.id,\n"
-				     "    t.id + 1 AS next\n   FROM t;\n");
-	gm_buf_release(&got);
-	gm_schema_free(to);
-	gm_schema_free(from);
+	pair_init(&p);
+	add(p.from, "view", "v", V_OLD, "t");
+	add(p.from, "view", "w", W, "v");
+	add(p.to, "view", "v", V_MORE, "t");
+	add(p.to, "view", "w", W, "v");
+	assert_string_equal(pair_plan(&p), "CREATE OR REPLACE VIEW v AS\n SELECT t.id,\n"
+					   "    t.id + 1 AS next\n   FROM t;\n");
+	pair_release(&p);
 }
 
 /* Columns reordered: the view and the view on it are dropped first and created after. */
 static void test_objects__incompatible_view_carries_its_users(void **state)
 {
-	gm_schema *from = gm_test_models(TABLE, gm_pg_normalize);
-	gm_schema *to = gm_test_models(TABLE, gm_pg_normalize);
-	gm_buf got = GM_BUF_INIT;
+	struct pair p;
 
 	(void)state;
-	add(from, "view", "v", V_OLD, "t");
-	add(from, "view", "w", W, "v");
-	add(to, "view", "v", V_SWAP, "t");
-	add(to, "view", "w", W, "v");
-	plan_text(&got, from, to);
-	assert_string_equal(got.ptr, "DROP VIEW w;\nDROP VIEW v;\n" V_SWAP "\n" W "\n");
-	gm_buf_release(&got);
-	gm_schema_free(to);
-	gm_schema_free(from);
+	pair_init(&p);
+	add(p.from, "view", "v", V_OLD, "t");
+	add(p.from, "view", "w", W, "v");
+	add(p.to, "view", "v", V_SWAP, "t");
+	add(p.to, "view", "w", W, "v");
+	assert_string_equal(pair_plan(&p), "DROP VIEW w;\nDROP VIEW v;\n" V_SWAP "\n" W "\n");
+	pair_release(&p);
 }
 
 /* Only the comment changes (or goes): COMMENT ON alone. */
 static void test_objects__comment_only(void **state)
 {
-	gm_schema *from = gm_test_models(TABLE, gm_pg_normalize);
-	gm_schema *to = gm_test_models(TABLE, gm_pg_normalize);
-	gm_buf got = GM_BUF_INIT;
+	struct pair p;
 
 	(void)state;
-	add(from, "view", "v", V_OLD "\nCOMMENT ON VIEW v IS 'old';", "t");
-	add(from, "function", "f()",
+	pair_init(&p);
+	add(p.from, "view", "v", V_OLD "\nCOMMENT ON VIEW v IS 'old';", "t");
+	add(p.from, "function", "f()",
 	    "CREATE OR REPLACE FUNCTION f()\n RETURNS integer\n LANGUAGE sql\nAS $$SELECT 1$$;\n"
 	    "COMMENT ON FUNCTION f() IS 'one';",
 	    NULL);
-	add(to, "view", "v", V_OLD "\nCOMMENT ON VIEW v IS 'new';", "t");
-	add(to, "function", "f()",
+	add(p.to, "view", "v", V_OLD "\nCOMMENT ON VIEW v IS 'new';", "t");
+	add(p.to, "function", "f()",
 	    "CREATE OR REPLACE FUNCTION f()\n RETURNS integer\n LANGUAGE sql\nAS $$SELECT 1$$;",
 	    NULL);
-	plan_text(&got, from, to);
-	assert_string_equal(got.ptr,
+	assert_string_equal(pair_plan(&p),
 			    "COMMENT ON FUNCTION f() IS NULL;\nCOMMENT ON VIEW v IS 'new';\n");
-	gm_buf_release(&got);
-	gm_schema_free(to);
-	gm_schema_free(from);
+	pair_release(&p);
 }
 
 /* A body change is CREATE OR REPLACE; a RETURNS change drops the function and its users
  * first (a view, an expression index of t), and creates them after. */
 static void test_objects__function_return_type(void **state)
 {
-	gm_schema *from = gm_test_models(TABLE, gm_pg_normalize);
-	gm_schema *to = gm_test_models(TABLE, gm_pg_normalize);
-	gm_buf got = GM_BUF_INIT;
+	struct pair p;
 
 	(void)state;
-	gm_table_add_index(from->tables[0], "t_f")->expr = gm_xstrdup("f(id)");
-	gm_table_add_index(to->tables[0], "t_f")->expr = gm_xstrdup("f(id)");
-	add(from, "function", "f(i integer)",
+	pair_init(&p);
+	gm_table_add_index(p.from->tables[0], "t_f")->expr = gm_xstrdup("f(id)");
+	gm_table_add_index(p.to->tables[0], "t_f")->expr = gm_xstrdup("f(id)");
+	add(p.from, "function", "f(i integer)",
 	    "CREATE OR REPLACE FUNCTION f(i integer)\n RETURNS integer\n LANGUAGE plpgsql\n"
 	    "AS $$BEGIN RETURN i; END$$;",
 	    NULL);
-	add(from, "view", "v", "CREATE VIEW v AS\n SELECT f(t.id) AS x\n   FROM t;", "t");
-	gm_dependent_add_use(from->dependents[1], "f(i integer)");
-	add(to, "function", "f(i integer)",
+	add(p.from, "view", "v", "CREATE VIEW v AS\n SELECT f(t.id) AS x\n   FROM t;", "t");
+	gm_dependent_add_use(p.from->dependents[1], "f(i integer)");
+	add(p.to, "function", "f(i integer)",
 	    "CREATE OR REPLACE FUNCTION f(i integer)\n RETURNS bigint\n LANGUAGE plpgsql\n"
 	    "AS $$BEGIN RETURN i; END$$;",
 	    NULL);
-	add(to, "view", "v", from->dependents[1]->create, "t");
-	gm_dependent_add_use(to->dependents[1], "f(i integer)");
-	plan_text(&got, from, to);
-	assert_non_null(strstr(got.ptr,
+	add(p.to, "view", "v", p.from->dependents[1]->create, "t");
+	gm_dependent_add_use(p.to->dependents[1], "f(i integer)");
+	pair_plan(&p);
+	assert_non_null(strstr(p.got.ptr,
 			       "DROP VIEW v;\nDROP INDEX t_f;\nDROP FUNCTION f(i integer);\n"
 			       "CREATE OR REPLACE FUNCTION f(i integer)\n RETURNS bigint"));
-	assert_non_null(strstr(got.ptr, "$$;\nCREATE VIEW v AS"));
-	assert_non_null(strstr(got.ptr, "   FROM t;\nCREATE INDEX t_f ON t (f(id));\n"));
+	assert_non_null(strstr(p.got.ptr, "$$;\nCREATE VIEW v AS"));
+	assert_non_null(strstr(p.got.ptr, "   FROM t;\nCREATE INDEX t_f ON t (f(id));\n"));
 	/* the same header: in place */
-	free(to->dependents[0]->create);
-	to->dependents[0]->create = gm_xstrdup("CREATE OR REPLACE FUNCTION f(i integer)\n"
-					       " RETURNS integer\n LANGUAGE plpgsql\n"
-					       "AS $$BEGIN RETURN i + 0; END$$;");
-	gm_buf_clear(&got);
-	plan_text(&got, from, to);
-	assert_string_equal(got.ptr, "CREATE OR REPLACE FUNCTION f(i integer)\n RETURNS integer\n"
-				     " LANGUAGE plpgsql\nAS $$BEGIN RETURN i + 0; END$$;\n");
-	gm_buf_release(&got);
-	gm_schema_free(to);
-	gm_schema_free(from);
+	free(p.to->dependents[0]->create);
+	p.to->dependents[0]->create = gm_xstrdup("CREATE OR REPLACE FUNCTION f(i integer)\n"
+						 " RETURNS integer\n LANGUAGE plpgsql\n"
+						 "AS $$BEGIN RETURN i + 0; END$$;");
+	assert_string_equal(pair_plan(&p),
+			    "CREATE OR REPLACE FUNCTION f(i integer)\n RETURNS integer\n"
+			    " LANGUAGE plpgsql\nAS $$BEGIN RETURN i + 0; END$$;\n");
+	pair_release(&p);
 }
 
 /* A trigger is named "name on table"; it is dropped by its own name on its table. */
