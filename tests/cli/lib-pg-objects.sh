@@ -1,5 +1,6 @@
 # Helpers of the PostgreSQL object tests (t0240-t0249): SQL models holding views,
-# functions, triggers, and revisions applied to a real database. Needs lib-prepare.sh.
+# functions, triggers, and revisions applied to a real database. Sources lib-prepare.sh.
+. "$TEST_DIR/lib-prepare.sh"
 
 # models_schema <file.sql>: pg_schema of a new database that <file.sql> was run on (the
 # models as PostgreSQL itself makes them), without the version table.

@@ -3,7 +3,6 @@ test_description='PostgreSQL triggers in SQL models: read as objects (pg_get_tri
 . ./lib.sh
 test "$GM_TEST_DIALECT" = postgres ||
 	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test"
-. "$TEST_DIR/lib-prepare.sh"
 . "$TEST_DIR/lib-pg-objects.sh"
 
 cat >base.sql <<'SQL'
