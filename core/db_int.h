@@ -42,6 +42,7 @@ enum gm_stmt_flags {
 	GM_STMT_ENUM_SWAP = (1 << 3),    /* PostgreSQL enum type swap (rewrites using tables) */
 	GM_STMT_COMMIT_AFTER = (1 << 4), /* "-- +migrate commit" after this statement */
 	GM_STMT_REWRITE = (1 << 5),      /* rewrites a table's rows (type change) */
+	GM_STMT_REFRESH = (1 << 6),      /* creates a materialized view (runs its query) */
 };
 
 typedef struct gm_stmt {

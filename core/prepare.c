@@ -232,6 +232,34 @@ static void push_summary_lines(gm_prepare_result *out, const char *text)
 	}
 }
 
+/*
+ * A statement flagged GM_STMT_REFRESH creates materialized views; one the database already
+ * has is dropped and created again (replaced, or carried around a change of what it
+ * uses): its rows are computed again, a warning.
+ */
+static void warn_refreshed(struct run *r, const gm_stmt *st, gm_prepare_result *out)
+{
+	static const char key[] = "CREATE MATERIALIZED VIEW ";
+	const char *p = st->sql;
+	gm_buf name = GM_BUF_INIT, b = GM_BUF_INIT;
+
+	while (r->current && (st->flags & GM_STMT_REFRESH) && (p = strstr(p, key))) {
+		bool quoted = *(p += sizeof(key) - 1) == '"';
+		gm_buf_clear(&name);
+		for (p += quoted; *p && (quoted ? *p != '"' || p[1] == '"' : !strchr(" (\n", *p));
+		     p += 1 + (quoted && *p == '"'))
+			gm_buf_putc(&name, *p);
+		if (!name.len || !gm_schema_dependent(r->current, "materialized view", name.ptr))
+			continue;
+		gm_buf_clear(&b);
+		gm_buf_printf(&b, "materialized view %s is created again: its data is refreshed",
+			      name.ptr);
+		push_line(&out->warnings, &out->warnings_nr, &out->warnings_alloc, b.ptr, b.len);
+	}
+	gm_buf_release(&b);
+	gm_buf_release(&name);
+}
+
 static void fill_summary(struct run *r, gm_prepare_result *out)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -248,6 +276,7 @@ static void fill_summary(struct run *r, gm_prepare_result *out)
 		bool column = strchr(subj, '.') != NULL;
 		long n;
 
+		warn_refreshed(r, st, out);
 		if (!st->subject || !(st->flags & (GM_STMT_DATA_LOSS | GM_STMT_REBUILD |
 						   GM_STMT_ENUM_SWAP | GM_STMT_REWRITE)))
 			continue;

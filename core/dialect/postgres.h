@@ -154,6 +154,55 @@ void gm_pg_put_drop_object(gm_buf *b, const gm_dependent *d);
 bool gm_pg_object_carried(const gm_changes *changes, const gm_dependent *d);
 const char *gm_pg_object_create(const gm_changes *changes, const gm_dependent *d);
 
+/* postgres_plan_objects.c: a view, materialized view or trigger (what uses tables' rows:
+ * created after the tables, dropped before them). */
+bool gm_pg_object_is_user(const gm_dependent *d);
+
+/* postgres_plan_objects.c: the change of changes that drops or replaces object d of
+ * changes->from, or NULL. Borrowed. */
+const gm_change *gm_pg_object_change(const gm_changes *changes, const gm_dependent *d);
+
+/* postgres_plan_objects.c: the create texts of a and b differ in their COMMENT ON only. */
+bool gm_pg_same_but_comment(const gm_dependent *a, const gm_dependent *b);
+
+/* postgres_plan_objects.c: d's create statements appended to b (a SQL function with a
+ * string body: after SET LOCAL check_function_bodies = off). */
+void gm_pg_put_create_object(gm_buf *b, const gm_dependent *d);
+
+/*
+ * postgres_plan_carry.c: objects dropped and created again around others.
+ * gm_pg_drops_first: change ch (of a view, materialized view or trigger) drops the object
+ * before the tables change (phase 0b) and creates it after (6b), rather than replacing it
+ * in place (CREATE OR REPLACE VIEW with a compatible definition, or a new comment alone):
+ * a drop, an incompatible definition, or something it uses changes under it.
+ * gm_pg_object_rebuilt: d, a view, materialized view or trigger of changes->from that the
+ * changes keep, uses (recursively) one dropped first: it is dropped and created again with
+ * it. gm_pg_put_rebuilt: those objects' DROP statements (drop: at the first change that
+ * drops first, in phase 0b) or create statements (at the last one, in phase 6b) into b.
+ */
+bool gm_pg_drops_first(const gm_changes *changes, const gm_change *ch);
+bool gm_pg_object_rebuilt(const gm_changes *changes, const gm_dependent *d);
+void gm_pg_put_rebuilt(gm_buf *b, const gm_changes *changes, const gm_change *ch, bool drop);
+
+/*
+ * postgres_plan_carry.c: a function or procedure can be replaced in place by CREATE OR
+ * REPLACE (same header line, with its parameters' names and defaults, and same RETURNS
+ * line); else gm_pg_put_routine_swap drops it and creates `to` (NULL: only drops it)
+ * with what uses it dropped before and re-created after: its dependents
+ * (gm_pg_carry_dependents) and the expression and partial indexes, checks and defaults of
+ * s's tables that name it (s: the schema at that point of the plan).
+ */
+bool gm_pg_routine_in_place(const gm_dependent *from, const gm_dependent *to);
+void gm_pg_put_routine_swap(gm_buf *b, const gm_changes *changes, const gm_schema *s,
+			    const gm_dependent *from, const gm_dependent *to);
+
+/* postgres_plan_swap.c: SQL text `expr` names `word` as an identifier (bare or
+ * double-quoted). Conservative: a string literal holding the word counts too. */
+bool gm_pg_mentions(const char *expr, const char *word);
+
+/* postgres_plan_swap.c: "ALTER TABLE t ADD CONSTRAINT c CHECK (expr);" */
+void gm_pg_put_add_check(gm_buf *b, const char *table, const gm_check *ck);
+
 /* postgres_plan_enum.c: "('a', 'b')", the labels of an enum. */
 void gm_pg_put_labels(gm_buf *b, const gm_enum *e);
 

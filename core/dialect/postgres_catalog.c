@@ -1,69 +1,9 @@
 /* The pg_catalog queries postgres_inspect.c runs (their columns are documented at each). */
 #include "dialect/postgres_catalog.h"
+#include "dialect/postgres_catalog_sql.h"
 
 /* clang-format off: SQL text, laid out as SQL */
 
-/* Not created by an extension (its objects are the extension's business). */
-#define NOT_EXTENSION(classid, oid)                                                     \
-	" NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" classid \
-	"'::regclass AND x.objid = " oid " AND x.deptype = 'e') "
-
-/*
- * The schemas read (issue 14): the current schema, and every other schema but the system
- * ones (PostgreSQL reserves the pg_ prefix: pg_catalog, pg_toast, pg_temp_N...;
- * information_schema) and those an extension owns. Every such schema, not only those the
- * models name: prepare inspects both sides with the same rule (the models' scratch
- * database holds just the schemas the models create, the history's replay those the
- * revisions created), so a schema the models drop is still read on the history side and
- * planned as dropped. Which of them a plan manages is decided after inspection, from the
- * models and the config's `schemas:` key (gm_schema_scope, core/schema_scope.c).
- * `nsp` is a pg_namespace alias.
- */
-#define IN_SCHEMAS(nsp)                                                             \
-	" (" nsp ".nspname = current_schema() OR " nsp ".nspname NOT LIKE 'pg\\_%'" \
-	" AND " nsp ".nspname <> 'information_schema' AND" NOT_EXTENSION(           \
-		"pg_catalog.pg_namespace", nsp ".oid") ") "
-#define IN_N IN_SCHEMAS("n")
-#define IN_CN IN_SCHEMAS("cn")
-#define IN_PN IN_SCHEMAS("pn")
-
-/*
- * The model's name of object `name` of namespace `nsp` (text expressions): unqualified in
- * the current schema, else "schema.name"; a part holding a dot or starting with a double
- * quote is double-quoted (schema.h's canonical forms).
- */
-#define QPART(x)                                                          \
-	"(CASE WHEN strpos(" x ", '.') > 0 OR left(" x ", 1) = '\"' THEN" \
-	" '\"' || replace(" x ", '\"', '\"\"') || '\"' ELSE " x "::text END)"
-#define QNAME(nsp, name)                                                          \
-	"(CASE WHEN " nsp " = current_schema() THEN " QPART(name) " ELSE " QPART( \
-		nsp) " || '.' || " QPART(name) " END)"
-/* The model's name of type alias `t` (a pg_type row). */
-#define TYPE_QNAME(t)                                                                   \
-	"(SELECT " QNAME("tn.nspname", t ".typname") " FROM pg_catalog.pg_namespace tn" \
-						     " WHERE tn.oid = " t ".typnamespace)"
-#define T_TYPE TYPE_QNAME("t")
-#define ET_TYPE TYPE_QNAME("et")
-#define DT_TYPE TYPE_QNAME("dt")
-/* Names of n's relation c, type t, function p */
-#define C_NAME QNAME("n.nspname", "c.relname")
-#define T_NAME QNAME("n.nspname", "t.typname")
-#define P_NAME QNAME("n.nspname", "p.proname")
-/* "schema." for namespace n other than the current one, else '' (SQL text, quoted as
- * needed). */
-#define N_PREFIX                                          \
-	"(CASE WHEN n.nspname = current_schema() THEN ''" \
-	" ELSE pg_catalog.quote_ident(n.nspname) || '.' END)"
-#define N_NAME QPART("n.nspname")
-/* a sequence s's name; the referenced table r's name */
-#define SEQ_NAME                                                                        \
-	" (SELECT " QNAME("sn.nspname", "s.relname") " FROM pg_catalog.pg_namespace sn" \
-						     " WHERE sn.oid = s.relnamespace) AS relname"
-#define REF_NAME                                                                        \
-	" (SELECT " QNAME("rn.nspname", "r.relname") " FROM pg_catalog.pg_namespace rn" \
-						     " WHERE rn.oid = r.relnamespace)"
-/* the version table: $1 in the current schema */
-#define NOT_VERSION_TABLE " (c.relname <> $1 OR n.nspname <> current_schema())"
 
 /*
  * The tables of the schema: c is pg_class, n its namespace; $1 the version table.
@@ -239,7 +179,8 @@ const char *const gm_pg_q_indexes =
 /*
  * Everything the model does not cover: "<kind> <name>" lines, and for sequences and
  * domains their kind ('S', 'd') and name (read_unsupported completes those lines).
- * A partition's line covers the triggers on it (those cloned from its parent's too).
+ * A partition's line covers the triggers on it (those cloned from its parent's too); other
+ * triggers are objects (gm_pg_q_triggers).
  */
 const char *const gm_pg_q_unsupported =
 	"SELECT d, k, o FROM ("
@@ -262,15 +203,7 @@ const char *const gm_pg_q_unsupported =
 			 " WHERE" IN_N "AND c.relispartition AND c.relkind IN ('r', 'p')"
 			 " AND" NOT_EXTENSION(
 				 "pg_catalog.pg_class",
-				 "c.oid") " UNION ALL"
-					  " SELECT 'trigger ' || g.tgname || ' on ' ||" C_NAME
-					  ", NULL, NULL"
-					  " FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
-					  " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-					  " WHERE" IN_N
-					  "AND NOT g.tgisinternal AND NOT c.relispartition"
-					  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.oid = g.tgconstraint)"
-					  " UNION"
+				 "c.oid") " UNION"
 					  " SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
 					  "  ELSE 'function ' END ||" P_NAME ", NULL, NULL"
 					  " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
@@ -360,7 +293,10 @@ const char *const gm_pg_q_unsupported =
 	"  || COALESCE(E',\\n    INITCOND = ' || pg_catalog.quote_literal(a.agginitval), '')"          \
 	"  || CASE WHEN a.aggsortop <> 0"                                                              \
 	"   THEN E',\\n    SORTOP = OPERATOR(' || a.aggsortop::regoperator::text || ')' ELSE '' END"   \
-	"  || E'\\n);'"                                                                                \
+	"  || E'\\n);' || COALESCE(E'\\nCOMMENT ON AGGREGATE ' ||" N_PREFIX                             \
+	"  || pg_catalog.quote_ident(p.proname)"                                                       \
+	"  || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') IS '"                  \
+	"  || pg_catalog.quote_literal(pg_catalog.obj_description(p.oid, 'pg_proc')) || ';', '')"      \
 	" FROM (SELECT p.* FROM pg_catalog.pg_proc p"                                                  \
 	"  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"                                 \
 	"  WHERE" IN_PN "AND p.prokind = 'a' OFFSET 0) p"                                              \
@@ -371,8 +307,8 @@ const char *const gm_pg_q_unsupported =
 /*
  * Views, materialized views (with their indexes), functions, procedures and aggregates of the schema,
  * not an extension's, in creation (oid) order: 0 kind, 1 name (a function with its
- * arguments), 2 the statements that create it (names of the current schema unqualified),
- * 3 the names of what it uses (chr(31)-separated; a view's through its _RETURN rule).
+ * arguments), 2 NULL (a table), 3 the statements that create it (names of the current
+ * schema unqualified), 4 the names of what it uses (chr(31)-separated; a view's through its _RETURN rule).
  */
 const char *const gm_pg_q_dependents =
 	"WITH obj AS ("
@@ -387,7 +323,10 @@ const char *const gm_pg_q_dependents =
 	"  || COALESCE((SELECT string_agg(E'\\n' || replace(pg_catalog.pg_get_indexdef(i.indexrelid),"
 	"   ' ON ' || pg_catalog.quote_ident(n.nspname) || '.', ' ON ' ||" N_PREFIX ") || ';', ''"
 	"   ORDER BY i.indexrelid)"
-	"   FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '') AS def"
+	"   FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid), '')"
+	"  || COALESCE(E'\\nCOMMENT ON ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END"
+	"  ||" N_PREFIX " || pg_catalog.quote_ident(c.relname) || ' IS '"
+	"  || pg_catalog.quote_literal(pg_catalog.obj_description(c.oid, 'pg_class')) || ';', '') AS def"
 	/* the schema's views first (OFFSET 0: the filter runs before any definition is built,
 	 * whatever plan is chosen; pg_catalog alone has 140 views) */
 	" FROM (SELECT c.* FROM pg_catalog.pg_class c"
@@ -405,7 +344,9 @@ const char *const gm_pg_q_dependents =
 			 "   THEN 'CREATE OR REPLACE ' || f.kw ||" N_PREFIX
 			 " || substr(f.def, length(f.pre) + 1)"
 			 "   ELSE f.def END"
-			 "  || ';'"
+			 "  || ';' || COALESCE(E'\\nCOMMENT ON ' || f.kw ||" N_PREFIX " || pg_catalog.quote_ident(p.proname)"
+			 "  || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') IS '"
+			 "  || pg_catalog.quote_literal(pg_catalog.obj_description(p.oid, 'pg_proc')) || ';', '')"
 			 /* the schema's functions first (as the views) */
 			 " FROM (SELECT p.* FROM pg_catalog.pg_proc p"
 			 "  JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
@@ -418,7 +359,7 @@ const char *const gm_pg_q_dependents =
 			 " WHERE" IN_N "AND p.prokind IN ('f', 'p') AND" NOT_EXTENSION(
 				 "pg_catalog.pg_proc",
 				 "p.oid") " UNION ALL" AGGREGATES ")"
-					  " SELECT o.kind, o.name, o.def,"
+					  " SELECT o.kind, o.name, NULL, o.def,"
 					  /* two index lookups, not one OR: an OR's estimate (all of
 					   * pg_rewrite's rows) turned JIT on, 0.6 s a query */
 					  " (SELECT string_agg(DISTINCT u.name, chr(31)) FROM ("
@@ -433,13 +374,14 @@ const char *const gm_pg_q_dependents =
 					  " FROM obj o ORDER BY o.oid";
 
 /*
- * Generated columns of the schema's tables (not inherited): 0 table, 1 "table.column",
- * 2 the ALTER TABLE ... ADD COLUMN that makes it again, 3 the names of what its
+ * Generated columns of the schema's tables (not inherited): 0 'generated column',
+ * 1 "table.column", 2 table, 3 the ALTER TABLE ... ADD COLUMN that makes it again, 4 the
+ * names of what its
  * expression uses (chr(31)-separated: the table, "table.column" for each column, types,
  * functions), from its pg_attrdef row's pg_depend rows (one index lookup each).
  */
 const char *const gm_pg_q_generated =
-	"SELECT o.qname, o.qname || '.' || o.attname,"
+	"SELECT 'generated column', o.qname || '.' || o.attname, o.qname,"
 	" 'ALTER TABLE ' || o.prefix || pg_catalog.quote_ident(o.relname) || ' ADD COLUMN '"
 	" || pg_catalog.quote_ident(o.attname) || ' '"
 	" || pg_catalog.format_type(o.atttypid, o.atttypmod)"

@@ -17,5 +17,6 @@ extern const char *const gm_pg_q_unsupported;
 extern const char *const gm_pg_q_dependents;
 extern const char *const gm_pg_q_generated;
 extern const char *const gm_pg_q_schemas;
+extern const char *const gm_pg_q_triggers;
 
 #endif

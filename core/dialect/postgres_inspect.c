@@ -346,6 +346,29 @@ static void add_use(void *d, const char *name)
 }
 
 /*
+ * The objects query q returns (param: its $1, or NULL), appended to s: one a row, 0 kind,
+ * 1 name, 2 table (or NULL), 3 the statements that create it, 4 the names of what it uses
+ * (chr(31)-separated). GM_EDB "<what>: ..." when the query fails.
+ */
+static int read_objects(gm_schema *s, struct gm_pg_conn *c, const char *what, const char *q,
+			const char *param)
+{
+	PGresult *res = NULL;
+	int i, error;
+
+	if ((error = gm_pg_query(&res, c, what, q, param, NULL)) < 0)
+		return error;
+	for (i = 0; i < PQntuples(res); i++) {
+		gm_dependent *d = gm_schema_add_dependent(s, PQgetvalue(res, i, 0),
+							  PQgetvalue(res, i, 1),
+							  gm_pg_val(res, i, 2), PQgetvalue(res, i, 3));
+		gm_pg_each_name(gm_pg_val(res, i, 4), d, add_use);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
  * The schemas other than the current one, as objects of kind "schema" (issue 14): what
  * they hold is read too, named "schema.name" (gm_pg_q_*: IN_SCHEMAS, QNAME).
  */
@@ -374,20 +397,7 @@ static int read_schemas(gm_schema *s, struct gm_pg_conn *c)
  */
 static int read_generated(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 {
-	PGresult *res = NULL;
-	int i, error;
-
-	if ((error = gm_pg_query(&res, c, "cannot read generated columns", gm_pg_q_generated, vt,
-				 NULL)) < 0)
-		return error;
-	for (i = 0; i < PQntuples(res); i++) {
-		gm_dependent *d =
-			gm_schema_add_dependent(s, "generated column", PQgetvalue(res, i, 1),
-						PQgetvalue(res, i, 0), PQgetvalue(res, i, 2));
-		gm_pg_each_name(gm_pg_val(res, i, 3), d, add_use);
-	}
-	PQclear(res);
-	return 0;
+	return read_objects(s, c, "cannot read generated columns", gm_pg_q_generated, vt);
 }
 
 /*
@@ -413,27 +423,23 @@ static void views_use_generated(gm_schema *s)
 }
 
 /*
- * Generated columns (read_generated), views, materialized views and functions: not
- * diffed, but a plan that swaps an enum they use (or changes a table they use) drops them
- * first and re-creates them after from these statements (gm_dependent). They stay in
- * `unsupported` too: the models do not cover them.
+ * The objects beyond tables: generated columns (read_generated), views, materialized
+ * views, functions, procedures, aggregates (their create text with their COMMENT ON),
+ * triggers (objects of kind "trigger" named "name on table", of their table; they use it
+ * and their function, so a plan that carries either carries them), in creation order
+ * (gm_dependent). The diff compares them; a plan that changes what one uses (a retyped
+ * column, a swapped enum, a view or function dropped and created again) drops it first
+ * and re-creates it after from these statements.
  */
 static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 {
-	PGresult *res = NULL;
-	int i, error;
+	int error;
 
 	if ((error = read_schemas(s, c)) < 0 || (error = read_generated(s, c, vt)) < 0 ||
-	    (error = gm_pg_query(&res, c, "cannot read views and functions", gm_pg_q_dependents,
-				 NULL, NULL)) < 0)
+	    (error = read_objects(s, c, "cannot read views and functions", gm_pg_q_dependents,
+				  NULL)) < 0 ||
+	    (error = read_objects(s, c, "cannot read triggers", gm_pg_q_triggers, vt)) < 0)
 		return error;
-	for (i = 0; i < PQntuples(res); i++) {
-		gm_dependent *d =
-			gm_schema_add_dependent(s, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-						NULL, PQgetvalue(res, i, 2));
-		gm_pg_each_name(gm_pg_val(res, i, 3), d, add_use);
-	}
-	PQclear(res);
 	views_use_generated(s);
 	gm_schema_order_dependents(s);
 	return 0;

@@ -176,6 +176,8 @@ static void put_comment(gm_buf *b, const char *what, const char *table, const ch
 void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subject,
 		     const gm_change *source)
 {
+	if (sql->len && strstr(sql->ptr, "CREATE MATERIALIZED VIEW "))
+		flags |= GM_STMT_REFRESH;
 	if (sql->len)
 		gm_plan_add(out, sql->ptr, flags, subject, source);
 	gm_buf_clear(sql);

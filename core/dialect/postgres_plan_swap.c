@@ -107,9 +107,7 @@ static bool is_ident_char(char c)
 	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
 }
 
-/* SQL text `expr` names `word` as an identifier (bare or double-quoted). Conservative:
- * a string literal holding the word counts too. */
-static bool mentions(const char *expr, const char *word)
+bool gm_pg_mentions(const char *expr, const char *word)
 {
 	size_t n = strlen(word);
 	const char *p;
@@ -127,7 +125,7 @@ static bool mentions_any(const char *expr, const gm_strvec *cols)
 {
 	size_t i;
 	for (i = 0; expr && i < cols->nr; i++)
-		if (mentions(expr, cols->v[i]))
+		if (gm_pg_mentions(expr, cols->v[i]))
 			return true;
 	return false;
 }
@@ -142,9 +140,9 @@ static bool is_generated(const gm_dependent *d)
 static bool key_names(const gm_index *ix, const gm_check *ck, const char *col)
 {
 	if (ck)
-		return mentions(ck->expr, col);
-	return gm_strv_contains(ix->columns, ix->columns_nr, col) || mentions(ix->where, col) ||
-	       mentions(ix->expr, col);
+		return gm_pg_mentions(ck->expr, col);
+	return gm_strv_contains(ix->columns, ix->columns_nr, col) ||
+	       gm_pg_mentions(ix->where, col) || gm_pg_mentions(ix->expr, col);
 }
 
 /*
@@ -167,8 +165,7 @@ static bool names_generated(const gm_schema *s, const bool *hit, const char *tab
 	return false;
 }
 
-/* "ALTER TABLE t ADD CONSTRAINT c CHECK (expr);" */
-static void put_add_check(gm_buf *b, const char *table, const gm_check *ck)
+void gm_pg_put_add_check(gm_buf *b, const char *table, const gm_check *ck)
 {
 	gm_pg_put_alter(b, table);
 	gm_buf_puts(b, "ADD ");
@@ -198,7 +195,7 @@ static void put_generated_keys(gm_buf *b, const gm_schema *s, const bool *hit)
 		}
 		for (k = 0; k < t->checks_nr; k++)
 			if (names_generated(s, hit, t->name, NULL, t->checks[k]))
-				put_add_check(b, t->name, t->checks[k]);
+				gm_pg_put_add_check(b, t->name, t->checks[k]);
 	}
 }
 
@@ -234,7 +231,7 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 		gm_buf_puts(&sw->pre, "DROP CONSTRAINT ");
 		gm_sql_ident(&sw->pre, ck->name);
 		gm_buf_puts(&sw->pre, ";\n");
-		put_add_check(&sw->post, name, ck);
+		gm_pg_put_add_check(&sw->post, name, ck);
 	}
 }
 

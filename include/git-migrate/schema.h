@@ -148,7 +148,7 @@ typedef struct gm_dependent {
 	char *kind;   /* "extension", "schema", "domain", "sequence", "function", "procedure",
 		       * "view", "materialized view", "trigger", "generated column" */
 	char *name;   /* as the database names it (a function: with its argument types; a
-		       * trigger: its own name; outside the current schema: "schema.name") */
+		       * trigger: its own name, on PostgreSQL "name on table"; outside the current schema: "schema.name") */
 	char *table;  /* a trigger's (or generated column's) table, else NULL */
 	char *create; /* the complete statement(s) that create it, ending in ';' (with its
 		       * COMMENT ON, if any) */

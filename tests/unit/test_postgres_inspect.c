@@ -418,15 +418,17 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_int_equal(t->pk_nr, 2);
 	assert_string_equal(t->pk[0], "actor_id");
 
+	/* views, functions, the aggregate, triggers (named "name on table") are objects */
 	assert_non_null(gm_schema_dependent(s, "view", "actor_info"));
 	assert_non_null(gm_schema_dependent(s, "materialized view", "rental_by_category"));
-	assert_true(has_unsupported(s, "trigger last_updated on actor"));
-	assert_true(has_unsupported(s, "trigger film_fulltext_trigger on film"));
-	assert_non_null(gm_schema_dependent(
-		s, "function",
-		"film_in_stock(p_film_id integer, p_store_id integer, OUT p_film_count integer)"));
+	assert_non_null(gm_schema_dependent(s, "trigger", "last_updated on actor"));
+	assert_non_null(gm_schema_dependent(s, "trigger", "last_updated on film"));
+	assert_non_null(gm_schema_dependent(s, "trigger", "film_fulltext_trigger on film"));
 	assert_non_null(gm_schema_dependent(s, "function", "last_updated()"));
 	assert_non_null(gm_schema_dependent(s, "aggregate", "group_concat(text)"));
+	assert_non_null(strstr(gm_schema_dependent(s, "aggregate", "group_concat(text)")->create,
+			       "SFUNC = _group_concat,\n    STYPE = text\n);"));
+	assert_false(has_unsupported(s, "trigger last_updated on actor"));
 	assert_true(has_unsupported(s, "domain year (film.release_year read as its base type"
 				       " integer)"));
 	assert_true(has_unsupported(s, "domain bıgınt"));
