@@ -162,8 +162,8 @@ const char *const gm_pg_q_indexes =
 	" ORDER BY c.relname, ic.relname";
 
 /*
- * Everything the model does not cover: "<kind> <name>" lines, and for sequences and
- * domains their kind ('S', 'd') and name (read_unsupported completes those lines).
+ * Everything the model does not cover: "<kind> <name>" lines (and two columns no longer
+ * read). Sequences, domains and extensions are objects (postgres_catalog_types.c).
  * A partition's line covers the triggers on it (those cloned from its parent's too).
  */
 const char *const gm_pg_q_unsupported =
@@ -172,7 +172,7 @@ const char *const gm_pg_q_unsupported =
 	"  WHEN 'f' THEN 'foreign table ' ELSE 'sequence ' END || c.relname AS d,"
 	"  CASE c.relkind WHEN 'S' THEN 'S' END AS k, c.relname AS o"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE n.nspname = current_schema() AND c.relkind IN ('f', 'S')"
+	" WHERE n.nspname = current_schema() AND c.relkind IN ('f')"
 	" AND c.relname <> $1 AND" NOT_EXTENSION(
 		"pg_catalog.pg_class",
 		"c.oid") " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
@@ -206,16 +206,13 @@ const char *const gm_pg_q_unsupported =
 							   " LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid"
 							   " WHERE n.nspname = current_schema() AND" NOT_EXTENSION(
 								   "pg_catalog.pg_type",
-								   "t.oid") " AND (t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'"
+								   "t.oid") " AND (t.typtype IN ('r', 'b') AND t.typcategory <> 'A'"
 									    "  OR t.typtype = 'c' AND r.relkind = 'c')"
 									    " UNION ALL"
 									    " SELECT 'rule ' || w.rulename || ' on ' || c.relname, NULL, NULL"
 									    " FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
 									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 									    " WHERE n.nspname = current_schema() AND w.rulename <> '_RETURN'"
-									    " UNION ALL"
-									    " SELECT 'extension ' || e.extname, NULL, NULL FROM pg_catalog.pg_extension e"
-									    " WHERE e.extname <> 'plpgsql'"
 									    " UNION ALL"
 									    " SELECT 'policy ' || p.polname || ' on ' || c.relname, NULL, NULL"
 									    " FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid"

@@ -93,6 +93,8 @@ static void plan_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 	enum gm_pg_phase want = is_first(d)  ? GM_PG_PH_PRE
 				: is_late(d) ? GM_PG_PH_CREATE_USERS
 					     : GM_PG_PH_ADD;
+	if (gm_pg_plan_type_add(b, d, ph))
+		return;
 	if (ph == want)
 		put_create(b, d);
 }
@@ -102,6 +104,8 @@ static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 	enum gm_pg_phase want = !strcmp(d->kind, "schema") ? GM_PG_PH_DROP_SCHEMAS
 				: is_late(d)               ? GM_PG_PH_DROP_USERS
 							   : GM_PG_PH_DROP_OBJECTS;
+	if (gm_pg_plan_type_drop(b, d, ph))
+		return;
 	if (ph == want)
 		gm_pg_put_drop_object(b, d);
 }
@@ -114,6 +118,8 @@ static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 static void plan_replace(gm_buf *b, const gm_dependent *from, const gm_dependent *to,
 			 enum gm_pg_phase ph)
 {
+	if (gm_pg_plan_type_replace(b, from, to, ph))
+		return;
 	if (is_late(from)) {
 		plan_drop(b, from, ph);
 		plan_add(b, to, ph);
