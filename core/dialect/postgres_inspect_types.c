@@ -98,8 +98,8 @@ bool gm_pg_hint_extension(const char *primary, int server_version)
 	if (!name)
 		return false;
 	gm_error_hint("extension '%s' must be installed on the PostgreSQL server: install "
-		      "its package there (postgresql-%d-%s, or postgresql-contrib for the "
-		      "contrib modules), or point 'scratch:' in .gitmigrate.yml at a server "
+		      "its package there (e.g. postgresql-%d-%s; the contrib modules are in "
+		      "postgresql-contrib), or point 'scratch:' in .gitmigrate.yml at a server "
 		      "that has it",
 		      name, server_version / 10000, name);
 	free(name);

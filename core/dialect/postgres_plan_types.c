@@ -316,9 +316,9 @@ bool gm_pg_plan_type_replace(gm_buf *b, const gm_dependent *from, const gm_depen
 	parts_read(&t, to->create);
 	if (!strcmp(to->kind, "sequence"))
 		replace_sequence(b, to, &f, &t, ph);
-	else if (ph == (ext ? GM_PG_PH_PRE : GM_PG_PH_ADD) && ext)
+	else if (ext && ph == GM_PG_PH_PRE)
 		replace_extension(b, to, &f, &t);
-	else if (ph == GM_PG_PH_ADD)
+	else if (!ext && ph == GM_PG_PH_ADD)
 		replace_domain(b, from, to, &f, &t);
 	parts_release(&f);
 	parts_release(&t);
