@@ -5,56 +5,16 @@ test "$GM_TEST_DIALECT" = postgres ||
 	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test"
 . "$TEST_DIR/lib-prepare.sh"
 
-# sql_setup <dir> <base.sql>: a repository whose production branch holds the SQL model
-# <base.sql> and its base revision, on branch work.
-sql_setup() {
-	set -- "$1" "$(abspath "$2")"
-	mkdir "$1" && (
-		cd "$1" &&
-		git init -q -b production &&
-		gm_write_config '[models/*.sql]' &&
-		mkdir models && cp "$2" models/app.sql &&
-		git add -A && git commit -q -m models &&
-		git migrate -q prepare -m base >/dev/null &&
-		git add -A && git commit -q -m "base revision" &&
-		git switch -q -c work
-	)
-}
-
-# types_case <dir> <base.sql> <after.sql> <base-rows.sql> <new-rows.sql>: the models
-# become <after.sql> and prepare writes a revision (up.sql, down.sql in <dir>). On a real
-# database: upgrade to the base, <base-rows.sql>, upgrade, <new-rows.sql>, downgrade to the
-# base: pg_dump --schema-only is production's again (schema.base, schema.down); upgrade
-# again.
+# types_case <dir> <base.sql> <after.sql> <base-rows.sql> <new-rows.sql>: upgrade_case
+# (lib-prepare.sh) of the SQL models; the base rows of t (ids 1, 2) are kept.
 types_case() {
-	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" "$(abspath "$5")"
-	sql_setup "$1" "$2" &&
-	(
-		cd "$1" &&
-		cp "$3" models/app.sql &&
-		git commit -q -am "change models" &&
-		git migrate prepare >path 2>err &&
-		rev=$(cat path) &&
-		section "$rev" up >up.sql &&
-		section "$rev" down >down.sql &&
-		base=$(base_id) &&
-		db_create &&
-		git migrate -q upgrade "$base" &&
-		db_run_file "$4" &&
-		pg_schema "$(case_db)" >schema.base &&
-		git migrate -q upgrade &&
-		db_run_file "$5" &&
-		git migrate -q downgrade "$base" &&
-		pg_schema "$(case_db)" >schema.down &&
-		test_cmp schema.base schema.down &&
-		git migrate -q upgrade
-	)
+	upgrade_case "$@" "SELECT * FROM t WHERE id <= 2 ORDER BY id"
 }
 
 # same_again <dir> <model.sql> <base-line>: the SQL model over a base revision of the
 # same schema: diff exits 0 with "no changes"; the base revision has <base-line>.
 same_again() {
-	sql_setup "$1" "$2" &&
+	prepare_case_setup "$1" "$2" &&
 	(cd "$1" && git migrate diff 2>err) &&
 	test_grep "^no changes$" "$1/err" &&
 	test_grep "$3" "$1"/migrations/versions/*_base.sql
@@ -130,7 +90,7 @@ test_expect_success 'an extension comment is COMMENT ON alone, back to the contr
 '
 
 test_expect_success 'an extension the server lacks: named with its package, exit 2, no scratch left' '
-	sql_setup miss plain.sql &&
+	prepare_case_setup miss plain.sql &&
 	(
 		cd miss &&
 		echo "CREATE EXTENSION nosuch_gm_ext;" >models/ext.sql &&
@@ -155,7 +115,7 @@ INSERT INTO t (id, n) VALUES (3, 'c');
 SQL
 
 test_expect_success 'a sequence START WITH change is noticed' '
-	sql_setup seqd seq.sql &&
+	prepare_case_setup seqd seq.sql &&
 	(
 		cd seqd &&
 		sed "s/START 100/START 200/" ../seq.sql >models/app.sql &&
