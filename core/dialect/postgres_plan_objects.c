@@ -118,8 +118,6 @@ static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 static void plan_replace(gm_buf *b, const gm_dependent *from, const gm_dependent *to,
 			 enum gm_pg_phase ph)
 {
-	if (gm_pg_plan_type_replace(b, from, to, ph))
-		return;
 	if (is_late(from)) {
 		plan_drop(b, from, ph);
 		plan_add(b, to, ph);
@@ -146,7 +144,8 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 		plan_drop(&b, ch->object_from, ph);
 		break;
 	case GM_CHANGE_REPLACE_OBJECT:
-		plan_replace(&b, ch->object_from, ch->object_to, ph);
+		if (!gm_pg_plan_type_replace(&b, changes, ch->object_from, ch->object_to, ph))
+			plan_replace(&b, ch->object_from, ch->object_to, ph);
 		break;
 	default:
 		break;

@@ -4,9 +4,11 @@
 #include <string.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
+#include "git-migrate/diff.h"
 #include "git-migrate/schema.h"
 #include "dialect/postgres.h"
 #include "dialect/sql.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /*
@@ -224,20 +226,66 @@ static bool same_base(const char *f, const char *t)
 }
 
 /*
- * ALTER DOMAIN: constraints dropped, DEFAULT, NOT NULL, constraints added (which checks
- * the rows of the columns using it). A new base type or collation is drop and create
- * (ALTER DOMAIN cannot change them): PostgreSQL refuses it while a column uses the
- * domain, naming them.
+ * A new base type or collation, which ALTER DOMAIN cannot change: swapped like an enum.
+ * The old domain is renamed, the new one created, the columns of changes->from of the
+ * domain converted (USING c::<new base>), the old one dropped; what uses the domain or
+ * those tables (views, functions...) is dropped before and created after
+ * (gm_pg_carry_dependents). A value the new base type or checks refuse fails the
+ * revision, naming the column.
  */
-static void replace_domain(gm_buf *b, const gm_dependent *from, const gm_dependent *to,
+static void swap_domain(gm_buf *b, const gm_changes *changes, const gm_dependent *to,
+			const char *main)
+{
+	gm_strvec names = GM_STRVEC_INIT;
+	gm_buf drop = GM_BUF_INIT, create = GM_BUF_INIT, alter = GM_BUF_INIT, old = GM_BUF_INIT;
+	const char *base = strstr(main, " AS ") + 4, *end = strchr(base, '\n');
+	size_t i, j;
+
+	gm_strvec_push(&names, to->name);
+	for (i = 0; changes->from && i < changes->from->tables_nr; i++) {
+		const gm_table *t = changes->from->tables[i];
+		for (j = 0; j < t->columns_nr; j++) {
+			if (strcmp(t->columns[j]->type, to->name))
+				continue;
+			if (strcmp(names.v[names.nr - 1], t->name))
+				gm_strvec_push(&names, t->name);
+			gm_pg_put_alter_column(&alter, t->name, t->columns[j]->name);
+			gm_buf_printf(&alter, "TYPE %s USING ", names.v[0]);
+			gm_sql_ident(&alter, t->columns[j]->name);
+			gm_buf_puts(&alter, "::");
+			gm_buf_put(&alter, base, end ? (size_t)(end - base) : strlen(base));
+			gm_buf_puts(&alter, ";\n");
+		}
+	}
+	if (changes->from)
+		gm_pg_carry_dependents(&drop, &create, changes, names.v, names.nr);
+	gm_buf_printf(&old, "%s__old", to->name);
+	gm_buf_puts(b, drop.ptr);
+	alter_domain(b, to->name);
+	gm_buf_puts(b, "RENAME TO ");
+	gm_sql_ident(b, old.ptr);
+	gm_buf_printf(b, ";\n%s\n%sDROP DOMAIN ", to->create, alter.ptr);
+	gm_sql_ident(b, old.ptr);
+	gm_buf_printf(b, ";\n%s", create.ptr);
+	gm_buf_release(&old);
+	gm_buf_release(&alter);
+	gm_buf_release(&create);
+	gm_buf_release(&drop);
+	gm_strvec_release(&names);
+}
+
+/*
+ * ALTER DOMAIN: constraints dropped, DEFAULT, NOT NULL, constraints added (which checks
+ * the rows of the columns using it). A new base type or collation: swap_domain.
+ */
+static void replace_domain(gm_buf *b, const gm_changes *changes, const gm_dependent *to,
 			   const struct parts *f, const struct parts *t)
 {
 	const char *fd, *td;
 	size_t fn = 0, tn = 0;
 
 	if (!same_base(f->main, t->main)) {
-		gm_pg_put_drop_object(b, from);
-		gm_buf_printf(b, "%s\n", to->create);
+		swap_domain(b, changes, to, t->main);
 		return;
 	}
 	domain_checks(b, to->name, f->main, t->main, false);
@@ -303,8 +351,8 @@ bool gm_pg_plan_type_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 	return owned;
 }
 
-bool gm_pg_plan_type_replace(gm_buf *b, const gm_dependent *from, const gm_dependent *to,
-			     enum gm_pg_phase ph)
+bool gm_pg_plan_type_replace(gm_buf *b, const gm_changes *changes, const gm_dependent *from,
+			     const gm_dependent *to, enum gm_pg_phase ph)
 {
 	struct parts f, t;
 	bool ext;
@@ -319,7 +367,7 @@ bool gm_pg_plan_type_replace(gm_buf *b, const gm_dependent *from, const gm_depen
 	else if (ext && ph == GM_PG_PH_PRE)
 		replace_extension(b, to, &f, &t);
 	else if (!ext && ph == GM_PG_PH_ADD)
-		replace_domain(b, from, to, &f, &t);
+		replace_domain(b, changes, to, &f, &t);
 	parts_release(&f);
 	parts_release(&t);
 	return true;

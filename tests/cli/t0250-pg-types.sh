@@ -223,4 +223,36 @@ test_expect_success 'a domain added for a column with rows, and dropped: created
 	test_cmp expect actual
 '
 
+cat >qty.sql <<'SQL'
+CREATE DOMAIN qty AS integer CONSTRAINT qty_pos CHECK (VALUE > 0);
+CREATE TABLE t (id int PRIMARY KEY, q qty NOT NULL DEFAULT 1);
+CREATE VIEW big AS SELECT id, q FROM t WHERE q > 10;
+SQL
+cat >qty-rows.sql <<'SQL'
+INSERT INTO t VALUES (1, 5), (2, 50);
+SQL
+cat >qty-new-rows.sql <<'SQL'
+INSERT INTO t VALUES (3, 5000000000);
+DELETE FROM t WHERE id = 3;
+SQL
+
+test_expect_success 'a domain base type change is swapped like an enum: its columns converted, views carried' '
+	sed "s/AS integer/AS bigint/" qty.sql >qty-big.sql &&
+	types_case qty qty.sql qty-big.sql qty-rows.sql qty-new-rows.sql &&
+	cat >expect <<-SQL &&
+	DROP VIEW big;
+	ALTER DOMAIN qty RENAME TO qty__old;
+	CREATE DOMAIN qty AS bigint
+	    CONSTRAINT qty_pos CHECK ((VALUE > 0));
+	ALTER TABLE t ALTER COLUMN q TYPE qty USING q::bigint;
+	DROP DOMAIN qty__old;
+	SQL
+	grep -v "^$" qty/up.sql | head -n 6 >actual &&
+	test_cmp expect actual &&
+	test_grep "USING q::integer;" qty/down.sql &&
+	(cd qty && db_sql "SELECT id FROM big") >actual &&
+	echo 2 >expect &&
+	test_cmp expect actual
+'
+
 test_done
