@@ -31,25 +31,34 @@ test_expect_success 'citext: a SQL model over a base revision of the same schema
 	same_again cit citext.sql "^CREATE EXTENSION IF NOT EXISTS citext;$"
 '
 
-test_expect_success 'citext: a YAML column of type citext, the extension in a SQL model' '
-	mkdir yml && (
-		cd yml && git init -q -b production &&
+# yaml_over_sql <dir> <sql> <type>: models/ext.sql holds <sql>, models/app.yml a table
+# whose column n has type <type>; prepare writes the base revision, then diff exits 0.
+yaml_over_sql() {
+	mkdir "$1" && (
+		cd "$1" && git init -q -b production &&
 		gm_write_config "[models/*.sql, models/*.yml]" &&
-		mkdir models && echo "CREATE EXTENSION citext;" >models/ext.sql &&
-		cat >models/app.yml <<-YAML &&
-		tables:
-		  t:
-		    columns:
-		      id: {type: integer, primary_key: true}
-		      n:  {type: citext}
-		YAML
+		mkdir models && echo "$2" >models/ext.sql &&
+		printf "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      n:  {type: %s}\n" "$3" >models/app.yml &&
 		git add -A && git commit -q -m models &&
 		git migrate -q prepare -m base >/dev/null &&
 		git add -A && git commit -q -m base &&
 		git migrate diff 2>err
 	) &&
-	test_grep "^no changes$" yml/err &&
-	test_grep "^    n citext,$" yml/migrations/versions/*_base.sql
+	test_grep "^no changes$" "$1/err" &&
+	test_grep "^    n $3,$" "$1"/migrations/versions/*_base.sql
+}
+
+test_expect_success 'citext: a YAML column of type citext, the extension in a SQL model' '
+	yaml_over_sql yml "CREATE EXTENSION citext;" citext
+'
+
+test_expect_success 'a YAML column of a domain the SQL models declare' '
+	yaml_over_sql ydom "CREATE DOMAIN email AS text CHECK (VALUE ~ '\''@'\'');" email
+'
+
+test_expect_success 'a YAML column of an unknown type, no extension in the models: still refused' '
+	test_expect_code 2 yaml_over_sql ynone "CREATE TABLE other (id int);" emial 2>err &&
+	test_grep "^fatal: models/app.yml:5:7: column '\''t.n'\'' has unknown type '\''emial'\''$" err
 '
 
 cat >plain.sql <<'SQL'
