@@ -140,19 +140,17 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 		       enum gm_pg_phase ph);
 
 /*
- * postgres_plan_types.c: phase ph's statements for an extension, a sequence or a domain
- * (postgres_plan_objects.c dispatches to these first; false: not handled here, plan it
- * as any object). An added sequence is created in ADD and gets its OWNED BY in
- * CREATE_USERS (the table exists then); a dropped one loses its OWNED BY in DROP_USERS
- * (before its table or column goes, which would drop it). A replaced one is ALTER
+ * postgres_plan_types.c: phase ph's statements for object change ch of changes when it
+ * is an extension's, a sequence's or a domain's that is planned apart (true; else false:
+ * gm_pg_plan_object plans it as any object). An added sequence is created in ADD and gets
+ * its OWNED BY in CREATE_USERS (the table exists then); a dropped one loses its OWNED BY
+ * in DROP_USERS (its table or column going would drop it). A replaced one is ALTER
  * SEQUENCE / ALTER DOMAIN / ALTER EXTENSION and COMMENT ON, never drop and create (a
  * sequence keeps its value); a domain's new base type or collation is swapped like an
  * enum, with its columns of changes->from converted and what uses them carried.
  */
-bool gm_pg_plan_type_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph);
-bool gm_pg_plan_type_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph);
-bool gm_pg_plan_type_replace(gm_buf *b, const gm_changes *changes, const gm_dependent *from,
-			     const gm_dependent *to, enum gm_pg_phase ph);
+bool gm_pg_plan_type(gm_buf *b, const gm_changes *changes, const gm_change *ch,
+		     enum gm_pg_phase ph);
 
 /* postgres_plan_objects.c: the statement that drops object d ("DROP VIEW v;", "DROP
  * FUNCTION f(integer);", "DROP TRIGGER t ON tab;"; a generated column: "ALTER TABLE t DROP

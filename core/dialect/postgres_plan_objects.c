@@ -93,8 +93,6 @@ static void plan_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 	enum gm_pg_phase want = is_first(d)  ? GM_PG_PH_PRE
 				: is_late(d) ? GM_PG_PH_CREATE_USERS
 					     : GM_PG_PH_ADD;
-	if (gm_pg_plan_type_add(b, d, ph))
-		return;
 	if (ph == want)
 		put_create(b, d);
 }
@@ -104,8 +102,6 @@ static void plan_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 	enum gm_pg_phase want = !strcmp(d->kind, "schema") ? GM_PG_PH_DROP_SCHEMAS
 				: is_late(d)               ? GM_PG_PH_DROP_USERS
 							   : GM_PG_PH_DROP_OBJECTS;
-	if (gm_pg_plan_type_drop(b, d, ph))
-		return;
 	if (ph == want)
 		gm_pg_put_drop_object(b, d);
 }
@@ -136,6 +132,9 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 	gm_buf b = GM_BUF_INIT;
 	const gm_dependent *d = ch->object_to ? ch->object_to : ch->object_from;
 
+	/* extensions, sequences and domains: ALTER where it can (postgres_plan_types.c) */
+	if (gm_pg_plan_type(&b, changes, ch, ph))
+		goto done;
 	switch (ch->kind) {
 	case GM_CHANGE_ADD_OBJECT:
 		plan_add(&b, ch->object_to, ph);
@@ -144,12 +143,12 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 		plan_drop(&b, ch->object_from, ph);
 		break;
 	case GM_CHANGE_REPLACE_OBJECT:
-		if (!gm_pg_plan_type_replace(&b, changes, ch->object_from, ch->object_to, ph))
-			plan_replace(&b, ch->object_from, ch->object_to, ph);
+		plan_replace(&b, ch->object_from, ch->object_to, ph);
 		break;
 	default:
 		break;
 	}
+done:
 	gm_pg_plan_stmt(out, &b, 0, d->name, ch);
 	gm_buf_release(&b);
 }

@@ -318,12 +318,11 @@ static bool is_type_kind(const gm_dependent *d)
 	       !strcmp(d->kind, "domain");
 }
 
-bool gm_pg_plan_type_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
+/* An added sequence: created in ADD, its OWNED BY in CREATE_USERS. */
+static void add_sequence(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 {
 	struct parts p;
 
-	if (strcmp(d->kind, "sequence"))
-		return false;
 	parts_read(&p, d->create);
 	if (ph == GM_PG_PH_ADD) {
 		put_stmt(b, p.main);
@@ -333,15 +332,16 @@ bool gm_pg_plan_type_add(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 		put_stmt(b, p.owned);
 	}
 	parts_release(&p);
-	return true;
 }
 
-bool gm_pg_plan_type_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
+/* A dropped sequence that a column owns: OWNED BY NONE in DROP_USERS (true), before its
+ * table or column goes (which would drop it); DROP SEQUENCE is the common drop. */
+static bool drop_sequence(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 {
 	struct parts p;
 	bool owned;
 
-	if (strcmp(d->kind, "sequence") || ph != GM_PG_PH_DROP_USERS)
+	if (ph != GM_PG_PH_DROP_USERS)
 		return false;
 	parts_read(&p, d->create);
 	owned = p.owned != NULL;
@@ -351,15 +351,12 @@ bool gm_pg_plan_type_drop(gm_buf *b, const gm_dependent *d, enum gm_pg_phase ph)
 	return owned;
 }
 
-bool gm_pg_plan_type_replace(gm_buf *b, const gm_changes *changes, const gm_dependent *from,
-			     const gm_dependent *to, enum gm_pg_phase ph)
+static void replace(gm_buf *b, const gm_changes *changes, const gm_dependent *from,
+		    const gm_dependent *to, enum gm_pg_phase ph)
 {
 	struct parts f, t;
-	bool ext;
+	bool ext = !strcmp(to->kind, "extension");
 
-	if (!is_type_kind(to))
-		return false;
-	ext = !strcmp(to->kind, "extension");
 	parts_read(&f, from->create);
 	parts_read(&t, to->create);
 	if (!strcmp(to->kind, "sequence"))
@@ -370,5 +367,26 @@ bool gm_pg_plan_type_replace(gm_buf *b, const gm_changes *changes, const gm_depe
 		replace_domain(b, changes, to, &f, &t);
 	parts_release(&f);
 	parts_release(&t);
-	return true;
+}
+
+bool gm_pg_plan_type(gm_buf *b, const gm_changes *changes, const gm_change *ch, enum gm_pg_phase ph)
+{
+	const gm_dependent *d = ch->object_to ? ch->object_to : ch->object_from;
+
+	if (!d || !is_type_kind(d))
+		return false;
+	switch (ch->kind) {
+	case GM_CHANGE_ADD_OBJECT:
+		if (strcmp(d->kind, "sequence"))
+			return false;
+		add_sequence(b, d, ph);
+		return true;
+	case GM_CHANGE_DROP_OBJECT:
+		return !strcmp(d->kind, "sequence") && drop_sequence(b, d, ph);
+	case GM_CHANGE_REPLACE_OBJECT:
+		replace(b, changes, ch->object_from, ch->object_to, ph);
+		return true;
+	default:
+		return false;
+	}
 }
