@@ -189,8 +189,8 @@ test_expect_success 'pagila: prepare writes the initial revision: tables, enum, 
 	test $(grep -c "^CREATE INDEX" up.sql) = 12 &&
 	test $(grep -c "FOREIGN KEY" up.sql) = 18 &&
 	# sequences owned by no column and domains are objects (t0250)
-	test_grep "actor_id integer DEFAULT nextval(.actor_actor_id_seq.::regclass) NOT NULL" up.sql &&
-	test_grep "^CREATE SEQUENCE actor_actor_id_seq AS integer " up.sql &&
+	test_grep "actor_id integer NOT NULL DEFAULT nextval(.actor_actor_id_seq.::regclass)," up.sql &&
+	test_grep "^CREATE SEQUENCE actor_actor_id_seq AS bigint " up.sql &&
 	test_grep "^CREATE DOMAIN year AS integer$" up.sql &&
 	test_grep "release_year year," up.sql &&
 	test_grep "rating mpaa_rating DEFAULT .G." up.sql &&
