@@ -132,7 +132,8 @@ test: deps
 # GM_TEST_DIALECT=postgres, every CLI test but t00* (which touch no database), and the unit
 # tests that need a server (PG_UNIT).
 CLI_DIALECTS ?= sqlite postgres
-PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn
+PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn \
+	$(BUILD)/tests/unit/test_pg_types_inspect
 
 test-one: all units check-layers check-size fmt-check
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))

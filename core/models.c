@@ -164,6 +164,18 @@ static bool is_known_type(const gm_schema *s, const char *type)
 		for (i = 0; i < s->enums_nr; i++)
 			if (strlen(s->enums[i]->name) == n && !strncmp(s->enums[i]->name, type, n))
 				return true;
+		/*
+		 * A domain of the models; and with an extension in the models, any name: its
+		 * types are not known offline (citext, hstore, geometry), and the scratch
+		 * database that the models are applied to names a type that does not exist.
+		 */
+		for (i = 0; i < s->dependents_nr; i++) {
+			const gm_dependent *d = s->dependents[i];
+			if (!strcmp(d->kind, "extension") ||
+			    (!strcmp(d->kind, "domain") && strlen(d->name) == n &&
+			     !strncmp(d->name, type, n)))
+				return true;
+		}
 	}
 	return false;
 }

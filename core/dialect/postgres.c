@@ -240,7 +240,9 @@ static int report(struct gm_pg_conn *c, const PGresult *res, const char *sql, in
 		gm_error_set(GM_EDB, "%s", msg.ptr);
 	if (f.text)
 		gm_error_detail("%s", f.text);
-	if (hint)
+	if (gm_pg_hint_extension(primary, PQserverVersion(c->pg)))
+		; /* which package to install, or another server: not the server's hint */
+	else if (hint)
 		gm_error_hint("%s", hint);
 	else if (state && !strcmp(state, "25001"))
 		/* active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE

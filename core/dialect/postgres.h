@@ -45,6 +45,21 @@ void gm_pg_one_line(gm_buf *out, const char *msg);
 /* postgres_inspect.c: the canonical schema of current_schema(). Caller owns *out. */
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
 
+/* postgres_inspect_types.c: add the extensions, standalone sequences and domains of
+ * current_schema() to s as objects (gm_dependent of kind "extension", "sequence",
+ * "domain"; their create texts are the normal form postgres_plan_types.c reads). GM_EDB
+ * on failure (s keeps what was added). */
+int gm_pg_inspect_types(gm_schema *s, struct gm_pg_conn *c);
+/* postgres_catalog_types.c: its queries (result columns documented there). */
+extern const char *const gm_pg_q_extensions;
+extern const char *const gm_pg_q_sequences;
+extern const char *const gm_pg_q_domains;
+
+/* postgres_inspect_types.c: when `primary` (a server message) says an extension is not
+ * installed on the server, set the hint that names it and its package (the server's
+ * major version: PQserverVersion) and return true; else false. */
+bool gm_pg_hint_extension(const char *primary, int server_version);
+
 /* postgres_inspect.c: the canonical form of a default expression as pg_get_expr prints
  * it ("'USD'::dealcurrency" → literal USD; "now()" → SQL now()). Sets *kind and *value
  * (caller frees *value; NULL for GM_DEFAULT_NONE). */
@@ -138,6 +153,19 @@ enum gm_pg_phase gm_pg_tchange_phase(const gm_changes *changes, const gm_tchange
  */
 void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change *ch,
 		       enum gm_pg_phase ph);
+
+/*
+ * postgres_plan_types.c: phase ph's statements for object change ch of changes when it
+ * is an extension's, a sequence's or a domain's that is planned apart (true; else false:
+ * gm_pg_plan_object plans it as any object). An added sequence is created in ADD and gets
+ * its OWNED BY in CREATE_USERS (the table exists then); a dropped one loses its OWNED BY
+ * in DROP_USERS (its table or column going would drop it). A replaced one is ALTER
+ * SEQUENCE / ALTER DOMAIN / ALTER EXTENSION and COMMENT ON, never drop and create (a
+ * sequence keeps its value); a domain's new base type or collation is swapped like an
+ * enum, with its columns of changes->from converted and what uses them carried.
+ */
+bool gm_pg_plan_type(gm_buf *b, const gm_changes *changes, const gm_change *ch,
+		     enum gm_pg_phase ph);
 
 /* postgres_plan_objects.c: the statement that drops object d ("DROP VIEW v;", "DROP
  * FUNCTION f(integer);", "DROP TRIGGER t ON tab;"; a generated column: "ALTER TABLE t DROP

@@ -4,7 +4,6 @@
 
 /* clang-format off: SQL text, laid out as SQL */
 
-
 /*
  * The tables of the schema: c is pg_class, n its namespace; $1 the version table.
  * Partitions are not tables of the model: their partitioned table is (read_tables and
@@ -177,8 +176,8 @@ const char *const gm_pg_q_indexes =
 				" ORDER BY 1, ic.relname";
 
 /*
- * Everything the model does not cover: "<kind> <name>" lines, and for sequences and
- * domains their kind ('S', 'd') and name (read_unsupported completes those lines).
+ * Everything the model does not cover: "<kind> <name>" lines (and two columns no longer
+ * read). Sequences, domains and extensions are objects (postgres_catalog_types.c).
  * A partition's line covers the triggers on it (those cloned from its parent's too); other
  * triggers are objects (gm_pg_q_triggers).
  */
@@ -188,7 +187,7 @@ const char *const gm_pg_q_unsupported =
 	"  WHEN 'f' THEN 'foreign table ' ELSE 'sequence ' END ||" C_NAME " AS d,"
 	"  CASE c.relkind WHEN 'S' THEN 'S' END AS k," C_NAME " AS o"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE" IN_N "AND c.relkind IN ('f', 'S')"
+	" WHERE" IN_N "AND c.relkind IN ('f')"
 	" AND" NOT_VERSION_TABLE " AND" NOT_EXTENSION(
 		"pg_catalog.pg_class",
 		"c.oid") " AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep"
@@ -219,7 +218,7 @@ const char *const gm_pg_q_unsupported =
 							   " LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid"
 							   " WHERE" IN_N "AND" NOT_EXTENSION(
 								   "pg_catalog.pg_type",
-								   "t.oid") " AND (t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'"
+								   "t.oid") " AND (t.typtype IN ('r', 'b') AND t.typcategory <> 'A'"
 									    "  OR t.typtype = 'c' AND r.relkind = 'c')"
 									    " UNION ALL"
 									    " SELECT 'rule ' || w.rulename || ' on ' ||" C_NAME
@@ -228,9 +227,6 @@ const char *const gm_pg_q_unsupported =
 									    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 									    " WHERE" IN_N
 									    "AND w.rulename <> '_RETURN'"
-									    " UNION ALL"
-									    " SELECT 'extension ' || e.extname, NULL, NULL FROM pg_catalog.pg_extension e"
-									    " WHERE e.extname <> 'plpgsql'"
 									    " UNION ALL"
 									    " SELECT 'policy ' || p.polname || ' on ' ||" C_NAME
 									    ", NULL, NULL"
@@ -293,7 +289,7 @@ const char *const gm_pg_q_unsupported =
 	"  || COALESCE(E',\\n    INITCOND = ' || pg_catalog.quote_literal(a.agginitval), '')"          \
 	"  || CASE WHEN a.aggsortop <> 0"                                                              \
 	"   THEN E',\\n    SORTOP = OPERATOR(' || a.aggsortop::regoperator::text || ')' ELSE '' END"   \
-	"  || E'\\n);' || COALESCE(E'\\nCOMMENT ON AGGREGATE ' ||" N_PREFIX                             \
+	"  || E'\\n);' || COALESCE(E'\\nCOMMENT ON AGGREGATE ' ||" N_PREFIX                            \
 	"  || pg_catalog.quote_ident(p.proname)"                                                       \
 	"  || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') IS '"                  \
 	"  || pg_catalog.quote_literal(pg_catalog.obj_description(p.oid, 'pg_proc')) || ';', '')"      \
@@ -344,7 +340,8 @@ const char *const gm_pg_q_dependents =
 			 "   THEN 'CREATE OR REPLACE ' || f.kw ||" N_PREFIX
 			 " || substr(f.def, length(f.pre) + 1)"
 			 "   ELSE f.def END"
-			 "  || ';' || COALESCE(E'\\nCOMMENT ON ' || f.kw ||" N_PREFIX " || pg_catalog.quote_ident(p.proname)"
+			 "  || ';' || COALESCE(E'\\nCOMMENT ON ' || f.kw ||" N_PREFIX
+			 " || pg_catalog.quote_ident(p.proname)"
 			 "  || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ') IS '"
 			 "  || pg_catalog.quote_literal(pg_catalog.obj_description(p.oid, 'pg_proc')) || ';', '')"
 			 /* the schema's functions first (as the views) */

@@ -19,20 +19,24 @@ const char *const gm_pg_q_triggers =
 	" || COALESCE(E'\\nCOMMENT ON TRIGGER ' || pg_catalog.quote_ident(g.tgname) || ' ON '"
 	"  ||" N_PREFIX " || pg_catalog.quote_ident(c.relname) || ' IS '"
 	"  || pg_catalog.quote_literal(pg_catalog.obj_description(g.oid, 'pg_trigger')) || ';', ''),"
-	" " C_NAME " || COALESCE(chr(31) || (SELECT " QNAME("pn.nspname", "p.proname") " || '('"
-	"  || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'"
-	"  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
-	"  WHERE p.oid = g.tgfoid AND" IN_PN "), '')"
-	/* the schemas' triggers first (OFFSET 0: no definition is built for another's) */
-	" FROM (SELECT g.* FROM pg_catalog.pg_trigger g"
-	"  JOIN pg_catalog.pg_class gc ON gc.oid = g.tgrelid"
-	"  JOIN pg_catalog.pg_namespace gn ON gn.oid = gc.relnamespace"
-	"  WHERE" IN_SCHEMAS("gn") "AND NOT g.tgisinternal AND g.tgconstraint = 0"
-	"  AND g.tgparentid = 0 OFFSET 0) g"
-	" JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE" IN_N "AND NOT c.relispartition AND" NOT_VERSION_TABLE
-	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x"
-	"  WHERE x.classid = 'pg_catalog.pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')"
-	" ORDER BY g.oid";
+	" " C_NAME " || COALESCE(chr(31) || (SELECT " QNAME(
+		"pn.nspname",
+		"p.proname") " || '('"
+			     "  || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'"
+			     "  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+			     "  WHERE p.oid = g.tgfoid AND" IN_PN "), '')"
+			     /* the schemas' triggers first (OFFSET 0: no definition is built for another's) */
+			     " FROM (SELECT g.* FROM pg_catalog.pg_trigger g"
+			     "  JOIN pg_catalog.pg_class gc ON gc.oid = g.tgrelid"
+			     "  JOIN pg_catalog.pg_namespace gn ON gn.oid = gc.relnamespace"
+			     "  WHERE" IN_SCHEMAS(
+				     "gn") "AND NOT g.tgisinternal AND g.tgconstraint = 0"
+					   "  AND g.tgparentid = 0 OFFSET 0) g"
+					   " JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
+					   " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+					   " WHERE" IN_N
+					   "AND NOT c.relispartition AND" NOT_VERSION_TABLE
+					   " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x"
+					   "  WHERE x.classid = 'pg_catalog.pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')"
+					   " ORDER BY g.oid";
 /* clang-format on */

@@ -20,29 +20,6 @@
 
 #define SEP GM_PG_SEP
 
-/*
- * What reading the columns learned about objects that read_unsupported lists: sequences
- * owned by no column that were read as a serial column, and the columns of each domain
- * (read as the domain's base type).
- */
-struct seq_note {
-	char *seq;    /* sequence name */
-	char *column; /* "table.column" read as serial */
-};
-
-struct domain_note {
-	char *domain;
-	char *base;     /* canonical base type */
-	gm_buf columns; /* "t.a, u.b" */
-};
-
-struct notes {
-	struct seq_note *seq;
-	size_t seq_nr, seq_alloc;
-	struct domain_note *dom;
-	size_t dom_nr, dom_alloc;
-};
-
 /* ---- defaults ---- */
 
 /* True when s is only casts: "::text", "::character varying", "::\"Mixed\"[]". */
@@ -213,69 +190,17 @@ static bool is_nextval(const char *v)
 	       !strstr(v + 9, "nextval(");
 }
 
-static void note_sequence(struct notes *nt, const char *seq, const char *table, const char *column)
-{
-	struct seq_note n;
-	gm_buf b = GM_BUF_INIT;
-
-	gm_buf_printf(&b, "%s.%s", table, column);
-	n.seq = gm_xstrdup(seq);
-	n.column = gm_buf_detach(&b);
-	GM_PUSH(nt->seq, nt->seq_nr, nt->seq_alloc, n);
-}
-
-static void note_domain(struct notes *nt, const char *domain, const char *base, const char *table,
-			const char *column)
-{
-	size_t i;
-
-	for (i = 0; i < nt->dom_nr; i++)
-		if (!strcmp(nt->dom[i].domain, domain))
-			break;
-	if (i == nt->dom_nr) {
-		struct domain_note n;
-		n.domain = gm_xstrdup(domain);
-		n.base = gm_xstrdup(base);
-		gm_buf_init(&n.columns);
-		GM_PUSH(nt->dom, nt->dom_nr, nt->dom_alloc, n);
-	}
-	gm_buf_printf(&nt->dom[i].columns, "%s%s.%s", nt->dom[i].columns.len ? ", " : "", table,
-		      column);
-}
-
-static void notes_release(struct notes *nt)
-{
-	size_t i;
-
-	for (i = 0; i < nt->seq_nr; i++) {
-		free(nt->seq[i].seq);
-		free(nt->seq[i].column);
-	}
-	for (i = 0; i < nt->dom_nr; i++) {
-		free(nt->dom[i].domain);
-		free(nt->dom[i].base);
-		gm_buf_release(&nt->dom[i].columns);
-	}
-	free(nt->seq);
-	free(nt->dom);
-}
-
 /*
- * One row of gm_pg_q_columns. Two readings go beyond pg_catalog's literal content:
+ * One row of gm_pg_q_columns. Beyond pg_catalog's literal content:
  *
  *  - serial: an integer column whose default is nextval() of a sequence that the column
- *    owns (what `serial` creates), or of a sequence owned by no column and used by no
- *    other default (pg_dump of a schema whose sequences were created by hand, e.g.
- *    Pagila's `actor_actor_id_seq`). Either way the revision planned from it says
- *    `serial`, which rebuilds an equivalent column; the unowned sequence is named in the
- *    warnings (read_unsupported).
- *  - domains: the schema model has no domains, and a column typed with one could not be
- *    created where the domain does not exist. A domain column is read as the domain's
- *    base type (nested domains resolved), and the domain is listed as unsupported with
- *    the columns read that way: its constraints, default and NOT NULL are not part of
- *    the model. Both sides of a diff read it alike, so a domain never shows as a change.
+ *    owns (what `serial` creates). The revision planned from it says `serial`, which
+ *    rebuilds an equivalent column. A sequence owned by no column is an object of its
+ *    own (postgres_inspect_types.c), and the default stays nextval('s'::regclass).
+ *  - domains: a domain column keeps the domain as its type; the domain is an object
+ *    (postgres_inspect_types.c) created before the tables.
  */
-static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i, struct notes *nt)
+static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i)
 {
 	gm_buf type = GM_BUF_INIT;
 	const char *name = PQgetvalue(res, i, 1);
@@ -283,29 +208,25 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i, s
 	const char *identity = gm_pg_val(res, i, 5);
 	const char *generated = gm_pg_val(res, i, 6);
 	const char *enum_type = gm_pg_val(res, i, 8);
-	const char *free_seq = gm_pg_val(res, i, 10);
 	const char *domain = gm_pg_val(res, i, 11);
 	gm_default_kind kind;
 	char *value = NULL;
 	gm_column *col;
 
-	if (enum_type)
+	if (domain)
+		gm_buf_puts(&type, domain);
+	else if (enum_type)
 		gm_buf_puts(&type, enum_type);
 	else
 		gm_type_canonical(&type, PQgetvalue(res, i, 2));
 	gm_pg_default_canonical(&kind, &value, def);
-	if (domain)
-		note_domain(nt, domain, type.ptr, t->name, name);
 
-	if (kind == GM_DEFAULT_SQL && is_nextval(value) &&
-	    (gm_pg_val_bool(res, i, 9) || free_seq)) {
+	if (kind == GM_DEFAULT_SQL && is_nextval(value) && gm_pg_val_bool(res, i, 9)) {
 		const char *serial = gm_type_serial_of(type.ptr);
 		if (serial) {
 			gm_buf_clear(&type);
 			gm_buf_puts(&type, serial);
 			kind = GM_DEFAULT_NONE;
-			if (!gm_pg_val_bool(res, i, 9))
-				note_sequence(nt, free_seq, t->name, name);
 		}
 	}
 	col = gm_table_add_column(t, name, type.ptr);
@@ -323,7 +244,7 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i, s
 	gm_buf_release(&type);
 }
 
-static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt, struct notes *nt)
+static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 {
 	PGresult *res = NULL;
 	gm_table *last = NULL;
@@ -334,7 +255,7 @@ static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt, stru
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
 		if (t)
-			read_column(s, t, res, i, nt);
+			read_column(s, t, res, i);
 	}
 	PQclear(res);
 	return 0;
@@ -359,9 +280,9 @@ static int read_objects(gm_schema *s, struct gm_pg_conn *c, const char *what, co
 	if ((error = gm_pg_query(&res, c, what, q, param, NULL)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
-		gm_dependent *d = gm_schema_add_dependent(s, PQgetvalue(res, i, 0),
-							  PQgetvalue(res, i, 1),
-							  gm_pg_val(res, i, 2), PQgetvalue(res, i, 3));
+		gm_dependent *d =
+			gm_schema_add_dependent(s, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+						gm_pg_val(res, i, 2), PQgetvalue(res, i, 3));
 		gm_pg_each_name(gm_pg_val(res, i, 4), d, add_use);
 	}
 	PQclear(res);
@@ -445,42 +366,17 @@ static int read_dependents(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	return 0;
 }
 
-/*
- * gm_pg_q_unsupported's rows: the line, and for a sequence or a domain its kind ('S', 'd') and
- * name, completed with what read_column noted about it.
- */
-static int read_unsupported(gm_schema *s, struct gm_pg_conn *c, const char *vt,
-			    const struct notes *nt)
+/* gm_pg_q_unsupported's rows: one line each. */
+static int read_unsupported(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 {
 	PGresult *res = NULL;
 	int i, error;
-	size_t j;
 
 	if ((error = gm_pg_query(&res, c, "cannot read schema objects", gm_pg_q_unsupported, vt,
 				 NULL)) < 0)
 		return error;
-	for (i = 0; i < PQntuples(res); i++) {
-		const char *line = PQgetvalue(res, i, 0);
-		const char *kind = gm_pg_val(res, i, 1), *name = gm_pg_val(res, i, 2);
-		bool done = false;
-
-		for (j = 0; kind && kind[0] == 'S' && j < nt->seq_nr && !done; j++)
-			if (!strcmp(nt->seq[j].seq, name)) {
-				gm_schema_add_unsupported(
-					s, "%s owned by no column (%s read as serial)", line,
-					nt->seq[j].column);
-				done = true;
-			}
-		for (j = 0; kind && kind[0] == 'd' && j < nt->dom_nr && !done; j++)
-			if (!strcmp(nt->dom[j].domain, name)) {
-				gm_schema_add_unsupported(s, "%s (%s read as its base type %s)",
-							  line, nt->dom[j].columns.ptr,
-							  nt->dom[j].base);
-				done = true;
-			}
-		if (!done)
-			gm_schema_add_unsupported(s, "%s", line);
-	}
+	for (i = 0; i < PQntuples(res); i++)
+		gm_schema_add_unsupported(s, "%s", PQgetvalue(res, i, 0));
 	PQclear(res);
 	return 0;
 }
@@ -541,7 +437,6 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 {
 	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
 	const char *vt = version_table ? version_table : "";
-	struct notes nt = { NULL, 0, 0, NULL, 0, 0 };
 	gm_schema *s = NULL;
 	char *saved = NULL;
 	int error = 0;
@@ -551,10 +446,10 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 		return error;
 	gm_schema_new(&s);
 	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
-	    (error = read_columns(s, c, vt, &nt)) < 0 ||
+	    (error = read_columns(s, c, vt)) < 0 ||
 	    (error = gm_pg_read_constraints(s, c, vt)) < 0 ||
 	    (error = gm_pg_read_indexes(s, c, vt)) < 0 ||
-	    (error = read_unsupported(s, c, vt, &nt)) < 0 ||
+	    (error = read_unsupported(s, c, vt)) < 0 || (error = gm_pg_inspect_types(s, c)) < 0 ||
 	    (error = read_dependents(s, c, vt)) < 0)
 		goto done;
 	*out = s;
@@ -565,7 +460,6 @@ done:
 		gm_schema_free(*out);
 		*out = NULL;
 	}
-	notes_release(&nt);
 	free(saved);
 	gm_schema_free(s);
 	return error;

@@ -235,8 +235,8 @@ static bool calls_later(const gm_changes *changes, const gm_dependent *d)
 			after = true;
 		} else if (after && (is_routine(o) || !strcmp(o->kind, "aggregate"))) {
 			const char *args = strchr(o->name, '(');
-			char *name = gm_xstrndup(o->name, args ? (size_t)(args - o->name)
-							       : strlen(o->name));
+			char *name = gm_xstrndup(o->name,
+						 args ? (size_t)(args - o->name) : strlen(o->name));
 			calls = gm_sql_calls(d->create, name);
 			free(name);
 		}
@@ -324,6 +324,9 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 
 	if (ph == GM_PG_PH_DROP_USERS)
 		gm_pg_put_rebuilt(&b, changes, ch, true);
+	/* extensions, sequences and domains: ALTER where it can (postgres_plan_types.c) */
+	if (gm_pg_plan_type(&b, changes, ch, ph))
+		goto done;
 	switch (ch->kind) {
 	case GM_CHANGE_ADD_OBJECT:
 		plan_add(&b, changes, ch->object_to, ph);
@@ -337,6 +340,7 @@ void gm_pg_plan_object(gm_plan *out, const gm_changes *changes, const gm_change 
 	default:
 		break;
 	}
+done:
 	if (ph == GM_PG_PH_CREATE_USERS)
 		gm_pg_put_rebuilt(&b, changes, ch, false);
 	gm_pg_plan_stmt(out, &b, 0, d->name, ch);

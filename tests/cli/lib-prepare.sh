@@ -7,6 +7,9 @@
 #                                           `git migrate prepare` itself), on branch work
 #   prepare_case <dir> <before> <after> <rows.sql> [<check.sql>]
 #                                           the full round trip of one change (below)
+#   upgrade_case <dir> <before> <after> <base-rows.sql> <new-rows.sql> [<query>]
+#                                           the same with `git migrate upgrade/downgrade`
+#                                           (PostgreSQL; below)
 #   prepare_fork <dir> <base> <production> <branch> <merged> [<message>]
 #                                           production and work each write a revision,
 #                                           then work merges production (below)
@@ -120,13 +123,19 @@ gm_write_config() {
 	fi
 }
 
+# models_file <file>: where a case keeps its models: models/app.sql for a SQL model
+# (<file> ends in .sql), else models/app.yml.
+models_file() {
+	case "$1" in *.sql) echo models/app.sql ;; *) echo models/app.yml ;; esac
+}
+
 prepare_case_setup() {
 	set -- "$1" "$(abspath "$2")"
 	mkdir "$1" && (
 		cd "$1" &&
 		git init -q -b production &&
-		gm_write_config '[models/*.yml]' &&
-		mkdir models && cp "$2" models/app.yml &&
+		gm_write_config "[$(dirname "$(models_file "$2")")/*.${2##*.}]" &&
+		mkdir models && cp "$2" "$(models_file "$2")" &&
 		git add -A && git commit -q -m models &&
 		git migrate -q prepare -m base >/dev/null &&
 		git add -A && git commit -q -m "base revision" &&
@@ -377,6 +386,43 @@ prepare_case() {
 		test_cmp schema.after schema.again &&
 		git migrate diff >diff.out 2>&1 &&
 		test_no_password_in path err diff.out migrations
+	)
+}
+
+# upgrade_case <dir> <before> <after> <base-rows.sql> <new-rows.sql> [<query>]
+# (PostgreSQL) production holds the models <before> (YAML, or SQL: models_file) and their
+# base revision; the work branch changes them to <after> and prepare writes the revision
+# (up.sql, down.sql in <dir>). On a real database: `git migrate upgrade` to the base,
+# <base-rows.sql>, `git migrate upgrade`, <new-rows.sql> (rows only the new schema
+# allows), `git migrate downgrade <base>`: the schema is production's again by pg_dump
+# --schema-only (schema.base, schema.down), the rows of <query> are as they were
+# (rows.base, rows.down), and `git migrate upgrade` applies again.
+upgrade_case() {
+	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" "$(abspath "$5")" \
+		"${6:-SELECT 1}"
+	prepare_case_setup "$1" "$2" &&
+	(
+		cd "$1" &&
+		cp "$3" "$(models_file "$3")" &&
+		git commit -q -am "change models" &&
+		git migrate prepare >path 2>err &&
+		rev=$(cat path) &&
+		section "$rev" up >up.sql &&
+		section "$rev" down >down.sql &&
+		base=$(base_id) &&
+		db_create &&
+		git migrate -q upgrade "$base" &&
+		db_run_file "$4" &&
+		pg_schema "$(case_db)" >schema.base &&
+		db_sql "$6" >rows.base &&
+		git migrate -q upgrade &&
+		db_run_file "$5" &&
+		git migrate downgrade "$base" >out.down 2>err.down &&
+		pg_schema "$(case_db)" >schema.down &&
+		test_cmp schema.base schema.down &&
+		db_sql "$6" >rows.down &&
+		test_cmp rows.base rows.down &&
+		git migrate -q upgrade
 	)
 }
 

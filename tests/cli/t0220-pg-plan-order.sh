@@ -25,40 +25,11 @@ heads() {
 	grep -v '^[[:space:]]' "$1" | grep -v '^$' | grep -v '^)'
 }
 
-# order_case <dir> <after.yml> <new-rows.sql> [<base-rows.sql>]
-# production holds base.yml and its base revision; the work branch changes the models to
-# <after.yml> and prepare writes the revision. On a real database: `git migrate upgrade`
-# to the base, <base-rows.sql> (default rows.sql), `git migrate upgrade` (the new
-# revision), <new-rows.sql> (rows only the new schema allows), `git migrate downgrade
-# <base>`: the schema is production's again by pg_dump --schema-only (schema.base,
-# schema.down), the base rows of accounts are as they were, and `git migrate upgrade`
-# applies again. Leaves up.sql and down.sql in <dir>.
+# order_case <dir> <after.yml> <new-rows.sql> [<base-rows.sql>]: upgrade_case from base.yml
+# with <base-rows.sql> (default rows.sql); the base rows of accounts are kept.
 order_case() {
-	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "${4:-rows.sql}")"
-	prepare_case_setup "$1" base.yml &&
-	(
-		cd "$1" &&
-		cp "$2" models/app.yml &&
-		git commit -q -am "change models" &&
-		git migrate prepare >path 2>err &&
-		rev=$(cat path) &&
-		section "$rev" up >up.sql &&
-		section "$rev" down >down.sql &&
-		base=$(base_id) &&
-		db_create &&
-		git migrate -q upgrade "$base" &&
-		db_run_file "$4" &&
-		pg_schema "$(case_db)" >schema.base &&
-		db_sql "SELECT * FROM accounts WHERE id <= 3 ORDER BY id" >rows.base &&
-		git migrate -q upgrade &&
-		db_run_file "$3" &&
-		git migrate downgrade "$base" >out.down 2>err.down &&
-		pg_schema "$(case_db)" >schema.down &&
-		test_cmp schema.base schema.down &&
-		db_sql "SELECT * FROM accounts WHERE id <= 3 ORDER BY id" >rows.down &&
-		test_cmp rows.base rows.down &&
-		git migrate -q upgrade
-	)
+	upgrade_case "$1" base.yml "$2" "${4:-rows.sql}" "$3" \
+		"SELECT * FROM accounts WHERE id <= 3 ORDER BY id"
 }
 
 # the swap of plan_tier back to base.yml's labels, as the down writes it

@@ -202,8 +202,10 @@ static void test_postgres_inspect__handwritten_ddl(void **state)
 	assert_string_equal(ix->expr, "created_at DESC");
 
 	assert_non_null(gm_schema_dependent(s, "view", "open_deals")); /* an object */
-	assert_true(has_unsupported(s, "sequence invoice_numbers"));
-	assert_int_equal(s->unsupported_nr, 1); /* owned sequences are not listed */
+	/* a standalone sequence is an object; an owned (serial) one is its column's */
+	assert_non_null(gm_schema_dependent(s, "sequence", "invoice_numbers"));
+	assert_null(gm_schema_dependent(s, "sequence", "contacts_id_seq"));
+	assert_int_equal(s->unsupported_nr, 0);
 	gm_schema_free(s);
 }
 
@@ -391,7 +393,7 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_null(gm_schema_table(s, "payment_p2022_01"));
 	t = gm_schema_table(s, "payment");
 	assert_non_null(t);
-	assert_string_equal(gm_table_column(t, "payment_id")->type, "serial");
+	assert_string_equal(gm_table_column(t, "payment_id")->type, "integer");
 	assert_int_equal(t->pk_nr, 2);
 
 	t = gm_schema_table(s, "film");
@@ -399,14 +401,17 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_string_equal(gm_table_column(t, "rating")->type, "mpaa_rating");
 	assert_string_equal(gm_table_column(t, "rating")->default_value, "G");
 	assert_string_equal(gm_table_column(t, "special_features")->type, "text[]");
-	/* the domain `year` is read as its base type */
-	assert_string_equal(gm_table_column(t, "release_year")->type, "integer");
+	/* a domain column keeps its domain */
+	assert_string_equal(gm_table_column(t, "release_year")->type, "year");
 	assert_string_equal(gm_table_column(t, "rental_rate")->type, "numeric(4,2)");
 	assert_string_equal(gm_table_column(t, "rental_rate")->default_value, "4.99");
-	/* nextval() of a sequence created apart and owned by no column: serial */
+	/* nextval() of a sequence created apart and owned by no column: the sequence is an
+	 * object, the default stays */
 	c = gm_table_column(t, "film_id");
-	assert_string_equal(c->type, "serial");
-	assert_int_equal(c->default_kind, GM_DEFAULT_NONE);
+	assert_string_equal(c->type, "integer");
+	assert_string_equal(c->default_value, "nextval('film_film_id_seq'::regclass)");
+	assert_non_null(gm_schema_dependent(s, "sequence", "film_film_id_seq"));
+	assert_non_null(gm_schema_dependent(s, "domain", "year"));
 	assert_string_equal(gm_table_column(t, "last_update")->default_value, "now()");
 	assert_non_null(gm_table_fkey(t, "film_language_id_fkey"));
 	assert_string_equal(gm_table_fkey(t, "film_language_id_fkey")->on_delete, "restrict");
@@ -418,7 +423,8 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_int_equal(t->pk_nr, 2);
 	assert_string_equal(t->pk[0], "actor_id");
 
-	/* views, functions, the aggregate, triggers (named "name on table") are objects */
+	/* views, functions, the aggregate, triggers (named "name on table"), domains are
+	 * objects */
 	assert_non_null(gm_schema_dependent(s, "view", "actor_info"));
 	assert_non_null(gm_schema_dependent(s, "materialized view", "rental_by_category"));
 	assert_non_null(gm_schema_dependent(s, "trigger", "last_updated on actor"));
@@ -429,13 +435,7 @@ static void test_postgres_inspect__pagila(void **state)
 	assert_non_null(strstr(gm_schema_dependent(s, "aggregate", "group_concat(text)")->create,
 			       "SFUNC = _group_concat,\n    STYPE = text\n);"));
 	assert_false(has_unsupported(s, "trigger last_updated on actor"));
-	assert_true(has_unsupported(s, "domain year (film.release_year read as its base type"
-				       " integer)"));
-	assert_true(has_unsupported(s, "domain bıgınt"));
-	assert_true(has_unsupported(s, "sequence film_film_id_seq owned by no column"
-				       " (film.film_id read as serial)"));
-	assert_true(has_unsupported(s, "sequence payment_payment_id_seq owned by no column"
-				       " (payment.payment_id read as serial)"));
+	assert_non_null(gm_schema_dependent(s, "domain", "bıgınt"));
 	assert_true(has_unsupported(s, "partitioned table payment (read as a plain table)"));
 	assert_true(has_unsupported(s, "partition payment_p2022_01 of payment"));
 	assert_true(has_unsupported(s, "partition payment_p2022_07 of payment"));
@@ -443,106 +443,7 @@ static void test_postgres_inspect__pagila(void **state)
 	gm_schema_free(s);
 }
 
-/*
- * nextval() defaults: serial when the column owns the sequence, or when the sequence is
- * owned by no column and no other default uses it; otherwise an SQL default, and the
- * sequence is listed.
- */
-static void test_postgres_inspect__sequences_read_as_serial(void **state)
-{
-	struct fixture *f = *state;
-	gm_schema *s = NULL;
-	gm_table *t;
-	gm_column *c;
-
-	NEED_PG(f);
-	exec_ok(f->conn,
-		"CREATE SEQUENCE free_seq;\n"
-		"CREATE TABLE a (id integer NOT NULL DEFAULT nextval('free_seq'));\n"
-		"CREATE SEQUENCE shared_seq;\n"
-		"CREATE TABLE b (id bigint DEFAULT nextval('shared_seq'),\n"
-		"  other bigint DEFAULT nextval('shared_seq'));\n"
-		"CREATE TABLE c (id smallserial, copy integer DEFAULT nextval('c_id_seq'));\n"
-		"CREATE SEQUENCE text_seq;\n"
-		"CREATE TABLE d (code text DEFAULT 'X' || nextval('text_seq'));\n"
-		"CREATE SEQUENCE num_seq;\n"
-		"CREATE TABLE e (n numeric DEFAULT nextval('num_seq'));\n");
-	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
-
-	c = gm_table_column(gm_schema_table(s, "a"), "id");
-	assert_string_equal(c->type, "serial");
-	assert_int_equal(c->default_kind, GM_DEFAULT_NONE);
-	assert_true(has_unsupported(s, "sequence free_seq owned by no column (a.id read as"
-				       " serial)"));
-
-	t = gm_schema_table(s, "b");
-	c = gm_table_column(t, "id");
-	assert_string_equal(c->type, "bigint");
-	assert_int_equal(c->default_kind, GM_DEFAULT_SQL);
-	assert_string_equal(c->default_value, "nextval('shared_seq'::regclass)");
-	assert_string_equal(gm_table_column(t, "other")->type, "bigint");
-	assert_true(has_unsupported(s, "sequence shared_seq"));
-
-	t = gm_schema_table(s, "c");
-	assert_string_equal(gm_table_column(t, "id")->type, "smallserial");
-	c = gm_table_column(t, "copy");
-	assert_string_equal(c->type, "integer");
-	assert_string_equal(c->default_value, "nextval('c_id_seq'::regclass)");
-
-	c = gm_table_column(gm_schema_table(s, "d"), "code");
-	assert_string_equal(c->type, "text");
-	assert_int_equal(c->default_kind, GM_DEFAULT_SQL);
-	assert_true(has_unsupported(s, "sequence text_seq"));
-	assert_string_equal(gm_table_column(gm_schema_table(s, "e"), "n")->type, "numeric");
-	assert_true(has_unsupported(s, "sequence num_seq"));
-
-	assert_int_equal(s->unsupported_nr, 4); /* c_id_seq is owned: not listed */
-	gm_schema_free(s);
-}
-
-/* A domain column is read as the domain's base type (through nested domains, enums
- * included); the domain is listed with the columns read that way. */
-static void test_postgres_inspect__domains_read_as_base_type(void **state)
-{
-	struct fixture *f = *state;
-	gm_schema *s = NULL;
-	gm_table *t;
-	gm_column *c;
-
-	NEED_PG(f);
-	exec_ok(f->conn, "CREATE DOMAIN short_text AS varchar(20) CHECK (VALUE <> '');\n"
-			 "CREATE DOMAIN tiny AS short_text;\n"
-			 "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
-			 "CREATE DOMAIN mood_d AS mood NOT NULL;\n"
-			 "CREATE DOMAIN unused_d AS integer;\n"
-			 "CREATE DOMAIN price AS numeric(8,2) DEFAULT 0;\n"
-			 "CREATE TABLE items (a short_text, b tiny, m mood_d DEFAULT 'ok',\n"
-			 "  p price NOT NULL, q price);\n");
-	assert_gm_ok(pg->inspect(&s, f->conn, NULL));
-
-	t = gm_schema_table(s, "items");
-	assert_string_equal(gm_table_column(t, "a")->type, "varchar(20)");
-	assert_string_equal(gm_table_column(t, "b")->type, "varchar(20)");
-	c = gm_table_column(t, "m");
-	assert_string_equal(c->type, "mood");
-	assert_int_equal(c->default_kind, GM_DEFAULT_LITERAL);
-	assert_string_equal(c->default_value, "ok");
-	c = gm_table_column(t, "p");
-	assert_string_equal(c->type, "numeric(8,2)");
-	assert_false(c->nullable);
-	assert_string_equal(gm_table_column(t, "q")->type, "numeric(8,2)");
-
-	assert_true(has_unsupported(s, "domain short_text (items.a read as its base type"
-				       " varchar(20))"));
-	assert_true(has_unsupported(s, "domain tiny (items.b read as its base type"
-				       " varchar(20))"));
-	assert_true(has_unsupported(s, "domain mood_d (items.m read as its base type mood)"));
-	assert_true(has_unsupported(s, "domain price (items.p, items.q read as its base type"
-				       " numeric(8,2))"));
-	assert_true(has_unsupported(s, "domain unused_d"));
-	assert_int_equal(s->unsupported_nr, 5);
-	gm_schema_free(s);
-}
+/* Sequences and domains: test_pg_types_inspect.c. */
 
 /* What the model reads only in part is named: partitions. GENERATED ALWAYS identities and
  * non-btree indexes are read as they are. */
@@ -727,10 +628,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__plan_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__pagila, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_postgres_inspect__sequences_read_as_serial,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_postgres_inspect__domains_read_as_base_type,
-						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__partial_readings_are_named,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_inspect__dependents, setup, teardown),
