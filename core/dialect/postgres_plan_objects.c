@@ -195,11 +195,20 @@ static void put_comment_change(gm_buf *b, const gm_dependent *from, const gm_dep
 	put_uncomment(b, from, to);
 }
 
-/* d's create text; a routine's with check_function_bodies off for that statement (SET
- * LOCAL, then RESET: the rest of the transaction checks again). */
+/* A SQL-language function or procedure with a string body: the only kind whose body
+ * PostgreSQL checks against the tables and functions it names when it is created
+ * (plpgsql checks syntax only; a BEGIN ATOMIC body is parsed into pg_depend rows). */
+static bool sql_string_body(const gm_dependent *d)
+{
+	return is_routine(d) && strstr(d->create, "\n LANGUAGE sql\n") &&
+	       !strstr(d->create, "\nBEGIN ATOMIC\n");
+}
+
+/* d's create text; with unchecked, a SQL string body is not checked (check_function_bodies
+ * off for that statement: SET LOCAL, then RESET, the rest of the transaction checks). */
 static void put_create_text(gm_buf *b, const gm_dependent *d, bool unchecked)
 {
-	unchecked = unchecked && is_routine(d);
+	unchecked = unchecked && sql_string_body(d);
 	if (unchecked)
 		gm_buf_puts(b, "SET LOCAL check_function_bodies = off;\n");
 	gm_buf_puts(b, d->create);
@@ -209,15 +218,12 @@ static void put_create_text(gm_buf *b, const gm_dependent *d, bool unchecked)
 }
 
 /*
- * Re-creating what existed (a carried object): a SQL-language string body is not checked
- * again (it names tables the plan may re-create later in the same transaction), as pg_dump
- * does for all.
+ * Re-creating what existed (a carried object): a SQL string body is not checked again (it
+ * may name tables the plan re-creates later in the same transaction), as pg_dump does.
  */
 void gm_pg_put_create_object(gm_buf *b, const gm_dependent *d)
 {
-	put_create_text(b, d,
-			strstr(d->create, "\n LANGUAGE sql\n") &&
-				!strstr(d->create, "\nBEGIN ATOMIC\n"));
+	put_create_text(b, d, true);
 }
 
 /* Routine d's body calls a routine that the changes create after it (pg_depend knows
