@@ -35,6 +35,7 @@ typedef struct gm_config {
 	char *scratch;            /* "sqlite" or a PostgreSQL URL; NULL = derive from database */
 	char *version_table;      /* "git_migrate_history" */
 	size_t max_revision_size; /* largest revision file read, in bytes; 0 = 1 MiB */
+	long cache_size;          /* snapshot cache entries kept (default 3; 0: no cache) */
 } gm_config;
 
 /*
