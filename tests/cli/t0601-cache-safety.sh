@@ -1,0 +1,147 @@
+#!/bin/sh
+test_description='the snapshot cache (SQLite and PostgreSQL): a corrupt or altered entry is rebuilt, never used; concurrent builds; kill -9 during a build'
+. ./lib.sh
+. "$TEST_DIR/lib-prepare.sh"
+
+contacts_models >base.yml
+with_columns base.yml "name: text" >name.yml
+
+test_line_count() {
+	test "$(wc -l <"$3" | tr -d " ")" "$1" "$2" || { echo "$3 has $(wc -l <"$3") lines" >&2; return 1; }
+}
+
+# cache_entries: this repository's entries as the database or the file system holds them
+# (cwd: the repository), one name a line.
+cache_entries() {
+	if test_if_postgres; then
+		pg_psql -At -c "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$GM_PG_ROLE' AND d.datname LIKE 'gm\_cache\_%' ORDER BY 1"
+	else
+		ls "$(git rev-parse --git-common-dir)/git-migrate/cache" 2>/dev/null |
+			sed -n 's/\.db$//p' | sort
+	fi
+}
+
+# prepare_v <dir> <args>: prepare -v --dry-run in <dir>; stdout in ../out, the cache line in ../cache.
+prepare_v() {
+	dir=$1; shift
+	(cd "$dir" && git migrate -v prepare --dry-run "$@" >../out 2>../err) &&
+	sed -n 's/^cache: //p' err >cache
+}
+
+# entry_sql <sql>: run SQL on the repository's one cache entry, behind git-migrate's back.
+entry_sql() {
+	entry=$(cd repo && cache_entries) &&
+	test -n "$entry" &&
+	if test_if_postgres; then
+		pg_role_psql "$entry" -c "$1"
+	else
+		sqlite3 "repo/.git/git-migrate/cache/$entry.db" "$1"
+	fi
+}
+
+test_expect_success 'setup: production with a base revision and fixtures; a cold run' '
+	prepare_case_setup repo base.yml &&
+	(
+		cd repo &&
+		git switch -q production &&
+		mkdir data &&
+		printf "id,email\n1,a@example.com\n2,b@example.com\n" >data/contacts.csv &&
+		git add -A && git commit -q -m fixtures &&
+		git switch -q work && git merge -q production &&
+		cp ../name.yml models/app.yml
+	) &&
+	prepare_v repo --no-cache &&
+	cp out cold.sql &&
+	prepare_v repo &&
+	test_grep "^miss" cache &&
+	test_cmp cold.sql out
+'
+
+test_expect_success 'an entry whose table was dropped behind its back is detected and rebuilt' '
+	entry_sql "DROP TABLE contacts" &&
+	prepare_v repo &&
+	test_grep "^a bad entry was removed; miss (0 of 1 revisions cached, 1 replayed), saved" cache &&
+	test_cmp cold.sql out &&
+	test_grep "2 fixture rows\|dry run" err &&
+	entry_sql "SELECT count(*) FROM contacts" >rows &&
+	grep -q "2" rows &&
+	prepare_v repo &&
+	test_grep "^hit" cache &&
+	test_no_scratch_left
+'
+
+test_expect_success 'an entry with a column added behind its back is rebuilt' '
+	entry_sql "ALTER TABLE contacts ADD COLUMN sneaky integer" &&
+	prepare_v repo &&
+	test_grep "^a bad entry was removed; miss" cache &&
+	test_cmp cold.sql out
+'
+
+if test_if_sqlite; then
+	test_expect_success 'a corrupt SQLite cache file is detected and rebuilt' '
+		entry=$(cd repo && cache_entries) &&
+		printf "this is not a database" >"repo/.git/git-migrate/cache/$entry.db" &&
+		prepare_v repo &&
+		test_grep "^a bad entry was removed; miss" cache &&
+		test_cmp cold.sql out &&
+		prepare_v repo &&
+		test_grep "^hit" cache
+	'
+
+	test_expect_success 'a SQLite entry without its metadata (half-written) is never used' '
+		entry=$(cd repo && cache_entries) &&
+		rm "repo/.git/git-migrate/cache/$entry.meta" &&
+		(cd repo && git migrate cache list >../list) &&
+		test_grep "half-written" list &&
+		prepare_v repo &&
+		test_grep "^miss" cache &&
+		test_cmp cold.sql out &&
+		prepare_v repo &&
+		test_grep "^hit" cache
+	'
+fi
+
+test_expect_success 'two prepares on a cold cache (two worktrees): both succeed, one entry left' '
+	(
+		cd repo &&
+		git migrate cache clear 2>/dev/null &&
+		git checkout -q -- models/app.yml &&
+		git switch -q production &&
+		slow_sql 2 3000000 >slow.sql &&
+		cat slow.sql >>$(ls migrations/versions/*_base.sql) &&
+		git add -A && git commit -q -m "a slow base" &&
+		git switch -q work && git merge -q production &&
+		cp ../name.yml models/app.yml &&
+		git worktree add -q ../repo2 HEAD &&
+		cp ../name.yml ../repo2/models/app.yml
+	) || return 1
+	(cd repo && git migrate -v prepare --dry-run >../out1 2>../err1) &
+	p1=$!
+	(cd repo2 && git migrate -v prepare --dry-run >../out2 2>../err2) &&
+	wait $p1 &&
+	test_grep "^cache: miss" err1 &&
+	test_grep "^cache: miss\|^cache: hit" err2 &&
+	test_cmp out1 out2 &&
+	(cd repo && cache_entries) >entries &&
+	test_line_count = 1 entries &&
+	prepare_v repo2 &&
+	test_grep "^hit" cache &&
+	test_no_scratch_left
+'
+
+test_expect_success 'kill -9 during a cache build leaves nothing a later run trusts' '
+	(cd repo && git migrate cache clear 2>/dev/null) &&
+	prepare_until_scratch repo &&
+	kill -9 $pid &&
+	{ wait $pid; true; } &&
+	(cd repo && git migrate cache list >../list 2>../list.err) &&
+	test_must_be_empty list &&
+	prepare_v repo &&
+	test_grep "^miss" cache &&
+	test_cmp out1 out &&
+	(cd repo && cache_entries) >entries &&
+	test_line_count = 1 entries &&
+	test_no_scratch_left
+'
+
+test_done
