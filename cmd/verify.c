@@ -490,11 +490,8 @@ int cmd_verify(int argc, char **argv)
 			break;
 		case 'F':
 			if ((f = parse_format(optarg)) < 0)
-				return cmd_usage_error(
-					verify_usage,
-					"--format takes text, json, github or junit, "
-					"not '%s'",
-					optarg);
+				return cmd_usage_error(verify_usage, "--format takes %s, not '%s'",
+						       "text, json, github or junit", optarg);
 			format = (enum format)f;
 			break;
 		}

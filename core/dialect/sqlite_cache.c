@@ -1,5 +1,4 @@
 /* The snapshot cache on SQLite: entries are files <name>.db and <name>.meta in a directory. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include "error_int.h"
 #include "cache_ops.h"
 #include "sqlite.h"
+#include "repo_int.h"
 #include "util/file.h"
 #include "git-migrate/vec.h"
 #include "util/banned.h"
@@ -137,32 +137,43 @@ static char *read_meta(const char *dir, const char *name)
 	return gm_buf_detach(&meta);
 }
 
+/* Add entry `name` (taking it) to out unless it is there already. */
+static void add_entry(gm_cache_stored_list *out, const char *dir, char *name)
+{
+	size_t i;
+
+	for (i = 0; i < out->nr; i++) {
+		if (!strcmp(out->v[i].name, name)) {
+			free(name);
+			return;
+		}
+	}
+	GM_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	out->v[out->nr].name = name;
+	out->v[out->nr++].meta = read_meta(dir, name);
+}
+
 static int sqlite_list(gm_cache_stored_list *out, const gm_cache_place *where, const char *prefix)
 {
-	struct dirent *e;
-	DIR *d;
+	gm_files files = GM_FILES_INIT;
+	gm_tree *t = NULL;
 	size_t i;
+	int error;
 
 	gm_file_remove_stale_temps(where->dir, ".db");
 	gm_file_remove_stale_temps(where->dir, ".meta");
-	if (!(d = opendir(where->dir)))
+	if (access(where->dir, F_OK) < 0)
 		return 0;
-	while ((e = readdir(d)) != NULL) {
-		char *name = entry_name(e->d_name, prefix);
-		bool seen = false;
-
-		for (i = 0; name && i < out->nr && !seen; i++)
-			seen = !strcmp(out->v[i].name, name);
-		if (!name || seen) {
-			free(name);
-			continue;
+	if ((error = gm_tree_open_dir(&t, where->dir)) == 0 &&
+	    (error = gm_tree_list(&files, t, "")) == 0)
+		for (i = 0; i < files.nr; i++) {
+			char *name = entry_name(files.v[i].name, prefix);
+			if (name)
+				add_entry(out, where->dir, name);
 		}
-		GM_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
-		out->v[out->nr].name = name;
-		out->v[out->nr++].meta = read_meta(where->dir, name);
-	}
-	closedir(d);
-	return 0;
+	gm_files_release(&files);
+	gm_tree_free(t);
+	return error;
 }
 
 static int sqlite_remove(const gm_cache_place *where, const char *name)
