@@ -457,7 +457,7 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 						r->h.order_nr - r->h.prod_nr, 0)) < 0)
 		return error;
 	out->replayed = r->h.order_nr;
-	gm_replay_phase(r->rp, "replay local");
+	gm_replay_phase(r->rp, "replay-local");
 	if ((error = gm_replay_inspect(&r->current, r->rp)) < 0)
 		return error;
 	gm_replay_phase(r->rp, "inspect");
@@ -466,10 +466,12 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 	 * after it, for the verification of down and up again. */
 	r->defer_fixtures = !gm_replay_fixtures_loaded(r->rp) && r->current->tables_nr == 0;
 	if (!r->opts->diff_only && !r->defer_fixtures) {
+		bool loaded = gm_replay_fixtures_loaded(r->rp); /* after production's chain */
 		if ((error = gm_replay_fixtures(r->rp, r->current)) < 0)
 			return error;
 		count_fixtures(r, out);
-		gm_replay_phase(r->rp, "fixtures");
+		if (!loaded)
+			gm_replay_phase(r->rp, "fixtures");
 	}
 	if ((error = gm_replay_models(&r->models, &r->desired, r->rp)) < 0 ||
 	    (error = refuse_empty_models(r)) < 0)

@@ -163,14 +163,15 @@ int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 	if ((error = gm_replay_run(rp, h->order + from, stop - from, stop - from)) < 0)
 		goto done;
 	gm_replay_phase(rp, "replay");
-	if (stop == h->prod_nr) {
+	if (stop == h->prod_nr && !rp->fixtures_loaded) {
 		if ((error = fixtures_after_production(rp)) < 0)
 			goto done;
-		gm_replay_phase(rp, "fixtures");
+		if (rp->fixtures_loaded)
+			gm_replay_phase(rp, "fixtures");
 	}
 	if (c && from != stop && stop == h->prod_nr && !rp->opts.cache_peek) {
 		save_cached(rp, c);
-		gm_replay_phase(rp, "cache save");
+		gm_replay_phase(rp, "cache-save");
 	}
 done:
 	gm_cache_free(c);

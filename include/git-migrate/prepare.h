@@ -80,7 +80,8 @@ typedef struct gm_prepare_result {
 	size_t fixture_files; /* fixture files read (data and SQL) */
 	struct {
 		const char *
-			name; /* "read", "replay", "inspect", "fixtures", "models", "diff+plan", "verify", "write" */
+			name; /* "read", "cache", "replay", "fixtures", "cache-save", "replay-local",
+			       * "inspect", "models", "diff+plan", "verify", "write" */
 		double seconds;
 	} phases[GM_PHASES_MAX]; /* how long each phase took, in order (for -v and make bench) */
 	size_t phases_nr;
