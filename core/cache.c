@@ -223,20 +223,20 @@ static void to_infos(gm_cache_list *out, const gm_cache_stored_list *l)
 	qsort(out->v, out->nr, sizeof(*out->v), by_created);
 }
 
-/* Drop the oldest valid entries beyond the configured size (half-written ones are
- * another run's, still being saved: left alone). Best effort. */
+/* Drop the oldest valid entries beyond the configured size, never the one just saved
+ * (half-written ones are another run's, still being saved: left alone). Best effort. */
 static void bound(gm_cache *c)
 {
 	gm_cache_stored_list l = { NULL, 0, 0 };
 	gm_cache_list infos = { NULL, 0, 0, NULL };
 	size_t i;
-	long kept = 0;
+	long kept = 1; /* c->name */
 
 	if (c->ops->list(&l, &c->where, c->prefix) == 0) {
 		to_infos(&infos, &l);
 		for (i = 0; i < infos.nr; i++)
-			if (infos.v[i].valid && ++kept > c->size &&
-			    c->ops->remove(&c->where, infos.v[i].name) < 0)
+			if (infos.v[i].valid && strcmp(infos.v[i].name, c->name) &&
+			    ++kept > c->size && c->ops->remove(&c->where, infos.v[i].name) < 0)
 				gm_error_clear();
 	}
 	gm_error_clear();

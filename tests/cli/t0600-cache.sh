@@ -3,49 +3,17 @@ test_description='the snapshot cache (SQLite and PostgreSQL): hits, misses, incr
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
-contacts_models >base.yml
-with_columns base.yml "name: text" >name.yml
+. "$TEST_DIR/lib-cache.sh"
+
 with_columns base.yml "name: text" "city: text" >city.yml
 with_columns base.yml "name: text" "city: text" "phone: text" >phone.yml
 
-# cache_entries: this repository's entries as the database or the file system holds them
-# (cwd: the repository), one name a line, sorted.
-cache_entries() {
-	if test_if_postgres; then
-		pg_psql -At -c "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$GM_PG_ROLE' AND d.datname LIKE 'gm\_cache\_%' ORDER BY 1"
-	else
-		ls "$(git rev-parse --git-common-dir)/git-migrate/cache" 2>/dev/null |
-			sed -n 's/\.db$//p' | sort
-	fi
-}
-
-test_line_count() {
-	test "$(wc -l <"$3" | tr -d " ")" "$1" "$2" || { echo "$3 has $(wc -l <"$3") lines" >&2; return 1; }
-}
-
-# prepare_v <args>: prepare -v in repo ($CONFIG: a --config file), its stdout in ../out,
-# the cache line in ../cache.
-prepare_v() {
-	(cd repo && git migrate -v ${CONFIG:+--config "$CONFIG"} prepare "$@" >../out 2>../err) &&
-	sed -n 's/^cache: //p' err >cache
-}
-
 test_expect_success 'setup: production with a base revision and fixtures; work changes the models' '
-	prepare_case_setup repo base.yml &&
-	(
-		cd repo &&
-		git switch -q production &&
-		mkdir data &&
-		printf "id,email\n1,a@example.com\n2,b@example.com\n" >data/contacts.csv &&
-		git add -A && git commit -q -m fixtures &&
-		git switch -q work && git merge -q production &&
-		git migrate cache clear 2>/dev/null &&
-		cp ../name.yml models/app.yml
-	)
+	cache_repo repo
 '
 
 test_expect_success 'a cold run misses and saves one entry' '
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	test_grep "^miss (0 of 1 revisions cached, 1 replayed), saved gm_cache_" cache &&
 	cp out cold.sql &&
 	(cd repo && cache_entries) >entries &&
@@ -55,10 +23,10 @@ test_expect_success 'a cold run misses and saves one entry' '
 '
 
 test_expect_success 'a warm run hits it, plans the same SQL and tests on the same rows' '
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	test_grep "^hit (1 of 1 revisions cached, 0 replayed)$" cache &&
 	test_cmp cold.sql out &&
-	prepare_v &&
+	prepare_v repo &&
 	test_grep "with 1 revision replayed and 2 fixture rows" err &&
 	test_grep "^hit" cache
 '
@@ -92,7 +60,7 @@ test_expect_success 'diff and verify --replay use the entry too' '
 test_expect_success '--no-cache neither reads nor writes an entry' '
 	(cd repo && git migrate cache clear 2>/dev/null) &&
 	cp city.yml repo/models/app.yml &&
-	prepare_v --dry-run --no-cache &&
+	prepare_v repo --dry-run --no-cache &&
 	test_grep "^off (--no-cache)$" cache &&
 	(cd repo && cache_entries) >none &&
 	test_must_be_empty none &&
@@ -115,14 +83,14 @@ production_gains() {
 }
 
 test_expect_success 'production gains one revision: the older entry is the start, 1 replayed' '
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	test_grep "^miss" cache &&
 	production_gains city.yml city &&
 	cp phone.yml repo/models/app.yml &&
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	test_grep "^hit (1 of 2 revisions cached, 1 replayed), saved gm_cache_" cache &&
 	test_grep "ADD COLUMN phone" out &&
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	test_grep "^hit (2 of 2 revisions cached, 0 replayed)$" cache &&
 	(cd repo && cache_entries) >entries &&
 	test_line_count = 2 entries
@@ -138,17 +106,17 @@ test_expect_success 'a changed fixture file misses' '
 		git switch -q work && git merge -q production &&
 		cp ../phone.yml models/app.yml
 	) &&
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	test_grep "^miss (0 of 2 revisions cached" cache &&
-	prepare_v &&
+	prepare_v repo &&
 	test_grep "3 fixture rows" err &&
 	rm repo/$(cat out)
 '
 
 test_expect_success 'another tool version misses (GIT_MIGRATE_TEST_VERSION, for tests only)' '
-	GIT_MIGRATE_TEST_VERSION=99.0 prepare_v --dry-run &&
+	GIT_MIGRATE_TEST_VERSION=99.0 prepare_v repo --dry-run &&
 	test_grep "^miss" cache &&
-	GIT_MIGRATE_TEST_VERSION=99.0 prepare_v --dry-run &&
+	GIT_MIGRATE_TEST_VERSION=99.0 prepare_v repo --dry-run &&
 	test_grep "^hit" cache
 '
 
@@ -157,15 +125,15 @@ test_expect_success 'the cache is bounded: the oldest entries go first (cache_si
 	test_line_count = 3 entries &&
 	cp repo/.gitmigrate.yml one.yml &&
 	echo "cache_size: 1" >>one.yml &&
-	GIT_MIGRATE_TEST_VERSION=98.0 CONFIG=../one.yml prepare_v --dry-run &&
+	GIT_MIGRATE_TEST_VERSION=98.0 CONFIG=../one.yml prepare_v repo --dry-run &&
 	test_grep "^miss" cache &&
 	(cd repo && cache_entries) >entries &&
 	test_line_count = 1 entries &&
-	GIT_MIGRATE_TEST_VERSION=98.0 CONFIG=../one.yml prepare_v --dry-run &&
+	GIT_MIGRATE_TEST_VERSION=98.0 CONFIG=../one.yml prepare_v repo --dry-run &&
 	test_grep "^hit" cache &&
 	cp repo/.gitmigrate.yml zero.yml &&
 	echo "cache_size: 0" >>zero.yml &&
-	CONFIG=../zero.yml prepare_v --dry-run &&
+	CONFIG=../zero.yml prepare_v repo --dry-run &&
 	test_grep "^off (cache_size: 0)$" cache &&
 	(cd repo && cache_entries) >entries.after &&
 	test_cmp entries entries.after
@@ -178,7 +146,7 @@ test_expect_success 'a bad cache_size is refused with its location' '
 '
 
 test_expect_success 'cache clear leaves no entry, no file and no database' '
-	prepare_v --dry-run &&
+	prepare_v repo --dry-run &&
 	(cd repo && git migrate cache clear 2>../err) &&
 	test_grep "removed [1-9][0-9]* cache entr" err &&
 	(cd repo && cache_entries) >none &&

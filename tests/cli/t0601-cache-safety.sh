@@ -2,31 +2,7 @@
 test_description='the snapshot cache (SQLite and PostgreSQL): a corrupt or altered entry is rebuilt, never used; concurrent builds; kill -9 during a build'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
-
-contacts_models >base.yml
-with_columns base.yml "name: text" >name.yml
-
-test_line_count() {
-	test "$(wc -l <"$3" | tr -d " ")" "$1" "$2" || { echo "$3 has $(wc -l <"$3") lines" >&2; return 1; }
-}
-
-# cache_entries: this repository's entries as the database or the file system holds them
-# (cwd: the repository), one name a line.
-cache_entries() {
-	if test_if_postgres; then
-		pg_psql -At -c "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$GM_PG_ROLE' AND d.datname LIKE 'gm\_cache\_%' ORDER BY 1"
-	else
-		ls "$(git rev-parse --git-common-dir)/git-migrate/cache" 2>/dev/null |
-			sed -n 's/\.db$//p' | sort
-	fi
-}
-
-# prepare_v <dir> <args>: prepare -v --dry-run in <dir>; stdout in ../out, the cache line in ../cache.
-prepare_v() {
-	dir=$1; shift
-	(cd "$dir" && git migrate -v prepare --dry-run "$@" >../out 2>../err) &&
-	sed -n 's/^cache: //p' err >cache
-}
+. "$TEST_DIR/lib-cache.sh"
 
 # entry_sql <sql>: run SQL on the repository's one cache entry, behind git-migrate's back.
 entry_sql() {
@@ -40,39 +16,30 @@ entry_sql() {
 }
 
 test_expect_success 'setup: production with a base revision and fixtures; a cold run' '
-	prepare_case_setup repo base.yml &&
-	(
-		cd repo &&
-		git switch -q production &&
-		mkdir data &&
-		printf "id,email\n1,a@example.com\n2,b@example.com\n" >data/contacts.csv &&
-		git add -A && git commit -q -m fixtures &&
-		git switch -q work && git merge -q production &&
-		cp ../name.yml models/app.yml
-	) &&
-	prepare_v repo --no-cache &&
+	cache_repo repo &&
+	prepare_v repo --dry-run --no-cache &&
 	cp out cold.sql &&
-	prepare_v repo &&
+	prepare_v repo --dry-run &&
 	test_grep "^miss" cache &&
 	test_cmp cold.sql out
 '
 
 test_expect_success 'an entry whose table was dropped behind its back is detected and rebuilt' '
 	entry_sql "DROP TABLE contacts" &&
-	prepare_v repo &&
+	prepare_v repo --dry-run &&
 	test_grep "^a bad entry was removed; miss (0 of 1 revisions cached, 1 replayed), saved" cache &&
 	test_cmp cold.sql out &&
 	test_grep "2 fixture rows\|dry run" err &&
 	entry_sql "SELECT count(*) FROM contacts" >rows &&
 	grep -q "2" rows &&
-	prepare_v repo &&
+	prepare_v repo --dry-run &&
 	test_grep "^hit" cache &&
 	test_no_scratch_left
 '
 
 test_expect_success 'an entry with a column added behind its back is rebuilt' '
 	entry_sql "ALTER TABLE contacts ADD COLUMN sneaky integer" &&
-	prepare_v repo &&
+	prepare_v repo --dry-run &&
 	test_grep "^a bad entry was removed; miss" cache &&
 	test_cmp cold.sql out
 '
@@ -81,10 +48,10 @@ if test_if_sqlite; then
 	test_expect_success 'a corrupt SQLite cache file is detected and rebuilt' '
 		entry=$(cd repo && cache_entries) &&
 		printf "this is not a database" >"repo/.git/git-migrate/cache/$entry.db" &&
-		prepare_v repo &&
+		prepare_v repo --dry-run &&
 		test_grep "^a bad entry was removed; miss" cache &&
 		test_cmp cold.sql out &&
-		prepare_v repo &&
+		prepare_v repo --dry-run &&
 		test_grep "^hit" cache
 	'
 
@@ -93,10 +60,10 @@ if test_if_sqlite; then
 		rm "repo/.git/git-migrate/cache/$entry.meta" &&
 		(cd repo && git migrate cache list >../list) &&
 		test_grep "half-written" list &&
-		prepare_v repo &&
+		prepare_v repo --dry-run &&
 		test_grep "^miss" cache &&
 		test_cmp cold.sql out &&
-		prepare_v repo &&
+		prepare_v repo --dry-run &&
 		test_grep "^hit" cache
 	'
 fi
@@ -124,7 +91,7 @@ test_expect_success 'two prepares on a cold cache (two worktrees): both succeed,
 	test_cmp out1 out2 &&
 	(cd repo && cache_entries) >entries &&
 	test_line_count = 1 entries &&
-	prepare_v repo2 &&
+	prepare_v repo2 --dry-run &&
 	test_grep "^hit" cache &&
 	test_no_scratch_left
 '
@@ -136,7 +103,7 @@ test_expect_success 'kill -9 during a cache build leaves nothing a later run tru
 	{ wait $pid; true; } &&
 	(cd repo && git migrate cache list >../list 2>../list.err) &&
 	test_must_be_empty list &&
-	prepare_v repo &&
+	prepare_v repo --dry-run &&
 	test_grep "^miss" cache &&
 	test_cmp out1 out &&
 	(cd repo && cache_entries) >entries &&
