@@ -220,7 +220,8 @@ static void to_infos(gm_cache_list *out, const gm_cache_stored_list *l)
 		e->created = m.created;
 		gm_cache_meta_release(&m);
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), by_created);
+	if (out->nr > 1)
+		qsort(out->v, out->nr, sizeof(*out->v), by_created);
 }
 
 /* Drop the oldest valid entries beyond the configured size, never the one just saved

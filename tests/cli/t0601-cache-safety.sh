@@ -74,7 +74,7 @@ test_expect_success 'two prepares on a cold cache (two worktrees): both succeed,
 		git migrate cache clear 2>/dev/null &&
 		git checkout -q -- models/app.yml &&
 		git switch -q production &&
-		slow_sql 2 3000000 >slow.sql &&
+		slow_sql 4 8000000 >slow.sql &&
 		cat slow.sql >>$(ls migrations/versions/*_base.sql) &&
 		git add -A && git commit -q -m "a slow base" &&
 		git switch -q work && git merge -q production &&
@@ -96,15 +96,18 @@ test_expect_success 'two prepares on a cold cache (two worktrees): both succeed,
 	test_no_scratch_left
 '
 
+# The production revision takes seconds to replay, so that the kill lands while the entry
+# is being built; were the run to get further, what it left must still be whole.
 test_expect_success 'kill -9 during a cache build leaves nothing a later run trusts' '
 	(cd repo && git migrate cache clear 2>/dev/null) &&
 	prepare_until_scratch repo &&
 	kill -9 $pid &&
 	{ wait $pid; true; } &&
 	(cd repo && git migrate cache list >../list 2>../list.err) &&
-	test_must_be_empty list &&
+	! grep half-written list &&
+	test_line_count -le 1 list &&
 	prepare_v repo --dry-run &&
-	test_grep "^miss" cache &&
+	if test -s list; then test_grep "^hit" cache; else test_grep "^miss" cache; fi &&
 	test_cmp out1 out &&
 	(cd repo && cache_entries) >entries &&
 	test_line_count = 1 entries &&
