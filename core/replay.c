@@ -138,6 +138,40 @@ static void save_cached(gm_replay *rp, gm_cache *c)
 	free(fp);
 }
 
+/*
+ * The cache's part of gm_replay_open_cached: *c (NULL when off) and the revisions the
+ * restored entry holds. The cache failing (a server that refuses to list, a fixture file
+ * that cannot be hashed) is not the run's failure: the note says why and the run goes
+ * on without it. < 0 only when the scratch database could not be made again.
+ */
+static int open_cache(gm_cache **c, size_t *from, gm_replay *rp, const gm_history *h, size_t stop)
+{
+	int error;
+
+	*c = NULL;
+	*from = 0;
+	if (rp->opts.no_cache) {
+		gm_buf_puts(&rp->cache_note, "off (--no-cache)");
+		return 0;
+	}
+	if ((error = gm_cache_new(c, rp->repo, rp->cfg, rp->server, rp->conn, h, stop,
+				  rp->opts.no_fixtures)) == 0 &&
+	    *c && (error = restore_cached(from, rp, *c)) < 0 && !rp->conn)
+		return error; /* no scratch database any more */
+	if (error < 0) {
+		if (error == GM_EINTERRUPTED)
+			return error;
+		gm_buf_printf(&rp->cache_note, "off (%s)", gm_error_last()->message);
+		gm_error_clear();
+		gm_cache_free(*c);
+		*c = NULL;
+		*from = 0;
+	} else if (!*c) {
+		gm_buf_puts(&rp->cache_note, stop ? "off (cache_size: 0)" : "unused (no revision)");
+	}
+	return 0;
+}
+
 int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 {
 	gm_cache *c = NULL;
@@ -147,14 +181,8 @@ int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 	if ((error = gm_replay_open_scratch(rp)) < 0)
 		return error;
 	gm_buf_clear(&rp->cache_note);
-	if (rp->opts.no_cache)
-		gm_buf_puts(&rp->cache_note, "off (--no-cache)");
-	else if ((error = gm_cache_new(&c, rp->repo, rp->cfg, rp->server, rp->conn, h, stop,
-				       rp->opts.no_fixtures)) < 0 ||
-		 (c && (error = restore_cached(&from, rp, c)) < 0))
+	if ((error = open_cache(&c, &from, rp, h, stop)) < 0)
 		goto done;
-	else if (!c)
-		gm_buf_puts(&rp->cache_note, stop ? "off (cache_size: 0)" : "unused (no revision)");
 	if (c) {
 		gm_buf_printf(&rp->cache_note, "%s (%zu of %zu revisions cached, %zu replayed)",
 			      from ? "hit" : "miss", from, stop, stop - from);
