@@ -152,11 +152,23 @@ done:
 	return error;
 }
 
+/* The reconnected scratch notices a dead client within a second, as pg_scratch_create
+ * sets it up (postgres.c: so that a run killed mid-statement leaves a droppable database). */
+static void check_client(gm_scratch *s)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)gm_scratch_conn(s);
+
+	if (c)
+		PQclear(PQexec(c->pg, "SET client_connection_check_interval = 1000"));
+}
+
 static int pg_save(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta)
 {
 	struct save sv = { where, name, meta };
+	int error = gm_scratch_redo(s, save_disconnected, &sv);
 
-	return gm_scratch_redo(s, save_disconnected, &sv);
+	check_client(s);
+	return error;
 }
 
 struct restore {
@@ -189,8 +201,10 @@ done:
 static int pg_restore(const gm_cache_place *where, gm_scratch *s, const char *name)
 {
 	struct restore rs = { where, name };
+	int error = gm_scratch_redo(s, restore_disconnected, &rs);
 
-	return gm_scratch_redo(s, restore_disconnected, &rs);
+	check_client(s);
+	return error;
 }
 
 static int pg_list(gm_cache_stored_list *out, const gm_cache_place *where, const char *prefix)
