@@ -7,6 +7,13 @@ test_description='the snapshot cache (SQLite and PostgreSQL): hits, misses, incr
 
 with_columns base.yml "name: text" "city: text" >city.yml
 with_columns base.yml "name: text" "city: text" "phone: text" >phone.yml
+for m in city phone; do
+	cat $m.yml - >$m-t2.yml <<-YAML
+	  t2:
+	    columns:
+	      id: {type: integer, primary_key: true}
+	YAML
+done
 
 test_expect_success 'setup: production with a base revision and fixtures; work changes the models' '
 	cache_repo repo
@@ -168,6 +175,32 @@ test_expect_success 'cache: bad usage' '
 	test_grep "unknown subcommand .flush." err &&
 	(cd repo && test_expect_code 2 git migrate cache list extra 2>../err) &&
 	test_grep "unexpected argument .extra." err
+'
+
+# A newer production revision that cannot run on the entry's rows but runs on an empty
+# table (a cold run loads the fixtures after it): the run does not fail for the cache.
+test_expect_success 'a newer revision that fails on the entry'"'"'s rows: replayed without the entry' '
+	prepare_v repo --dry-run &&
+	test_grep "^miss" cache &&
+	(
+		cd repo &&
+		git checkout -q -- models/app.yml &&
+		git switch -q production &&
+		cp ../city-t2.yml models/app.yml &&
+		rev=$(git migrate -q prepare -m t2) &&
+		awk "/^-- \\+migrate down/ { print \"INSERT INTO t2 SELECT 1 FROM contacts;\" } { print }" \
+			"$rev" >rev.new && mv rev.new "$rev" &&
+		git add -A && git commit -q -m t2 &&
+		git switch -q work && git merge -q production &&
+		cp ../phone-t2.yml models/app.yml
+	) &&
+	prepare_v repo --dry-run --no-cache &&
+	cp out cold.sql &&
+	prepare_v repo --dry-run &&
+	test_grep "^hit (2 of 3 revisions cached, 1 replayed); on top of the entry: .*; replayed without it, saved gm_cache_" cache &&
+	test_cmp cold.sql out &&
+	prepare_v repo --dry-run &&
+	test_grep "^hit (3 of 3 revisions cached, 0 replayed)$" cache
 '
 
 test_done
