@@ -18,6 +18,9 @@ int gm_repo_hash_file(char oid_out[GM_OID_HEXSZ + 1], const char *path)
 	if (stat(path, &st) < 0)
 		return gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
 				    "cannot read '%s': %s", path, strerror(errno));
+	/* a FIFO would block the read for ever; devices and sockets are no content either */
+	if (!S_ISREG(st.st_mode))
+		return gm_error_set(GM_EINVALID, "'%s' is not a regular file", path);
 	if (git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB) < 0)
 		return gm_repo_git_fail(-1, "cannot read '%s'", path);
 	git_oid_tostr(oid_out, GM_OID_HEXSZ + 1, &oid);
