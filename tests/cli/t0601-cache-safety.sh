@@ -15,6 +15,16 @@ entry_sql() {
 	fi
 }
 
+# rebuilt <note>: prepare's cache line starts with <note>, its SQL is the cold run's, and
+# the next run hits the entry it saved.
+rebuilt() {
+	prepare_v repo --dry-run &&
+	test_grep "^$1" cache &&
+	test_cmp cold.sql out &&
+	prepare_v repo --dry-run &&
+	test_grep "^hit" cache
+}
+
 test_expect_success 'setup: production with a base revision and fixtures; a cold run' '
 	cache_repo repo &&
 	prepare_v repo --dry-run --no-cache &&
@@ -26,33 +36,22 @@ test_expect_success 'setup: production with a base revision and fixtures; a cold
 
 test_expect_success 'an entry whose table was dropped behind its back is detected and rebuilt' '
 	entry_sql "DROP TABLE contacts" &&
-	prepare_v repo --dry-run &&
-	test_grep "^a bad entry was removed; miss (0 of 1 revisions cached, 1 replayed), saved" cache &&
-	test_cmp cold.sql out &&
-	test_grep "2 fixture rows\|dry run" err &&
+	rebuilt "a bad entry was removed; miss (0 of 1 revisions cached, 1 replayed), saved" &&
 	entry_sql "SELECT count(*) FROM contacts" >rows &&
 	grep -q "2" rows &&
-	prepare_v repo --dry-run &&
-	test_grep "^hit" cache &&
 	test_no_scratch_left
 '
 
 test_expect_success 'an entry with a column added behind its back is rebuilt' '
 	entry_sql "ALTER TABLE contacts ADD COLUMN sneaky integer" &&
-	prepare_v repo --dry-run &&
-	test_grep "^a bad entry was removed; miss" cache &&
-	test_cmp cold.sql out
+	rebuilt "a bad entry was removed; miss"
 '
 
 if test_if_sqlite; then
 	test_expect_success 'a corrupt SQLite cache file is detected and rebuilt' '
 		entry=$(cd repo && cache_entries) &&
 		printf "this is not a database" >"repo/.git/git-migrate/cache/$entry.db" &&
-		prepare_v repo --dry-run &&
-		test_grep "^a bad entry was removed; miss" cache &&
-		test_cmp cold.sql out &&
-		prepare_v repo --dry-run &&
-		test_grep "^hit" cache
+		rebuilt "a bad entry was removed; miss"
 	'
 
 	test_expect_success 'a SQLite entry without its metadata (half-written) is never used' '
@@ -60,11 +59,7 @@ if test_if_sqlite; then
 		rm "repo/.git/git-migrate/cache/$entry.meta" &&
 		(cd repo && git migrate cache list >../list) &&
 		test_grep "half-written" list &&
-		prepare_v repo --dry-run &&
-		test_grep "^miss" cache &&
-		test_cmp cold.sql out &&
-		prepare_v repo --dry-run &&
-		test_grep "^hit" cache
+		rebuilt "miss"
 	'
 fi
 
