@@ -2,7 +2,7 @@
 #include "cmd.h"
 
 const char *const diff_usage[] = {
-	"git migrate diff [--sql] [--production <ref>] [--allow-empty-models]",
+	"git migrate diff [--sql] [--production <ref>] [--allow-empty-models] [--no-cache]",
 	"",
 	"Replays production's chain and the worktree's local revisions on a scratch",
 	"database and compares that schema with the models. Writes nothing. Exits 1 when",
@@ -11,6 +11,7 @@ const char *const diff_usage[] = {
 	"    --sql                 print the SQL (up section) instead of the change list",
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    --allow-empty-models  accept models with no table (shows every table dropped)",
+	"    --no-cache            replay production's chain without the snapshot cache",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -21,6 +22,7 @@ int cmd_diff(int argc, char **argv)
 		{ "sql", no_argument, NULL, 'S' },
 		{ "production", required_argument, NULL, 'P' },
 		{ "allow-empty-models", no_argument, NULL, 'E' },
+		{ "no-cache", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -40,6 +42,8 @@ int cmd_diff(int argc, char **argv)
 			o.production = optarg;
 		else if (c == 'E')
 			o.allow_empty_models = true;
+		else if (c == 'C')
+			o.no_cache = true;
 	}
 	if (optind < argc)
 		return cmd_usage_error(diff_usage, "unexpected argument '%s'", argv[optind]);

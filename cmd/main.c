@@ -36,6 +36,7 @@ const struct gm_cmd gm_commands[] = {
 	{ "createdb", cmd_createdb, GM_NEED_REPO, "create the target database", createdb_usage },
 	{ "hooks", cmd_hooks, GM_NEED_REPO,
 	  "install the git hooks that guard the production branch", hooks_usage },
+	{ "cache", cmd_cache, GM_NEED_REPO, "list or clear the snapshot cache", cache_usage },
 	{ "help", cmd_help, 0, "show help for a command", help_usage },
 	{ NULL, NULL, 0, NULL, NULL },
 };

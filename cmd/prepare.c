@@ -8,6 +8,7 @@
 const char *const prepare_usage[] = {
 	"git migrate prepare [-m <message>] [--production <ref>] [--dry-run] [--no-fixtures]",
 	"                    [--allow-empty-models] [--allow-drop <table>[.<column>]] [--no-wait]",
+	"                    [--no-cache]",
 	"",
 	"Replays the production branch's migrations (read from git, no checkout) and the",
 	"worktree's local revisions on a scratch database, diffs that schema against the",
@@ -29,6 +30,7 @@ const char *const prepare_usage[] = {
 	"    --allow-drop <name>   drop this table or table.column although it holds data and",
 	"                          looks renamed: the loss is meant (repeatable)",
 	"    --no-wait             fail when another run in this worktree holds its lock",
+	"    --no-cache            replay production's chain without the snapshot cache",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -44,6 +46,8 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 		cmd_warning("%s", res->warnings[i]);
 	for (i = 0; i < res->notes_nr; i++)
 		cmd_info("note: %s", res->notes[i]);
+	if (gm_global.verbosity > 0 && res->cache && *res->cache)
+		fprintf(stderr, "cache: %s\n", res->cache);
 	if (gm_global.verbosity > 0 && res->phases_nr) {
 		fputs("timing:", stderr);
 		for (i = 0; i < res->phases_nr; i++)
@@ -115,6 +119,7 @@ int cmd_prepare(int argc, char **argv)
 		{ "no-fixtures", no_argument, NULL, 'F' },
 		{ "allow-empty-models", no_argument, NULL, 'E' },
 		{ "no-wait", no_argument, NULL, 'W' },
+		{ "no-cache", no_argument, NULL, 'C' },
 		{ "allow-drop", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -149,6 +154,9 @@ int cmd_prepare(int argc, char **argv)
 			break;
 		case 'W':
 			o.no_wait = true;
+			break;
+		case 'C':
+			o.no_cache = true;
 			break;
 		case 'D':
 			GM_ALLOC_GROW(allow, allow_nr + 1, allow_alloc);

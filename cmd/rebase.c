@@ -2,7 +2,7 @@
 #include "cmd.h"
 
 const char *const rebase_usage[] = {
-	"git migrate rebase [--production <ref>] [--dry-run] [--no-wait]",
+	"git migrate rebase [--production <ref>] [--dry-run] [--no-wait] [--no-cache]",
 	"",
 	"Production moved on since the local revisions were written. Re-chains the local",
 	"revision that hangs off an older production revision onto production's head (its",
@@ -15,6 +15,7 @@ const char *const rebase_usage[] = {
 	"    --production <ref>    the ref holding the migrations history (default: config)",
 	"    -n, --dry-run         check only, rewrite nothing",
 	"    --no-wait             fail when another run in this worktree holds its lock",
+	"    --no-cache            replay production's chain without the snapshot cache",
 	"    -h, --help            show this help",
 	NULL,
 };
@@ -71,6 +72,7 @@ int cmd_rebase(int argc, char **argv)
 		{ "production", required_argument, NULL, 'P' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-wait", no_argument, NULL, 'W' },
+		{ "no-cache", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -92,6 +94,8 @@ int cmd_rebase(int argc, char **argv)
 			o.dry_run = true;
 		else if (c == 'W')
 			o.no_wait = true;
+		else if (c == 'C')
+			o.no_cache = true;
 	}
 	if (optind < argc)
 		return cmd_usage_error(rebase_usage, "unexpected argument '%s'", argv[optind]);

@@ -4,7 +4,7 @@
 
 const char *const verify_usage[] = {
 	"git migrate verify [--production <ref>] [--worktree | --rev <ref>] [--replay [--no-wait]]",
-	"                   [--database [<url>]] [--format <fmt>]",
+	"                   [--no-cache] [--database [<url>]] [--format <fmt>]",
 	"",
 	"Checks the chain of revisions: every file parses, ids are unique and match file",
 	"names (parse); no missing parent, no cycle, one base, one head (graph); every",
@@ -22,6 +22,7 @@ const char *const verify_usage[] = {
 	"    --rev <ref>           check the migrations of a git revision instead",
 	"    --replay              also replay the chain on a scratch database",
 	"    --no-wait             fail when another run in this worktree holds its lock",
+	"    --no-cache            replay without the snapshot cache",
 	"    --database            also check the target database (or <url>) against the chain",
 	"    --format <fmt>        text (default), json, github (workflow annotations) or junit",
 	"    -h, --help            show this help",
@@ -448,6 +449,7 @@ int cmd_verify(int argc, char **argv)
 		{ "replay", no_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "no-wait", no_argument, NULL, 'N' },
+		{ "no-cache", no_argument, NULL, 'C' },
 		{ "database", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -480,16 +482,16 @@ int cmd_verify(int argc, char **argv)
 		case 'N':
 			o.no_wait = true;
 			break;
+		case 'C':
+			o.no_cache = true;
+			break;
 		case 'D':
 			with_database = true;
 			break;
 		case 'F':
 			if ((f = parse_format(optarg)) < 0)
-				return cmd_usage_error(
-					verify_usage,
-					"--format takes text, json, github or junit, "
-					"not '%s'",
-					optarg);
+				return cmd_usage_error(verify_usage, "--format takes %s, not '%s'",
+						       "text, json, github or junit", optarg);
 			format = (enum format)f;
 			break;
 		}

@@ -61,7 +61,10 @@ static const char template_text[] =
 	"\n"
 	"# PostgreSQL: the schemas managed besides the current one (public). Default: every\n"
 	"# schema the models name; the others are left as the database has them.\n"
-	"# schemas: [public, billing]\n";
+	"# schemas: [public, billing]\n"
+	"\n"
+	"# Snapshot cache entries kept per repository (0 turns the cache off).\n"
+	"# cache_size: 3\n";
 
 const char *gm_config_template(void)
 {
@@ -109,6 +112,7 @@ void gm_config_defaults(gm_config **out, const char *root)
 	cfg->database_from = "default";
 	cfg->scratch = NULL;
 	cfg->version_table = gm_xstrdup(DEFAULT_VERSION_TABLE);
+	cfg->cache_size = 3;
 	*out = cfg;
 }
 
@@ -143,9 +147,9 @@ void gm_config_free(gm_config *cfg)
 /* ---- parsing ------------------------------------------------------------ */
 
 static const char *const known_keys[] = {
-	"production",        "migrations", "models",  "fixtures",
-	"fixtures_from",     "database",   "scratch", "version_table",
-	"max_revision_size", "schemas",    NULL,
+	"production",        "migrations", "models",     "fixtures",
+	"fixtures_from",     "database",   "scratch",    "version_table",
+	"max_revision_size", "schemas",    "cache_size", NULL,
 };
 
 static const char *closest(const char *word, const char *const *candidates)
@@ -210,6 +214,24 @@ static int get_size(size_t *dst, const gm_yaml_doc *doc, const char *name, const
 		return gm_yaml_error(doc, v, "'%s' must be a size such as 4 MiB, not '%s'", name,
 				     v->value);
 	*dst = (size_t)(n * mult);
+	return 0;
+}
+
+/* A count: a whole number from 0 to 1000 (the snapshot cache's size). */
+static int get_count(long *dst, const gm_yaml_doc *doc, const char *name, const gm_yaml_node *v)
+{
+	char *end = NULL;
+	long n = -1;
+
+	if (v->kind == GM_YAML_SCALAR && !gm_yaml_is_null(v) && *v->value) {
+		errno = 0;
+		n = strtol(v->value, &end, 10);
+		if (errno || *end || n > 1000)
+			n = -1;
+	}
+	if (n < 0)
+		return gm_yaml_error(doc, v, "'%s' must be a whole number from 0 to 1000", name);
+	*dst = n;
 	return 0;
 }
 
@@ -402,6 +424,8 @@ static int parse_key(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node 
 		return parse_schemas(cfg, doc, v);
 	if (!strcmp(key, "max_revision_size"))
 		return get_size(&cfg->max_revision_size, doc, key, v);
+	if (!strcmp(key, "cache_size"))
+		return get_count(&cfg->cache_size, doc, key, v);
 	return unknown_key(doc, k, known_keys);
 }
 

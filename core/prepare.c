@@ -400,7 +400,7 @@ static void run_init(struct run *r, gm_repo *repo, const gm_config *cfg,
 		     const gm_prepare_opts *opts)
 {
 	static const gm_prepare_opts defaults = GM_PREPARE_OPTS_INIT;
-	gm_replay_opts ro = { NULL, NULL, false, NULL };
+	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false };
 
 	memset(r, 0, sizeof(*r));
 	gm_buf_init(&r->up_sql);
@@ -411,6 +411,8 @@ static void run_init(struct run *r, gm_repo *repo, const gm_config *cfg,
 	ro.progress = r->opts->progress;
 	ro.payload = r->opts->payload;
 	ro.no_fixtures = r->opts->no_fixtures;
+	ro.no_cache = r->opts->no_cache;
+	ro.cache_peek = r->opts->diff_only;
 	ro.fixtures_oid = r->h.prod_oid; /* filled when the history is read */
 	gm_replay_new(&r->rp, repo, cfg, &ro);
 }
@@ -476,23 +478,29 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 	    (error = gm_history_combine(&r->h, false)) < 0)
 		return error;
 	gm_replay_phase(r->rp, "read");
-	if ((error = gm_replay_open_scratch(r->rp)) < 0 ||
-	    (error = gm_replay_run(r->rp, r->h.order, r->h.order_nr, r->h.prod_nr)) < 0)
+	/* production's chain and the fixtures (from the snapshot cache when it can), then
+	 * the local revisions on top, with the fixture rows in */
+	error = gm_replay_open_cached(r->rp, &r->h, r->h.prod_nr);
+	out->cache = gm_xstrdup(gm_replay_cache_note(r->rp));
+	if (error < 0 || (error = gm_replay_run(r->rp, r->h.order + r->h.prod_nr,
+						r->h.order_nr - r->h.prod_nr, 0)) < 0)
 		return error;
 	out->replayed = r->h.order_nr;
-	gm_replay_phase(r->rp, "replay");
+	gm_replay_phase(r->rp, "replay-local");
 	if ((error = gm_replay_inspect(&r->current, r->rp)) < 0)
 		return error;
 	gm_replay_phase(r->rp, "inspect");
 	/* Production's chain creates no table yet (the project's first revision): the
 	 * fixtures cannot go in before the new revision's up section, so they are loaded
 	 * after it, for the verification of down and up again. */
-	r->defer_fixtures = r->current->tables_nr == 0;
+	r->defer_fixtures = !gm_replay_fixtures_loaded(r->rp) && r->current->tables_nr == 0;
 	if (!r->opts->diff_only && !r->defer_fixtures) {
+		bool loaded = gm_replay_fixtures_loaded(r->rp); /* after production's chain */
 		if ((error = gm_replay_fixtures(r->rp, r->current)) < 0)
 			return error;
 		count_fixtures(r, out);
-		gm_replay_phase(r->rp, "fixtures");
+		if (!loaded)
+			gm_replay_phase(r->rp, "fixtures");
 	}
 	if ((error = gm_replay_models(&r->models, &r->desired, r->rp)) < 0 ||
 	    (error = refuse_empty_models(r)) < 0)
@@ -658,6 +666,7 @@ void gm_prepare_result_release(gm_prepare_result *res)
 	free(res->parent);
 	free(res->up_sql);
 	free(res->down_sql);
+	free(res->cache);
 	gm_strv_free(res->summary, res->summary_nr);
 	gm_strv_free(res->warnings, res->warnings_nr);
 	gm_strv_free(res->notes, res->notes_nr);

@@ -272,7 +272,7 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo, const
 	      const gm_rebase_opts *opts)
 {
 	static const gm_rebase_opts defaults = GM_REBASE_OPTS_INIT;
-	gm_replay_opts ro = { NULL, NULL, false, NULL };
+	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false };
 	struct rebase r;
 	gm_replay *rp = NULL;
 	gm_lock *lock = NULL;
@@ -286,6 +286,7 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo, const
 	ro.progress = opts->progress;
 	ro.payload = opts->payload;
 	ro.fixtures_oid = r.h.prod_oid; /* filled when the history is read */
+	ro.no_cache = opts->no_cache;
 	gm_replay_new(&rp, repo, cfg, &ro);
 	if ((error = gm_lock_worktree(&lock, repo, cfg, opts->no_wait, opts->wait, opts->payload)) <
 	    0)

@@ -9,6 +9,7 @@
 #include "error_int.h"
 #include "models_int.h"
 #include "interrupt.h"
+#include "cache.h"
 #include "replay.h"
 #include "scratch.h"
 #include "util/banned.h"
@@ -25,6 +26,7 @@ struct gm_replay {
 	struct timespec mark; /* the phase clock */
 	gm_replay_phase_time phases[GM_PHASES_MAX];
 	size_t phases_nr;
+	gm_buf cache_note; /* what the snapshot cache did */
 };
 
 void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg, const gm_replay_opts *opts)
@@ -35,13 +37,13 @@ void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg, const g
 	rp->cfg = cfg;
 	if (opts)
 		rp->opts = *opts;
+	gm_buf_init(&rp->cache_note);
 	clock_gettime(CLOCK_MONOTONIC, &rp->mark);
 	gm_signals_install();
 	*out = rp;
 }
 
-/* The scratch server: `scratch:` or, when unset, the target database's own server. */
-static int scratch_server(gm_url **out, const gm_config *cfg)
+int gm_replay_scratch_server(gm_url **out, const gm_config *cfg)
 {
 	const char *s = cfg->scratch;
 	gm_url *db = NULL;
@@ -62,11 +64,181 @@ int gm_replay_open_scratch(gm_replay *rp)
 	int error;
 
 	GM_ASSERT_ARG(rp && !rp->conn);
-	if ((error = scratch_server(&rp->server, rp->cfg)) < 0 ||
+	if ((error = gm_replay_scratch_server(&rp->server, rp->cfg)) < 0 ||
 	    (error = gm_scratch_create(&rp->scratch, rp->server)) < 0)
 		return error;
 	rp->conn = gm_scratch_conn(rp->scratch);
 	return 0;
+}
+
+/* A new empty scratch database in place of the session's, the fixtures forgotten. */
+static int new_scratch(gm_replay *rp)
+{
+	int error;
+
+	gm_scratch_drop(rp->scratch);
+	rp->scratch = NULL;
+	rp->conn = NULL;
+	gm_fixtures_report_release(&rp->fixtures);
+	rp->fixtures_loaded = false;
+	if ((error = gm_scratch_create(&rp->scratch, rp->server)) == 0)
+		rp->conn = gm_scratch_conn(rp->scratch);
+	return error;
+}
+
+/*
+ * The cached part of gm_replay_open_cached: restore the best entry into the scratch
+ * (*from: the revisions it holds; 0 on a miss). A bad entry (removed by
+ * gm_cache_restore) leaves garbage in the scratch: it is dropped and made again.
+ */
+static int restore_cached(size_t *from, gm_replay *rp, gm_cache *c)
+{
+	gm_cache_meta m;
+	int error;
+
+	*from = 0;
+	error = gm_cache_restore(&m, c, rp->scratch);
+	if (error == GM_ENOTFOUND) {
+		gm_error_clear();
+		gm_buf_puts(&rp->cache_note, "a bad entry was removed; ");
+		return new_scratch(rp);
+	}
+	if (error < 0)
+		return error;
+	rp->conn = gm_scratch_conn(rp->scratch);
+	*from = m.revisions;
+	if (*from) {
+		gm_fixtures_report_release(&rp->fixtures);
+		rp->fixtures = m.fixtures;
+		memset(&m.fixtures, 0, sizeof(m.fixtures));
+		rp->fixtures_loaded = m.fixtures_loaded;
+	}
+	gm_cache_meta_release(&m);
+	return 0;
+}
+
+/* The fixtures after production's chain, when it creates a table (see open_cached). */
+static int fixtures_after_production(gm_replay *rp)
+{
+	gm_schema *s = NULL;
+	int error;
+
+	if (rp->fixtures_loaded || rp->opts.no_fixtures || rp->opts.cache_peek)
+		return 0;
+	if ((error = gm_replay_inspect(&s, rp)) == 0 && s->tables_nr)
+		error = gm_replay_fixtures(rp, s);
+	gm_schema_free(s);
+	return error;
+}
+
+/* Save the state as c's entry; the cache failing to save is not the run's failure. */
+static void save_cached(gm_replay *rp, gm_cache *c)
+{
+	char *fp = NULL;
+
+	if (gm_replay_fingerprint(&fp, rp) < 0 ||
+	    gm_cache_save(c, rp->scratch, fp, rp->fixtures_loaded, &rp->fixtures) < 0) {
+		gm_buf_printf(&rp->cache_note, ", not saved (%s)", gm_error_last()->message);
+		gm_error_clear();
+	} else {
+		gm_buf_printf(&rp->cache_note, ", saved %s", gm_cache_name(c));
+	}
+	rp->conn = gm_scratch_conn(rp->scratch);
+	free(fp);
+}
+
+/*
+ * The cache's part of gm_replay_open_cached: *c (NULL when off) and the revisions the
+ * restored entry holds. The cache failing (a server that refuses to list, a fixture file
+ * that cannot be hashed) is not the run's failure: the note says why and the run goes
+ * on without it. < 0 only when the scratch database could not be made again.
+ */
+static int open_cache(gm_cache **c, size_t *from, gm_replay *rp, const gm_history *h, size_t stop)
+{
+	int error;
+
+	*c = NULL;
+	*from = 0;
+	if (rp->opts.no_cache) {
+		gm_buf_puts(&rp->cache_note, "off (--no-cache)");
+		return 0;
+	}
+	if ((error = gm_cache_new(c, rp->repo, rp->cfg, rp->server, rp->conn, h, stop,
+				  rp->opts.no_fixtures)) == 0 &&
+	    *c && (error = restore_cached(from, rp, *c)) < 0 && !rp->conn)
+		return error; /* no scratch database any more */
+	if (error < 0) {
+		if (error == GM_EINTERRUPTED)
+			return error;
+		gm_buf_printf(&rp->cache_note, "off (%s)", gm_error_last()->message);
+		gm_error_clear();
+		gm_cache_free(*c);
+		*c = NULL;
+		*from = 0;
+	} else if (!*c) {
+		gm_buf_puts(&rp->cache_note, stop ? "off (cache_size: 0)" : "unused (no revision)");
+	}
+	return 0;
+}
+
+/*
+ * Production's revisions order[*from..stop) on top of what the scratch holds. When
+ * those on top of a cached entry fail (a newer revision that cannot take the entry's
+ * fixture rows, which a cold run loads after it), the run starts over without the entry:
+ * the cache never makes a run fail that would pass without it.
+ */
+static int replay_rest(gm_replay *rp, const gm_history *h, size_t *from, size_t stop)
+{
+	int error = gm_replay_run(rp, h->order + *from, stop - *from, stop - *from);
+
+	if (error == 0 || error == GM_EINTERRUPTED || *from == 0)
+		return error;
+	gm_buf_printf(&rp->cache_note, "; on top of the entry: %s; replayed without it",
+		      gm_error_last()->message);
+	gm_error_clear();
+	*from = 0;
+	if ((error = new_scratch(rp)) < 0)
+		return error;
+	return gm_replay_run(rp, h->order, stop, stop);
+}
+
+int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
+{
+	gm_cache *c = NULL;
+	size_t from = 0;
+	int error;
+
+	if ((error = gm_replay_open_scratch(rp)) < 0)
+		return error;
+	gm_buf_clear(&rp->cache_note);
+	if ((error = open_cache(&c, &from, rp, h, stop)) < 0)
+		goto done;
+	if (c) {
+		gm_buf_printf(&rp->cache_note, "%s (%zu of %zu revisions cached, %zu replayed)",
+			      from ? "hit" : "miss", from, stop, stop - from);
+		gm_replay_phase(rp, "cache");
+	}
+	if ((error = replay_rest(rp, h, &from, stop)) < 0)
+		goto done;
+	gm_replay_phase(rp, "replay");
+	if (stop == h->prod_nr && !rp->fixtures_loaded) {
+		if ((error = fixtures_after_production(rp)) < 0)
+			goto done;
+		if (rp->fixtures_loaded)
+			gm_replay_phase(rp, "fixtures");
+	}
+	if (c && from != stop && stop == h->prod_nr && !rp->opts.cache_peek) {
+		save_cached(rp, c);
+		gm_replay_phase(rp, "cache-save");
+	}
+done:
+	gm_cache_free(c);
+	return error;
+}
+
+const char *gm_replay_cache_note(const gm_replay *rp)
+{
+	return rp->cache_note.ptr ? rp->cache_note.ptr : "";
 }
 
 gm_conn *gm_replay_conn(gm_replay *rp)
@@ -264,6 +436,7 @@ void gm_replay_free(gm_replay *rp)
 	if (!rp)
 		return;
 	gm_fixtures_report_release(&rp->fixtures);
+	gm_buf_release(&rp->cache_note);
 	gm_scratch_drop(rp->scratch);
 	gm_url_free(rp->server);
 	free(rp);

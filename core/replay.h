@@ -50,6 +50,8 @@ typedef struct gm_replay_opts {
 	void *payload;            /* for progress */
 	bool no_fixtures;         /* gm_replay_fixtures loads nothing */
 	const char *fixtures_oid; /* the commit whose fixtures are loaded (production's) */
+	bool no_cache;            /* --no-cache: gm_replay_open_cached neither reads nor saves */
+	bool cache_peek; /* use an entry, but on a miss load no fixtures and save nothing (diff) */
 } gm_replay_opts;
 
 /* One phase's time, in the order they ran (for -v and make bench). */
@@ -71,6 +73,26 @@ void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg,
  * target database's server for PostgreSQL, else SQLite). GM_EINVALID (bad URL), GM_EDB.
  */
 int gm_replay_open_scratch(gm_replay *rp);
+
+/*
+ * The database with production's revisions h->order[0..stop) (stop <= h->prod_nr)
+ * applied and, when stop is h->prod_nr and they create a table, the fixtures loaded
+ * (not with opts->no_fixtures or opts->cache_peek): from the snapshot cache (cache.h)
+ * when it holds this state, else from the entry holding the most of these revisions,
+ * the rest replayed on top (with the entry's fixture rows in the tables: the cache
+ * keeps its state after the fixtures, so that a hit costs one copy; the key includes
+ * the fixtures, so they are the same files), else on a new scratch database. A state
+ * of stop == h->prod_nr that was not a hit is saved. gm_replay_cache_note says which.
+ * Errors as gm_replay_open_scratch, gm_replay_run and gm_replay_fixtures.
+ */
+int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop);
+
+/* What the cache did ("hit gm_cache_... (0 revisions replayed on top)"); borrowed. */
+const char *gm_replay_cache_note(const gm_replay *rp);
+
+/* The scratch server of cfg: `scratch:` or, when unset, the target's (PostgreSQL) or
+ * SQLite. Caller owns *out. GM_EINVALID (bad URL). */
+int gm_replay_scratch_server(gm_url **out, const gm_config *cfg);
 
 /* The open connection and its dialect (borrowed; after an open). */
 gm_conn *gm_replay_conn(gm_replay *rp);
@@ -146,8 +168,10 @@ int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h, c
 /*
  * verify --replay on a loaded history (gm_verify loads it once, under the worktree's
  * lock): combines it, flags production's revisions newer than git's fork, and runs
- * gm_replay_check with the models. The combining's errors are findings.
+ * gm_replay_check with the models. The combining's errors are findings. no_cache:
+ * --no-cache (the snapshot cache is neither read nor saved).
  */
-int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg);
+int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg,
+		     bool no_cache);
 
 #endif

@@ -142,6 +142,27 @@ const gm_url *gm_scratch_url(const gm_scratch *s)
 	return s->url;
 }
 
+int gm_scratch_redo(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), void *payload)
+{
+	gm_conn *conn = s->conn;
+	sigset_t old;
+	int error, reconnect;
+
+	/* the signal handler interrupts s->conn: never one being closed */
+	block_signals(&old);
+	s->conn = NULL;
+	restore_signals(&old);
+	s->dialect->disconnect(conn);
+	error = fn(s->url, payload);
+	conn = NULL;
+	if ((reconnect = s->dialect->connect(&conn, s->url)) < 0)
+		return reconnect;
+	block_signals(&old);
+	s->conn = conn;
+	restore_signals(&old);
+	return error;
+}
+
 /* The error being reported, saved across a best-effort drop that may overwrite it. */
 struct saved_error {
 	int code, line, col;

@@ -21,6 +21,14 @@ int gm_scratch_create(gm_scratch **out, const gm_url *server);
 gm_conn *gm_scratch_conn(gm_scratch *s);
 const gm_url *gm_scratch_url(const gm_scratch *s);
 
+/*
+ * Disconnect from the scratch database, run fn(url, payload) (which may copy it, or drop
+ * and re-create it under the same name: the snapshot cache does), then connect again.
+ * fn's error is returned (after reconnecting); GM_EDB when the reconnect fails, and then
+ * the scratch has no connection (gm_scratch_drop still drops it).
+ */
+int gm_scratch_redo(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), void *payload);
+
 /* Disconnect, drop the database and free; NULL-safe. Errors are ignored (best effort). */
 void gm_scratch_drop(gm_scratch *s);
 

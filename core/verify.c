@@ -158,7 +158,7 @@ int gm_verify(gm_findings *findings, gm_repo *repo, const gm_config *cfg,
 	gm_chain_check_chained(findings, h.local, h.prod, h.production);
 	/* Replaying a chain that fails the other checks would only repeat their findings. */
 	if (opts->replay && !findings->nr)
-		error = gm_verify_replay(findings, &h, repo, cfg);
+		error = gm_verify_replay(findings, &h, repo, cfg, opts->no_cache);
 done:
 	gm_history_release(&h);
 	gm_lock_release(lock);

@@ -17,6 +17,7 @@ struct check {
 	const gm_history *h;
 	const bool *newer;    /* per order entry: production's, newer than the fork */
 	gm_touched **touched; /* per order entry: what it changed (newer and local) */
+	size_t start;         /* order[0..start) came from gm_replay_open_cached */
 };
 
 /* Lines joined with "; " (a finding is one line). */
@@ -185,7 +186,7 @@ static int replay_all(struct check *c)
 	size_t i;
 	int error = 0;
 
-	for (i = 0; i < h->order_nr && error == 0; i++) {
+	for (i = c->start; i < h->order_nr && error == 0; i++) {
 		gm_replay_progress(c->rp, "replaying revisions", i, h->order_nr);
 		if (i == h->prod_nr) {
 			if ((error = load_fixtures_now(c->rp)) < 0)
@@ -240,12 +241,16 @@ done:
 int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h, const bool *newer,
 		    bool check_models)
 {
-	struct check c = { findings, rp, h, newer, NULL };
+	struct check c = { findings, rp, h, newer, NULL, 0 };
 	size_t i;
 	int error;
 
 	c.touched = gm_xcalloc(h->order_nr + 1, sizeof(*c.touched));
-	if ((error = gm_replay_open_scratch(rp)) == 0 && (error = replay_all(&c)) == 0 &&
+	/* production's revisions up to the first one newer than the fork (those are watched,
+	 * one by one) come from the snapshot cache when it has them */
+	while (c.start < h->prod_nr && !(newer && newer[c.start]))
+		c.start++;
+	if ((error = gm_replay_open_cached(rp, h, c.start)) == 0 && (error = replay_all(&c)) == 0 &&
 	    check_models)
 		error = check_models_covered(&c);
 	if (error == GM_ITEROVER) {
@@ -341,9 +346,10 @@ done:
 	return newer;
 }
 
-int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg)
+int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg,
+		     bool no_cache)
 {
-	gm_replay_opts ro = { NULL, NULL, false, NULL };
+	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false };
 	gm_replay *rp = NULL;
 	bool *newer = NULL;
 	int error;
@@ -356,6 +362,7 @@ int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const 
 		return error;
 	}
 	ro.fixtures_oid = h->prod_oid;
+	ro.no_cache = no_cache;
 	gm_replay_new(&rp, repo, cfg, &ro);
 	newer = newer_than_git_fork(repo, cfg, h);
 	error = gm_replay_check(findings, rp, h, newer, true);

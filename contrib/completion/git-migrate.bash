@@ -132,5 +132,8 @@ _git_migrate ()
 	show | upgrade | downgrade | stamp)
 		__gitcomp_nl "$(__git_migrate_revisions "$rev")"
 		;;
+	cache)
+		__gitcomp "list clear"
+		;;
 	esac
 }

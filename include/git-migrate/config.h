@@ -39,6 +39,7 @@ typedef struct gm_config {
 				   * `schemas:` key, names as written); NULL = every schema
 				   * the models name (gm_schema_scope) */
 	size_t schemas_nr;
+	long cache_size; /* snapshot cache entries kept (default 3; 0: no cache) */
 } gm_config;
 
 /*

@@ -54,13 +54,14 @@ typedef struct gm_prepare_opts {
 	const char *const *allow_drop;
 	size_t allow_drop_nr;
 	gm_rename_cb ask_rename; /* NULL: rename-like changes are refused (no terminal) */
+	bool no_cache;           /* --no-cache: the snapshot cache is neither read nor saved */
 } gm_prepare_opts;
 
 /* clang-format off */
-#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL, false, NULL, NULL, 0, NULL }
+#define GM_PREPARE_OPTS_INIT { NULL, NULL, false, false, false, false, NULL, NULL, false, NULL, NULL, 0, NULL, false }
 /* clang-format on */
 
-#define GM_PHASES_MAX 10
+#define GM_PHASES_MAX 16
 
 typedef struct gm_prepare_result {
 	bool no_changes;
@@ -79,10 +80,12 @@ typedef struct gm_prepare_result {
 	size_t fixture_files; /* fixture files read (data and SQL) */
 	struct {
 		const char *
-			name; /* "read", "replay", "inspect", "fixtures", "models", "diff+plan", "verify", "write" */
+			name; /* "read", "cache", "replay", "fixtures", "cache-save", "replay-local",
+			       * "inspect", "models", "diff+plan", "verify", "write" */
 		double seconds;
 	} phases[GM_PHASES_MAX]; /* how long each phase took, in order (for -v and make bench) */
 	size_t phases_nr;
+	char *cache; /* what the snapshot cache did, for -v ("hit (12 of 12 revisions ...") */
 } gm_prepare_result;
 
 /* clang-format off */
@@ -116,10 +119,11 @@ typedef struct gm_verify_opts {
 	bool no_wait;    /* replay: fail when another run holds the worktree lock */
 	gm_wait_cb wait; /* replay: else called once before waiting for it */
 	void *payload;   /* for wait */
+	bool no_cache;   /* replay: --no-cache (the snapshot cache is neither read nor saved) */
 } gm_verify_opts;
 
 /* clang-format off */
-#define GM_VERIFY_OPTS_INIT { NULL, NULL, false, false, NULL, NULL }
+#define GM_VERIFY_OPTS_INIT { NULL, NULL, false, false, NULL, NULL, false }
 /* clang-format on */
 
 /* Names of the checks, in the order they run: "parse", "graph", "immutable", "chained". */
@@ -156,10 +160,11 @@ typedef struct gm_rebase_opts {
 	void *payload;   /* for progress and wait */
 	bool no_wait;    /* another run holds the worktree lock: fail (GM_ERROR) */
 	gm_wait_cb wait; /* else called once before waiting for it */
+	bool no_cache;   /* --no-cache: the snapshot cache is neither read nor saved */
 } gm_rebase_opts;
 
 /* clang-format off */
-#define GM_REBASE_OPTS_INIT { NULL, false, NULL, NULL, false, NULL }
+#define GM_REBASE_OPTS_INIT { NULL, false, NULL, NULL, false, NULL, false }
 /* clang-format on */
 
 typedef struct gm_rebase_item {

@@ -5,7 +5,8 @@
              [--work DIR] [--json FILE] [--seed N]
 
 For each dialect and size: generate the workload (gen.py), run `git-migrate -v prepare`
-on it (its `timing:` line gives the phases; /usr/bin/time -v the peak RSS), then the
+on it cold (--no-cache; its `timing:` line gives the phases; /usr/bin/time -v the peak
+RSS), once more to fill the snapshot cache, and warm (a cache hit), then the
 floor on the same workload: every revision's up section concatenated into all.sql and run
 by the database's own client on a fresh database, plus a bulk load of the fixture CSVs.
 Then `git-migrate verify` (no replay) on a 2,000-revision chain. Prints the figures with
@@ -41,6 +42,7 @@ VERIFY_TARGET_MS = 100.0
 RATIO_TARGET = 1.3
 TIME_BIN = "/usr/bin/time"
 PHASES = ["read", "replay", "fixtures", "inspect", "models", "diff+plan", "verify", "write"]
+WARM_TARGET = 0.2  # warm prepare (snapshot cache hit) against the floor (DESIGN.md §7)
 # The floor's clients run with a large malloc top pad: on this kind of VM the sqlite3
 # shell's .import otherwise spends most of its time growing and trimming the heap with brk
 # (12 s instead of 1 s for 100k rows), which is the shell's artifact, not the database's.
@@ -126,9 +128,9 @@ RSS_WRAPPER = ("import resource, subprocess, sys\n"
                "sys.exit(rc if rc >= 0 else 128 - rc)\n")
 
 
-def run_prepare(binary, repo):
+def run_prepare(binary, repo, extra=()):
     """One `git-migrate -v prepare`: a dict of wall, cpu, rc, phases, peak_rss_kb, error."""
-    cmd = [binary, "-v", "prepare", "-m", "bench change set"]
+    cmd = [binary, "-v", "prepare", "-m", "bench change set"] + list(extra)
     use_time = os.access(TIME_BIN, os.X_OK)
     if use_time:
         cmd = [TIME_BIN, "-v"] + cmd
@@ -146,7 +148,8 @@ def run_prepare(binary, repo):
     if marker in err:  # keep the program's own stderr
         err = err[:err.rfind(marker)]
     phases = parse_timing(err)
-    res = {"wall": wall, "cpu": cpu["seconds"], "rc": rc, "phases": phases, "peak_rss_kb": rss,
+    cache = re.search(r"^cache: (.*)$", err, re.M)
+    res = {"cache": cache.group(1) if cache else None, "wall": wall, "cpu": cpu["seconds"], "rc": rc, "phases": phases, "peak_rss_kb": rss,
            "rss_source": "/usr/bin/time -v" if use_time else "getrusage(RUSAGE_CHILDREN)"}
     if rc != 0:
         res["error"] = tail(err) or tail(out)
@@ -248,15 +251,13 @@ def run_case(args, dialect, size, work):
     binary = os.path.join(args.build, "git-migrate")
     repeat = args.repeat if args.repeat else (3 if size == "small" else 2)
 
-    runs = []
-    for _ in range(repeat):
-        reset_worktree(repo)
-        runs.append(run_prepare(binary, repo))
-    ok = [r for r in runs if r["rc"] == 0]
-    prep = min(ok, key=lambda r: r["wall"]) if ok else runs[-1]
-    prep["runs"] = len(runs)
-    rss = [r["peak_rss_kb"] for r in runs if r["peak_rss_kb"]]
-    prep["peak_rss_kb"] = max(rss) if rss else None
+    # cold: --no-cache; then one run that fills the snapshot cache (a miss, which also
+    # saves the entry), then warm runs (hits)
+    prep = best_run([run_reset(binary, repo, ["--no-cache"]) for _ in range(repeat)])
+    subprocess.run([binary, "-q", "cache", "clear"], cwd=repo, check=False)
+    fill = run_reset(binary, repo, [])
+    warm = best_run([run_reset(binary, repo, []) for _ in range(repeat)])
+    subprocess.run([binary, "-q", "cache", "clear"], cwd=repo, check=False)
 
     floors = []
     for _ in range(repeat):
@@ -269,11 +270,31 @@ def run_case(args, dialect, size, work):
     res = {"dialect": dialect, "size": size, "revisions": meta["revisions"],
            "tables": meta["tables"], "enums": meta["enums"], "rows": meta["rows"],
            "seed": args.seed, "generate_seconds": round(gen_s, 3), "change_set": meta["change_set"],
-           "prepare": prep, "floor": floor}
+           "prepare": prep, "fill": fill, "warm": warm, "floor": floor}
     res["ratios"] = ratios(prep, floor)
+    ftotal = None if "error" in floor else floor["create"] + floor["replay"] + floor["load"]
+    for k in ("fill", "warm"):
+        run_k = res[k]
+        res["ratios"][k] = run_k["wall"] / ftotal if ftotal and run_k["rc"] == 0 else None
     if not args.keep:
         shutil.rmtree(case, ignore_errors=True)
     return res
+
+
+def run_reset(binary, repo, extra):
+    reset_worktree(repo)
+    return run_prepare(binary, repo, extra)
+
+
+def best_run(runs):
+    """The fastest successful run (or the last one), with the runs counted and the peak RSS
+    the largest of them."""
+    ok = [r for r in runs if r["rc"] == 0]
+    best = min(ok, key=lambda r: r["wall"]) if ok else runs[-1]
+    best["runs"] = len(runs)
+    rss = [r["peak_rss_kb"] for r in runs if r["peak_rss_kb"]]
+    best["peak_rss_kb"] = max(rss) if rss else None
+    return best
 
 
 def ratios(prep, floor):
@@ -376,20 +397,32 @@ def print_case(c):
     if r.get("headline") is not None:
         print("   => %s: %.2fx (target <= %.1fx)" % (r["headline_compares"], r["headline"], RATIO_TARGET))
     print("   peak RSS of prepare: %s (%s)" % (fmt_mb(p["peak_rss_kb"]), p["rss_source"]))
+    for k, what in (("fill", "fills the cache (a miss)"), ("warm", "warm (a cache hit)")):
+        w = c[k]
+        if w["rc"] != 0:
+            print("   prepare, %s: FAILED (exit %d): %s" % (what, w["rc"], w.get("error", "")))
+            continue
+        print("   prepare, %s: %ss, %s the floor; cache: %s" % (what, fmt_s(w["wall"]).strip(),
+                                                          fmt_r(r.get(k)).strip(), w["cache"]))
+        print("      phases: " + ", ".join("%s %.3f" % kv for kv in w["phases"].items()))
+    if r.get("warm") is not None:
+        print("   => warm prepare vs the floor: %.2fx (target <= %.1fx)" % (r["warm"], WARM_TARGET))
 
 
 def print_summary(cases, verify):
     print()
     print("== summary")
-    print("   %-8s %-6s %10s %10s %10s %12s %10s" % ("dialect", "size", "prepare", "floor",
-                                                   "headline", "replay-only", "peak RSS"))
+    print("   %-8s %-6s %10s %10s %10s %12s %10s %10s %8s" % (
+        "dialect", "size", "cold", "floor", "headline", "replay-only", "peak RSS", "warm",
+        "warm/fl"))
     for c in cases:
         f, r = c["floor"], c["ratios"]
         ftotal = None if "error" in f else f["create"] + f["replay"] + f["load"]
-        print("   %-8s %-6s %s %s %s %s %10s" % (
+        print("   %-8s %-6s %s %s %s %s %10s %s %s" % (
             c["dialect"], c["size"], fmt_s(c["prepare"]["wall"]) + "s", fmt_s(ftotal) + "s",
             fmt_r(r.get("headline")).rjust(10), fmt_r(r.get("replay")).rjust(12),
-            fmt_mb(c["prepare"]["peak_rss_kb"])))
+            fmt_mb(c["prepare"]["peak_rss_kb"]), fmt_s(c["warm"]["wall"]) + "s",
+            fmt_r(r.get("warm"))))
     if verify:
         if "best_ms" in verify:
             print("   verify (no replay) on %d revisions: best %.1f ms, median %.1f ms of %d runs, "
@@ -447,6 +480,7 @@ def main():
         work))
     for n in notes:
         print("note: " + n)
+    print("cold: `git-migrate -v prepare --no-cache`; warm: `prepare` on a filled snapshot cache")
     print("prepare: `git-migrate -v prepare` (phases from its timing line); floor: the database's"
           " own client\non the same workload, fresh database, with %s (see FLOOR_ENV);"
           " seconds are wall clock" % " ".join("%s=%s" % kv for kv in FLOOR_ENV.items()))

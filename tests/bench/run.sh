@@ -3,7 +3,8 @@
 #
 # For each size (small: 50 revisions / 10 tables / 5k rows; large: 500 / 100 / 100k) and
 # each dialect (SQLite always; PostgreSQL when a server is available), generate a workload
-# (gen.py), time `git-migrate -v prepare` on it and the floor on the same workload (the
+# (gen.py), time `git-migrate -v prepare` on it cold (--no-cache), filling the snapshot
+# cache and warm (a cache hit), and the floor on the same workload (the
 # database's own client running all revisions' up sections, plus a bulk load of the
 # fixtures), print each phase with the ratio to the floor; then time `verify` (no replay)
 # on a 2,000-revision chain. The figures also go to <build-dir>/bench.json.

@@ -1,0 +1,97 @@
+/*
+ * The snapshot cache (DESIGN.md §7): the state of a scratch database after production's
+ * chain was replayed and the fixtures loaded, kept between runs and restored into a new
+ * scratch database instead of replaying again. Internal to core; the replay session
+ * (gm_replay_open_cached in replay.c) is its client, `git migrate cache` sees
+ * git-migrate/cache.h.
+ *
+ * Entries: "gm_cache_<repo>_<key>" (repo: 8 hex digits of the git common dir's path,
+ * key: 24 of the hash of what the state depends on, see cache_key.c), with metadata
+ * beside it (cache_meta.c) that names the state's production revisions (a hash of
+ * their ids and blob ids, so that an entry of an older production is found as an
+ * ancestor), the fingerprint of its schema (checked on every use: a corrupt or altered
+ * entry is removed and rebuilt, never used), what the fixtures loaded, and when it was
+ * made. SQLite: files under <git common dir>/git-migrate/cache/; PostgreSQL: template
+ * databases on the scratch server (dialect/sqlite_cache.c, postgres_cache.c).
+ */
+#ifndef GM_CORE_CACHE_H
+#define GM_CORE_CACHE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "git-migrate/cache.h"
+#include "git-migrate/config.h"
+#include "git-migrate/fixtures.h"
+#include "git-migrate/repo.h"
+#include "chain.h"
+#include "db_int.h"
+#include "dialect/cache_ops.h"
+#include "scratch.h"
+
+typedef struct gm_cache gm_cache;
+
+/* What a state holds: the first `revisions` of production's order, the fixtures. */
+typedef struct gm_cache_meta {
+	char base[GM_OID_HEXSZ + 1];  /* the key without production's chain */
+	char chain[GM_OID_HEXSZ + 1]; /* production's first `revisions` (ids, blob ids) */
+	size_t revisions;
+	char *head; /* the last of them */
+	long long created;
+	char fingerprint[GM_OID_HEXSZ + 1]; /* hash of the schema's fingerprint */
+	bool fixtures_loaded;
+	gm_fixtures_report fixtures;
+} gm_cache_meta;
+
+void gm_cache_meta_release(gm_cache_meta *m);
+/* Render m as text / parse text into m (GM_EINVALID when it is not an entry's). */
+void gm_cache_meta_format(gm_buf *out, const gm_cache_meta *m);
+int gm_cache_meta_parse(gm_cache_meta *out, const char *text);
+
+/*
+ * The cache of repo on the scratch server, for a state of production's h->order[0..stop)
+ * (stop <= h->prod_nr) with the fixtures unless no_fixtures; conn is a connection to the
+ * server (its version is part of the key). *out is NULL when the cache is off
+ * (cache_size: 0). Caller owns *out (gm_cache_free). GM_EGIT / GM_EDB.
+ */
+int gm_cache_new(gm_cache **out, gm_repo *repo, const gm_config *cfg, const gm_url *server,
+		 gm_conn *conn, const gm_history *h, size_t stop, bool no_fixtures);
+void gm_cache_free(gm_cache *c);
+
+/*
+ * Restore the best entry into the empty scratch database s: the one of exactly this
+ * state, else the one with the most of production's revisions that are a prefix of
+ * this state's. On success *meta_out describes it (caller releases; revisions == 0 and
+ * 0 returned when there was none). An entry that cannot be restored or whose schema is
+ * not its fingerprint is removed and GM_ENOTFOUND returned: s then holds garbage and
+ * the caller starts over on a new scratch database.
+ */
+int gm_cache_restore(gm_cache_meta *meta_out, gm_cache *c, gm_scratch *s);
+
+/*
+ * Save s (holding this state: fingerprint the hash of its schema's fingerprint, the
+ * fixtures as loaded) as this key's entry, then drop the oldest entries beyond the
+ * configured size. Another run saving the same key at the same time is not an error.
+ */
+int gm_cache_save(gm_cache *c, gm_scratch *s, const char *fingerprint, bool fixtures_loaded,
+		  const gm_fixtures_report *fixtures);
+
+/* ---- the key (cache_key.c) ---- */
+
+/*
+ * The key of a state (see cache_key.c for what it holds): *base the hash of everything
+ * but production's chain, *name_key that with production's migrations tree id.
+ * GM_EGIT / GM_ERROR when a tree or a fixture file cannot be read.
+ */
+int gm_cache_key(char base_out[GM_OID_HEXSZ + 1], char name_key_out[GM_OID_HEXSZ + 1],
+		 gm_repo *repo, const gm_config *cfg, const gm_history *h,
+		 const char *server_version, const char *dialect, bool no_fixtures);
+
+/* out[k] (k = 0..stop): the hash of production's first k revisions, ids and blob ids. */
+void gm_cache_chain_hashes(char (*out)[GM_OID_HEXSZ + 1], const gm_history *h, size_t stop);
+
+/* The entry name this state is saved under (borrowed). */
+const char *gm_cache_name(const gm_cache *c);
+
+/* The hash of a schema's fingerprint text, as entries store it. */
+void gm_cache_fingerprint_hash(char out[GM_OID_HEXSZ + 1], const char *fingerprint);
+
+#endif

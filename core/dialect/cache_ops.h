@@ -1,0 +1,52 @@
+/*
+ * The snapshot cache's database operations, one table per dialect (sqlite_cache.c,
+ * postgres_cache.c); core/cache.c decides what to keep, these only store and fetch it.
+ */
+#ifndef GM_DIALECT_CACHE_OPS_H
+#define GM_DIALECT_CACHE_OPS_H
+#include <stddef.h>
+#include "git-migrate/buf.h"
+#include "db_int.h"
+#include "../scratch.h"
+
+/* Where one repository's entries live: a directory (SQLite) or a server (PostgreSQL). */
+typedef struct gm_cache_place {
+	const gm_url *server; /* the scratch server */
+	const char *dir;      /* <git common dir>/git-migrate/cache, no trailing slash */
+} gm_cache_place;
+
+/* One stored entry: its name and the metadata text saved beside it. */
+typedef struct gm_cache_stored {
+	char *name;
+	char *meta; /* "" when it has none (a half-written entry) */
+} gm_cache_stored;
+
+typedef struct gm_cache_stored_list {
+	gm_cache_stored *v;
+	size_t nr, alloc;
+} gm_cache_stored_list;
+
+void gm_cache_stored_list_release(gm_cache_stored_list *l);
+
+typedef struct gm_cache_ops {
+	/* The server's version ("150004"; SQLite: the library's "3.40.1"). Caller frees. */
+	int (*server_version)(char **out, gm_conn *conn);
+	/* The entries whose name starts with prefix (appended to *out). GM_EDB. */
+	int (*list)(gm_cache_stored_list *out, const gm_cache_place *where, const char *prefix);
+	/*
+	 * Save the scratch database s as entry `name` with metadata `meta`, atomically: built
+	 * under a temporary name that the leftover rules remove when this process dies, then
+	 * renamed. GM_EEXISTS when another run saved `name` first (the scratch is untouched
+	 * either way and stays usable).
+	 */
+	int (*save)(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta);
+	/* Fill the empty scratch database s from entry `name`. GM_EDB when it cannot. */
+	int (*restore)(const gm_cache_place *where, gm_scratch *s, const char *name);
+	/* Remove entry `name` (a missing one is fine). */
+	int (*remove)(const gm_cache_place *where, const char *name);
+} gm_cache_ops;
+
+extern const gm_cache_ops gm_cache_ops_sqlite;
+extern const gm_cache_ops gm_cache_ops_postgres;
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * The snapshot cache on PostgreSQL: an entry is a database gm_cache_<...> on the scratch
+ * server, its metadata in COMMENT ON DATABASE; a scratch database is copied from it with
+ * CREATE DATABASE ... TEMPLATE (nobody may be connected to a template while it is copied).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "git-migrate/alloc.h"
+#include "git-migrate/error.h"
+#include "error_int.h"
+#include "cache_ops.h"
+#include "postgres.h"
+#include "sql.h"
+#include "util/file.h"
+#include "git-migrate/vec.h"
+#include "util/banned.h"
+
+static const char version_sql[] = "SELECT current_setting('server_version_num')";
+static const char list_sql[] =
+	"SELECT datname, coalesce(pg_catalog.shobj_description(oid, 'pg_database'), '') "
+	"FROM pg_catalog.pg_database WHERE left(datname, length($1)) = $1 ORDER BY datname";
+static const char exists_sql[] = "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1";
+
+static int pg_server_version(char **out, gm_conn *conn)
+{
+	PGresult *res = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = gm_pg_query(&res, (struct gm_pg_conn *)conn, "cannot read the server version",
+				 version_sql, NULL, NULL)) < 0)
+		return error;
+	*out = gm_xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return 0;
+}
+
+static int admin_open(struct gm_pg_conn **out, const gm_url *server)
+{
+	return gm_pg_connect_admin(out, server->conninfo, server->dbname, server->masked);
+}
+
+static void admin_close(struct gm_pg_conn *c)
+{
+	if (c)
+		c->parent.dialect->disconnect(&c->parent);
+}
+
+/* Run one statement built in sql (then cleared). */
+static int run(struct gm_pg_conn *c, gm_buf *sql, const char *what)
+{
+	PGresult *res = NULL;
+	int error = gm_pg_query(&res, c, what, sql->ptr, NULL, NULL);
+
+	PQclear(res);
+	gm_buf_clear(sql);
+	return error;
+}
+
+static bool db_exists(struct gm_pg_conn *c, const char *name)
+{
+	PGresult *res = NULL;
+	bool yes = false;
+
+	if (gm_pg_query(&res, c, "cannot list databases", exists_sql, name, NULL) == 0)
+		yes = PQntuples(res) > 0;
+	else
+		gm_error_clear();
+	PQclear(res);
+	return yes;
+}
+
+/* "CREATE DATABASE <name> TEMPLATE <from>", a file copy on PostgreSQL 15 and later. */
+static int create_from(struct gm_pg_conn *c, const char *name, const char *from)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int error;
+
+	gm_buf_puts(&sql, "CREATE DATABASE ");
+	gm_sql_ident(&sql, name);
+	if (from) {
+		gm_buf_puts(&sql, " TEMPLATE ");
+		gm_sql_ident(&sql, from);
+		if (PQserverVersion(c->pg) >= 150000)
+			gm_buf_puts(&sql, " STRATEGY FILE_COPY");
+	}
+	error = run(c, &sql, "cannot create database");
+	gm_buf_release(&sql);
+	return error;
+}
+
+static int drop_db(struct gm_pg_conn *c, const char *name)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int error;
+
+	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
+	gm_sql_ident(&sql, name);
+	error = run(c, &sql, "cannot drop database");
+	gm_buf_release(&sql);
+	return error;
+}
+
+struct save {
+	const gm_cache_place *where;
+	const char *name, *meta;
+};
+
+/*
+ * With the scratch disconnected: copy it to a temporary database named like a scratch
+ * database of this process (so that a later run drops it when this one was killed),
+ * comment it, rename it to the entry's name.
+ */
+static int save_disconnected(const gm_url *scratch, void *payload)
+{
+	struct save *sv = payload;
+	struct gm_pg_conn *admin = NULL;
+	gm_buf tmp = GM_BUF_INIT, sql = GM_BUF_INIT;
+	char tag[GM_OWNER_TAG_MAX];
+	static unsigned seq;
+	int error;
+
+	gm_owner_tag(tag);
+	gm_buf_printf(&tmp, "gm_scratch_%s_%lld_cache%u", tag, (long long)time(NULL), seq++);
+	if ((error = admin_open(&admin, sv->where->server)) < 0 ||
+	    (error = create_from(admin, tmp.ptr, scratch->dbname)) < 0)
+		goto done;
+	gm_buf_puts(&sql, "COMMENT ON DATABASE ");
+	gm_sql_ident(&sql, tmp.ptr);
+	gm_buf_puts(&sql, " IS ");
+	gm_sql_literal(&sql, sv->meta);
+	if ((error = run(admin, &sql, "cannot save cache entry")) == 0) {
+		gm_buf_puts(&sql, "ALTER DATABASE ");
+		gm_sql_ident(&sql, tmp.ptr);
+		gm_buf_puts(&sql, " RENAME TO ");
+		gm_sql_ident(&sql, sv->name);
+		if ((error = run(admin, &sql, "cannot save cache entry")) < 0 &&
+		    db_exists(admin, sv->name)) {
+			gm_error_clear(); /* another run saved it first */
+			error = GM_EEXISTS;
+		}
+	}
+	if (error < 0 && drop_db(admin, tmp.ptr) < 0)
+		gm_error_clear();
+done:
+	admin_close(admin);
+	gm_buf_release(&tmp);
+	gm_buf_release(&sql);
+	return error;
+}
+
+/* The reconnected scratch notices a dead client within a second, as pg_scratch_create
+ * sets it up (postgres.c: so that a run killed mid-statement leaves a droppable database). */
+static void check_client(gm_scratch *s)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)gm_scratch_conn(s);
+
+	if (c)
+		PQclear(PQexec(c->pg, "SET client_connection_check_interval = 1000"));
+}
+
+static int pg_save(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta)
+{
+	struct save sv = { where, name, meta };
+	int error = gm_scratch_redo(s, save_disconnected, &sv);
+
+	check_client(s);
+	return error;
+}
+
+struct restore {
+	const gm_cache_place *where;
+	const char *name;
+};
+
+/* With the scratch disconnected: re-create it as a copy of the entry (empty again when
+ * the copy fails, so that the scratch stays usable for a replay). */
+static int restore_disconnected(const gm_url *scratch, void *payload)
+{
+	struct restore *rs = payload;
+	struct gm_pg_conn *admin = NULL;
+	int error;
+
+	if ((error = admin_open(&admin, rs->where->server)) < 0 ||
+	    (error = drop_db(admin, scratch->dbname)) < 0)
+		goto done;
+	if ((error = create_from(admin, scratch->dbname, rs->name)) < 0) {
+		gm_error_prefix("cannot restore cache entry '%s'", rs->name);
+		/* keep the failure's message; an empty scratch again, best effort */
+		if (create_from(admin, scratch->dbname, NULL) < 0)
+			error = GM_EDB;
+	}
+done:
+	admin_close(admin);
+	return error;
+}
+
+static int pg_restore(const gm_cache_place *where, gm_scratch *s, const char *name)
+{
+	struct restore rs = { where, name };
+	int error = gm_scratch_redo(s, restore_disconnected, &rs);
+
+	check_client(s);
+	return error;
+}
+
+static int pg_list(gm_cache_stored_list *out, const gm_cache_place *where, const char *prefix)
+{
+	struct gm_pg_conn *admin = NULL;
+	PGresult *res = NULL;
+	int i, error;
+
+	if ((error = admin_open(&admin, where->server)) < 0 ||
+	    (error = gm_pg_query(&res, admin, "cannot list cache entries", list_sql, prefix,
+				 NULL)) < 0)
+		goto done;
+	for (i = 0; i < PQntuples(res); i++) {
+		GM_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		out->v[out->nr].name = gm_xstrdup(PQgetvalue(res, i, 0));
+		out->v[out->nr++].meta = gm_xstrdup(PQgetvalue(res, i, 1));
+	}
+done:
+	PQclear(res);
+	admin_close(admin);
+	return error;
+}
+
+static int pg_remove(const gm_cache_place *where, const char *name)
+{
+	struct gm_pg_conn *admin = NULL;
+	int error;
+
+	if ((error = admin_open(&admin, where->server)) == 0)
+		error = drop_db(admin, name);
+	admin_close(admin);
+	return error;
+}
+
+const gm_cache_ops gm_cache_ops_postgres = {
+	.server_version = pg_server_version,
+	.list = pg_list,
+	.save = pg_save,
+	.restore = pg_restore,
+	.remove = pg_remove,
+};

@@ -1,0 +1,115 @@
+#!/bin/sh
+test_description='the snapshot cache (SQLite and PostgreSQL): a corrupt or altered entry is rebuilt, never used; concurrent builds; kill -9 during a build'
+. ./lib.sh
+. "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-cache.sh"
+
+# entry_sql <sql>: run SQL on the repository's one cache entry, behind git-migrate's back.
+entry_sql() {
+	entry=$(cd repo && cache_entries) &&
+	test -n "$entry" &&
+	if test_if_postgres; then
+		pg_role_psql "$entry" -c "$1"
+	else
+		sqlite3 "repo/.git/git-migrate/cache/$entry.db" "$1"
+	fi
+}
+
+# rebuilt <note>: prepare's cache line starts with <note>, its SQL is the cold run's, and
+# the next run hits the entry it saved.
+rebuilt() {
+	prepare_v repo --dry-run &&
+	test_grep "^$1" cache &&
+	test_cmp cold.sql out &&
+	prepare_v repo --dry-run &&
+	test_grep "^hit" cache
+}
+
+test_expect_success 'setup: production with a base revision and fixtures; a cold run' '
+	cache_repo repo &&
+	prepare_v repo --dry-run --no-cache &&
+	cp out cold.sql &&
+	prepare_v repo --dry-run &&
+	test_grep "^miss" cache &&
+	test_cmp cold.sql out
+'
+
+test_expect_success 'an entry whose table was dropped behind its back is detected and rebuilt' '
+	entry_sql "DROP TABLE contacts" &&
+	rebuilt "a bad entry was removed; miss (0 of 1 revisions cached, 1 replayed), saved" &&
+	entry_sql "SELECT count(*) FROM contacts" >rows &&
+	grep -q "2" rows &&
+	test_no_scratch_left
+'
+
+test_expect_success 'an entry with a column added behind its back is rebuilt' '
+	entry_sql "ALTER TABLE contacts ADD COLUMN sneaky integer" &&
+	rebuilt "a bad entry was removed; miss"
+'
+
+if test_if_sqlite; then
+	test_expect_success 'a corrupt SQLite cache file is detected and rebuilt' '
+		entry=$(cd repo && cache_entries) &&
+		printf "this is not a database" >"repo/.git/git-migrate/cache/$entry.db" &&
+		rebuilt "a bad entry was removed; miss"
+	'
+
+	test_expect_success 'a SQLite entry without its metadata (half-written) is never used' '
+		entry=$(cd repo && cache_entries) &&
+		rm "repo/.git/git-migrate/cache/$entry.meta" &&
+		(cd repo && git migrate cache list >../list) &&
+		test_grep "half-written" list &&
+		rebuilt "miss"
+	'
+fi
+
+test_expect_success 'two prepares on a cold cache (two worktrees): both succeed, one entry left' '
+	(
+		cd repo &&
+		git migrate cache clear 2>/dev/null &&
+		git checkout -q -- models/app.yml &&
+		git switch -q production &&
+		slow_sql 2 3000000 >slow.sql &&
+		base=$(ls migrations/versions/*_base.sql) &&
+		awk "/^-- \\+migrate down/ { while ((getline l < \"slow.sql\") > 0) print l } { print }" \
+			"$base" >base.new && mv base.new "$base" && rm slow.sql &&
+		test_grep "CREATE TABLE slow" "$base" &&
+		git add -A && git commit -q -m "a slow base" &&
+		git switch -q work && git merge -q production &&
+		cp ../name.yml models/app.yml &&
+		git worktree add -q ../repo2 HEAD &&
+		cp ../name.yml ../repo2/models/app.yml
+	) || return 1
+	(cd repo && git migrate -v prepare --dry-run >../out1 2>../err1) &
+	p1=$!
+	(cd repo2 && git migrate -v prepare --dry-run >../out2 2>../err2) &&
+	wait $p1 &&
+	test_grep "^cache: miss" err1 &&
+	test_grep "^cache: miss\|^cache: hit" err2 &&
+	test_cmp out1 out2 &&
+	(cd repo && cache_entries) >entries &&
+	test_line_count = 1 entries &&
+	prepare_v repo2 --dry-run &&
+	test_grep "^hit" cache &&
+	test_no_scratch_left
+'
+
+# The production revision takes seconds to replay, so that the kill lands while the entry
+# is being built; were the run to get further, what it left must still be whole.
+test_expect_success 'kill -9 during a cache build leaves nothing a later run trusts' '
+	(cd repo && git migrate cache clear 2>/dev/null) &&
+	prepare_until_scratch repo &&
+	kill -9 $pid &&
+	{ wait $pid; true; } &&
+	(cd repo && git migrate cache list >../list 2>../list.err) &&
+	! grep half-written list &&
+	test_line_count -le 1 list &&
+	prepare_v repo --dry-run &&
+	if test -s list; then test_grep "^hit" cache; else test_grep "^miss" cache; fi &&
+	test_cmp out1 out &&
+	(cd repo && cache_entries) >entries &&
+	test_line_count = 1 entries &&
+	test_no_scratch_left
+'
+
+test_done
