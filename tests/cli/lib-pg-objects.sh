@@ -42,7 +42,7 @@ objects_base() {
 # ddl_heads <file>: the lines of <file> that start a statement (ALTER, CREATE, DROP,
 # COMMENT, SET)
 ddl_heads() {
-	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET) ' "$1"
+	grep -E '^(ALTER|CREATE|DROP|COMMENT|SET|RESET) ' "$1"
 }
 
 # query_is <dir> <expected> <query>: <query> on <dir>'s case database returns <expected>

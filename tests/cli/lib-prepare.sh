@@ -13,6 +13,9 @@
 #   prepare_fork <dir> <base> <production> <branch> <merged> [<message>]
 #                                           production and work each write a revision,
 #                                           then work merges production (below)
+#   prepare_sections                        (cwd: a repository) `git migrate prepare`, its
+#                                           output in path and err, the revision's sections
+#                                           in up.sql and down.sql, $rev its path
 #   gm_write_config <models>                .gitmigrate.yml in the current directory, with
 #                                           `scratch:`/`database:` for the dialect
 #   contacts_models                         the models of one table, contacts (id, email)
@@ -397,6 +400,13 @@ prepare_case() {
 # allows), `git migrate downgrade <base>`: the schema is production's again by pg_dump
 # --schema-only (schema.base, schema.down), the rows of <query> are as they were
 # (rows.base, rows.down), and `git migrate upgrade` applies again.
+prepare_sections() {
+	git migrate prepare >path 2>err &&
+	rev=$(cat path) &&
+	section "$rev" up >up.sql &&
+	section "$rev" down >down.sql
+}
+
 upgrade_case() {
 	set -- "$1" "$(abspath "$2")" "$(abspath "$3")" "$(abspath "$4")" "$(abspath "$5")" \
 		"${6:-SELECT 1}"
@@ -405,10 +415,7 @@ upgrade_case() {
 		cd "$1" &&
 		cp "$3" "$(models_file "$3")" &&
 		git commit -q -am "change models" &&
-		git migrate prepare >path 2>err &&
-		rev=$(cat path) &&
-		section "$rev" up >up.sql &&
-		section "$rev" down >down.sql &&
+		prepare_sections &&
 		base=$(base_id) &&
 		db_create &&
 		git migrate -q upgrade "$base" &&

@@ -67,10 +67,7 @@ schema_case() {
 	schema_repo "$1" "$2" "$3" && (
 		cd "$1" &&
 		ext=${2##*.} &&
-		git migrate prepare >path 2>err &&
-		rev=$(cat path) &&
-		section "$rev" up >up.sql &&
-		section "$rev" down >down.sql &&
+		prepare_sections &&
 		base=$(base_id) &&
 		db_create &&
 		pg_role_psql postgres -c "DROP DATABASE IF EXISTS \"$(case_db)_m\" WITH (FORCE)" \

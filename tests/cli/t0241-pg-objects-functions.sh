@@ -30,11 +30,11 @@ test_expect_success 'a function in an index, as a SQL model over a base revision
 		cat >expect <<-\SQL &&
 		SET LOCAL check_function_bodies = off;
 		CREATE OR REPLACE FUNCTION norm(s text)
-		SET LOCAL check_function_bodies = off;
-		CREATE OR REPLACE FUNCTION n_items()
+		RESET check_function_bodies;
 		CREATE TABLE items (
 		CREATE INDEX items_named ON items (id) WHERE (norm(name) <> '\''x'\''::text);
 		CREATE INDEX items_norm ON items (norm(name));
+		CREATE OR REPLACE FUNCTION n_items()
 		CREATE OR REPLACE FUNCTION n_named()
 		CREATE VIEW named AS
 		SQL
@@ -49,6 +49,7 @@ test_expect_success 'a body change is CREATE OR REPLACE alone' '
 	cat >expect <<-\SQL &&
 	SET LOCAL check_function_bodies = off;
 	CREATE OR REPLACE FUNCTION norm(s text)
+	RESET check_function_bodies;
 	SQL
 	ddl_heads body/up.sql >actual &&
 	test_cmp expect actual &&

@@ -34,10 +34,10 @@ test_expect_success 'triggers are objects: prepared after their table and functi
 		test_grep -v "not covered" err &&
 		section "$(cat path)" up >up.sql &&
 		cat >expect <<-\SQL &&
-		CREATE OR REPLACE FUNCTION touch()
-		CREATE OR REPLACE FUNCTION log_it()
 		CREATE TABLE accounts (
 		CREATE TABLE audit (
+		CREATE OR REPLACE FUNCTION touch()
+		CREATE OR REPLACE FUNCTION log_it()
 		CREATE VIEW rich AS
 		CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();
 		CREATE TRIGGER accounts_log AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION log_it();

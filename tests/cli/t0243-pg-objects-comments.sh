@@ -74,7 +74,6 @@ test_expect_success 'a view whose definition and comment change: replaced in pla
 		-e "/COMMENT ON FUNCTION/d" base.sql >both.sql &&
 	objects_case both base.sql both.sql rows.sql "$ROWS" &&
 	cat >expect <<-\SQL &&
-	SET LOCAL check_function_bodies = off;
 	CREATE OR REPLACE FUNCTION shout(s text)
 	COMMENT ON FUNCTION shout(s text) IS NULL;
 	CREATE OR REPLACE VIEW loud AS
