@@ -4,7 +4,8 @@
 set -e
 pkgs="build-essential pkg-config git libgit2-dev libpq-dev libsqlite3-dev libyaml-dev
 libcmocka-dev sqlite3 postgresql clang libclang-rt-14-dev clang-format perl python3
-python3-yaml man-db bash-completion"
+python3-yaml man-db bash-completion python3-alembic python3-sqlalchemy python3-flask-migrate
+python3-flask-sqlalchemy python3-psycopg2"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
