@@ -27,6 +27,7 @@
 #include "interrupt.h"
 #include "scratch.h"
 #include "util/bounded.h"
+#include "util/run.h"
 #include "db_int.h"
 #include "schema_int.h"
 #include "util/banned.h"
@@ -151,145 +152,6 @@ static int parse_yaml(struct loader *l, const gm_file *f, const char *display)
 	return gm_models_parse_yaml(l->out, display, f->data, f->len);
 }
 
-/* Build the child's environment: ours, with GIT_MIGRATE_SCRATCH_URL set. */
-static char **child_env(const char *url)
-{
-	static const char var[] = "GIT_MIGRATE_SCRATCH_URL=";
-	char **env;
-	size_t n = 0, i, k = 0;
-	gm_buf b = GM_BUF_INIT;
-
-	while (environ && environ[n])
-		n++;
-	env = gm_xcalloc(n + 2, sizeof(*env));
-	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], var, sizeof(var) - 1))
-			env[k++] = gm_xstrdup(environ[i]);
-	gm_buf_printf(&b, "%s%s", var, url);
-	env[k] = gm_buf_detach(&b);
-	return env;
-}
-
-static void free_env(char **env)
-{
-	size_t i;
-	for (i = 0; env[i]; i++)
-		free(env[i]);
-	free(env);
-}
-
-/*
- * Read the command's stdout and stderr into out and err until it exits, and then until
- * its pipes hold nothing more: a background process it left behind may keep them open
- * for ever, so its output ends when the command does (and the leftovers are stopped by
- * the caller). True when the command was reaped here (*status set).
- */
-static bool pump(gm_buf *out, gm_buf *err, int fd_out, int fd_err, pid_t pid, int *status)
-{
-	struct pollfd fds[2];
-	char chunk[8192];
-	int open_nr = 2;
-	bool exited = false;
-
-	fds[0].fd = fd_out;
-	fds[1].fd = fd_err;
-	fds[0].events = fds[1].events = POLLIN;
-	while (open_nr > 0) {
-		int k, rc = poll(fds, 2, exited ? 0 : 200);
-		if (rc < 0) {
-			if (errno == EINTR && !gm_interrupted())
-				continue;
-			kill(-pid, SIGTERM);
-			break;
-		}
-		if (rc == 0) {
-			if (exited)
-				break;
-			if (waitpid(pid, status, WNOHANG) == pid)
-				exited = true;
-			continue;
-		}
-		for (k = 0; k < 2; k++) {
-			ssize_t n;
-			if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			n = read(fds[k].fd, chunk, sizeof(chunk));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				fds[k].fd = -1;
-				open_nr--;
-				continue;
-			}
-			gm_buf_put(k ? err : out, chunk, (size_t)n);
-		}
-	}
-	return exited;
-}
-
-/* Run `command` with /bin/sh -c in `dir`; capture stdout and stderr; *status from waitpid. */
-static int run_command(gm_buf *out, gm_buf *err, int *status, const char *command, const char *dir,
-		       const char *url)
-{
-	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
-	char **env = child_env(url);
-	bool exited = false;
-	pid_t pid;
-	int error = 0;
-
-	if (pipe(pout) < 0 || pipe(perr) < 0) {
-		error = gm_error_set(GM_ERROR, "cannot run '%s': %s", command, strerror(errno));
-		goto done;
-	}
-	pid = fork();
-	if (pid < 0) {
-		error = gm_error_set(GM_ERROR, "cannot run '%s': %s", command, strerror(errno));
-		goto done;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		setpgid(0, 0); /* its own process group: Ctrl-C stops all of it (below) */
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(pout[1], 1);
-		dup2(perr[1], 2);
-		close(pout[0]);
-		close(perr[0]);
-		if (chdir(dir) < 0)
-			_exit(127);
-		execle("/bin/sh", "sh", "-c", command, (char *)NULL, env);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(pout[1]);
-	close(perr[1]);
-	pout[1] = perr[1] = -1;
-	exited = pump(out, err, pout[0], perr[0], pid, status);
-	while (!exited && waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			error = gm_error_set(GM_ERROR, "cannot wait for '%s': %s", command,
-					     strerror(errno));
-			goto done;
-		}
-		if (gm_interrupted())
-			kill(-pid, SIGTERM);
-	}
-	kill(-pid, SIGTERM); /* whatever it left running in its group */
-	if (gm_interrupted())
-		error = gm_interrupt_check();
-done:
-	if (pout[0] >= 0)
-		close(pout[0]);
-	if (pout[1] >= 0)
-		close(pout[1]);
-	if (perr[0] >= 0)
-		close(perr[0]);
-	if (perr[1] >= 0)
-		close(perr[1]);
-	free_env(env);
-	return error;
-}
-
 static bool blank(const char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -391,8 +253,13 @@ static int load_scratch(struct loader *l, const char *sql, const char *origin, c
 		goto done;
 	conn = gm_scratch_conn(sc);
 	if (command) {
-		if ((error = run_command(&out, &err, &status, command, l->cfg->root,
-					 gm_scratch_url(sc)->raw)) < 0)
+		gm_buf var = GM_BUF_INIT;
+		const char *set[2] = { NULL, NULL };
+		gm_buf_printf(&var, "GIT_MIGRATE_SCRATCH_URL=%s", gm_scratch_url(sc)->raw);
+		set[0] = var.ptr;
+		error = gm_run_shell(&out, &err, &status, command, l->cfg->root, set);
+		gm_buf_release(&var);
+		if (error < 0)
 			goto done;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			if (WIFSIGNALED(status))
