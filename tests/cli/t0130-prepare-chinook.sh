@@ -3,6 +3,9 @@ test_description='real schema: Chinook (SQLite, and PostgreSQL) as an SQL model 
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
 
+test -d "$REALWORLD/datasets/chinook" ||
+	test_skip_all "no real-world material in $REALWORLD"
+
 if test_if_sqlite; then
 CHINOOK="$REALWORLD/datasets/chinook/chinook_sqlite.sql.gz"
 
