@@ -1,6 +1,7 @@
 /* The snapshot cache's key: what the replayed and fixtured state depends on. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "git-migrate/gm.h"
@@ -16,6 +17,21 @@
  * reads it (the version the tool reports and writes stays GM_VERSION).
  */
 #define TEST_VERSION_ENV "GIT_MIGRATE_TEST_VERSION"
+
+/*
+ * The build of this binary: the size and modification time of the executable. The
+ * version alone says nothing of a developer's rebuild between releases, whose replay or
+ * fixture loading may differ, so any rebuilt or reinstalled binary starts a new entry
+ * (what a release build would also do). Without /proc (not Linux): the version only.
+ */
+static void build_stamp(gm_buf *key)
+{
+	struct stat st;
+
+	if (stat("/proc/self/exe", &st) == 0)
+		gm_buf_printf(key, "build %lld %lld.%09ld\n", (long long)st.st_size,
+			      (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+}
 
 /* The fixtures of the worktree: a hash of each file's name and blob id. */
 static int worktree_fixtures(gm_buf *key, gm_repo *repo, const gm_config *cfg)
@@ -86,6 +102,7 @@ int gm_cache_key(char base_out[GM_OID_HEXSZ + 1], char name_key_out[GM_OID_HEXSZ
 
 	gm_buf_printf(&key, "git-migrate-cache 1\ntool %s\ndialect %s\nserver %s\n",
 		      tool && *tool ? tool : GM_VERSION, dialect, server_version);
+	build_stamp(&key);
 	gm_buf_printf(&key, "version_table %s\n", cfg->version_table);
 	if (no_fixtures)
 		gm_buf_puts(&key, "fixtures none\n");
