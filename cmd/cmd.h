@@ -143,6 +143,9 @@ int cmd_open(gm_repo **repo_out, gm_config **cfg_out);
 /* prepare/diff: print a run's change summary to f and its warnings to stderr. */
 void cmd_print_summary(const gm_prepare_result *res, FILE *f);
 
+/* With -v, on stderr: what the snapshot cache did and the phases' times of a replay. */
+void cmd_print_replay_notes(const gm_findings *findings);
+
 /* After cleanup: if a signal interrupted us, re-raise it; else return rc. */
 int cmd_finish_signal(int rc);
 

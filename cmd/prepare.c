@@ -56,6 +56,16 @@ void cmd_print_summary(const gm_prepare_result *res, FILE *f)
 	}
 }
 
+void cmd_print_replay_notes(const gm_findings *findings)
+{
+	if (gm_global.verbosity <= 0)
+		return;
+	if (findings->cache && *findings->cache)
+		fprintf(stderr, "cache: %s\n", findings->cache);
+	if (findings->timing && *findings->timing)
+		fprintf(stderr, "timing: %s\n", findings->timing);
+}
+
 /* gm_rename_cb on a terminal: ask as Django's makemigrations does; only y/yes is a yes. */
 static bool ask_rename(const gm_rename_question *q, void *payload)
 {

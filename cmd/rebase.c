@@ -108,6 +108,7 @@ int cmd_rebase(int argc, char **argv)
 		rc = cmd_die_error(error);
 		goto done;
 	}
+	cmd_print_replay_notes(&findings);
 	for (i = 0; i < findings.warnings_nr; i++)
 		cmd_warning("%s", findings.warnings[i].message);
 	if (!res.id) {

@@ -512,6 +512,7 @@ int cmd_verify(int argc, char **argv)
 		rc = cmd_die_error(error);
 		goto done;
 	}
+	cmd_print_replay_notes(&findings);
 	print_findings(format, &findings);
 	rc = findings.nr ? EXIT_PROBLEM : EXIT_OK;
 

@@ -69,6 +69,9 @@ void gm_findings_release(gm_findings *f)
 {
 	free_all(f->v, f->nr);
 	free_all(f->warnings, f->warnings_nr);
+	free(f->cache);
+	free(f->timing);
+	f->cache = f->timing = NULL;
 	f->v = f->warnings = NULL;
 	f->nr = f->alloc = f->warnings_nr = f->warnings_alloc = 0;
 }

@@ -238,6 +238,22 @@ done:
 	return error;
 }
 
+/* For -v: what the snapshot cache did and each phase's time (findings->cache, ->timing). */
+static void replay_notes(gm_findings *findings, const gm_replay *rp)
+{
+	const gm_replay_phase_time *ph;
+	gm_buf b = GM_BUF_INIT;
+	size_t i, nr;
+
+	free(findings->cache);
+	free(findings->timing);
+	findings->cache = gm_xstrdup(gm_replay_cache_note(rp));
+	ph = gm_replay_phases(rp, &nr);
+	for (i = 0; i < nr; i++)
+		gm_buf_printf(&b, "%s%s %.3fs", i ? " " : "", ph[i].name, ph[i].seconds);
+	findings->timing = gm_buf_detach(&b);
+}
+
 int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h, const bool *newer,
 		    bool check_models)
 {
@@ -265,6 +281,7 @@ int gm_replay_check(gm_findings *findings, gm_replay *rp, const gm_history *h, c
 	/* also when a revision failed: the overlap may be why */
 	if (error == 0)
 		report_conflicts(&c);
+	replay_notes(findings, rp);
 	for (i = 0; i < h->order_nr; i++)
 		gm_touched_free(c.touched[i]);
 	free(c.touched);

@@ -40,6 +40,10 @@ test_expect_success '--dry-run checks and writes nothing' '
 		git status --porcelain >../before &&
 		git migrate rebase --dry-run 2>../err &&
 		test_grep "would re-chain revision" ../err &&
+		test_grep -v "^cache:" ../err &&
+		git migrate -v rebase --dry-run 2>../err &&
+		test_grep "^cache: hit (1 of 1 revisions cached, 0 replayed)$" ../err &&
+		test_grep "^timing: cache [0-9.]*s replay [0-9.]*s" ../err &&
 		git status --porcelain >../after &&
 		test_cmp ../before ../after
 	)

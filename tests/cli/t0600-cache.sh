@@ -58,8 +58,13 @@ test_expect_success 'the revision written from a hit applies to a real database'
 test_expect_success 'diff and verify --replay use the entry too' '
 	(cd repo && test_expect_code 1 git migrate -v diff >../out 2>../err) &&
 	test_grep "^cache: hit (1 of 1 revisions cached" err &&
-	(cd repo && test_expect_code 1 git migrate verify --replay >../out 2>../err) &&
+	(cd repo && test_expect_code 1 git migrate -v verify --replay >../out 2>../err) &&
 	test_grep "the models have changes that no revision covers" out &&
+	test_grep "^cache: hit (1 of 1 revisions cached, 0 replayed)$" err &&
+	test_grep "^timing: cache [0-9.]*s replay [0-9.]*s" err &&
+	test $(grep -c "^cache:" err) = 1 &&
+	(cd repo && test_expect_code 1 git migrate verify --replay >../out 2>../err) &&
+	test_grep -v "^cache:" err &&
 	(cd repo && cache_entries) >entries.after &&
 	test_cmp entries entries.after
 '
