@@ -505,7 +505,6 @@ int cmd_verify(int argc, char **argv)
 				       "--worktree and --rev cannot be used together");
 	if ((error = cmd_open(&repo, &cfg)) < 0)
 		return cmd_die_error(error);
-
 	o.wait = cmd_on_wait;
 	if ((error = gm_verify(&findings, repo, cfg, &o)) < 0 ||
 	    (with_database && (error = gm_deploy_verify(&findings, repo, cfg, url)) < 0)) {
