@@ -303,8 +303,11 @@ static int init_from_database(const char *url)
 	int error, rc = EXIT_OK;
 
 	memset(&b, 0, sizeof(b));
-	if ((error = gm_repo_discover(&repo, NULL)) < 0)
-		return cmd_die_error(error);
+	if ((error = gm_repo_discover(&repo, NULL)) < 0) {
+		rc = cmd_die_error(error);
+		cmd_hint("init --from-database writes a revision to commit: run 'git init' first");
+		return rc;
+	}
 	gm_config_defaults(&defaults, gm_repo_workdir(repo));
 	gm_signals_install();
 	if ((error = gm_baseline_read(&b, url, defaults)) < 0) {
