@@ -11,7 +11,7 @@
 
 const char *const init_usage[] = {
 	"git migrate init",
-	"git migrate init --from-database URL",
+	"git migrate init --from-database <url>",
 	"",
 	"Writes .gitmigrate.yml, the migrations directory (with a .gitkeep) and an example",
 	"model models/example.yml in the root of the repository (outside a repository: in",
@@ -21,12 +21,12 @@ const char *const init_usage[] = {
 	"With --from-database, adopts a database no tool manages yet (a SQLite file, a",
 	"PostgreSQL URL): reads its schema and writes a base revision that creates it,",
 	"YAML models " GM_BASELINE_YAML " describing it (what YAML cannot say goes to",
-	GM_BASELINE_SQL ", named), and .gitmigrate.yml with `database:` set to URL",
+	GM_BASELINE_SQL ", named), and .gitmigrate.yml with `database:` set to <url>",
 	"(without its password: use PGPASSWORD or ~/.pgpass); then stamps the database",
 	"at the base revision. Needs a git repository; nothing is written when any of",
 	"these files exists or the migrations directory already holds revisions.",
 	"",
-	"    --from-database URL   read the schema of this database",
+	"    --from-database <url>  read the schema of this database (SQLite file, PostgreSQL URL)",
 	"    -h, --help            show this help",
 	NULL,
 };

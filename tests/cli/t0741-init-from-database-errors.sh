@@ -106,8 +106,8 @@ test_expect_success 'usage: --from-database needs a URL; plain init still writes
 
 test_expect_success 'init -h names --from-database' '
 	git migrate init -h >out &&
-	test_grep "^git migrate init --from-database URL$" out &&
-	test_grep "^    --from-database URL " out
+	test_grep "^git migrate init --from-database <url>$" out &&
+	test_grep "^    --from-database <url> " out
 '
 
 test_done
