@@ -7,6 +7,7 @@
 #include "git-migrate/buf.h"
 #include "models_write.h"
 #include "schema_int.h"
+#include "type.h"
 #include "util/banned.h"
 
 /*
@@ -209,6 +210,25 @@ static bool column_unique(const gm_table *t, const gm_index *ix)
 	return ok;
 }
 
+/* Whether a literal default reads back as YAML's `default:` does on the column's type
+ * (SQLite takes 'abc' as the default of an integer column; YAML does not). */
+static bool literal_fits(const gm_column *c)
+{
+	char *end;
+
+	if (c->default_kind != GM_DEFAULT_LITERAL)
+		return true;
+	if (!strcmp(c->type, "boolean"))
+		return !strcmp(c->default_value, "true") || !strcmp(c->default_value, "false") ||
+		       !strcmp(c->default_value, "1") || !strcmp(c->default_value, "0");
+	if (!gm_type_is_numeric(c->type))
+		return true;
+	if (!*c->default_value || isspace((unsigned char)*c->default_value))
+		return false;
+	(void)strtod(c->default_value, &end);
+	return !*end;
+}
+
 /* Why table t cannot be written in YAML (caller frees), or NULL when it can. */
 static char *table_why(const struct gm_models_writer *w, const gm_table *t)
 {
@@ -232,6 +252,9 @@ static char *table_why(const struct gm_models_writer *w, const gm_table *t)
 		else if (c->labels_nr && !emulated_enum(w, t, c))
 			gm_buf_printf(&b, "column '%s' of type %s has a list of values", c->name,
 				      c->type);
+		else if (!literal_fits(c))
+			gm_buf_printf(&b, "the default of column '%s' does not fit its type %s",
+				      c->name, c->type);
 		if (b.len)
 			return gm_buf_detach(&b);
 	}
