@@ -48,6 +48,9 @@ if test_if_postgres; then
 	);
 	CREATE TABLE pairs (a integer NOT NULL, b integer NOT NULL, CONSTRAINT pairs_a_b_key UNIQUE (a, b));
 	CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION touch();
+	CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+	CREATE TRIGGER audit AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION noop();
+	CREATE TRIGGER audit AFTER INSERT ON order_lines FOR EACH ROW EXECUTE FUNCTION noop();
 	CREATE VIEW happy_customers AS SELECT id, name FROM customers WHERE feeling = 'happy';
 	COMMENT ON VIEW happy_customers IS 'the happy ones';
 	CREATE MATERIALIZED VIEW order_counts AS SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id;
@@ -154,6 +157,9 @@ test_expect_success 'the YAML models say every feature, the SQL model only what 
 		test_grep "^    comment: \"the happy ones\"$" $y &&
 		test_grep "CREATE UNIQUE INDEX order_counts_customer ON order_counts" $y &&
 		test_grep "^  customers_touch:$" $y &&
+		# two tables with a trigger "audit": the second is keyed "audit on <table>"
+		test_grep "^  audit:$" $y &&
+		test_grep "^  \"audit on order\(s\|_lines\)\":$" $y &&
 		test_grep "^    comment: \"people who pay\"$" $y
 	else
 		test_grep "^  authors_kind: \[\"person\", \"company\"\]$" $y &&
