@@ -102,10 +102,10 @@ static char *join(const char *root, const char *rel)
 	return gm_buf_detach(&b);
 }
 
-/* True when models/ already holds YAML files: an example would join the real schema. */
-static bool has_models(const char *root)
+/* True when directory root/dir holds a file whose name ends in suffix or suffix2 (or NULL). */
+static bool has_file(const char *root, const char *dir, const char *suffix, const char *suffix2)
 {
-	char *path = join(root, "models");
+	char *path = join(root, dir);
 	DIR *d = opendir(path);
 	struct dirent *de;
 	bool found = false;
@@ -114,12 +114,19 @@ static bool has_models(const char *root)
 	if (!d)
 		return false;
 	while (!found && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		found = (len > 4 && !strcmp(de->d_name + len - 4, ".yml")) ||
-			(len > 5 && !strcmp(de->d_name + len - 5, ".yaml"));
+		size_t len = strlen(de->d_name), n = strlen(suffix);
+		found = len > n && !strcmp(de->d_name + len - n, suffix);
+		if (!found && suffix2 && len > (n = strlen(suffix2)))
+			found = !strcmp(de->d_name + len - n, suffix2);
 	}
 	closedir(d);
 	return found;
+}
+
+/* True when models/ already holds YAML files: an example would join the real schema. */
+static bool has_models(const char *root)
+{
+	return has_file(root, "models", ".yml", ".yaml");
 }
 
 /* Where init writes: the repository's worktree, else the current directory. NULL: said why. */
@@ -177,18 +184,24 @@ static int write_all(const struct target *t, size_t n)
 	return 0;
 }
 
+/* The config's target: --config's file, else .gitmigrate.yml in the root. */
+static void config_target(struct target *t, const char *root)
+{
+	if (gm_global.config_path) {
+		t->path = gm_xstrdup(gm_global.config_path);
+		t->shown = gm_xstrdup(gm_global.config_path);
+	} else {
+		t->path = join(root, ".gitmigrate.yml");
+		t->shown = gm_xstrdup(".gitmigrate.yml");
+	}
+}
+
 /* The files init writes: the config, the migrations directory's .gitkeep, an example model. */
 static size_t set_targets(struct target *t, const char *root, const gm_config *defaults)
 {
 	size_t n = 0;
 
-	if (gm_global.config_path) {
-		t[n].path = gm_xstrdup(gm_global.config_path);
-		t[n].shown = gm_xstrdup(gm_global.config_path);
-	} else {
-		t[n].path = join(root, ".gitmigrate.yml");
-		t[n].shown = gm_xstrdup(".gitmigrate.yml");
-	}
+	config_target(&t[n], root);
 	t[n++].text = gm_config_template();
 	t[n].shown = join(defaults->migrations, ".gitkeep");
 	t[n].path = join(root, t[n].shown);
@@ -202,19 +215,8 @@ static size_t set_targets(struct target *t, const char *root, const gm_config *d
 /* Revision files (*.sql) already in the migrations directory: a base revision would be a second root. */
 static bool has_revisions(const char *root, const char *migrations)
 {
-	char *path = join(root, migrations);
-	DIR *d = opendir(path);
-	struct dirent *de;
-	bool found = false;
+	bool found = has_file(root, migrations, ".sql", NULL);
 
-	free(path);
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		found = len > 4 && !strcmp(de->d_name + len - 4, ".sql");
-	}
-	closedir(d);
 	if (found)
 		cmd_error("'%s' already holds revisions", migrations);
 	return found;
@@ -225,13 +227,7 @@ static size_t baseline_targets(struct target *t, const char *root, const gm_base
 {
 	size_t n = 0;
 
-	if (gm_global.config_path) {
-		t[n].path = gm_xstrdup(gm_global.config_path);
-		t[n].shown = gm_xstrdup(gm_global.config_path);
-	} else {
-		t[n].path = join(root, ".gitmigrate.yml");
-		t[n].shown = gm_xstrdup(".gitmigrate.yml");
-	}
+	config_target(&t[n], root);
 	t[n++].text = b->config;
 	t[n].shown = gm_xstrdup(GM_BASELINE_YAML);
 	t[n].path = join(root, t[n].shown);

@@ -391,6 +391,29 @@ static void close_over_uses(struct gm_models_writer *w)
 	gm_buf_release(&user);
 }
 
+static void put_deferrable(gm_buf *b, bool deferrable, bool initially)
+{
+	if (deferrable)
+		gm_buf_puts(b,
+			    initially ? ", deferrable: initially_deferred" : ", deferrable: true");
+}
+
+/* "  <name>: [\"label\", ...]\n", after "enums:\n" for the first. */
+static void put_enum(gm_buf *b, bool *first, const char *name, char *const *labels, size_t n)
+{
+	size_t i;
+
+	gm_buf_puts(b, *first ? "enums:\n  " : "  ");
+	*first = false;
+	gm_yaml_put_key(b, name);
+	gm_buf_puts(b, ": [");
+	for (i = 0; i < n; i++) {
+		gm_buf_puts(b, i ? ", " : "");
+		gm_yaml_put_str(b, labels[i]);
+	}
+	gm_buf_puts(b, "]\n");
+}
+
 static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_table *t,
 		       const gm_column *c)
 {
@@ -422,9 +445,7 @@ static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_tab
 		if (!column_unique(t, ix) || strcmp(ix->columns[0], c->name))
 			continue;
 		gm_buf_puts(b, ", unique: true");
-		if (ix->deferrable)
-			gm_buf_puts(b, ix->initially_deferred ? ", deferrable: initially_deferred"
-							      : ", deferrable: true");
+		put_deferrable(b, ix->deferrable, ix->initially_deferred);
 	}
 	if (c->comment) {
 		gm_buf_puts(b, ", comment: ");
@@ -476,9 +497,7 @@ static void put_fkey(gm_buf *b, const gm_fkey *fk)
 		gm_buf_printf(b, ", on_delete: \"%s\"", fk->on_delete);
 	if (fk->on_update)
 		gm_buf_printf(b, ", on_update: \"%s\"", fk->on_update);
-	if (fk->deferrable)
-		gm_buf_puts(b, fk->initially_deferred ? ", deferrable: initially_deferred"
-						      : ", deferrable: true");
+	put_deferrable(b, fk->deferrable, fk->initially_deferred);
 	gm_buf_puts(b, "}\n");
 }
 
@@ -540,15 +559,7 @@ static void put_enums(gm_buf *b, const struct gm_models_writer *w)
 		const gm_enum *e = w->s->enums[i];
 		if (gm_models_writer_in_sql(w, "enum", e->name))
 			continue;
-		gm_buf_puts(b, first ? "enums:\n  " : "  ");
-		first = false;
-		gm_yaml_put_key(b, e->name);
-		gm_buf_puts(b, ": [");
-		for (k = 0; k < e->labels_nr; k++) {
-			gm_buf_puts(b, k ? ", " : "");
-			gm_yaml_put_str(b, e->labels[k]);
-		}
-		gm_buf_puts(b, "]\n");
+		put_enum(b, &first, e->name, e->labels, e->labels_nr);
 	}
 	for (i = 0; i < w->s->tables_nr; i++) {
 		const gm_table *t = w->s->tables[i];
@@ -560,15 +571,7 @@ static void put_enums(gm_buf *b, const struct gm_models_writer *w)
 			if (!en || gm_strv_contains(done.v, done.nr, en))
 				continue;
 			gm_strvec_push(&done, en);
-			gm_buf_puts(b, first ? "enums:\n  " : "  ");
-			first = false;
-			gm_yaml_put_key(b, en);
-			gm_buf_puts(b, ": [");
-			for (size_t j = 0; j < c->labels_nr; j++) {
-				gm_buf_puts(b, j ? ", " : "");
-				gm_yaml_put_str(b, c->labels[j]);
-			}
-			gm_buf_puts(b, "]\n");
+			put_enum(b, &first, en, c->labels, c->labels_nr);
 		}
 	}
 	gm_strvec_release(&done);
