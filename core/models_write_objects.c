@@ -336,6 +336,28 @@ static bool object_entry(gm_buf *out, const struct gm_models_writer *w, const gm
 	return ok;
 }
 
+/* Why YAML cannot say object d (one of the common reasons, else a general one). Caller frees. */
+static char *why_not(const struct gm_models_writer *w, const gm_dependent *d)
+{
+	gm_buf name = GM_BUF_INIT;
+	const char *why = "the YAML keys cannot say its SQL";
+
+	local_name(&name, d);
+	if (strchr(d->name, '.'))
+		why = "it is outside the current schema";
+	else if (!strcmp(d->kind, "aggregate"))
+		why = "YAML has no key for aggregates";
+	else if ((!strcmp(d->kind, "function") || !strcmp(d->kind, "procedure")) &&
+		 overloaded(w, d, name.ptr))
+		why = "an overload: YAML keys a function by its name";
+	else if (!strcmp(d->kind, "sequence") && strstr(d->create, " OWNED BY "))
+		why = "a column owns it (YAML's sequences have no OWNED BY)";
+	else if (!strcmp(d->kind, "schema"))
+		why = "no table or enum of the YAML lives in it";
+	gm_buf_release(&name);
+	return gm_xstrdup(why);
+}
+
 bool gm_models_write_object(gm_buf *out, char **why, const struct gm_models_writer *w,
 			    const gm_dependent *d)
 {
@@ -350,8 +372,7 @@ bool gm_models_write_object(gm_buf *out, char **why, const struct gm_models_writ
 	ok = st.nr > 0 && (!strchr(d->name, '.') || !strcmp(d->kind, "extension")) &&
 	     object_entry(out, w, d, &st);
 	if (!ok && why)
-		*why = gm_xstrdup(strchr(d->name, '.') ? "outside the current schema"
-						       : "the YAML keys cannot say its SQL");
+		*why = why_not(w, d);
 	gm_strvec_release(&st);
 	return ok;
 }
