@@ -26,7 +26,7 @@ const char *const init_usage[] = {
 	"at the base revision. Needs a git repository; nothing is written when any of",
 	"these files exists or the migrations directory already holds revisions.",
 	"",
-	"    --from-database <url>  read the schema of this database (SQLite file, PostgreSQL URL)",
+	"    --from-database <url>  adopt this database (a SQLite file, a PostgreSQL URL)",
 	"    -h, --help            show this help",
 	NULL,
 };
