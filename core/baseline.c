@@ -71,7 +71,7 @@ static char *config_text(const char *database, bool with_sql, bool had_password)
 		gm_buf_puts(&b, "\n# The password is not written here: libpq reads PGPASSWORD or "
 				"~/.pgpass.");
 	gm_buf_puts(&b, "\ndatabase: ");
-	gm_yaml_put_str(&b, database);
+	gm_models_put_str(&b, database);
 	gm_buf_puts(&b, strchr(db + 1, '\n'));
 	return gm_buf_detach(&b);
 }

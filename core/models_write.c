@@ -39,7 +39,7 @@ static bool yaml_word(const char *s)
 	return true;
 }
 
-void gm_yaml_put_str(gm_buf *b, const char *s)
+void gm_models_put_str(gm_buf *b, const char *s)
 {
 	const unsigned char *p;
 
@@ -59,12 +59,12 @@ void gm_yaml_put_str(gm_buf *b, const char *s)
 	gm_buf_putc(b, '"');
 }
 
-void gm_yaml_put_key(gm_buf *b, const char *s)
+void gm_models_put_key(gm_buf *b, const char *s)
 {
 	if (yaml_word(s))
 		gm_buf_puts(b, s);
 	else
-		gm_yaml_put_str(b, s);
+		gm_models_put_str(b, s);
 }
 
 /* A block literal keeps every character when no line is blank-but-not-empty, none starts
@@ -92,12 +92,12 @@ static bool literal_ok(const char *s)
 	return true;
 }
 
-void gm_yaml_put_text(gm_buf *b, const char *s, int indent)
+void gm_models_put_text(gm_buf *b, const char *s, int indent)
 {
 	const char *p;
 
 	if (!literal_ok(s)) {
-		gm_yaml_put_str(b, s);
+		gm_models_put_str(b, s);
 		return;
 	}
 	gm_buf_printf(b, "|-\n%*s", indent, "");
@@ -116,7 +116,7 @@ static void put_names(gm_buf *b, char *const *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i)
 			gm_buf_puts(b, ", ");
-		gm_yaml_put_key(b, v[i]);
+		gm_models_put_key(b, v[i]);
 	}
 	gm_buf_putc(b, ']');
 }
@@ -405,11 +405,11 @@ static void put_enum(gm_buf *b, bool *first, const char *name, char *const *labe
 
 	gm_buf_puts(b, *first ? "enums:\n  " : "  ");
 	*first = false;
-	gm_yaml_put_key(b, name);
+	gm_models_put_key(b, name);
 	gm_buf_puts(b, ": [");
 	for (i = 0; i < n; i++) {
 		gm_buf_puts(b, i ? ", " : "");
-		gm_yaml_put_str(b, labels[i]);
+		gm_models_put_str(b, labels[i]);
 	}
 	gm_buf_puts(b, "]\n");
 }
@@ -420,9 +420,9 @@ static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_tab
 	const char *en = w->native_enums ? NULL : emulated_enum(w, t, c);
 
 	gm_buf_puts(b, "      ");
-	gm_yaml_put_key(b, c->name);
+	gm_models_put_key(b, c->name);
 	gm_buf_puts(b, ": {type: ");
-	gm_yaml_put_key(b, en ? en : c->type);
+	gm_models_put_key(b, en ? en : c->type);
 	if (!c->nullable)
 		gm_buf_puts(b, ", null: false");
 	if (c->identity)
@@ -432,11 +432,11 @@ static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_tab
 	if (c->default_kind != GM_DEFAULT_NONE) {
 		gm_buf_puts(b, c->default_kind == GM_DEFAULT_LITERAL ? ", default: "
 								     : ", default_sql: ");
-		gm_yaml_put_str(b, c->default_value);
+		gm_models_put_str(b, c->default_value);
 	}
 	if (c->generated) {
 		gm_buf_puts(b, ", generated: ");
-		gm_yaml_put_str(b, c->generated);
+		gm_models_put_str(b, c->generated);
 		if (!c->stored)
 			gm_buf_puts(b, ", stored: false");
 	}
@@ -449,7 +449,7 @@ static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_tab
 	}
 	if (c->comment) {
 		gm_buf_puts(b, ", comment: ");
-		gm_yaml_put_str(b, c->comment);
+		gm_models_put_str(b, c->comment);
 	}
 	gm_buf_puts(b, "}\n");
 }
@@ -457,13 +457,13 @@ static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_tab
 static void put_index(gm_buf *b, const gm_index *ix)
 {
 	gm_buf_puts(b, "      - {name: ");
-	gm_yaml_put_key(b, ix->name);
+	gm_models_put_key(b, ix->name);
 	if (ix->columns_nr) {
 		gm_buf_puts(b, ", columns: ");
 		put_names(b, ix->columns, ix->columns_nr);
 	} else {
 		gm_buf_puts(b, ", expression: ");
-		gm_yaml_put_str(b, ix->expr);
+		gm_models_put_str(b, ix->expr);
 	}
 	if (ix->unique)
 		gm_buf_puts(b, ", unique: true");
@@ -477,7 +477,7 @@ static void put_index(gm_buf *b, const gm_index *ix)
 		gm_buf_puts(b, ", nulls_not_distinct: true");
 	if (ix->where) {
 		gm_buf_puts(b, ", where: ");
-		gm_yaml_put_str(b, ix->where);
+		gm_models_put_str(b, ix->where);
 	}
 	gm_buf_puts(b, "}\n");
 }
@@ -485,11 +485,11 @@ static void put_index(gm_buf *b, const gm_index *ix)
 static void put_fkey(gm_buf *b, const gm_fkey *fk)
 {
 	gm_buf_puts(b, "      - {name: ");
-	gm_yaml_put_key(b, fk->name);
+	gm_models_put_key(b, fk->name);
 	gm_buf_puts(b, ", columns: ");
 	put_names(b, fk->columns, fk->columns_nr);
 	gm_buf_puts(b, ", references: {table: ");
-	gm_yaml_put_key(b, fk->ref_table);
+	gm_models_put_key(b, fk->ref_table);
 	gm_buf_puts(b, ", columns: ");
 	put_names(b, fk->ref_columns, fk->ref_columns_nr);
 	gm_buf_putc(b, '}');
@@ -506,11 +506,11 @@ static void put_table(gm_buf *b, const struct gm_models_writer *w, const gm_tabl
 	size_t i, n = 0;
 
 	gm_buf_puts(b, "  ");
-	gm_yaml_put_key(b, t->name);
+	gm_models_put_key(b, t->name);
 	gm_buf_puts(b, ":\n");
 	if (t->comment) {
 		gm_buf_puts(b, "    comment: ");
-		gm_yaml_put_str(b, t->comment);
+		gm_models_put_str(b, t->comment);
 		gm_buf_putc(b, '\n');
 	}
 	gm_buf_puts(b, "    columns:\n");
@@ -541,9 +541,9 @@ static void put_table(gm_buf *b, const struct gm_models_writer *w, const gm_tabl
 				gm_buf_puts(b, n ? "    exclusions:\n" : "    checks:\n");
 			first = false;
 			gm_buf_puts(b, "      ");
-			gm_yaml_put_key(b, ck->name);
+			gm_models_put_key(b, ck->name);
 			gm_buf_puts(b, ": ");
-			gm_yaml_put_str(b, n ? ck->expr + 8 : ck->expr);
+			gm_models_put_str(b, n ? ck->expr + 8 : ck->expr);
 			gm_buf_putc(b, '\n');
 		}
 	}

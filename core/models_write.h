@@ -27,9 +27,9 @@ void gm_models_writer_to_sql(struct gm_models_writer *w, const char *kind, const
 
 /* YAML text helpers: a key (plain when safe, else double-quoted), a double-quoted string,
  * and a string as a block literal (`|-`) at `indent` when it is multi-line and safe. */
-void gm_yaml_put_key(gm_buf *b, const char *s);
-void gm_yaml_put_str(gm_buf *b, const char *s);
-void gm_yaml_put_text(gm_buf *b, const char *s, int indent);
+void gm_models_put_key(gm_buf *b, const char *s);
+void gm_models_put_str(gm_buf *b, const char *s);
+void gm_models_put_text(gm_buf *b, const char *s, int indent);
 
 /*
  * models_write_objects.c: whether object d can be written in YAML (false: the reason in

@@ -87,22 +87,22 @@ static void put_sql_entry(gm_buf *out, const char *sql, const char *comment, con
 {
 	if (!comment && !table) {
 		gm_buf_putc(out, ' ');
-		gm_yaml_put_text(out, sql, 4);
+		gm_models_put_text(out, sql, 4);
 		gm_buf_putc(out, '\n');
 		return;
 	}
 	gm_buf_putc(out, '\n');
 	if (table) {
 		gm_buf_puts(out, "    table: ");
-		gm_yaml_put_key(out, table);
+		gm_models_put_key(out, table);
 		gm_buf_putc(out, '\n');
 	}
 	gm_buf_puts(out, "    sql: ");
-	gm_yaml_put_text(out, sql, 6);
+	gm_models_put_text(out, sql, 6);
 	gm_buf_putc(out, '\n');
 	if (comment) {
 		gm_buf_puts(out, "    comment: ");
-		gm_yaml_put_str(out, comment);
+		gm_models_put_str(out, comment);
 		gm_buf_putc(out, '\n');
 	}
 }
@@ -118,7 +118,7 @@ static bool domain_entry(gm_buf *out, const char *name, const char *stmt, const 
 	if (ok) {
 		gm_buf_puts(&b, "{type: ");
 		gm_buf_put(&check, type, nl ? (size_t)(nl - type) : strlen(type));
-		gm_yaml_put_str(&b, check.ptr);
+		gm_models_put_str(&b, check.ptr);
 	}
 	for (p = nl; ok && p; p = nl) {
 		p = gm_sql_skip_space(p);
@@ -127,13 +127,13 @@ static bool domain_entry(gm_buf *out, const char *name, const char *stmt, const 
 		gm_buf_put(&check, p, nl ? (size_t)(nl - p) : strlen(p));
 		if (!strncmp(check.ptr, "DEFAULT ", 8)) {
 			gm_buf_puts(&b, ", default_sql: ");
-			gm_yaml_put_str(&b, check.ptr + 8);
+			gm_models_put_str(&b, check.ptr + 8);
 		} else if (!strcmp(check.ptr, "NOT NULL")) {
 			gm_buf_puts(&b, ", null: false");
 		} else if (!checked && !strncmp(check.ptr, "CONSTRAINT ", 11) &&
 			   (p = after_name(check.ptr + 11, "", name, "_check CHECK ")) != NULL) {
 			gm_buf_puts(&b, ", check: ");
-			gm_yaml_put_str(&b, p);
+			gm_models_put_str(&b, p);
 			checked = true;
 		} else {
 			ok = false;
@@ -141,7 +141,7 @@ static bool domain_entry(gm_buf *out, const char *name, const char *stmt, const 
 	}
 	if (ok && comment) {
 		gm_buf_puts(&b, ", comment: ");
-		gm_yaml_put_str(&b, comment);
+		gm_models_put_str(&b, comment);
 	}
 	if (ok && out)
 		gm_buf_printf(out, " %s}\n", b.ptr);
@@ -186,7 +186,7 @@ static bool sequence_entry(gm_buf *out, const char *name, const char *stmt, cons
 		gm_buf_puts(&b, ", cycle: true");
 	if (ok && comment) {
 		gm_buf_puts(&b, ", comment: ");
-		gm_yaml_put_str(&b, comment);
+		gm_models_put_str(&b, comment);
 	}
 	if (ok && out)
 		gm_buf_printf(out, " %s}\n", b.ptr);
@@ -244,18 +244,18 @@ static void put_matview(gm_buf *out, const char *body, const gm_strvec *st, size
 	size_t i;
 
 	gm_buf_puts(out, "\n    sql: ");
-	gm_yaml_put_text(out, body, 6);
+	gm_models_put_text(out, body, 6);
 	gm_buf_putc(out, '\n');
 	if (last > 1)
 		gm_buf_puts(out, "    indexes:\n");
 	for (i = 1; i < last; i++) {
 		gm_buf_puts(out, "      - ");
-		gm_yaml_put_str(out, st->v[i]);
+		gm_models_put_str(out, st->v[i]);
 		gm_buf_putc(out, '\n');
 	}
 	if (comment) {
 		gm_buf_puts(out, "    comment: ");
-		gm_yaml_put_str(out, comment);
+		gm_models_put_str(out, comment);
 		gm_buf_putc(out, '\n');
 	}
 }
@@ -412,7 +412,7 @@ void gm_models_write_objects(gm_buf *out, const struct gm_models_writer *w)
 				gm_buf_puts(&name, d->name);
 			}
 			gm_buf_puts(out, "  ");
-			gm_yaml_put_key(out, name.ptr);
+			gm_models_put_key(out, name.ptr);
 			gm_buf_putc(out, ':');
 			if (!strcmp(d->kind, "extension"))
 				gm_buf_puts(out, " null\n");
