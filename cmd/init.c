@@ -296,6 +296,7 @@ static int init_from_database(const char *url)
 	gm_baseline b;
 	struct target t[4];
 	size_t i, n = 0;
+	bool exists;
 	int error, rc = EXIT_OK;
 
 	memset(&b, 0, sizeof(b));
@@ -311,7 +312,8 @@ static int init_from_database(const char *url)
 		goto done;
 	}
 	n = baseline_targets(t, defaults->root, &b);
-	if (any_exists(t, n) | has_revisions(defaults->root, defaults->migrations)) {
+	exists = any_exists(t, n); /* each existing file named, then the revisions too */
+	if (has_revisions(defaults->root, defaults->migrations) || exists) {
 		cmd_hint("init never overwrites: nothing was written");
 		rc = EXIT_CANNOT;
 		goto done;
