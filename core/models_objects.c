@@ -468,13 +468,17 @@ static bool is_create_trigger(const char *sql, const char *name)
 	return tok_names(&t, name);
 }
 
-/* triggers: name: {table:, sql: "CREATE TRIGGER name ... ON table ...", comment:} */
+/*
+ * triggers: name: {table:, sql: "CREATE TRIGGER name ... ON table ...", comment:}; the key
+ * may be "name on table" (PostgreSQL's trigger names are per table: several tables may
+ * each have a trigger `name`), the trigger's own name is then the part before " on ".
+ */
 static int parse_trigger(struct gm_models_parse *p, const struct section *sec,
 			 const gm_yaml_node *key, const gm_yaml_node *val)
 {
 	static const char *const keys[] = { "table", "sql", "comment", NULL };
-	const char *comment = NULL, *table = NULL;
-	gm_buf sql = GM_BUF_INIT;
+	const char *comment = NULL, *table = NULL, *on = strstr(key->value, " on ");
+	gm_buf sql = GM_BUF_INIT, own = GM_BUF_INIT;
 	int error;
 
 	if ((error = gm_models_expect_kind(p, val, GM_YAML_MAP, "a trigger")) < 0 ||
@@ -485,16 +489,17 @@ static int parse_trigger(struct gm_models_parse *p, const struct section *sec,
 		error = gm_yaml_error(p->doc, val, "trigger '%s' has no 'table'", key->value);
 		goto done;
 	}
-	if (!is_create_trigger(sql.ptr, key->value)) {
+	gm_buf_put(&own, key->value, on ? (size_t)(on - key->value) : strlen(key->value));
+	if (!is_create_trigger(sql.ptr, own.ptr)) {
 		error = gm_yaml_error(p->doc, gm_yaml_get(val, "sql"),
 				      "the SQL of trigger '%s' is not CREATE TRIGGER %s ...",
-				      key->value, key->value);
+				      key->value, own.ptr);
 		goto done;
 	}
 	gm_buf_putc(&sql, ';');
 	if (comment) {
 		gm_buf_puts(&sql, "\nCOMMENT ON TRIGGER ");
-		gm_sql_ident(&sql, key->value);
+		gm_sql_ident(&sql, own.ptr);
 		gm_buf_puts(&sql, " ON ");
 		gm_sql_ident(&sql, table);
 		gm_buf_puts(&sql, " IS ");
@@ -503,6 +508,7 @@ static int parse_trigger(struct gm_models_parse *p, const struct section *sec,
 	}
 	error = add_object(p, sec->kind, key->value, table, sql.ptr, key);
 done:
+	gm_buf_release(&own);
 	gm_buf_release(&sql);
 	return error;
 }

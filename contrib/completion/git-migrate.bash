@@ -91,6 +91,10 @@ _git_migrate ()
 		[ "$command" = verify ] && __gitcomp "text json github junit"
 		return
 		;;
+	--from-database)
+		__gitcomp_nl "$(printf 'sqlite:///\npostgresql://')" "" "$cur" ""
+		return
+		;;
 	--config | -m)
 		return # a file (bash's default completion), a message
 		;;
@@ -107,6 +111,10 @@ _git_migrate ()
 		;;
 	--color=*)
 		__gitcomp "auto always never" "" "${cur#*=}"
+		return
+		;;
+	--from-database=*)
+		__gitcomp_nl "$(printf 'sqlite:///\npostgresql://')" "" "${cur#*=}" ""
 		return
 		;;
 	--format=*)

@@ -133,6 +133,18 @@ test_expect_success 'every command: the completed options are the long options o
 	done
 '
 
+test_expect_success 'git migrate init --from-database <TAB>: the URL kinds' '
+	expect_replies "sqlite:///" "postgresql://" >expect &&
+	complete_line "git migrate init --from-database " >actual &&
+	test_cmp expect actual &&
+	expect_replies "postgresql://" >expect &&
+	complete_line "git migrate init --from-database=po" >actual &&
+	test_cmp expect actual &&
+	expect_replies "--from-database=" >expect &&
+	complete_line "git migrate init --fr" >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'git migrate show <TAB>: the revision ids of git migrate history' '
 	cut -d" " -f1 history.out | sed "s/$/ |/" | sort >expect &&
 	(cd repo && complete_line "git migrate show ") >actual &&
