@@ -325,7 +325,8 @@ static int init_from_database(const char *url)
 	report_baseline(&b);
 	rc = stamp_baseline(url, &b);
 	if (rc == EXIT_OK)
-		cmd_info("next: commit these files; 'git migrate diff' shows no changes");
+		cmd_info("next: commit these files on the production branch ('production:' in "
+			 ".gitmigrate.yml); then 'git migrate diff' shows no changes");
 done:
 	for (i = 0; i < n; i++) {
 		free(t[i].path);
