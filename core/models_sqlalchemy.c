@@ -19,7 +19,9 @@
  * create_all gives what a sorted CreateTable loop would not: a PostgreSQL enum used by
  * several tables is created once, before them (its memo of created type names); foreign
  * keys in a cycle become ALTER TABLE ... ADD CONSTRAINT after the tables (use_alter);
- * indexes, sequences, comments and DDL() event listeners come in their place. Exit codes
+ * indexes, sequences, comments and DDL() event listeners come in their place. On
+ * PostgreSQL the schemas that tables and types name are created first (create_all
+ * expects them to exist: CREATE SCHEMA IF NOT EXISTS, so public is harmless). Exit codes
  * read by failure() below: 3 the import failed (traceback on stderr), 4 no such attribute,
  * 5 not a metadata (stderr names its type), 6 no SQLAlchemy.
  */
@@ -60,6 +62,14 @@ static const char script[] =
 	"        from sqlalchemy.dialects import sqlite as d\n"
 	"    dia = d.dialect()\n"
 	"    ddl = []\n"
+	"    if dialect == 'postgres':\n"
+	"        names = set()\n"
+	"        for t in md.tables.values():\n"
+	"            names.add(t.schema)\n"
+	"            names.update(getattr(c.type, 'schema', None) for c in t.columns)\n"
+	"        q = dia.identifier_preparer.quote_schema\n"
+	"        ddl += ['CREATE SCHEMA IF NOT EXISTS %s;\\n' % q(n)\n"
+	"                for n in sorted(n for n in names if isinstance(n, str))]\n"
 	"    def emit(sql, *args, **kw):\n"
 	"        text = str(sql.compile(dialect=dia)).strip()\n"
 	"        if text:\n"

@@ -188,8 +188,38 @@ test_expect_success 'a Flask-SQLAlchemy db in an app module that reads DATABASE_
 	(cd flask && git migrate diff 2>../err) && test_grep "no changes" err &&
 	test_grep -v "app starting" err
 '
+
+test_expect_success 'an app factory'\''s db (no app created at import), a table and an enum in another schema' '
+	sa_repo factory app.models:db &&
+	mkdir factory/app && : >factory/app/__init__.py &&
+	cat >factory/app/ext.py <<-PY &&
+	from flask_sqlalchemy import SQLAlchemy
+	db = SQLAlchemy()
+	PY
+	if test_if_postgres; then schema="\"billing\"" enum_schema=", schema=\"billing\""; else schema=None enum_schema=; fi &&
+	cat >factory/app/models.py <<-PY &&
+	from app.ext import db
+	class Invoice(db.Model):
+	    __table_args__ = {"schema": $schema}
+	    id = db.Column(db.Integer, primary_key=True)
+	    state = db.Column(db.Enum("open", "paid", name="invstate"$enum_schema))
+	PY
+	sa_prepare_upgrade factory &&
+	if test_if_postgres
+	then
+		(cd factory && db_sql "SELECT n.nspname || '\''.'\'' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = '\''invstate'\''; SELECT count(*) FROM billing.invoice") >actual &&
+		printf "%s\n" billing.invstate 0 >expect &&
+		test_cmp expect actual
+	else
+		(cd factory && columns invoice) >actual &&
+		printf "%s\n" "id|integer|1" "state|varchar(4)|0" >expect &&
+		test_cmp expect actual
+	fi &&
+	(cd factory && git migrate diff 2>../err) && test_grep "no changes" err
+'
 else
 test_skip 'a Flask-SQLAlchemy db in an app module' 'no flask_sqlalchemy for python3'
+test_skip 'an app factory'\''s db' 'no flask_sqlalchemy for python3'
 fi
 
 test_done
