@@ -91,10 +91,8 @@ int gm_deploy_read_rows(gm_deploy_ctx *ctx)
 	ctx->table_exists = false;
 	if (!ctx->conn)
 		return 0;
-	ctx->d->version_sql(&sql, GM_VERSION_EXISTS, table, NULL);
-	error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, &ctx->table_exists);
+	error = gm_deploy_table_exists(&ctx->table_exists, ctx, table);
 	if (!error && ctx->table_exists) {
-		gm_buf_clear(&sql);
 		ctx->d->version_sql(&sql, GM_VERSION_SELECT, table, NULL);
 		error = ctx->d->query(ctx->conn, sql.ptr, row_cb, ctx);
 	}
@@ -112,12 +110,9 @@ int gm_deploy_has_row(bool *has, gm_deploy_ctx *ctx, const char *id)
 	int error = 0;
 
 	*has = false;
-	if (!ctx->table_exists) {
-		ctx->d->version_sql(&sql, GM_VERSION_EXISTS, ctx->cfg->version_table, NULL);
-		error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, &ctx->table_exists);
-	}
+	if (!ctx->table_exists)
+		error = gm_deploy_table_exists(&ctx->table_exists, ctx, ctx->cfg->version_table);
 	if (!error && ctx->table_exists) {
-		gm_buf_clear(&sql);
 		ctx->d->version_sql(&sql, GM_VERSION_HAS, ctx->cfg->version_table, &row);
 		error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, has);
 	}
