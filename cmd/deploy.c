@@ -57,11 +57,13 @@ const char *const status_usage[] = {
 };
 
 const char *const stamp_usage[] = {
-	"git migrate stamp [--purge] <rev>",
+	"git migrate stamp [--purge] (<rev> | --from-alembic)",
 	"",
 	"Makes the version table say <rev> and its ancestors (base: nothing) without",
-	"running any SQL of the revisions.",
+	"running any SQL of the revisions; --from-alembic takes the revisions from the",
+	"target's alembic_version table (a database Alembic or Flask-Migrate deployed).",
 	"",
+	"    --from-alembic        stamp the revisions alembic_version holds",
 	"    --purge               first empty the version table (also unknown revisions)",
 	"    -h, --help            show this help",
 	NULL,
@@ -279,17 +281,32 @@ int cmd_status(int argc, char **argv)
 			  n[GM_DEPLOY_CHANGED] || n[GM_DEPLOY_UNKNOWN] ? EXIT_PROBLEM : EXIT_OK);
 }
 
+/* stamp's arguments: exactly one of <rev> and --from-alembic. */
+static int stamp_args(int argc, char **argv, bool alembic)
+{
+	if (alembic && optind < argc)
+		return cmd_usage_error(stamp_usage, "--from-alembic takes no <rev> ('%s')",
+				       argv[optind]);
+	if (!alembic && optind + 1 != argc)
+		return optind < argc
+			       ? cmd_usage_error(stamp_usage, "unexpected argument '%s'",
+						 argv[optind + 1])
+			       : cmd_usage_error(stamp_usage, "which revision? (<rev> or base)");
+	return -1;
+}
+
 int cmd_stamp(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "purge", no_argument, NULL, 'P' },
+		{ "from-alembic", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	gm_buf t = GM_BUF_INIT;
+	gm_buf t = GM_BUF_INIT, heads = GM_BUF_INIT;
 	gm_repo *repo = NULL;
 	gm_config *cfg = NULL;
-	bool done, purge = false;
+	bool done, purge = false, alembic = false;
 	int c, error, rc = EXIT_OK;
 
 	while ((c = cmd_getopt(argc, argv, "", opts, stamp_usage, &done)) != -1) {
@@ -297,20 +314,26 @@ int cmd_stamp(int argc, char **argv)
 			return c;
 		if (c == 'P')
 			purge = true;
+		else if (c == 'A')
+			alembic = true;
 	}
-	if (optind + 1 != argc)
-		return optind < argc
-			       ? cmd_usage_error(stamp_usage, "unexpected argument '%s'",
-						 argv[optind + 1])
-			       : cmd_usage_error(stamp_usage, "which revision? (<rev> or base)");
+	if ((rc = stamp_args(argc, argv, alembic)) >= 0)
+		return rc;
+	rc = EXIT_OK;
 	if ((error = cmd_open(&repo, &cfg)) < 0)
 		return cmd_die_error(error);
 	gm_signals_install();
 	target(&t, cfg);
-	if ((error = gm_deploy_stamp(repo, cfg, argv[optind], purge)) < 0)
+	if (alembic)
+		error = gm_deploy_stamp_alembic(&heads, repo, cfg, purge);
+	else
+		error = gm_deploy_stamp(repo, cfg, argv[optind], purge);
+	if (error < 0)
 		rc = cmd_die_error(error);
 	else
-		cmd_info("stamped %s at %s%s", t.ptr, argv[optind], purge ? " (purged first)" : "");
+		cmd_info("stamped %s at %s%s%s", t.ptr, alembic ? heads.ptr : argv[optind],
+			 alembic ? " (from alembic_version)" : "", purge ? " (purged first)" : "");
+	gm_buf_release(&heads);
 	gm_buf_release(&t);
 	gm_config_free(cfg);
 	gm_repo_free(repo);

@@ -35,8 +35,9 @@ static const char template_text[] =
 	"# Where revision files live, relative to the repository root.\n"
 	"migrations: " DEFAULT_MIGRATIONS "\n"
 	"\n"
-	"# The desired schema: YAML model globs, *.sql DDL globs, or {command: \"...\"}\n"
-	"# (run in the repository root with GIT_MIGRATE_SCRATCH_URL set).\n"
+	"# The desired schema: YAML model globs, *.sql DDL globs, {command: \"...\"}\n"
+	"# (run in the repository root with GIT_MIGRATE_SCRATCH_URL set), or\n"
+	"# {sqlalchemy: \"module:attribute\"} (a SQLAlchemy MetaData, Base or Flask db).\n"
 	"models:\n"
 	"  - " DEFAULT_MODELS "\n"
 	"\n"
@@ -64,7 +65,10 @@ static const char template_text[] =
 	"# schemas: [public, billing]\n"
 	"\n"
 	"# Snapshot cache entries kept per repository (0 turns the cache off).\n"
-	"# cache_size: 3\n";
+	"# cache_size: 3\n"
+	"\n"
+	"# The Python interpreter of {sqlalchemy: \"module:attribute\"} model sources.\n"
+	"# python: python3\n";
 
 const char *gm_config_template(void)
 {
@@ -141,15 +145,18 @@ void gm_config_free(gm_config *cfg)
 	free(cfg->scratch);
 	free(cfg->version_table);
 	clear_schemas(cfg);
+	free(cfg->python);
 	free(cfg);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
 
 static const char *const known_keys[] = {
-	"production",        "migrations", "models",     "fixtures",
-	"fixtures_from",     "database",   "scratch",    "version_table",
-	"max_revision_size", "schemas",    "cache_size", NULL,
+	"production", "migrations",    "models",
+	"fixtures",   "fixtures_from", "database",
+	"scratch",    "version_table", "max_revision_size",
+	"schemas",    "cache_size",    "python",
+	NULL,
 };
 
 static const char *closest(const char *word, const char *const *candidates)
@@ -270,12 +277,66 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* A `{sqlalchemy: "module:attribute"}` value: a dotted module, one ':', a dotted attribute. */
+static bool is_sqlalchemy_spec(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	const char *p;
+	bool start = true;
+
+	if (!colon || strchr(colon + 1, ':'))
+		return false;
+	for (p = s; *p; p++) {
+		if (*p == '.' || *p == ':') {
+			if (start)
+				return false;
+			start = true;
+		} else if (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (!start && *p >= '0' && *p <= '9')) {
+			start = false;
+		} else {
+			return false;
+		}
+	}
+	return !start;
+}
+
+/* A models entry mapping: {command: "..."} or {sqlalchemy: "module:attribute"}. */
+static int parse_model_map(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node *item)
+{
+	static const char *const model_keys[] = { "command", "sqlalchemy", NULL };
+	const gm_yaml_node *k = NULL, *v;
+
+	if (item->nr != 1)
+		return gm_yaml_error(doc, item,
+				     "a 'models' entry mapping needs one key: 'command' or "
+				     "'sqlalchemy'");
+	k = gm_yaml_key(item, 0);
+	v = gm_yaml_value(item, 0);
+	if (k->kind != GM_YAML_SCALAR)
+		return gm_yaml_error(doc, k, "keys must be strings");
+	if (strcmp(k->value, "command") && strcmp(k->value, "sqlalchemy"))
+		return unknown_key(doc, k, model_keys);
+	if (v->kind != GM_YAML_SCALAR)
+		return gm_yaml_error(doc, v, "'%s' must be a string, not %s", k->value,
+				     gm_yaml_kind_name(v));
+	if (gm_yaml_is_null(v) || !*v->value)
+		return gm_yaml_error(doc, v, "'%s' needs a value", k->value);
+	if (!strcmp(k->value, "command")) {
+		add_model(cfg, GM_MODELS_COMMAND, v->value, v->line);
+		return 0;
+	}
+	if (!is_sqlalchemy_spec(v->value))
+		return gm_yaml_error(doc, v,
+				     "'sqlalchemy' must be \"module:attribute\" (e.g. "
+				     "\"app.models:db\"), not '%s'",
+				     v->value);
+	add_model(cfg, GM_MODELS_SQLALCHEMY, v->value, v->line);
+	return 0;
+}
+
 static int parse_model(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node *item)
 {
-	static const char *const model_keys[] = { "command", NULL };
-	const gm_yaml_node *cmd = NULL;
-	size_t i;
-
 	if (item->kind == GM_YAML_SCALAR) {
 		if (gm_yaml_is_null(item) || !*item->value)
 			return gm_yaml_error(doc, item, "empty entry in 'models'");
@@ -285,26 +346,10 @@ static int parse_model(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_nod
 	}
 	if (item->kind != GM_YAML_MAP)
 		return gm_yaml_error(doc, item,
-				     "an entry of 'models' must be a glob or {command: \"...\"}, "
-				     "not %s",
+				     "an entry of 'models' must be a glob, {command: \"...\"} "
+				     "or {sqlalchemy: \"module:attribute\"}, not %s",
 				     gm_yaml_kind_name(item));
-	for (i = 0; i < item->nr; i++) {
-		const gm_yaml_node *k = gm_yaml_key(item, i);
-		if (k->kind != GM_YAML_SCALAR || strcmp(k->value, "command"))
-			return k->kind == GM_YAML_SCALAR
-				       ? unknown_key(doc, k, model_keys)
-				       : gm_yaml_error(doc, k, "keys must be strings");
-		cmd = gm_yaml_value(item, i);
-	}
-	if (!cmd)
-		return gm_yaml_error(doc, item, "a 'models' entry mapping needs 'command'");
-	if (cmd->kind != GM_YAML_SCALAR)
-		return gm_yaml_error(doc, cmd, "'command' must be a string, not %s",
-				     gm_yaml_kind_name(cmd));
-	if (gm_yaml_is_null(cmd) || !*cmd->value)
-		return gm_yaml_error(doc, cmd, "'command' needs a value");
-	add_model(cfg, GM_MODELS_COMMAND, cmd->value, cmd->line);
-	return 0;
+	return parse_model_map(cfg, doc, item);
 }
 
 static int parse_models(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node *v)
@@ -426,6 +471,8 @@ static int parse_key(gm_config *cfg, const gm_yaml_doc *doc, const gm_yaml_node 
 		return get_size(&cfg->max_revision_size, doc, key, v);
 	if (!strcmp(key, "cache_size"))
 		return get_count(&cfg->cache_size, doc, key, v);
+	if (!strcmp(key, "python"))
+		return get_string(&cfg->python, doc, key, v);
 	return unknown_key(doc, k, known_keys);
 }
 

@@ -96,6 +96,9 @@ enum gm_version_op {
 	GM_VERSION_PURGE,  /* every row */
 	GM_VERSION_BEGIN,  /* transaction boundaries as --sql prints them */
 	GM_VERSION_COMMIT,
+	GM_VERSION_ALEMBIC, /* a query: the version_num of every row of `table`, Alembic's
+			     * version table (stamp --from-alembic; GM_VERSION_EXISTS tells
+			     * whether it exists) */
 };
 
 typedef struct gm_version_row {

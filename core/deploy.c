@@ -69,6 +69,18 @@ static int row_cb(const char *const *values, size_t n, void *payload)
 	return 0;
 }
 
+int gm_deploy_table_exists(bool *exists, gm_deploy_ctx *ctx, const char *table)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int error;
+
+	*exists = false;
+	ctx->d->version_sql(&sql, GM_VERSION_EXISTS, table, NULL);
+	error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, exists);
+	gm_buf_release(&sql);
+	return error;
+}
+
 int gm_deploy_read_rows(gm_deploy_ctx *ctx)
 {
 	const char *table = ctx->cfg->version_table;
@@ -79,10 +91,8 @@ int gm_deploy_read_rows(gm_deploy_ctx *ctx)
 	ctx->table_exists = false;
 	if (!ctx->conn)
 		return 0;
-	ctx->d->version_sql(&sql, GM_VERSION_EXISTS, table, NULL);
-	error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, &ctx->table_exists);
+	error = gm_deploy_table_exists(&ctx->table_exists, ctx, table);
 	if (!error && ctx->table_exists) {
-		gm_buf_clear(&sql);
 		ctx->d->version_sql(&sql, GM_VERSION_SELECT, table, NULL);
 		error = ctx->d->query(ctx->conn, sql.ptr, row_cb, ctx);
 	}
@@ -100,12 +110,9 @@ int gm_deploy_has_row(bool *has, gm_deploy_ctx *ctx, const char *id)
 	int error = 0;
 
 	*has = false;
-	if (!ctx->table_exists) {
-		ctx->d->version_sql(&sql, GM_VERSION_EXISTS, ctx->cfg->version_table, NULL);
-		error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, &ctx->table_exists);
-	}
+	if (!ctx->table_exists)
+		error = gm_deploy_table_exists(&ctx->table_exists, ctx, ctx->cfg->version_table);
 	if (!error && ctx->table_exists) {
-		gm_buf_clear(&sql);
 		ctx->d->version_sql(&sql, GM_VERSION_HAS, ctx->cfg->version_table, &row);
 		error = ctx->d->query(ctx->conn, sql.ptr, exists_cb, has);
 	}
@@ -145,7 +152,7 @@ static int connect_target(gm_deploy_ctx *ctx, unsigned flags)
 	const gm_url *u = ctx->url;
 
 	if (u->path && strcmp(u->path, ":memory:") && access(u->path, F_OK) < 0 &&
-	    !(flags & GM_DEPLOY_WRITE))
+	    (!(flags & GM_DEPLOY_WRITE) || (flags & GM_DEPLOY_NO_CREATE)))
 		return 0; /* a SQLite file not created yet: nothing applied */
 	return gm_conn_open(&ctx->conn, u);
 }
@@ -364,8 +371,21 @@ void gm_deploy_status_release(gm_deploy_status *st)
 
 /* ---- stamp ---- */
 
-/* The SQL that makes the version table hold exactly `want` ("base": NULL) and ancestors. */
-static void stamp_sql(gm_buf *sql, const gm_deploy_ctx *ctx, const gm_revision *want, bool purge)
+/* Whether revision id is one of `wants` or an ancestor of one. */
+static bool wanted(const gm_deploy_ctx *ctx, const gm_revision *const *wants, size_t wants_nr,
+		   const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < wants_nr; k++)
+		if (gm_chain_descends(ctx->chain, wants[k]->id, id))
+			return true;
+	return false;
+}
+
+/* The SQL that makes the version table hold exactly `wants` (none: "base") and ancestors. */
+static void stamp_sql(gm_buf *sql, const gm_deploy_ctx *ctx, const gm_revision *const *wants,
+		      size_t wants_nr, bool purge)
 {
 	const char *table = ctx->cfg->version_table;
 	gm_version_row row = { NULL, NULL, gm_deploy_applied_by(), 0 };
@@ -377,7 +397,7 @@ static void stamp_sql(gm_buf *sql, const gm_deploy_ctx *ctx, const gm_revision *
 	for (i = 0; i < ctx->order_nr; i++) {
 		const gm_revision *rev = ctx->order[i];
 		const gm_deploy_row *r = purge ? NULL : gm_deploy_row_of(ctx, rev->id);
-		bool keep = want && gm_chain_descends(ctx->chain, want->id, rev->id);
+		bool keep = wanted(ctx, wants, wants_nr, rev->id);
 
 		row.revision = rev->id;
 		row.checksum = rev->checksum;
@@ -390,32 +410,44 @@ static void stamp_sql(gm_buf *sql, const gm_deploy_ctx *ctx, const gm_revision *
 	}
 }
 
+int gm_deploy_stamp_wants(gm_deploy_ctx *ctx, const gm_revision *const *wants, size_t wants_nr,
+			  bool purge, const char *shown)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int error;
+
+	if ((error = ctx->d->begin(ctx->conn)) < 0)
+		return error;
+	if ((error = gm_deploy_read_rows(ctx)) < 0)
+		goto fail;
+	if (!purge && (error = check_unknown(ctx)) < 0) {
+		gm_error_hint("'git migrate stamp --purge %s' drops them from the version table",
+			      shown);
+		goto fail;
+	}
+	stamp_sql(&sql, ctx, wants, wants_nr, purge);
+	if ((error = ctx->d->exec(ctx->conn, sql.ptr, "stamp", 1)) < 0)
+		goto fail;
+	error = ctx->d->commit(ctx->conn);
+	gm_buf_release(&sql);
+	return error;
+fail:
+	ctx->d->rollback(ctx->conn);
+	gm_buf_release(&sql);
+	return error;
+}
+
 int gm_deploy_stamp(gm_repo *repo, const gm_config *cfg, const char *rev, bool purge)
 {
 	const gm_revision *want = NULL;
 	gm_deploy_ctx ctx;
-	gm_buf sql = GM_BUF_INIT;
 	int error;
 
 	if ((error = gm_deploy_open(&ctx, repo, cfg, NULL, GM_DEPLOY_WRITE, NULL, NULL)) < 0 ||
 	    (strcmp(rev, "base") && (error = gm_deploy_lookup(&want, &ctx, rev)) < 0))
 		goto done;
-	if ((error = ctx.d->begin(ctx.conn)) < 0 || (error = gm_deploy_read_rows(&ctx)) < 0)
-		goto fail;
-	if (!purge && (error = check_unknown(&ctx)) < 0) {
-		gm_error_hint("'git migrate stamp --purge %s' drops them from the version table",
-			      rev);
-		goto fail;
-	}
-	stamp_sql(&sql, &ctx, want, purge);
-	if ((error = ctx.d->exec(ctx.conn, sql.ptr, "stamp", 1)) < 0)
-		goto fail;
-	error = ctx.d->commit(ctx.conn);
-	goto done;
-fail:
-	ctx.d->rollback(ctx.conn);
+	error = gm_deploy_stamp_wants(&ctx, &want, want ? 1 : 0, purge, rev);
 done:
-	gm_buf_release(&sql);
 	gm_deploy_close(&ctx);
 	return error;
 }

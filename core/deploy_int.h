@@ -34,7 +34,9 @@ typedef struct gm_deploy_ctx {
 } gm_deploy_ctx;
 
 enum gm_deploy_open_flags {
-	GM_DEPLOY_WRITE = (1 << 0), /* connect even when a SQLite file must be created; lock */
+	GM_DEPLOY_WRITE = (1 << 0),     /* connect even when a SQLite file must be created; lock */
+	GM_DEPLOY_NO_CREATE = (1 << 1), /* with WRITE: a SQLite file that does not exist is
+					 * not created (ctx->conn NULL, nothing locked) */
 };
 
 /*
@@ -46,6 +48,9 @@ enum gm_deploy_open_flags {
 int gm_deploy_open(gm_deploy_ctx *ctx, gm_repo *repo, const gm_config *cfg, const char *url,
 		   unsigned flags, gm_wait_cb on_wait, void *payload);
 void gm_deploy_close(gm_deploy_ctx *ctx);
+
+/* Whether `table` exists in the target (ctx->conn: not NULL). GM_EDB when it cannot tell. */
+int gm_deploy_table_exists(bool *exists, gm_deploy_ctx *ctx, const char *table);
 
 /* Re-read the version table (inside a transaction: what this run may rely on). */
 int gm_deploy_read_rows(gm_deploy_ctx *ctx);
@@ -70,6 +75,15 @@ int gm_deploy_check(const gm_deploy_ctx *ctx);
  * closest ids in the hint.
  */
 int gm_deploy_lookup(const gm_revision **out, const gm_deploy_ctx *ctx, const char *name);
+
+/*
+ * stamp's work, in one transaction on the open context (a connection: not NULL): the
+ * version table made to hold exactly `wants` (none: nothing) and their ancestors, running
+ * no revision SQL. Unknown revisions in the table: GM_ECHECK (hint: `stamp --purge
+ * <shown>`) unless `purge`, which first empties it. Nothing is written on failure.
+ */
+int gm_deploy_stamp_wants(gm_deploy_ctx *ctx, const gm_revision *const *wants, size_t wants_nr,
+			  bool purge, const char *shown);
 
 /* "git-migrate <version>", the applied_by of every row. */
 const char *gm_deploy_applied_by(void);

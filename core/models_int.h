@@ -6,6 +6,7 @@
 #ifndef GM_CORE_MODELS_INT_H
 #define GM_CORE_MODELS_INT_H
 #include <stddef.h>
+#include "git-migrate/buf.h"
 #include "git-migrate/config.h"
 #include "git-migrate/schema.h"
 #include "db_int.h"
@@ -33,6 +34,19 @@ int gm_models_validate(const gm_schema *s);
  * `dialect` created on `scratch_server` and inspected. Caller owns *out.
  */
 int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_server);
+
+/*
+ * The DDL of the models source {sqlalchemy: spec} ("module:attribute") for `dialect`
+ * ("sqlite" or "postgres"), appended to out: cfg->python (default python3) runs the
+ * script of models_sqlalchemy.c in cfg->root with the root first on PYTHONPATH and the
+ * environment otherwise ours, printing SQLAlchemy's own DDL of the attribute's metadata
+ * (no database connection). GM_ERROR when it cannot run, the module cannot be imported,
+ * the attribute is missing or not a metadata: the message names the interpreter or the
+ * module, the detail holds the last lines of Python's traceback; no location (the caller
+ * adds the config's).
+ */
+int gm_models_sqlalchemy_ddl(gm_buf *out, const gm_config *cfg, const char *spec,
+			     const char *dialect);
 
 /* Move the enums, tables, unsupported lines and objects of `part` into `into`; frees part. */
 void gm_models_move(gm_schema *into, gm_schema *part);

@@ -163,7 +163,7 @@ static bool blank(const char *s)
 static int conflict(struct loader *l, const char *kind, const char *name, const char *first,
 		    const char *origin)
 {
-	if (l->src->kind == GM_MODELS_COMMAND)
+	if (l->src->kind == GM_MODELS_COMMAND || l->src->kind == GM_MODELS_SQLALCHEMY)
 		return source_error(l, GM_EINVALID, "%s '%s' is defined twice: %s and %s", kind,
 				    name, first ? first : "?", origin);
 	return gm_error_set_at(GM_EINVALID, origin, 0, 0, "%s '%s' is defined twice: %s and %s",
@@ -303,6 +303,29 @@ done:
 	return error;
 }
 
+/* A {sqlalchemy: "module:attribute"} source: its DDL for the scratch dialect, applied. */
+static int load_sqlalchemy(struct loader *l)
+{
+	gm_buf ddl = GM_BUF_INIT, origin = GM_BUF_INIT;
+	int error;
+
+	if (!l->server)
+		return source_error(l, GM_EINVALID, "models source '%s' needs a scratch database",
+				    l->src->value);
+	error = gm_models_sqlalchemy_ddl(&ddl, l->cfg, l->src->value, l->server->dialect->name);
+	if (error < 0) {
+		if (l->cfg->path && l->src->line)
+			gm_error_locate(l->cfg->path, l->src->line, 0);
+		goto done;
+	}
+	gm_buf_printf(&origin, "sqlalchemy '%s'", l->src->value);
+	error = load_scratch(l, ddl.ptr, origin.ptr, NULL);
+done:
+	gm_buf_release(&origin);
+	gm_buf_release(&ddl);
+	return error;
+}
+
 static int apply_sql(struct loader *l, const gm_file *f, const char *display)
 {
 	return load_scratch(l, f->data, display, NULL);
@@ -364,6 +387,9 @@ int gm_models_load(gm_schema **out, const gm_config *cfg, const gm_url *scratch_
 			break;
 		case GM_MODELS_COMMAND:
 			error = load_scratch(&l, "", NULL, l.src->value);
+			break;
+		case GM_MODELS_SQLALCHEMY:
+			error = load_sqlalchemy(&l);
 			break;
 		}
 		if (error < 0)

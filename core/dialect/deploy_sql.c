@@ -122,6 +122,11 @@ void gm_sql_version(gm_buf *out, enum gm_version_op op, const char *table,
 	case GM_VERSION_COMMIT:
 		gm_buf_puts(out, "COMMIT;\n");
 		return;
+	case GM_VERSION_ALEMBIC:
+		gm_buf_puts(out, "SELECT version_num FROM ");
+		gm_sql_ident(out, table);
+		gm_buf_puts(out, " ORDER BY version_num");
+		return;
 	}
 }
 

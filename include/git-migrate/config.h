@@ -4,14 +4,18 @@
 #include <stddef.h>
 
 typedef enum {
-	GM_MODELS_YAML,    /* a glob of YAML model files ("models/<glob>.yml") */
-	GM_MODELS_SQL,     /* a glob of *.sql DDL files */
-	GM_MODELS_COMMAND, /* {command: "..."} run in the repository root */
+	GM_MODELS_YAML,       /* a glob of YAML model files ("models/<glob>.yml") */
+	GM_MODELS_SQL,        /* a glob of *.sql DDL files */
+	GM_MODELS_COMMAND,    /* {command: "..."} run in the repository root */
+	GM_MODELS_SQLALCHEMY, /* {sqlalchemy: "module:attribute"}: the DDL of a SQLAlchemy
+			       * MetaData (or a Base, or a Flask-SQLAlchemy db), printed by
+			       * `python` in the repository root */
 } gm_model_source_kind;
 
 typedef struct gm_model_source {
 	gm_model_source_kind kind;
-	char *value; /* the glob (relative to the repository root) or the command */
+	char *value; /* the glob (relative to the repository root), the command, or
+		      * "module:attribute" (checked: dotted names, one ':') */
 	int line;    /* where it was declared in the config (0 = default) */
 } gm_model_source;
 
@@ -40,6 +44,8 @@ typedef struct gm_config {
 				   * the models name (gm_schema_scope) */
 	size_t schemas_nr;
 	long cache_size; /* snapshot cache entries kept (default 3; 0: no cache) */
+	char *python;    /* `python:`, the interpreter of sqlalchemy sources, looked up on
+			  * PATH unless it holds a '/'; NULL = "python3" */
 } gm_config;
 
 /*

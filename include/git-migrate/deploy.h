@@ -90,6 +90,18 @@ void gm_deploy_status_release(gm_deploy_status *st);
  */
 int gm_deploy_stamp(gm_repo *repo, const gm_config *cfg, const char *rev, bool purge);
 
+/*
+ * stamp --from-alembic: read the revisions in Alembic's table alembic_version (column
+ * version_num) of the target and stamp them, with all their ancestors, as
+ * gm_deploy_stamp does for one revision (alembic_version itself is left as it is). The
+ * ids are the worktree chain's, exactly (an imported Alembic history keeps Alembic's ids).
+ * Appends the stamped ids, ", "-separated, to heads. Nothing is written on failure:
+ * GM_ENOTFOUND when the target has no alembic_version table, or names a revision the
+ * chain lacks (all named; the hint suggests `import alembic`); GM_EINVALID when it is
+ * empty; GM_ECHECK for unknown rows in the version table unless `purge`.
+ */
+int gm_deploy_stamp_alembic(gm_buf *heads, gm_repo *repo, const gm_config *cfg, bool purge);
+
 /* createdb: create the target database (SQLite: its directory); *existed when it was. */
 int gm_deploy_createdb(bool *existed, const gm_config *cfg);
 

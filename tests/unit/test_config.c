@@ -162,6 +162,31 @@ static void test_config__models_single_source(void **state)
 	gm_config_free(cfg);
 }
 
+static void test_config__sqlalchemy_source_and_python(void **state)
+{
+	gm_config *cfg = NULL;
+	(void)state;
+	write_config("models:\n"
+		     "  - {sqlalchemy: \"app.models:db\"}\n"
+		     "  - {sqlalchemy: \"pkg.sub.mod:Base.metadata\"}\n"
+		     "python: .venv/bin/python\n");
+	assert_gm_ok(gm_config_load(&cfg, root, NULL));
+	assert_int_equal(cfg->models_nr, 2);
+	assert_int_equal(cfg->models[0].kind, GM_MODELS_SQLALCHEMY);
+	assert_string_equal(cfg->models[0].value, "app.models:db");
+	assert_int_equal(cfg->models[0].line, 2);
+	assert_int_equal(cfg->models[1].kind, GM_MODELS_SQLALCHEMY);
+	assert_string_equal(cfg->models[1].value, "pkg.sub.mod:Base.metadata");
+	assert_string_equal(cfg->python, ".venv/bin/python");
+	gm_config_free(cfg);
+
+	write_config("models: {sqlalchemy: \"models:metadata\"}\n");
+	assert_gm_ok(gm_config_load(&cfg, root, NULL));
+	assert_int_equal(cfg->models[0].kind, GM_MODELS_SQLALCHEMY);
+	assert_null(cfg->python); /* python3 */
+	gm_config_free(cfg);
+}
+
 static void assert_config_error(const char *yaml, int line, int col, const char *needle)
 {
 	gm_config *cfg = (gm_config *)1;
@@ -206,6 +231,21 @@ static void test_config__wrong_types(void **state)
 	assert_config_error("models:\n  - [a]\n", 2, 5, "an entry of 'models' must be a glob");
 	assert_config_error("models:\n  - {cmd: x}\n", 2, 6, "unknown key 'cmd'");
 	assert_config_error("models:\n  - {command: [x]}\n", 2, 15, "'command' must be a string");
+	assert_config_error("models:\n  - {sqlalchemy: app}\n", 2, 18,
+			    "'sqlalchemy' must be \"module:attribute\"");
+	assert_config_error("models:\n  - {sqlalchemy: \"a:b:c\"}\n", 2, 18,
+			    "'sqlalchemy' must be \"module:attribute\"");
+	assert_config_error("models:\n  - {sqlalchemy: \"a..b:c\"}\n", 2, 18,
+			    "'sqlalchemy' must be \"module:attribute\"");
+	assert_config_error("models:\n  - {sqlalchemy: \"1a:b\"}\n", 2, 18,
+			    "'sqlalchemy' must be \"module:attribute\"");
+	assert_config_error("models:\n  - {sqlalchemy: \"a:\"}\n", 2, 18,
+			    "'sqlalchemy' must be \"module:attribute\"");
+	assert_config_error("models:\n  - {sqlalchemy: \"a:b\", command: x}\n", 2, 5,
+			    "needs one key: 'command' or 'sqlalchemy'");
+	assert_config_error("models:\n  - {sqlalchmy: \"a:b\"}\n", 2, 6, "unknown key 'sqlalchmy'");
+	assert_string_equal(gm_error_last()->hint, "did you mean 'sqlalchemy'?");
+	assert_config_error("python: [x]\n", 1, 9, "'python' must be a string");
 	assert_config_error("version_table: \"drop table\"\n", 1, 16,
 			    "'version_table' must be a plain identifier");
 	assert_config_error("migrations: /abs/path\n", 1, 13,
@@ -349,6 +389,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_config__every_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__models_single_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__sqlalchemy_source_and_python, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_config__unknown_key_with_hint, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_config__wrong_types, setup, teardown),
