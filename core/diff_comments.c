@@ -16,61 +16,66 @@ gm_tchange *gm_tchange_push(gm_change *ch, gm_tchange_kind kind)
 	return tc;
 }
 
-static bool differ(const char *a, const char *b)
+/* The key ch adds (kind ADD_INDEX, ADD_FKEY or ADD_CHECK) in sub-change tc, or NULL. */
+static const void *added(const gm_tchange *tc, gm_tchange_kind kind)
 {
-	return a && b ? strcmp(a, b) != 0 : a != b;
+	if (tc->kind != kind)
+		return NULL;
+	if (kind == GM_TCHANGE_ADD_INDEX)
+		return tc->index_to;
+	return kind == GM_TCHANGE_ADD_FKEY ? (const void *)tc->fkey_to : (const void *)tc->check_to;
 }
 
-/* Whether ch adds (again) the index, foreign key or check `to`, or changes the primary key
- * (all NULL). */
-static bool readded(const gm_change *ch, const gm_index *ix, const gm_fkey *fk, const gm_check *ck)
+/*
+ * Key b of ch->to (added by a sub-change of kind `add`; NULL: the primary key, changed by
+ * MODIFY_PKEY) whose partner in ch->from is a (NULL: none) and whose comments are ca and
+ * cb: a MODIFY_KEY_COMMENT when both exist, the comments differ and ch does not create b
+ * again.
+ */
+static void compare(gm_change *ch, gm_tchange_kind add, const void *a, const void *b,
+		    const char *ca, const char *cb)
 {
+	gm_tchange *tc;
 	size_t i;
 
-	for (i = 0; i < ch->tchanges_nr; i++) {
-		const gm_tchange *tc = &ch->tchanges[i];
-		if ((ix && tc->kind == GM_TCHANGE_ADD_INDEX && tc->index_to == ix) ||
-		    (fk && tc->kind == GM_TCHANGE_ADD_FKEY && tc->fkey_to == fk) ||
-		    (ck && tc->kind == GM_TCHANGE_ADD_CHECK && tc->check_to == ck) ||
-		    (!ix && !fk && !ck && tc->kind == GM_TCHANGE_MODIFY_PKEY))
-			return true;
+	if (!a || (ca && cb ? !strcmp(ca, cb) : ca == cb))
+		return;
+	for (i = 0; i < ch->tchanges_nr; i++)
+		if ((b && added(&ch->tchanges[i], add) == b) ||
+		    (!b && ch->tchanges[i].kind == GM_TCHANGE_MODIFY_PKEY))
+			return;
+	tc = gm_tchange_push(ch, GM_TCHANGE_MODIFY_KEY_COMMENT);
+	if (add == GM_TCHANGE_ADD_INDEX) {
+		tc->index_from = a;
+		tc->index_to = b;
+	} else if (add == GM_TCHANGE_ADD_FKEY) {
+		tc->fkey_from = a;
+		tc->fkey_to = b;
+	} else if (add == GM_TCHANGE_ADD_CHECK) {
+		tc->check_from = a;
+		tc->check_to = b;
 	}
-	return false;
 }
 
 void gm_diff_key_comments(gm_change *ch)
 {
 	const gm_table *tf = ch->from, *tt = ch->to;
-	gm_tchange *tc;
 	size_t i;
 
 	for (i = 0; i < tt->indexes_nr; i++) {
 		const gm_index *b = tt->indexes[i], *a = gm_table_index(tf, b->name);
-		if (!a || !differ(a->comment, b->comment) || readded(ch, b, NULL, NULL))
-			continue;
-		tc = gm_tchange_push(ch, GM_TCHANGE_MODIFY_KEY_COMMENT);
-		tc->index_from = a;
-		tc->index_to = b;
+		compare(ch, GM_TCHANGE_ADD_INDEX, a, b, a ? a->comment : NULL, b->comment);
 	}
 	for (i = 0; i < tt->fkeys_nr; i++) {
 		const gm_fkey *b = tt->fkeys[i], *a = gm_table_fkey(tf, b->name);
-		if (!a || !differ(a->comment, b->comment) || readded(ch, NULL, b, NULL))
-			continue;
-		tc = gm_tchange_push(ch, GM_TCHANGE_MODIFY_KEY_COMMENT);
-		tc->fkey_from = a;
-		tc->fkey_to = b;
+		compare(ch, GM_TCHANGE_ADD_FKEY, a, b, a ? a->comment : NULL, b->comment);
 	}
 	for (i = 0; i < tt->checks_nr; i++) {
 		const gm_check *b = tt->checks[i], *a = gm_table_check(tf, b->name);
-		if (!a || !differ(a->comment, b->comment) || readded(ch, NULL, NULL, b))
-			continue;
-		tc = gm_tchange_push(ch, GM_TCHANGE_MODIFY_KEY_COMMENT);
-		tc->check_from = a;
-		tc->check_to = b;
+		compare(ch, GM_TCHANGE_ADD_CHECK, a, b, a ? a->comment : NULL, b->comment);
 	}
-	if (tf->pk_nr && tt->pk_nr && differ(tf->pk_comment, tt->pk_comment) &&
-	    !readded(ch, NULL, NULL, NULL))
-		gm_tchange_push(ch, GM_TCHANGE_MODIFY_KEY_COMMENT);
+	if (tf->pk_nr && tt->pk_nr)
+		compare(ch, GM_TCHANGE_MODIFY_PKEY, tf, NULL, tf->pk_comment, tt->pk_comment);
 }
 
 const char *gm_tchange_key_name(const gm_change *ch, const gm_tchange *tc, const char **what)

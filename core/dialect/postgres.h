@@ -110,6 +110,9 @@ void gm_pg_put_alter_deferral(gm_buf *b, const gm_change *ch, const gm_fkey *fk)
  */
 void gm_pg_put_key_comment(gm_buf *b, const char *table, const char *name, bool index,
 			   const char *comment);
+/* The end of every COMMENT ON: " IS '...';" (a string literal, quotes doubled) or " IS
+ * NULL;" and a newline. */
+void gm_pg_put_is_comment(gm_buf *b, const char *comment);
 void gm_pg_put_index_comment(gm_buf *b, const char *table, const gm_index *ix);
 void gm_pg_put_keys_comments(gm_buf *b, const gm_table *t);
 void gm_pg_put_key_comment_change(gm_buf *b, const gm_change *ch, const gm_tchange *tc);

@@ -145,6 +145,11 @@ void gm_pg_put_key_comment(gm_buf *b, const char *table, const char *name, bool 
 		gm_buf_puts(b, " ON ");
 		gm_sql_qname(b, table);
 	}
+	gm_pg_put_is_comment(b, comment);
+}
+
+void gm_pg_put_is_comment(gm_buf *b, const char *comment)
+{
 	gm_buf_puts(b, " IS ");
 	if (comment)
 		gm_sql_literal(b, comment);

@@ -165,12 +165,7 @@ static void put_comment(gm_buf *b, const char *what, const char *table, const ch
 		gm_buf_putc(b, '.');
 		gm_sql_ident(b, column);
 	}
-	gm_buf_puts(b, " IS ");
-	if (comment)
-		gm_sql_literal(b, comment);
-	else
-		gm_buf_puts(b, "NULL");
-	gm_buf_puts(b, ";\n");
+	gm_pg_put_is_comment(b, comment);
 }
 
 void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subject,

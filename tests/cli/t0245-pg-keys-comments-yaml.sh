@@ -4,30 +4,9 @@ test_description='YAML models: comment on indexes, foreign keys, checks, exclusi
 test "$GM_TEST_DIALECT" = postgres ||
 	test_skip_all "PostgreSQL only: runs in the GM_TEST_DIALECT=postgres pass of make test (t0246 is SQLite's)"
 . "$TEST_DIR/lib-pg-objects.sh"
+. "$TEST_DIR/lib-keys-comments.sh"
 
-cat >base.yml <<'EOF'
-tables:
-  owners:
-    columns:
-      id: integer
-      email: text
-    primary_key: {columns: [id], comment: the owner}
-    indexes:
-      - {name: owners_email_idx, columns: [email], unique: true, comment: one address each}
-  pets:
-    columns:
-      id: {type: integer, primary_key: true}
-      owner_id: {type: integer, null: false}
-      legs: {type: integer, null: false}
-      fed: int4range
-    foreign_keys:
-      - {columns: [owner_id], references: {table: owners, columns: [id]}, comment: who feeds it}
-    checks:
-      pets_legs: {check: legs >= 0, comment: no negative legs}
-      pets_small: legs < 100
-    exclusions:
-      pets_fed: {exclude: "USING gist (fed WITH &&)", comment: one meal at a time}
-EOF
+keys_models base.yml exclusion
 sed -e "s/comment: the owner}/comment: \"it's the owner\"}/" \
 	-e "s/, comment: who feeds it//" \
 	-e "s/comment: no negative legs/comment: legs are counted/" \

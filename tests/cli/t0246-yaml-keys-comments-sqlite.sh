@@ -2,27 +2,9 @@
 test_description='YAML models: comment on indexes, foreign keys, checks and the primary key on SQLite (no comments there): accepted and left out, never planned nor compared; bad comment keys are exit 2 at file:line:col on every dialect'
 . ./lib.sh
 . "$TEST_DIR/lib-prepare.sh"
+. "$TEST_DIR/lib-keys-comments.sh"
 
-cat >base.yml <<'EOF'
-tables:
-  owners:
-    columns:
-      id: integer
-      email: text
-    primary_key: {columns: [id], comment: the owner}
-    indexes:
-      - {name: owners_email_idx, columns: [email], unique: true, comment: one address each}
-  pets:
-    columns:
-      id: {type: integer, primary_key: true}
-      owner_id: {type: integer, null: false}
-      legs: {type: integer, null: false}
-    foreign_keys:
-      - {columns: [owner_id], references: {table: owners, columns: [id]}, comment: who feeds it}
-    checks:
-      pets_legs: {check: legs >= 0, comment: no negative legs}
-      pets_small: legs < 100
-EOF
+keys_models base.yml
 
 # bad <yaml> <message>: the models become <yaml>; prepare exits 2 with <message> (a
 # pattern), writes nothing into migrations/ and leaves no scratch database
