@@ -72,6 +72,12 @@ static void table_drift(gm_findings *f, const gm_change *ch)
 		case GM_TCHANGE_MODIFY_COMMENT:
 			drift(f, "%sthe comment of table %s", "", t, DIFFERS);
 			break;
+		case GM_TCHANGE_MODIFY_KEY_COMMENT: {
+			const char *what, *name = gm_tchange_key_name(ch, tc, &what);
+			gm_findings_add(f, "database", NULL, 0, "the comment of %s %s on %s %s",
+					what, name, t, DIFFERS);
+			break;
+		}
 		}
 	}
 }

@@ -432,16 +432,6 @@ static gm_change *push_change(gm_changes *out, gm_change_kind kind)
 	return ch;
 }
 
-static gm_tchange *push_tchange(gm_change *ch, gm_tchange_kind kind)
-{
-	gm_tchange *tc;
-	GM_ALLOC_GROW(ch->tchanges, ch->tchanges_nr + 1, ch->tchanges_alloc);
-	tc = &ch->tchanges[ch->tchanges_nr++];
-	memset(tc, 0, sizeof(*tc));
-	tc->kind = kind;
-	return tc;
-}
-
 static void add_value(gm_changes *out, const gm_enum *ef, const gm_enum *et, const char *label,
 		      const char *before, const char *after)
 {
@@ -612,7 +602,7 @@ static void modify_columns(struct diff *d, gm_change *ch, int fi, size_t tj)
 
 	for (k = 0; k < tf->columns_nr; k++)
 		if (cf2t[k] < 0 || recreated(d, fi, tf->columns[k], tt->columns[cf2t[k]]))
-			push_tchange(ch, GM_TCHANGE_DROP_COLUMN)->col_from = tf->columns[k];
+			gm_tchange_push(ch, GM_TCHANGE_DROP_COLUMN)->col_from = tf->columns[k];
 	for (k = 0; k < tt->columns_nr; k++) {
 		const gm_column *a;
 		gm_tchange *c;
@@ -620,13 +610,13 @@ static void modify_columns(struct diff *d, gm_change *ch, int fi, size_t tj)
 		    !strcmp((a = tf->columns[ct2f[k]])->name, tt->columns[k]->name) ||
 		    recreated(d, fi, a, tt->columns[k]))
 			continue;
-		c = push_tchange(ch, GM_TCHANGE_RENAME_COLUMN);
+		c = gm_tchange_push(ch, GM_TCHANGE_RENAME_COLUMN);
 		c->col_from = a;
 		c->col_to = tt->columns[k];
 	}
 	for (k = 0; k < tt->columns_nr; k++)
 		if (ct2f[k] < 0 || recreated(d, fi, tf->columns[ct2f[k]], tt->columns[k]))
-			push_tchange(ch, GM_TCHANGE_ADD_COLUMN)->col_to = tt->columns[k];
+			gm_tchange_push(ch, GM_TCHANGE_ADD_COLUMN)->col_to = tt->columns[k];
 	for (k = 0; k < tt->columns_nr; k++) {
 		const gm_column *a;
 		unsigned bits;
@@ -636,7 +626,7 @@ static void modify_columns(struct diff *d, gm_change *ch, int fi, size_t tj)
 		a = tf->columns[ct2f[k]];
 		if (!(bits = column_diff(d, fi, a, tt->columns[k])))
 			continue;
-		c = push_tchange(ch, GM_TCHANGE_MODIFY_COLUMN);
+		c = gm_tchange_push(ch, GM_TCHANGE_MODIFY_COLUMN);
 		c->col_from = a;
 		c->col_to = tt->columns[k];
 		c->coldiff = bits;
@@ -657,39 +647,40 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 	for (k = 0; k < tf->fkeys_nr; k++) {
 		const gm_fkey *a = tf->fkeys[ff[k].i], *b = gm_table_fkey(tt, a->name);
 		if (!b || !fkey_eq(d, fi, a, b))
-			push_tchange(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
+			gm_tchange_push(ch, GM_TCHANGE_DROP_FKEY)->fkey_from = a;
 	}
 	for (k = 0; k < tf->checks_nr; k++) {
 		const gm_check *a = tf->checks[fc[k].i], *b = gm_table_check(tt, a->name);
 		if (!b || !check_eq(d, fi, a, b) || CHECK_RECREATED(b))
-			push_tchange(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
+			gm_tchange_push(ch, GM_TCHANGE_DROP_CHECK)->check_from = a;
 	}
 	for (k = 0; k < tf->indexes_nr; k++) {
 		const gm_index *a = tf->indexes[fx[k].i], *b = gm_table_index(tt, a->name);
 		if (!b || !index_eq(d, fi, a, b) || INDEX_RECREATED(b))
-			push_tchange(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
+			gm_tchange_push(ch, GM_TCHANGE_DROP_INDEX)->index_from = a;
 	}
 	modify_columns(d, ch, fi, tj);
 	if (!columns_eq(d, fi, tf->pk, tf->pk_nr, tt->pk, tt->pk_nr) ||
 	    !streq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
-		push_tchange(ch, GM_TCHANGE_MODIFY_PKEY);
+		gm_tchange_push(ch, GM_TCHANGE_MODIFY_PKEY);
 	for (k = 0; k < tt->indexes_nr; k++) {
 		const gm_index *b = tt->indexes[tx[k].i], *a = gm_table_index(tf, b->name);
 		if (!a || !index_eq(d, fi, a, b) || INDEX_RECREATED(b))
-			push_tchange(ch, GM_TCHANGE_ADD_INDEX)->index_to = b;
+			gm_tchange_push(ch, GM_TCHANGE_ADD_INDEX)->index_to = b;
 	}
 	for (k = 0; k < tt->checks_nr; k++) {
 		const gm_check *b = tt->checks[tc[k].i], *a = gm_table_check(tf, b->name);
 		if (!a || !check_eq(d, fi, a, b) || CHECK_RECREATED(b))
-			push_tchange(ch, GM_TCHANGE_ADD_CHECK)->check_to = b;
+			gm_tchange_push(ch, GM_TCHANGE_ADD_CHECK)->check_to = b;
 	}
 	for (k = 0; k < tt->fkeys_nr; k++) {
 		const gm_fkey *b = tt->fkeys[tfk[k].i], *a = gm_table_fkey(tf, b->name);
 		if (!a || !fkey_eq(d, fi, a, b))
-			push_tchange(ch, GM_TCHANGE_ADD_FKEY)->fkey_to = b;
+			gm_tchange_push(ch, GM_TCHANGE_ADD_FKEY)->fkey_to = b;
 	}
+	gm_diff_key_comments(ch);
 	if (!streq(tf->comment, tt->comment))
-		push_tchange(ch, GM_TCHANGE_MODIFY_COMMENT);
+		gm_tchange_push(ch, GM_TCHANGE_MODIFY_COMMENT);
 	free(tc);
 	free(fc);
 	free(tfk);

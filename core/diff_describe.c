@@ -132,6 +132,11 @@ static void describe_tchange(gm_buf *out, const gm_change *ch, const gm_tchange 
 	case GM_TCHANGE_MODIFY_COMMENT:
 		gm_buf_printf(out, "change comment of table %s\n", t);
 		break;
+	case GM_TCHANGE_MODIFY_KEY_COMMENT: {
+		const char *what, *name = gm_tchange_key_name(ch, tc, &what);
+		gm_buf_printf(out, "change comment of %s %s on %s\n", what, name, t);
+		break;
+	}
 	}
 }
 

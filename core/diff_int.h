@@ -27,6 +27,25 @@ void gm_changes_release(gm_changes *changes);
  * replacements and additions in `to`'s creation order. */
 void gm_diff_objects(gm_changes *out, const gm_schema *from, const gm_schema *to);
 
+/* diff_comments.c: append a sub-change of `kind` to ch (zeroed but for its kind); ch owns
+ * it, the result is borrowed until the next push. */
+gm_tchange *gm_tchange_push(gm_change *ch, gm_tchange_kind kind);
+
+/*
+ * diff_comments.c: append to MODIFY_TABLE ch, after its other sub-changes, one
+ * GM_TCHANGE_MODIFY_KEY_COMMENT per index, unique, foreign key, check or exclusion
+ * constraint, and primary key, that both tables have (same name), that ch neither drops
+ * nor adds again, and whose comment differs (a comment is never a reason to re-create:
+ * the comparisons of diff.c leave it out; an object ch adds again gets its comment with
+ * it, from the planner).
+ */
+void gm_diff_key_comments(gm_change *ch);
+
+/* diff_comments.c: the name of the index or constraint of MODIFY_KEY_COMMENT tc of ch
+ * (borrowed from ch->to), and in *what its kind ("index", "unique constraint", "foreign
+ * key", "check", "exclusion constraint", "primary key"), for messages. */
+const char *gm_tchange_key_name(const gm_change *ch, const gm_tchange *tc, const char **what);
+
 /* Whether the list has a change of `kind` whose `to` table is named `table` (a table it
  * creates: GM_CHANGE_ADD_TABLE; modifies: GM_CHANGE_MODIFY_TABLE). */
 bool gm_changes_has(const gm_changes *changes, gm_change_kind kind, const char *table);

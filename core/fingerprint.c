@@ -140,6 +140,15 @@ static void *sorted(void *const *v, size_t n, int (*cmp)(const void *, const voi
 	return copy;
 }
 
+/* " comment '...'" when there is one (columns, indexes, constraints: on their line). */
+static void put_comment(gm_buf *out, const char *comment)
+{
+	if (!comment)
+		return;
+	gm_buf_puts(out, " comment ");
+	put_value(out, comment);
+}
+
 static void put_column(gm_buf *out, const gm_column *c)
 {
 	gm_buf_puts(out, "  column ");
@@ -165,10 +174,7 @@ static void put_column(gm_buf *out, const gm_column *c)
 		gm_buf_puts(out, " labels ");
 		put_values(out, c->labels, c->labels_nr);
 	}
-	if (c->comment) {
-		gm_buf_puts(out, " comment ");
-		put_value(out, c->comment);
-	}
+	put_comment(out, c->comment);
 	gm_buf_putc(out, '\n');
 }
 
@@ -207,6 +213,7 @@ static void put_index(gm_buf *out, const gm_index *ix)
 		put_value(out, ix->where);
 	}
 	put_deferrable(out, ix->deferrable, ix->initially_deferred);
+	put_comment(out, ix->comment);
 	gm_buf_putc(out, '\n');
 }
 
@@ -225,6 +232,7 @@ static void put_fkey(gm_buf *out, const gm_fkey *fk)
 	if (fk->on_update)
 		gm_buf_printf(out, " on update %s", fk->on_update);
 	put_deferrable(out, fk->deferrable, fk->initially_deferred);
+	put_comment(out, fk->comment);
 	gm_buf_putc(out, '\n');
 }
 
@@ -255,6 +263,7 @@ static void put_table(gm_buf *out, const gm_table *t)
 		put_ident(out, t->pk_name);
 		gm_buf_putc(out, ' ');
 		put_idents(out, t->pk, t->pk_nr);
+		put_comment(out, t->pk_comment);
 		gm_buf_putc(out, '\n');
 	}
 
@@ -274,6 +283,7 @@ static void put_table(gm_buf *out, const gm_table *t)
 		put_ident(out, cks[i]->name);
 		gm_buf_putc(out, ' ');
 		put_value(out, cks[i]->expr);
+		put_comment(out, cks[i]->comment);
 		gm_buf_putc(out, '\n');
 	}
 	free(cks);

@@ -245,9 +245,8 @@ static int col_bool(struct gm_models_parse *p, const gm_yaml_node *val, const ch
 	return error;
 }
 
-/* A scalar option `key` of column map val into *field, when given. */
-static int col_string(struct gm_models_parse *p, const gm_yaml_node *val, const char *key,
-		      const char *what, char **field)
+int gm_models_get_string(struct gm_models_parse *p, const gm_yaml_node *val, const char *key,
+			 const char *what, char **field)
 {
 	const gm_yaml_node *n = gm_yaml_get(val, key);
 	gm_buf in = GM_BUF_INIT;
@@ -351,7 +350,7 @@ static int col_generated(struct gm_models_parse *p, gm_column *c, const gm_yaml_
 					     what);
 		return 0;
 	}
-	if ((error = col_string(p, val, "generated", what, &c->generated)) < 0)
+	if ((error = gm_models_get_string(p, val, "generated", what, &c->generated)) < 0)
 		return error;
 	if (!*c->generated)
 		return gm_yaml_error(p->doc, n, "'generated' of %s is empty", what);
@@ -412,13 +411,13 @@ static int col_values(struct gm_models_parse *p, gm_column *c, const gm_yaml_nod
 		return error;
 	if ((n = gm_yaml_get(val, "default_sql")) != NULL && gm_yaml_get(val, "default"))
 		return gm_yaml_error(p->doc, n, "%s has both 'default' and 'default_sql'", what);
-	if ((error = col_string(p, val, "default_sql", what, &sql)) < 0)
+	if ((error = gm_models_get_string(p, val, "default_sql", what, &sql)) < 0)
 		return error;
 	if (sql)
 		gm_column_set_default(c, GM_DEFAULT_SQL, sql);
 	free(sql);
-	if ((error = col_string(p, val, "comment", what, &c->comment)) < 0 ||
-	    (error = col_string(p, val, "was", what, &c->was)) < 0)
+	if ((error = gm_models_get_string(p, val, "comment", what, &c->comment)) < 0 ||
+	    (error = gm_models_get_string(p, val, "was", what, &c->was)) < 0)
 		return error;
 	return 0;
 }

@@ -38,14 +38,15 @@ static int fkey_target(struct gm_models_parse *p, const gm_yaml_node *n, const c
 }
 
 /*
- * One item: {name, columns, references: {table, columns}, on_delete, on_update, deferrable}.
+ * One item: {name, columns, references: {table, columns}, on_delete, on_update, deferrable,
+ * comment}.
  * The referenced columns are checked when the models are applied (the table may be in
  * another file).
  */
 static int parse_fkey(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *n)
 {
 	static const char *const keys[] = { "name",      "columns",    "references", "on_delete",
-					    "on_update", "deferrable", NULL };
+					    "on_update", "deferrable", "comment",    NULL };
 	gm_strvec cols = GM_STRVEC_INIT, refs = GM_STRVEC_INIT;
 	const char *ref_table = NULL, *on_delete = NULL, *on_update = NULL;
 	const gm_yaml_node *name = gm_yaml_get(n, "name"), *c = gm_yaml_get(n, "columns");
@@ -94,8 +95,10 @@ static int parse_fkey(struct gm_models_parse *p, gm_table *t, const gm_yaml_node
 		gm_fkey_add_pair(fk, cols.v[i], refs.v[i]);
 	gm_set_str(&fk->on_delete, on_delete);
 	gm_set_str(&fk->on_update, on_update);
-	error = gm_models_parse_deferrable(p, gm_yaml_get(n, "deferrable"), "a foreign key",
-					   &fk->deferrable, &fk->initially_deferred);
+	if ((error = gm_models_parse_deferrable(p, gm_yaml_get(n, "deferrable"), "a foreign key",
+						&fk->deferrable, &fk->initially_deferred)) < 0)
+		goto done;
+	error = gm_models_get_string(p, n, "comment", "a foreign key", &fk->comment);
 done:
 	gm_strvec_release(&refs);
 	gm_strvec_release(&cols);

@@ -59,6 +59,12 @@ int gm_models_add_unique_index(struct gm_models_parse *p, gm_table *t, const gm_
  * for a map); *pk_inline is set when the column says primary_key. GM_EINVALID at the
  * offending node.
  */
+/* models_column.c: the scalar `key` of map val, when given, into *field (copied; a value
+ * there is replaced); else *field is left alone. Anything but a scalar is an error at it
+ * ("'key' of <what> ..."), returned. */
+int gm_models_get_string(struct gm_models_parse *p, const gm_yaml_node *val, const char *key,
+			 const char *what, char **field);
+
 /* models_column.c: on_delete / on_update (`key`) of map: the canonical action or NULL into
  * *out; a bad value is an error at it (returned). */
 int gm_models_parse_action(struct gm_models_parse *p, const gm_yaml_node *map, const char *key,

@@ -243,27 +243,10 @@ static void add_ix_include(void *obj, const char *name)
 	gm_index_add_include(obj, name);
 }
 
-/* A scalar key of an index map into *field, when given. */
-static int index_string(struct gm_models_parse *p, const gm_yaml_node *n, const char *key,
-			char **field)
-{
-	const gm_yaml_node *v = gm_yaml_get(n, key);
-	gm_buf what = GM_BUF_INIT;
-	int error = 0;
-
-	if (!v)
-		return 0;
-	gm_buf_printf(&what, "'%s' of an index", key);
-	if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, what.ptr)) == 0)
-		gm_set_str(field, v->value);
-	gm_buf_release(&what);
-	return error;
-}
-
 /*
  * expression (the key list as SQL: "lower(email)", "created_at DESC"), where, using (an
  * access method: btree, hash, gin, gist, brin, spgist...), include (columns),
- * nulls_not_distinct.
+ * nulls_not_distinct, comment.
  */
 static int index_options(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *n,
 			 gm_index *ix)
@@ -272,9 +255,10 @@ static int index_options(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 	const char *m;
 	int error;
 
-	if ((error = index_string(p, n, "expression", &ix->expr)) < 0 ||
-	    (error = index_string(p, n, "where", &ix->where)) < 0 ||
-	    (error = index_string(p, n, "using", &ix->method)) < 0)
+	if ((error = gm_models_get_string(p, n, "expression", "an index", &ix->expr)) < 0 ||
+	    (error = gm_models_get_string(p, n, "where", "an index", &ix->where)) < 0 ||
+	    (error = gm_models_get_string(p, n, "using", "an index", &ix->method)) < 0 ||
+	    (error = gm_models_get_string(p, n, "comment", "an index", &ix->comment)) < 0)
 		return error;
 	for (m = ix->method; m && *m; m++)
 		if (!((*m >= 'a' && *m <= 'z') || (*m >= '0' && *m <= '9') || *m == '_'))
@@ -297,9 +281,10 @@ static int index_options(struct gm_models_parse *p, gm_table *t, const gm_yaml_n
 
 static int parse_indexes(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *list)
 {
-	static const char *const keys[] = { "name",  "columns", "expression", "unique",
-					    "where", "using",   "include",    "nulls_not_distinct",
-					    NULL };
+	static const char *const keys[] = {
+		"name",  "columns", "expression",         "unique",  "where",
+		"using", "include", "nulls_not_distinct", "comment", NULL
+	};
 	gm_buf what = GM_BUF_INIT, tmp = GM_BUF_INIT;
 	size_t i;
 	int error = 0;
@@ -392,14 +377,55 @@ static void strip_parens(gm_buf *out, const char *expr)
 }
 
 /*
+ * The value of check or exclusion constraint k (what names it): the condition or
+ * definition itself, or a map {check: ... | exclude: ..., comment: ...}. *body is the
+ * condition's node; *comment stays NULL without one (borrowed from the document).
+ */
+static int check_value(struct gm_models_parse *p, const gm_yaml_node *v, bool exclusion,
+		       const char *what, const gm_yaml_node **body, const char **comment)
+{
+	static const char *const check_keys[] = { "check", "comment", NULL };
+	static const char *const exclude_keys[] = { "exclude", "comment", NULL };
+	const char *key = exclusion ? "exclude" : "check";
+	const gm_yaml_node *c;
+	gm_buf in = GM_BUF_INIT;
+	int error;
+
+	*body = v;
+	if (v->kind != GM_YAML_MAP)
+		return gm_models_expect_kind(p, v, GM_YAML_SCALAR, what);
+	gm_buf_printf(&in, "in %s", what);
+	if ((error = gm_models_check_keys(p, v, exclusion ? exclude_keys : check_keys, in.ptr)) < 0)
+		goto done;
+	if (!(*body = gm_yaml_get(v, key))) {
+		error = gm_yaml_error(p->doc, v, "%s has no '%s'", what, key);
+		goto done;
+	}
+	gm_buf_clear(&in);
+	gm_buf_printf(&in, "'%s' of %s", key, what);
+	if ((error = gm_models_expect_kind(p, *body, GM_YAML_SCALAR, in.ptr)) < 0)
+		goto done;
+	gm_buf_clear(&in);
+	gm_buf_printf(&in, "'comment' of %s", what);
+	if ((c = gm_yaml_get(v, "comment")) != NULL &&
+	    (error = gm_models_expect_kind(p, c, GM_YAML_SCALAR, in.ptr)) == 0)
+		*comment = c->value;
+done:
+	gm_buf_release(&in);
+	return error;
+}
+
+/*
  * `checks:` (name → condition) or, with exclusion, `exclusions:` (name → the definition
- * after EXCLUDE: "USING gist (room WITH =, during WITH &&)", PostgreSQL's).
+ * after EXCLUDE: "USING gist (room WITH =, during WITH &&)", PostgreSQL's); either
+ * as a map with a comment (check_value).
  */
 static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *map,
 			bool exclusion)
 {
-	const char *kind = exclusion ? "exclusion constraint" : "check";
+	const char *kind = exclusion ? "exclusion constraint" : "check", *comment;
 	gm_buf what = GM_BUF_INIT, expr = GM_BUF_INIT;
+	gm_check *ck;
 	bool empty;
 	size_t i;
 	int error = 0;
@@ -420,14 +446,17 @@ static int parse_checks(struct gm_models_parse *p, gm_table *t, const gm_yaml_no
 		}
 		gm_buf_clear(&what);
 		gm_buf_printf(&what, "%s '%s' of table '%s'", kind, k->value, t->name);
-		if ((error = gm_models_expect_kind(p, v, GM_YAML_SCALAR, what.ptr)) < 0)
+		comment = NULL;
+		if ((error = check_value(p, v, exclusion, what.ptr, &v, &comment)) < 0)
 			goto done;
 		gm_buf_clear(&expr);
 		if (exclusion)
 			gm_buf_printf(&expr, "EXCLUDE %s", v->value);
 		else
 			strip_parens(&expr, v->value);
-		gm_table_add_check(t, k->value, expr.ptr)->exclusion = exclusion;
+		ck = gm_table_add_check(t, k->value, expr.ptr);
+		ck->exclusion = exclusion;
+		gm_set_str(&ck->comment, comment);
 	}
 done:
 	gm_buf_release(&expr);
@@ -468,16 +497,33 @@ done:
 	return error;
 }
 
-/* The 'primary_key' list of table t (n may be NULL: none), unless a column declared it. */
+/*
+ * The 'primary_key' of table t (n may be NULL: none), unless a column declared it: a list
+ * of columns (or one), or a map {columns: ..., comment: ...}.
+ */
 static int table_primary_key(struct gm_models_parse *p, gm_table *t, const gm_yaml_node *n,
 			     bool pk_inline)
 {
+	static const char *const keys[] = { "columns", "comment", NULL };
 	gm_buf what = GM_BUF_INIT;
 	size_t i, k;
 	int error = 0;
 
 	if (!n)
 		return 0;
+	if (n->kind == GM_YAML_MAP && !pk_inline) {
+		gm_buf_printf(&what, "in 'primary_key' of table '%s'", t->name);
+		if ((error = gm_models_check_keys(p, n, keys, what.ptr)) < 0 ||
+		    (error = gm_models_get_string(p, n, "comment", what.ptr + 3, &t->pk_comment)) <
+			    0)
+			goto done;
+		if (!gm_yaml_get(n, "columns")) {
+			error = gm_yaml_error(p->doc, n, "%s has no 'columns'", what.ptr + 3);
+			goto done;
+		}
+		n = gm_yaml_get(n, "columns");
+		gm_buf_clear(&what);
+	}
 	if (pk_inline)
 		return gm_yaml_error(p->doc, n,
 				     "table '%s' declares its primary key twice: on column '%s' "

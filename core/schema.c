@@ -53,6 +53,7 @@ static void index_free(gm_index *ix)
 	free(ix->where);
 	free(ix->method);
 	gm_strv_free(ix->include, ix->include_nr);
+	free(ix->comment);
 	free(ix);
 }
 
@@ -64,6 +65,7 @@ static void fkey_free(gm_fkey *fk)
 	gm_strv_free(fk->ref_columns, fk->ref_columns_nr);
 	free(fk->on_delete);
 	free(fk->on_update);
+	free(fk->comment);
 	free(fk);
 }
 
@@ -71,6 +73,7 @@ static void check_free(gm_check *ck)
 {
 	free(ck->name);
 	free(ck->expr);
+	free(ck->comment);
 	free(ck);
 }
 
@@ -87,6 +90,7 @@ static void table_free(gm_table *t)
 	free(t->columns);
 	gm_strv_free(t->pk, t->pk_nr);
 	free(t->pk_name);
+	free(t->pk_comment);
 	for (i = 0; i < t->indexes_nr; i++)
 		index_free(t->indexes[i]);
 	free(t->indexes);
@@ -454,6 +458,7 @@ static gm_table *copy_table(const gm_table *t)
 	c->pk = gm_strv_copy(t->pk, t->pk_nr, &c->pk_alloc);
 	c->pk_nr = t->pk_nr;
 	c->pk_name = gm_xstrdup(t->pk_name);
+	c->pk_comment = gm_xstrdup(t->pk_comment);
 	for (i = 0; i < t->indexes_nr; i++) {
 		const gm_index *s = t->indexes[i];
 		gm_index *d = gm_xcalloc(1, sizeof(*d));
@@ -464,6 +469,7 @@ static gm_table *copy_table(const gm_table *t)
 		d->where = gm_xstrdup(s->where);
 		d->method = gm_xstrdup(s->method);
 		d->include = gm_strv_copy(s->include, s->include_nr, &d->include_alloc);
+		d->comment = gm_xstrdup(s->comment);
 		GM_PUSH(c->indexes, c->indexes_nr, c->indexes_alloc, d);
 	}
 	for (i = 0; i < t->fkeys_nr; i++) {
@@ -477,11 +483,14 @@ static gm_table *copy_table(const gm_table *t)
 			gm_strv_copy(s->ref_columns, s->ref_columns_nr, &d->ref_columns_alloc);
 		d->on_delete = gm_xstrdup(s->on_delete);
 		d->on_update = gm_xstrdup(s->on_update);
+		d->comment = gm_xstrdup(s->comment);
 		GM_PUSH(c->fkeys, c->fkeys_nr, c->fkeys_alloc, d);
 	}
-	for (i = 0; i < t->checks_nr; i++)
-		gm_table_add_check(c, t->checks[i]->name, t->checks[i]->expr)->exclusion =
-			t->checks[i]->exclusion;
+	for (i = 0; i < t->checks_nr; i++) {
+		gm_check *d = gm_table_add_check(c, t->checks[i]->name, t->checks[i]->expr);
+		d->exclusion = t->checks[i]->exclusion;
+		d->comment = gm_xstrdup(t->checks[i]->comment);
+	}
 	return c;
 }
 

@@ -82,6 +82,17 @@ static void touch_table_change(gm_touched *t, const char *tn, const gm_tchange *
 	case GM_TCHANGE_MODIFY_COMMENT:
 		touch(t, tn, false, "comment on table %s", tn);
 		break;
+	case GM_TCHANGE_MODIFY_KEY_COMMENT: /* the same names as the key's own changes above */
+		if (tc->index_to)
+			touch(t, tn, false, "%s %s",
+			      tc->index_to->constraint ? "constraint" : "index",
+			      tc->index_to->name);
+		else if (tc->fkey_to || tc->check_to)
+			touch(t, tn, false, "constraint %s",
+			      tc->fkey_to ? tc->fkey_to->name : tc->check_to->name);
+		else
+			touch(t, tn, false, "primary key of %s", tn);
+		break;
 	}
 }
 

@@ -92,10 +92,30 @@ void gm_pg_put_unique(gm_buf *b, const gm_index *ix);
 void gm_pg_put_fkey(gm_buf *b, const gm_fkey *fk);
 
 /* postgres_ddl_keys.c: the key `name` that ch drops and adds again when it changes only in
- * its deferral (borrowed from ch), else NULL; and the ALTER TABLE ... ALTER CONSTRAINT that
- * gives fk its deferral. */
+ * its deferral (and comment) (borrowed from ch), else NULL; and the ALTER TABLE ... ALTER
+ * CONSTRAINT that gives fk (of ch->to) its deferral, with a COMMENT ON when the comment of
+ * the key ch drops differs (the constraint stays, so its comment does). */
 const gm_fkey *gm_pg_fkey_redeferred(const gm_change *ch, const char *name);
-void gm_pg_put_alter_deferral(gm_buf *b, const char *table, const gm_fkey *fk);
+void gm_pg_put_alter_deferral(gm_buf *b, const gm_change *ch, const gm_fkey *fk);
+
+/*
+ * postgres_ddl_keys.c: comments on indexes and constraints, appended to b.
+ * gm_pg_put_key_comment: "COMMENT ON INDEX s.name IS '...';" (index: in table's schema)
+ * or "COMMENT ON CONSTRAINT name ON table IS '...';"; comment NULL: "IS NULL".
+ * The others write the comment of a key just created, when it has one (a new object has
+ * none): gm_pg_put_index_comment for an index or a UNIQUE constraint (ON CONSTRAINT),
+ * gm_pg_put_keys_comments for every primary key, index, unique, check and exclusion
+ * constraint of new table t (its foreign keys are added apart: gm_pg_put_key_comment).
+ * gm_pg_put_key_comment_change plans GM_TCHANGE_MODIFY_KEY_COMMENT tc of ch.
+ */
+void gm_pg_put_key_comment(gm_buf *b, const char *table, const char *name, bool index,
+			   const char *comment);
+/* The end of every COMMENT ON: " IS '...';" (a string literal, quotes doubled) or " IS
+ * NULL;" and a newline. */
+void gm_pg_put_is_comment(gm_buf *b, const char *comment);
+void gm_pg_put_index_comment(gm_buf *b, const char *table, const gm_index *ix);
+void gm_pg_put_keys_comments(gm_buf *b, const gm_table *t);
+void gm_pg_put_key_comment_change(gm_buf *b, const gm_change *ch, const gm_tchange *tc);
 
 /* postgres_plan.c: "ALTER TABLE t " and "ALTER TABLE t ALTER COLUMN c ". */
 void gm_pg_put_alter(gm_buf *b, const char *table);
@@ -228,7 +248,8 @@ void gm_pg_put_routine_swap(gm_buf *b, const gm_changes *changes, const gm_schem
  * double-quoted). Conservative: a string literal holding the word counts too. */
 bool gm_pg_mentions(const char *expr, const char *word);
 
-/* postgres_plan_swap.c: "ALTER TABLE t ADD CONSTRAINT c CHECK (expr);" */
+/* postgres_plan_swap.c: "ALTER TABLE t ADD CONSTRAINT c CHECK (expr);", then its
+ * COMMENT ON CONSTRAINT when it has a comment. */
 void gm_pg_put_add_check(gm_buf *b, const char *table, const gm_check *ck);
 
 /* postgres_plan_enum.c: "('a', 'b')", the labels of an enum. */

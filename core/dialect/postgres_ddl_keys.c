@@ -113,9 +113,11 @@ const gm_fkey *gm_pg_fkey_redeferred(const gm_change *ch, const char *name)
 	return b;
 }
 
-void gm_pg_put_alter_deferral(gm_buf *b, const char *table, const gm_fkey *fk)
+void gm_pg_put_alter_deferral(gm_buf *b, const gm_change *ch, const gm_fkey *fk)
 {
-	gm_pg_put_alter(b, table);
+	const gm_fkey *was = fkey_in(ch, GM_TCHANGE_DROP_FKEY, fk->name);
+
+	gm_pg_put_alter(b, ch->to->name);
 	gm_buf_puts(b, "ALTER CONSTRAINT ");
 	gm_sql_ident(b, fk->name);
 	if (!fk->deferrable)
@@ -124,4 +126,69 @@ void gm_pg_put_alter_deferral(gm_buf *b, const char *table, const gm_fkey *fk)
 		gm_buf_puts(b, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
 						      : " DEFERRABLE INITIALLY IMMEDIATE");
 	gm_buf_puts(b, ";\n");
+	if (was && !same_str(was->comment, fk->comment))
+		gm_pg_put_key_comment(b, ch->to->name, fk->name, false, fk->comment);
+}
+
+/* Comments on keys (one statement each, after the key exists). PostgreSQL's COMMENT ON
+ * CONSTRAINT of a UNIQUE or PRIMARY KEY constraint is the constraint's, not its index's:
+ * git-migrate reads and writes the constraint's (an index comment under a constraint is
+ * not modelled). */
+void gm_pg_put_key_comment(gm_buf *b, const char *table, const char *name, bool index,
+			   const char *comment)
+{
+	gm_buf_puts(b, index ? "COMMENT ON INDEX " : "COMMENT ON CONSTRAINT ");
+	if (index) {
+		gm_sql_qname_beside(b, table, name);
+	} else {
+		gm_sql_ident(b, name);
+		gm_buf_puts(b, " ON ");
+		gm_sql_qname(b, table);
+	}
+	gm_pg_put_is_comment(b, comment);
+}
+
+void gm_pg_put_is_comment(gm_buf *b, const char *comment)
+{
+	gm_buf_puts(b, " IS ");
+	if (comment)
+		gm_sql_literal(b, comment);
+	else
+		gm_buf_puts(b, "NULL");
+	gm_buf_puts(b, ";\n");
+}
+
+void gm_pg_put_index_comment(gm_buf *b, const char *table, const gm_index *ix)
+{
+	if (ix->comment)
+		gm_pg_put_key_comment(b, table, ix->name, !ix->constraint, ix->comment);
+}
+
+void gm_pg_put_keys_comments(gm_buf *b, const gm_table *t)
+{
+	size_t i;
+
+	if (t->pk_nr && t->pk_comment)
+		gm_pg_put_key_comment(b, t->name, t->pk_name, false, t->pk_comment);
+	for (i = 0; i < t->indexes_nr; i++)
+		gm_pg_put_index_comment(b, t->name, t->indexes[i]);
+	for (i = 0; i < t->checks_nr; i++)
+		if (t->checks[i]->comment)
+			gm_pg_put_key_comment(b, t->name, t->checks[i]->name, false,
+					      t->checks[i]->comment);
+}
+
+void gm_pg_put_key_comment_change(gm_buf *b, const gm_change *ch, const gm_tchange *tc)
+{
+	const char *t = ch->to->name;
+
+	if (tc->index_to)
+		gm_pg_put_key_comment(b, t, tc->index_to->name, !tc->index_to->constraint,
+				      tc->index_to->comment);
+	else if (tc->fkey_to)
+		gm_pg_put_key_comment(b, t, tc->fkey_to->name, false, tc->fkey_to->comment);
+	else if (tc->check_to)
+		gm_pg_put_key_comment(b, t, tc->check_to->name, false, tc->check_to->comment);
+	else
+		gm_pg_put_key_comment(b, t, ch->to->pk_name, false, ch->to->pk_comment);
 }

@@ -124,6 +124,7 @@ static void read_fkey(gm_table *t, const PGresult *res, int i)
 	gm_set_str(&fk->on_update, fk_action(gm_pg_val(res, i, 7)));
 	fk->deferrable = gm_pg_val_bool(res, i, 9);
 	fk->initially_deferred = gm_pg_val_bool(res, i, 10);
+	gm_set_str(&fk->comment, gm_pg_val(res, i, 12));
 }
 
 /* A unique constraint row of gm_pg_q_constraints. */
@@ -138,6 +139,7 @@ static void read_unique(gm_table *t, const PGresult *res, int i)
 	ix->nulls_not_distinct = !strncmp(PQgetvalue(res, i, 8), "UNIQUE NULLS NOT DISTINCT", 25);
 	ix->deferrable = gm_pg_val_bool(res, i, 9);
 	ix->initially_deferred = gm_pg_val_bool(res, i, 10);
+	gm_set_str(&ix->comment, gm_pg_val(res, i, 12));
 }
 
 /*
@@ -158,6 +160,7 @@ int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
 		const char *name = PQgetvalue(res, i, 1);
 		const char *type = PQgetvalue(res, i, 2);
+		gm_check *ck;
 		char *expr;
 
 		if (!t)
@@ -165,6 +168,7 @@ int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		switch (type[0]) {
 		case 'p':
 			gm_set_str(&t->pk_name, name);
+			gm_set_str(&t->pk_comment, gm_pg_val(res, i, 12));
 			gm_pg_each_name(gm_pg_val(res, i, 3), t, add_pk);
 			break;
 		case 'u':
@@ -175,11 +179,14 @@ int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 			break;
 		case 'c':
 			expr = check_expr(PQgetvalue(res, i, 8));
-			gm_table_add_check(t, name, expr);
+			gm_set_str(&gm_table_add_check(t, name, expr)->comment,
+				   gm_pg_val(res, i, 12));
 			free(expr);
 			break;
 		case 'x':
-			gm_table_add_check(t, name, PQgetvalue(res, i, 8))->exclusion = true;
+			ck = gm_table_add_check(t, name, PQgetvalue(res, i, 8));
+			ck->exclusion = true;
+			gm_set_str(&ck->comment, gm_pg_val(res, i, 12));
 			break;
 		case 't':
 			gm_schema_add_unsupported(s, "constraint trigger %s on %s", name, t->name);
@@ -225,6 +232,7 @@ int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 			gm_pg_each_name(gm_pg_val(res, i, 5), ix, add_index_column);
 		free(keys);
 		gm_pg_each_name(gm_pg_val(res, i, 8), ix, add_include);
+		gm_set_str(&ix->comment, gm_pg_val(res, i, 9));
 	}
 	PQclear(res);
 	return 0;

@@ -165,12 +165,7 @@ static void put_comment(gm_buf *b, const char *what, const char *table, const ch
 		gm_buf_putc(b, '.');
 		gm_sql_ident(b, column);
 	}
-	gm_buf_puts(b, " IS ");
-	if (comment)
-		gm_sql_literal(b, comment);
-	else
-		gm_buf_puts(b, "NULL");
-	gm_buf_puts(b, ";\n");
+	gm_pg_put_is_comment(b, comment);
 }
 
 void gm_pg_plan_stmt(gm_plan *out, gm_buf *sql, unsigned flags, const char *subject,
@@ -211,7 +206,7 @@ static void created(struct planner *p, const char *table)
 static void plan_add_table(struct planner *p, const gm_change *ch)
 {
 	const gm_table *t = ch->to;
-	gm_buf b = GM_BUF_INIT;
+	gm_buf b = GM_BUF_INIT, fk_comments = GM_BUF_INIT;
 	bool first = true;
 	size_t i;
 
@@ -245,6 +240,8 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 		}
 		NEXT();
 		gm_pg_put_fkey(&b, fk);
+		if (fk->comment)
+			gm_pg_put_key_comment(&fk_comments, t->name, fk->name, false, fk->comment);
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		NEXT();
@@ -261,7 +258,10 @@ static void plan_add_table(struct planner *p, const gm_change *ch)
 		if (t->columns[i]->comment)
 			put_comment(&b, "COLUMN", t->name, t->columns[i]->name,
 				    t->columns[i]->comment);
+	gm_pg_put_keys_comments(&b, t);
+	gm_buf_puts(&b, fk_comments.ptr);
 	add(p, &b, 0, NULL, ch);
+	gm_buf_release(&fk_comments);
 	gm_buf_release(&b);
 }
 
@@ -284,6 +284,8 @@ static void flush_deferred(struct planner *p, bool late)
 		gm_buf_puts(&b, "ADD ");
 		gm_pg_put_fkey(&b, d->fk);
 		gm_buf_puts(&b, ";\n");
+		if (d->fk->comment)
+			gm_pg_put_key_comment(&b, d->t->name, d->fk->name, false, d->fk->comment);
 		add(p, &b, 0, NULL, d->source);
 	}
 	p->deferred_nr = kept;
@@ -544,6 +546,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		} else {
 			gm_sql_create_index_in(b, ch->to, tc->index_to, true);
 		}
+		gm_pg_put_index_comment(b, t, tc->index_to);
 		break;
 	case GM_TCHANGE_DROP_INDEX:
 		if (tc->index_from->constraint) {
@@ -557,13 +560,15 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		break;
 	case GM_TCHANGE_ADD_FKEY:
 		if (gm_pg_fkey_redeferred(ch, tc->fkey_to->name)) {
-			gm_pg_put_alter_deferral(b, t, tc->fkey_to);
+			gm_pg_put_alter_deferral(b, ch, tc->fkey_to);
 			break;
 		}
 		gm_pg_put_alter(b, t);
 		gm_buf_puts(b, "ADD ");
 		gm_pg_put_fkey(b, tc->fkey_to);
 		gm_buf_puts(b, not_valid ? " NOT VALID;\n" : ";\n");
+		if (tc->fkey_to->comment)
+			gm_pg_put_key_comment(b, t, tc->fkey_to->name, false, tc->fkey_to->comment);
 		break;
 	case GM_TCHANGE_DROP_FKEY:
 		if (gm_pg_fkey_redeferred(ch, tc->fkey_from->name))
@@ -577,10 +582,7 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 		gm_buf_puts(b, ";\n");
 		break;
 	case GM_TCHANGE_ADD_CHECK:
-		gm_pg_put_alter(b, t);
-		gm_buf_puts(b, "ADD ");
-		gm_pg_put_check(b, tc->check_to);
-		gm_buf_puts(b, ";\n");
+		gm_pg_put_add_check(b, t, tc->check_to);
 		break;
 	case GM_TCHANGE_MODIFY_PKEY:
 		if (ch->from->pk_nr) {
@@ -595,6 +597,9 @@ static void put_key_tchange(gm_buf *b, const gm_change *ch, const gm_tchange *tc
 			gm_buf_puts(b, "ADD ");
 			put_pkey(b, ch->to);
 			gm_buf_puts(b, ";\n");
+			if (ch->to->pk_comment)
+				gm_pg_put_key_comment(b, t, ch->to->pk_name, false,
+						      ch->to->pk_comment);
 		}
 		break;
 	default:
@@ -650,6 +655,9 @@ static void plan_tchange(struct planner *p, const gm_change *ch, const gm_tchang
 		break;
 	case GM_TCHANGE_MODIFY_COMMENT:
 		put_comment(&b, "TABLE", t, NULL, ch->to->comment);
+		break;
+	case GM_TCHANGE_MODIFY_KEY_COMMENT:
+		gm_pg_put_key_comment_change(&b, ch, tc);
 		break;
 	}
 	add(p, &b, flags, subject.len ? subject.ptr : NULL, ch);

@@ -219,6 +219,7 @@ static void carry_parts(gm_buf *drop, gm_buf *create, const gm_table *t, const c
 		gm_sql_ident(drop, ix->name);
 		gm_buf_puts(drop, ";\n");
 		gm_sql_create_index(create, &now, ix);
+		gm_pg_put_index_comment(create, name, ix);
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		if (!gm_pg_mentions(t->checks[i]->expr, fn))

@@ -171,6 +171,8 @@ void gm_pg_put_add_check(gm_buf *b, const char *table, const gm_check *ck)
 	gm_buf_puts(b, "ADD ");
 	gm_pg_put_check(b, ck);
 	gm_buf_puts(b, ";\n");
+	if (ck->comment)
+		gm_pg_put_key_comment(b, table, ck->name, false, ck->comment);
 }
 
 /* The keys and checks of s's tables that name a generated column marked in hit[]. */
@@ -186,12 +188,13 @@ static void put_generated_keys(gm_buf *b, const gm_schema *s, const bool *hit)
 				continue;
 			if (!ix->constraint) {
 				gm_sql_create_index_in(b, t, ix, true);
-				continue;
+			} else {
+				gm_pg_put_alter(b, t->name);
+				gm_buf_puts(b, "ADD ");
+				gm_pg_put_unique(b, ix);
+				gm_buf_puts(b, ";\n");
 			}
-			gm_pg_put_alter(b, t->name);
-			gm_buf_puts(b, "ADD ");
-			gm_pg_put_unique(b, ix);
-			gm_buf_puts(b, ";\n");
+			gm_pg_put_index_comment(b, t->name, ix);
 		}
 		for (k = 0; k < t->checks_nr; k++)
 			if (names_generated(s, hit, t->name, NULL, t->checks[k]))
@@ -221,6 +224,7 @@ static void carry_keys(struct swap *sw, const gm_table *t, const char *name, con
 		gm_sql_qname_beside(&sw->pre, t->name, ix->name);
 		gm_buf_puts(&sw->pre, ";\n");
 		gm_sql_create_index_in(&sw->post, &now, ix, true);
+		gm_pg_put_index_comment(&sw->post, name, ix);
 	}
 	for (i = 0; i < t->checks_nr; i++) {
 		const gm_check *ck = t->checks[i];

@@ -213,6 +213,7 @@ bool gm_sqlite_needs_rebuild(const gm_change *ch)
 			return true;
 		case GM_TCHANGE_RENAME_COLUMN:
 		case GM_TCHANGE_MODIFY_COMMENT:
+		case GM_TCHANGE_MODIFY_KEY_COMMENT: /* none: SQLite has no comments */
 			break;
 		}
 	}

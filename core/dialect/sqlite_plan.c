@@ -38,6 +38,19 @@ static void set_labels(gm_column *c, const gm_enum *e)
 	gm_set_str(&c->type, "text");
 }
 
+/* SQLite has no comments: the models' comments on keys and indexes are accepted, dropped. */
+static void drop_key_comments(gm_table *t)
+{
+	size_t i;
+	gm_set_str(&t->pk_comment, NULL);
+	for (i = 0; i < t->indexes_nr; i++)
+		gm_set_str(&t->indexes[i]->comment, NULL);
+	for (i = 0; i < t->fkeys_nr; i++)
+		gm_set_str(&t->fkeys[i]->comment, NULL);
+	for (i = 0; i < t->checks_nr; i++)
+		gm_set_str(&t->checks[i]->comment, NULL);
+}
+
 void gm_sqlite_normalize(gm_schema *s)
 {
 	size_t i, j;
@@ -45,6 +58,7 @@ void gm_sqlite_normalize(gm_schema *s)
 	for (i = 0; i < s->tables_nr; i++) {
 		gm_table *t = s->tables[i];
 		gm_set_str(&t->comment, NULL);
+		drop_key_comments(t);
 		for (j = 0; j < t->columns_nr; j++) {
 			gm_column *c = t->columns[j];
 			const gm_enum *e = gm_schema_enum(s, c->type);

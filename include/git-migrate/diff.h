@@ -48,6 +48,9 @@ typedef enum {                     /* sub-changes of GM_CHANGE_MODIFY_TABLE */
 	GM_TCHANGE_DROP_CHECK,     /* check_from */
 	GM_TCHANGE_MODIFY_PKEY,    /* primary key columns or name changed: uses the tables */
 	GM_TCHANGE_MODIFY_COMMENT, /* table comment changed */
+	GM_TCHANGE_MODIFY_KEY_COMMENT, /* only the comment of a kept index or constraint changed:
+					* index_from/_to, fkey_from/_to or check_from/_to;
+					* none set: the primary key's (diff_comments.c) */
 } gm_tchange_kind;
 
 enum gm_column_diff {
@@ -75,8 +78,9 @@ typedef struct gm_change {
 	const char *label;          /* ADD_ENUM_VALUE */
 	const char *before, *after; /* ADD_ENUM_VALUE: insert before/after this label (one set) */
 	const gm_table *from, *to;
-	gm_tchange *
-		tchanges; /* MODIFY_TABLE: in order: drops of fkeys/checks/indexes, column changes, adds */
+	gm_tchange
+		*tchanges; /* MODIFY_TABLE: in order: drops of fkeys/checks/indexes, column changes,
+			   * adds, comment changes of kept keys, the table's comment */
 	size_t tchanges_nr, tchanges_alloc;
 	const gm_dependent *object_from, *object_to; /* *_OBJECT */
 } gm_change;

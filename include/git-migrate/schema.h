@@ -24,6 +24,10 @@
  *    conventional name is used (gm_name_* below, PostgreSQL's own conventions).
  *  - on_delete/on_update: lowercase "cascade", "set null", "set default", "restrict",
  *    or NULL for the default (no action).
+ *  - comments (tables, columns, indexes, constraints): PostgreSQL's; a dialect without
+ *    comments (SQLite) has none on either side (dialect->normalize drops the models').
+ *    The comment of a UNIQUE or PRIMARY KEY constraint is the constraint's (COMMENT ON
+ *    CONSTRAINT), not its index's.
  *  - A dialect without native enums (SQLite) has no gm_enum objects: its enum columns are
  *    type "text" with `labels` set (the allowed values, in order). dialect->normalize
  *    turns a models schema into that form before diffing.
@@ -84,6 +88,7 @@ typedef struct gm_index {
 	bool nulls_not_distinct; /* NULLS NOT DISTINCT (PostgreSQL 15) */
 	bool deferrable;         /* constraint: DEFERRABLE */
 	bool initially_deferred; /* constraint: DEFERRABLE INITIALLY DEFERRED */
+	char *comment; /* COMMENT ON INDEX, or on a UNIQUE constraint: ON CONSTRAINT; or NULL */
 } gm_index;
 
 typedef struct gm_fkey {
@@ -97,6 +102,7 @@ typedef struct gm_fkey {
 	char *on_update;
 	bool deferrable;         /* DEFERRABLE */
 	bool initially_deferred; /* DEFERRABLE INITIALLY DEFERRED */
+	char *comment;           /* COMMENT ON CONSTRAINT, or NULL */
 } gm_fkey;
 
 typedef struct gm_check {
@@ -105,6 +111,7 @@ typedef struct gm_check {
 		     * constraint the whole definition as pg_get_constraintdef prints it
 		     * ("EXCLUDE USING gist (room WITH =, during WITH &&)") */
 	bool exclusion; /* an EXCLUDE constraint (PostgreSQL), not a CHECK */
+	char *comment;  /* COMMENT ON CONSTRAINT, or NULL */
 } gm_check;
 
 typedef struct gm_table {
@@ -116,7 +123,8 @@ typedef struct gm_table {
 	size_t columns_nr, columns_alloc;
 	char **pk; /* primary key column names, in key order */
 	size_t pk_nr, pk_alloc;
-	char *pk_name; /* set whenever pk_nr > 0 */
+	char *pk_name;    /* set whenever pk_nr > 0 */
+	char *pk_comment; /* COMMENT ON CONSTRAINT of the primary key, or NULL */
 	gm_index **indexes;
 	size_t indexes_nr, indexes_alloc;
 	gm_fkey **fkeys;

@@ -13,10 +13,10 @@
  *   table NAME [was=OLD] [at=ORIGIN] [comment=TEXT]
  *   col NAME TYPE [notnull] [identity] [default=V] [sql=EXPR] [comment=T] [was=OLD]
  *                 [at=ORIGIN] [labels=a,b,c]
- *   pk [name=N] COL...                  (name defaults to <table>_pkey)
- *   index NAME [unique] [constraint] [where=W] [expr=E] COL...
- *   fkey NAME COL[,COL] REFTABLE REFCOL[,REFCOL] [delete=ACTION] [update=ACTION]
- *   check NAME EXPR
+ *   pk [name=N] [comment=T] COL...      (name defaults to <table>_pkey)
+ *   index NAME [unique] [constraint] [where=W] [expr=E] [comment=T] COL...
+ *   fkey NAME COL[,COL] REFTABLE REFCOL[,REFCOL] [delete=ACTION] [update=ACTION] [comment=T]
+ *   check NAME EXPR [comment=T]
  *
  * Lines after a `table` line belong to that table.
  */
@@ -140,7 +140,9 @@ static gm_schema *build(const char *text)
 				if (opt(tok[i], "name")) {
 					gm_buf_clear(&name);
 					gm_buf_puts(&name, opt(tok[i], "name"));
-				} else
+				} else if (opt(tok[i], "comment"))
+					gm_set_str(&t->pk_comment, opt(tok[i], "comment"));
+				else
 					gm_table_add_pk(t, tok[i]);
 			}
 			gm_set_str(&t->pk_name, name.ptr);
@@ -156,6 +158,8 @@ static gm_schema *build(const char *text)
 					gm_set_str(&ix->where, opt(tok[i], "where"));
 				else if (opt(tok[i], "expr"))
 					gm_set_str(&ix->expr, opt(tok[i], "expr"));
+				else if (opt(tok[i], "comment"))
+					gm_set_str(&ix->comment, opt(tok[i], "comment"));
 				else
 					gm_index_add_column(ix, tok[i]);
 			}
@@ -180,11 +184,15 @@ static gm_schema *build(const char *text)
 					gm_set_str(&fk->on_delete, opt(tok[i], "delete"));
 				else if (opt(tok[i], "update"))
 					gm_set_str(&fk->on_update, opt(tok[i], "update"));
+				else if (opt(tok[i], "comment"))
+					gm_set_str(&fk->comment, opt(tok[i], "comment"));
 				else
 					fail_msg("bad fkey token '%s'", tok[i]);
 			}
 		} else if (!strcmp(tok[0], "check")) {
-			gm_table_add_check(t, tok[1], tok[2]);
+			gm_check *ck = gm_table_add_check(t, tok[1], tok[2]);
+			if (n > 3)
+				gm_set_str(&ck->comment, opt(tok[3], "comment"));
 		} else {
 			fail_msg("bad line '%s'", line);
 		}
@@ -232,6 +240,11 @@ static char *describe(const char *before, const char *after, unsigned flags)
 	"table x; col id integer; col y_id integer; fkey x_y_fkey y_id y id\n" \
 	"table y; col id integer; col x_id integer; fkey y_x_fkey x_id x id\n" \
 	"table n; col id integer; col parent integer; fkey n_parent_fkey parent n id\n"
+
+/* Table t with a key of each kind that takes a comment (arguments: "comment=x" or ""). */
+#define KEYS(ix, uq, fk, ck, pk)                                                                \
+	"table t; col a integer; index t_a_idx a " ix "; index t_a_key unique constraint a " uq \
+	"; fkey t_a_fkey a t a " fk "; check t_a_check a>0 " ck "; pk a " pk
 
 static const struct {
 	const char *name, *before, *after;
@@ -429,6 +442,24 @@ static const struct {
 	  GM_DIFF_REVERSE, "rename column t.y to x\n" },
 	{ "two stale hints naming one absent object", "", "table b was=zzz; table c was=zzz", 0,
 	  "add table b\nadd table c\n" },
+
+	/* comments of indexes and constraints: a comment-only change is never a re-creation */
+	{ "comments changed, added, removed: comment changes only, kept keys first",
+	  KEYS("comment=x", "", "", "comment=w", "comment=p"),
+	  KEYS("comment=y", "comment=u", "comment=f", "", "comment=p"), 0,
+	  "change comment of index t_a_idx on t\nchange comment of unique constraint t_a_key "
+	  "on t\nchange comment of foreign key t_a_fkey on t\nchange comment of check "
+	  "t_a_check on t\n" },
+	{ "same comments", KEYS("comment=x", "", "comment=f", "", "comment=p"),
+	  KEYS("comment=x", "", "comment=f", "", "comment=p"), 0, "" },
+	{ "primary key comment", KEYS("", "", "", "", ""), KEYS("", "", "", "", "comment=p"), 0,
+	  "change comment of primary key t_pkey on t\n" },
+	{ "a key created again carries its comment: no comment change",
+	  "table t; col a integer; col b integer; index t_a_idx a comment=x; pk a comment=p",
+	  "table t; col a integer; col b integer; index t_a_idx b comment=y; pk b comment=q", 0,
+	  "drop index t_a_idx\nchange primary key of t\nadd index t_a_idx\n" },
+	{ "a new key with a comment is an add only", "table t; col a integer",
+	  "table t; col a integer; check t_a_check a>0 comment=c", 0, "add check t_a_check\n" },
 };
 
 static void test_diff__cases(void **state)
