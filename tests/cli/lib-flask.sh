@@ -3,6 +3,9 @@
 #   . "$TEST_DIR/lib-flask.sh"      # skips the whole script without python3 + flask_migrate
 #   flask_project DIR DBURL         # the project below in DIR, upgraded on DBURL
 #   flask_db DIR ARGS...            # `flask db ARGS...` in DIR, on DIR's database
+#   flask_export DIR                # export FLASK_APP and APP_DATABASE_URL for DIR's app
+#                                   # (in a subshell: then `flask db`, `git migrate import
+#                                   # alembic` ... work in DIR as a user's shell would)
 #   flask_head DIR                  # the id of each Alembic head (`flask db heads`), one a line
 #   flask_rev DIR NAME              # the id of the revision whose file name ends in _NAME.py
 #   flask_parents DIR ID            # the parents of revision ID, one a line, sorted
@@ -44,6 +47,13 @@ flask_db() {
 		cd "$_fd_dir" &&
 		APP_DATABASE_URL=$(cat .env-url) FLASK_APP=app.py "$PYTHON" -m flask db "$@"
 	)
+}
+
+# flask_export DIR: the environment the project's app reads.
+flask_export() {
+	APP_DATABASE_URL=$(cat "$1/.env-url") &&
+	FLASK_APP=app.py &&
+	export APP_DATABASE_URL FLASK_APP
 }
 
 # flask_app_models DIR STAGE: app.py for a stage of the models (1: contacts and deals;
