@@ -135,5 +135,8 @@ _git_migrate ()
 	cache)
 		__gitcomp "list clear"
 		;;
+	import)
+		__gitcomp "alembic"
+		;;
 	esac
 }
