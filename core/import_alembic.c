@@ -38,7 +38,7 @@ struct import {
 	const gm_config *cfg;
 	const gm_import_opts *opts;
 	char *from;
-	gm_alembic_rev *revs;
+	gm_revision **revs; /* as read from versions/; sections filled by convert() */
 	size_t nr, alloc;
 	gm_alembic_cmd cmd;
 	gm_strvec paths; /* relative to the root */
@@ -64,13 +64,37 @@ static void progress(const struct import *im, const char *fmt, const char *a, co
 	gm_buf_release(&line);
 }
 
-static gm_alembic_rev *find_rev(const struct import *im, const char *id)
+static gm_revision *find_rev(const struct import *im, const char *id)
 {
 	size_t i;
 	for (i = 0; i < im->nr; i++)
-		if (!strcmp(im->revs[i].id, id))
-			return &im->revs[i];
+		if (!strcmp(im->revs[i]->id, id))
+			return im->revs[i];
 	return NULL;
+}
+
+/* No section at all; set_section: a section of one part, sql (taken). */
+static void drop_section(gm_section *s)
+{
+	size_t i;
+	for (i = 0; i < s->parts_nr; i++)
+		free(s->parts[i].sql);
+	free(s->parts);
+	memset(s, 0, sizeof(*s));
+}
+
+static void set_section(gm_section *s, char *sql)
+{
+	drop_section(s);
+	s->parts = gm_xcalloc(1, sizeof(*s->parts));
+	s->parts[0].sql = sql;
+	s->parts_nr = 1;
+	s->present = true;
+}
+
+static bool empty_section(const gm_section *s)
+{
+	return !s->parts_nr || !*s->parts[0].sql;
 }
 
 /* Alembic loads every *.py of versions/ but __init__.py (and editor files ".#..."). */
@@ -99,15 +123,15 @@ static int read_revisions(struct import *im)
 		goto done;
 	}
 	for (i = 0; i < files.nr && !error; i++) {
-		gm_alembic_rev rev;
+		gm_revision *rev;
 		if (!revision_file(files.v[i].name))
 			continue;
 		if ((error = gm_alembic_parse(&rev, files.v[i].path, files.v[i].data)) < 0)
 			break;
-		if (find_rev(im, rev.id)) {
+		if (find_rev(im, rev->id)) {
 			error = gm_error_set_at(GM_EINVALID, files.v[i].path, 0, 0,
-						"revision id '%s' is used twice", rev.id);
-			gm_alembic_rev_release(&rev);
+						"revision id '%s' is used twice", rev->id);
+			gm_revision_free(rev);
 			break;
 		}
 		GM_ALLOC_GROW(im->revs, im->nr + 1, im->alloc);
@@ -152,7 +176,7 @@ static int take_blocks(struct import *im, const char *output, bool upgrade, cons
 	if ((error = gm_alembic_split(&blocks, output, upgrade)) < 0)
 		goto done;
 	for (i = 0; i < blocks.nr; i++) {
-		gm_alembic_rev *rev = find_rev(im, blocks.v[i].id);
+		gm_revision *rev = find_rev(im, blocks.v[i].id);
 		gm_buf sql = GM_BUF_INIT;
 		bool no_tx = false;
 
@@ -164,9 +188,9 @@ static int take_blocks(struct import *im, const char *output, bool upgrade, cons
 			goto done;
 		}
 		gm_alembic_clean(&sql, &no_tx, blocks.v[i].sql, VERSION_TABLE);
-		rev->no_transaction |= no_tx;
-		free(upgrade ? rev->up : rev->down);
-		*(upgrade ? &rev->up : &rev->down) = gm_buf_detach(&sql);
+		if (no_tx)
+			rev->transaction = false;
+		set_section(upgrade ? &rev->up : &rev->down, gm_buf_detach(&sql));
 	}
 done:
 	gm_alembic_blocks_release(&blocks);
@@ -200,7 +224,7 @@ static int downgrade_each(struct import *im)
 	int error = 0;
 
 	for (i = 0; i < im->nr && !error; i++) {
-		gm_alembic_rev *rev = &im->revs[i];
+		gm_revision *rev = im->revs[i];
 		gm_buf target = GM_BUF_INIT;
 
 		gm_buf_printf(&target, "%s:%s", rev->id,
@@ -215,8 +239,7 @@ static int downgrade_each(struct import *im)
 				last     ? last + 1
 				: detail ? detail
 					 : "");
-			free(rev->down);
-			rev->down = NULL;
+			drop_section(&rev->down);
 			error = 0;
 		}
 		gm_buf_release(&target);
@@ -233,57 +256,42 @@ static int convert(struct import *im)
 	if ((error = run_offline(im, "upgrade", "heads", true)) < 0)
 		return error;
 	for (i = 0; i < im->nr; i++)
-		if (!im->revs[i].up)
+		if (!im->revs[i]->up.present)
 			return gm_error_set_at(
-				GM_EINVALID, im->revs[i].path, 0, 0,
+				GM_EINVALID, im->revs[i]->path, 0, 0,
 				"Alembic's offline upgrade did not run revision '%s'",
-				im->revs[i].id);
+				im->revs[i]->id);
 	error = run_offline(im, "downgrade", "heads:base", false);
 	if (error == GM_ERROR)
 		error = downgrade_each(im);
 	else if (!error)
 		for (i = 0; i < im->nr && !error; i++)
-			if (!im->revs[i].down)
+			if (!im->revs[i]->down.present)
 				error = gm_error_set_at(
-					GM_EINVALID, im->revs[i].path, 0, 0,
+					GM_EINVALID, im->revs[i]->path, 0, 0,
 					"Alembic's offline downgrade did not run revision '%s'",
-					im->revs[i].id);
+					im->revs[i]->id);
 	if (error < 0)
 		return error;
 	for (i = 0; i < im->nr; i++) {
-		gm_alembic_rev *rev = &im->revs[i];
+		gm_revision *rev = im->revs[i];
 		/* an empty downgrade undoes nothing: irreversible, unless up is empty too */
-		if (rev->down && !*rev->down && *rev->up) {
-			free(rev->down);
-			rev->down = NULL;
-		}
+		if (rev->down.present && empty_section(&rev->down) && !empty_section(&rev->up))
+			drop_section(&rev->down);
 	}
 	return 0;
 }
 
 /* The text of one revision file, parsed back as a check; its path into im->paths. */
-static int format_rev(struct import *im, const gm_alembic_rev *rev, const char *created)
+static int format_rev(struct import *im, gm_revision *rev, const char *created)
 {
-	gm_revision draft, *back = NULL;
-	gm_sql_part up = { rev->up, 0 }, down = { rev->down, 0 };
+	gm_revision *back = NULL;
 	gm_buf text = GM_BUF_INIT, slug = GM_BUF_INIT, path = GM_BUF_INIT;
-	size_t i;
 	int error;
 
-	memset(&draft, 0, sizeof(draft));
-	draft.id = rev->id;
-	for (i = 0; i < rev->parents_nr; i++)
-		draft.parents[draft.parents_nr++] = rev->parents[i];
-	draft.message = rev->message;
-	draft.created = (char *)created;
-	draft.transaction = !rev->no_transaction;
-	draft.up.present = true;
-	draft.up.parts = &up;
-	draft.up.parts_nr = 1;
-	draft.down.present = rev->down != NULL;
-	draft.down.parts = &down;
-	draft.down.parts_nr = rev->down ? 1 : 0;
-	gm_revision_format(&text, &draft);
+	free(rev->created);
+	rev->created = gm_xstrdup(created);
+	gm_revision_format(&text, rev);
 	gm_revision_slug(&slug, rev->message ? rev->message : "");
 	gm_buf_printf(&path, "%s/%s_%s.sql", im->cfg->migrations, rev->id,
 		      slug.len ? slug.ptr : "alembic");
@@ -313,7 +321,7 @@ static int check_existing(struct import *im)
 	if ((error = gm_chain_read(&chain, &findings, im->repo, im->cfg, NULL)) < 0)
 		goto done;
 	for (i = 0; i < im->nr && !error; i++) {
-		const gm_revision *r = gm_chain_find(chain, im->revs[i].id);
+		const gm_revision *r = gm_chain_find(chain, im->revs[i]->id);
 		if (r)
 			error = gm_error_set(GM_EEXISTS,
 					     "revision '%s' already exists: '%s'; nothing written",
@@ -376,12 +384,12 @@ static void fill_result(gm_import_result *out, struct import *im)
 	for (i = 0; i < im->nr; i++) {
 		bool parent = false;
 		for (j = 0; j < im->nr && !parent; j++)
-			for (k = 0; k < im->revs[j].parents_nr; k++)
-				parent |= !strcmp(im->revs[j].parents[k], im->revs[i].id);
+			for (k = 0; k < im->revs[j]->parents_nr; k++)
+				parent |= !strcmp(im->revs[j]->parents[k], im->revs[i]->id);
 		if (!parent)
-			gm_strvec_push(&heads, im->revs[i].id);
-		out->irreversible += !im->revs[i].down;
-		out->no_transaction += im->revs[i].no_transaction;
+			gm_strvec_push(&heads, im->revs[i]->id);
+		out->irreversible += !im->revs[i]->down.present;
+		out->no_transaction += !im->revs[i]->transaction;
 	}
 	qsort(heads.v, heads.nr, sizeof(*heads.v), cmp_str);
 	out->heads = heads.v;
@@ -411,15 +419,15 @@ int gm_import_alembic(gm_import_result *out, gm_repo *repo, const gm_config *cfg
 	    (error = convert(&im)) < 0)
 		goto done;
 	for (i = 0; i < im.nr && !error; i++)
-		error = format_rev(&im, &im.revs[i], created);
+		error = format_rev(&im, im.revs[i], created);
 	if (error < 0 || (error = check_existing(&im)) < 0 || (error = write_all(&im)) < 0)
 		goto done;
 	for (i = 0; i < im.nr; i++)
-		progress(&im, "imported %s %s", im.revs[i].id, im.revs[i].message);
+		progress(&im, "imported %s %s", im.revs[i]->id, im.revs[i]->message);
 	fill_result(out, &im);
 done:
 	for (i = 0; i < im.nr; i++)
-		gm_alembic_rev_release(&im.revs[i]);
+		gm_revision_free(im.revs[i]);
 	free(im.revs);
 	free(im.from);
 	gm_alembic_cmd_release(&im.cmd);

@@ -8,31 +8,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "git-migrate/buf.h"
-
-/* One Alembic revision, as its .py file declares it, and the SQL found for it. */
-typedef struct gm_alembic_rev {
-	char *id;         /* `revision = '...'` */
-	char *parents[2]; /* `down_revision`: None, a string, or a tuple/list of two */
-	size_t parents_nr;
-	char *message;       /* the first non-blank line of the module docstring, or NULL */
-	char *path;          /* the .py file, for messages */
-	char *up;            /* cleaned SQL of the upgrade (NULL until found) */
-	char *down;          /* cleaned SQL of the downgrade; NULL: irreversible */
-	bool no_transaction; /* an autocommit block in up or down */
-} gm_alembic_rev;
-
-void gm_alembic_rev_release(gm_alembic_rev *rev);
+#include "git-migrate/revision.h"
 
 /*
- * Read an Alembic revision file (text, NUL-terminated; path for messages): the top-level
- * assignments `revision = '<id>'` and `down_revision = None | '<id>' | ('<id>', '<id>')`
- * (a list works too, over several lines; a type annotation before '=' is allowed), and
- * the docstring's first non-blank line as the message. Fills out (caller releases with
- * gm_alembic_rev_release). GM_ENOTFOUND when there is no `revision` assignment;
- * GM_EINVALID at path:line for a value that is not a literal of those shapes, an id that
- * git-migrate cannot take (1-64 of [A-Za-z0-9_-]), or more than two parents.
+ * Read an Alembic revision file (text, NUL-terminated; path for messages) as a
+ * gm_revision with no sections yet (up and down not present; transaction true): the
+ * top-level assignments `revision = '<id>'` and `down_revision = None | '<id>' |
+ * ('<id>', '<id>')` (a list works too, over several lines; a type annotation before '='
+ * is allowed) and the docstring's first non-blank line as the message (NULL without
+ * one); path is copied into it. Caller owns *out (gm_revision_free). GM_ENOTFOUND when
+ * there is no `revision` assignment; GM_EINVALID at path:line for a value that is not a
+ * literal of those shapes, an id that git-migrate cannot take (1-64 of [A-Za-z0-9_-]),
+ * or more than two parents.
  */
-int gm_alembic_parse(gm_alembic_rev *out, const char *path, const char *text);
+int gm_alembic_parse(gm_revision **out, const char *path, const char *text);
 
 /* One revision's part of an offline run's output. */
 typedef struct gm_alembic_block {

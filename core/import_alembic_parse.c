@@ -9,22 +9,6 @@
 #include "revision_int.h"
 #include "util/banned.h"
 
-void gm_alembic_rev_release(gm_alembic_rev *rev)
-{
-	size_t i;
-
-	if (!rev)
-		return;
-	free(rev->id);
-	for (i = 0; i < rev->parents_nr; i++)
-		free(rev->parents[i]);
-	free(rev->message);
-	free(rev->path);
-	free(rev->up);
-	free(rev->down);
-	memset(rev, 0, sizeof(*rev));
-}
-
 static int line_of(const char *text, const char *p)
 {
 	int line = 1;
@@ -67,13 +51,13 @@ static char *string_literal(const char **p)
 	return gm_xstrndup(s + 1, (size_t)(e - s - 1));
 }
 
-static int bad_value(const gm_alembic_rev *out, const char *text, const char *at, const char *what)
+static int bad_value(const gm_revision *out, const char *text, const char *at, const char *what)
 {
 	return gm_error_set_at(GM_EINVALID, out->path, line_of(text, at), 0,
 			       "%s is not a revision id literal", what);
 }
 
-static int add_parent(gm_alembic_rev *out, char *id, const char *text, const char *at)
+static int add_parent(gm_revision *out, char *id, const char *text, const char *at)
 {
 	if (out->parents_nr == 2) {
 		free(id);
@@ -87,7 +71,7 @@ static int add_parent(gm_alembic_rev *out, char *id, const char *text, const cha
 }
 
 /* down_revision's value: None, '<id>', or ('<id>', ...) / ['<id>', ...]. */
-static int parse_parents(gm_alembic_rev *out, const char *text, const char *p)
+static int parse_parents(gm_revision *out, const char *text, const char *p)
 {
 	char close, *id;
 	int error;
@@ -153,7 +137,7 @@ static char *docstring_line(const char *text)
 	return NULL;
 }
 
-static int check_id(const gm_alembic_rev *out, const char *text, const char *id, const char *at)
+static int check_id(const gm_revision *out, const char *text, const char *id, const char *at)
 {
 	if (gm_revision_id_valid(id))
 		return 0;
@@ -161,33 +145,37 @@ static int check_id(const gm_alembic_rev *out, const char *text, const char *id,
 			       "revision id '%s' is not 1-64 characters of [A-Za-z0-9_-]", id);
 }
 
-int gm_alembic_parse(gm_alembic_rev *out, const char *path, const char *text)
+int gm_alembic_parse(gm_revision **out, const char *path, const char *text)
 {
+	gm_revision *rev = gm_xcalloc(1, sizeof(*rev));
 	const char *p;
 	size_t i;
 	int error = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->path = gm_xstrdup(path);
+	rev->path = gm_xstrdup(path);
+	rev->transaction = true;
 	if (!(p = assignment(text, "revision"))) {
 		error = gm_error_set_at(GM_ENOTFOUND, path, 0, 0,
 					"no 'revision = ...' in the Alembic revision file");
 		goto done;
 	}
-	if (!(out->id = string_literal(&p))) {
-		error = bad_value(out, text, p, "revision");
+	if (!(rev->id = string_literal(&p))) {
+		error = bad_value(rev, text, p, "revision");
 		goto done;
 	}
-	if ((error = check_id(out, text, out->id, p)) < 0)
+	if ((error = check_id(rev, text, rev->id, p)) < 0)
 		goto done;
-	if ((p = assignment(text, "down_revision")) && (error = parse_parents(out, text, p)) < 0)
+	if ((p = assignment(text, "down_revision")) && (error = parse_parents(rev, text, p)) < 0)
 		goto done;
-	for (i = 0; i < out->parents_nr; i++)
-		if ((error = check_id(out, text, out->parents[i], p)) < 0)
+	for (i = 0; i < rev->parents_nr; i++)
+		if ((error = check_id(rev, text, rev->parents[i], p)) < 0)
 			goto done;
-	out->message = docstring_line(text);
+	rev->message = docstring_line(text);
 done:
-	if (error < 0)
-		gm_alembic_rev_release(out);
+	if (error < 0) {
+		gm_revision_free(rev);
+		rev = NULL;
+	}
+	*out = rev;
 	return error;
 }

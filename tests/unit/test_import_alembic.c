@@ -2,12 +2,13 @@
 #include <stdlib.h>
 #include "gm_test.h"
 #include "import_alembic_int.h"
+#include "revision_int.h"
 
 /* ---- revision files --------------------------------------------------- */
 
 static void test_parse__flask_migrate_file(void **state)
 {
-	gm_alembic_rev rev;
+	gm_revision *rev;
 	(void)state;
 
 	assert_gm_ok(gm_alembic_parse(&rev, "v/1_x.py",
@@ -18,18 +19,19 @@ static void test_parse__flask_migrate_file(void **state)
 				      "revision = '3f2a9c1b7e10'\n"
 				      "down_revision = '1a2b3c4d5e6f'\n"
 				      "branch_labels = None\n"));
-	assert_string_equal(rev.id, "3f2a9c1b7e10");
-	assert_int_equal(rev.parents_nr, 1);
-	assert_string_equal(rev.parents[0], "1a2b3c4d5e6f");
-	assert_string_equal(rev.message, "add the deals table");
-	assert_string_equal(rev.path, "v/1_x.py");
-	assert_null(rev.up);
-	gm_alembic_rev_release(&rev);
+	assert_string_equal(rev->id, "3f2a9c1b7e10");
+	assert_int_equal(rev->parents_nr, 1);
+	assert_string_equal(rev->parents[0], "1a2b3c4d5e6f");
+	assert_string_equal(rev->message, "add the deals table");
+	assert_string_equal(rev->path, "v/1_x.py");
+	assert_false(rev->up.present);
+	assert_true(rev->transaction);
+	gm_revision_free(rev);
 }
 
 static void test_parse__base_merge_and_annotations(void **state)
 {
-	gm_alembic_rev rev;
+	gm_revision *rev;
 	(void)state;
 
 	/* a base: None; newer Alembic's annotated assignments; a docstring after comments */
@@ -37,34 +39,34 @@ static void test_parse__base_merge_and_annotations(void **state)
 				      "# -*- coding: utf-8 -*-\n'''\n   first line  \nmore'''\n"
 				      "revision: str = \"b1\"\n"
 				      "down_revision: Union[str, None] = None\n"));
-	assert_string_equal(rev.id, "b1");
-	assert_int_equal(rev.parents_nr, 0);
-	assert_string_equal(rev.message, "first line");
-	gm_alembic_rev_release(&rev);
+	assert_string_equal(rev->id, "b1");
+	assert_int_equal(rev->parents_nr, 0);
+	assert_string_equal(rev->message, "first line");
+	gm_revision_free(rev);
 
 	/* a merge: a tuple over several lines, with a comment */
 	assert_gm_ok(gm_alembic_parse(&rev, "m.py",
 				      "revision = 'm1'\n"
 				      "down_revision = (\n    'p1',  # phone\n    \"p2\",\n)\n"));
-	assert_int_equal(rev.parents_nr, 2);
-	assert_string_equal(rev.parents[0], "p1");
-	assert_string_equal(rev.parents[1], "p2");
-	assert_null(rev.message);
-	gm_alembic_rev_release(&rev);
+	assert_int_equal(rev->parents_nr, 2);
+	assert_string_equal(rev->parents[0], "p1");
+	assert_string_equal(rev->parents[1], "p2");
+	assert_null(rev->message);
+	gm_revision_free(rev);
 
 	/* a list works too; `revision_x` and `down_revisions` are other names */
 	assert_gm_ok(gm_alembic_parse(&rev, "l.py",
 				      "revision_x = 'no'\nrevision = 'l1'\n"
 				      "down_revisions = 'no'\ndown_revision = ['p1']\n"));
-	assert_string_equal(rev.id, "l1");
-	assert_int_equal(rev.parents_nr, 1);
-	assert_string_equal(rev.parents[0], "p1");
-	gm_alembic_rev_release(&rev);
+	assert_string_equal(rev->id, "l1");
+	assert_int_equal(rev->parents_nr, 1);
+	assert_string_equal(rev->parents[0], "p1");
+	gm_revision_free(rev);
 }
 
 static void test_parse__errors(void **state)
 {
-	gm_alembic_rev rev;
+	gm_revision *rev;
 	(void)state;
 
 	assert_gm_fails(GM_ENOTFOUND, "no 'revision = ...'",
