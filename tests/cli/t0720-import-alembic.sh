@@ -104,6 +104,35 @@ test_expect_success 'the sections are Alembic'\''s SQL without the alembic_versi
 	fi
 '
 
+# alembic_own <sql>: Alembic's offline output without its bookkeeping (the version table,
+# BEGIN/COMMIT, the markers, blank lines), to compare with an imported section.
+alembic_own() {
+	grep -vE "alembic_version|^(BEGIN|COMMIT);$|^-- Running|^[[:space:]]*$" "$1"
+}
+
+test_expect_success 'each branch revision holds what Alembic runs for it alone (upgrade <parent>:<id>)' '
+	init=$(flask_rev app initial) &&
+	for name in phone notes; do
+		id=$(flask_rev app $name) &&
+		flask_db app upgrade "$init:$id" --sql >alone.sql 2>/dev/null &&
+		alembic_own alone.sql >expect &&
+		section app/migrations/versions/${id}_$name.sql up | sed "/^$/d" >actual &&
+		test_cmp expect actual &&
+		flask_db app downgrade "$id:$init" --sql >alone.sql 2>/dev/null &&
+		alembic_own alone.sql >expect &&
+		section app/migrations/versions/${id}_$name.sql down | sed "/^$/d" >actual &&
+		test_cmp expect actual || return 1
+	done
+'
+
+test_expect_success 'the merge: empty; upgrade <parent>:<merge> alone would run the other branch too' '
+	merge=$(flask_rev app merge) &&
+	test -z "$(section app/migrations/versions/${merge}_merge.sql up | sed "/^$/d")" &&
+	test -z "$(section app/migrations/versions/${merge}_merge.sql down | sed "/^$/d")" &&
+	flask_db app upgrade "$(flask_rev app phone):$merge" --sql >alone.sql 2>/dev/null &&
+	test_grep "^CREATE TABLE notes" alone.sql
+'
+
 test_expect_success 'verify --replay passes on the imported history' '
 	(
 		cd app &&
