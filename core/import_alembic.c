@@ -203,11 +203,20 @@ static int run_offline(struct import *im, const char *sub, const char *target, b
 	gm_buf out = GM_BUF_INIT, err = GM_BUF_INIT, line = GM_BUF_INIT;
 	int error;
 
-	gm_buf_printf(&line, "%s %s%s --sql %s", im->cmd.prefix, sub, im->cmd.extra, target);
+	gm_alembic_cmd_line(&line, &im->cmd, sub, target);
 	progress(im, "running '%s'%s", line.ptr, NULL);
-	gm_buf_clear(&line);
-	if ((error = gm_alembic_cmd_run(&out, &err, &line, &im->cmd, sub, target)) < 0 ||
-	    (check && (error = check_dialect(im, err.ptr ? err.ptr : "")) < 0))
+	if ((error = gm_alembic_cmd_run(&out, &err, &im->cmd, line.ptr)) < 0) {
+		if (error == GM_ERROR && !im->opts->command)
+			gm_error_hint(
+				"--command runs Alembic another way (in the repository root), "
+				"e.g. with the Python that has your app's packages: --command "
+				"'%s'",
+				strncmp(im->cmd.prefix, "flask", 5)
+					? "python3 -m alembic -c path/to/alembic.ini"
+					: "python3 -m flask db");
+		goto done;
+	}
+	if (check && (error = check_dialect(im, err.ptr ? err.ptr : "")) < 0)
 		goto done;
 	error = take_blocks(im, out.ptr ? out.ptr : "", !strcmp(sub, "upgrade"), line.ptr);
 done:

@@ -80,13 +80,16 @@ void gm_alembic_cmd_release(gm_alembic_cmd *c);
 int gm_alembic_cmd_detect(gm_alembic_cmd *out, const char *root, const char *from,
 			  const char *command);
 
+/* The command line "<prefix> <sub><extra> --sql <target>", appended to line. */
+void gm_alembic_cmd_line(gm_buf *line, const gm_alembic_cmd *c, const char *sub,
+			 const char *target);
+
 /*
- * Run "<prefix> <sub><extra> --sql <target>": its stdout is appended to out, its stderr
- * to err, the command line to line. GM_ERROR when it does not exit 0: "'<line>' failed
+ * Run a command line of gm_alembic_cmd_line in c->dir: its stdout is appended to out,
+ * its stderr to err. GM_ERROR when it does not exit 0: "'<line>' (in '<dir>') failed
  * with exit status N", the detail the tail of its stderr; or run.h's errors.
  */
-int gm_alembic_cmd_run(gm_buf *out, gm_buf *err, gm_buf *line, const gm_alembic_cmd *c,
-		       const char *sub, const char *target);
+int gm_alembic_cmd_run(gm_buf *out, gm_buf *err, const gm_alembic_cmd *c, const char *line);
 
 /*
  * The dialect Alembic's offline run wrote SQL for, read from its log on stderr ("Context

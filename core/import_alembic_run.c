@@ -156,22 +156,25 @@ static const char *tail(gm_buf *err)
 	return err->ptr;
 }
 
-int gm_alembic_cmd_run(gm_buf *out, gm_buf *err, gm_buf *line, const gm_alembic_cmd *c,
-		       const char *sub, const char *target)
+void gm_alembic_cmd_line(gm_buf *line, const gm_alembic_cmd *c, const char *sub, const char *target)
+{
+	gm_buf_printf(line, "%s %s%s --sql %s", c->prefix, sub, c->extra, target);
+}
+
+int gm_alembic_cmd_run(gm_buf *out, gm_buf *err, const gm_alembic_cmd *c, const char *line)
 {
 	int error, status = 0;
 
-	gm_buf_printf(line, "%s %s%s --sql %s", c->prefix, sub, c->extra, target);
-	if ((error = gm_run_shell(out, err, &status, line->ptr, c->dir, NULL)) < 0)
+	if ((error = gm_run_shell(out, err, &status, line, c->dir, NULL)) < 0)
 		return error;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
-		gm_error_set(GM_ERROR, "'%s' (in '%s') was killed by signal %d", line->ptr, c->dir,
+		gm_error_set(GM_ERROR, "'%s' (in '%s') was killed by signal %d", line, c->dir,
 			     WTERMSIG(status));
 	else
-		gm_error_set(GM_ERROR, "'%s' (in '%s') failed with exit status %d", line->ptr,
-			     c->dir, WEXITSTATUS(status));
+		gm_error_set(GM_ERROR, "'%s' (in '%s') failed with exit status %d", line, c->dir,
+			     WEXITSTATUS(status));
 	if (err->len)
 		gm_error_detail("%s", tail(err));
 	return GM_ERROR;

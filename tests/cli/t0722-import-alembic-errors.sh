@@ -65,6 +65,7 @@ test_expect_success 'the app fails to import: the command, its stderr, exit 2' '
 	 test_expect_code 2 git migrate import alembic >../out 2>../err) &&
 	test_grep "^fatal: .flask db upgrade --directory migrations --sql heads. (in .*/badapp.) failed with exit status [1-9]" err &&
 	test_grep "No module named .no_such_module_xyz." err &&
+	test_grep "^hint: --command runs Alembic another way (in the repository root), e.g. with the Python that has your app.s packages: --command .python3 -m flask db." err &&
 	no_sql_written badapp &&
 	test_must_be_empty out
 '
