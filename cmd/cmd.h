@@ -52,6 +52,7 @@ extern const char *const status_usage[];
 extern const char *const stamp_usage[];
 extern const char *const createdb_usage[];
 extern const char *const cache_usage[];
+extern const char *const import_usage[];
 
 int cmd_init(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
@@ -71,6 +72,7 @@ int cmd_status(int argc, char **argv);
 int cmd_stamp(int argc, char **argv);
 int cmd_createdb(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* The command table, NULL-terminated by name. */
 extern const struct gm_cmd gm_commands[];

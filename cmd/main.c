@@ -34,6 +34,8 @@ const struct gm_cmd gm_commands[] = {
 	{ "stamp", cmd_stamp, GM_NEED_REPO, "set the version table without running SQL",
 	  stamp_usage },
 	{ "createdb", cmd_createdb, GM_NEED_REPO, "create the target database", createdb_usage },
+	{ "import", cmd_import, GM_NEED_REPO,
+	  "convert an Alembic / Flask-Migrate history into revision files", import_usage },
 	{ "hooks", cmd_hooks, GM_NEED_REPO,
 	  "install the git hooks that guard the production branch", hooks_usage },
 	{ "cache", cmd_cache, GM_NEED_REPO, "list or clear the snapshot cache", cache_usage },

@@ -143,5 +143,8 @@ _git_migrate ()
 	cache)
 		__gitcomp "list clear"
 		;;
+	import)
+		__gitcomp "alembic"
+		;;
 	esac
 }
