@@ -9,6 +9,8 @@
 #   flask_head DIR                  # the id of each Alembic head (`flask db heads`), one a line
 #   flask_rev DIR NAME              # the id of the revision whose file name ends in _NAME.py
 #   flask_parents DIR ID            # the parents of revision ID, one a line, sorted
+#   imported_like_alembic DIR       # each .py of DIR's history has a .sql beside it with
+#                                   # its id and parents (after `git migrate import alembic`)
 #
 # DBURL is an SQLAlchemy URL that is also a git-migrate URL: sqlite:///<absolute path>
 # (the file is created), or postgresql://user:pw@host:port/db (the database must exist;
@@ -151,6 +153,20 @@ flask_parents() {
 		    print(p)
 		PY
 	)
+}
+
+# imported_like_alembic DIR: every Alembic revision of DIR has an imported revision file
+# <id>_*.sql with the same id, and the same parents as Alembic reads them.
+imported_like_alembic() {
+	for _il_py in "$1"/migrations/versions/*.py; do
+		_il_id=$(basename "$_il_py" | sed "s/_.*//") &&
+		_il_sql=$(ls "$1"/migrations/versions/${_il_id}_*.sql) &&
+		test "$(sed -n "s/^-- revision: //p" "$_il_sql")" = "$_il_id" &&
+		sed -n "s/^-- down_revision: *//p" "$_il_sql" | tr -d " " | tr , "\n" |
+			sed "/^$/d" | sort >imported.parents &&
+		flask_parents "$1" "$_il_id" >alembic.parents &&
+		test_cmp alembic.parents imported.parents || return 1
+	done
 }
 
 # flask_drop_enum_on_downgrade FILE: the hand edit every Flask-Migrate user makes to an
