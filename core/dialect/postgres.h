@@ -36,6 +36,10 @@ struct gm_pg_conn {
  * result when it returned rows. GM_EDB with "<what>: <server message>" on failure.
  * Caller owns *out (PQclear).
  */
+/* SET the settings of a session on a scratch database (postgres.c says which and why);
+ * failures are ignored (an older server refuses one: harmless). */
+void gm_pg_scratch_session(struct gm_pg_conn *c);
+
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
 		const char *param1, const char *param2);
 

@@ -152,14 +152,13 @@ done:
 	return error;
 }
 
-/* The reconnected scratch notices a dead client within a second, as pg_scratch_create
- * sets it up (postgres.c: so that a run killed mid-statement leaves a droppable database). */
+/* The reconnected scratch gets the settings of pg_scratch_create's (postgres.c). */
 static void check_client(gm_scratch *s)
 {
 	struct gm_pg_conn *c = (struct gm_pg_conn *)gm_scratch_conn(s);
 
 	if (c)
-		PQclear(PQexec(c->pg, "SET client_connection_check_interval = 1000"));
+		gm_pg_scratch_session(c);
 }
 
 static int pg_save(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta)
