@@ -36,6 +36,8 @@ import gen  # noqa: E402
 SIZES = {
     "small": {"revisions": 50, "tables": 10, "rows": 5000},
     "large": {"revisions": 500, "tables": 100, "rows": 100000},
+    # not in the default run (minutes): BENCH_SIZES=huge make bench
+    "huge": {"revisions": 2000, "tables": 300, "rows": 1000000},
 }
 VERIFY_REVISIONS = 2000
 VERIFY_TARGET_MS = 100.0

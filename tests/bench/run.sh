@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh <build-dir>: `make bench` (DESIGN.md §7). Measures; asserts nothing.
 #
-# For each size (small: 50 revisions / 10 tables / 5k rows; large: 500 / 100 / 100k) and
+# For each size (small: 50 revisions / 10 tables / 5k rows; large: 500 / 100 / 100k;
+# huge, only when BENCH_SIZES names it: 2,000 / 300 / 1M) and
 # each dialect (SQLite always; PostgreSQL when a server is available), generate a workload
 # (gen.py), time `git-migrate -v prepare` on it cold (--no-cache), filling the snapshot
 # cache and warm (a cache hit), and the floor on the same workload (the
