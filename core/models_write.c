@@ -262,6 +262,8 @@ static char *table_why(const struct gm_models_writer *w, const gm_table *t)
 		const gm_index *ix = t->indexes[i];
 		if (ix->constraint && !column_unique(t, ix))
 			gm_buf_printf(&b, "unique constraint '%s'", ix->name);
+		else if (ix->constraint && ix->comment)
+			gm_buf_printf(&b, "unique constraint '%s' has a comment", ix->name);
 		else if (!ix->constraint && !ix->columns_nr == !ix->expr)
 			gm_buf_printf(&b, "index '%s'", ix->name);
 		if (b.len)
@@ -414,6 +416,15 @@ static void put_enum(gm_buf *b, bool *first, const char *name, char *const *labe
 	gm_buf_puts(b, "]\n");
 }
 
+/* ", comment: <text>" inside a flow map, when there is one. */
+static void put_comment(gm_buf *b, const char *comment)
+{
+	if (!comment)
+		return;
+	gm_buf_puts(b, ", comment: ");
+	gm_models_put_str(b, comment);
+}
+
 static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_table *t,
 		       const gm_column *c)
 {
@@ -447,10 +458,7 @@ static void put_column(gm_buf *b, const struct gm_models_writer *w, const gm_tab
 		gm_buf_puts(b, ", unique: true");
 		put_deferrable(b, ix->deferrable, ix->initially_deferred);
 	}
-	if (c->comment) {
-		gm_buf_puts(b, ", comment: ");
-		gm_models_put_str(b, c->comment);
-	}
+	put_comment(b, c->comment);
 	gm_buf_puts(b, "}\n");
 }
 
@@ -479,6 +487,7 @@ static void put_index(gm_buf *b, const gm_index *ix)
 		gm_buf_puts(b, ", where: ");
 		gm_models_put_str(b, ix->where);
 	}
+	put_comment(b, ix->comment);
 	gm_buf_puts(b, "}\n");
 }
 
@@ -498,7 +507,27 @@ static void put_fkey(gm_buf *b, const gm_fkey *fk)
 	if (fk->on_update)
 		gm_buf_printf(b, ", on_update: \"%s\"", fk->on_update);
 	put_deferrable(b, fk->deferrable, fk->initially_deferred);
+	put_comment(b, fk->comment);
 	gm_buf_puts(b, "}\n");
+}
+
+/* A check or an exclusion: its text, or a map with its comment. */
+static void put_check(gm_buf *b, const gm_check *ck)
+{
+	const char *text = ck->exclusion ? ck->expr + 8 : ck->expr;
+
+	gm_buf_puts(b, "      ");
+	gm_models_put_key(b, ck->name);
+	gm_buf_puts(b, ": ");
+	if (!ck->comment) {
+		gm_models_put_str(b, text);
+	} else {
+		gm_buf_puts(b, ck->exclusion ? "{exclude: " : "{check: ");
+		gm_models_put_str(b, text);
+		put_comment(b, ck->comment);
+		gm_buf_putc(b, '}');
+	}
+	gm_buf_putc(b, '\n');
 }
 
 static void put_table(gm_buf *b, const struct gm_models_writer *w, const gm_table *t)
@@ -517,8 +546,12 @@ static void put_table(gm_buf *b, const struct gm_models_writer *w, const gm_tabl
 	for (i = 0; i < t->columns_nr; i++)
 		put_column(b, w, t, t->columns[i]);
 	if (t->pk_nr) {
-		gm_buf_puts(b, "    primary_key: ");
+		gm_buf_puts(b, t->pk_comment ? "    primary_key: {columns: " : "    primary_key: ");
 		put_names(b, t->pk, t->pk_nr);
+		if (t->pk_comment) {
+			put_comment(b, t->pk_comment);
+			gm_buf_putc(b, '}');
+		}
 		gm_buf_putc(b, '\n');
 	}
 	for (i = 0; i < t->indexes_nr; i++)
@@ -540,11 +573,7 @@ static void put_table(gm_buf *b, const struct gm_models_writer *w, const gm_tabl
 			if (first)
 				gm_buf_puts(b, n ? "    exclusions:\n" : "    checks:\n");
 			first = false;
-			gm_buf_puts(b, "      ");
-			gm_models_put_key(b, ck->name);
-			gm_buf_puts(b, ": ");
-			gm_models_put_str(b, n ? ck->expr + 8 : ck->expr);
-			gm_buf_putc(b, '\n');
+			put_check(b, ck);
 		}
 	}
 }

@@ -47,6 +47,13 @@ if test_if_postgres; then
 	    REFERENCES orders (customer_id, no) DEFERRABLE INITIALLY DEFERRED
 	);
 	CREATE TABLE pairs (a integer NOT NULL, b integer NOT NULL, CONSTRAINT pairs_a_b_key UNIQUE (a, b));
+	CREATE TABLE labels (id integer PRIMARY KEY, label text CONSTRAINT labels_label_key UNIQUE);
+	COMMENT ON CONSTRAINT labels_label_key ON labels IS 'one of each';
+	COMMENT ON INDEX customers_tags IS 'tag search';
+	COMMENT ON CONSTRAINT orders_pkey ON orders IS 'one number per customer';
+	COMMENT ON CONSTRAINT orders_no_positive ON orders IS 'numbers start at 1';
+	COMMENT ON CONSTRAINT orders_no_overlap ON orders IS 'one at a time';
+	COMMENT ON CONSTRAINT order_lines_order_fkey ON order_lines IS 'the order''s lines';
 	CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION touch();
 	CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 	CREATE TRIGGER audit AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION noop();
@@ -145,10 +152,15 @@ test_expect_success 'the YAML models say every feature, the SQL model only what 
 		test_grep "{name: customers_name_nnd, columns: \[name\], unique: true, nulls_not_distinct: true}" $y &&
 		test_grep "{name: customers_norm, expression: \"norm(name::text)\"}" $y &&
 		test_grep "{name: customers_sad, columns: \[updated_at\], include: \[name\], where: " $y &&
-		test_grep "{name: customers_tags, columns: \[tags\], using: gin}" $y &&
-		test_grep "columns: \[customer_id, \"no\"\], references: {table: orders, columns: \[customer_id, \"no\"\]}, deferrable: initially_deferred}" $y &&
+		test_grep "{name: customers_tags, columns: \[tags\], using: gin, comment: \"tag search\"}" $y &&
+		test_grep "^    primary_key: {columns: \[customer_id, \"no\"\], comment: \"one number per customer\"}$" $y &&
+		test_grep "^      orders_no_positive: {check: \"(no > 0)\", comment: \"numbers start at 1\"}$" $y &&
+		test_grep "deferrable: initially_deferred, comment: \"the order.s lines\"}" $y &&
+		test_grep "^CREATE TABLE labels" repo/models/unexpressed.sql &&
+		test_grep -v "^  labels:" $y &&
+		test_grep "columns: \[customer_id, \"no\"\], references: {table: orders, columns: \[customer_id, \"no\"\]}, deferrable: initially_deferred" $y &&
 		test_grep "on_delete: \"cascade\"" $y &&
-		test_grep "^      orders_no_overlap: \"USING gist (during WITH &&)\"$" $y &&
+		test_grep "^      orders_no_overlap: {exclude: \"USING gist (during WITH &&)\", comment: \"one at a time\"}$" $y &&
 		test_grep "^  billing.invoices:$" $y &&
 		test_grep "^  email: {type: \"citext\", check: " $y &&
 		test_grep "^  invoice_no: {type: bigint, increment: 5, min: 1, max: 999999, start: 1000, cache: 10}$" $y &&
