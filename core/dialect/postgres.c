@@ -520,23 +520,56 @@ int gm_pg_connect_admin(struct gm_pg_conn **out, const char *conninfo, const cha
 	return error;
 }
 
+/*
+ * Run a DROP DATABASE; while the database is still in use (SQLSTATE 55006: WITH (FORCE)
+ * waits 5 seconds at most for the sessions it ends, and a busy server may take longer),
+ * try again every 200 ms for up to 3 seconds more, since a leftover is dropped only by a
+ * later run. GM_EDB with the server's message otherwise.
+ */
+static int drop_retrying(struct gm_pg_conn *c, const char *sql)
+{
+	int tries;
+
+	for (tries = 0;; tries++) {
+		PGresult *res = PQexec(c->pg, sql);
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		struct timespec pause = { 0, 200 * 1000 * 1000 };
+		gm_buf msg = GM_BUF_INIT;
+
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			return 0;
+		}
+		if (tries < 15 && state && !strcmp(state, "55006")) {
+			PQclear(res);
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		one_line(&msg, primary ? primary : PQerrorMessage(c->pg));
+		gm_error_set(GM_EDB, "cannot drop scratch database on '%s': %s", c->masked,
+			     msg.ptr);
+		gm_buf_release(&msg);
+		PQclear(res);
+		return GM_EDB;
+	}
+}
+
 static int drop_database(struct gm_pg_conn *c, const char *name, bool force)
 {
 	gm_buf sql = GM_BUF_INIT;
-	PGresult *res = NULL;
 	int error;
 
 	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
 	gm_sql_ident(&sql, name);
 	if (force)
 		gm_buf_puts(&sql, " WITH (FORCE)");
-	error = gm_pg_query(&res, c, "cannot drop scratch database", sql.ptr, NULL, NULL);
+	error = drop_retrying(c, sql.ptr);
 	if (error < 0 && force && strstr(gm_error_last()->message, "syntax error")) {
 		/* before PostgreSQL 13 */
 		gm_buf_truncate(&sql, sql.len - strlen(" WITH (FORCE)"));
-		error = gm_pg_query(&res, c, "cannot drop scratch database", sql.ptr, NULL, NULL);
+		error = drop_retrying(c, sql.ptr);
 	}
-	PQclear(res);
 	gm_buf_release(&sql);
 	return error;
 }
@@ -637,41 +670,6 @@ static void warn_superuser(struct gm_pg_conn *admin, const gm_url *server)
 	PQclear(res);
 }
 
-/*
- * The settings of a session on a scratch database.
- * - When a run is SIGKILLed in the middle of a long statement, the server notices the
- *   dead client within a second and ends the session (PostgreSQL 14+; older servers
- *   refuse the setting, which is harmless), so that the next run can drop the database
- *   (drop_stale skips databases somebody is connected to).
- * - Commits do not wait for the WAL to reach the disk: a scratch database is thrown away,
- *   and a replay commits once per revision (on a server with fsync on, 500 revisions
- *   replayed in 1.58 s against psql -1's 0.77 s, measured, before this).
- */
-void gm_pg_scratch_session(struct gm_pg_conn *c)
-{
-	PQclear(PQexec(c->pg, "SET client_connection_check_interval = 1000"));
-	PQclear(PQexec(c->pg, "SET synchronous_commit = off"));
-}
-
-/*
- * Append " STRATEGY FILE_COPY" when it is the cheaper way to create a database there: on
- * PostgreSQL 15 and later with fsync off (a throwaway server, as tests and CI run). Its
- * checkpoint then writes without syncing, and it took a third of WAL_LOG's time (60 ms
- * against 180 ms, measured); with fsync on it is 7 times slower, so the default stays.
- */
-static void fast_strategy(gm_buf *sql, struct gm_pg_conn *admin)
-{
-	PGresult *res;
-
-	if (PQserverVersion(admin->pg) < 150000)
-		return;
-	res = PQexec(admin->pg, "SELECT current_setting('fsync') = 'off'");
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-	    !strcmp(PQgetvalue(res, 0, 0), "t"))
-		gm_buf_puts(sql, " STRATEGY FILE_COPY");
-	PQclear(res);
-}
-
 static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
 {
 	struct gm_pg_conn *admin = NULL, *c = NULL;
@@ -696,7 +694,7 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 		      (unsigned)random32());
 	gm_buf_puts(&sql, "CREATE DATABASE ");
 	gm_sql_ident(&sql, name.ptr);
-	fast_strategy(&sql, admin);
+	gm_pg_create_strategy(&sql, admin);
 	res = PQexec(admin->pg, sql.ptr);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);

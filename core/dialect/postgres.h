@@ -36,9 +36,13 @@ struct gm_pg_conn {
  * result when it returned rows. GM_EDB with "<what>: <server message>" on failure.
  * Caller owns *out (PQclear).
  */
-/* SET the settings of a session on a scratch database (postgres.c says which and why);
- * failures are ignored (an older server refuses one: harmless). */
+/* SET the settings of a session on a scratch database (postgres_scratch.c says which and
+ * why); failures are ignored (an older server refuses one: harmless). */
 void gm_pg_scratch_session(struct gm_pg_conn *c);
+
+/* Append " STRATEGY FILE_COPY" to a CREATE DATABASE when that is the cheaper way on the
+ * admin connection's server (postgres_scratch.c says when); else nothing. */
+void gm_pg_create_strategy(gm_buf *sql, struct gm_pg_conn *admin);
 
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
 		const char *param1, const char *param2);

@@ -72,7 +72,8 @@ test_expect_success() {
 		sed 's/^/#	/' <<-EOF_SRC
 		$2
 		EOF_SRC
-		sed 's/^/# > /' "$TRASH_DIRECTORY/.out"
+		# on stderr, so that prove shows what failed also when it hides the comments
+		sed "s/^/# $test_count > /" "$TRASH_DIRECTORY/.out" >&2
 	fi
 }
 
