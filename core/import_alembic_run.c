@@ -143,19 +143,6 @@ done:
 	return error;
 }
 
-/* The last TAIL_LINES lines of err, without trailing newlines. */
-static const char *tail(gm_buf *err)
-{
-	size_t n = 0, i;
-
-	while (err->len && (err->ptr[err->len - 1] == '\n' || err->ptr[err->len - 1] == '\r'))
-		gm_buf_truncate(err, err->len - 1);
-	for (i = err->len; i > 0; i--)
-		if (err->ptr[i - 1] == '\n' && ++n == TAIL_LINES)
-			return err->ptr + i;
-	return err->ptr;
-}
-
 void gm_alembic_cmd_line(gm_buf *line, const gm_alembic_cmd *c, const char *sub, const char *target)
 {
 	gm_buf_printf(line, "%s %s%s --sql %s", c->prefix, sub, c->extra, target);
@@ -176,7 +163,7 @@ int gm_alembic_cmd_run(gm_buf *out, gm_buf *err, const gm_alembic_cmd *c, const 
 		gm_error_set(GM_ERROR, "'%s' (in '%s') failed with exit status %d", line, c->dir,
 			     WEXITSTATUS(status));
 	if (err->len)
-		gm_error_detail("%s", tail(err));
+		gm_error_detail("%s", gm_run_tail(err, TAIL_LINES));
 	return GM_ERROR;
 }
 

@@ -4,11 +4,7 @@
  * and inspected. Files are read through the worktree's tree (core/repo_int.h).
  */
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +27,6 @@
 #include "db_int.h"
 #include "schema_int.h"
 #include "util/banned.h"
-
-extern char **environ;
 
 struct loader {
 	const gm_config *cfg;

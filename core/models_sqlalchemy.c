@@ -87,20 +87,6 @@ static const char script[] =
 
 #define TAIL_LINES 10
 
-/* The last TAIL_LINES lines of a child's stderr, trailing newlines dropped, in the detail. */
-static void detail_tail(gm_buf *err)
-{
-	size_t n = 0, start;
-
-	while (err->len && err->ptr[err->len - 1] == '\n')
-		gm_buf_truncate(err, err->len - 1);
-	for (start = err->len; start > 0; start--)
-		if (err->ptr[start - 1] == '\n' && ++n == TAIL_LINES)
-			break;
-	if (err->len)
-		gm_error_detail("%s", err->ptr + start);
-}
-
 /* The error of a run that did not exit 0 (see the script's exit codes). */
 static int failure(const char *python, const char *spec, int status, gm_buf *err)
 {
@@ -147,8 +133,11 @@ static int failure(const char *python, const char *spec, int status, gm_buf *err
 	if (code == 6)
 		gm_error_hint("install SQLAlchemy for it (Debian: python3-sqlalchemy), or name "
 			      "another interpreter with 'python:' in .gitmigrate.yml");
-	if (code != 5)
-		detail_tail(err);
+	if (code != 5) {
+		const char *tail = gm_run_tail(err, TAIL_LINES);
+		if (*tail)
+			gm_error_detail("%s", tail);
+	}
 	return GM_ERROR;
 }
 

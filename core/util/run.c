@@ -177,6 +177,20 @@ done:
 	return error;
 }
 
+const char *gm_run_tail(gm_buf *out, size_t lines)
+{
+	size_t n = 0, i;
+
+	while (out->len && (out->ptr[out->len - 1] == '\n' || out->ptr[out->len - 1] == '\r'))
+		gm_buf_truncate(out, out->len - 1);
+	if (!out->ptr)
+		return "";
+	for (i = out->len; i > 0; i--)
+		if (out->ptr[i - 1] == '\n' && ++n == lines)
+			return out->ptr + i;
+	return out->ptr;
+}
+
 int gm_run_shell(gm_buf *out, gm_buf *err, int *status, const char *command, const char *dir,
 		 const char *const *set)
 {

@@ -20,4 +20,10 @@ int gm_run_argv(gm_buf *out, gm_buf *err, int *status, const char *const *argv, 
 int gm_run_shell(gm_buf *out, gm_buf *err, int *status, const char *command, const char *dir,
 		 const char *const *set);
 
+/*
+ * The last `lines` lines of a child's captured output, for an error's detail: trailing
+ * newlines (and carriage returns) are cut from out, and the result points into it.
+ */
+const char *gm_run_tail(gm_buf *out, size_t lines);
+
 #endif
