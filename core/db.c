@@ -12,6 +12,7 @@
 #include "git-migrate/vec.h"
 #include "error_int.h"
 #include "db_int.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 /* The dialects, by URL scheme. A new dialect is one line here. */
@@ -533,5 +534,39 @@ int gm_db_apply_section(gm_conn *conn, const struct gm_section *sec, bool transa
 			return rollback_keep(conn, error);
 		}
 	}
+	return 0;
+}
+
+bool gm_db_section_groupable(const struct gm_section *sec, bool transaction)
+{
+	size_t i, parts = 0;
+
+	if (!transaction)
+		return false;
+	for (i = 0; i < sec->parts_nr; i++)
+		if (sec->parts[i].sql && !blank(sec->parts[i].sql))
+			parts++;
+	return parts <= 1;
+}
+
+int gm_db_apply_group(gm_conn *conn, const struct gm_section *const *secs,
+		      const char *const *origins, size_t nr, size_t *failed)
+{
+	const gm_dialect *d = conn->dialect;
+	size_t i;
+	int error;
+
+	*failed = 0;
+	if ((error = d->begin(conn)) < 0)
+		return error;
+	for (i = 0; i < nr; i++) {
+		*failed = i;
+		if ((error = gm_interrupt_check()) < 0 ||
+		    (error = gm_db_apply_section(conn, secs[i], false, origins[i])) < 0)
+			return rollback_keep(conn, error);
+	}
+	*failed = nr;
+	if ((error = d->commit(conn)) < 0)
+		return rollback_keep(conn, error);
 	return 0;
 }

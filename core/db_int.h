@@ -215,4 +215,19 @@ struct gm_section;
 int gm_db_apply_section(gm_conn *conn, const struct gm_section *sec, bool transaction,
 			const char *origin);
 
+/*
+ * True when a section can share one transaction with others (gm_db_apply_group): it
+ * runs in a transaction, in one part (no "-- +migrate commit" of its own).
+ */
+bool gm_db_section_groupable(const struct gm_section *sec, bool transaction);
+
+/*
+ * Run secs[0..nr) (each groupable; origins[k] names secs[k]'s file) in ONE transaction.
+ * 0 when all of them ran and the commit passed. Otherwise the transaction is rolled back
+ * (nothing of the group stays), the error is the failure's, and *failed is the index of
+ * the section that failed, or nr when the commit did (a deferred check).
+ */
+int gm_db_apply_group(gm_conn *conn, const struct gm_section *const *secs,
+		      const char *const *origins, size_t nr, size_t *failed);
+
 #endif

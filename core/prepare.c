@@ -379,15 +379,18 @@ static int write_revision(struct run *r, const gm_revision *rev)
 static void fixture_counts(struct run *r, const gm_schema *want, size_t *counts)
 {
 	const gm_fixtures_report *fx = gm_replay_fixtures_report(r->rp);
-	size_t i;
-	for (i = 0; i < fx->nr; i++) {
-		counts[i] = (size_t)-1;
-		if (gm_schema_table(want, fx->v[i].table) &&
-		    gm_count_rows(&counts[i], gm_replay_conn(r->rp), fx->v[i].table, NULL) < 0) {
-			gm_error_clear();
-			counts[i] = (size_t)-1;
-		}
-	}
+	char **tables = gm_xcalloc(fx->nr + 1, sizeof(*tables));
+	size_t *n = gm_xcalloc(fx->nr + 1, sizeof(*n));
+	size_t i, k = 0;
+
+	for (i = 0; i < fx->nr; i++)
+		if (gm_schema_table(want, fx->v[i].table))
+			tables[k++] = fx->v[i].table;
+	gm_count_rows_many(n, gm_replay_conn(r->rp), tables, k);
+	for (i = 0, k = 0; i < fx->nr; i++)
+		counts[i] = gm_schema_table(want, fx->v[i].table) ? n[k++] : (size_t)-1;
+	free(tables);
+	free(n);
 }
 
 /* A note for the summary (printed as information, not as a warning). */

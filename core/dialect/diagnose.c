@@ -37,6 +37,59 @@ int gm_count_rows(size_t *out, gm_conn *conn, const char *table, const char *col
 	return error;
 }
 
+/* The counts of one row of gm_count_rows_many's query into the payload's slots. */
+struct many {
+	size_t *out;
+	size_t n;
+};
+
+static int take_counts(const char *const *values, size_t n, void *payload)
+{
+	struct many *m = payload;
+	size_t i;
+
+	for (i = 0; i < n && i < m->n; i++)
+		m->out[i] = values[i] ? (size_t)strtoull(values[i], NULL, 10) : (size_t)-1;
+	return 0;
+}
+
+/* One query of up to GM_COUNT_BATCH counts; table by table when it fails. */
+static void count_batch(size_t *out, gm_conn *conn, char *const *tables, size_t n)
+{
+	gm_buf sql = GM_BUF_INIT;
+	struct many m = { out, n };
+	size_t i;
+
+	gm_buf_puts(&sql, "SELECT ");
+	for (i = 0; i < n; i++) {
+		gm_buf_puts(&sql, i ? ", (SELECT count(*) FROM " : "(SELECT count(*) FROM ");
+		gm_sql_table(&sql, conn->dialect, tables[i]);
+		gm_buf_puts(&sql, ")");
+	}
+	if (conn->dialect->query(conn, sql.ptr, take_counts, &m) < 0) {
+		gm_error_clear();
+		for (i = 0; i < n; i++)
+			if (gm_count_rows(&out[i], conn, tables[i], NULL) < 0) {
+				gm_error_clear();
+				out[i] = (size_t)-1;
+			}
+	}
+	gm_buf_release(&sql);
+}
+
+#define GM_COUNT_BATCH 200
+
+void gm_count_rows_many(size_t *out, gm_conn *conn, char *const *tables, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = (size_t)-1;
+	for (i = 0; i < n; i += GM_COUNT_BATCH)
+		count_batch(out + i, conn, tables + i,
+			    n - i < GM_COUNT_BATCH ? n - i : GM_COUNT_BATCH);
+}
+
 int gm_delete_rows(gm_conn *conn, const char *table)
 {
 	gm_buf sql = GM_BUF_INIT;

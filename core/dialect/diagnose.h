@@ -23,6 +23,13 @@ int gm_diagnose(gm_buf *out, gm_buf *hint, gm_conn *conn, const gm_changes *chan
 /* Rows of a table (column NULL), or its rows where column is not NULL. */
 int gm_count_rows(size_t *out, gm_conn *conn, const char *table, const char *column);
 
+/*
+ * Rows of each of the n tables into out[0..n), in one query per 200 tables (a round trip
+ * per table costs more than most counts); (size_t)-1 where a table cannot be counted.
+ * Never fails: errors are cleared.
+ */
+void gm_count_rows_many(size_t *out, gm_conn *conn, char *const *tables, size_t n);
+
 /* Delete every row of a table (a scratch database's, for prepare's round trip). GM_EDB. */
 int gm_delete_rows(gm_conn *conn, const char *table);
 

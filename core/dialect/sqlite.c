@@ -24,8 +24,10 @@
 struct sqlite_conn {
 	gm_conn parent; /* must be first */
 	sqlite3 *db;
-	bool fk_saved; /* begin turned foreign keys off: restore at commit/rollback */
-	bool fk_prev;  /* PRAGMA foreign_keys before begin */
+	bool fk_saved;             /* begin turned foreign keys off: restore at commit/rollback */
+	bool fk_prev;              /* PRAGMA foreign_keys before begin */
+	bool sandboxed;            /* a scratch database: ATTACH and DETACH are denied */
+	gm_sqlite_touched touched; /* what the open transaction touched (sqlite_fkcheck.c) */
 };
 
 static const char *const sqlite_schemes[] = { "sqlite", NULL };
@@ -39,6 +41,9 @@ struct sqlite3 *gm_sqlite_db(gm_conn *conn)
 {
 	return db_of(conn);
 }
+
+static int conn_authorizer(void *payload, int action, const char *a1, const char *a2,
+			   const char *dbname, const char *trigger);
 
 /*
  * Open url->path (created when missing; ":memory:" works). Foreign keys are enforced
@@ -73,6 +78,12 @@ static int sqlite_connect(gm_conn **out, const gm_url *url)
 	c = gm_xcalloc(1, sizeof(*c));
 	c->parent.dialect = &gm_dialect_sqlite;
 	c->db = db;
+	if (sqlite3_set_authorizer(db, conn_authorizer, c) != SQLITE_OK) {
+		gm_error_set(GM_EDB, "cannot open database '%s': %s", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		free(c);
+		return GM_EDB;
+	}
 	*out = &c->parent;
 	return 0;
 }
@@ -83,40 +94,43 @@ static int sqlite_connect(gm_conn **out, const gm_url *url)
 static char denied[160];
 
 /*
- * Scratch connections run SQL from branches that nobody has reviewed yet (a pre-merge
- * hook runs other people's revisions): it must not reach any file but the scratch
- * database. ATTACH (also what VACUUM INTO does inside) and DETACH are denied.
+ * The authorizer of every connection. Scratch connections run SQL from branches that
+ * nobody has reviewed yet (a pre-merge hook runs other people's revisions): it must not
+ * reach any file but the scratch database, so ATTACH (also what VACUUM INTO does inside)
+ * and DETACH are denied there. Inside a transaction it also notes the tables statements
+ * touch, for commit's foreign-key check.
  */
-static int sandbox_authorizer(void *payload, int action, const char *a1, const char *a2,
-			      const char *dbname, const char *trigger)
+static int conn_authorizer(void *payload, int action, const char *a1, const char *a2,
+			   const char *dbname, const char *trigger)
 {
-	(void)payload;
-	(void)a2;
+	struct sqlite_conn *c = payload;
+
 	(void)dbname;
 	(void)trigger;
-	if (action == SQLITE_ATTACH || action == SQLITE_DETACH) {
+	if (c->sandboxed && (action == SQLITE_ATTACH || action == SQLITE_DETACH)) {
 		snprintf(denied, sizeof(denied), "%s '%s'",
 			 action == SQLITE_ATTACH ? "ATTACH (or VACUUM INTO)" : "DETACH",
 			 a1 ? a1 : "");
 		return SQLITE_DENY;
 	}
+	gm_sqlite_touched_note(&c->touched, action, a1, a2);
 	return SQLITE_OK;
 }
 
 /*
- * Lock a scratch connection down: the authorizer above, SQLITE_DBCONFIG_DEFENSIVE (no
- * writable_schema, no direct shadow-table writes, no journal_mode=OFF corruption) and no
- * extension loading.
+ * Lock a scratch connection down: ATTACH and DETACH denied (above),
+ * SQLITE_DBCONFIG_DEFENSIVE (no writable_schema, no direct shadow-table writes, no
+ * journal_mode=OFF corruption) and no extension loading.
  */
-static int sandbox(sqlite3 *db)
+static int sandbox(struct sqlite_conn *c)
 {
 	int on = -1;
 
-	if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK || on != 1 ||
-	    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &on) != SQLITE_OK ||
-	    sqlite3_set_authorizer(db, sandbox_authorizer, NULL) != SQLITE_OK)
+	if (sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on) != SQLITE_OK || on != 1 ||
+	    sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &on) != SQLITE_OK)
 		return gm_error_set(GM_EDB, "cannot sandbox the scratch database: %s",
-				    sqlite3_errmsg(db));
+				    sqlite3_errmsg(c->db));
+	c->sandboxed = true;
 	return 0;
 }
 
@@ -124,6 +138,7 @@ static void sqlite_disconnect(gm_conn *conn)
 {
 	if (!conn)
 		return;
+	gm_sqlite_touched_end(&((struct sqlite_conn *)conn)->touched, db_of(conn));
 	sqlite3_close_v2(db_of(conn));
 	free(conn);
 }
@@ -276,6 +291,7 @@ static int foreign_keys_on(sqlite3 *db, bool *on)
 
 static void restore_foreign_keys(struct sqlite_conn *c)
 {
+	gm_sqlite_touched_end(&c->touched, c->db);
 	if (!c->fk_saved)
 		return;
 	c->fk_saved = false;
@@ -297,6 +313,8 @@ static int sqlite_begin(gm_conn *conn)
 	c->fk_saved = true;
 	if ((error = run(c->db, "BEGIN IMMEDIATE", "cannot begin transaction")) < 0)
 		restore_foreign_keys(c);
+	else
+		gm_sqlite_touched_begin(&c->touched, c->db);
 	return error;
 }
 
@@ -311,58 +329,12 @@ static int sqlite_rollback(gm_conn *conn)
 	return error;
 }
 
-/* PRAGMA foreign_key_check: GM_EDB naming the first violation and the count. */
-static int check_foreign_keys(sqlite3 *db)
-{
-	sqlite3_stmt *stmt = NULL;
-	char *table = NULL, *parent = NULL;
-	long long rowid = 0;
-	bool has_rowid = false;
-	int rc, n = 0, error = 0;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
-		return gm_error_set(GM_EDB, "cannot check foreign keys: %s", sqlite3_errmsg(db));
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n++ == 0) {
-			table = gm_xstrdup((const char *)sqlite3_column_text(stmt, 0));
-			has_rowid = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
-			rowid = sqlite3_column_int64(stmt, 1);
-			parent = gm_xstrdup((const char *)sqlite3_column_text(stmt, 2));
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		error = (sqlite3_errcode(db) & 0xff) == SQLITE_INTERRUPT
-				? gm_interrupt_error()
-				: gm_error_set(GM_EDB, "cannot check foreign keys: %s",
-					       sqlite3_errmsg(db));
-		goto done;
-	}
-	if (n) {
-		gm_buf row = GM_BUF_INIT;
-		if (has_rowid)
-			gm_buf_printf(&row, "row %lld", rowid);
-		else
-			gm_buf_puts(&row, "a row");
-		error = gm_error_set(GM_EDB,
-				     "foreign key violation: %s of '%s' references a missing row "
-				     "of '%s' (%d violation%s)",
-				     row.ptr, table ? table : "", parent ? parent : "", n,
-				     n == 1 ? "" : "s");
-		gm_buf_release(&row);
-	}
-done:
-	sqlite3_finalize(stmt);
-	free(parent);
-	free(table);
-	return error;
-}
-
 static int sqlite_commit(gm_conn *conn)
 {
 	struct sqlite_conn *c = (struct sqlite_conn *)conn;
 	int error;
 
-	if ((error = check_foreign_keys(c->db)) < 0)
+	if ((error = gm_sqlite_touched_check(&c->touched, c->db)) < 0)
 		goto fail;
 	if ((error = run(c->db, "COMMIT", "cannot commit")) < 0)
 		goto fail;
@@ -470,7 +442,7 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 	 * transaction, several per revision). Atomicity stays: rollback still works. */
 	if ((error = run(db_of(*out), "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY",
 			 "cannot set up the scratch database")) < 0 ||
-	    (error = sandbox(db_of(*out))) < 0) {
+	    (error = sandbox((struct sqlite_conn *)*out)) < 0) {
 		sqlite_disconnect(*out);
 		*out = NULL;
 		unlink(path.ptr);

@@ -75,6 +75,37 @@ bool gm_sqlite_mentions(const char *sql, const char *name);
 struct sqlite3;
 struct sqlite3 *gm_sqlite_db(gm_conn *conn);
 
+/*
+ * sqlite_fkcheck.c: the tables a transaction touches, for the foreign-key check at its
+ * end (see that file). Embedded in the connection; zeroed is "not recording".
+ */
+#include <stdbool.h>
+#include "util/strvec.h"
+typedef struct gm_sqlite_touched {
+	bool on;          /* between begin and end */
+	bool all;         /* the tables at BEGIN could not be read: check the whole database */
+	gm_strvec names;  /* touched, as SQLite spelled them (compared case-insensitively) */
+	gm_strvec before; /* the tables at BEGIN */
+	const char *last; /* the update hook's last table (rows come in runs) */
+} gm_sqlite_touched;
+
+/* Start recording on db (after BEGIN): the tables now, the update hook. */
+void gm_sqlite_touched_begin(gm_sqlite_touched *t, struct sqlite3 *db);
+
+/* An authorizer call (action, its two arguments) while recording: note its table. */
+void gm_sqlite_touched_note(gm_sqlite_touched *t, int action, const char *a1, const char *a2);
+
+/*
+ * PRAGMA foreign_key_check on the touched tables and the tables whose foreign keys name
+ * one of them; on the whole database when t is NULL or not recording. 0, or GM_EDB
+ * naming the first violation's row, table and parent and the count of violations
+ * (GM_EINTERRUPTED on Ctrl-C). Recording goes on: gm_sqlite_touched_end stops it.
+ */
+int gm_sqlite_touched_check(gm_sqlite_touched *t, struct sqlite3 *db);
+
+/* Stop recording (the update hook off) and forget the tables. */
+void gm_sqlite_touched_end(gm_sqlite_touched *t, struct sqlite3 *db);
+
 /* sqlite_inspect.c: the dialect's inspect slot (see gm_dialect.inspect). */
 int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
 
