@@ -106,6 +106,7 @@ static void pg_disconnect(gm_conn *conn)
 	if (c->cancel)
 		PQfreeCancel(c->cancel);
 	PQfinish(c->pg);
+	gm_pg_prepared_free(c);
 	free(c->masked);
 	free(c);
 }

@@ -29,6 +29,8 @@ struct gm_pg_conn {
 	PGconn *pg;
 	PGcancel *cancel; /* prepared at connect time: PQcancel is async-signal-safe */
 	char *masked;     /* the URL for messages (no password) */
+	struct gm_pg_prepared *prepared; /* postgres_prepared.c: the inspection's statements */
+	size_t prepared_nr;
 };
 
 /*
@@ -46,6 +48,18 @@ void gm_pg_create_strategy(gm_buf *sql, struct gm_pg_conn *admin);
 
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
 		const char *param1, const char *param2);
+
+/*
+ * postgres_prepared.c: gm_pg_query for a catalog query (a gm_pg_q_* constant: the same
+ * pointer each time) with one parameter or none, prepared on c the first time and
+ * executed after that. Same results and errors as gm_pg_query (which it falls back on
+ * when the statement cannot be prepared, or is gone). Caller owns *out.
+ */
+int gm_pg_query_prepared(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
+			 const char *param);
+
+/* Forget c's prepared statements (at disconnect, or when the session dropped them). */
+void gm_pg_prepared_free(struct gm_pg_conn *c);
 
 /* postgres.c: append a libpq message on one line (whitespace runs become one space). */
 void gm_pg_one_line(gm_buf *out, const char *msg);

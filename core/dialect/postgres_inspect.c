@@ -145,7 +145,7 @@ static int read_enums(gm_schema *s, struct gm_pg_conn *c)
 	gm_enum *e = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read enums", gm_pg_q_enums, NULL, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read enums", gm_pg_q_enums, NULL)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *name = PQgetvalue(res, i, 0);
@@ -162,7 +162,7 @@ static int read_tables(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read tables", gm_pg_q_tables, vt, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read tables", gm_pg_q_tables, vt)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_schema_add_table(s, PQgetvalue(res, i, 0));
@@ -250,7 +250,7 @@ static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	gm_table *last = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read columns", gm_pg_q_columns, vt, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read columns", gm_pg_q_columns, vt)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
@@ -277,7 +277,7 @@ static int read_objects(gm_schema *s, struct gm_pg_conn *c, const char *what, co
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, what, q, param, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, what, q, param)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_dependent *d =
@@ -298,7 +298,8 @@ static int read_schemas(gm_schema *s, struct gm_pg_conn *c)
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read schemas", gm_pg_q_schemas, NULL, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read schemas", gm_pg_q_schemas, NULL)) <
+	    0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++)
 		gm_schema_add_dependent(s, "schema", PQgetvalue(res, i, 0), NULL,
@@ -372,8 +373,8 @@ static int read_unsupported(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	PGresult *res = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read schema objects", gm_pg_q_unsupported, vt,
-				 NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read schema objects",
+					  gm_pg_q_unsupported, vt)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++)
 		gm_schema_add_unsupported(s, "%s", PQgetvalue(res, i, 0));

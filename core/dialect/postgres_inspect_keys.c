@@ -153,8 +153,8 @@ int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	gm_table *last = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read constraints", gm_pg_q_constraints, vt,
-				 NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read constraints", gm_pg_q_constraints,
+					  vt)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
@@ -210,7 +210,7 @@ int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 	gm_table *last = NULL;
 	int i, error;
 
-	if ((error = gm_pg_query(&res, c, "cannot read indexes", gm_pg_q_indexes, vt, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read indexes", gm_pg_q_indexes, vt)) < 0)
 		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);

@@ -40,7 +40,7 @@ static int read_kind(gm_schema *s, struct gm_pg_conn *c, const char *kind, const
 	int i, error;
 
 	gm_buf_printf(&what, "cannot read %ss", kind);
-	error = gm_pg_query(&res, c, what.ptr, query, NULL, NULL);
+	error = gm_pg_query_prepared(&res, c, what.ptr, query, NULL);
 	gm_buf_release(&what);
 	if (error < 0)
 		return error;

@@ -35,6 +35,24 @@ INSERT INTO t (id) VALUES (1);" &&
 	test_must_be_empty out &&
 	test_no_scratch_left
 '
+
+test_expect_success 'a fixture SQL file that deallocates the session'"'"'s prepared statements: prepare passes' '
+	git init -q -b production dealloc &&
+	(
+		cd dealloc &&
+		gm_write_config "[models/*.yml]" &&
+		echo "fixtures: data" >>.gitmigrate.yml &&
+		write_revision $V a1 "" "CREATE TABLE t (id integer PRIMARY KEY);" &&
+		mkdir data models &&
+		printf "INSERT INTO t VALUES (1), (2);\nDEALLOCATE ALL;\n" >data/rows.sql &&
+		printf "tables:\n  t:\n    columns:\n      id: {type: integer, primary_key: true}\n      note: text\n" >models/app.yml &&
+		git add -A && git commit -q -m dealloc &&
+		git migrate prepare --no-cache >../path 2>../err
+	) &&
+	test_grep "ADD COLUMN note text" dealloc/$(cat path) &&
+	test_grep "2 fixture rows" err &&
+	test_no_scratch_left
+'
 fi
 
 test_expect_success 'a production revision failing amid others: named with its file:line, nothing written' '
