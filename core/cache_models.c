@@ -85,84 +85,63 @@ static void schema_hash(char out[GM_OID_HEXSZ + 1], const gm_schema *s)
 	gm_buf_release(&fp);
 }
 
-/* The stored metadata of c's entry into m: 1 when it is there and a models entry of
- * this key, 0 when there is none, -1 when it is there but not well formed. */
-static int entry_meta(gm_cache_meta *m, gm_cache *c)
+/* Inspect c's entry through conn; whether its schema is its metadata's fingerprint (and
+ * the metadata a models entry's of this key). */
+static int inspect_entry(gm_schema **out, gm_cache *c, gm_conn *conn, const char *meta)
 {
-	gm_cache_stored_list l = { NULL, 0, 0 };
-	int found = 0;
-	size_t i;
-
-	memset(m, 0, sizeof(*m));
-	if (c->ops->list(&l, &c->where, c->name) < 0)
-		gm_error_clear();
-	for (i = 0; i < l.nr && !found; i++) {
-		if (strcmp(l.v[i].name, c->name))
-			continue;
-		found = -1;
-		if (gm_cache_meta_parse(m, l.v[i].meta) < 0)
-			gm_error_clear();
-		else if (m->kind == GM_CACHE_MODELS && !strcmp(m->base, c->base))
-			found = 1;
-	}
-	gm_cache_stored_list_release(&l);
-	return found;
-}
-
-/* Inspect entry `name` on a read-only connection. */
-static int inspect_entry(gm_schema **out, gm_cache *c)
-{
-	gm_conn *conn = NULL;
+	gm_cache_meta m;
+	char got[GM_OID_HEXSZ + 1];
 	int error;
 
-	if ((error = c->ops->open(&conn, &c->where, c->name)) < 0)
-		return error;
-	error = conn->dialect->inspect(out, conn, c->version_table);
-	conn->dialect->disconnect(conn);
+	*out = NULL;
+	if (gm_cache_meta_parse(&m, meta) < 0 || m.kind != GM_CACHE_MODELS ||
+	    strcmp(m.base, c->base)) {
+		gm_cache_meta_release(&m);
+		return gm_error_set(GM_EINVALID, "not this key's models entry");
+	}
+	if ((error = conn->dialect->inspect(out, conn, c->version_table)) == 0) {
+		schema_hash(got, *out);
+		if (strcmp(got, m.fingerprint))
+			error = gm_error_set(GM_EINVALID, "not the schema of its fingerprint");
+	}
+	gm_cache_meta_release(&m);
+	if (error < 0) {
+		gm_schema_free(*out);
+		*out = NULL;
+	}
 	return error;
 }
 
 int gm_cache_models_read(gm_schema **out, const char **note, gm_cache *c)
 {
-	gm_cache_meta m;
-	gm_schema *s = NULL;
-	char got[GM_OID_HEXSZ + 1];
-	int found, error = 0;
+	gm_conn *conn = NULL;
+	char *meta = NULL;
+	int error;
 
 	*out = NULL;
 	*note = "miss";
-	if ((found = entry_meta(&m, c)) == 0)
-		goto done;
-	if (found < 0) {
-		*note = "a bad entry was removed; miss";
-		goto bad;
-	}
 	if ((error = gm_interrupt_check()) < 0)
-		goto done;
-	if ((error = inspect_entry(&s, c)) < 0) {
-		/* gone (another run's cache clear), or cut off while being read */
-		*note = "miss (entry unreadable)";
-		goto bad;
+		return error;
+	if ((error = c->ops->open(&conn, &meta, &c->where, c->name)) == GM_ENOTFOUND) {
+		gm_error_clear();
+		return 0;
 	}
-	schema_hash(got, s);
-	if (!strcmp(got, m.fingerprint)) {
-		*out = s;
-		s = NULL;
-		*note = "hit";
-		goto done;
+	if (error == 0)
+		error = inspect_entry(out, c, conn, meta);
+	if (conn)
+		conn->dialect->disconnect(conn);
+	free(meta);
+	if (error == 0 || error == GM_EINTERRUPTED) {
+		*note = error ? "miss" : "hit";
+		return error;
 	}
-	*note = "a bad entry was removed; miss";
-bad:
-	/* never trusted: removed, so that this run's build takes its place */
+	/* not what its fingerprint says, or not readable (gone, cut off by another run's
+	 * cache clear): never trusted, removed, so that this run's build takes its place */
+	*note = error == GM_EINVALID ? "a bad entry was removed; miss" : "miss (entry unreadable)";
+	gm_error_clear();
 	if (c->ops->remove(&c->where, c->name) < 0)
 		gm_error_clear();
-	error = gm_interrupted() ? gm_interrupt_error() : 0;
-done:
-	if (error == 0)
-		gm_error_clear();
-	gm_schema_free(s);
-	gm_cache_meta_release(&m);
-	return error;
+	return gm_interrupted() ? gm_interrupt_error() : 0;
 }
 
 int gm_cache_models_save(gm_cache *c, gm_scratch *s, const gm_schema *schema)

@@ -51,8 +51,12 @@ typedef struct gm_cache_ops {
 	 * inspection, besides its version: one line per setting. Caller frees. GM_EDB.
 	 */
 	int (*session)(char **out, gm_conn *conn);
-	/* A read-only connection to entry `name`. Caller owns *out. GM_EDB (gone, say). */
-	int (*open)(gm_conn **out, const gm_cache_place *where, const char *name);
+	/*
+	 * A read-only connection to entry `name`, and the metadata stored beside it ("" when
+	 * none). Caller owns both. GM_ENOTFOUND when there is no such entry; GM_EDB when it
+	 * cannot be connected to or read.
+	 */
+	int (*open)(gm_conn **out, char **meta_out, const gm_cache_place *where, const char *name);
 	/*
 	 * Keep the scratch database s itself as entry `name` with metadata `meta` (comment
 	 * it, then rename it into place: atomic; killed before, it is a scratch leftover). s

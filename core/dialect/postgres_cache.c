@@ -287,17 +287,49 @@ static int pg_session(char **out, gm_conn *conn)
 	return 0;
 }
 
-/* Read only: a hit inspects the entry in place and must never change it. */
-static int pg_open(gm_conn **out, const gm_cache_place *where, const char *name)
+static const char own_meta_sql[] =
+	"SELECT coalesce(pg_catalog.shobj_description(oid, 'pg_database'), '') "
+	"FROM pg_catalog.pg_database WHERE datname = current_database()";
+
+/* The metadata of the database c is connected to. */
+static int own_meta(char **out, struct gm_pg_conn *c)
 {
-	struct gm_pg_conn *c = NULL;
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = gm_pg_query(&res, c, "cannot read cache entry", own_meta_sql, NULL, NULL)) < 0)
+		return error;
+	*out = gm_xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * Read only: a hit inspects the entry in place and must never change it. One connection
+ * on a hit (the entry's own, which also reads its comment); the admin connection only
+ * when it fails, to tell a missing entry from one that cannot be read.
+ */
+static int pg_open(gm_conn **out, char **meta_out, const gm_cache_place *where, const char *name)
+{
+	struct gm_pg_conn *c = NULL, *admin = NULL;
 	int error;
 
 	*out = NULL;
+	*meta_out = NULL;
 	if ((error = gm_pg_connect_admin(&c, where->server->conninfo, name,
-					 where->server->masked)) < 0)
+					 where->server->masked)) < 0) {
+		if (admin_open(&admin, where->server) == 0 && !db_exists(admin, name)) {
+			gm_error_clear();
+			error = GM_ENOTFOUND;
+		}
+		admin_close(admin);
 		return error;
+	}
 	PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+	if ((error = own_meta(meta_out, c)) < 0) {
+		admin_close(c);
+		return error;
+	}
 	*out = &c->parent;
 	return 0;
 }
