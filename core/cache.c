@@ -216,7 +216,9 @@ static void to_infos(gm_cache_list *out, const gm_cache_stored_list *l)
 		qsort(out->v, out->nr, sizeof(*out->v), by_created);
 }
 
-void gm_cache_bound(gm_cache *c)
+/* Drop the oldest valid entries of c's kind beyond the configured size, never c's own
+ * (half-written ones are another run's, still being saved: left alone). Best effort. */
+static void bound(gm_cache *c)
 {
 	gm_cache_stored_list l = { NULL, 0, 0 };
 	gm_cache_list infos = { NULL, 0, 0, NULL };
@@ -237,6 +239,15 @@ void gm_cache_bound(gm_cache *c)
 	gm_cache_stored_list_release(&l);
 }
 
+int gm_cache_saved(gm_cache *c, int error)
+{
+	if (error == GM_EEXISTS) /* another run saved the same entry first */
+		error = 0;
+	if (error == 0)
+		bound(c);
+	return error;
+}
+
 int gm_cache_save(gm_cache *c, gm_scratch *s, const char *fingerprint, bool fixtures_loaded,
 		  const gm_fixtures_report *fixtures)
 {
@@ -254,12 +265,8 @@ int gm_cache_save(gm_cache *c, gm_scratch *s, const char *fingerprint, bool fixt
 	m.fixtures_loaded = fixtures_loaded;
 	m.fixtures = *fixtures;
 	gm_cache_meta_format(&text, &m);
-	error = c->ops->save(&c->where, s, c->name, text.ptr);
-	if (error == GM_EEXISTS) /* another run saved the same state first */
-		error = 0;
+	error = gm_cache_saved(c, c->ops->save(&c->where, s, c->name, text.ptr));
 	gm_buf_release(&text);
-	if (error == 0)
-		gm_cache_bound(c);
 	return error;
 }
 

@@ -28,8 +28,10 @@ const gm_cache_ops *gm_cache_ops_for(const gm_dialect *d);
  * when d has no cache. Caller owns it (gm_cache_free). */
 gm_cache *gm_cache_handle(gm_repo *repo, const gm_url *server, enum gm_cache_kind kind);
 
-/* Drop the oldest valid entries of c's kind beyond the configured size, never c's own
- * (half-written ones are another run's, still being saved: left alone). Best effort. */
-void gm_cache_bound(gm_cache *c);
+/* After c's entry was saved (`error`: the save's): another run saving it first is no
+ * error; once saved, the oldest valid entries of its kind beyond the configured size are
+ * dropped, never this one (half-written ones are another run's, still being saved: left
+ * alone; best effort). The save's error otherwise. */
+int gm_cache_saved(gm_cache *c, int error);
 
 #endif

@@ -157,11 +157,7 @@ int gm_cache_models_save(gm_cache *c, gm_scratch *s, const gm_schema *schema)
 	m.created = (long long)time(NULL);
 	schema_hash(m.fingerprint, schema);
 	gm_cache_meta_format(&text, &m);
-	error = c->ops->keep(&c->where, s, c->name, text.ptr);
-	if (error == GM_EEXISTS) /* another run kept the same key first */
-		error = 0;
+	error = gm_cache_saved(c, c->ops->keep(&c->where, s, c->name, text.ptr));
 	gm_buf_release(&text);
-	if (error == 0)
-		gm_cache_bound(c);
 	return error;
 }

@@ -26,18 +26,24 @@ static const char list_sql[] =
 	"FROM pg_catalog.pg_database WHERE left(datname, length($1)) = $1 ORDER BY datname";
 static const char exists_sql[] = "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1";
 
-static int pg_server_version(char **out, gm_conn *conn)
+/* The one value that `sql` returns ("" when no row). Caller frees *out. */
+static int query_value(char **out, struct gm_pg_conn *c, const char *what, const char *sql)
 {
 	PGresult *res = NULL;
 	int error;
 
 	*out = NULL;
-	if ((error = gm_pg_query(&res, (struct gm_pg_conn *)conn, "cannot read the server version",
-				 version_sql, NULL, NULL)) < 0)
+	if ((error = gm_pg_query(&res, c, what, sql, NULL, NULL)) < 0)
 		return error;
 	*out = gm_xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
 	PQclear(res);
 	return 0;
+}
+
+static int pg_server_version(char **out, gm_conn *conn)
+{
+	return query_value(out, (struct gm_pg_conn *)conn, "cannot read the server version",
+			   version_sql);
 }
 
 static int admin_open(struct gm_pg_conn **out, const gm_url *server)
@@ -275,34 +281,12 @@ static const char session_sql[] =
 
 static int pg_session(char **out, gm_conn *conn)
 {
-	PGresult *res = NULL;
-	int error;
-
-	*out = NULL;
-	if ((error = gm_pg_query(&res, (struct gm_pg_conn *)conn, "cannot read the session",
-				 session_sql, NULL, NULL)) < 0)
-		return error;
-	*out = gm_xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return 0;
+	return query_value(out, (struct gm_pg_conn *)conn, "cannot read the session", session_sql);
 }
 
 static const char own_meta_sql[] =
 	"SELECT coalesce(pg_catalog.shobj_description(oid, 'pg_database'), '') "
 	"FROM pg_catalog.pg_database WHERE datname = current_database()";
-
-/* The metadata of the database c is connected to. */
-static int own_meta(char **out, struct gm_pg_conn *c)
-{
-	PGresult *res = NULL;
-	int error;
-
-	if ((error = gm_pg_query(&res, c, "cannot read cache entry", own_meta_sql, NULL, NULL)) < 0)
-		return error;
-	*out = gm_xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return 0;
-}
 
 /*
  * Read only: a hit inspects the entry in place and must never change it. One connection
@@ -326,7 +310,7 @@ static int pg_open(gm_conn **out, char **meta_out, const gm_cache_place *where, 
 		return error;
 	}
 	PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
-	if ((error = own_meta(meta_out, c)) < 0) {
+	if ((error = query_value(meta_out, c, "cannot read cache entry", own_meta_sql)) < 0) {
 		admin_close(c);
 		return error;
 	}

@@ -40,13 +40,24 @@ static void test_cache_models__meta_round_trip(void **state)
 	gm_buf_release(&again);
 }
 
+/* out: text with its first `from` replaced by `to` (which must be there). */
+static void replaced(gm_buf *out, const char *text, const char *from, const char *to)
+{
+	const char *p = strstr(text, from);
+
+	assert_non_null(p);
+	gm_buf_clear(out);
+	gm_buf_put(out, text, (size_t)(p - text));
+	gm_buf_puts(out, to);
+	gm_buf_puts(out, p + strlen(from));
+}
+
 /* A snapshot's metadata (no "kind" line, as before models entries existed) is a snapshot;
  * a kind this version does not know, or a damaged count, is not an entry's metadata. */
 static void test_cache_models__meta_kinds(void **state)
 {
 	gm_cache_meta m, back;
 	gm_buf text = GM_BUF_INIT, other = GM_BUF_INIT;
-	char *p;
 
 	(void)state;
 	fill_models_meta(&m);
@@ -60,16 +71,9 @@ static void test_cache_models__meta_kinds(void **state)
 	gm_buf_clear(&text);
 	m.kind = GM_CACHE_MODELS;
 	gm_cache_meta_format(&text, &m);
-	p = strstr(text.ptr, "kind models");
-	gm_buf_put(&other, text.ptr, (size_t)(p - text.ptr));
-	gm_buf_puts(&other, "kind templates");
-	gm_buf_puts(&other, p + strlen("kind models"));
+	replaced(&other, text.ptr, "kind models", "kind templates");
 	assert_gm_fails(GM_EINVALID, "not a cache entry", gm_cache_meta_parse(&back, other.ptr));
-	gm_buf_clear(&other);
-	p = strstr(text.ptr, "models_tables 100");
-	gm_buf_put(&other, text.ptr, (size_t)(p - text.ptr));
-	gm_buf_puts(&other, "models_tables many");
-	gm_buf_puts(&other, p + strlen("models_tables 100"));
+	replaced(&other, text.ptr, "models_tables 100", "models_tables many");
 	assert_gm_fails(GM_EINVALID, "not a cache entry", gm_cache_meta_parse(&back, other.ptr));
 	gm_cache_meta_release(&m);
 	gm_buf_release(&text);
