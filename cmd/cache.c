@@ -1,4 +1,4 @@
-/* cache: list or clear the snapshot cache of this repository (DESIGN.md §7). */
+/* cache: list or clear the snapshot and models cache of this repository (DESIGN.md §7). */
 #include <string.h>
 #include <time.h>
 #include "cmd.h"
@@ -12,8 +12,10 @@ const char *const cache_usage[] = {
 	"replayed and the fixtures loaded, so that prepare, diff, verify --replay and rebase",
 	"start from it instead of replaying again. SQLite: files under",
 	"$(git rev-parse --git-common-dir)/git-migrate/cache/; PostgreSQL: template databases",
-	"gm_cache_<repo>_<key> on the scratch server. list prints this repository's entries,",
-	"newest first; clear removes them all. --no-cache on those commands leaves it alone.",
+	"gm_cache_<repo>_<key> on the scratch server, and models entries",
+	"gm_cache_<repo>_models_<key>: the database the models make, only inspected on a hit.",
+	"list prints this repository's entries, newest first; clear removes them all.",
+	"--no-cache on those commands leaves it alone.",
 	"",
 	"    -h, --help            show this help",
 	NULL,
@@ -31,6 +33,11 @@ static void print_entry(const gm_cache_entry_info *e)
 	}
 	if (t && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (e->models) {
+		printf("%s  models: %zu table%s, %s\n", e->name, e->tables,
+		       e->tables == 1 ? "" : "s", when);
+		return;
+	}
 	printf("%s  %zu revision%s up to %s, %zu fixture row%s, %s\n", e->name, e->revisions,
 	       e->revisions == 1 ? "" : "s", e->head, e->rows, e->rows == 1 ? "" : "s", when);
 }

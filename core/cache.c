@@ -7,7 +7,7 @@
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "error_int.h"
-#include "cache.h"
+#include "cache_int.h"
 #include "replay.h"
 #include "repo_int.h"
 #include "git-migrate/vec.h"
@@ -15,22 +15,7 @@
 
 #define NAME_KEY_HEX 24
 
-struct gm_cache {
-	const gm_cache_ops *ops;
-	gm_cache_place where;
-	char *dir;
-	long size;
-	char prefix[32]; /* "gm_cache_<repo>_" */
-	char name[64];   /* this state's entry */
-	char base[GM_OID_HEXSZ + 1];
-	char (*chains)[GM_OID_HEXSZ + 1]; /* chains[k]: production's first k revisions */
-	size_t stop;
-	const char *head;          /* borrowed from the history */
-	const char *version_table; /* borrowed from the config */
-};
-
-/* The operations of a dialect, NULL when it has no cache. */
-static const gm_cache_ops *ops_for(const gm_dialect *d)
+const gm_cache_ops *gm_cache_ops_for(const gm_dialect *d)
 {
 	if (d == &gm_dialect_sqlite)
 		return &gm_cache_ops_sqlite;
@@ -39,39 +24,43 @@ static const gm_cache_ops *ops_for(const gm_dialect *d)
 	return NULL;
 }
 
-/* Where and under which prefix repo's entries live. */
-static void place_init(gm_cache *c, gm_repo *repo, const gm_url *server)
+gm_cache *gm_cache_handle(gm_repo *repo, const gm_url *server, enum gm_cache_kind kind)
 {
 	const char *common = gm_repo_commondir(repo);
+	const gm_cache_ops *ops = gm_cache_ops_for(server->dialect);
 	gm_buf dir = GM_BUF_INIT;
 	char oid[GM_OID_HEXSZ + 1];
+	gm_cache *c;
 
+	if (!ops)
+		return NULL;
+	c = gm_xcalloc(1, sizeof(*c));
+	c->ops = ops;
+	c->kind = kind;
 	gm_buf_printf(&dir, "%s/git-migrate/cache", common);
 	c->dir = gm_buf_detach(&dir);
 	c->where.dir = c->dir;
 	c->where.server = server;
 	gm_repo_hash_blob(oid, common, strlen(common));
 	snprintf(c->prefix, sizeof(c->prefix), "gm_cache_%.8s_", oid);
+	return c;
 }
 
 int gm_cache_new(gm_cache **out, gm_repo *repo, const gm_config *cfg, const gm_url *server,
 		 gm_conn *conn, const gm_history *h, size_t stop, bool no_fixtures)
 {
-	const gm_cache_ops *ops = ops_for(server->dialect);
 	char name_key[GM_OID_HEXSZ + 1];
 	char *version = NULL;
 	gm_cache *c;
 	int error;
 
 	*out = NULL;
-	if (!ops || cfg->cache_size <= 0 || stop == 0)
+	if (cfg->cache_size <= 0 || stop == 0 ||
+	    !(c = gm_cache_handle(repo, server, GM_CACHE_SNAPSHOT)))
 		return 0;
-	c = gm_xcalloc(1, sizeof(*c));
-	c->ops = ops;
 	c->size = cfg->cache_size;
 	c->version_table = cfg->version_table;
-	place_init(c, repo, server);
-	if ((error = ops->server_version(&version, conn)) < 0 ||
+	if ((error = c->ops->server_version(&version, conn)) < 0 ||
 	    (error = gm_cache_key(c->base, name_key, repo, cfg, h, version, server->dialect->name,
 				  no_fixtures)) < 0) {
 		free(version);
@@ -112,7 +101,8 @@ static size_t usable(const gm_cache *c, const gm_cache_meta *m)
 {
 	size_t k = m->revisions;
 
-	if (strcmp(m->base, c->base) || k == 0 || k > c->stop || strcmp(m->chain, c->chains[k]))
+	if (m->kind != GM_CACHE_SNAPSHOT || strcmp(m->base, c->base) || k == 0 || k > c->stop ||
+	    strcmp(m->chain, c->chains[k]))
 		return 0;
 	return k;
 }
@@ -214,6 +204,8 @@ static void to_infos(gm_cache_list *out, const gm_cache_stored_list *l)
 			continue;
 		}
 		e->valid = true;
+		e->models = m.kind == GM_CACHE_MODELS;
+		e->tables = m.tables;
 		e->head = gm_xstrdup(m.head ? m.head : "");
 		e->revisions = m.revisions;
 		e->rows = m.fixtures.rows;
@@ -224,25 +216,36 @@ static void to_infos(gm_cache_list *out, const gm_cache_stored_list *l)
 		qsort(out->v, out->nr, sizeof(*out->v), by_created);
 }
 
-/* Drop the oldest valid entries beyond the configured size, never the one just saved
+/* Drop the oldest valid entries of c's kind beyond the configured size, never c's own
  * (half-written ones are another run's, still being saved: left alone). Best effort. */
 static void bound(gm_cache *c)
 {
 	gm_cache_stored_list l = { NULL, 0, 0 };
 	gm_cache_list infos = { NULL, 0, 0, NULL };
+	bool models = c->kind == GM_CACHE_MODELS;
 	size_t i;
 	long kept = 1; /* c->name */
 
 	if (c->ops->list(&l, &c->where, c->prefix) == 0) {
 		to_infos(&infos, &l);
 		for (i = 0; i < infos.nr; i++)
-			if (infos.v[i].valid && strcmp(infos.v[i].name, c->name) &&
-			    ++kept > c->size && c->ops->remove(&c->where, infos.v[i].name) < 0)
+			if (infos.v[i].valid && infos.v[i].models == models &&
+			    strcmp(infos.v[i].name, c->name) && ++kept > c->size &&
+			    c->ops->remove(&c->where, infos.v[i].name) < 0)
 				gm_error_clear();
 	}
 	gm_error_clear();
 	gm_cache_list_release(&infos);
 	gm_cache_stored_list_release(&l);
+}
+
+int gm_cache_saved(gm_cache *c, int error)
+{
+	if (error == GM_EEXISTS) /* another run saved the same entry first */
+		error = 0;
+	if (error == 0)
+		bound(c);
+	return error;
 }
 
 int gm_cache_save(gm_cache *c, gm_scratch *s, const char *fingerprint, bool fixtures_loaded,
@@ -262,12 +265,8 @@ int gm_cache_save(gm_cache *c, gm_scratch *s, const char *fingerprint, bool fixt
 	m.fixtures_loaded = fixtures_loaded;
 	m.fixtures = *fixtures;
 	gm_cache_meta_format(&text, &m);
-	error = c->ops->save(&c->where, s, c->name, text.ptr);
-	if (error == GM_EEXISTS) /* another run saved the same state first */
-		error = 0;
+	error = gm_cache_saved(c, c->ops->save(&c->where, s, c->name, text.ptr));
 	gm_buf_release(&text);
-	if (error == 0)
-		bound(c);
 	return error;
 }
 
@@ -275,21 +274,14 @@ int gm_cache_save(gm_cache *c, gm_scratch *s, const char *fingerprint, bool fixt
 static int cache_open_place(gm_cache **out, gm_url **server_out, gm_repo *repo,
 			    const gm_config *cfg)
 {
-	gm_cache *c;
 	int error;
 
 	*out = NULL;
 	if ((error = gm_replay_scratch_server(server_out, cfg)) < 0)
 		return error;
-	c = gm_xcalloc(1, sizeof(*c));
-	c->ops = ops_for((*server_out)->dialect);
-	place_init(c, repo, *server_out);
-	if (!c->ops) {
-		gm_cache_free(c);
+	if (!(*out = gm_cache_handle(repo, *server_out, GM_CACHE_SNAPSHOT)))
 		return gm_error_set(GM_EINVALID, "dialect '%s' has no snapshot cache",
 				    (*server_out)->dialect->name);
-	}
-	*out = c;
 	return 0;
 }
 

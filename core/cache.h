@@ -13,6 +13,11 @@
  * entry is removed and rebuilt, never used), what the fixtures loaded, and when it was
  * made. SQLite: files under <git common dir>/git-migrate/cache/; PostgreSQL: template
  * databases on the scratch server (dialect/sqlite_cache.c, postgres_cache.c).
+ *
+ * Models entries (cache_models.c, PostgreSQL only): "gm_cache_<repo>_models_<key>", the
+ * database the models' DDL makes, kept so that a run only inspects it. They share the
+ * prefix, so that listing, clearing and the leftover rules cover them; their metadata
+ * says "kind models" (gm_cache_meta.kind), and each kind is bounded apart.
  */
 #ifndef GM_CORE_CACHE_H
 #define GM_CORE_CACHE_H
@@ -22,6 +27,7 @@
 #include "git-migrate/config.h"
 #include "git-migrate/fixtures.h"
 #include "git-migrate/repo.h"
+#include "git-migrate/schema.h"
 #include "chain.h"
 #include "db_int.h"
 #include "dialect/cache_ops.h"
@@ -29,8 +35,17 @@
 
 typedef struct gm_cache gm_cache;
 
-/* What a state holds: the first `revisions` of production's order, the fixtures. */
+/* What an entry holds: a snapshot (replayed and fixtured), or the models' database. */
+enum gm_cache_kind {
+	GM_CACHE_SNAPSHOT,
+	GM_CACHE_MODELS
+};
+
+/* What a state holds: the first `revisions` of production's order, the fixtures (a
+ * models entry: none of them; `tables`, the tables its models create). */
 typedef struct gm_cache_meta {
+	enum gm_cache_kind kind;
+	size_t tables;
 	char base[GM_OID_HEXSZ + 1];  /* the key without production's chain */
 	char chain[GM_OID_HEXSZ + 1]; /* production's first `revisions` (ids, blob ids) */
 	size_t revisions;
@@ -85,6 +100,10 @@ int gm_cache_key(char base_out[GM_OID_HEXSZ + 1], char name_key_out[GM_OID_HEXSZ
 		 gm_repo *repo, const gm_config *cfg, const gm_history *h,
 		 const char *server_version, const char *dialect, bool no_fixtures);
 
+/* The lines of a key that name the tool (its version and build), the dialect and the
+ * server's version, appended to key (cache_key.c). */
+void gm_cache_key_tool(gm_buf *key, const char *dialect, const char *server_version);
+
 /* out[k] (k = 0..stop): the hash of production's first k revisions, ids and blob ids. */
 void gm_cache_chain_hashes(char (*out)[GM_OID_HEXSZ + 1], const gm_history *h, size_t stop);
 
@@ -93,5 +112,41 @@ const char *gm_cache_name(const gm_cache *c);
 
 /* The hash of a schema's fingerprint text, as entries store it. */
 void gm_cache_fingerprint_hash(char out[GM_OID_HEXSZ + 1], const char *fingerprint);
+
+/* ---- the models cache (cache_models.c) ---- */
+
+/*
+ * The models cache of repo on the scratch server: the database that the models' DDL
+ * `ddl` (planned from an empty schema) makes, kept between runs as entry
+ * "gm_cache_<repo>_models_<key>" and only inspected on a hit. conn is a connection to the
+ * server (its version and session settings are part of the key, cache_models.c says
+ * what else). *out is NULL when it is off: cache_size: 0, or a dialect without it
+ * (SQLite, whose models phase costs a few ms). Caller owns *out (gm_cache_free). GM_EDB
+ * when the server cannot say what the key needs.
+ */
+int gm_cache_models_new(gm_cache **out, gm_repo *repo, const gm_config *cfg, const gm_url *server,
+			gm_conn *conn, const char *ddl);
+
+/* Whether dialect d has a models cache (PostgreSQL). */
+bool gm_cache_models_on(const gm_dialect *d);
+
+/*
+ * This key's entry, inspected in place on a read-only connection (the version table left
+ * out): *out its schema on a hit; NULL on a miss, and *note says which (static: "hit",
+ * "miss"; "a bad entry was removed; miss" when its schema is not its fingerprint or its
+ * metadata is not well formed; "miss (entry unreadable)" when it cannot be connected to
+ * or inspected: gone, or cut off by another run's `cache clear`). An entry that is not
+ * a hit is removed. The cache never fails a run: errors are cleared and < 0 returned
+ * only for an interrupt. Caller owns *out.
+ */
+int gm_cache_models_read(gm_schema **out, const char **note, gm_cache *c);
+
+/*
+ * Keep the scratch database s, holding `schema` (what inspecting it gave), as this key's
+ * entry: its fingerprint and metadata stored beside it, renamed into place; then drop the
+ * oldest models entries beyond the configured size. s is consumed (dropped when it is not
+ * kept). Another run keeping the same key first is not an error. GM_EDB.
+ */
+int gm_cache_models_save(gm_cache *c, gm_scratch *s, const gm_schema *schema);
 
 #endif

@@ -33,6 +33,15 @@ static void build_stamp(gm_buf *key)
 			      (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
 }
 
+void gm_cache_key_tool(gm_buf *key, const char *dialect, const char *server_version)
+{
+	const char *tool = getenv(TEST_VERSION_ENV);
+
+	gm_buf_printf(key, "tool %s\ndialect %s\nserver %s\n", tool && *tool ? tool : GM_VERSION,
+		      dialect, server_version);
+	build_stamp(key);
+}
+
 /* The fixtures of the worktree: a hash of each file's name and blob id. */
 static int worktree_fixtures(gm_buf *key, gm_repo *repo, const gm_config *cfg)
 {
@@ -96,13 +105,11 @@ int gm_cache_key(char base_out[GM_OID_HEXSZ + 1], char name_key_out[GM_OID_HEXSZ
 		 gm_repo *repo, const gm_config *cfg, const gm_history *h,
 		 const char *server_version, const char *dialect, bool no_fixtures)
 {
-	const char *tool = getenv(TEST_VERSION_ENV);
 	gm_buf key = GM_BUF_INIT;
 	int error = 0;
 
-	gm_buf_printf(&key, "git-migrate-cache 1\ntool %s\ndialect %s\nserver %s\n",
-		      tool && *tool ? tool : GM_VERSION, dialect, server_version);
-	build_stamp(&key);
+	gm_buf_puts(&key, "git-migrate-cache 1\n");
+	gm_cache_key_tool(&key, dialect, server_version);
 	gm_buf_printf(&key, "version_table %s\n", cfg->version_table);
 	if (no_fixtures)
 		gm_buf_puts(&key, "fixtures none\n");

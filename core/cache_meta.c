@@ -25,6 +25,8 @@ void gm_cache_meta_format(gm_buf *out, const gm_cache_meta *m)
 	size_t i;
 
 	gm_buf_puts(out, META_MAGIC);
+	if (m->kind == GM_CACHE_MODELS)
+		gm_buf_printf(out, "kind models\nmodels_tables %zu\n", m->tables);
 	gm_buf_printf(out, "base %s\nchain %s\nrevisions %zu\nhead %s\ncreated %lld\n", m->base,
 		      m->chain[0] ? m->chain : "-", m->revisions, m->head ? m->head : "-",
 		      m->created);
@@ -73,6 +75,12 @@ static bool parse_line(gm_cache_meta *m, const char *line)
 		return !strcmp(rest, "-") || get_oid(m->chain, rest);
 	if (!strcmp(word, "fingerprint"))
 		return get_oid(m->fingerprint, rest);
+	if (!strcmp(word, "kind") && !strcmp(rest, "models")) {
+		m->kind = GM_CACHE_MODELS;
+		return true;
+	}
+	if (!strcmp(word, "models_tables"))
+		return sscanf(rest, "%zu", &m->tables) == 1;
 	if (!strcmp(word, "revisions"))
 		return sscanf(rest, "%zu", &m->revisions) == 1;
 	if (!strcmp(word, "created"))

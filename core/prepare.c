@@ -508,6 +508,8 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 	if ((error = gm_replay_models(&r->models, &r->desired, r->rp)) < 0 ||
 	    (error = refuse_empty_models(r)) < 0)
 		return error;
+	free(out->cache); /* with the models cache's line */
+	out->cache = gm_xstrdup(gm_replay_cache_note(r->rp));
 	gm_replay_phase(r->rp, "models");
 	/* schemas the models do not manage stay as they are, with what they hold */
 	if ((error = gm_schema_scope(r->desired, r->current, r->cfg->schemas, r->cfg->schemas_nr)) <

@@ -444,13 +444,82 @@ static int apply_models(gm_conn *conn, const char *sql)
 	return d->commit(conn);
 }
 
+/* Start the -v note's line about the models cache: "models: <what>". */
+static void models_note(gm_replay *rp, const char *what)
+{
+	gm_buf_printf(&rp->cache_note, "%smodels: %s", rp->cache_note.len ? "\n" : "", what);
+}
+
+/*
+ * The desired schema from the models cache (cache_models.c; PostgreSQL): *out on a hit,
+ * else NULL and *mc the cache that a build is saved in (NULL when off). The cache failing
+ * is never the run's failure (< 0 only on an interrupt).
+ */
+static int cached_desired(gm_schema **out, gm_cache **mc, gm_replay *rp, const char *sql)
+{
+	const char *what = NULL;
+	int error;
+
+	*out = NULL;
+	*mc = NULL;
+	if (!rp->conn || !gm_cache_models_on(rp->server->dialect))
+		return 0; /* SQLite: a few ms, not cached */
+	if (rp->opts.no_cache) {
+		models_note(rp, "off (--no-cache)");
+		return 0;
+	}
+	if ((error = gm_cache_models_new(mc, rp->repo, rp->cfg, rp->server, rp->conn, sql)) < 0) {
+		if (error == GM_EINTERRUPTED)
+			return error;
+		models_note(rp, "off (");
+		gm_buf_printf(&rp->cache_note, "%s)", gm_error_last()->message);
+		gm_error_clear();
+		return 0;
+	}
+	if (!*mc) {
+		models_note(rp, "off (cache_size: 0)");
+		return 0;
+	}
+	if ((error = gm_cache_models_read(out, &what, *mc)) < 0)
+		return error;
+	models_note(rp, what);
+	if (*out)
+		gm_buf_printf(&rp->cache_note, " %s", gm_cache_name(*mc));
+	return 0;
+}
+
+/*
+ * The desired schema built: the models' SQL applied to a new scratch database on the
+ * server, which is inspected, then kept as mc's entry (when the cache is on) or dropped.
+ */
+static int build_desired(gm_schema **out, gm_replay *rp, const char *sql, gm_cache *mc)
+{
+	const gm_dialect *d = rp->server->dialect;
+	gm_scratch *s = NULL;
+	int error;
+
+	if ((error = gm_scratch_create(&s, rp->server)) < 0 ||
+	    (error = apply_models(gm_scratch_conn(s), sql)) < 0 ||
+	    (error = d->inspect(out, gm_scratch_conn(s), rp->cfg->version_table)) < 0 || !mc) {
+		gm_scratch_drop(s);
+		return error;
+	}
+	if (gm_cache_models_save(mc, s, *out) < 0) {
+		gm_buf_printf(&rp->cache_note, ", not saved (%s)", gm_error_last()->message);
+		gm_error_clear();
+	} else {
+		gm_buf_printf(&rp->cache_note, ", saved %s", gm_cache_name(mc));
+	}
+	return 0;
+}
+
 int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp)
 {
 	gm_schema *empty = NULL, *models = NULL;
 	gm_changes ch = GM_CHANGES_INIT;
 	gm_plan plan = GM_PLAN_INIT;
 	gm_buf sql = GM_BUF_INIT;
-	gm_scratch *s = NULL;
+	gm_cache *mc = NULL;
 	const gm_dialect *d = rp->server->dialect;
 	int error;
 
@@ -462,14 +531,13 @@ int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay 
 	if ((error = gm_diff(&ch, empty, models, 0)) < 0 || (error = d->plan(&plan, &ch)) < 0)
 		goto done;
 	gm_plan_render(&sql, &plan);
-	if ((error = gm_scratch_create(&s, rp->server)) < 0 ||
-	    (error = apply_models(gm_scratch_conn(s), sql.ptr)) < 0 ||
-	    (error = d->inspect(desired_out, gm_scratch_conn(s), rp->cfg->version_table)) < 0)
+	if ((error = cached_desired(desired_out, &mc, rp, sql.ptr ? sql.ptr : "")) < 0 ||
+	    (!*desired_out && (error = build_desired(desired_out, rp, sql.ptr, mc)) < 0))
 		goto done;
 	carry_hints(*desired_out, models);
 done:
 	*models_out = models;
-	gm_scratch_drop(s);
+	gm_cache_free(mc);
 	gm_buf_release(&sql);
 	gm_plan_release(&plan);
 	gm_changes_release(&ch);

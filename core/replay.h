@@ -87,7 +87,9 @@ int gm_replay_open_scratch(gm_replay *rp);
  */
 int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop);
 
-/* What the cache did ("hit gm_cache_... (0 revisions replayed on top)"); borrowed. */
+/* What the cache did ("hit (12 of 12 revisions cached, 0 replayed)"), and after
+ * gm_replay_models on PostgreSQL a second line for the models cache ("models: hit
+ * gm_cache_..._models_..."); borrowed. */
 const char *gm_replay_cache_note(const gm_replay *rp);
 
 /* The scratch server of cfg: `scratch:` or, when unset, the target's (PostgreSQL) or
@@ -133,8 +135,10 @@ bool gm_replay_fixtures_loaded(const gm_replay *rp);
  * (*desired_out): planned from an empty schema and applied to a second scratch database
  * on the same server, which is then inspected, so that the desired schema is spelled as
  * the database spells it (check expressions, defaults); rename hints and origins are
- * carried over from the models. Caller owns both. GM_EINVALID when the models do not
- * apply to an empty database.
+ * carried over from the models. On PostgreSQL that database is kept between runs, keyed
+ * by the DDL (cache_models.c), and a hit only inspects it; not with opts->no_cache or
+ * cache_size: 0. Caller owns both. GM_EINVALID when the models do not apply to an empty
+ * database.
  */
 int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp);
 

@@ -202,15 +202,12 @@ static void release_error(struct saved_error *e)
 	free(e->detail);
 }
 
-void gm_scratch_drop(gm_scratch *s)
+/* Take s off the list that exit and signals clean up. */
+static void unlist(gm_scratch *s)
 {
-	struct saved_error saved;
 	gm_scratch *volatile *pp;
 	sigset_t old;
-	int i;
 
-	if (!s)
-		return;
 	block_signals(&old);
 	for (pp = &scratches; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
@@ -219,11 +216,18 @@ void gm_scratch_drop(gm_scratch *s)
 		}
 	}
 	restore_signals(&old);
+}
+
+/* Disconnect (when connected), drop the database unless `keep`, free. */
+static void finish(gm_scratch *s, bool keep)
+{
+	struct saved_error saved;
+	int i;
 
 	save_error(&saved);
 	if (s->conn)
 		s->dialect->disconnect(s->conn);
-	if (s->dialect->scratch_drop && s->dialect->scratch_drop(s->url) < 0)
+	if (!keep && s->dialect->scratch_drop && s->dialect->scratch_drop(s->url) < 0)
 		restore_error(&saved);
 	release_error(&saved);
 
@@ -231,4 +235,25 @@ void gm_scratch_drop(gm_scratch *s)
 	for (i = 0; i < SCRATCH_FILES; i++)
 		free(s->files[i]);
 	free(s);
+}
+
+int gm_scratch_keep(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), void *payload)
+{
+	gm_conn *conn = s->conn;
+	int error;
+
+	unlist(s);
+	s->conn = NULL;
+	s->dialect->disconnect(conn);
+	error = fn(s->url, payload);
+	finish(s, error == 0);
+	return error;
+}
+
+void gm_scratch_drop(gm_scratch *s)
+{
+	if (!s)
+		return;
+	unlist(s);
+	finish(s, false);
 }

@@ -29,6 +29,15 @@ const gm_url *gm_scratch_url(const gm_scratch *s);
  */
 int gm_scratch_redo(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), void *payload);
 
+/*
+ * Disconnect from the scratch database and run fn(url, payload), which keeps it under
+ * another name (renames it into the models cache); then free s, which is no scratch
+ * database any more. When fn fails, the database is dropped as by gm_scratch_drop. s is
+ * freed either way; fn's error is returned. A process killed while fn runs leaves a
+ * database under the scratch name, which a later run's leftover rule drops.
+ */
+int gm_scratch_keep(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), void *payload);
+
 /* Disconnect, drop the database and free; NULL-safe. Errors are ignored (best effort). */
 void gm_scratch_drop(gm_scratch *s);
 

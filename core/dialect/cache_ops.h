@@ -1,5 +1,5 @@
 /*
- * The snapshot cache's database operations, one table per dialect (sqlite_cache.c,
+ * The cache's database operations, one table per dialect (sqlite_cache.c,
  * postgres_cache.c); core/cache.c decides what to keep, these only store and fetch it.
  */
 #ifndef GM_DIALECT_CACHE_OPS_H
@@ -42,8 +42,27 @@ typedef struct gm_cache_ops {
 	int (*save)(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta);
 	/* Fill the empty scratch database s from entry `name`. GM_EDB when it cannot. */
 	int (*restore)(const gm_cache_place *where, gm_scratch *s, const char *name);
-	/* Remove entry `name` (a missing one is fine). */
+	/* Remove entry `name` (a missing one is fine; sessions connected to it are ended). */
 	int (*remove)(const gm_cache_place *where, const char *name);
+
+	/* The models cache (cache_models.c); NULL on a dialect without it (SQLite). */
+	/*
+	 * What else on the server shapes the database that DDL makes there and its
+	 * inspection, besides its version: one line per setting. Caller frees. GM_EDB.
+	 */
+	int (*session)(char **out, gm_conn *conn);
+	/*
+	 * A read-only connection to entry `name`, and the metadata stored beside it ("" when
+	 * none). Caller owns both. GM_ENOTFOUND when there is no such entry; GM_EDB when it
+	 * cannot be connected to or read.
+	 */
+	int (*open)(gm_conn **out, char **meta_out, const gm_cache_place *where, const char *name);
+	/*
+	 * Keep the scratch database s itself as entry `name` with metadata `meta` (comment
+	 * it, then rename it into place: atomic; killed before, it is a scratch leftover). s
+	 * is consumed: dropped when not kept. GM_EEXISTS when another run kept `name` first.
+	 */
+	int (*keep)(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta);
 } gm_cache_ops;
 
 extern const gm_cache_ops gm_cache_ops_sqlite;

@@ -1,7 +1,9 @@
 /*
- * The snapshot cache on PostgreSQL: an entry is a database gm_cache_<...> on the scratch
- * server, its metadata in COMMENT ON DATABASE; a scratch database is copied from it with
- * CREATE DATABASE ... TEMPLATE (nobody may be connected to a template while it is copied).
+ * The cache on PostgreSQL: an entry is a database gm_cache_<...> on the scratch server,
+ * its metadata in COMMENT ON DATABASE. A snapshot's scratch database is copied from it
+ * with CREATE DATABASE ... TEMPLATE (nobody may be connected to a template while it is
+ * copied); a models entry is a scratch database renamed into place and only ever
+ * connected to (read only) and inspected, never a template.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,18 +26,24 @@ static const char list_sql[] =
 	"FROM pg_catalog.pg_database WHERE left(datname, length($1)) = $1 ORDER BY datname";
 static const char exists_sql[] = "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1";
 
-static int pg_server_version(char **out, gm_conn *conn)
+/* The one value that `sql` returns ("" when no row). Caller frees *out. */
+static int query_value(char **out, struct gm_pg_conn *c, const char *what, const char *sql)
 {
 	PGresult *res = NULL;
 	int error;
 
 	*out = NULL;
-	if ((error = gm_pg_query(&res, (struct gm_pg_conn *)conn, "cannot read the server version",
-				 version_sql, NULL, NULL)) < 0)
+	if ((error = gm_pg_query(&res, c, what, sql, NULL, NULL)) < 0)
 		return error;
 	*out = gm_xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
 	PQclear(res);
 	return 0;
+}
+
+static int pg_server_version(char **out, gm_conn *conn)
+{
+	return query_value(out, (struct gm_pg_conn *)conn, "cannot read the server version",
+			   version_sql);
 }
 
 static int admin_open(struct gm_pg_conn **out, const gm_url *server)
@@ -92,6 +100,8 @@ static int create_from(struct gm_pg_conn *c, const char *name, const char *from)
 	return error;
 }
 
+/* DROP DATABASE, ending the sessions connected to it (PostgreSQL 13 and later): a run
+ * inspecting a models entry in place then falls back to building it. */
 static int drop_db(struct gm_pg_conn *c, const char *name)
 {
 	gm_buf sql = GM_BUF_INIT;
@@ -99,6 +109,8 @@ static int drop_db(struct gm_pg_conn *c, const char *name)
 
 	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
 	gm_sql_ident(&sql, name);
+	if (PQserverVersion(c->pg) >= 130000)
+		gm_buf_puts(&sql, " WITH (FORCE)");
 	error = run(c, &sql, "cannot drop database");
 	gm_buf_release(&sql);
 	return error;
@@ -109,6 +121,33 @@ struct save {
 	const char *name, *meta;
 };
 
+/* COMMENT ON DATABASE `db` IS meta, then ALTER DATABASE `db` RENAME TO name: GM_EEXISTS
+ * when name exists already (another run saved it first). */
+static int comment_rename(struct gm_pg_conn *admin, const char *db, const char *name,
+			  const char *meta)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int error;
+
+	gm_buf_puts(&sql, "COMMENT ON DATABASE ");
+	gm_sql_ident(&sql, db);
+	gm_buf_puts(&sql, " IS ");
+	gm_sql_literal(&sql, meta);
+	if ((error = run(admin, &sql, "cannot save cache entry")) == 0) {
+		gm_buf_puts(&sql, "ALTER DATABASE ");
+		gm_sql_ident(&sql, db);
+		gm_buf_puts(&sql, " RENAME TO ");
+		gm_sql_ident(&sql, name);
+		if ((error = run(admin, &sql, "cannot save cache entry")) < 0 &&
+		    db_exists(admin, name)) {
+			gm_error_clear();
+			error = GM_EEXISTS;
+		}
+	}
+	gm_buf_release(&sql);
+	return error;
+}
+
 /*
  * With the scratch disconnected: copy it to a temporary database named like a scratch
  * database of this process (so that a later run drops it when this one was killed),
@@ -118,7 +157,7 @@ static int save_disconnected(const gm_url *scratch, void *payload)
 {
 	struct save *sv = payload;
 	struct gm_pg_conn *admin = NULL;
-	gm_buf tmp = GM_BUF_INIT, sql = GM_BUF_INIT;
+	gm_buf tmp = GM_BUF_INIT;
 	char tag[GM_OWNER_TAG_MAX];
 	static unsigned seq;
 	int error;
@@ -128,27 +167,12 @@ static int save_disconnected(const gm_url *scratch, void *payload)
 	if ((error = admin_open(&admin, sv->where->server)) < 0 ||
 	    (error = create_from(admin, tmp.ptr, scratch->dbname)) < 0)
 		goto done;
-	gm_buf_puts(&sql, "COMMENT ON DATABASE ");
-	gm_sql_ident(&sql, tmp.ptr);
-	gm_buf_puts(&sql, " IS ");
-	gm_sql_literal(&sql, sv->meta);
-	if ((error = run(admin, &sql, "cannot save cache entry")) == 0) {
-		gm_buf_puts(&sql, "ALTER DATABASE ");
-		gm_sql_ident(&sql, tmp.ptr);
-		gm_buf_puts(&sql, " RENAME TO ");
-		gm_sql_ident(&sql, sv->name);
-		if ((error = run(admin, &sql, "cannot save cache entry")) < 0 &&
-		    db_exists(admin, sv->name)) {
-			gm_error_clear(); /* another run saved it first */
-			error = GM_EEXISTS;
-		}
-	}
+	error = comment_rename(admin, tmp.ptr, sv->name, sv->meta);
 	if (error < 0 && drop_db(admin, tmp.ptr) < 0)
 		gm_error_clear();
 done:
 	admin_close(admin);
 	gm_buf_release(&tmp);
-	gm_buf_release(&sql);
 	return error;
 }
 
@@ -238,10 +262,89 @@ static int pg_remove(const gm_cache_place *where, const char *name)
 	return error;
 }
 
+/*
+ * The settings that shape a new database and its inspection, besides the version: the
+ * role (and so the "$user" schema of search_path), search_path (where unqualified names
+ * go, what current_schema() is), the encoding and locale, and the extensions the server
+ * offers, with their default versions (a package upgrade changes what CREATE EXTENSION
+ * installs without changing the server's version).
+ */
+static const char session_sql[] =
+	"SELECT concat_ws(E'\\n', 'user ' || current_user, "
+	"'search_path ' || current_setting('search_path'), "
+	"'current_schema ' || coalesce(current_schema(), '-'), "
+	"'encoding ' || current_setting('server_encoding'), "
+	"'locale ' || d.datcollate || ' ' || d.datctype, "
+	"'extensions ' || (SELECT string_agg(name || ' ' || coalesce(default_version, '-'), ',' "
+	"ORDER BY name) FROM pg_catalog.pg_available_extensions)) "
+	"FROM pg_catalog.pg_database d WHERE d.datname = current_database()";
+
+static int pg_session(char **out, gm_conn *conn)
+{
+	return query_value(out, (struct gm_pg_conn *)conn, "cannot read the session", session_sql);
+}
+
+static const char own_meta_sql[] =
+	"SELECT coalesce(pg_catalog.shobj_description(oid, 'pg_database'), '') "
+	"FROM pg_catalog.pg_database WHERE datname = current_database()";
+
+/*
+ * Read only: a hit inspects the entry in place and must never change it. One connection
+ * on a hit (the entry's own, which also reads its comment); the admin connection only
+ * when it fails, to tell a missing entry from one that cannot be read.
+ */
+static int pg_open(gm_conn **out, char **meta_out, const gm_cache_place *where, const char *name)
+{
+	struct gm_pg_conn *c = NULL, *admin = NULL;
+	int error;
+
+	*out = NULL;
+	*meta_out = NULL;
+	if ((error = gm_pg_connect_admin(&c, where->server->conninfo, name,
+					 where->server->masked)) < 0) {
+		if (admin_open(&admin, where->server) == 0 && !db_exists(admin, name)) {
+			gm_error_clear();
+			error = GM_ENOTFOUND;
+		}
+		admin_close(admin);
+		return error;
+	}
+	PQclear(PQexec(c->pg, "SET default_transaction_read_only = on"));
+	if ((error = query_value(meta_out, c, "cannot read cache entry", own_meta_sql)) < 0) {
+		admin_close(c);
+		return error;
+	}
+	*out = &c->parent;
+	return 0;
+}
+
+/* With the scratch disconnected: comment it and rename it into place. */
+static int keep_disconnected(const gm_url *scratch, void *payload)
+{
+	struct save *sv = payload;
+	struct gm_pg_conn *admin = NULL;
+	int error;
+
+	if ((error = admin_open(&admin, sv->where->server)) == 0)
+		error = comment_rename(admin, scratch->dbname, sv->name, sv->meta);
+	admin_close(admin);
+	return error;
+}
+
+static int pg_keep(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta)
+{
+	struct save sv = { where, name, meta };
+
+	return gm_scratch_keep(s, keep_disconnected, &sv);
+}
+
 const gm_cache_ops gm_cache_ops_postgres = {
 	.server_version = pg_server_version,
 	.list = pg_list,
 	.save = pg_save,
 	.restore = pg_restore,
 	.remove = pg_remove,
+	.session = pg_session,
+	.open = pg_open,
+	.keep = pg_keep,
 };

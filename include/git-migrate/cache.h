@@ -1,4 +1,5 @@
-/* The snapshot cache as `git migrate cache` sees it: list and clear this repository's. */
+/* The cache as `git migrate cache` sees it: list and clear this repository's snapshot
+ * and models entries. */
 #ifndef GM_CACHE_H
 #define GM_CACHE_H
 #include <stdbool.h>
@@ -13,6 +14,8 @@ typedef struct gm_cache_entry_info {
 	size_t rows;       /* fixture rows loaded in it */
 	long long created; /* seconds since the epoch; 0 when unknown */
 	bool valid;        /* false: half-written, or its metadata cannot be read */
+	bool models;       /* a models entry (the models' database), not a snapshot */
+	size_t tables;     /* a models entry: the tables its models create */
 } gm_cache_entry_info;
 
 typedef struct gm_cache_list {

@@ -3,8 +3,9 @@
 #   cache_repo <dir>           a repository (prepare_case_setup with contacts models) whose
 #                              production also holds fixtures (data/contacts.csv, 2 rows);
 #                              work merged them and its models add contacts.name
-#   cache_entries              this repository's entries as the database or the file
-#                              system holds them (cwd: the repository), sorted
+#   cache_entries              this repository's snapshot entries as the database or the
+#                              file system holds them (cwd: the repository), sorted
+#   models_entries             the models entries (PostgreSQL: gm_cache_*_models_*), sorted
 #   prepare_v <dir> <args>     git migrate -v prepare <args> in <dir> ($CONFIG: a --config
 #                              file): stdout in out, stderr in err, the cache line in cache
 #   test_line_count <op> <n> <file>
@@ -28,10 +29,16 @@ cache_repo() {
 
 cache_entries() {
 	if test_if_postgres; then
-		pg_psql -At -c "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$GM_PG_ROLE' AND d.datname LIKE 'gm\_cache\_%' ORDER BY 1"
+		pg_psql -At -c "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$GM_PG_ROLE' AND d.datname LIKE 'gm\_cache\_%' AND d.datname NOT LIKE 'gm\_cache\_%\_models\_%' ORDER BY 1"
 	else
 		ls "$(git rev-parse --git-common-dir)/git-migrate/cache" 2>/dev/null |
 			sed -n 's/\.db$//p' | sort
+	fi
+}
+
+models_entries() {
+	if test_if_postgres; then
+		pg_psql -At -c "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$GM_PG_ROLE' AND d.datname LIKE 'gm\_cache\_%\_models\_%' ORDER BY 1"
 	fi
 }
 
