@@ -132,8 +132,9 @@ static size_t best_entry(const gm_cache *c, const gm_cache_stored_list *l, gm_ca
 	return best;
 }
 
-/* Whether the scratch now holds the schema whose fingerprint hash is `want`. */
-static bool schema_is(gm_scratch *s, const gm_cache *c, const char *want)
+/* Whether the scratch now holds the schema whose fingerprint hash is `want`; that schema
+ * into *keep when it does. */
+static bool schema_is(gm_scratch *s, const gm_cache *c, const char *want, gm_schema **keep)
 {
 	gm_conn *conn = gm_scratch_conn(s);
 	gm_schema *schema = NULL;
@@ -145,25 +146,30 @@ static bool schema_is(gm_scratch *s, const gm_cache *c, const char *want)
 		gm_cache_fingerprint_hash(got, fp.ptr ? fp.ptr : "");
 	}
 	gm_error_clear();
-	gm_schema_free(schema);
 	gm_buf_release(&fp);
-	return !strcmp(got, want);
+	if (strcmp(got, want)) {
+		gm_schema_free(schema);
+		return false;
+	}
+	*keep = schema;
+	return true;
 }
 
-int gm_cache_restore(gm_cache_meta *meta_out, gm_cache *c, gm_scratch *s)
+int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *c, gm_scratch *s)
 {
 	gm_cache_stored_list l = { NULL, 0, 0 };
 	size_t i;
 	int error;
 
 	memset(meta_out, 0, sizeof(*meta_out));
+	*schema_out = NULL;
 	if ((error = c->ops->list(&l, &c->where, c->prefix)) < 0)
 		goto done;
 	i = best_entry(c, &l, meta_out);
 	if (i == l.nr)
 		goto done;
 	if (c->ops->restore(&c->where, s, l.v[i].name) == 0 &&
-	    schema_is(s, c, meta_out->fingerprint))
+	    schema_is(s, c, meta_out->fingerprint, schema_out))
 		goto done;
 	/* corrupt, half-built or changed behind our back: never used, removed */
 	gm_error_clear();

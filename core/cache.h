@@ -75,11 +75,12 @@ void gm_cache_free(gm_cache *c);
  * Restore the best entry into the empty scratch database s: the one of exactly this
  * state, else the one with the most of production's revisions that are a prefix of
  * this state's. On success *meta_out describes it (caller releases; revisions == 0 and
- * 0 returned when there was none). An entry that cannot be restored or whose schema is
+ * 0 returned when there was none) and *schema_out is its schema, as the check inspected
+ * it (caller owns; NULL when there was no entry). An entry that cannot be restored or whose schema is
  * not its fingerprint is removed and GM_ENOTFOUND returned: s then holds garbage and
  * the caller starts over on a new scratch database.
  */
-int gm_cache_restore(gm_cache_meta *meta_out, gm_cache *c, gm_scratch *s);
+int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *c, gm_scratch *s);
 
 /*
  * Save s (holding this state: fingerprint the hash of its schema's fingerprint, the

@@ -150,6 +150,16 @@ struct gm_dialect {
 	int (*commit)(gm_conn *conn);
 	int (*rollback)(gm_conn *conn);
 
+	/*
+	 * Optional (NULL: none): start running a multi-statement SQL text in one implicit
+	 * transaction and return at once; exec_wait then waits for it: 0 when every
+	 * statement ran, else GM_EDB with the server's message (GM_EINTERRUPTED after our
+	 * interrupt); with `discard`, it only waits (the error state is left alone).
+	 * exec_send fails GM_EDB when the text cannot be sent.
+	 */
+	int (*exec_send)(gm_conn *conn, const char *sql);
+	int (*exec_wait)(gm_conn *conn, bool discard);
+
 	/* Inspect the database into a canonical schema, skipping `version_table` and the
 	 * engine's own tables. Objects not covered go to schema->unsupported. Caller owns *out. */
 	int (*inspect)(gm_schema **out, gm_conn *conn, const char *version_table);

@@ -142,7 +142,7 @@ static const gm_revision **applied_order(size_t *nr, const gm_deploy_ctx *ctx)
 /* Schema drift: replay the applied revisions on a scratch database and compare. */
 static int check_drift(gm_findings *f, gm_deploy_ctx *ctx)
 {
-	gm_replay_opts o = { NULL, NULL, true, NULL, false, false };
+	gm_replay_opts o = { NULL, NULL, true, NULL, false, false, false };
 	gm_schema *want = NULL, *live = NULL, *empty = NULL;
 	gm_changes ch = GM_CHANGES_INIT;
 	gm_replay *rp = NULL;

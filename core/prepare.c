@@ -403,7 +403,7 @@ static void run_init(struct run *r, gm_repo *repo, const gm_config *cfg,
 		     const gm_prepare_opts *opts)
 {
 	static const gm_prepare_opts defaults = GM_PREPARE_OPTS_INIT;
-	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false };
+	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false, true };
 
 	memset(r, 0, sizeof(*r));
 	gm_buf_init(&r->up_sql);

@@ -272,7 +272,7 @@ int gm_rebase(gm_rebase_result *out, gm_findings *findings, gm_repo *repo, const
 	      const gm_rebase_opts *opts)
 {
 	static const gm_rebase_opts defaults = GM_REBASE_OPTS_INIT;
-	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false };
+	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false, false };
 	struct rebase r;
 	gm_replay *rp = NULL;
 	gm_lock *lock = NULL;

@@ -27,7 +27,27 @@ struct gm_replay {
 	gm_replay_phase_time phases[GM_PHASES_MAX];
 	size_t phases_nr;
 	gm_buf cache_note; /* what the snapshot cache did */
+	struct models_ahead {
+		bool started;       /* models_start ran and left this for gm_replay_models */
+		gm_schema *models;  /* loaded and normalized */
+		gm_schema *desired; /* a models-cache hit */
+		gm_buf sql;         /* the models planned from an empty schema */
+		gm_cache *mc;       /* where a build is saved (NULL: off) */
+		gm_scratch *s;      /* the database the DDL is running on (exec_send) */
+		gm_buf note;        /* the -v line about the models cache, said afterwards */
+	} ahead;
+	/* The schema of the database as the snapshot cache's check read it, for the first
+	 * gm_replay_inspect when nothing ran since (dropped by anything that changes it). */
+	gm_schema *known;
 };
+
+static int models_start(gm_replay *rp);
+
+static void forget_known(gm_replay *rp)
+{
+	gm_schema_free(rp->known);
+	rp->known = NULL;
+}
 
 void gm_replay_new(gm_replay **out, gm_repo *repo, const gm_config *cfg, const gm_replay_opts *opts)
 {
@@ -76,6 +96,7 @@ static int new_scratch(gm_replay *rp)
 {
 	int error;
 
+	forget_known(rp);
 	gm_scratch_drop(rp->scratch);
 	rp->scratch = NULL;
 	rp->conn = NULL;
@@ -97,7 +118,8 @@ static int restore_cached(size_t *from, gm_replay *rp, gm_cache *c)
 	int error;
 
 	*from = 0;
-	error = gm_cache_restore(&m, c, rp->scratch);
+	forget_known(rp);
+	error = gm_cache_restore(&m, &rp->known, c, rp->scratch);
 	if (error == GM_ENOTFOUND) {
 		gm_error_clear();
 		gm_buf_puts(&rp->cache_note, "a bad entry was removed; ");
@@ -211,6 +233,10 @@ int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 	if ((error = gm_replay_open_scratch(rp)) < 0)
 		return error;
 	gm_buf_clear(&rp->cache_note);
+	if ((error = models_start(rp)) < 0)
+		return error;
+	if (rp->ahead.started)
+		gm_replay_phase(rp, "models-start");
 	if ((error = open_cache(&c, &from, rp, h, stop)) < 0)
 		goto done;
 	if (c) {
@@ -243,6 +269,7 @@ const char *gm_replay_cache_note(const gm_replay *rp)
 
 gm_conn *gm_replay_conn(gm_replay *rp)
 {
+	forget_known(rp); /* the caller may change the database */
 	return rp->conn;
 }
 
@@ -257,6 +284,7 @@ int gm_replay_apply(gm_replay *rp, const gm_revision *rev, bool up)
 
 	if ((error = gm_interrupt_check()) < 0)
 		return error;
+	forget_known(rp);
 	return gm_db_apply_section(rp->conn, up ? &rev->up : &rev->down, rev->transaction,
 				   rev->path);
 }
@@ -295,6 +323,7 @@ static int run_group(gm_replay *rp, const gm_revision *const *order, size_t i, s
 		origins[k] = order[i + k]->path;
 	}
 	*ran = n;
+	forget_known(rp);
 	error = gm_db_apply_group(rp->conn, secs, origins, n, &failed);
 	if (error == 0 || error == GM_EINTERRUPTED)
 		return error;
@@ -357,6 +386,11 @@ int gm_replay_inspect(gm_schema **out, gm_replay *rp)
 
 	if ((error = gm_interrupt_check()) < 0)
 		return error;
+	if (rp->known) {
+		*out = rp->known;
+		rp->known = NULL;
+		return 0;
+	}
 	return rp->conn->dialect->inspect(out, rp->conn, rp->cfg->version_table);
 }
 
@@ -381,6 +415,7 @@ int gm_replay_fixtures(gm_replay *rp, const gm_schema *schema)
 
 	if (rp->opts.no_fixtures || rp->fixtures_loaded)
 		return 0;
+	forget_known(rp);
 	error = gm_fixtures_load_config(&rp->fixtures, rp->repo, rp->cfg, rp->opts.fixtures_oid,
 					rp->conn, schema, rp->opts.progress, rp->opts.payload);
 	if (error < 0 && error != GM_EINTERRUPTED)
@@ -488,19 +523,33 @@ static int cached_desired(gm_schema **out, gm_cache **mc, gm_replay *rp, const c
 	return 0;
 }
 
+static int desired_from(gm_schema **out, gm_replay *rp, gm_scratch *s, gm_cache *mc);
+
 /*
  * The desired schema built: the models' SQL applied to a new scratch database on the
  * server, which is inspected, then kept as mc's entry (when the cache is on) or dropped.
  */
 static int build_desired(gm_schema **out, gm_replay *rp, const char *sql, gm_cache *mc)
 {
-	const gm_dialect *d = rp->server->dialect;
 	gm_scratch *s = NULL;
 	int error;
 
 	if ((error = gm_scratch_create(&s, rp->server)) < 0 ||
-	    (error = apply_models(gm_scratch_conn(s), sql)) < 0 ||
-	    (error = d->inspect(out, gm_scratch_conn(s), rp->cfg->version_table)) < 0 || !mc) {
+	    (error = apply_models(gm_scratch_conn(s), sql)) < 0) {
+		gm_scratch_drop(s);
+		return error;
+	}
+	return desired_from(out, rp, s, mc);
+}
+
+/* The desired schema, inspected from s (the models' DDL applied); s kept as mc's entry
+ * (when the cache is on) or dropped. */
+static int desired_from(gm_schema **out, gm_replay *rp, gm_scratch *s, gm_cache *mc)
+{
+	const gm_dialect *d = rp->server->dialect;
+	int error;
+
+	if ((error = d->inspect(out, gm_scratch_conn(s), rp->cfg->version_table)) < 0 || !mc) {
 		gm_scratch_drop(s);
 		return error;
 	}
@@ -513,25 +562,135 @@ static int build_desired(gm_schema **out, gm_replay *rp, const char *sql, gm_cac
 	return 0;
 }
 
-int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp)
+/* The models loaded, normalized and planned from an empty schema into sql. */
+static int plan_models(gm_schema **models, gm_buf *sql, gm_replay *rp)
 {
-	gm_schema *empty = NULL, *models = NULL;
+	gm_schema *empty = NULL;
 	gm_changes ch = GM_CHANGES_INIT;
 	gm_plan plan = GM_PLAN_INIT;
-	gm_buf sql = GM_BUF_INIT;
-	gm_cache *mc = NULL;
 	const gm_dialect *d = rp->server->dialect;
 	int error;
 
-	*models_out = *desired_out = NULL;
-	if ((error = gm_models_load(&models, rp->cfg, rp->server)) < 0)
-		goto done;
-	d->normalize(models);
+	if ((error = gm_models_load(models, rp->cfg, rp->server)) < 0)
+		return error;
+	d->normalize(*models);
 	gm_schema_new(&empty);
-	if ((error = gm_diff(&ch, empty, models, 0)) < 0 || (error = d->plan(&plan, &ch)) < 0)
-		goto done;
-	gm_plan_render(&sql, &plan);
-	if ((error = cached_desired(desired_out, &mc, rp, sql.ptr ? sql.ptr : "")) < 0 ||
+	if ((error = gm_diff(&ch, empty, *models, 0)) == 0 && (error = d->plan(&plan, &ch)) == 0)
+		gm_plan_render(sql, &plan);
+	gm_plan_release(&plan);
+	gm_changes_release(&ch);
+	gm_schema_free(empty);
+	return error;
+}
+
+static void models_ahead_release(gm_replay *rp)
+{
+	struct models_ahead *a = &rp->ahead;
+
+	if (a->s && rp->server->dialect->exec_wait) {
+		gm_conn *conn = gm_scratch_conn(a->s);
+		conn->dialect->interrupt(conn);
+		conn->dialect->exec_wait(conn, true);
+	}
+	gm_scratch_drop(a->s);
+	gm_schema_free(a->models);
+	gm_schema_free(a->desired);
+	gm_cache_free(a->mc);
+	gm_buf_release(&a->sql);
+	gm_buf_release(&a->note);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * With opts.models_ahead, on a dialect that runs SQL in the background (PostgreSQL): the
+ * models are loaded and planned, and their desired schema read from the models cache or
+ * their DDL sent to a new scratch database, before the replay, so that the server builds
+ * both at once (the DDL of 100 tables took it 0.3 s, a fifth of a cold run). Whatever
+ * fails here is left to gm_replay_models, which does it again the usual way and reports
+ * it there, as before; only an interrupt stops the run.
+ */
+static int models_start(gm_replay *rp)
+{
+	struct models_ahead *a = &rp->ahead;
+	const gm_dialect *d = rp->server->dialect;
+	size_t note = rp->cache_note.len;
+	int error;
+
+	if (!rp->opts.models_ahead || !d->exec_send || a->started)
+		return 0;
+	a->started = true;
+	gm_buf_init(&a->sql);
+	gm_buf_init(&a->note);
+	if ((error = plan_models(&a->models, &a->sql, rp)) < 0 ||
+	    (error = cached_desired(&a->desired, &a->mc, rp, a->sql.ptr ? a->sql.ptr : "")) < 0 ||
+	    (!a->desired &&
+	     ((error = gm_scratch_create(&a->s, rp->server)) < 0 ||
+	      (error = d->exec_send(gm_scratch_conn(a->s), a->sql.ptr ? a->sql.ptr : "")) < 0))) {
+		models_ahead_release(rp);
+		gm_buf_truncate(&rp->cache_note, note);
+		if (error == GM_EINTERRUPTED)
+			return error;
+		gm_error_clear();
+		return 0;
+	}
+	/* the snapshot's note comes first */
+	gm_buf_puts(&a->note, rp->cache_note.ptr + note);
+	gm_buf_truncate(&rp->cache_note, note);
+	return 0;
+}
+
+/* gm_replay_models after models_start: wait for the DDL (if it ran), inspect, keep. */
+static int models_finish(gm_schema **desired_out, gm_replay *rp)
+{
+	struct models_ahead *a = &rp->ahead;
+	gm_scratch *s = a->s;
+	gm_cache *mc = a->mc;
+	int error;
+
+	if (a->note.len)
+		gm_buf_printf(&rp->cache_note, "%s%s", rp->cache_note.len ? "\n" : "", a->note.ptr);
+	if (a->desired) {
+		*desired_out = a->desired;
+		a->desired = NULL;
+		return 0;
+	}
+	a->s = NULL;
+	a->mc = NULL;
+	error = rp->server->dialect->exec_wait(gm_scratch_conn(s), false);
+	if (error == 0) {
+		error = desired_from(desired_out, rp, s, mc);
+	} else {
+		/* the usual way names what fails, as it did */
+		gm_scratch_drop(s);
+		if (error != GM_EINTERRUPTED) {
+			gm_error_clear();
+			error = build_desired(desired_out, rp, a->sql.ptr, mc);
+		}
+	}
+	gm_cache_free(mc);
+	return error;
+}
+
+int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp)
+{
+	gm_schema *models = NULL;
+	gm_buf sql = GM_BUF_INIT;
+	gm_cache *mc = NULL;
+	int error;
+
+	*models_out = *desired_out = NULL;
+	if (rp->ahead.started) {
+		models = rp->ahead.models;
+		rp->ahead.models = NULL;
+		error = models_finish(desired_out, rp);
+		models_ahead_release(rp);
+		if (error == 0)
+			carry_hints(*desired_out, models);
+		*models_out = models;
+		return error;
+	}
+	if ((error = plan_models(&models, &sql, rp)) < 0 ||
+	    (error = cached_desired(desired_out, &mc, rp, sql.ptr ? sql.ptr : "")) < 0 ||
 	    (!*desired_out && (error = build_desired(desired_out, rp, sql.ptr, mc)) < 0))
 		goto done;
 	carry_hints(*desired_out, models);
@@ -539,9 +698,6 @@ done:
 	*models_out = models;
 	gm_cache_free(mc);
 	gm_buf_release(&sql);
-	gm_plan_release(&plan);
-	gm_changes_release(&ch);
-	gm_schema_free(empty);
 	return error;
 }
 
@@ -575,6 +731,8 @@ void gm_replay_free(gm_replay *rp)
 {
 	if (!rp)
 		return;
+	models_ahead_release(rp);
+	forget_known(rp);
 	gm_fixtures_report_release(&rp->fixtures);
 	gm_buf_release(&rp->cache_note);
 	gm_scratch_drop(rp->scratch);

@@ -52,6 +52,7 @@ typedef struct gm_replay_opts {
 	const char *fixtures_oid; /* the commit whose fixtures are loaded (production's) */
 	bool no_cache;            /* --no-cache: gm_replay_open_cached neither reads nor saves */
 	bool cache_peek; /* use an entry, but on a miss load no fixtures and save nothing (diff) */
+	bool models_ahead; /* gm_replay_models follows: start the models' database first */
 } gm_replay_opts;
 
 /* One phase's time, in the order they ran (for -v and make bench). */
@@ -96,7 +97,8 @@ const char *gm_replay_cache_note(const gm_replay *rp);
  * SQLite. Caller owns *out. GM_EINVALID (bad URL). */
 int gm_replay_scratch_server(gm_url **out, const gm_config *cfg);
 
-/* The open connection and its dialect (borrowed; after an open). */
+/* The open connection and its dialect (borrowed; after an open). The caller may change
+ * the database through it: the schema the snapshot cache's check read is forgotten. */
 gm_conn *gm_replay_conn(gm_replay *rp);
 const gm_dialect *gm_replay_dialect(const gm_replay *rp);
 
@@ -108,11 +110,13 @@ int gm_replay_apply(gm_replay *rp, const gm_revision *rev, bool up);
 
 /*
  * Apply the up sections of order[0..nr) with progress ("replaying revisions"); an error
- * is prefixed "replaying revision '<id>'" (" (production)" for the first prod_nr).
+ * is prefixed "replaying revision '<id>'" (" (production)" for the first prod_nr). The
+ * first prod_nr (production's, deployed already) share transactions: see replay.c.
  */
 int gm_replay_run(gm_replay *rp, const gm_revision *const *order, size_t nr, size_t prod_nr);
 
-/* Inspect the database (the version table left out). Caller owns *out. */
+/* Inspect the database (the version table left out); right after a snapshot-cache restore,
+ * the schema its check read. Caller owns *out. */
 int gm_replay_inspect(gm_schema **out, gm_replay *rp);
 
 /* The database's schema fingerprint (gm_schema_fingerprint). Caller frees *out. */

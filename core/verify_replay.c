@@ -366,7 +366,7 @@ done:
 int gm_verify_replay(gm_findings *findings, gm_history *h, gm_repo *repo, const gm_config *cfg,
 		     bool no_cache)
 {
-	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false };
+	gm_replay_opts ro = { NULL, NULL, false, NULL, false, false, false };
 	gm_replay *rp = NULL;
 	bool *newer = NULL;
 	int error;

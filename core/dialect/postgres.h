@@ -42,6 +42,10 @@ struct gm_pg_conn {
  * why); failures are ignored (an older server refuses one: harmless). */
 void gm_pg_scratch_session(struct gm_pg_conn *c);
 
+/* postgres_scratch.c: the exec_send and exec_wait slots (see gm_dialect). */
+int gm_pg_exec_send(gm_conn *conn, const char *sql);
+int gm_pg_exec_wait(gm_conn *conn, bool discard);
+
 /* Append " STRATEGY FILE_COPY" to a CREATE DATABASE when that is the cheaper way on the
  * admin connection's server (postgres_scratch.c says when); else nothing. */
 void gm_pg_create_strategy(gm_buf *sql, struct gm_pg_conn *admin);

@@ -1,9 +1,12 @@
-/* How scratch databases are made and used on PostgreSQL: the CREATE DATABASE strategy and
- * the settings of a scratch session. */
+/* How scratch databases are made and used on PostgreSQL: the CREATE DATABASE strategy,
+ * the settings of a scratch session, SQL run in the background (exec_send, exec_wait). */
 #include <string.h>
 #include <libpq-fe.h>
 #include "git-migrate/buf.h"
+#include "git-migrate/error.h"
+#include "error_int.h"
 #include "dialect/postgres.h"
+#include "interrupt.h"
 #include "util/banned.h"
 
 /*
@@ -39,4 +42,43 @@ void gm_pg_create_strategy(gm_buf *sql, struct gm_pg_conn *admin)
 	    !strcmp(PQgetvalue(res, 0, 0), "t"))
 		gm_buf_puts(sql, " STRATEGY FILE_COPY");
 	PQclear(res);
+}
+
+int gm_pg_exec_send(gm_conn *conn, const char *sql)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	gm_buf msg = GM_BUF_INIT;
+	int error;
+
+	if (PQsendQuery(c->pg, sql))
+		return 0;
+	gm_pg_one_line(&msg, PQerrorMessage(c->pg));
+	error = gm_error_set(GM_EDB, "cannot send to '%s': %s", c->masked, msg.ptr);
+	gm_buf_release(&msg);
+	return error;
+}
+
+int gm_pg_exec_wait(gm_conn *conn, bool discard)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	gm_buf msg = GM_BUF_INIT;
+	PGresult *res;
+	int error = 0;
+
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+		if (!error && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+		    st != PGRES_EMPTY_QUERY) {
+			error = GM_EDB;
+			gm_pg_one_line(&msg, primary ? primary : PQerrorMessage(c->pg));
+		}
+		PQclear(res);
+	}
+	if (error && !discard)
+		error = gm_interrupted() ? gm_interrupt_error()
+					 : gm_error_set(GM_EDB, "on '%s': %s", c->masked, msg.ptr);
+	gm_buf_release(&msg);
+	return discard ? 0 : error;
 }

@@ -36,6 +36,18 @@ INSERT INTO t (id) VALUES (1);" &&
 	test_no_scratch_left
 '
 
+test_expect_success 'the models'"'"' database is built while production replays, and says so in -v' '
+	(
+		cd lbl &&
+		sed "s/^      n: integer/&\n      note: text/" models/app.yml >m && mv m models/app.yml &&
+		git migrate -v prepare --dry-run --no-cache >../out 2>../err
+	) &&
+	test_grep "^ALTER TABLE t ADD COLUMN note text;" out &&
+	test_grep "^timing: read [0-9.]*s models-start [0-9.]*s replay " err &&
+	test_grep " models [0-9.]*s diff+plan " err &&
+	test_no_scratch_left
+'
+
 test_expect_success 'a fixture SQL file that deallocates the session'"'"'s prepared statements: prepare passes' '
 	git init -q -b production dealloc &&
 	(
