@@ -7,11 +7,13 @@
  * fixtures_yaml.c, CSV in fixtures_csv.c.
  *
  * Two passes. The scan lists the files, reads each YAML file's events once (structure,
- * table and column names checked, the tables it holds noted) and each CSV file's header;
- * nothing is loaded when a name is wrong. The load then goes table by table in foreign-key
- * order; for each table, every file holding it is streamed again and its rows handed to
- * the dialect's load_rows one at a time. Memory holds one row (and the parser's buffer),
- * whatever the number of rows.
+ * table and column names checked, the tables it holds noted) and names each CSV file's
+ * table from its file name; every table that does not exist is named before anything is
+ * loaded. The load then goes table by table in foreign-key order; for each table, every
+ * file holding it is streamed (again, for YAML; a CSV file's header is checked then) and
+ * its rows handed to the dialect's load_rows one at a time. Memory holds one row (and the
+ * parser's buffer), whatever the number of rows. Any error rolls the one transaction
+ * back: nothing is loaded.
  */
 #include <stdint.h>
 #include <stdlib.h>

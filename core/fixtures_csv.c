@@ -247,60 +247,49 @@ static void table_from_file_name(gm_buf *out, const char *name)
 	gm_buf_put(out, name, strlen(name) - 4);
 }
 
+/*
+ * The scan of a CSV file only names its table (from the file name): the header is read
+ * and checked by the load, which is the one pass over the file (a blob from git is
+ * inflated whole to be read: twice would cost as much again). A bad header still loads
+ * nothing: the load is one transaction.
+ */
 int gm_fx_scan_csv(struct loader *L, struct source *src)
 {
-	gm_stream *in = NULL;
-	gm_csv *csv = NULL;
-	gm_csv_record rec;
 	gm_buf name = GM_BUF_INIT;
 	const gm_table *t;
-	size_t i, k;
-	int error;
 
 	table_from_file_name(&name, src->file.name);
-	if (!(t = gm_schema_table(L->schema, name.ptr))) {
+	if (!(t = gm_schema_table(L->schema, name.ptr)))
 		gm_fx_add_unknown(L, name.ptr, src->file.path, 0, 0);
-		gm_buf_release(&name);
-		return 0;
-	}
+	else
+		gm_fx_add_table(src, t);
 	gm_buf_release(&name);
-	gm_fx_add_table(src, t);
-	if ((error = gm_stream_open(&in, L->tree, &src->file)) < 0)
-		return error;
-	gm_csv_open(&csv, src->file.path, gm_stream_read_cb, in);
-	if ((error = gm_csv_next(csv, &rec)) < 0) {
-		if (error == GM_ITEROVER)
-			error = 0; /* an empty file: no rows */
-		goto done;
-	}
-	for (i = 0; i < rec.nr; i++) {
-		const char *c = rec.fields[i];
-		if (!c || !*c) {
-			error = gm_error_set_at(GM_EINVALID, src->file.path, rec.line, rec.cols[i],
-						"empty column name in the header");
-			goto done;
-		}
-		if (!gm_table_column(t, c)) {
-			error = gm_fx_unknown_column(t, c, src->file.path, rec.line, rec.cols[i]);
-			goto done;
-		}
-		for (k = 0; k < i; k++) {
-			if (!strcmp(rec.fields[k], c)) {
-				error = gm_error_set_at(
-					GM_EINVALID, src->file.path, rec.line, rec.cols[i],
+	return 0;
+}
+
+/* The header, the first record: every name a column of t, none twice; noted in src. */
+static int check_header(struct source *src, const gm_table *t, const gm_csv_record *rec)
+{
+	size_t i, k;
+
+	for (i = 0; i < rec->nr; i++) {
+		const char *c = rec->fields[i];
+		if (!c || !*c)
+			return gm_error_set_at(GM_EINVALID, src->file.path, rec->line, rec->cols[i],
+					       "empty column name in the header");
+		if (!gm_table_column(t, c))
+			return gm_fx_unknown_column(t, c, src->file.path, rec->line, rec->cols[i]);
+		for (k = 0; k < i; k++)
+			if (!strcmp(rec->fields[k], c))
+				return gm_error_set_at(
+					GM_EINVALID, src->file.path, rec->line, rec->cols[i],
 					"column '%s' appears twice in the header", c);
-				goto done;
-			}
-		}
 	}
-	src->csv_columns = gm_xcalloc(rec.nr ? rec.nr : 1, sizeof(char *));
-	for (i = 0; i < rec.nr; i++)
-		src->csv_columns[i] = gm_xstrdup(rec.fields[i]);
-	src->csv_columns_nr = rec.nr;
-done:
-	gm_csv_free(csv);
-	gm_stream_close(in);
-	return error;
+	src->csv_columns = gm_xcalloc(rec->nr ? rec->nr : 1, sizeof(char *));
+	for (i = 0; i < rec->nr; i++)
+		src->csv_columns[i] = gm_xstrdup(rec->fields[i]);
+	src->csv_columns_nr = rec->nr;
+	return 0;
 }
 
 struct csv_iter {
@@ -340,16 +329,19 @@ int gm_fx_load_csv(struct loader *L, struct source *src, const gm_table *t)
 	int error;
 
 	gm_fx_count_table(L, t);
-	if (!src->csv_columns_nr)
-		return 0; /* an empty file */
 	if ((error = gm_stream_open(&in, L->tree, &src->file)) < 0)
 		return error;
 	gm_csv_open(&it.csv, src->file.path, gm_stream_read_cb, in);
-	if ((error = gm_csv_next(it.csv, &rec)) == 0) /* the header */
-		error = L->load_rows(L->conn, t, (const char *const *)src->csv_columns,
-				     src->csv_columns_nr, csv_next, &it);
-	else if (error == GM_ITEROVER)
-		error = 0;
+	if ((error = gm_csv_next(it.csv, &rec)) < 0) {
+		if (error == GM_ITEROVER)
+			error = 0; /* an empty file: no rows */
+		goto done;
+	}
+	if ((error = check_header(src, t, &rec)) < 0)
+		goto done;
+	error = L->load_rows(L->conn, t, (const char *const *)src->csv_columns, src->csv_columns_nr,
+			     csv_next, &it);
+done:
 	gm_csv_free(it.csv);
 	gm_stream_close(in);
 	return error;

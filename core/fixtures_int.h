@@ -58,7 +58,7 @@ struct source {
 	gm_file file;            /* name, path (relative to the root), oid, len */
 	const gm_table **tables; /* tables it holds (CSV: one) */
 	size_t tables_nr, tables_alloc;
-	char **csv_columns; /* CSV: the header */
+	char **csv_columns; /* CSV: the header (read by the load) */
 	size_t csv_columns_nr;
 };
 
@@ -101,7 +101,8 @@ void gm_fx_count_table(struct loader *L, const gm_table *t);
 int gm_fx_scan_yaml(struct loader *L, struct source *src);
 int gm_fx_load_yaml(struct loader *L, struct source *src, const gm_table *t);
 
-/* CSV files (fixtures_csv.c): check the header; load the rows. */
+/* CSV files (fixtures_csv.c): note the table (from the file name); check the header and
+ * load the rows (one pass over the file). */
 int gm_fx_scan_csv(struct loader *L, struct source *src);
 int gm_fx_load_csv(struct loader *L, struct source *src, const gm_table *t);
 
