@@ -61,7 +61,8 @@ struct load {
 	const gm_table *t;
 	const char *const *columns;
 	size_t ncolumns;
-	const gm_column **cols; /* the columns' models (NULL where unknown) */
+	bool *boolean; /* column i is a boolean column */
+	size_t *len;   /* the length of the current row's value i */
 	sqlite3_stmt *insert;
 	struct fk_check *checks;
 	size_t checks_nr;
@@ -147,9 +148,9 @@ static int fk_error(sqlite3 *db, const gm_table *t, const gm_row *row, const cha
 }
 
 /* "true"/"false" (any case) for a boolean column: bound as 1/0, as SQLite spells them. */
-static int boolean_value(const gm_column *c, const char *v)
+static int boolean_value(bool boolean, const char *v)
 {
-	if (!c || !v || strcmp(c->type, "boolean"))
+	if (!boolean)
 		return -1;
 	if (!strcasecmp(v, "true") || !strcmp(v, "t"))
 		return 1;
@@ -158,10 +159,11 @@ static int boolean_value(const gm_column *c, const char *v)
 	return -1;
 }
 
-/* "INSERT INTO t (columns) VALUES (?, ...)" into sql; cols[i] := the columns' models. */
+/* "INSERT INTO t (columns) VALUES (?, ...)" into sql; boolean[i] := column i is boolean. */
 static void insert_sql(gm_buf *sql, const gm_table *t, const char *const *columns, size_t ncolumns,
-		       const gm_column **cols)
+		       bool *boolean)
 {
+	const gm_column *c;
 	size_t i;
 
 	gm_buf_puts(sql, "INSERT INTO ");
@@ -175,7 +177,8 @@ static void insert_sql(gm_buf *sql, const gm_table *t, const char *const *column
 		if (i)
 			gm_buf_puts(sql, ", ");
 		gm_sql_ident_quoted(sql, columns[i]);
-		cols[i] = gm_table_column(t, columns[i]);
+		c = gm_table_column(t, columns[i]);
+		boolean[i] = c && !strcmp(c->type, "boolean");
 	}
 	gm_buf_puts(sql, ") VALUES (");
 	for (i = 0; i < ncolumns; i++)
@@ -231,7 +234,8 @@ static void batch_release(struct batch *b)
  * Note the row just inserted as rowid. Its copy in b->text: the path and NUL, then each
  * value as 'N' (NULL) or 'V', the text and NUL.
  */
-static void batch_add(struct batch *b, const gm_row *row, size_t n, sqlite3_int64 rowid)
+static void batch_add(struct batch *b, const gm_row *row, const size_t *len, size_t n,
+		      sqlite3_int64 rowid)
 {
 	size_t i;
 
@@ -252,7 +256,7 @@ static void batch_add(struct batch *b, const gm_row *row, size_t n, sqlite3_int6
 			continue;
 		}
 		gm_buf_putc(&b->text, 'V');
-		gm_buf_put(&b->text, v, strlen(v) + 1);
+		gm_buf_put(&b->text, v, len[i] + 1);
 	}
 }
 
@@ -361,13 +365,16 @@ static int insert_row(struct load *L, const gm_row *row)
 	sqlite3_reset(insert);
 	for (i = 0; i < L->ncolumns; i++) {
 		const char *v = row->values[i];
-		int b = boolean_value(L->cols[i], v);
-		if (!v)
+		int b;
+		if (!v) {
 			rc = sqlite3_bind_null(insert, (int)i + 1);
-		else if (b >= 0)
-			rc = sqlite3_bind_int(insert, (int)i + 1, b);
-		else
-			rc = sqlite3_bind_text(insert, (int)i + 1, v, -1, SQLITE_STATIC);
+		} else {
+			L->len[i] = strlen(v);
+			b = boolean_value(L->boolean[i], v);
+			rc = b >= 0 ? sqlite3_bind_int(insert, (int)i + 1, b)
+				    : sqlite3_bind_text64(insert, (int)i + 1, v, L->len[i],
+							  SQLITE_STATIC, SQLITE_UTF8);
+		}
 		if (rc != SQLITE_OK)
 			return row_error(L->db, L->t, row, L->columns, L->ncolumns, NULL);
 	}
@@ -390,8 +397,9 @@ int gm_sqlite_load_rows(gm_conn *conn, const gm_table *t, const char *const *col
 	L.t = t;
 	L.columns = columns;
 	L.ncolumns = ncolumns;
-	L.cols = gm_xcalloc(ncolumns ? ncolumns : 1, sizeof(*L.cols));
-	insert_sql(&sql, t, columns, ncolumns, L.cols);
+	L.boolean = gm_xcalloc(ncolumns ? ncolumns : 1, sizeof(*L.boolean));
+	L.len = gm_xcalloc(ncolumns ? ncolumns : 1, sizeof(*L.len));
+	insert_sql(&sql, t, columns, ncolumns, L.boolean);
 	if (sqlite3_prepare_v2(L.db, sql.ptr, -1, &L.insert, NULL) != SQLITE_OK) {
 		error = gm_error_set(GM_EDB, "cannot load rows into '%s': %s", t->name,
 				     sqlite3_errmsg(L.db));
@@ -414,7 +422,7 @@ int gm_sqlite_load_rows(gm_conn *conn, const gm_table *t, const char *const *col
 		}
 		if (!L.checks_nr)
 			continue;
-		batch_add(&L.b, &row, ncolumns, sqlite3_last_insert_rowid(L.db));
+		batch_add(&L.b, &row, L.len, ncolumns, sqlite3_last_insert_rowid(L.db));
 		if (L.b.nr == CHECK_BATCH && (error = batch_check(&L, false)) < 0)
 			goto done;
 	}
@@ -424,7 +432,8 @@ done:
 	free(L.checks);
 	batch_release(&L.b);
 	sqlite3_finalize(L.insert);
-	free(L.cols);
+	free(L.len);
+	free(L.boolean);
 	gm_buf_release(&sql);
 	return error;
 }
