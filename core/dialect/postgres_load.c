@@ -9,7 +9,8 @@
  * the key ("Key (contact_id)=(99) is not present in table ..."), so the batch also keeps
  * each row's foreign-key values (bounded by the batch) to find the first row with that
  * key. A later row's error (a malformed row) first ends the running COPY, so that an
- * earlier row's broken key is the error reported, as on SQLite.
+ * earlier row's broken key is the error reported, as on SQLite. Diagnosing (load.h, after
+ * a failed commit), deferred constraints are made immediate.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,21 @@ static int copy_end(struct copy *cp, const char *abort_msg)
 }
 
 /*
+ * Diagnosing (load.h): deferred constraints checked at the end of each COPY, as the
+ * others, so that a broken deferred key is named by its row instead of failing the commit.
+ */
+static int constraints_immediate(struct copy *cp)
+{
+	PGresult *res = PQexec(cp->c->pg, "SET CONSTRAINTS ALL IMMEDIATE");
+	int error = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		error = conn_error(cp, "cannot make the constraints immediate to load");
+	PQclear(res);
+	return error;
+}
+
+/*
  * The rows stopped with `error` (next()'s). GM_ITEROVER: end the COPY, its result is the
  * load's. Else the error is a row's further down: end the COPY all the same (unless
  * interrupted), and should one of its rows fail (an earlier row) report that one instead.
@@ -317,6 +333,8 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 	}
 	gm_buf_puts(&sql, " FROM STDIN");
 	cp.sql = gm_buf_detach(&sql);
+	if (gm_load_diagnose() && (error = constraints_immediate(&cp)) < 0)
+		goto done;
 
 	for (;;) {
 		memset(&row, 0, sizeof(row));
