@@ -19,7 +19,7 @@ tables:
       id:         {type: integer, primary_key: true}
       title:      {type: varchar(120), null: false}
       contact_id: {type: integer, references: contacts(id)}
-      owner_id:   {type: integer, references: contacts(id)}
+      owner_id:   {type: integer, references: contacts(id), deferrable: initially_deferred}
 YAML
 
 # contacts.csv <n>: contacts 1..n.
@@ -27,22 +27,25 @@ contacts_csv() {
 	awk -v n="$1" 'BEGIN { print "id,email"; for (i = 1; i <= n; i++) printf "%d,c%d@example.com\n", i, i }'
 }
 
-# deals.csv <n> <bad> [shuffle]: n deals; row <bad> (file line bad+1) references contact
-# 999, which does not exist. With shuffle the ids are spread over 1..7n in no order.
+# deals.csv <n> <bad> [shuffle [<bad owner>]]: n deals; row <bad> (file line bad+1)
+# references contact 999, which does not exist; row <bad owner> has owner 999 (a deferred
+# key). With shuffle (1) the ids are spread over 1..7n in no order.
 deals_csv() {
-	awk -v n="$1" -v bad="$2" -v shuffle="$3" 'BEGIN {
+	awk -v n="$1" -v bad="$2" -v shuffle="$3" -v bad_owner="$4" 'BEGIN {
 		print "id,title,contact_id,owner_id"
 		for (i = 1; i <= n; i++) {
 			id = shuffle ? (i * 7919) % (7 * n) + 1 : i
-			printf "%d,deal %d,%s,%d\n", id, i, i == bad ? 999 : (i % 100) + 1, (i % 7) + 1
+			printf "%d,deal %d,%s,%d\n", id, i, i == bad ? 999 : (i % 100) + 1,
+				i == bad_owner ? 999 : (i % 7) + 1
 		}
 	}'
 }
 
-# expect_row_named <file> <line>: the row named, on either dialect: "<file>:<line>: [loading
-# fixtures: ]table 'deals': ... (contact_id)=(999) is not present in table ...".
+# expect_row_named <file> <line> [<column>]: the row named, on either dialect:
+# "<file>:<line>: [loading fixtures: ]table 'deals': ... (<column>)=(999) is not present in
+# table ..." (column: contact_id).
 expect_row_named() {
-	test_grep "^fatal: $1:$2: .*table 'deals': .*(contact_id)=(999) is not present in table" err
+	test_grep "^fatal: $1:$2: .*table 'deals': .*(${3:-contact_id})=(999) is not present in table" err
 }
 
 test_expect_success 'setup: production with models, base revision and fixtures' '
@@ -108,6 +111,14 @@ test_expect_success 'ids in no order: the broken row is still named by its line'
 	(cd repo && git migrate --config ../target.yml loaddata >../out 2>../err) &&
 	test "$(db_query repo "SELECT count(*) FROM deals WHERE contact_id IS NOT NULL")" = 3000 &&
 	db_query repo "DELETE FROM deals; DELETE FROM contacts" &&
+	git -C repo checkout -q data
+'
+
+test_expect_success 'a deferred foreign key (checked at commit on PostgreSQL) is named by its line' '
+	deals_csv 3000 0 0 2700 >repo/data/deals.csv &&
+	(cd repo && test_expect_code 2 git migrate --config ../target.yml loaddata >../out 2>../err) &&
+	expect_row_named data/deals.csv 2701 owner_id &&
+	test "$(db_query repo "SELECT count(*) FROM deals")" = 0 &&
 	git -C repo checkout -q data
 '
 
