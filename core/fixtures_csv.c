@@ -215,8 +215,15 @@ static int record_start(gm_csv *c)
 
 	if (!c->started) {
 		c->started = true;
-		if ((error = fill(c)) < 0)
-			return error;
+		/* Three bytes to look at, even when the first reads are shorter. */
+		while (c->len < 3 && !c->eof) {
+			size_t got = 0;
+			if ((error = c->read(c->payload, c->buf + c->len, sizeof(c->buf) - c->len,
+					     &got)) < 0)
+				return error;
+			c->eof = !got;
+			c->len += got;
+		}
 		if (c->len >= 3 && !memcmp(c->buf, "\xef\xbb\xbf", 3))
 			c->pos = 3;
 	}
