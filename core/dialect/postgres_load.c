@@ -32,6 +32,7 @@
 struct fk_cols {
 	const gm_fkey *fk;
 	size_t *idx;
+	char *prefix; /* "Key (a, b)=(" */
 };
 
 struct copy {
@@ -94,6 +95,22 @@ static void parse_context(const char *context, long *line, gm_buf *column)
 	}
 }
 
+/* "Key (a, b)=(": how the server starts naming a key of fk in a violation. Caller frees. */
+static char *key_prefix(const gm_fkey *fk)
+{
+	gm_buf b = GM_BUF_INIT;
+	size_t k;
+
+	gm_buf_puts(&b, "Key (");
+	for (k = 0; k < fk->columns_nr; k++) {
+		if (k)
+			gm_buf_puts(&b, ", ");
+		gm_buf_puts(&b, fk->columns[k]);
+	}
+	gm_buf_puts(&b, ")=(");
+	return gm_buf_detach(&b);
+}
+
 /* The foreign keys of t whose columns are all among `columns` (the ones a row's values name). */
 static void fk_cols_init(struct copy *cp, const char *const *columns, size_t ncolumns)
 {
@@ -115,7 +132,8 @@ static void fk_cols_init(struct copy *cp, const char *const *columns, size_t nco
 			continue;
 		}
 		cp->fks[cp->fks_nr].fk = fk;
-		cp->fks[cp->fks_nr++].idx = idx;
+		cp->fks[cp->fks_nr].idx = idx;
+		cp->fks[cp->fks_nr++].prefix = key_prefix(fk);
 	}
 	if (cp->fks_nr)
 		cp->key_off = gm_xcalloc(BATCH, sizeof(*cp->key_off));
@@ -137,12 +155,12 @@ static void keep_keys(struct copy *cp, const char *const *values)
 	for (i = 0; i < cp->fks_nr; i++) {
 		const struct fk_cols *f = &cp->fks[i];
 		size_t start = cp->keys.len;
-		gm_buf_puts(&cp->keys, "Key (");
-		for (k = 0; k < f->fk->columns_nr; k++)
-			gm_buf_printf(&cp->keys, "%s%s", k ? ", " : "", f->fk->columns[k]);
-		gm_buf_puts(&cp->keys, ")=(");
-		for (k = 0; k < f->fk->columns_nr && values[f->idx[k]]; k++)
-			gm_buf_printf(&cp->keys, "%s%s", k ? ", " : "", values[f->idx[k]]);
+		gm_buf_puts(&cp->keys, f->prefix);
+		for (k = 0; k < f->fk->columns_nr && values[f->idx[k]]; k++) {
+			if (k)
+				gm_buf_puts(&cp->keys, ", ");
+			gm_buf_puts(&cp->keys, values[f->idx[k]]);
+		}
 		if (k < f->fk->columns_nr)
 			gm_buf_truncate(&cp->keys, start);
 		else
@@ -371,8 +389,10 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 done:
 	if (cp.open)
 		copy_end(&cp, "fixture load stopped");
-	for (i = 0; i < cp.fks_nr; i++)
+	for (i = 0; i < cp.fks_nr; i++) {
 		free(cp.fks[i].idx);
+		free(cp.fks[i].prefix);
+	}
 	free(cp.fks);
 	free(cp.key_off);
 	gm_buf_release(&cp.keys);
