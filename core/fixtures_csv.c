@@ -124,29 +124,32 @@ static int fail(gm_csv *c, int line, int col, const char *msg)
 	return gm_error_set_at(GM_EINVALID, c->path, line, col, "%s", msg);
 }
 
+/* The bytes that end a run inside a quoted field, and inside an unquoted one. */
+/* clang-format off */
+static const bool quoted_stop[256] = { ['"'] = true, ['\0'] = true, ['\n'] = true };
+static const bool unquoted_stop[256] = {
+	[','] = true, ['\n'] = true, ['\r'] = true, ['"'] = true, ['\0'] = true
+};
+/* clang-format on */
+
 /*
- * Append the run of buffered bytes up to the first one that `stop` matches (or the end of
- * the buffer) to the field, a line's worth at a time instead of byte by byte: the bytes
- * of a run hold no newline, so only the column moves.
+ * Append the run of buffered bytes up to the first one in `stop` (or the end of the
+ * buffer) to the field, a line's worth at a time instead of byte by byte: the bytes of a
+ * run hold no newline, so only the column moves.
  */
-static void take_run(gm_csv *c, bool (*stop)(int ch))
+static void take_run(gm_csv *c, const bool *stop)
 {
-	size_t start = c->pos;
+	const unsigned char *p = (const unsigned char *)c->buf + c->pos;
+	const unsigned char *end = (const unsigned char *)c->buf + c->len, *q = p;
+	size_t n;
 
-	while (c->pos < c->len && !stop((unsigned char)c->buf[c->pos]))
-		c->pos++;
-	gm_buf_put(&c->data, c->buf + start, c->pos - start);
-	c->col += (int)(c->pos - start);
-}
-
-static bool quoted_stop(int ch)
-{
-	return ch == '"' || ch == '\0' || ch == '\n';
-}
-
-static bool unquoted_stop(int ch)
-{
-	return ch == ',' || ch == '\n' || ch == '\r' || ch == '"' || ch == '\0';
+	while (q < end && !stop[*q])
+		q++;
+	if (!(n = (size_t)(q - p)))
+		return;
+	gm_buf_put(&c->data, p, n);
+	c->pos += n;
+	c->col += (int)n;
 }
 
 /* A field in double quotes, from its opening quote; *ch is the byte after it. */
