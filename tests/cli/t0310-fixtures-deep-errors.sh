@@ -8,19 +8,18 @@ test_description='a broken fixture row deep in a big file is named by file:line;
 # row must be named by its file and line, also thousands of rows into a file, and a
 # failed load must leave nothing behind.
 
-cat >base.yml <<'YAML'
-tables:
-  contacts:
-    columns:
-      id:    {type: integer, primary_key: true}
-      email: {type: varchar(200), null: false, unique: true}
+# contacts (lib-prepare.sh), and deals that reference them twice, once deferred.
+{
+	contacts_models
+	cat <<'YAML'
   deals:
     columns:
-      id:         {type: integer, primary_key: true}
-      title:      {type: varchar(120), null: false}
+      id: {type: integer, primary_key: true}
       contact_id: {type: integer, references: contacts(id)}
-      owner_id:   {type: integer, references: contacts(id), deferrable: initially_deferred}
+      owner_id: {type: integer, references: contacts(id), deferrable: initially_deferred}
+      title: {type: varchar(120), null: false}
 YAML
+} >base.yml
 
 # contacts.csv <n>: contacts 1..n.
 contacts_csv() {
@@ -60,11 +59,9 @@ test_expect_success 'setup: production with models, base revision and fixtures' 
 		git switch -q work && git merge -q production &&
 		db_create &&
 		db_apply migrations/versions/*_base.sql up &&
-		if test_if_postgres; then
-			printf "database: \"%s\"\n" "$(pg_url "$(case_db)")" >../target.yml
-		else
-			printf "database: sqlite:///db.sqlite\n" >../target.yml
-		fi
+		url=sqlite:///db.sqlite &&
+		{ test_if_sqlite || url=$(pg_url "$(case_db)"); } &&
+		printf "database: \"%s\"\n" "$url" >../target.yml
 	)
 '
 
@@ -143,7 +140,7 @@ test_expect_success 'prepare: the fixtures from production, the broken row named
 		deals_csv 3000 2500 >data/deals.csv &&
 		git commit -q -a -m "a deal without its contact" &&
 		git switch -q work && git merge -q production &&
-		sed "s/^      owner_id: .*/&\n      stage:      varchar(20)/" ../base.yml >models/app.yml &&
+		with_columns ../base.yml "stage: varchar(20)" >models/app.yml &&
 		test_expect_code 2 git migrate prepare >../out 2>../err
 	) &&
 	expect_row_named data/deals.csv 2501 &&
