@@ -323,6 +323,9 @@ static int check_header(struct source *src, const gm_table *t, const gm_csv_reco
 					GM_EINVALID, src->file.path, rec->line, rec->cols[i],
 					"column '%s' appears twice in the header", c);
 	}
+	for (i = 0; i < src->csv_columns_nr; i++) /* a second pass (fixtures.c) reads it again */
+		free(src->csv_columns[i]);
+	free(src->csv_columns);
 	src->csv_columns = gm_xcalloc(rec->nr ? rec->nr : 1, sizeof(char *));
 	for (i = 0; i < rec->nr; i++)
 		src->csv_columns[i] = gm_xstrdup(rec->fields[i]);
