@@ -7,11 +7,13 @@
  * fixtures_yaml.c, CSV in fixtures_csv.c.
  *
  * Two passes. The scan lists the files, reads each YAML file's events once (structure,
- * table and column names checked, the tables it holds noted) and each CSV file's header;
- * nothing is loaded when a name is wrong. The load then goes table by table in foreign-key
- * order; for each table, every file holding it is streamed again and its rows handed to
- * the dialect's load_rows one at a time. Memory holds one row (and the parser's buffer),
- * whatever the number of rows.
+ * table and column names checked, the tables it holds noted) and names each CSV file's
+ * table from its file name; every table that does not exist is named before anything is
+ * loaded. The load then goes table by table in foreign-key order; for each table, every
+ * file holding it is streamed (again, for YAML; a CSV file's header is checked then) and
+ * its rows handed to the dialect's load_rows one at a time. Memory holds one row (and the
+ * parser's buffer), whatever the number of rows. Any error rolls the one transaction
+ * back: nothing is loaded.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "fixtures_int.h"
 #include "interrupt.h"
 #include "dialect/diagnose.h"
+#include "dialect/load.h"
 #include "util/bounded.h"
 #include "util/suggest.h"
 #include "schema_int.h"
@@ -213,7 +216,7 @@ void gm_fx_count_row(struct loader *L, const gm_table *t)
 	r->v[r->nr - 1].rows++;
 	r->rows++;
 	L->rows_done++;
-	if (L->opts->progress && L->rows_done % PROGRESS_EVERY == 0)
+	if (L->opts->progress && !L->diagnosing && L->rows_done % PROGRESS_EVERY == 0)
 		L->opts->progress("loading fixtures", L->rows_done, 0, L->opts->payload);
 }
 
@@ -346,20 +349,60 @@ static void loader_release(struct loader *L)
 	gm_tree_free(L->tree);
 }
 
-/* The scanned files' rows, in one transaction (rolled back on failure). */
-static int load_in_transaction(struct loader *L)
+/* The scanned files' rows, in one transaction (rolled back on failure); *at_commit is set
+ * when the commit failed. */
+static int load_once(struct loader *L, bool *at_commit)
 {
 	const gm_dialect *d = L->conn->dialect;
 	int error;
 
+	*at_commit = false;
 	if ((error = d->begin(L->conn)) < 0)
 		return error;
 	if ((error = load_all(L)) < 0) {
 		d->rollback(L->conn);
 		return error;
 	}
-	if ((error = d->commit(L->conn)) < 0)
+	if ((error = d->commit(L->conn)) < 0) {
+		*at_commit = true;
 		gm_error_prefix("loading fixtures from '%s'", *L->dir ? L->dir : ".");
+	}
+	return error;
+}
+
+/* Forget a failed pass's counts (the files read and the directory stay). */
+static void reset_counts(struct loader *L)
+{
+	gm_fixtures_report *r = L->out;
+	size_t i;
+
+	for (i = 0; i < r->nr; i++)
+		free(r->v[i].table);
+	r->nr = 0;
+	r->rows = 0;
+	r->sql_files = 0;
+	L->rows_done = 0;
+}
+
+/*
+ * Load in one transaction. A load that failed where the dialect can tell more by loading
+ * again in the loaders' diagnosing mode (dialect/load.h: on SQLite a broken foreign key,
+ * which only the commit's check found, or a row's error that an earlier broken key may
+ * precede) is loaded again so: its error is the one reported, naming the first broken
+ * row by its file:line. Only the error path pays for the second pass (without progress).
+ */
+static int load_in_transaction(struct loader *L)
+{
+	bool at_commit;
+	int error = load_once(L, &at_commit);
+
+	if (error >= 0 || !gm_load_rerun(L->conn, error, at_commit))
+		return error;
+	reset_counts(L);
+	L->diagnosing = true;
+	gm_load_set_diagnose(true);
+	error = load_once(L, &at_commit);
+	gm_load_set_diagnose(false);
 	return error;
 }
 

@@ -37,7 +37,8 @@ typedef struct gm_fixtures_opts {
  * does not exist (hint: the closest name; every missing table is named), and a row the
  * database refuses (file:line of the row, the table, the database's message; the row's
  * values as detail on SQLite); GM_EDB for SQL files and database failures; GM_EGIT;
- * GM_EINTERRUPTED.
+ * GM_EINTERRUPTED. A failed load may be loaded a second time, diagnosing (dialect/load.h),
+ * to name the first broken row: the error path only.
  */
 int gm_fixtures_load(gm_fixtures_report *out, gm_repo *repo, gm_conn *conn, const gm_schema *schema,
 		     const gm_fixtures_opts *opts);
@@ -58,7 +59,7 @@ struct source {
 	gm_file file;            /* name, path (relative to the root), oid, len */
 	const gm_table **tables; /* tables it holds (CSV: one) */
 	size_t tables_nr, tables_alloc;
-	char **csv_columns; /* CSV: the header */
+	char **csv_columns; /* CSV: the header (read by the load) */
 	size_t csv_columns_nr;
 };
 
@@ -84,6 +85,7 @@ struct loader {
 	int (*load_rows)(gm_conn *, const gm_table *, const char *const *, size_t, gm_row_next_fn,
 			 void *);
 	size_t rows_done;
+	bool diagnosing; /* the second pass after a failure (dialect/load.h): no progress */
 };
 
 /* "table 'deals' has no column 'x'" at path:line:col, with a hint; GM_EINVALID. */
@@ -101,7 +103,8 @@ void gm_fx_count_table(struct loader *L, const gm_table *t);
 int gm_fx_scan_yaml(struct loader *L, struct source *src);
 int gm_fx_load_yaml(struct loader *L, struct source *src, const gm_table *t);
 
-/* CSV files (fixtures_csv.c): check the header; load the rows. */
+/* CSV files (fixtures_csv.c): note the table (from the file name); check the header and
+ * load the rows (one pass over the file). */
 int gm_fx_scan_csv(struct loader *L, struct source *src);
 int gm_fx_load_csv(struct loader *L, struct source *src, const gm_table *t);
 

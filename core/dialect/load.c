@@ -1,8 +1,31 @@
 /* What the dialects' fixture loaders share. */
+#include <stdbool.h>
 #include <string.h>
 #include "git-migrate/buf.h"
+#include "git-migrate/error.h"
 #include "dialect/load.h"
 #include "util/banned.h"
+
+static bool diagnose;
+
+void gm_load_set_diagnose(bool on)
+{
+	diagnose = on;
+}
+
+bool gm_load_diagnose(void)
+{
+	return diagnose;
+}
+
+bool gm_load_rerun(const gm_conn *conn, int error, bool at_commit)
+{
+	if (error != GM_EINVALID && error != GM_EDB)
+		return false;
+	if (conn->dialect->load_rows == gm_sqlite_load_rows)
+		return true;
+	return conn->dialect->load_rows == gm_pg_load_rows && at_commit;
+}
 
 void gm_load_row_detail(gm_buf *out, const char *const *columns, size_t ncolumns,
 			const char *const *values)

@@ -5,7 +5,12 @@
  * COPY error's CONTEXT ("COPY deals, line 3, column amount: ...") is mapped back to the
  * fixture's file:line with a memory cost bounded by the batch, not the row count.
  * Foreign keys are checked at the end of each COPY statement, so rows of one table may
- * reference each other within a batch.
+ * reference each other within a batch; the server's error then names no COPY line, only
+ * the key ("Key (contact_id)=(99) is not present in table ..."), so the batch also keeps
+ * each row's foreign-key values (bounded by the batch) to find the first row with that
+ * key. A later row's error (a malformed row) first ends the running COPY, so that an
+ * earlier row's broken key is the error reported, as on SQLite. Diagnosing (load.h, after
+ * a failed commit), deferred constraints are made immediate.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,13 @@
 
 #define BATCH 10000
 
+/* A foreign key of the table whose columns are all loaded: their indexes in the columns. */
+struct fk_cols {
+	const gm_fkey *fk;
+	size_t *idx;
+	char *prefix; /* "Key (a, b)=(" */
+};
+
 struct copy {
 	struct gm_pg_conn *c;
 	const gm_table *t;
@@ -31,6 +43,10 @@ struct copy {
 	size_t nr;  /* rows in the running batch */
 	char *path; /* the file of the batch's rows */
 	bool open;  /* a COPY is in progress */
+	struct fk_cols *fks;
+	size_t fks_nr;
+	size_t *key_off; /* each row's "Key (cols)=(values)" lines in keys, one per key */
+	gm_buf keys;
 };
 
 static int conn_error(struct copy *cp, const char *what)
@@ -79,6 +95,103 @@ static void parse_context(const char *context, long *line, gm_buf *column)
 	}
 }
 
+/* "Key (a, b)=(": how the server starts naming a key of fk in a violation. Caller frees. */
+static char *key_prefix(const gm_fkey *fk)
+{
+	gm_buf b = GM_BUF_INIT;
+	size_t k;
+
+	gm_buf_puts(&b, "Key (");
+	for (k = 0; k < fk->columns_nr; k++) {
+		if (k)
+			gm_buf_puts(&b, ", ");
+		gm_buf_puts(&b, fk->columns[k]);
+	}
+	gm_buf_puts(&b, ")=(");
+	return gm_buf_detach(&b);
+}
+
+/* The foreign keys of t whose columns are all among `columns` (the ones a row's values name). */
+static void fk_cols_init(struct copy *cp, const char *const *columns, size_t ncolumns)
+{
+	size_t i, k, j;
+
+	cp->fks = gm_xcalloc(cp->t->fkeys_nr + 1, sizeof(*cp->fks));
+	for (i = 0; i < cp->t->fkeys_nr; i++) {
+		const gm_fkey *fk = cp->t->fkeys[i];
+		size_t *idx = gm_xcalloc(fk->columns_nr + 1, sizeof(*idx));
+		for (k = 0; k < fk->columns_nr; k++) {
+			for (j = 0; j < ncolumns && strcmp(columns[j], fk->columns[k]); j++)
+				;
+			idx[k] = j;
+			if (j == ncolumns)
+				break;
+		}
+		if (!fk->columns_nr || k < fk->columns_nr) {
+			free(idx);
+			continue;
+		}
+		cp->fks[cp->fks_nr].fk = fk;
+		cp->fks[cp->fks_nr].idx = idx;
+		cp->fks[cp->fks_nr++].prefix = key_prefix(fk);
+	}
+	if (cp->fks_nr)
+		cp->key_off = gm_xcalloc(BATCH, sizeof(*cp->key_off));
+}
+
+/*
+ * Keep the row's keys as the server would name them in a violation: for each foreign key,
+ * "Key (a, b)=(1, 2)" and a NUL ("" when a value is NULL: such a key is never checked).
+ */
+static void keep_keys(struct copy *cp, const char *const *values)
+{
+	size_t i, k;
+
+	if (!cp->fks_nr)
+		return;
+	if (!cp->nr)
+		gm_buf_clear(&cp->keys);
+	cp->key_off[cp->nr] = cp->keys.len;
+	for (i = 0; i < cp->fks_nr; i++) {
+		const struct fk_cols *f = &cp->fks[i];
+		size_t start = cp->keys.len;
+		gm_buf_puts(&cp->keys, f->prefix);
+		for (k = 0; k < f->fk->columns_nr && values[f->idx[k]]; k++) {
+			if (k)
+				gm_buf_puts(&cp->keys, ", ");
+			gm_buf_puts(&cp->keys, values[f->idx[k]]);
+		}
+		if (k < f->fk->columns_nr)
+			gm_buf_truncate(&cp->keys, start);
+		else
+			gm_buf_putc(&cp->keys, ')');
+		gm_buf_put(&cp->keys, "", 1);
+	}
+}
+
+/*
+ * The line of the first row of the batch whose key the server's DETAIL names ("Key
+ * (contact_id)=(99) is not present in table ..."); 0 when none matches (a value the
+ * server spells otherwise than the file, or a message without the key).
+ */
+static int key_row_line(const struct copy *cp, const char *detail)
+{
+	size_t i, k;
+
+	if (!detail || !cp->fks_nr)
+		return 0;
+	for (i = 0; i < cp->nr; i++) {
+		const char *key = cp->keys.ptr + cp->key_off[i];
+		for (k = 0; k < cp->fks_nr; k++, key += strlen(key) + 1) {
+			size_t n = strlen(key);
+			if (n && !strncmp(detail, key, n) &&
+			    !strncmp(detail + n, " is not present", 15))
+				return cp->lines[i];
+		}
+	}
+	return 0;
+}
+
 /* A COPY failed: GM_EINVALID at the row's file:line (when the server names the row). */
 static int copy_error(struct copy *cp, const PGresult *res)
 {
@@ -96,6 +209,8 @@ static int copy_error(struct copy *cp, const PGresult *res)
 	parse_context(context, &n, &column);
 	if (n >= 1 && (size_t)n <= cp->nr)
 		line = cp->lines[n - 1];
+	else if (state && !strcmp(state, "23503")) /* foreign_key_violation */
+		line = key_row_line(cp, detail);
 	gm_buf_printf(&msg, "table '%s': ", cp->t->name);
 	if (column.len)
 		gm_buf_printf(&msg, "column '%s': ", column.ptr);
@@ -136,6 +251,40 @@ static int copy_end(struct copy *cp, const char *abort_msg)
 	PQclear(err);
 	cp->nr = 0;
 	return error;
+}
+
+/*
+ * Diagnosing (load.h): deferred constraints checked at the end of each COPY, as the
+ * others, so that a broken deferred key is named by its row instead of failing the commit.
+ */
+static int constraints_immediate(struct copy *cp)
+{
+	PGresult *res = PQexec(cp->c->pg, "SET CONSTRAINTS ALL IMMEDIATE");
+	int error = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		error = conn_error(cp, "cannot make the constraints immediate to load");
+	PQclear(res);
+	return error;
+}
+
+/*
+ * The rows stopped with `error` (next()'s). GM_ITEROVER: end the COPY, its result is the
+ * load's. Else the error is a row's further down: end the COPY all the same (unless
+ * interrupted), and should one of its rows fail (an earlier row) report that one instead.
+ */
+static int end_on(struct copy *cp, int error)
+{
+	int earlier;
+
+	if (error == GM_ITEROVER)
+		return copy_end(cp, NULL);
+	if (error == GM_EINTERRUPTED) {
+		copy_end(cp, "fixture load stopped");
+		return error;
+	}
+	earlier = copy_end(cp, NULL);
+	return earlier < 0 ? earlier : error;
 }
 
 /* One row in COPY text format: tab-separated, \N for NULL, \\ \t \n \r escaped. */
@@ -187,6 +336,8 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 	cp.c = (struct gm_pg_conn *)conn;
 	cp.t = t;
 	cp.lines = gm_xcalloc(BATCH, sizeof(*cp.lines));
+	gm_buf_init(&cp.keys);
+	fk_cols_init(&cp, columns, ncolumns);
 	gm_buf_puts(&sql, "COPY ");
 	gm_sql_qname(&sql, t->name);
 	if (ncolumns) {
@@ -200,15 +351,13 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 	}
 	gm_buf_puts(&sql, " FROM STDIN");
 	cp.sql = gm_buf_detach(&sql);
+	if (gm_load_diagnose() && (error = constraints_immediate(&cp)) < 0)
+		goto done;
 
 	for (;;) {
 		memset(&row, 0, sizeof(row));
 		if ((error = next(&row, payload)) < 0) {
-			if (error == GM_ITEROVER) {
-				error = copy_end(&cp, NULL);
-			} else {
-				copy_end(&cp, "fixture load stopped");
-			}
+			error = end_on(&cp, error);
 			goto done;
 		}
 		if (cp.path && strcmp(cp.path, row.path ? row.path : "")) {
@@ -226,11 +375,13 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 		put_row(&line, row.values, ncolumns);
 		if (PQputCopyData(cp.c->pg, line.ptr, (int)line.len) != 1) {
 			/* The server gave up on the COPY: its error names the row. */
+			keep_keys(&cp, row.values);
 			cp.lines[cp.nr++] = row.line;
 			if ((error = copy_end(&cp, NULL)) == 0)
 				error = conn_error(&cp, "cannot load rows into");
 			goto done;
 		}
+		keep_keys(&cp, row.values);
 		cp.lines[cp.nr++] = row.line;
 		if (cp.nr == BATCH && (error = copy_end(&cp, NULL)) < 0)
 			goto done;
@@ -238,6 +389,13 @@ int gm_pg_load_rows(gm_conn *conn, const gm_table *t, const char *const *columns
 done:
 	if (cp.open)
 		copy_end(&cp, "fixture load stopped");
+	for (i = 0; i < cp.fks_nr; i++) {
+		free(cp.fks[i].idx);
+		free(cp.fks[i].prefix);
+	}
+	free(cp.fks);
+	free(cp.key_off);
+	gm_buf_release(&cp.keys);
 	free(cp.lines);
 	free(cp.path);
 	free(cp.sql);
