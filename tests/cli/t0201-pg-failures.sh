@@ -165,8 +165,10 @@ start_slow() {
 	sleep 0.5
 }
 
+# sessions_on <names>: the sessions on these databases (one name per line: a run has its
+# scratch database and, while production replays, the models' one)
 sessions_on() {
-	pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'"
+	pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = ANY (string_to_array('$(echo "$1" | tr '\n' ' ')', ' '))"
 }
 
 # interrupt <signal>: the run stops at once (the sleep is cancelled), exits by the signal.
