@@ -177,7 +177,9 @@ struct gm_dialect {
 	 * Insert rows into table t, giving `columns` (in that order; the others get their
 	 * defaults), pulling the rows one at a time from next() until GM_ITEROVER, inside
 	 * the caller's transaction: memory does not grow with the number of rows (SQLite: one
-	 * prepared INSERT; PostgreSQL: COPY FROM STDIN). A row the database refuses is
+	 * prepared INSERT; PostgreSQL: COPY FROM STDIN). SQLite checks foreign keys here
+	 * only when the load is diagnosing (load.h: a failed load loaded again), else the
+	 * commit does. A row the database refuses is
 	 * GM_EINVALID at the row's path:line, naming the table and the database's message;
 	 * an error of next() is returned as is. The transaction may be unusable afterwards
 	 * (the caller rolls back). NULL when the dialect cannot load rows.
