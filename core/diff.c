@@ -32,13 +32,6 @@ struct diff {
 	gm_buf scratch_a, scratch_b;
 };
 
-static bool streq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
 /* An index of a named object: sorting these by name keeps the output independent of the
  * order of the schemas' arrays. */
 struct named {
@@ -377,7 +370,7 @@ static bool index_eq(struct diff *d, int fi, const gm_index *a, const gm_index *
 	return a->unique == b->unique && a->constraint == b->constraint &&
 	       columns_eq(d, fi, a->columns, a->columns_nr, b->columns, b->columns_nr) &&
 	       expr_eq(d, fi, a->expr, b->expr) && expr_eq(d, fi, a->where, b->where) &&
-	       streq(a->method, b->method) &&
+	       gm_str_eq(a->method, b->method) &&
 	       columns_eq(d, fi, a->include, a->include_nr, b->include, b->include_nr) &&
 	       a->nulls_not_distinct == b->nulls_not_distinct && a->deferrable == b->deferrable &&
 	       a->initially_deferred == b->initially_deferred;
@@ -395,8 +388,8 @@ static bool fkey_eq(struct diff *d, int fi, const gm_fkey *a, const gm_fkey *b)
 	       !strcmp(map_table(d, a->ref_table), b->ref_table) &&
 	       columns_eq(d, table_index(d->from, a->ref_table), a->ref_columns, a->ref_columns_nr,
 			  b->ref_columns, b->ref_columns_nr) &&
-	       streq(fk_action(a->on_delete), fk_action(b->on_delete)) &&
-	       streq(fk_action(a->on_update), fk_action(b->on_update)) &&
+	       gm_str_eq(fk_action(a->on_delete), fk_action(b->on_delete)) &&
+	       gm_str_eq(fk_action(a->on_update), fk_action(b->on_update)) &&
 	       a->deferrable == b->deferrable && a->initially_deferred == b->initially_deferred;
 }
 
@@ -409,13 +402,13 @@ static unsigned column_diff(struct diff *d, int fi, const gm_column *a, const gm
 		bits |= GM_COLDIFF_TYPE;
 	if (a->nullable != b->nullable)
 		bits |= GM_COLDIFF_NULL;
-	if (a->default_kind != b->default_kind || !streq(a->default_value, b->default_value))
+	if (a->default_kind != b->default_kind || !gm_str_eq(a->default_value, b->default_value))
 		bits |= GM_COLDIFF_DEFAULT;
 	if (a->identity != b->identity || (a->identity && a->identity_always != b->identity_always))
 		bits |= GM_COLDIFF_IDENTITY;
 	if (!expr_eq(d, fi, a->generated, b->generated) || (a->generated && a->stored != b->stored))
 		bits |= GM_COLDIFF_GENERATED;
-	if (!streq(a->comment, b->comment))
+	if (!gm_str_eq(a->comment, b->comment))
 		bits |= GM_COLDIFF_COMMENT;
 	return bits;
 }
@@ -661,7 +654,7 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 	}
 	modify_columns(d, ch, fi, tj);
 	if (!columns_eq(d, fi, tf->pk, tf->pk_nr, tt->pk, tt->pk_nr) ||
-	    !streq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
+	    !gm_str_eq(tf->pk_nr ? tf->pk_name : NULL, tt->pk_nr ? tt->pk_name : NULL))
 		gm_tchange_push(ch, GM_TCHANGE_MODIFY_PKEY);
 	for (k = 0; k < tt->indexes_nr; k++) {
 		const gm_index *b = tt->indexes[tx[k].i], *a = gm_table_index(tf, b->name);
@@ -679,7 +672,7 @@ static void modify_table(struct diff *d, gm_change *ch, int fi, size_t tj)
 			gm_tchange_push(ch, GM_TCHANGE_ADD_FKEY)->fkey_to = b;
 	}
 	gm_diff_key_comments(ch);
-	if (!streq(tf->comment, tt->comment))
+	if (!gm_str_eq(tf->comment, tt->comment))
 		gm_tchange_push(ch, GM_TCHANGE_MODIFY_COMMENT);
 	free(tc);
 	free(fc);

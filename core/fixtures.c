@@ -246,13 +246,13 @@ done:
 static size_t *count_all(struct loader *L)
 {
 	size_t *n = gm_xcalloc(L->schema->tables_nr + 1, sizeof(*n));
+	char **names = gm_xcalloc(L->schema->tables_nr + 1, sizeof(*names));
 	size_t i;
 
 	for (i = 0; i < L->schema->tables_nr; i++)
-		if (gm_count_rows(&n[i], L->conn, L->schema->tables[i]->name, NULL) < 0) {
-			gm_error_clear();
-			n[i] = (size_t)-1;
-		}
+		names[i] = L->schema->tables[i]->name;
+	gm_count_rows_many(n, L->conn, names, L->schema->tables_nr);
+	free(names);
 	return n;
 }
 

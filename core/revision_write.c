@@ -7,6 +7,7 @@
 #include "git-migrate/error.h"
 #include "error_int.h"
 #include "revision_int.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /* ---- writing ---------------------------------------------------------- */
@@ -113,11 +114,6 @@ void gm_revision_format_new(gm_buf *out, const char *id, const char *parent, con
 
 /* ---- rewriting the parents ------------------------------------------- */
 
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
 static bool same_section(const gm_section *a, const gm_section *b)
 {
 	char *x, *y;
@@ -183,7 +179,7 @@ int gm_revision_set_parents(gm_buf *out, const char *path, const char *data, siz
 		goto done;
 	}
 	same = !strcmp(rev->id, old->id) && rev->parents_nr == parents_nr &&
-	       same_str(rev->message, old->message) && same_str(rev->created, old->created) &&
+	       gm_str_eq(rev->message, old->message) && gm_str_eq(rev->created, old->created) &&
 	       rev->transaction == old->transaction && rev->extra_nr == old->extra_nr &&
 	       same_section(&rev->up, &old->up) && same_section(&rev->down, &old->down);
 	for (i = 0; same && i < parents_nr; i++)

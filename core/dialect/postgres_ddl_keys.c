@@ -59,11 +59,6 @@ void gm_pg_put_unique(gm_buf *b, const gm_index *ix)
 	put_deferrable(b, ix->deferrable, ix->initially_deferred);
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return a && b ? !strcmp(a, b) : a == b;
-}
-
 /* The foreign key `name` that ch adds (kind ADD_FKEY) or drops (DROP_FKEY), or NULL. */
 static const gm_fkey *fkey_in(const gm_change *ch, gm_tchange_kind kind, const char *name)
 {
@@ -108,7 +103,7 @@ const gm_fkey *gm_pg_fkey_redeferred(const gm_change *ch, const char *name)
 	if (!gm_strv_eq(a->columns, a->columns_nr, b->columns, b->columns_nr) ||
 	    strcmp(a->ref_table, b->ref_table) ||
 	    !gm_strv_eq(a->ref_columns, a->ref_columns_nr, b->ref_columns, b->ref_columns_nr) ||
-	    !same_str(a->on_delete, b->on_delete) || !same_str(a->on_update, b->on_update))
+	    !gm_str_eq(a->on_delete, b->on_delete) || !gm_str_eq(a->on_update, b->on_update))
 		return NULL;
 	return b;
 }
@@ -126,7 +121,7 @@ void gm_pg_put_alter_deferral(gm_buf *b, const gm_change *ch, const gm_fkey *fk)
 		gm_buf_puts(b, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
 						      : " DEFERRABLE INITIALLY IMMEDIATE");
 	gm_buf_puts(b, ";\n");
-	if (was && !same_str(was->comment, fk->comment))
+	if (was && !gm_str_eq(was->comment, fk->comment))
 		gm_pg_put_key_comment(b, ch->to->name, fk->name, false, fk->comment);
 }
 

@@ -46,11 +46,6 @@ static void parts_release(struct parts *p)
 	free(p->comment);
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a && b ? !strcmp(a, b) : a == b;
-}
-
 static void put_stmt(gm_buf *b, const char *stmt)
 {
 	gm_buf_printf(b, "%s;\n", stmt);
@@ -82,19 +77,19 @@ static void replace_extension(gm_buf *b, const gm_dependent *to, const struct pa
 	gm_buf lit = GM_BUF_INIT;
 
 	gm_sql_literal(&lit, to->name);
-	if (!same(f->main, t->main) && schema) {
+	if (!gm_str_eq(f->main, t->main) && schema) {
 		gm_buf_puts(b, "ALTER EXTENSION ");
 		gm_sql_ident(b, to->name);
 		gm_buf_printf(b, " SET SCHEMA %s;\n", schema + 13);
-	} else if (!same(f->main, t->main)) {
+	} else if (!gm_str_eq(f->main, t->main)) {
 		gm_buf_printf(b,
 			      "DO $$ BEGIN EXECUTE pg_catalog.format('ALTER EXTENSION %%I SET "
 			      "SCHEMA %%I', %s, current_schema()); END $$;\n",
 			      lit.ptr);
 	}
-	if (!same(f->comment, t->comment) && t->comment)
+	if (!gm_str_eq(f->comment, t->comment) && t->comment)
 		put_stmt(b, t->comment);
-	else if (!same(f->comment, t->comment))
+	else if (!gm_str_eq(f->comment, t->comment))
 		gm_buf_printf(b,
 			      "DO $$ BEGIN EXECUTE pg_catalog.format('COMMENT ON EXTENSION %%I IS "
 			      "%%L', %s, (SELECT comment FROM pg_catalog.pg_available_extensions "
@@ -119,7 +114,7 @@ static void put_owned_none(gm_buf *b, const char *name)
 static void replace_sequence(gm_buf *b, const gm_dependent *to, const struct parts *f,
 			     const struct parts *t, enum gm_pg_phase ph)
 {
-	bool owner = !same(f->owned, t->owned);
+	bool owner = !gm_str_eq(f->owned, t->owned);
 
 	if (ph == GM_PG_PH_DROP_USERS && owner && f->owned)
 		put_owned_none(b, to->name);
@@ -127,13 +122,13 @@ static void replace_sequence(gm_buf *b, const gm_dependent *to, const struct par
 		put_stmt(b, t->owned);
 	if (ph != GM_PG_PH_ADD)
 		return;
-	if (!same(f->main, t->main)) {
+	if (!gm_str_eq(f->main, t->main)) {
 		const char *opts = strstr(t->main, " AS ");
 		gm_buf_puts(b, "ALTER SEQUENCE ");
 		gm_sql_ident(b, to->name);
 		gm_buf_printf(b, "%s;\n", opts ? opts : "");
 	}
-	if (!same(f->comment, t->comment))
+	if (!gm_str_eq(f->comment, t->comment))
 		put_comment(b, "SEQUENCE", to->name, t->comment);
 }
 
@@ -306,7 +301,7 @@ static void replace_domain(gm_buf *b, const gm_changes *changes, const gm_depend
 			      has_clause(t->main, "NOT NULL", 8) ? "SET" : "DROP");
 	}
 	domain_checks(b, to->name, f->main, t->main, true);
-	if (!same(f->comment, t->comment))
+	if (!gm_str_eq(f->comment, t->comment))
 		put_comment(b, "DOMAIN", to->name, t->comment);
 }
 

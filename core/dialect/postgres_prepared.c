@@ -11,6 +11,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "dialect/postgres.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /* At most this many statements per connection (an inspection has 13). */
@@ -20,11 +21,6 @@ struct gm_pg_prepared {
 	const char *sql; /* borrowed: the gm_pg_q_* constant */
 	char *param;
 };
-
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
 
 /* sql with every "$1" replaced by param as a literal (sql itself when param is NULL). */
 static bool inline_param(gm_buf *out, struct gm_pg_conn *c, const char *sql, const char *param)
@@ -58,7 +54,7 @@ static int statement(struct gm_pg_conn *c, const char *sql, const char *param)
 	bool ok;
 
 	for (i = 0; i < c->prepared_nr; i++)
-		if (c->prepared[i].sql == sql && same(c->prepared[i].param, param))
+		if (c->prepared[i].sql == sql && gm_str_eq(c->prepared[i].param, param))
 			return (int)i;
 	if (i >= GM_PG_PREPARED_MAX || !inline_param(&text, c, sql, param))
 		return -1;
@@ -95,7 +91,7 @@ int gm_pg_query_prepared(PGresult **out, struct gm_pg_conn *c, const char *what,
 	}
 	/* A revision ran DEALLOCATE or DISCARD (26000): prepare again next time. Any other
 	 * failure: the query as text gives the message gm_pg_query gives. */
-	if (same(PQresultErrorField(res, PG_DIAG_SQLSTATE), "26000"))
+	if (gm_str_eq(PQresultErrorField(res, PG_DIAG_SQLSTATE), "26000"))
 		gm_pg_prepared_free(c);
 	PQclear(res);
 	return gm_pg_query(out, c, what, sql, param, NULL);

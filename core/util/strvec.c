@@ -109,3 +109,8 @@ void gm_strv_join(gm_buf *out, char *const *v, size_t n, const char *sep)
 		gm_buf_puts(out, v[i]);
 	}
 }
+
+bool gm_str_eq(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}

@@ -38,6 +38,9 @@ void gm_strv_free(char **v, size_t n);
 /* A copy of the n strings of v (NULL when v is NULL); *alloc is set to n. Caller owns it. */
 char **gm_strv_copy(char *const *v, size_t n, size_t *alloc);
 
+/* True when a and b are equal strings, or both NULL. */
+bool gm_str_eq(const char *a, const char *b);
+
 /* The index of the first string of v equal to s, or n when there is none. */
 size_t gm_strv_find(char *const *v, size_t n, const char *s);
 
