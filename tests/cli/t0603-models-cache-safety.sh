@@ -56,8 +56,8 @@ test_expect_success 'two prepares on a cold models cache (two worktrees): both s
 # What the killed run leaves are databases under scratch names (its replay's, and the
 # models database it was building, never renamed): the next run drops them as leftovers.
 test_expect_success 'kill -9 while the models database is built leaves nothing a later run trusts' '
-	(cd repo && git migrate cache clear 2>/dev/null) &&
-	(cd repo && git migrate prepare --dry-run >/dev/null 2>&1) &&
+	(cd repo && git migrate cache clear 2>../clear.err) &&
+	(cd repo && git migrate prepare --dry-run >/dev/null 2>../fill.err) &&
 	(cd repo && cache_entries) >snapshot &&
 	test_line_count = 1 snapshot &&
 	pg_psql -c "DROP DATABASE \"$(cd repo && models_entries)\"" || return 1
