@@ -155,7 +155,37 @@ static bool schema_is(gm_scratch *s, const gm_cache *c, const char *want, gm_sch
 	return true;
 }
 
-int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *c, gm_scratch *s)
+int gm_cache_server_conn(gm_conn **out, const gm_url *server)
+{
+	const gm_cache_ops *ops = gm_cache_ops_for(server->dialect);
+	gm_cache_place where = { server, NULL };
+
+	*out = NULL;
+	if (!ops || !ops->copy || !ops->connect)
+		return 0;
+	return ops->connect(out, &where);
+}
+
+/* Entry `name` into *s (see gm_cache_restore), its schema checked against `want`: 0,
+ * GM_EEXISTS (in use, see cache_ops.h's copy), or < 0 when the entry is bad. */
+static int restore_entry(gm_cache *c, gm_scratch **s, const char *name, const char *want,
+			 gm_schema **schema_out, void (*meanwhile)(void *), void *payload)
+{
+	int error;
+
+	if (*s)
+		error = c->ops->restore ? c->ops->restore(&c->where, *s, name)
+					: gm_error_set(GM_EINVALID, "no restore");
+	else
+		error = c->ops->copy ? c->ops->copy(s, &c->where, name, meanwhile, payload)
+				     : gm_error_set(GM_EINVALID, "no copy");
+	if (error == 0 && !schema_is(*s, c, want, schema_out))
+		error = gm_error_set(GM_EINVALID, "not the schema of its fingerprint");
+	return error;
+}
+
+int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *c, gm_scratch **s,
+		     void (*meanwhile)(void *payload), void *payload)
 {
 	gm_cache_stored_list l = { NULL, 0, 0 };
 	size_t i;
@@ -168,9 +198,14 @@ int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *
 	i = best_entry(c, &l, meta_out);
 	if (i == l.nr)
 		goto done;
-	if (c->ops->restore(&c->where, s, l.v[i].name) == 0 &&
-	    schema_is(s, c, meta_out->fingerprint, schema_out))
+	error = restore_entry(c, s, l.v[i].name, meta_out->fingerprint, schema_out, meanwhile,
+			      payload);
+	if (error == 0 || error == GM_EEXISTS) {
+		/* in use: left as it is, and the run goes on without it */
+		if (error)
+			gm_cache_meta_release(meta_out);
 		goto done;
+	}
 	/* corrupt, half-built or changed behind our back: never used, removed */
 	gm_error_clear();
 	if (c->ops->remove(&c->where, l.v[i].name) < 0)

@@ -72,15 +72,30 @@ int gm_cache_new(gm_cache **out, gm_repo *repo, const gm_config *cfg, const gm_u
 void gm_cache_free(gm_cache *c);
 
 /*
- * Restore the best entry into the empty scratch database s: the one of exactly this
- * state, else the one with the most of production's revisions that are a prefix of
- * this state's. On success *meta_out describes it (caller releases; revisions == 0 and
- * 0 returned when there was none) and *schema_out is its schema, as the check inspected
- * it (caller owns; NULL when there was no entry). An entry that cannot be restored or whose schema is
- * not its fingerprint is removed and GM_ENOTFOUND returned: s then holds garbage and
- * the caller starts over on a new scratch database.
+ * Restore the best entry into the scratch database *s: the one of exactly this state,
+ * else the one with the most of production's revisions that are a prefix of this
+ * state's. *s is either empty (a dialect whose scratch is made first: SQLite) or NULL (a
+ * dialect that copies, see gm_cache_server_conn): then the entry is copied into a new scratch
+ * database, *s, and meanwhile(payload) runs while the server copies (unless no entry can
+ * be copied; meanwhile may be NULL). On success *meta_out describes it (caller releases;
+ * revisions == 0 and 0 returned when there was none) and *schema_out is its schema, as
+ * the check inspected it (caller owns; NULL when there was no entry). An entry that
+ * cannot be restored or whose schema is not its fingerprint is removed and GM_ENOTFOUND
+ * returned: *s then holds garbage or is NULL, and the caller starts over on a new
+ * scratch database. An entry a session is connected to (PostgreSQL copies only a
+ * template nobody uses) is left alone: GM_EEXISTS, *s NULL, and the caller goes on
+ * without the cache.
  */
-int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *c, gm_scratch *s);
+int gm_cache_restore(gm_cache_meta *meta_out, gm_schema **schema_out, gm_cache *c, gm_scratch **s,
+		     void (*meanwhile)(void *payload), void *payload);
+
+/*
+ * Whether the cache on server's dialect makes the scratch database as a copy of an entry
+ * (PostgreSQL), so that a run keys its entries before it has one: then *out is a
+ * connection to the server for gm_cache_new and gm_cache_models_new (caller disconnects),
+ * else NULL and 0. GM_EDB when the server cannot be connected to.
+ */
+int gm_cache_server_conn(gm_conn **out, const gm_url *server);
 
 /*
  * Save s (holding this state: fingerprint the hash of its schema's fingerprint, the

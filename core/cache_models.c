@@ -20,7 +20,7 @@
  * planned from an empty schema: anything the models change changes it); the tool and
  * its build (the planner wrote that DDL, the inspector reads the result); the dialect and
  * the server's version (how the server executes the DDL and spells what it holds); the
- * session (pg_session: role, search_path and current schema, encoding and locale, the
+ * session (pg_session: role, search_path, the encoding and locale of a new database, the
  * extensions on offer); the version table's name (inspection leaves a table of that name
  * out). Not in it: what the run does with the result (rename hints and origins come from
  * the models every run) and the contents of the server's template database, which a

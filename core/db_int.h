@@ -117,6 +117,17 @@ typedef struct gm_row {
 /* Row iterator: fill *row and return 0; GM_ITEROVER after the last row; < 0 (error set). */
 typedef int (*gm_row_next_fn)(gm_row *row, void *payload);
 
+/*
+ * A scratch database made as a copy of another (a snapshot cache entry), and what to do
+ * while the server copies it (meanwhile may be NULL; it runs before the copy's outcome is
+ * known, and not at all when the copy cannot be started).
+ */
+typedef struct gm_scratch_from {
+	const char *template;
+	void (*meanwhile)(void *payload);
+	void *payload;
+} gm_scratch_from;
+
 struct gm_dialect {
 	const char *name;           /* "sqlite", "postgres" */
 	const char *const *schemes; /* URL schemes, NULL-terminated */
@@ -126,8 +137,14 @@ struct gm_dialect {
 	int (*connect)(gm_conn **out, const gm_url *url);
 	void (*disconnect)(gm_conn *conn); /* NULL-safe */
 
-	/* Create an empty scratch database on `server` and connect to it. Caller owns both. */
-	int (*scratch_create)(gm_conn **out, gm_url **url_out, const gm_url *server);
+	/*
+	 * Create a scratch database on `server` and connect to it. Caller owns both. Empty,
+	 * or with `from` (PostgreSQL only; SQLite: GM_EINVALID) a copy of the database
+	 * from->template, from->meanwhile(from->payload) running while the server copies;
+	 * GM_EEXISTS when a session is connected to the template (it is not copied then).
+	 */
+	int (*scratch_create)(gm_conn **out, gm_url **url_out, const gm_url *server,
+			      const gm_scratch_from *from);
 	/* Drop a scratch database (no connection to it may be open). */
 	int (*scratch_drop)(const gm_url *scratch);
 

@@ -4,44 +4,26 @@
 #include <time.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
-#include "git-migrate/diff.h"
 #include "git-migrate/error.h"
 #include "error_int.h"
-#include "models_int.h"
 #include "interrupt.h"
 #include "cache.h"
 #include "replay.h"
+#include "replay_int.h"
 #include "scratch.h"
 #include "util/banned.h"
 
-struct gm_replay {
-	gm_repo *repo;
-	const gm_config *cfg;
-	gm_replay_opts opts;
-	gm_url *server;      /* the scratch server */
-	gm_scratch *scratch; /* the database, when the session made it */
-	gm_conn *conn;       /* the open connection (the scratch's) */
-	gm_fixtures_report fixtures;
-	bool fixtures_loaded;
-	struct timespec mark; /* the phase clock */
-	gm_replay_phase_time phases[GM_PHASES_MAX];
-	size_t phases_nr;
-	gm_buf cache_note; /* what the snapshot cache did */
-	struct models_ahead {
-		bool started;       /* models_start ran and left this for gm_replay_models */
-		gm_schema *models;  /* loaded and normalized */
-		gm_schema *desired; /* a models-cache hit */
-		gm_buf sql;         /* the models planned from an empty schema */
-		gm_cache *mc;       /* where a build is saved (NULL: off) */
-		gm_scratch *s;      /* the database the DDL is running on (exec_send) */
-		gm_buf note;        /* the -v line about the models cache, said afterwards */
-	} ahead;
-	/* The schema of the database as the snapshot cache's check read it, for the first
-	 * gm_replay_inspect when nothing ran since (dropped by anything that changes it). */
-	gm_schema *known;
-};
+gm_conn *gm_replay_key_conn(gm_replay *rp)
+{
+	return rp->conn ? rp->conn : rp->keyconn;
+}
 
-static int models_start(gm_replay *rp);
+static void close_keyconn(gm_replay *rp)
+{
+	if (rp->keyconn)
+		rp->keyconn->dialect->disconnect(rp->keyconn);
+	rp->keyconn = NULL;
+}
 
 static void forget_known(gm_replay *rp)
 {
@@ -107,10 +89,17 @@ static int new_scratch(gm_replay *rp)
 	return error;
 }
 
+/* gm_replay_models_go, while the server copies a snapshot entry into the scratch database. */
+static void models_meanwhile(void *payload)
+{
+	gm_replay_models_go(payload);
+}
+
 /*
  * The cached part of gm_replay_open_cached: restore the best entry into the scratch
- * (*from: the revisions it holds; 0 on a miss). A bad entry (removed by
- * gm_cache_restore) leaves garbage in the scratch: it is dropped and made again.
+ * (*from: the revisions it holds; 0 on a miss), made as the entry's copy when the run
+ * has none yet (rp->keyconn). A bad entry (removed by gm_cache_restore) leaves garbage
+ * in the scratch: it is dropped, and gm_replay_open_cached makes a new one.
  */
 static int restore_cached(size_t *from, gm_replay *rp, gm_cache *c)
 {
@@ -119,15 +108,18 @@ static int restore_cached(size_t *from, gm_replay *rp, gm_cache *c)
 
 	*from = 0;
 	forget_known(rp);
-	error = gm_cache_restore(&m, &rp->known, c, rp->scratch);
+	error = gm_cache_restore(&m, &rp->known, c, &rp->scratch, models_meanwhile, rp);
+	rp->conn = rp->scratch ? gm_scratch_conn(rp->scratch) : NULL;
 	if (error == GM_ENOTFOUND) {
 		gm_error_clear();
 		gm_buf_puts(&rp->cache_note, "a bad entry was removed; ");
-		return new_scratch(rp);
+		gm_scratch_drop(rp->scratch);
+		rp->scratch = NULL;
+		rp->conn = NULL;
+		return 0;
 	}
 	if (error < 0)
 		return error;
-	rp->conn = gm_scratch_conn(rp->scratch);
 	*from = m.revisions;
 	if (*from) {
 		gm_fixtures_report_release(&rp->fixtures);
@@ -173,7 +165,8 @@ static void save_cached(gm_replay *rp, gm_cache *c)
  * The cache's part of gm_replay_open_cached: *c (NULL when off) and the revisions the
  * restored entry holds. The cache failing (a server that refuses to list, a fixture file
  * that cannot be hashed) is not the run's failure: the note says why and the run goes
- * on without it. < 0 only when the scratch database could not be made again.
+ * on without it, on a scratch database that gm_replay_open_cached makes when there is
+ * none. < 0 only on an interrupt.
  */
 static int open_cache(gm_cache **c, size_t *from, gm_replay *rp, const gm_history *h, size_t stop)
 {
@@ -185,10 +178,10 @@ static int open_cache(gm_cache **c, size_t *from, gm_replay *rp, const gm_histor
 		gm_buf_puts(&rp->cache_note, "off (--no-cache)");
 		return 0;
 	}
-	if ((error = gm_cache_new(c, rp->repo, rp->cfg, rp->server, rp->conn, h, stop,
+	if ((error = gm_cache_new(c, rp->repo, rp->cfg, rp->server, gm_replay_key_conn(rp), h, stop,
 				  rp->opts.no_fixtures)) == 0 &&
-	    *c && (error = restore_cached(from, rp, *c)) < 0 && !rp->conn)
-		return error; /* no scratch database any more */
+	    *c)
+		error = restore_cached(from, rp, *c);
 	if (error < 0) {
 		if (error == GM_EINTERRUPTED)
 			return error;
@@ -224,21 +217,51 @@ static int replay_rest(gm_replay *rp, const gm_history *h, size_t *from, size_t 
 	return gm_replay_run(rp, h->order, stop, stop);
 }
 
+/*
+ * The run's first connection: on a dialect whose snapshot entries are copied into a new
+ * scratch database (PostgreSQL), and with the cache on, a connection to the server that
+ * keys the caches, the scratch database made later (a copy of the entry on a hit, which
+ * saves making an empty one first); else the scratch database, made empty.
+ */
+static int open_first(gm_replay *rp)
+{
+	int error;
+
+	if (rp->opts.no_cache || rp->cfg->cache_size <= 0)
+		return gm_replay_open_scratch(rp);
+	if ((error = gm_replay_scratch_server(&rp->server, rp->cfg)) < 0 ||
+	    (error = gm_cache_server_conn(&rp->keyconn, rp->server)) < 0)
+		return error;
+	if (rp->keyconn)
+		return 0;
+	if ((error = gm_scratch_create(&rp->scratch, rp->server)) == 0)
+		rp->conn = gm_scratch_conn(rp->scratch);
+	return error;
+}
+
 int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 {
 	gm_cache *c = NULL;
 	size_t from = 0;
 	int error;
 
-	if ((error = gm_replay_open_scratch(rp)) < 0)
-		return error;
 	gm_buf_clear(&rp->cache_note);
-	if ((error = models_start(rp)) < 0)
-		return error;
+	if ((error = open_first(rp)) < 0 || (error = gm_replay_models_start(rp)) < 0)
+		goto done;
 	if (rp->ahead.started)
 		gm_replay_phase(rp, "models-start");
-	if ((error = open_cache(&c, &from, rp, h, stop)) < 0)
+	error = open_cache(&c, &from, rp, h, stop);
+	close_keyconn(rp);
+	if (error < 0 || (error = rp->ahead.error) < 0)
 		goto done;
+	/* no entry, a bad one, the cache off or failing: an empty scratch database */
+	if ((!rp->scratch || !rp->conn) && (error = new_scratch(rp)) < 0)
+		goto done;
+	if (rp->ahead.started && !rp->ahead.gone &&
+	    (gm_replay_models_go(rp), rp->ahead.error < 0)) {
+		error = rp->ahead.error;
+		goto done;
+	}
 	if (c) {
 		gm_buf_printf(&rp->cache_note, "%s (%zu of %zu revisions cached, %zu replayed)",
 			      from ? "hit" : "miss", from, stop, stop - from);
@@ -258,6 +281,7 @@ int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 		gm_replay_phase(rp, "cache-save");
 	}
 done:
+	close_keyconn(rp);
 	gm_cache_free(c);
 	return error;
 }
@@ -434,273 +458,6 @@ bool gm_replay_fixtures_loaded(const gm_replay *rp)
 	return rp->fixtures_loaded;
 }
 
-/* Copy rename hints and origins from the models onto the effective desired schema. */
-static void carry_hints(gm_schema *dst, const gm_schema *models)
-{
-	size_t i, k;
-	for (i = 0; i < dst->tables_nr; i++) {
-		gm_table *t = dst->tables[i];
-		const gm_table *m = gm_schema_table(models, t->name);
-		if (!m)
-			continue;
-		gm_set_str(&t->was, m->was);
-		gm_set_str(&t->origin, m->origin);
-		for (k = 0; k < t->columns_nr; k++) {
-			const gm_column *mc = gm_table_column(m, t->columns[k]->name);
-			if (!mc)
-				continue;
-			gm_set_str(&t->columns[k]->was, mc->was);
-			gm_set_str(&t->columns[k]->origin, mc->origin);
-			gm_set_str(&t->columns[k]->enum_name, mc->enum_name);
-		}
-	}
-	for (i = 0; i < dst->enums_nr; i++) {
-		const gm_enum *m = gm_schema_enum(models, dst->enums[i]->name);
-		if (m) {
-			gm_set_str(&dst->enums[i]->was, m->was);
-			gm_set_str(&dst->enums[i]->origin, m->origin);
-		}
-	}
-}
-
-/* Apply `sql` (the models' SQL) to an empty database in one transaction. */
-static int apply_models(gm_conn *conn, const char *sql)
-{
-	const gm_dialect *d = conn->dialect;
-	int error;
-
-	if ((error = d->begin(conn)) < 0)
-		return error;
-	if ((error = d->exec(conn, sql, "models", 1)) < 0) {
-		d->rollback(conn);
-		gm_error_prefix("the models do not apply to an empty %s database", d->name);
-		return error;
-	}
-	return d->commit(conn);
-}
-
-/* Start the -v note's line about the models cache: "models: <what>". */
-static void models_note(gm_replay *rp, const char *what)
-{
-	gm_buf_printf(&rp->cache_note, "%smodels: %s", rp->cache_note.len ? "\n" : "", what);
-}
-
-/*
- * The desired schema from the models cache (cache_models.c; PostgreSQL): *out on a hit,
- * else NULL and *mc the cache that a build is saved in (NULL when off). The cache failing
- * is never the run's failure (< 0 only on an interrupt).
- */
-static int cached_desired(gm_schema **out, gm_cache **mc, gm_replay *rp, const char *sql)
-{
-	const char *what = NULL;
-	int error;
-
-	*out = NULL;
-	*mc = NULL;
-	if (!rp->conn || !gm_cache_models_on(rp->server->dialect))
-		return 0; /* SQLite: a few ms, not cached */
-	if (rp->opts.no_cache) {
-		models_note(rp, "off (--no-cache)");
-		return 0;
-	}
-	if ((error = gm_cache_models_new(mc, rp->repo, rp->cfg, rp->server, rp->conn, sql)) < 0) {
-		if (error == GM_EINTERRUPTED)
-			return error;
-		models_note(rp, "off (");
-		gm_buf_printf(&rp->cache_note, "%s)", gm_error_last()->message);
-		gm_error_clear();
-		return 0;
-	}
-	if (!*mc) {
-		models_note(rp, "off (cache_size: 0)");
-		return 0;
-	}
-	if ((error = gm_cache_models_read(out, &what, *mc)) < 0)
-		return error;
-	models_note(rp, what);
-	if (*out)
-		gm_buf_printf(&rp->cache_note, " %s", gm_cache_name(*mc));
-	return 0;
-}
-
-static int desired_from(gm_schema **out, gm_replay *rp, gm_scratch *s, gm_cache *mc);
-
-/*
- * The desired schema built: the models' SQL applied to a new scratch database on the
- * server, which is inspected, then kept as mc's entry (when the cache is on) or dropped.
- */
-static int build_desired(gm_schema **out, gm_replay *rp, const char *sql, gm_cache *mc)
-{
-	gm_scratch *s = NULL;
-	int error;
-
-	if ((error = gm_scratch_create(&s, rp->server)) < 0 ||
-	    (error = apply_models(gm_scratch_conn(s), sql)) < 0) {
-		gm_scratch_drop(s);
-		return error;
-	}
-	return desired_from(out, rp, s, mc);
-}
-
-/* The desired schema, inspected from s (the models' DDL applied); s kept as mc's entry
- * (when the cache is on) or dropped. */
-static int desired_from(gm_schema **out, gm_replay *rp, gm_scratch *s, gm_cache *mc)
-{
-	const gm_dialect *d = rp->server->dialect;
-	int error;
-
-	if ((error = d->inspect(out, gm_scratch_conn(s), rp->cfg->version_table)) < 0 || !mc) {
-		gm_scratch_drop(s);
-		return error;
-	}
-	if (gm_cache_models_save(mc, s, *out) < 0) {
-		gm_buf_printf(&rp->cache_note, ", not saved (%s)", gm_error_last()->message);
-		gm_error_clear();
-	} else {
-		gm_buf_printf(&rp->cache_note, ", saved %s", gm_cache_name(mc));
-	}
-	return 0;
-}
-
-/* The models loaded, normalized and planned from an empty schema into sql. */
-static int plan_models(gm_schema **models, gm_buf *sql, gm_replay *rp)
-{
-	gm_schema *empty = NULL;
-	gm_changes ch = GM_CHANGES_INIT;
-	gm_plan plan = GM_PLAN_INIT;
-	const gm_dialect *d = rp->server->dialect;
-	int error;
-
-	if ((error = gm_models_load(models, rp->cfg, rp->server)) < 0)
-		return error;
-	d->normalize(*models);
-	gm_schema_new(&empty);
-	if ((error = gm_diff(&ch, empty, *models, 0)) == 0 && (error = d->plan(&plan, &ch)) == 0)
-		gm_plan_render(sql, &plan);
-	gm_plan_release(&plan);
-	gm_changes_release(&ch);
-	gm_schema_free(empty);
-	return error;
-}
-
-static void models_ahead_release(gm_replay *rp)
-{
-	struct models_ahead *a = &rp->ahead;
-
-	if (a->s && rp->server->dialect->exec_wait) {
-		gm_conn *conn = gm_scratch_conn(a->s);
-		conn->dialect->interrupt(conn);
-		conn->dialect->exec_wait(conn, true);
-	}
-	gm_scratch_drop(a->s);
-	gm_schema_free(a->models);
-	gm_schema_free(a->desired);
-	gm_cache_free(a->mc);
-	gm_buf_release(&a->sql);
-	gm_buf_release(&a->note);
-	memset(a, 0, sizeof(*a));
-}
-
-/*
- * With opts.models_ahead, on a dialect that runs SQL in the background (PostgreSQL): the
- * models are loaded and planned, and their desired schema read from the models cache or
- * their DDL sent to a new scratch database, before the replay, so that the server builds
- * both at once (the DDL of 100 tables took it 0.3 s, a fifth of a cold run). Whatever
- * fails here is left to gm_replay_models, which does it again the usual way and reports
- * it there, as before; only an interrupt stops the run.
- */
-static int models_start(gm_replay *rp)
-{
-	struct models_ahead *a = &rp->ahead;
-	const gm_dialect *d = rp->server->dialect;
-	size_t note = rp->cache_note.len;
-	int error;
-
-	if (!rp->opts.models_ahead || !d->exec_send || a->started)
-		return 0;
-	a->started = true;
-	gm_buf_init(&a->sql);
-	gm_buf_init(&a->note);
-	if ((error = plan_models(&a->models, &a->sql, rp)) < 0 ||
-	    (error = cached_desired(&a->desired, &a->mc, rp, a->sql.ptr ? a->sql.ptr : "")) < 0 ||
-	    (!a->desired &&
-	     ((error = gm_scratch_create(&a->s, rp->server)) < 0 ||
-	      (error = d->exec_send(gm_scratch_conn(a->s), a->sql.ptr ? a->sql.ptr : "")) < 0))) {
-		models_ahead_release(rp);
-		gm_buf_truncate(&rp->cache_note, note);
-		if (error == GM_EINTERRUPTED)
-			return error;
-		gm_error_clear();
-		return 0;
-	}
-	/* the snapshot's note comes first */
-	gm_buf_puts(&a->note, rp->cache_note.ptr + note);
-	gm_buf_truncate(&rp->cache_note, note);
-	return 0;
-}
-
-/* gm_replay_models after models_start: wait for the DDL (if it ran), inspect, keep. */
-static int models_finish(gm_schema **desired_out, gm_replay *rp)
-{
-	struct models_ahead *a = &rp->ahead;
-	gm_scratch *s = a->s;
-	gm_cache *mc = a->mc;
-	int error;
-
-	if (a->note.len)
-		gm_buf_printf(&rp->cache_note, "%s%s", rp->cache_note.len ? "\n" : "", a->note.ptr);
-	if (a->desired) {
-		*desired_out = a->desired;
-		a->desired = NULL;
-		return 0;
-	}
-	a->s = NULL;
-	a->mc = NULL;
-	error = rp->server->dialect->exec_wait(gm_scratch_conn(s), false);
-	if (error == 0) {
-		error = desired_from(desired_out, rp, s, mc);
-	} else {
-		/* the usual way names what fails, as it did */
-		gm_scratch_drop(s);
-		if (error != GM_EINTERRUPTED) {
-			gm_error_clear();
-			error = build_desired(desired_out, rp, a->sql.ptr, mc);
-		}
-	}
-	gm_cache_free(mc);
-	return error;
-}
-
-int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp)
-{
-	gm_schema *models = NULL;
-	gm_buf sql = GM_BUF_INIT;
-	gm_cache *mc = NULL;
-	int error;
-
-	*models_out = *desired_out = NULL;
-	if (rp->ahead.started) {
-		models = rp->ahead.models;
-		rp->ahead.models = NULL;
-		error = models_finish(desired_out, rp);
-		models_ahead_release(rp);
-		if (error == 0)
-			carry_hints(*desired_out, models);
-		*models_out = models;
-		return error;
-	}
-	if ((error = plan_models(&models, &sql, rp)) < 0 ||
-	    (error = cached_desired(desired_out, &mc, rp, sql.ptr ? sql.ptr : "")) < 0 ||
-	    (!*desired_out && (error = build_desired(desired_out, rp, sql.ptr, mc)) < 0))
-		goto done;
-	carry_hints(*desired_out, models);
-done:
-	*models_out = models;
-	gm_cache_free(mc);
-	gm_buf_release(&sql);
-	return error;
-}
-
 void gm_replay_progress(gm_replay *rp, const char *what, size_t done, size_t total)
 {
 	if (rp->opts.progress)
@@ -731,7 +488,8 @@ void gm_replay_free(gm_replay *rp)
 {
 	if (!rp)
 		return;
-	models_ahead_release(rp);
+	gm_replay_models_release(rp);
+	close_keyconn(rp);
 	forget_known(rp);
 	gm_fixtures_report_release(&rp->fixtures);
 	gm_buf_release(&rp->cache_note);

@@ -87,6 +87,11 @@ static void drop_left_at_exit(void)
 
 int gm_scratch_create(gm_scratch **out, const gm_url *server)
 {
+	return gm_scratch_create_from(out, server, NULL);
+}
+
+int gm_scratch_create_from(gm_scratch **out, const gm_url *server, const gm_scratch_from *from)
+{
 	static const char *const suffixes[SCRATCH_FILES] = { "", "-journal", "-wal", "-shm" };
 	gm_scratch *s;
 	gm_conn *conn = NULL;
@@ -109,7 +114,7 @@ int gm_scratch_create(gm_scratch **out, const gm_url *server)
 
 	/* no signal between the database existing and it being on the list */
 	block_signals(&old);
-	if ((error = server->dialect->scratch_create(&conn, &url, server)) < 0) {
+	if ((error = server->dialect->scratch_create(&conn, &url, server, from)) < 0) {
 		restore_signals(&old);
 		return error;
 	}

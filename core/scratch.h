@@ -17,6 +17,14 @@ typedef struct gm_scratch gm_scratch;
  */
 int gm_scratch_create(gm_scratch **out, const gm_url *server);
 
+/*
+ * gm_scratch_create, the database a copy of from->template (PostgreSQL: CREATE DATABASE
+ * ... TEMPLATE), from->meanwhile running while the server copies. Signals wait until the
+ * copy is on the list (a Ctrl-C during a long copy takes effect when it ends). Errors as
+ * gm_scratch_create's; *out is NULL then.
+ */
+int gm_scratch_create_from(gm_scratch **out, const gm_url *server, const gm_scratch_from *from);
+
 /* The open connection (borrowed) and the scratch URL (borrowed). */
 gm_conn *gm_scratch_conn(gm_scratch *s);
 const gm_url *gm_scratch_url(const gm_scratch *s);

@@ -671,7 +671,8 @@ static void warn_superuser(struct gm_pg_conn *admin, const gm_url *server)
 	PQclear(res);
 }
 
-static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
+static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server,
+			     const gm_scratch_from *from)
 {
 	struct gm_pg_conn *admin = NULL, *c = NULL;
 	gm_buf name = GM_BUF_INIT, sql = GM_BUF_INIT, ci = GM_BUF_INIT;
@@ -693,18 +694,22 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 	gm_owner_tag(tag);
 	gm_buf_printf(&name, SCRATCH_PREFIX "%s_%lld_%08x", tag, (long long)time(NULL),
 		      (unsigned)random32());
-	gm_buf_puts(&sql, "CREATE DATABASE ");
-	gm_sql_ident(&sql, name.ptr);
-	gm_pg_create_strategy(&sql, admin);
-	res = PQexec(admin->pg, sql.ptr);
+	if (from && gm_pg_db_in_use(admin, from->template)) {
+		error = gm_error_set(GM_EEXISTS, "a session is connected to it");
+		goto done;
+	}
+	gm_pg_create_sql(&sql, admin, name.ptr, from ? from->template : NULL);
+	res = gm_pg_exec_meanwhile(admin, sql.ptr, from);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		gm_buf msg = GM_BUF_INIT;
 
 		one_line(&msg, primary ? primary : PQerrorMessage(admin->pg));
-		error = gm_error_set(GM_EDB, "cannot create scratch database on '%s': %s",
-				     server->masked, msg.ptr);
+		/* 55006: the template is in use (a session came after the check) */
+		error = gm_error_set(state && !strcmp(state, "55006") ? GM_EEXISTS : GM_EDB,
+				     "cannot create scratch database on '%s': %s", server->masked,
+				     msg.ptr);
 		if (state && !strcmp(state, "42501"))
 			gm_error_hint("point 'scratch:' in .gitmigrate.yml at a PostgreSQL "
 				      "server where this user may create databases");
@@ -750,6 +755,9 @@ static int pg_scratch_drop(const gm_url *scratch)
 	if ((error = gm_pg_connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) < 0)
 		goto done;
 	error = drop_database(admin, db, true);
+	/* again at the end: a killed run's leftover that a session was still using (or that a
+	 * CREATE DATABASE still made) when this run started is free by now */
+	drop_stale(admin);
 
 done:
 	pg_disconnect(admin ? &admin->parent : NULL);

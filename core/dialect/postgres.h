@@ -50,6 +50,22 @@ int gm_pg_exec_wait(gm_conn *conn, bool discard);
  * admin connection's server (postgres_scratch.c says when); else nothing. */
 void gm_pg_create_strategy(gm_buf *sql, struct gm_pg_conn *admin);
 
+/* "CREATE DATABASE <name>" into sql, empty (gm_pg_create_strategy's way) or a copy of
+ * `template` (a file copy on PostgreSQL 15 and later). */
+void gm_pg_create_sql(gm_buf *sql, struct gm_pg_conn *admin, const char *name,
+		      const char *template);
+
+/*
+ * Execute sql on c; with from->meanwhile (a scratch database made as a copy of a
+ * template), send it, run meanwhile while the server works, then read the result.
+ * Returns the last result, never NULL; the caller PQclears it.
+ */
+PGresult *gm_pg_exec_meanwhile(struct gm_pg_conn *c, const char *sql, const gm_scratch_from *from);
+
+/* Whether a session is connected to database `db` (PostgreSQL copies a template only
+ * while nobody is); false when that cannot be read. */
+bool gm_pg_db_in_use(struct gm_pg_conn *admin, const char *db);
+
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,
 		const char *param1, const char *param2);
 

@@ -1,8 +1,8 @@
 /*
  * The cache on PostgreSQL: an entry is a database gm_cache_<...> on the scratch server,
- * its metadata in COMMENT ON DATABASE. A snapshot's scratch database is copied from it
- * with CREATE DATABASE ... TEMPLATE (nobody may be connected to a template while it is
- * copied); a models entry is a scratch database renamed into place and only ever
+ * its metadata in COMMENT ON DATABASE. On a hit, the run's scratch database is made as
+ * its copy, CREATE DATABASE ... TEMPLATE (no empty one first; nobody may be connected to
+ * a template while it is copied); a models entry is a scratch database renamed into place and only ever
  * connected to (read only) and inspected, never a template.
  */
 #include <stdio.h>
@@ -194,39 +194,24 @@ static int pg_save(const gm_cache_place *where, gm_scratch *s, const char *name,
 	return error;
 }
 
-struct restore {
-	const gm_cache_place *where;
-	const char *name;
-};
-
-/* With the scratch disconnected: re-create it as a copy of the entry (empty again when
- * the copy fails, so that the scratch stays usable for a replay). */
-static int restore_disconnected(const gm_url *scratch, void *payload)
+/* The scratch made as a copy of the entry, its session as pg_scratch_create sets it. */
+static int pg_copy(gm_scratch **out, const gm_cache_place *where, const char *name,
+		   void (*meanwhile)(void *payload), void *payload)
 {
-	struct restore *rs = payload;
-	struct gm_pg_conn *admin = NULL;
-	int error;
+	gm_scratch_from from = { name, meanwhile, payload };
+	int error = gm_scratch_create_from(out, where->server, &from);
 
-	if ((error = admin_open(&admin, rs->where->server)) < 0 ||
-	    (error = drop_db(admin, scratch->dbname)) < 0)
-		goto done;
-	if ((error = create_from(admin, scratch->dbname, rs->name)) < 0) {
-		gm_error_prefix("cannot restore cache entry '%s'", rs->name);
-		/* keep the failure's message; an empty scratch again, best effort */
-		if (create_from(admin, scratch->dbname, NULL) < 0)
-			error = GM_EDB;
-	}
-done:
-	admin_close(admin);
+	if (error < 0)
+		gm_error_prefix("cannot restore cache entry '%s'", name);
 	return error;
 }
 
-static int pg_restore(const gm_cache_place *where, gm_scratch *s, const char *name)
+static int pg_connect_server(gm_conn **out, const gm_cache_place *where)
 {
-	struct restore rs = { where, name };
-	int error = gm_scratch_redo(s, restore_disconnected, &rs);
+	struct gm_pg_conn *c = NULL;
+	int error = admin_open(&c, where->server);
 
-	check_client(s);
+	*out = error < 0 ? NULL : &c->parent;
 	return error;
 }
 
@@ -265,19 +250,21 @@ static int pg_remove(const gm_cache_place *where, const char *name)
 /*
  * The settings that shape a new database and its inspection, besides the version: the
  * role (and so the "$user" schema of search_path), search_path (where unqualified names
- * go, what current_schema() is), the encoding and locale, and the extensions the server
- * offers, with their default versions (a package upgrade changes what CREATE EXTENSION
- * installs without changing the server's version).
+ * go), the encoding and locale that a new database takes from template1, and the
+ * extensions the server offers, with their default versions (a package upgrade changes
+ * what CREATE EXTENSION installs without changing the server's version). Read the same
+ * on any database of the server: a run keys its entries on a connection to the server's
+ * own database before it has a scratch one (cache_ops.h, connect); template1's schemas
+ * (current_schema() of a new database) are, like the rest of its contents, not in it.
  */
 static const char session_sql[] =
 	"SELECT concat_ws(E'\\n', 'user ' || current_user, "
 	"'search_path ' || current_setting('search_path'), "
-	"'current_schema ' || coalesce(current_schema(), '-'), "
-	"'encoding ' || current_setting('server_encoding'), "
+	"'encoding ' || pg_catalog.pg_encoding_to_char(d.encoding), "
 	"'locale ' || d.datcollate || ' ' || d.datctype, "
 	"'extensions ' || (SELECT string_agg(name || ' ' || coalesce(default_version, '-'), ',' "
 	"ORDER BY name) FROM pg_catalog.pg_available_extensions)) "
-	"FROM pg_catalog.pg_database d WHERE d.datname = current_database()";
+	"FROM pg_catalog.pg_database d WHERE d.datname = 'template1'";
 
 static int pg_session(char **out, gm_conn *conn)
 {
@@ -342,7 +329,8 @@ const gm_cache_ops gm_cache_ops_postgres = {
 	.server_version = pg_server_version,
 	.list = pg_list,
 	.save = pg_save,
-	.restore = pg_restore,
+	.copy = pg_copy,
+	.connect = pg_connect_server,
 	.remove = pg_remove,
 	.session = pg_session,
 	.open = pg_open,

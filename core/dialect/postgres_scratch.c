@@ -6,6 +6,7 @@
 #include "git-migrate/error.h"
 #include "error_int.h"
 #include "dialect/postgres.h"
+#include "sql.h"
 #include "interrupt.h"
 #include "util/banned.h"
 
@@ -81,4 +82,49 @@ int gm_pg_exec_wait(gm_conn *conn, bool discard)
 					 : gm_error_set(GM_EDB, "on '%s': %s", c->masked, msg.ptr);
 	gm_buf_release(&msg);
 	return discard ? 0 : error;
+}
+
+/* From the send, the server copies while meanwhile runs. */
+PGresult *gm_pg_exec_meanwhile(struct gm_pg_conn *c, const char *sql, const gm_scratch_from *from)
+{
+	PGresult *res, *last = NULL;
+
+	if (!from || !from->meanwhile || !PQsendQuery(c->pg, sql))
+		return PQexec(c->pg, sql);
+	from->meanwhile(from->payload);
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		PQclear(last);
+		last = res;
+	}
+	return last ? last : PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
+}
+
+bool gm_pg_db_in_use(struct gm_pg_conn *admin, const char *db)
+{
+	PGresult *res = NULL;
+	bool yes = false;
+
+	if (gm_pg_query(&res, admin, "cannot list sessions",
+			"SELECT 1 FROM pg_catalog.pg_stat_activity WHERE datname = $1 LIMIT 1", db,
+			NULL) == 0)
+		yes = PQntuples(res) > 0;
+	else
+		gm_error_clear();
+	PQclear(res);
+	return yes;
+}
+
+void gm_pg_create_sql(gm_buf *sql, struct gm_pg_conn *admin, const char *name, const char *template)
+{
+	gm_buf_puts(sql, "CREATE DATABASE ");
+	gm_sql_ident(sql, name);
+	if (!template) {
+		gm_pg_create_strategy(sql, admin);
+		return;
+	}
+	gm_buf_puts(sql, " TEMPLATE ");
+	gm_sql_ident(sql, template);
+	/* a file copy of the template's files: no WAL for every page of it */
+	if (PQserverVersion(admin->pg) >= 150000)
+		gm_buf_puts(sql, " STRATEGY FILE_COPY");
 }

@@ -399,7 +399,8 @@ static void remove_stale_scratch(const char *tmpdir)
  * "<host>_<pid>", lets a later run remove it when this process is killed), then connect
  * to it.
  */
-static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server)
+static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *server,
+				 const gm_scratch_from *from)
 {
 	const char *tmp = getenv("TMPDIR");
 	gm_buf path = GM_BUF_INIT, raw = GM_BUF_INIT;
@@ -409,6 +410,8 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 
 	*out = NULL;
 	*url_out = NULL;
+	if (from) /* a cache entry is copied into the scratch file (sqlite_cache.c) */
+		return gm_error_set(GM_EINVALID, "a SQLite scratch database starts empty");
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	if (*tmp != '/' && getcwd(cwd, sizeof(cwd)))

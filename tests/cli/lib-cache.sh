@@ -9,6 +9,11 @@
 #   prepare_v <dir> <args>     git migrate -v prepare <args> in <dir> ($CONFIG: a --config
 #                              file): stdout in out, stderr in err, the cache line in cache
 #   test_line_count <op> <n> <file>
+#   server_log                 the server's log file, when lib-pg.sh started the server
+#   creates_during <mark> <file> <command...>
+#                              the CREATE DATABASE statements the server logged while the
+#                              command ran, one per line into <file> (needs this role's
+#                              log_statement at 'ddl')
 
 contacts_models >base.yml
 with_columns base.yml "name: text" >name.yml
@@ -50,4 +55,21 @@ prepare_v() {
 
 test_line_count() {
 	test "$(wc -l <"$3" | tr -d " ")" "$1" "$2" || { echo "$3 has $(wc -l <"$3") lines" >&2; return 1; }
+}
+
+# The server's log, when lib-pg.sh started the server (else the checks that read it are
+# skipped): this role's DDL statements are logged, between markers written by the superuser.
+server_log() {
+	d=$(pg_psql -At -c "SHOW data_directory" 2>/dev/null) &&
+	test -r "${d%/data}/server.log" &&
+	echo "${d%/data}/server.log"
+}
+log_mark() {
+	pg_psql -c "DO \$\$BEGIN RAISE LOG 'gm-cache-mark $1'; END\$\$"
+}
+creates_during() {
+	mark=$1 file=$2; shift 2
+	log_mark "$mark-start" && "$@" && log_mark "$mark-end" &&
+	sed -n "/gm-cache-mark $mark-start/,/gm-cache-mark $mark-end/p" "$(server_log)" |
+		sed -n "s/.*LOG:  \(statement\|execute [^:]*\): \(CREATE DATABASE .*\)/\2/p" >"$file"
 }

@@ -15,6 +15,12 @@ entry_sql() {
 	fi
 }
 
+# A session connected to the cache entry $entry; none.
+entry_in_use() {
+	test "$(pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$entry'")" -gt 0
+}
+entry_free() { ! entry_in_use; }
+
 # rebuilt <note>: prepare's cache line starts with <note>, its SQL is the cold run's, and
 # the next run hits the entry it saved.
 rebuilt() {
@@ -60,6 +66,29 @@ if test_if_sqlite; then
 		(cd repo && git migrate cache list >../list) &&
 		test_grep "half-written" list &&
 		rebuilt "miss"
+	'
+fi
+
+if test_if_postgres; then
+	# PostgreSQL copies a template only while nobody is connected to it: an entry someone
+	# is looking at is left alone (that session is not ended), and the run replays.
+	test_expect_success 'a PostgreSQL entry a session is connected to is left alone; the run replays' '
+		entry=$(cd repo && cache_entries) &&
+		{ pg_role_psql "$entry" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 & } &&
+		test_wait_until 10 entry_in_use &&
+		prepare_v repo --dry-run &&
+		test_grep "^off (cannot restore cache entry '\''$entry'\'': a session is connected to it)$" cache &&
+		test_cmp cold.sql out &&
+		echo "$entry" >before &&
+		(cd repo && cache_entries) >after &&
+		test_cmp before after &&
+		entry_in_use &&
+		test_no_scratch_left &&
+		pg_psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\''$entry'\''" &&
+		test_wait_until 10 entry_free &&
+		prepare_v repo --dry-run &&
+		test_grep "^hit" cache &&
+		test_cmp cold.sql out
 	'
 fi
 

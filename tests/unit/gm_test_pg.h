@@ -30,7 +30,7 @@ static inline int setup(void **state)
 	f = gm_xcalloc(1, sizeof(*f));
 	assert_gm_ok(gm_url_parse(&f->server, env, "."));
 	assert_ptr_equal(f->server->dialect, pg);
-	assert_gm_ok(pg->scratch_create(&f->conn, &f->url, f->server));
+	assert_gm_ok(pg->scratch_create(&f->conn, &f->url, f->server, NULL));
 	*state = f;
 	return 0;
 }

@@ -116,7 +116,7 @@ static void test_postgres_conn__scratch_names_and_stale_cleanup(void **state)
 	gm_buf_printf(&sql, "CREATE DATABASE %s;", stale.ptr);
 	exec_ok(f->conn, sql.ptr);
 
-	assert_gm_ok(pg->scratch_create(&c2, &u2, f->server));
+	assert_gm_ok(pg->scratch_create(&c2, &u2, f->server, NULL));
 	assert_string_not_equal(u2->dbname, f->url->dbname);
 	assert_non_null(strstr(u2->dbname, "gm_scratch_"));
 	gm_buf_clear(&sql);
@@ -154,7 +154,7 @@ static void test_postgres_conn__scratch_without_createdb_hints(void **state)
 	exec_ok(f->conn, "DROP ROLE IF EXISTS gm_nocreate; CREATE ROLE gm_nocreate LOGIN;");
 	gm_buf_printf(&alt, "postgresql://gm_nocreate@%s", env + strlen(prefix));
 	assert_gm_ok(gm_url_parse(&server, alt.ptr, "."));
-	assert_int_equal(pg->scratch_create(&c, &u, server), GM_EDB);
+	assert_int_equal(pg->scratch_create(&c, &u, server, NULL), GM_EDB);
 	assert_null(c);
 	assert_non_null(strstr(gm_error_last()->message, "cannot create scratch database"));
 	assert_non_null(strstr(gm_error_last()->message, "permission denied"));
