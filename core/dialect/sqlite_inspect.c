@@ -45,15 +45,83 @@ static int db_error(sqlite3 *db, const char *what)
 	return gm_error_set(GM_EDB, "cannot inspect %s: %s", what, sqlite3_errmsg(db));
 }
 
-/* Prepare q with one text parameter. */
+/*
+ * The statements of the inspection running (one at a time: a connection is used by one
+ * thread), each prepared once and reset between uses, finalized when it ends
+ * (stmts_end). Inspecting 100 tables prepared 1,100 statements, one per table, index and
+ * foreign key, and parsing them was half of its time.
+ */
+#define STMTS_MAX 8
+static struct {
+	sqlite3 *db;
+	const char *q[STMTS_MAX];
+	sqlite3_stmt *st[STMTS_MAX];
+	size_t nr;
+} stmts;
+
+static void stmts_begin(sqlite3 *db)
+{
+	memset(&stmts, 0, sizeof(stmts));
+	stmts.db = db;
+}
+
+static void stmts_end(void)
+{
+	size_t i;
+
+	for (i = 0; i < stmts.nr; i++)
+		sqlite3_finalize(stmts.st[i]);
+	memset(&stmts, 0, sizeof(stmts));
+}
+
+/* The inspection's statement for q when it has one and it is not in use; else NULL. */
+static sqlite3_stmt *stmts_find(sqlite3 *db, const char *q, bool *known)
+{
+	size_t i;
+
+	*known = false;
+	for (i = 0; stmts.db == db && i < stmts.nr; i++) {
+		if (stmts.q[i] != q)
+			continue;
+		*known = true;
+		if (!sqlite3_stmt_busy(stmts.st[i]))
+			return stmts.st[i];
+	}
+	return NULL;
+}
+
+/* Prepare q with one text parameter (the inspection's statement for q, when free); done
+ * with it: release1. */
 static int prepare1(sqlite3 *db, sqlite3_stmt **st, const char *q, const char *arg)
 {
-	*st = NULL;
-	if (sqlite3_prepare_v2(db, q, -1, st, NULL) != SQLITE_OK)
-		return db_error(db, "database");
+	bool known;
+
+	if (!(*st = stmts_find(db, q, &known))) {
+		if (sqlite3_prepare_v2(db, q, -1, st, NULL) != SQLITE_OK)
+			return db_error(db, "database");
+		if (stmts.db == db && !known && stmts.nr < STMTS_MAX) {
+			stmts.q[stmts.nr] = q;
+			stmts.st[stmts.nr++] = *st;
+		}
+	}
 	if (arg)
 		sqlite3_bind_text(*st, 1, arg, -1, SQLITE_TRANSIENT);
 	return 0;
+}
+
+/* Done with a statement of prepare1: reset when it is the inspection's, else finalized. */
+static void release1(sqlite3_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < stmts.nr; i++) {
+		if (stmts.st[i] == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -159,7 +227,7 @@ static int read_columns(gm_schema *s, gm_table *t, sqlite3 *db, const struct gm_
 done:
 	free(pk);
 	gm_buf_release(&type);
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -233,7 +301,7 @@ static int parent_pk(gm_strvec *out, sqlite3 *db, const char *parent)
 		gm_strvec_push(out, col_text(st, 0));
 	if (rc != SQLITE_DONE)
 		error = db_error(db, parent);
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -326,7 +394,7 @@ static int read_fkeys(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d)
 		error = add_fkey(t, db, &r, d);
 done:
 	fk_row_release(&r);
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -343,7 +411,7 @@ static int index_sql(sqlite3 *db, const char *index, char **out)
 		*out = gm_xstrdup(col_text(st, 0));
 	else if (rc != SQLITE_DONE)
 		error = db_error(db, index);
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -363,7 +431,7 @@ static int index_columns(sqlite3 *db, const char *index, gm_strvec *cols, bool *
 	}
 	if (rc != SQLITE_DONE)
 		error = db_error(db, index);
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -442,7 +510,7 @@ static int read_indexes(gm_table *t, sqlite3 *db, struct gm_sqlite_ddl *d)
 	if (rc != SQLITE_DONE)
 		error = db_error(db, t->name);
 done:
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -542,7 +610,7 @@ static int read_dependents(gm_schema *s, sqlite3 *db)
 	 * another that names it comes later */
 	gm_schema_order_dependents(s);
 	gm_buf_release(&create);
-	sqlite3_finalize(st);
+	release1(st);
 	return error;
 }
 
@@ -570,6 +638,7 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 
 	*out = NULL;
 	gm_schema_new(&s);
+	stmts_begin(db);
 	read_shadow_tables(db, &shadow);
 	if ((error = prepare1(db, &st, q_objects, NULL)) < 0)
 		goto done;
@@ -601,7 +670,8 @@ int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	*out = s;
 	s = NULL;
 done:
-	sqlite3_finalize(st);
+	release1(st);
+	stmts_end();
 	gm_strvec_release(&shadow);
 	gm_schema_free(s);
 	return error;
