@@ -6,8 +6,10 @@
 
 For each dialect and size: generate the workload (gen.py), run `git-migrate -v prepare`
 on it cold (--no-cache; its `timing:` line gives the phases; /usr/bin/time -v the peak
-RSS), once more to fill the snapshot cache, and warm (a cache hit), then the
-floor on the same workload: every revision's up section concatenated into all.sql and run
+RSS), once more to fill the snapshot cache, and warm (a cache hit); cold and warm again on
+the branch work-small, the same change without its enum label (which SQLite turns into
+table rebuilds), to show what the verification of a change that rebuilds nothing costs;
+then the floor on the same workload: every revision's up section concatenated into all.sql and run
 by the database's own client on a fresh database, plus a bulk load of the fixture CSVs.
 Then `git-migrate verify` (no replay) on a 2,000-revision chain. Prints the figures with
 the ratios to the floor and writes them as JSON. It measures; it asserts nothing (a
@@ -259,6 +261,7 @@ def run_case(args, dialect, size, work):
     subprocess.run([binary, "-q", "cache", "clear"], cwd=repo, check=False)
     fill = run_reset(binary, repo, [])
     warm = best_run([run_reset(binary, repo, []) for _ in range(repeat)])
+    small = run_small(binary, repo, repeat)
     subprocess.run([binary, "-q", "cache", "clear"], cwd=repo, check=False)
 
     floors = []
@@ -272,15 +275,33 @@ def run_case(args, dialect, size, work):
     res = {"dialect": dialect, "size": size, "revisions": meta["revisions"],
            "tables": meta["tables"], "enums": meta["enums"], "rows": meta["rows"],
            "seed": args.seed, "generate_seconds": round(gen_s, 3), "change_set": meta["change_set"],
-           "prepare": prep, "fill": fill, "warm": warm, "floor": floor}
+           "change_set_small": meta["change_set_small"], "prepare": prep, "fill": fill,
+           "warm": warm, "small": small, "floor": floor}
     res["ratios"] = ratios(prep, floor)
     ftotal = None if "error" in floor else floor["create"] + floor["replay"] + floor["load"]
     for k in ("fill", "warm"):
         run_k = res[k]
         res["ratios"][k] = run_k["wall"] / ftotal if ftotal and run_k["rc"] == 0 else None
+    for k in ("cold", "warm"):
+        run_k = small[k]
+        res["ratios"]["small_" + k] = (run_k["wall"] / ftotal if ftotal and run_k["rc"] == 0
+                                       else None)
     if not args.keep:
         shutil.rmtree(case, ignore_errors=True)
     return res
+
+
+def run_small(binary, repo, repeat):
+    """Cold and warm on the branch work-small (a change that rebuilds no table), against the
+    snapshot entry the work branch filled (the same production and fixtures)."""
+    reset_worktree(repo)
+    subprocess.run(["git", "-C", repo, "switch", "-q", "work-small"], check=True)
+    run_reset(binary, repo, [])  # its models' entry (PostgreSQL)
+    small = {"warm": best_run([run_reset(binary, repo, []) for _ in range(repeat)]),
+             "cold": best_run([run_reset(binary, repo, ["--no-cache"]) for _ in range(repeat)])}
+    reset_worktree(repo)
+    subprocess.run(["git", "-C", repo, "switch", "-q", "work"], check=True)
+    return small
 
 
 def run_reset(binary, repo, extra):
@@ -409,6 +430,16 @@ def print_case(c):
         print("      phases: " + ", ".join("%s %.3f" % kv for kv in w["phases"].items()))
     if r.get("warm") is not None:
         print("   => warm prepare vs the floor: %.2fx (target <= %.1fx)" % (r["warm"], WARM_TARGET))
+    print("   a change that rebuilds no table (branch work-small: %s):" %
+          "; ".join(c["change_set_small"]))
+    for k in ("cold", "warm"):
+        w = c["small"][k]
+        if w["rc"] != 0:
+            print("      %s: FAILED (exit %d): %s" % (k, w["rc"], w.get("error", "")))
+            continue
+        print("      %s %ss, %s the floor; phases: %s" % (
+            k, fmt_s(w["wall"]).strip(), fmt_r(r.get("small_" + k)).strip(),
+            ", ".join("%s %.3f" % kv for kv in w["phases"].items())))
 
 
 def print_summary(cases, verify):

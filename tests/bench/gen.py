@@ -18,7 +18,9 @@ creates DIR/repo, a git repository whose `production` branch holds:
 
 and a branch `work` (checked out) whose models add a change set on top: a new table that
 reuses an enum, a new column, and a label appended to an enum — so `prepare` has a
-revision to write. DIR/meta.json lists the revisions in chain order and the tables in
+revision to write; and a branch `work-small` with the same change but the label (on
+SQLite the label rebuilds every table that uses the enum; without it nothing is rebuilt).
+DIR/meta.json lists the revisions in chain order and the tables in
 foreign-key order with their row counts (for the floor: DIR/repo is the workload).
 
 The same seed, sizes and dialect always give the same files and the same commits.
@@ -383,11 +385,12 @@ class Gen:
                     out.append('      %s: "%s"' % (n, e))
         return "\n".join(out) + "\n"
 
-    def change_set(self, rows):
-        """The models of the work branch: head + a new table, a new column, a new label."""
+    def change_set(self, rows, label=True):
+        """The models of the work branch: head + a new table, a new column, a new label
+        (without the label: the branch work-small, a change that rebuilds no table)."""
         enums, tables = copy.deepcopy(self.enums), copy.deepcopy(self.tables)
         summary = []
-        if enums:
+        if enums and label:
             users = {e: sum(1 for t in tables for c in t.cols if c.enum == e) for e in enums}
             e = max(sorted(enums), key=lambda k: users[k])
             enums[e] = enums[e] + [self.next_label(enums[e])]
@@ -535,12 +538,20 @@ def generate(out, dialect, revisions, tables, rows, seed, config_extra=""):
     with open(os.path.join(repo, "models", "app.yml"), "w") as f:
         f.write(models)
     git(repo, "commit", "-q", "-am", "models: the change set")
+    # work-small: the same change without the enum label, which SQLite's emulated enums
+    # turn into a rebuild of every table that uses it
+    git(repo, "switch", "-q", "-c", "work-small", "production")
+    models_small, summary_small = g.change_set(counts, label=False)
+    with open(os.path.join(repo, "models", "app.yml"), "w") as f:
+        f.write(models_small)
+    git(repo, "commit", "-q", "-am", "models: the change set without the enum label")
+    git(repo, "switch", "-q", "work")
 
     meta = {"dialect": dialect, "seed": seed, "revisions": revisions, "tables": tables,
             "rows": sum(counts.values()), "enums": len(g.enums), "order": order,
             "load_order": [t.name for t in g.tables if t.name in counts],
             "columns": {t.name: [c.name for c in t.cols] for t in g.tables},
-            "row_counts": counts, "change_set": summary}
+            "row_counts": counts, "change_set": summary, "change_set_small": summary_small}
     with open(os.path.join(out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
     return meta

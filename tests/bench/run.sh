@@ -5,7 +5,8 @@
 # huge, only when BENCH_SIZES names it: 2,000 / 300 / 1M) and
 # each dialect (SQLite always; PostgreSQL when a server is available), generate a workload
 # (gen.py), time `git-migrate -v prepare` on it cold (--no-cache), filling the snapshot
-# cache and warm (a cache hit), and the floor on the same workload (the
+# cache and warm (a cache hit), cold and warm again on a change that rebuilds no table
+# (the branch work-small), and the floor on the same workload (the
 # database's own client running all revisions' up sections, plus a bulk load of the
 # fixtures), print each phase with the ratio to the floor; then time `verify` (no replay)
 # on a 2,000-revision chain. The figures also go to <build-dir>/bench.json.
