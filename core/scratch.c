@@ -232,8 +232,11 @@ static void finish(gm_scratch *s, bool keep)
 	save_error(&saved);
 	if (s->conn)
 		s->dialect->disconnect(s->conn);
-	if (!keep && s->dialect->scratch_drop && s->dialect->scratch_drop(s->url) < 0)
-		restore_error(&saved);
+	if (!keep && s->dialect->scratch_drop)
+		s->dialect->scratch_drop(s->url);
+	/* the error being reported, whatever the drop did (it also sweeps killed runs'
+	 * leftovers, clearing what fails there) */
+	restore_error(&saved);
 	release_error(&saved);
 
 	gm_url_free(s->url);

@@ -165,6 +165,9 @@ start_slow() {
 	sleep 0.5
 }
 
+# not_held: no session is on the leftover $left.
+not_held() { test "$(sessions_on "$left")" = 0; }
+
 # sessions_on <names>: the sessions on these databases (one name per line: a run has its
 # scratch database and, while production replays, the models' one)
 sessions_on() {
@@ -214,6 +217,31 @@ test_expect_success 'a scratch database left by a SIGKILLed run is dropped by th
 	test "$(scratch_leftovers)" = "$left" &&
 	(cd repo && test_expect_code 1 git migrate diff >../out 2>../err) &&
 	test_grep "add column contacts.name" out &&
+	test_no_scratch_left
+'
+
+# A run sweeps killed runs' leftovers again when it drops its scratch databases; one it
+# cannot drop (another role's, on a shared server) must not replace the error the run is
+# reporting (it did: "fatal: unknown error").
+test_expect_success 'a leftover this role cannot drop hides no later error' '
+	start_slow &&
+	left=$(scratch_leftovers) &&
+	kill -KILL $pid &&
+	{ wait $pid; true; } &&
+	test_wait_until 10 not_held &&
+	for db in $left; do
+		pg_psql -c "ALTER DATABASE \"$db\" OWNER TO CURRENT_USER" || return 1
+	done &&
+	cp repo/models/app.yml app.yml.keep &&
+	printf "    checks:\n      bad: \"nosuch_column > 0\"\n" >>repo/models/app.yml &&
+	(cd repo && test_expect_code 2 git migrate prepare >../out 2>../err) &&
+	cp app.yml.keep repo/models/app.yml &&
+	test_grep "the models do not apply to an empty postgres database" err &&
+	test_grep "nosuch_column" err &&
+	test_grep -v "unknown error" err &&
+	for db in $left; do
+		pg_psql -c "DROP DATABASE \"$db\"" || return 1
+	done &&
 	test_no_scratch_left
 '
 
