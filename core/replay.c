@@ -232,11 +232,7 @@ static int open_first(gm_replay *rp)
 	if ((error = gm_replay_scratch_server(&rp->server, rp->cfg)) < 0 ||
 	    (error = gm_cache_server_conn(&rp->keyconn, rp->server)) < 0)
 		return error;
-	if (rp->keyconn)
-		return 0;
-	if ((error = gm_scratch_create(&rp->scratch, rp->server)) == 0)
-		rp->conn = gm_scratch_conn(rp->scratch);
-	return error;
+	return rp->keyconn ? 0 : new_scratch(rp);
 }
 
 int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)

@@ -81,20 +81,13 @@ static bool db_exists(struct gm_pg_conn *c, const char *name)
 	return yes;
 }
 
-/* "CREATE DATABASE <name> TEMPLATE <from>", a file copy on PostgreSQL 15 and later. */
+/* A copy of database `from` named `name` (gm_pg_create_sql's statement). */
 static int create_from(struct gm_pg_conn *c, const char *name, const char *from)
 {
 	gm_buf sql = GM_BUF_INIT;
 	int error;
 
-	gm_buf_puts(&sql, "CREATE DATABASE ");
-	gm_sql_ident(&sql, name);
-	if (from) {
-		gm_buf_puts(&sql, " TEMPLATE ");
-		gm_sql_ident(&sql, from);
-		if (PQserverVersion(c->pg) >= 150000)
-			gm_buf_puts(&sql, " STRATEGY FILE_COPY");
-	}
+	gm_pg_create_sql(&sql, c, name, from);
 	error = run(c, &sql, "cannot create database");
 	gm_buf_release(&sql);
 	return error;
