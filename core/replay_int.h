@@ -28,15 +28,15 @@ struct gm_replay {
 	size_t phases_nr;
 	gm_buf cache_note; /* what the snapshot cache did */
 	struct models_ahead {
-		bool started;       /* models_start ran and left this for gm_replay_models */
+		bool started;       /* gm_replay_models_start ran, for gm_replay_models */
 		gm_schema *models;  /* loaded and normalized */
 		gm_schema *desired; /* a models-cache hit */
 		gm_buf sql;         /* the models planned from an empty schema */
 		gm_cache *mc;       /* where a build is saved (NULL: off) */
 		gm_scratch *s;      /* the database the DDL is running on (exec_send) */
 		gm_buf note;        /* the -v line about the models cache, said afterwards */
-		bool gone;          /* models_go ran */
-		int error;          /* models_go's (an interrupt) */
+		bool gone;          /* gm_replay_models_go ran */
+		int error;          /* gm_replay_models_go's (an interrupt) */
 	} ahead;
 	/* The schema of the database as the snapshot cache's check read it, for the first
 	 * gm_replay_inspect when nothing ran since (dropped by anything that changes it). */
