@@ -575,9 +575,13 @@ static int drop_database(struct gm_pg_conn *c, const char *name, bool force)
 	return error;
 }
 
+/* This role's own: another role's leftovers are its runs' to remove (a superuser's runs
+ * took every role's, and on a shared server one user's run then dropped what another was
+ * looking at after a kill). */
 static const char stale_scratch_sql[] =
 	"SELECT d.datname FROM pg_catalog.pg_database d "
 	"WHERE d.datname LIKE 'gm\\_scratch\\_%' "
+	"AND d.datdba = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
 	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a "
 	"WHERE a.datname = d.datname)";
 

@@ -220,10 +220,11 @@ test_expect_success 'a scratch database left by a SIGKILLed run is dropped by th
 	test_no_scratch_left
 '
 
-# A run sweeps killed runs' leftovers again when it drops its scratch databases; one it
-# cannot drop (another role's, on a shared server) must not replace the error the run is
-# reporting (it did: "fatal: unknown error").
-test_expect_success 'a leftover this role cannot drop hides no later error' '
+# A run sweeps killed runs' leftovers again when it drops its scratch databases. It takes
+# its own role's only: another role's (a shared server) is left to that role's runs; and
+# the sweep must not replace the error the run is reporting (when it tried another role's
+# leftover and failed, the run said "fatal: unknown error").
+test_expect_success 'another role'"'"'s leftover: left alone, and no later error hidden' '
 	start_slow &&
 	left=$(scratch_leftovers) &&
 	kill -KILL $pid &&
@@ -240,8 +241,26 @@ test_expect_success 'a leftover this role cannot drop hides no later error' '
 	test_grep "nosuch_column" err &&
 	test_grep -v "unknown error" err &&
 	for db in $left; do
+		test "$(pg_psql -At -c "SELECT count(*) FROM pg_database WHERE datname = '"'"'$db'"'"'")" = 1 &&
 		pg_psql -c "DROP DATABASE \"$db\"" || return 1
 	done &&
+	test_no_scratch_left
+'
+
+test_expect_success 'a superuser'"'"'s run leaves another role'"'"'s leftovers to that role' '
+	start_slow &&
+	left=$(scratch_leftovers) &&
+	kill -KILL $pid &&
+	{ wait $pid; true; } &&
+	test_wait_until 10 not_held &&
+	# the superuser role of the case above
+	url=$(pg_url postgres | sed "s#://[^@]*@#://${GM_PG_ROLE}_su:$SECRET@#") &&
+	sed "s#^scratch: .*#scratch: '"'"'$url'"'"'#" repo/.gitmigrate.yml >su.yml &&
+	test_grep "://${GM_PG_ROLE}_su:" su.yml &&
+	(cd repo && test_expect_code 1 git migrate --config ../su.yml diff >../out 2>../err) &&
+	test_grep "add column contacts.name" out &&
+	test "$(scratch_leftovers)" = "$left" &&
+	(cd repo && test_expect_code 1 git migrate diff >../out 2>../err) &&
 	test_no_scratch_left
 '
 
