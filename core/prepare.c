@@ -1,6 +1,7 @@
 /* prepare and diff (DESIGN.md §3.6): a replay session's client, one function per step. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "git-migrate/gm.h"
 #include "error_int.h"
 #include "chain.h"
@@ -389,7 +390,12 @@ static void enum_tables(gm_strvec *set, const gm_schema *s, const gm_enum *e)
 			}
 }
 
-/* Add to set the tables of s whose foreign keys reference a table of set; whether any. */
+/*
+ * Add to set the tables of s whose foreign keys delete their rows with the rows of a table
+ * of set (ON DELETE CASCADE); whether any. A key with another action leaves the count of
+ * its table's rows as it is (SET NULL and SET DEFAULT change values, RESTRICT and NO
+ * ACTION fail the statement), and no plan truncates a table.
+ */
 static bool referencing_tables(gm_strvec *set, const gm_schema *s)
 {
 	bool grew = false;
@@ -400,7 +406,9 @@ static bool referencing_tables(gm_strvec *set, const gm_schema *s)
 		if (gm_strv_contains(set->v, set->nr, t->name))
 			continue;
 		for (k = 0; k < t->fkeys_nr; k++)
-			if (gm_strv_contains(set->v, set->nr, t->fkeys[k]->ref_table)) {
+			if (t->fkeys[k]->on_delete &&
+			    !strcasecmp(t->fkeys[k]->on_delete, "cascade") &&
+			    gm_strv_contains(set->v, set->nr, t->fkeys[k]->ref_table)) {
 				gm_strvec_push(set, t->name);
 				grew = true;
 				break;
