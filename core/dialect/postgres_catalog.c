@@ -127,7 +127,8 @@ const char *const gm_pg_q_columns =
 
 /*
  * Constraints: 0 table, 1 name, 2 contype, 3 key columns, 4 referenced table, 5 its
- * columns, 6 on delete, 7 on update, 8 pg_get_constraintdef, 9 deferrable, 10 initially
+ * columns, 6 on delete, 7 on update, 8 pg_get_constraintdef (NULL for a primary or foreign
+ * key), 9 deferrable, 10 initially
  * deferred, 11 the INCLUDE columns of its index, 12 the constraint's comment.
  */
 const char *const gm_pg_q_constraints =
@@ -138,7 +139,10 @@ const char *const gm_pg_q_constraints =
 			       " " KEY_NAMES(
 				       "co.confkey",
 				       "co.confrelid") ","
-						       " co.confdeltype, co.confupdtype, pg_catalog.pg_get_constraintdef(co.oid),"
+						       " co.confdeltype, co.confupdtype,"
+						       /* read for checks, exclusions and NULLS NOT DISTINCT only */
+						       " CASE WHEN co.contype IN ('c', 'x', 'u')"
+						       "  THEN pg_catalog.pg_get_constraintdef(co.oid) END,"
 						       " co.condeferrable, co.condeferred,"
 						       " " INCLUDE_NAMES(
 							       "co.conindid") ", ds.description FROM pg_catalog.pg_constraint co"
