@@ -81,6 +81,9 @@ void gm_cache_free(gm_cache *c)
 {
 	if (!c)
 		return;
+	if (c->reading.conn)
+		c->reading.conn->dialect->disconnect(c->reading.conn);
+	free(c->reading.meta);
 	free(c->dir);
 	free(c->chains);
 	free(c);

@@ -158,6 +158,15 @@ bool gm_cache_models_on(const gm_dialect *d);
 int gm_cache_models_read(gm_schema **out, const char **note, gm_cache *c);
 
 /*
+ * Start gm_cache_models_read: connect to this key's entry and have the server start its
+ * inspection (PostgreSQL: one pipeline), so that it runs while the caller does other
+ * work; gm_cache_models_read then takes it (c holds the connection until then, or until
+ * gm_cache_free). *present: whether the entry exists (false: the read will be a miss).
+ * Never fails the run: < 0 only for an interrupt.
+ */
+int gm_cache_models_read_start(bool *present, gm_cache *c);
+
+/*
  * Keep the scratch database s, holding `schema` (what inspecting it gave), as this key's
  * entry: its fingerprint and metadata stored beside it, renamed into place; then drop the
  * oldest models entries beyond the configured size. s is consumed (dropped when it is not

@@ -19,6 +19,13 @@ struct gm_cache {
 	size_t stop;
 	const char *head;          /* borrowed from the history */
 	const char *version_table; /* borrowed from the config */
+	/* gm_cache_models_read_start's: the entry's connection, its inspection sent, and
+	 * its metadata; or absent: no entry (a miss); or failed: not readable */
+	struct {
+		bool started, absent, failed;
+		gm_conn *conn;
+		char *meta;
+	} reading;
 };
 
 /* The entries' operations of dialect d (NULL when it has no cache). */

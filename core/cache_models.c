@@ -112,17 +112,50 @@ static int inspect_entry(gm_schema **out, gm_cache *c, gm_conn *conn, const char
 	return error;
 }
 
+int gm_cache_models_read_start(bool *present, gm_cache *c)
+{
+	int error;
+
+	*present = false;
+	if (c->reading.started)
+		return 0;
+	if ((error = gm_interrupt_check()) < 0)
+		return error;
+	c->reading.started = true;
+	error = c->ops->open(&c->reading.conn, &c->reading.meta, &c->where, c->name);
+	if (error < 0) {
+		/* gm_cache_models_read says which: none (a miss), or not readable */
+		c->reading.absent = error == GM_ENOTFOUND;
+		c->reading.failed = error != GM_ENOTFOUND;
+		gm_error_clear();
+		return gm_interrupted() ? gm_interrupt_error() : 0;
+	}
+	*present = true;
+	if (c->reading.conn->dialect->inspect_send)
+		c->reading.conn->dialect->inspect_send(c->reading.conn, c->version_table);
+	return 0;
+}
+
 int gm_cache_models_read(gm_schema **out, const char **note, gm_cache *c)
 {
 	gm_conn *conn = NULL;
 	char *meta = NULL;
-	int error;
+	int error = 0;
 
 	*out = NULL;
 	*note = "miss";
-	if ((error = gm_interrupt_check()) < 0)
-		return error;
-	if ((error = c->ops->open(&conn, &meta, &c->where, c->name)) == GM_ENOTFOUND) {
+	if (c->reading.started) {
+		conn = c->reading.conn;
+		meta = c->reading.meta;
+		if (c->reading.absent)
+			error = GM_ENOTFOUND;
+		else if (c->reading.failed)
+			error = GM_EDB;
+		memset(&c->reading, 0, sizeof(c->reading));
+	} else if ((error = gm_interrupt_check()) == 0) {
+		error = c->ops->open(&conn, &meta, &c->where, c->name);
+	}
+	if (error == GM_ENOTFOUND) {
 		gm_error_clear();
 		return 0;
 	}

@@ -180,6 +180,10 @@ struct gm_dialect {
 	/* Inspect the database into a canonical schema, skipping `version_table` and the
 	 * engine's own tables. Objects not covered go to schema->unsupported. Caller owns *out. */
 	int (*inspect)(gm_schema **out, gm_conn *conn, const char *version_table);
+	/* Optional (NULL: none): start inspect's reading on the server and return at once,
+	 * for an inspect of conn to come (nothing else may use conn in between; a failure to
+	 * send is no error: inspect then reads the usual way). Always 0. */
+	int (*inspect_send)(gm_conn *conn, const char *version_table);
 
 	/* Turn a models schema into the form inspect returns on this dialect (in place). */
 	void (*normalize)(gm_schema *s);

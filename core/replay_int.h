@@ -31,6 +31,7 @@ struct gm_replay {
 		bool started;       /* gm_replay_models_start ran, for gm_replay_models */
 		gm_schema *models;  /* loaded and normalized */
 		gm_schema *desired; /* a models-cache hit */
+		bool reading;       /* the entry's read was started, for models_finish */
 		gm_buf sql;         /* the models planned from an empty schema */
 		gm_cache *mc;       /* where a build is saved (NULL: off) */
 		gm_scratch *s;      /* the database the DDL is running on (exec_send) */

@@ -226,8 +226,11 @@ void gm_replay_models_go(gm_replay *rp)
 	if (!a->started || a->gone)
 		return;
 	a->gone = true;
-	if ((a->mc && (error = models_read(&a->desired, &a->note, a->mc)) < 0) ||
-	    (!a->desired &&
+	/* an entry's inspection runs on the server meanwhile; models_finish takes it (no
+	 * entry: the miss is known now, and the DDL is sent) */
+	if ((a->mc && (error = gm_cache_models_read_start(&a->reading, a->mc)) < 0) ||
+	    (a->mc && !a->reading && (error = models_read(&a->desired, &a->note, a->mc)) < 0) ||
+	    (!a->reading &&
 	     ((error = gm_scratch_create(&a->s, rp->server)) < 0 ||
 	      (error = d->exec_send(gm_scratch_conn(a->s), a->sql.ptr ? a->sql.ptr : "")) < 0))) {
 		gm_replay_models_release(rp);
@@ -245,6 +248,11 @@ static int models_finish(gm_schema **desired_out, gm_replay *rp)
 	gm_cache *mc = a->mc;
 	int error;
 
+	if (a->reading) {
+		a->reading = false;
+		if ((error = models_read(&a->desired, &a->note, mc)) < 0)
+			return error;
+	}
 	if (a->note.len)
 		gm_buf_printf(&rp->cache_note, "%s%s", rp->cache_note.len ? "\n" : "", a->note.ptr);
 	if (a->desired) {
@@ -254,6 +262,12 @@ static int models_finish(gm_schema **desired_out, gm_replay *rp)
 	}
 	a->s = NULL;
 	a->mc = NULL;
+	if (!s) {
+		/* the entry was there, and was no hit: built now */
+		error = build_desired(desired_out, rp, a->sql.ptr, mc);
+		gm_cache_free(mc);
+		return error;
+	}
 	error = rp->server->dialect->exec_wait(gm_scratch_conn(s), false);
 	if (error == 0) {
 		error = desired_from(desired_out, rp, s, mc);

@@ -105,6 +105,7 @@ static void pg_disconnect(gm_conn *conn)
 		return;
 	if (c->cancel)
 		PQfreeCancel(c->cancel);
+	gm_pg_pipeline_forget(c);
 	PQfinish(c->pg);
 	gm_pg_prepared_free(c);
 	free(c->masked);
@@ -783,6 +784,7 @@ const gm_dialect gm_dialect_postgres = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.inspect = gm_pg_inspect,
+	.inspect_send = gm_pg_inspect_send,
 	.normalize = gm_pg_normalize,
 	.plan = gm_pg_plan,
 	.interrupt = pg_interrupt,

@@ -31,6 +31,7 @@ struct gm_pg_conn {
 	char *masked;     /* the URL for messages (no password) */
 	struct gm_pg_prepared *prepared; /* postgres_prepared.c: the inspection's statements */
 	size_t prepared_nr;
+	struct gm_pg_pipeline *pipeline; /* postgres_prepared.c: statements sent ahead, or NULL */
 };
 
 /*
@@ -81,11 +82,32 @@ int gm_pg_query_prepared(PGresult **out, struct gm_pg_conn *c, const char *what,
 /* Forget c's prepared statements (at disconnect, or when the session dropped them). */
 void gm_pg_prepared_free(struct gm_pg_conn *c);
 
+/* A catalog query and its parameter (NULL: none), as gm_pg_query_prepared takes them. */
+typedef struct gm_pg_stmt {
+	const char *sql;
+	const char *param;
+} gm_pg_stmt;
+
+/*
+ * postgres_prepared.c: send v[0..n) to the server as one pipeline (each prepared on c when
+ * it is not yet) and return without waiting; gm_pg_query_prepared then takes their results
+ * in that order, and gm_pg_pipeline_end reads what is left and puts c back to its usual
+ * mode (nothing else may use c in between). False when the pipeline could not be sent:
+ * c is as it was, and the statements run the usual way.
+ */
+bool gm_pg_pipeline_send(struct gm_pg_conn *c, const gm_pg_stmt *v, size_t n);
+void gm_pg_pipeline_end(struct gm_pg_conn *c);
+/* Drop c's pipeline unread (c is being closed). */
+void gm_pg_pipeline_forget(struct gm_pg_conn *c);
+
 /* postgres.c: append a libpq message on one line (whitespace runs become one space). */
 void gm_pg_one_line(gm_buf *out, const char *msg);
 
 /* postgres_inspect.c: the canonical schema of current_schema(). Caller owns *out. */
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
+/* postgres_inspect.c: the inspect_send slot (see gm_dialect): gm_pg_inspect's queries sent
+ * as one pipeline (gm_pg_pipeline_send). */
+int gm_pg_inspect_send(gm_conn *conn, const char *version_table);
 
 /* postgres_inspect_types.c: add the extensions, standalone sequences and domains of
  * current_schema() to s as objects (gm_dependent of kind "extension", "sequence",

@@ -401,32 +401,29 @@ struct saved_settings {
  * estimate of the objects query passes jit_above_cost, and compiling it took 470 ms of
  * its 512 (measured); catalog queries never gain from it.
  */
+static const char *const q_settings =
+	"SELECT current_schema() IS NULL, pg_catalog.current_setting('search_path'),"
+	" pg_catalog.current_setting('jit', true),"
+	" CASE WHEN pg_catalog.current_setting('jit', true) IS NOT NULL"
+	"  THEN pg_catalog.set_config('jit', 'off', false) END,"
+	/* evaluated after the first two columns: they see the caller's values */
+	" CASE WHEN current_schema() IS NULL THEN pg_catalog.set_config('search_path',"
+	"  (SELECT s.reset_val FROM pg_catalog.pg_settings s WHERE s.name = 'search_path'),"
+	"  false) END";
+
 static int inspect_settings(struct saved_settings *saved, struct gm_pg_conn *c)
 {
 	PGresult *res = NULL;
 	int error;
 
 	saved->search_path = saved->jit = NULL;
-	if ((error = gm_pg_query(&res, c, "cannot read the search path",
-				 "SELECT current_schema() IS NULL,"
-				 " pg_catalog.current_setting('search_path'),"
-				 " pg_catalog.current_setting('jit', true),"
-				 " CASE WHEN pg_catalog.current_setting('jit', true) IS NOT NULL"
-				 "  THEN pg_catalog.set_config('jit', 'off', false) END",
-				 NULL, NULL)) < 0)
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read the search path", q_settings,
+					  NULL)) < 0)
 		return error;
 	if (PQntuples(res) == 1 && gm_pg_val_bool(res, 0, 0))
 		saved->search_path = gm_xstrdup(PQgetvalue(res, 0, 1));
 	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 2))
 		saved->jit = gm_xstrdup(PQgetvalue(res, 0, 2));
-	PQclear(res);
-	if (!saved->search_path)
-		return 0;
-	if ((error = gm_pg_query(&res, c, "cannot set the search path",
-				 "SELECT pg_catalog.set_config('search_path', s.reset_val, false)"
-				 " FROM pg_catalog.pg_settings s WHERE s.name = 'search_path'",
-				 NULL, NULL)) < 0)
-		return error;
 	PQclear(res);
 	return 0;
 }
@@ -452,6 +449,26 @@ static int restore_settings(struct gm_pg_conn *c, struct saved_settings *saved)
 	return error;
 }
 
+int gm_pg_inspect_send(gm_conn *conn, const char *version_table)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	const char *vt = version_table ? version_table : "";
+	/* the order gm_pg_inspect asks for them in */
+	const gm_pg_stmt v[] = {
+		{ q_settings, NULL },         { gm_pg_q_enums, NULL },
+		{ gm_pg_q_tables, vt },       { gm_pg_q_columns, vt },
+		{ gm_pg_q_constraints, vt },  { gm_pg_q_indexes, vt },
+		{ gm_pg_q_unsupported, vt },  { gm_pg_q_extensions, NULL },
+		{ gm_pg_q_sequences, NULL },  { gm_pg_q_domains, NULL },
+		{ gm_pg_q_schemas, NULL },    { gm_pg_q_generated, vt },
+		{ gm_pg_q_dependents, NULL }, { gm_pg_q_triggers, vt },
+	};
+
+	if (!c->pipeline)
+		(void)gm_pg_pipeline_send(c, v, sizeof(v) / sizeof(v[0]));
+	return 0;
+}
+
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 {
 	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
@@ -461,7 +478,9 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	int error = 0;
 
 	*out = NULL;
+	gm_pg_inspect_send(conn, version_table); /* unless it was sent ahead */
 	if ((error = inspect_settings(&saved, c)) < 0) {
+		gm_pg_pipeline_end(c);
 		free(saved.search_path);
 		free(saved.jit);
 		return error;
@@ -477,6 +496,7 @@ int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
 	*out = s;
 	s = NULL;
 done:
+	gm_pg_pipeline_end(c);
 	/* after a failure, the first message matters more than the session's settings */
 	if (!error && (error = restore_settings(c, &saved)) < 0) {
 		gm_schema_free(*out);
