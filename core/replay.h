@@ -146,6 +146,15 @@ bool gm_replay_fixtures_loaded(const gm_replay *rp);
  */
 int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp);
 
+/*
+ * Before an inspection of the scratch database that gm_replay_models follows: when the
+ * models' DDL was sent ahead (opts.models_ahead) and the server is done with it, have the
+ * server start inspecting that database too (the dialect's inspect_send), so that both are
+ * read at once. Nothing to do otherwise; never fails (gm_replay_models reports what went
+ * wrong, as before).
+ */
+void gm_replay_models_prefetch(gm_replay *rp);
+
 /* Report progress to the session's callback. */
 void gm_replay_progress(gm_replay *rp, const char *what, size_t done, size_t total);
 

@@ -35,6 +35,8 @@ struct gm_replay {
 		gm_buf sql;         /* the models planned from an empty schema */
 		gm_cache *mc;       /* where a build is saved (NULL: off) */
 		gm_scratch *s;      /* the database the DDL is running on (exec_send) */
+		bool ddl_waited;    /* gm_replay_models_prefetch waited for it: ddl_result */
+		int ddl_result;     /* what exec_wait returned (its error cleared) */
 		gm_buf note;        /* the -v line about the models cache, said afterwards */
 		bool gone;          /* gm_replay_models_go ran */
 		int error;          /* gm_replay_models_go's (an interrupt) */

@@ -240,6 +240,23 @@ void gm_replay_models_go(gm_replay *rp)
 	}
 }
 
+void gm_replay_models_prefetch(gm_replay *rp)
+{
+	struct models_ahead *a = &rp->ahead;
+	gm_conn *conn;
+
+	if (!a->started || !a->s || a->ddl_waited || !rp->server->dialect->inspect_send)
+		return;
+	conn = gm_scratch_conn(a->s);
+	a->ddl_waited = true;
+	if ((a->ddl_result = rp->server->dialect->exec_wait(conn, false)) < 0) {
+		/* models_finish does it again the usual way, which names what fails */
+		gm_error_clear();
+		return;
+	}
+	rp->server->dialect->inspect_send(conn, rp->cfg->version_table);
+}
+
 /* gm_replay_models after gm_replay_models_start: wait for the DDL (if it ran), inspect, keep. */
 static int models_finish(gm_schema **desired_out, gm_replay *rp)
 {
@@ -268,7 +285,10 @@ static int models_finish(gm_schema **desired_out, gm_replay *rp)
 		gm_cache_free(mc);
 		return error;
 	}
-	error = rp->server->dialect->exec_wait(gm_scratch_conn(s), false);
+	if (!a->ddl_waited)
+		error = rp->server->dialect->exec_wait(gm_scratch_conn(s), false);
+	else
+		error = a->ddl_result;
 	if (error == 0) {
 		error = desired_from(desired_out, rp, s, mc);
 	} else {
