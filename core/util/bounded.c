@@ -23,13 +23,70 @@ bool gm_path_inside(const char *root, const char *path)
 	return path[n] == '\0' || path[n] == '/' || (n == 1 && root[0] == '/');
 }
 
+/*
+ * realpath(3) of a directory, remembered: confining each file of a directory resolved
+ * the root and the directory again each time (18,000 readlink calls for 2,000 revisions,
+ * a sixth of a `verify`). The directory last resolved is reused while its path names the
+ * same directory (device and inode), so a directory replaced since (by a symlink, say) is
+ * resolved again. NULL as realpath(3) fails (errno set); caller frees.
+ */
+struct dir_memo {
+	char *path, *real;
+	dev_t dev;
+	ino_t ino;
+};
+
+static char *real_dir(struct dir_memo *m, const char *path)
+{
+	struct stat st;
+	char *real;
+
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (m->path && !strcmp(m->path, path) && m->dev == st.st_dev && m->ino == st.st_ino)
+		return gm_xstrdup(m->real);
+	if (!(real = realpath(path, NULL)))
+		return NULL;
+	free(m->path);
+	free(m->real);
+	m->path = gm_xstrdup(path);
+	m->real = gm_xstrdup(real);
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	return real;
+}
+
+static struct dir_memo root_memo, dir_memo;
+
+/* realpath(3) of path, through its directory's (real_dir) when its last component is a
+ * plain name that is not a symlink; else realpath itself. */
+static char *real_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct stat st;
+	char *dir, *real_parent;
+	gm_buf b = GM_BUF_INIT;
+
+	if (!base || base == path || !strcmp(base, "/.") || !strcmp(base, "/..") || !base[1] ||
+	    lstat(path, &st) < 0 || S_ISLNK(st.st_mode))
+		return realpath(path, NULL);
+	dir = gm_xstrndup(path, (size_t)(base - path));
+	real_parent = real_dir(&dir_memo, dir);
+	free(dir);
+	if (!real_parent)
+		return realpath(path, NULL);
+	gm_buf_printf(&b, "%s%s", strcmp(real_parent, "/") ? real_parent : "", base);
+	free(real_parent);
+	return gm_buf_detach(&b);
+}
+
 int gm_path_confine(char **real_out, const char *root, const char *path, const char *display)
 {
 	char *real_root = NULL, *real = NULL;
 	int error = 0;
 
 	*real_out = NULL;
-	if (!(real = realpath(path, NULL))) {
+	if (!(real = real_file(path))) {
 		int e = errno;
 		if (e == ENOENT) {
 			struct stat st;
@@ -44,7 +101,7 @@ int gm_path_confine(char **real_out, const char *root, const char *path, const c
 		return gm_error_set(e == EACCES ? GM_ERROR : GM_EINVALID, "cannot read '%s': %s",
 				    display, strerror(e));
 	}
-	real_root = realpath(root, NULL);
+	real_root = real_dir(&root_memo, root);
 	if (!real_root || !gm_path_inside(real_root, real)) {
 		error = gm_error_set(GM_EINVALID, "'%s' leads outside the repository (to '%s')",
 				     display, real);

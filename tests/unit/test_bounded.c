@@ -1,4 +1,5 @@
 /* Unit tests for core/util/bounded.c: confined, bounded reads and the UTF-8 check. */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -129,6 +130,38 @@ static void test_bounded__read_rules(void **state)
 	gm_buf_release(&b);
 }
 
+/* A directory read from, then replaced by a symlink leading out of the root: the second
+ * read resolves it again (bounded.c remembers the directory it last resolved). */
+static void test_bounded__directory_replaced(void **state)
+{
+	char sub[PATH_MAX], old[PATH_MAX + 8], out[PATH_MAX + 8], away[PATH_MAX + 16];
+	char path[PATH_MAX + 16];
+	gm_buf b = GM_BUF_INIT;
+	(void)state;
+
+	snprintf(sub, sizeof(sub), "%s/sub", root);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	gm_test_write_file(sub, "a.yml", "inside\n");
+	snprintf(path, sizeof(path), "%s/a.yml", sub);
+	assert_int_equal(gm_file_read_bounded(&b, root, path, "sub/a.yml", 100, "a test", true), 0);
+	assert_string_equal(b.ptr, "inside\n");
+
+	snprintf(out, sizeof(out), "%s.out", root);
+	assert_true(mkdir(out, 0700) == 0 || errno == EEXIST);
+	snprintf(away, sizeof(away), "%s/away", out);
+	assert_int_equal(mkdir(away, 0700), 0);
+	gm_test_write_file(away, "a.yml", "outside\n");
+	snprintf(old, sizeof(old), "%s.old", sub);
+	assert_int_equal(rename(sub, old), 0);
+	assert_int_equal(symlink(away, sub), 0);
+	gm_buf_clear(&b);
+	assert_gm_fails(GM_EINVALID, "'sub/a.yml' leads outside the repository",
+			gm_file_read_bounded(&b, root, path, "sub/a.yml", 100, "a test", true));
+	assert_int_equal(b.len, 0);
+	gm_error_clear();
+	gm_buf_release(&b);
+}
+
 static void test_bounded__sizes(void **state)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -151,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_bounded__utf8_rejects),
 		cmocka_unit_test(test_bounded__inside),
 		cmocka_unit_test(test_bounded__read_rules),
+		cmocka_unit_test(test_bounded__directory_replaced),
 		cmocka_unit_test(test_bounded__sizes),
 	};
 	return cmocka_run_group_tests_name("bounded", tests, setup, teardown);
