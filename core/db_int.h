@@ -139,9 +139,11 @@ struct gm_dialect {
 
 	/*
 	 * Create a scratch database on `server` and connect to it. Caller owns both. Empty,
-	 * or with `from` (PostgreSQL only; SQLite: GM_EINVALID) a copy of the database
-	 * from->template, from->meanwhile(from->payload) running while the server copies;
-	 * GM_EEXISTS when a session is connected to the template (it is not copied then).
+	 * or with `from` a copy of the database from->template (PostgreSQL: a database name;
+	 * SQLite: a file path), from->meanwhile(from->payload) running while the server
+	 * copies (SQLite: after the copy); GM_EEXISTS when a session is connected to the
+	 * template (PostgreSQL: it is not copied then); GM_ENOTFOUND when the template file
+	 * is gone (SQLite).
 	 */
 	int (*scratch_create)(gm_conn **out, gm_url **url_out, const gm_url *server,
 			      const gm_scratch_from *from);

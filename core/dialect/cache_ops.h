@@ -40,22 +40,22 @@ typedef struct gm_cache_ops {
 	 * either way and stays usable).
 	 */
 	int (*save)(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta);
-	/* Fill the empty scratch database s from entry `name` (SQLite). GM_EDB when it
-	 * cannot. NULL on a dialect that copies instead. */
+	/* Fill the empty scratch database s from entry `name` (SQLite, for a run that has
+	 * a scratch database already). GM_EDB when it cannot. NULL: copy only. */
 	int (*restore)(const gm_cache_place *where, gm_scratch *s, const char *name);
 	/*
 	 * A new scratch database, a copy of entry `name` (PostgreSQL: the entry is its
-	 * template), meanwhile(payload) running while the server copies; see
-	 * gm_scratch_create_from. GM_EDB when it cannot (*out NULL); GM_EEXISTS when a
-	 * session is connected to the entry (it is left alone). NULL on a dialect whose
-	 * scratch is made first and filled (restore).
+	 * template; SQLite: its file, copied), meanwhile(payload) running while the server
+	 * copies (SQLite: once copied); see gm_scratch_create_from. GM_EDB when it cannot
+	 * (*out NULL); GM_EEXISTS when a session is connected to the entry (it is left
+	 * alone). NULL on a dialect whose scratch is made first and filled (restore).
 	 */
 	int (*copy)(gm_scratch **out, const gm_cache_place *where, const char *name,
 		    void (*meanwhile)(void *payload), void *payload);
 	/*
 	 * A connection to the server (not to a scratch database) that server_version and
-	 * session read, for the keys of a run that has no scratch database yet (copy).
-	 * Caller owns *out. NULL on a dialect without copy.
+	 * session read, for the keys of a run that has no scratch database yet (copy;
+	 * SQLite: an in-memory database). Caller owns *out. NULL on a dialect without copy.
 	 */
 	int (*connect)(gm_conn **out, const gm_cache_place *where);
 	/* Remove entry `name` (a missing one is fine; sessions connected to it are ended). */

@@ -194,7 +194,39 @@ static int sqlite_remove(const gm_cache_place *where, const char *name)
 	return error;
 }
 
+/* The scratch file made as a copy of entry `name`'s file (sqlite_scratch_create). */
+static int sqlite_copy(gm_scratch **out, const gm_cache_place *where, const char *name,
+		       void (*meanwhile)(void *payload), void *payload)
+{
+	gm_buf path = GM_BUF_INIT;
+	gm_scratch_from from = { NULL, meanwhile, payload };
+	int error;
+
+	gm_buf_printf(&path, "%s/%s.db", where->dir, name);
+	from.template = path.ptr;
+	if ((error = gm_scratch_create_from(out, where->server, &from)) < 0)
+		gm_error_prefix("cannot restore cache entry '%s'", name);
+	gm_buf_release(&path);
+	return error;
+}
+
+/* What keys the cache before there is a scratch file: an in-memory database (the keys
+ * read only the library's version from it). */
+static int sqlite_connect_keys(gm_conn **out, const gm_cache_place *where)
+{
+	gm_url url;
+
+	(void)where;
+	memset(&url, 0, sizeof(url));
+	url.dialect = &gm_dialect_sqlite;
+	url.path = (char *)":memory:";
+	url.masked = (char *)":memory:";
+	return gm_dialect_sqlite.connect(out, &url);
+}
+
 const gm_cache_ops gm_cache_ops_sqlite = {
+	.copy = sqlite_copy,
+	.connect = sqlite_connect_keys,
 	.server_version = sqlite_server_version,
 	.list = sqlite_list,
 	.save = sqlite_save,

@@ -21,6 +21,7 @@
 #include "scratch.h"
 #include "util/file.h"
 #include "db_int.h"
+#include "dialect/diagnose.h"
 
 static char dir[4096];
 static gm_url server;
@@ -125,6 +126,52 @@ static void test_scratch__create_and_drop(void **state)
 	gm_scratch_drop(NULL);
 	free(path);
 	gm_buf_release(&expect);
+}
+
+static void count_call(void *payload)
+{
+	(*(int *)payload)++;
+}
+
+/* A scratch file made as a copy of another database file (a cache entry's), meanwhile
+ * run once; a missing file makes none and leaves no file. */
+static void test_scratch__copy_of_a_file(void **state)
+{
+	gm_scratch *a = NULL, *b = NULL;
+	gm_scratch_from from = { NULL, count_call, NULL };
+	gm_conn *conn;
+	char *copy = NULL;
+	int calls = 0;
+	size_t n = 0;
+
+	use_test_tmpdir();
+	assert_gm_ok(gm_scratch_create(&a, &server));
+	conn = gm_scratch_conn(a);
+	assert_gm_ok(conn->dialect->exec(conn,
+					 "CREATE TABLE t (x integer);\n"
+					 "INSERT INTO t VALUES (1), (2), (3);\n",
+					 "scratch", 1));
+	from.template = gm_scratch_url(a)->path;
+	from.payload = &calls;
+	assert_gm_ok(gm_scratch_create_from(&b, &server, &from));
+	assert_int_equal(calls, 1);
+	assert_string_not_equal(gm_scratch_url(b)->path, gm_scratch_url(a)->path);
+	assert_gm_ok(gm_count_rows(&n, gm_scratch_conn(b), "t", NULL));
+	assert_int_equal(n, 3);
+	copy = gm_xstrdup(gm_scratch_url(b)->path);
+	gm_scratch_drop(b);
+	assert_false(exists(copy));
+
+	from.template = "/nonexistent/gm_cache_x.db";
+	b = NULL;
+	assert_gm_fails(GM_ENOTFOUND, "cannot read '/nonexistent/gm_cache_x.db'",
+			gm_scratch_create_from(&b, &server, &from));
+	gm_error_clear();
+	assert_null(b);
+	assert_int_equal(calls, 1);
+	gm_scratch_drop(a);
+	assert_int_equal(entries(), 0);
+	free(copy);
 }
 
 static void test_scratch__two_at_once(void **state)
@@ -589,6 +636,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scratch__create_and_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__copy_of_a_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__two_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__drop_keeps_the_error, setup,
 						teardown),
