@@ -29,6 +29,7 @@ struct sqlite_conn {
 	bool fk_prev;              /* PRAGMA foreign_keys before begin */
 	bool sandboxed;            /* a scratch database: ATTACH and DETACH are denied */
 	gm_sqlite_touched touched; /* what the open transaction touched (sqlite_fkcheck.c) */
+	gm_sqlite_memo *memo;      /* the last inspection's tables (sqlite_inspect_memo.c) */
 };
 
 static const char *const sqlite_schemes[] = { "sqlite", NULL };
@@ -135,10 +136,16 @@ static int sandbox(struct sqlite_conn *c)
 	return 0;
 }
 
+gm_sqlite_memo **gm_sqlite_memo_slot(gm_conn *conn)
+{
+	return &((struct sqlite_conn *)conn)->memo;
+}
+
 static void sqlite_disconnect(gm_conn *conn)
 {
 	if (!conn)
 		return;
+	gm_sqlite_memo_free(((struct sqlite_conn *)conn)->memo);
 	gm_sqlite_touched_end(&((struct sqlite_conn *)conn)->touched, db_of(conn));
 	sqlite3_close_v2(db_of(conn));
 	free(conn);

@@ -106,8 +106,57 @@ int gm_sqlite_touched_check(gm_sqlite_touched *t, struct sqlite3 *db);
 /* Stop recording (the update hook off) and forget the tables. */
 void gm_sqlite_touched_end(gm_sqlite_touched *t, struct sqlite3 *db);
 
-/* sqlite_inspect.c: the dialect's inspect slot (see gm_dialect.inspect). */
+/* sqlite_inspect.c: the dialect's inspect slot (see gm_dialect.inspect). A connection's
+ * next inspection reuses what this one read of the tables that did not change
+ * (sqlite_inspect_memo.c). With GIT_MIGRATE_TEST_INSPECT_CHECK set (the test suite), each
+ * such inspection is checked against a full one: GM_ERROR when they differ. */
 int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
+
+/*
+ * sqlite_inspect_memo.c: the tables an inspection read, kept on its connection for the
+ * next one (see that file). All functions take ownership of nothing; strings are copied.
+ */
+typedef struct gm_sqlite_memo gm_sqlite_memo;
+/* sqlite.c: the connection's memo (NULL at first; freed with the connection). */
+gm_sqlite_memo **gm_sqlite_memo_slot(gm_conn *conn);
+gm_sqlite_memo *gm_sqlite_memo_new(const char *version_table);
+void gm_sqlite_memo_free(gm_sqlite_memo *m); /* NULL-safe */
+/* Whether m (may be NULL) was made by an inspection leaving out this version table. */
+bool gm_sqlite_memo_for(const gm_sqlite_memo *m, const char *version_table);
+/* reuse[i]: whether table names[i], whose CREATE and index texts are sigs[i], reads as m
+ * has it (same texts, and none of its foreign keys names a table that changed, came or
+ * went among names[0..n) and m's). m may be NULL (nothing reused). */
+void gm_sqlite_memo_reusable(bool *reuse, const gm_sqlite_memo *m, char *const *names,
+			     char *const *sigs, size_t n);
+/* Add m's copy of table `name` (reusable) to s, with the unsupported lines it added. */
+void gm_sqlite_memo_copy_into(gm_schema *s, const gm_sqlite_memo *m, const char *name);
+/* Remember table `name` read from `sig`, and the unsupported lines reading it added. */
+void gm_sqlite_memo_add(gm_sqlite_memo *m, const char *name, const char *sig,
+			char *const *unsupported, size_t unsupported_nr);
+/* Copy each remembered table from s, the inspection's result. */
+void gm_sqlite_memo_keep_tables(gm_sqlite_memo *m, const gm_schema *s);
+/* sigs[i] for table names[i] of CREATE text sqls[i]: that text, then its indexes' names
+ * and texts from sqlite_schema. GM_EDB when it cannot be read. */
+int gm_sqlite_memo_signatures(gm_strvec *sigs, struct sqlite3 *db, char *const *names,
+			      char *const *sqls, size_t n);
+/* A table row of sqlite_schema: skipped (the version table, a virtual table's shadow
+ * table), a virtual table (unsupported), or a table to read. */
+typedef struct gm_sqlite_table_row {
+	char *name, *sql;
+	enum {
+		GM_SQLITE_ROW_SKIP,
+		GM_SQLITE_ROW_VIRTUAL,
+		GM_SQLITE_ROW_TABLE
+	} kind;
+} gm_sqlite_table_row;
+/* The table rows in name order into *out (caller frees: gm_sqlite_table_rows_free). GM_EDB
+ * when they cannot be read (GM_EINTERRUPTED on Ctrl-C). */
+int gm_sqlite_table_rows(gm_sqlite_table_row **out, size_t *nr, struct sqlite3 *db,
+			 const char *version_table);
+void gm_sqlite_table_rows_free(gm_sqlite_table_row *rows, size_t nr);
+/* 0 when s (tables reused) reads as full (all read): the same fingerprint, tables in the
+ * same order with the same text, the same unsupported lines; else GM_ERROR saying how. */
+int gm_sqlite_memo_check(const gm_schema *s, const gm_schema *full);
 
 /* deploy_sql.c: the deploy slots of gm_dialect (see db_int.h). */
 void gm_sqlite_version_sql(gm_buf *out, enum gm_version_op op, const char *table,

@@ -26,8 +26,6 @@
 #include "util/banned.h"
 
 /* Query text (defined at the bottom of this file). */
-static const char *const q_objects;
-static const char *const q_shadow;
 static const char *const q_columns;
 static const char *const q_fkeys;
 static const char *const q_pk;
@@ -614,78 +612,115 @@ static int read_dependents(gm_schema *s, sqlite3 *db)
 	return error;
 }
 
-/* Shadow tables of virtual tables (pragma table_list, SQLite 3.37+; else none). */
-static void read_shadow_tables(sqlite3 *db, gm_strvec *out)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, q_shadow, -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW)
-		gm_strvec_push(out, col_text(st, 0));
-	sqlite3_finalize(st);
-}
-
-int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
+/*
+ * The inspection; with `memo`, the tables the connection's last inspection read and that
+ * did not change since are copied from it (sqlite_inspect_memo.c), and what this one read
+ * is kept for the next (*reused: how many were copied). Without, everything is read and
+ * the connection's memo is left as it is.
+ */
+static int inspect(gm_schema **out, gm_conn *conn, const char *version_table, bool memo,
+		   size_t *reused)
 {
 	sqlite3 *db = gm_sqlite_db(conn);
-	sqlite3_stmt *st = NULL;
-	gm_strvec shadow = GM_STRVEC_INIT;
+	gm_sqlite_memo **slot = gm_sqlite_memo_slot(conn);
+	const gm_sqlite_memo *old = memo && gm_sqlite_memo_for(*slot, version_table) ? *slot : NULL;
+	gm_sqlite_memo *next = memo ? gm_sqlite_memo_new(version_table) : NULL;
+	gm_strvec names = GM_STRVEC_INIT, sqls = GM_STRVEC_INIT;
+	gm_strvec sigs = GM_STRVEC_INIT;
+	gm_sqlite_table_row *rows = NULL;
 	gm_schema *s = NULL;
-	int rc, error = 0;
+	bool *reuse = NULL;
+	size_t nr = 0, i, k = 0;
+	int error = 0;
 
 	*out = NULL;
+	*reused = 0;
 	gm_schema_new(&s);
 	stmts_begin(db);
-	read_shadow_tables(db, &shadow);
-	if ((error = prepare1(db, &st, q_objects, NULL)) < 0)
+	if ((error = gm_sqlite_table_rows(&rows, &nr, db, version_table)) < 0)
 		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *type = col_text(st, 0), *name = col_text(st, 1);
-		const char *sql = col_text(st, 2);
-
-		/* views and triggers are objects (read_dependents) */
-		if (!strcmp(type, "table")) {
-			if (version_table && !strcasecmp(name, version_table))
-				continue;
-			if (gm_strv_contains_ci(shadow.v, shadow.nr, name))
-				continue;
-			if (sql && gm_sqlite_ddl_is_virtual(sql)) {
-				gm_schema_add_unsupported(s, "virtual table %s", name);
-				continue;
-			}
-			if ((error = inspect_table(s, db, name, sql)) < 0)
-				goto done;
+	for (i = 0; i < nr; i++)
+		if (rows[i].kind == GM_SQLITE_ROW_TABLE) {
+			gm_strvec_push(&names, rows[i].name);
+			gm_strvec_push(&sqls, rows[i].sql ? rows[i].sql : "");
 		}
-	}
-	if (rc != SQLITE_DONE) {
-		error = db_error(db, "database");
+	if ((error = gm_sqlite_memo_signatures(&sigs, db, names.v, sqls.v, names.nr)) < 0)
 		goto done;
+	reuse = gm_xcalloc(names.nr + 1, sizeof(*reuse));
+	gm_sqlite_memo_reusable(reuse, old, names.v, sigs.v, names.nr);
+	for (i = 0; i < nr; i++) {
+		size_t before = s->unsupported_nr;
+		if (rows[i].kind == GM_SQLITE_ROW_VIRTUAL)
+			gm_schema_add_unsupported(s, "virtual table %s", rows[i].name);
+		if (rows[i].kind != GM_SQLITE_ROW_TABLE)
+			continue;
+		if (reuse[k]) {
+			gm_sqlite_memo_copy_into(s, old, rows[i].name);
+			(*reused)++;
+		} else if ((error = inspect_table(s, db, rows[i].name, rows[i].sql)) < 0) {
+			goto done;
+		}
+		if (next)
+			gm_sqlite_memo_add(next, rows[i].name, sigs.v[k], s->unsupported + before,
+					   s->unsupported_nr - before);
+		k++;
 	}
 	resolve_references(s);
 	if ((error = read_dependents(s, db)) < 0)
 		goto done;
+	if (next) {
+		gm_sqlite_memo_keep_tables(next, s);
+		gm_sqlite_memo_free(*slot);
+		*slot = next;
+		next = NULL;
+	}
 	*out = s;
 	s = NULL;
 done:
-	release1(st);
+	if (error && memo) {
+		/* what the connection holds is not known: the next inspection reads it all */
+		gm_sqlite_memo_free(*slot);
+		*slot = NULL;
+	}
 	stmts_end();
-	gm_strvec_release(&shadow);
+	gm_sqlite_table_rows_free(rows, nr);
+	free(reuse);
+	gm_sqlite_memo_free(next);
+	gm_strvec_release(&names);
+	gm_strvec_release(&sqls);
+	gm_strvec_release(&sigs);
 	gm_schema_free(s);
 	return error;
 }
 
+/* GIT_MIGRATE_TEST_INSPECT_CHECK: s, which reused tables, against a full inspection. */
+static int check_reuse(const gm_schema *s, gm_conn *conn, const char *version_table)
+{
+	gm_schema *full = NULL;
+	size_t reused;
+	int error;
+
+	if ((error = inspect(&full, conn, version_table, false, &reused)) == 0)
+		error = gm_sqlite_memo_check(s, full);
+	gm_schema_free(full);
+	return error;
+}
+
+int gm_sqlite_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
+{
+	const char *check = getenv("GIT_MIGRATE_TEST_INSPECT_CHECK");
+	size_t reused = 0;
+	int error = inspect(out, conn, version_table, true, &reused);
+
+	if (error == 0 && reused && check && *check &&
+	    (error = check_reuse(*out, conn, version_table)) < 0) {
+		gm_schema_free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
 /* ---- queries ---- */
-
-static const char *const q_objects = "SELECT type, name, sql FROM sqlite_schema"
-				     " WHERE type IN ('table', 'view', 'trigger')"
-				     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-				     " ORDER BY name";
-
-static const char *const q_shadow =
-	"SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'";
 
 static const char *const q_columns = "SELECT name, type, \"notnull\", dflt_value, pk, hidden"
 				     " FROM pragma_table_xinfo(?) ORDER BY cid";

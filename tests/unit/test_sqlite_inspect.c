@@ -663,6 +663,72 @@ static void test_sqlite_inspect__foreign_key_check_at_commit(void **state)
 	gm_dialect_sqlite.disconnect(conn);
 }
 
+/* The schema conn holds, read again (reusing what its last inspection read) and read
+ * whole on a new connection to the same file: both the same, in fingerprint, table order
+ * and unsupported lines. */
+static void assert_reread(gm_conn *conn)
+{
+	gm_conn *fresh = open_db("memo.db");
+	gm_schema *again = inspect(conn, "git_migrate_history");
+	gm_schema *full = inspect(fresh, "git_migrate_history");
+
+	assert_gm_ok(gm_sqlite_memo_check(again, full));
+	gm_schema_free(again);
+	gm_schema_free(full);
+	gm_dialect_sqlite.disconnect(fresh);
+}
+
+/* An inspection after changes copies the tables that did not change from the last one on
+ * its connection, and reads as a full inspection: whatever changed, whatever a table's
+ * reading depends on (a referenced table's primary key), tables gone and new. */
+static void test_sqlite_inspect__reread_after_changes(void **state)
+{
+	gm_conn *conn = open_db("memo.db");
+	gm_schema *s;
+	const gm_table *c;
+	static const char *const steps[] = {
+		/* an index on one table */
+		"CREATE INDEX c_note ON c (note);",
+		/* the parent's primary key moves: c's key without a column list follows it */
+		"CREATE TABLE p2 (id integer, code text PRIMARY KEY);\n"
+		"DROP TABLE p;\n"
+		"ALTER TABLE p2 RENAME TO p;",
+		/* a generated column (its line), a virtual table, a table dropped */
+		"ALTER TABLE other ADD COLUMN g integer GENERATED ALWAYS AS (id * 2);",
+		"CREATE VIRTUAL TABLE ft USING fts5(body);",
+		"DROP TABLE other;",
+		/* a table renamed: the keys naming it are rewritten by SQLite */
+		"ALTER TABLE p RENAME TO parent;",
+		/* the version table is never read */
+		"CREATE TABLE git_migrate_history (revision text);",
+	};
+	size_t i;
+	(void)state;
+
+	exec_ok(conn,
+		"CREATE TABLE p (id integer PRIMARY KEY, code text UNIQUE);\n"
+		"CREATE TABLE c (id integer PRIMARY KEY, pid integer REFERENCES p, note text);\n"
+		"CREATE TABLE other (id integer PRIMARY KEY);\n"
+		"CREATE TABLE keep (id integer PRIMARY KEY, x text);\n");
+	s = inspect(conn, "git_migrate_history");
+	c = gm_schema_table(s, "c");
+	assert_non_null(c);
+	assert_string_equal(c->fkeys[0]->ref_columns[0], "id");
+	gm_schema_free(s);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		exec_ok(conn, steps[i]);
+		assert_reread(conn);
+	}
+	s = inspect(conn, "git_migrate_history");
+	c = gm_schema_table(s, "c");
+	assert_string_equal(c->fkeys[0]->ref_table, "parent");
+	assert_string_equal(c->fkeys[0]->ref_columns[0], "code");
+	assert_null(gm_schema_table(s, "other"));
+	assert_non_null(gm_schema_table(s, "keep"));
+	gm_schema_free(s);
+	gm_dialect_sqlite.disconnect(conn);
+}
+
 static void test_sqlite_inspect__dependents(void **state)
 {
 	gm_conn *conn = open_db("deps.db");
@@ -701,6 +767,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__odd_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__dependents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_inspect__reread_after_changes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__chinook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_inspect__exec_error_location, setup,
 						teardown),
