@@ -220,7 +220,11 @@ slow_sql() {
 prepare_until_scratch() {
 	(cd "$1" && exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' git-migrate prepare >../out 2>../err) &
 	pid=$!
-	test_wait_until 10 some_scratch || { echo "no scratch database appeared" >&2; return 1; }
+	# (said in a file too: the trash directory a failure leaves keeps it)
+	test_wait_until 10 some_scratch || {
+		echo "no scratch database appeared" | tee until_scratch.err >&2
+		return 1
+	}
 }
 
 # some_scratch: a scratch database exists (scratch_leftovers lists one).

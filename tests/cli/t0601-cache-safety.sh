@@ -126,7 +126,7 @@ test_expect_success 'two prepares on a cold cache (two worktrees): both succeed,
 # The production revision takes seconds to replay, so that the kill lands while the entry
 # is being built; were the run to get further, what it left must still be whole.
 test_expect_success 'kill -9 during a cache build leaves nothing a later run trusts' '
-	(cd repo && git migrate cache clear 2>/dev/null) &&
+	(cd repo && git migrate cache clear 2>../clear.err) &&
 	prepare_until_scratch repo &&
 	kill -9 $pid &&
 	{ wait $pid; true; } &&
