@@ -5,7 +5,9 @@
  * without a column list, the referenced table's primary key. So a table whose text and
  * indexes are the same, and whose foreign keys name no table that changed, came or went,
  * reads the same again: the next inspection copies it instead (a verification step then
- * reads what its revision changed, not the whole schema).
+ * reads what its revision changed, not the whole schema). Here too: the table rows an
+ * inspection starts from (gm_sqlite_table_rows) and each table's text, its signature
+ * (gm_sqlite_memo_signatures), and the test suite's check of a reusing inspection.
  */
 #include <stdlib.h>
 #include <string.h>
