@@ -20,9 +20,10 @@ struct gm_cache {
 	const char *head;          /* borrowed from the history */
 	const char *version_table; /* borrowed from the config */
 	/* gm_cache_models_read_start's: the entry's connection, its inspection sent, and
-	 * its metadata; or absent: no entry (a miss); or failed: not readable */
+	 * its metadata; or what opening it failed with (GM_ENOTFOUND: no entry, a miss) */
 	struct {
-		bool started, absent, failed;
+		bool started;
+		int open_error;
 		gm_conn *conn;
 		char *meta;
 	} reading;

@@ -124,9 +124,8 @@ int gm_cache_models_read_start(bool *present, gm_cache *c)
 	c->reading.started = true;
 	error = c->ops->open(&c->reading.conn, &c->reading.meta, &c->where, c->name);
 	if (error < 0) {
-		/* gm_cache_models_read says which: none (a miss), or not readable */
-		c->reading.absent = error == GM_ENOTFOUND;
-		c->reading.failed = error != GM_ENOTFOUND;
+		/* gm_cache_models_read says what it means: none (a miss), or not readable */
+		c->reading.open_error = error;
 		gm_error_clear();
 		return gm_interrupted() ? gm_interrupt_error() : 0;
 	}
@@ -138,23 +137,19 @@ int gm_cache_models_read_start(bool *present, gm_cache *c)
 
 int gm_cache_models_read(gm_schema **out, const char **note, gm_cache *c)
 {
-	gm_conn *conn = NULL;
-	char *meta = NULL;
-	int error = 0;
+	gm_conn *conn;
+	char *meta;
+	bool present;
+	int error;
 
 	*out = NULL;
 	*note = "miss";
-	if (c->reading.started) {
-		conn = c->reading.conn;
-		meta = c->reading.meta;
-		if (c->reading.absent)
-			error = GM_ENOTFOUND;
-		else if (c->reading.failed)
-			error = GM_EDB;
-		memset(&c->reading, 0, sizeof(c->reading));
-	} else if ((error = gm_interrupt_check()) == 0) {
-		error = c->ops->open(&conn, &meta, &c->where, c->name);
-	}
+	if ((error = gm_cache_models_read_start(&present, c)) < 0)
+		return error; /* an interrupt */
+	conn = c->reading.conn;
+	meta = c->reading.meta;
+	error = c->reading.open_error;
+	memset(&c->reading, 0, sizeof(c->reading));
 	if (error == GM_ENOTFOUND) {
 		gm_error_clear();
 		return 0;

@@ -184,8 +184,8 @@ struct gm_dialect {
 	int (*inspect)(gm_schema **out, gm_conn *conn, const char *version_table);
 	/* Optional (NULL: none): start inspect's reading on the server and return at once,
 	 * for an inspect of conn to come (nothing else may use conn in between; a failure to
-	 * send is no error: inspect then reads the usual way). Always 0. */
-	int (*inspect_send)(gm_conn *conn, const char *version_table);
+	 * send is no error: inspect then reads the usual way). */
+	void (*inspect_send)(gm_conn *conn, const char *version_table);
 
 	/* Turn a models schema into the form inspect returns on this dialect (in place). */
 	void (*normalize)(gm_schema *s);

@@ -107,7 +107,7 @@ void gm_pg_one_line(gm_buf *out, const char *msg);
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table);
 /* postgres_inspect.c: the inspect_send slot (see gm_dialect): gm_pg_inspect's queries sent
  * as one pipeline (gm_pg_pipeline_send). */
-int gm_pg_inspect_send(gm_conn *conn, const char *version_table);
+void gm_pg_inspect_send(gm_conn *conn, const char *version_table);
 
 /* postgres_inspect_types.c: add the extensions, standalone sequences and domains of
  * current_schema() to s as objects (gm_dependent of kind "extension", "sequence",

@@ -449,7 +449,7 @@ static int restore_settings(struct gm_pg_conn *c, struct saved_settings *saved)
 	return error;
 }
 
-int gm_pg_inspect_send(gm_conn *conn, const char *version_table)
+void gm_pg_inspect_send(gm_conn *conn, const char *version_table)
 {
 	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
 	const char *vt = version_table ? version_table : "";
@@ -466,7 +466,6 @@ int gm_pg_inspect_send(gm_conn *conn, const char *version_table)
 
 	if (!c->pipeline)
 		(void)gm_pg_pipeline_send(c, v, sizeof(v) / sizeof(v[0]));
-	return 0;
 }
 
 int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
