@@ -136,11 +136,12 @@ test: deps
 # tests that need a server (PG_UNIT).
 CLI_DIALECTS ?= sqlite postgres
 PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_postgres_conn \
-	$(BUILD)/tests/unit/test_pg_types_inspect
+	$(BUILD)/tests/unit/test_pg_types_inspect $(BUILD)/tests/unit/test_postgres_inspect_memo
 
-# The SQLite pass checks each inspection that reused tables from the connection's last one
-# against a full inspection (GIT_MIGRATE_TEST_INSPECT_CHECK, sqlite_inspect_memo.c): every
-# scenario of the suite then exercises what the reuse may skip.
+# Both passes check each inspection that reused tables from the connection's last one
+# against a full inspection (GIT_MIGRATE_TEST_INSPECT_CHECK; sqlite_inspect_memo.c,
+# postgres_inspect_memo.c): every scenario of the suite then exercises what the reuse may
+# skip.
 test-one: all units check-layers check-size fmt-check
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))
 ifneq ($(filter sqlite,$(CLI_DIALECTS)),)
@@ -149,8 +150,8 @@ ifneq ($(filter sqlite,$(CLI_DIALECTS)),)
 endif
 ifneq ($(filter postgres,$(CLI_DIALECTS)),)
 	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) ./with-pg.sh sh -c '\
-		CMOCKA_MESSAGE_OUTPUT=TAP prove -e "" $(abspath $(PG_UNIT)) && \
-		GM_TEST_DIALECT=postgres prove -j2 $$(ls t[0-9]*.sh | grep -v "^t00")'
+		GIT_MIGRATE_TEST_INSPECT_CHECK=1 CMOCKA_MESSAGE_OUTPUT=TAP prove -e "" $(abspath $(PG_UNIT)) && \
+		GM_TEST_DIALECT=postgres GIT_MIGRATE_TEST_INSPECT_CHECK=1 prove -j2 $$(ls t[0-9]*.sh | grep -v "^t00")'
 endif
 
 # `make fuzz`: the libFuzzer harnesses of tests/fuzz/ (one per parser: revision files,

@@ -30,8 +30,11 @@
 #include <string.h>
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
+#include "git-migrate/error.h"
+#include "error_int.h"
 #include "git-migrate/schema.h"
 #include "schema_int.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 static bool word_char(char c, const char *extra)
@@ -434,4 +437,33 @@ void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t
 	free(lb);
 	free(a);
 	free(b);
+}
+
+int gm_schema_memo_check(const gm_schema *s, const gm_schema *full)
+{
+	gm_buf a = GM_BUF_INIT, b = GM_BUF_INIT, delta = GM_BUF_INIT;
+	size_t i;
+	bool same;
+	int error = 0;
+
+	gm_schema_fingerprint(&a, s);
+	gm_schema_fingerprint(&b, full);
+	same = !strcmp(a.ptr ? a.ptr : "", b.ptr ? b.ptr : "") && s->tables_nr == full->tables_nr &&
+	       s->unsupported_nr == full->unsupported_nr;
+	for (i = 0; same && i < s->tables_nr; i++)
+		same = !strcmp(s->tables[i]->name, full->tables[i]->name) &&
+		       gm_str_eq(s->tables[i]->sql, full->tables[i]->sql);
+	for (i = 0; same && i < s->unsupported_nr; i++)
+		same = !strcmp(s->unsupported[i], full->unsupported[i]);
+	if (!same) {
+		gm_fingerprint_delta(&delta, b.ptr ? b.ptr : "", a.ptr ? a.ptr : "", 6);
+		error = gm_error_set(GM_ERROR, "inspection: the tables kept from the last "
+					       "inspection differ from a full one "
+					       "(GIT_MIGRATE_TEST_INSPECT_CHECK)");
+		gm_error_detail("%s", delta.len ? delta.ptr : "(their order or unsupported lines)");
+	}
+	gm_buf_release(&a);
+	gm_buf_release(&b);
+	gm_buf_release(&delta);
+	return error;
 }

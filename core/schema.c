@@ -430,6 +430,12 @@ void gm_schema_add_table_copy(gm_schema *s, const gm_table *t)
 	GM_PUSH(s->tables, s->tables_nr, s->tables_alloc, copy_table(t));
 }
 
+gm_table *gm_schema_set_table_copy(gm_schema *s, size_t i, const gm_table *t)
+{
+	table_free(s->tables[i]);
+	return s->tables[i] = copy_table(t);
+}
+
 static gm_table *copy_table(const gm_table *t)
 {
 	gm_table *c = gm_xcalloc(1, sizeof(*c));

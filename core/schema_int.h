@@ -15,6 +15,8 @@ void gm_schema_free(gm_schema *s); /* NULL-safe */
 void gm_schema_copy(gm_schema **out, const gm_schema *s);
 /* Append deep copies of a table, an enum, an object of another schema. */
 void gm_schema_add_table_copy(gm_schema *s, const gm_table *t);
+/* Replace s->tables[i] (freed) by a deep copy of t: the copy (owned by s). */
+gm_table *gm_schema_set_table_copy(gm_schema *s, size_t i, const gm_table *t);
 void gm_schema_add_enum_copy(gm_schema *s, const gm_enum *e);
 void gm_schema_add_dependent_copy(gm_schema *s, const gm_dependent *d);
 
@@ -138,6 +140,14 @@ void gm_schema_fingerprint(gm_buf *out, const gm_schema *s);
  * (no trailing newline). Appends to out.
  */
 void gm_fingerprint_delta(gm_buf *out, const char *want, const char *got, size_t max);
+
+/*
+ * The test suite's check of an inspection that kept tables from the connection's last
+ * one (GIT_MIGRATE_TEST_INSPECT_CHECK; sqlite_inspect_memo.c, postgres_inspect_memo.c):
+ * 0 when s reads as `full` (everything read again) does: the same fingerprint, tables in
+ * the same order with the same text, the same unsupported lines; else GM_ERROR saying how.
+ */
+int gm_schema_memo_check(const gm_schema *s, const gm_schema *full);
 
 /*
  * The n tables (distinct names) in foreign-key order: referenced tables before the

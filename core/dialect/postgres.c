@@ -15,6 +15,7 @@
 #include "error_int.h"
 #include "dialect/load.h"
 #include "dialect/postgres.h"
+#include "dialect/postgres_inspect.h"
 #include "dialect/sql.h"
 #include "util/file.h"
 #include "db_int.h"
@@ -108,6 +109,7 @@ static void pg_disconnect(gm_conn *conn)
 	gm_pg_pipeline_forget(c);
 	PQfinish(c->pg);
 	gm_pg_prepared_free(c);
+	gm_pg_memo_free(c->memo);
 	free(c->masked);
 	free(c);
 }

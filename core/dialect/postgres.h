@@ -32,6 +32,8 @@ struct gm_pg_conn {
 	struct gm_pg_prepared *prepared; /* postgres_prepared.c: the inspection's statements */
 	size_t prepared_nr;
 	struct gm_pg_pipeline *pipeline; /* postgres_prepared.c: statements sent ahead, or NULL */
+	struct gm_pg_memo *memo;         /* postgres_inspect_memo.c: the last inspection's tables */
+	bool memo_on; /* inspections keep a memo (a scratch database's session) */
 };
 
 /*

@@ -13,6 +13,15 @@
 	IN_N "AND c.relkind IN ('r', 'p') AND" NOT_VERSION_TABLE \
 	     " AND NOT c.relispartition AND" NOT_EXTENSION("pg_catalog.pg_class", "c.oid")
 
+/*
+ * Not a table the connection's last inspection read and gm_pg_q_changes found unchanged
+ * since (its oids in the session's git_migrate.inspect_clean; unset or empty: none), for
+ * the three queries that read a table's parts (postgres_inspect_memo.c).
+ */
+#define NOT_CLEAN                                                           \
+	" AND NOT COALESCE(c.oid = ANY (NULLIF(pg_catalog.current_setting(" \
+	"'git_migrate.inspect_clean', true), '')::pg_catalog.oid[]), false)"
+
 const char *const gm_pg_q_enums =
 	"SELECT" T_NAME ", e.enumlabel FROM pg_catalog.pg_type t"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
@@ -46,7 +55,8 @@ const char *const gm_pg_q_columns =
 	 * an anti-join on pg_depend), a table of 1,500 columns took 5 s to inspect.
 	 */
 	"WITH tbl AS MATERIALIZED (SELECT c.oid," C_NAME " AS relname FROM pg_catalog.pg_class c"
-	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE" TABLES_WHERE "),"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE" TABLES_WHERE NOT_CLEAN
+	"),"
 	" seqdep AS MATERIALIZED (SELECT sd.objid AS adoid, s.oid AS seqoid," SEQ_NAME
 	"  FROM pg_catalog.pg_depend sd JOIN pg_catalog.pg_class s ON s.oid = sd.refobjid"
 	"  WHERE" DEP_TO_CLASS(
@@ -152,7 +162,7 @@ const char *const gm_pg_q_constraints =
 									      " LEFT JOIN" DESCRIPTION(
 										      "co.oid",
 										      "pg_catalog.pg_constraint") " WHERE" TABLES_WHERE
-														  " ORDER BY 1, co.contype, co.conname";
+										      NOT_CLEAN " ORDER BY 1, co.contype, co.conname";
 
 /*
  * Indexes that back no constraint: 0 table, 1 name, 2 unique, 3 predicate, 4 read as an
@@ -187,7 +197,7 @@ const char *const gm_pg_q_indexes =
 				" LEFT JOIN" DESCRIPTION(
 					"i.indexrelid",
 					"pg_catalog.pg_class") " WHERE" TABLES_WHERE
-							       " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co"
+					NOT_CLEAN " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co"
 							       "  WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid"
 							       "  AND co.contype IN ('p', 'u', 'x'))"
 							       " ORDER BY 1, ic.relname";
@@ -426,4 +436,144 @@ const char *const gm_pg_q_schemas =
 	" || pg_catalog.quote_literal(pg_catalog.obj_description(n.oid, 'pg_namespace')) || ';', '')"
 	" FROM pg_catalog.pg_namespace n"
 	" WHERE n.nspname <> current_schema() AND" IN_N "ORDER BY n.oid";
+
+/*
+ * What changed since the connection's last inspection (postgres_inspect_memo.c), as one
+ * row: 0 the last inspection's generation (NULL: none), 1 this one's, 2-5 set_config's
+ * echoes, 6 the tables of TABLES_WHERE found unchanged, chr(31)-separated (C_NAME; NULL
+ * for none). It keeps its state in the session's git_migrate.inspect_* settings, which are
+ * transactional as the catalog is: a rolled-back inspection leaves the generation before
+ * it, which the client no longer holds, so it reads everything again.
+ *
+ * A table's heavy parts (its columns, constraints and indexes, gm_pg_q_columns and the
+ * two after it) are printed from the catalog rows listed in `rw`: its pg_class row, its
+ * columns, defaults, constraints, indexes (pg_index and pg_class), their comments and
+ * pg_depend rows; through pg_depend, the types they use (and their element types), the
+ * sequences their defaults use (and every pg_depend row to or from such a sequence, which
+ * decide serial and the sequence's users) and, by name, the columns of other tables its
+ * foreign keys name. A table is unchanged when none of those rows was written since the
+ * last inspection's snapshot (xmin at or after its xmin: age() compares across
+ * wraparound) and their number and the names are the same (a row deleted leaves no xmin).
+ * Everything else those parts print depends on rows of the catalogs in `glob` (functions,
+ * schemas, collations, operators and their classes, access methods, extensions,
+ * inheritance, casts, text search, domains and the types domains are over): one written
+ * or deleted there, the search path changed, or a search path under which a new name
+ * could hide an old one (more than pg_catalog and one schema), and every table is read
+ * again. Rows of the system's own (oid below 16384) are never written.
+ *
+ * A table with a constraint trigger is always read again: its line among the schema's
+ * unsupported ones is added as its constraints are read.
+ */
+const char *const gm_pg_q_changes =
+	"WITH st AS MATERIALIZED (SELECT"
+	" pg_catalog.current_setting('git_migrate.inspect_gen', true) AS gen,"
+	" pg_catalog.current_setting('git_migrate.inspect_key', true) AS key,"
+	" pg_catalog.current_setting('git_migrate.inspect_oids', true) AS oids,"
+	" pg_catalog.current_setting('git_migrate.inspect_sigs', true) AS sigs),"
+	" cur AS MATERIALIZED (SELECT"
+	"  pg_catalog.txid_snapshot_xmin(pg_catalog.txid_current_snapshot()) AS xmin8,"
+	"  pg_catalog.current_setting('search_path') || ' '"
+	"  || pg_catalog.current_schemas(true)::text AS path,"
+	"  (pg_catalog.current_schemas(true))[1] = 'pg_catalog'"
+	"  AND pg_catalog.array_length(pg_catalog.current_schemas(true), 1) <= 2 AS plain),"
+	" mk AS MATERIALIZED (SELECT pg_catalog.age(CASE"
+	"  WHEN pg_catalog.split_part(st.key, ' ', 1) ~ '^[0-9]+$'"
+	"  THEN (pg_catalog.split_part(st.key, ' ', 1)::numeric % 4294967296)::text::xid END)"
+	"  AS age FROM st),"
+	" tbl AS MATERIALIZED (SELECT c.oid," C_NAME " AS name FROM pg_catalog.pg_class c"
+	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE" TABLES_WHERE "),"
+	" part AS MATERIALIZED ("
+	"  SELECT t.oid AS tab, 'pg_catalog.pg_class'::regclass AS cls, t.oid AS obj, c.xmin"
+	"  FROM tbl t JOIN pg_catalog.pg_class c ON c.oid = t.oid"
+	"  UNION ALL SELECT ad.adrelid, 'pg_catalog.pg_attrdef'::regclass, ad.oid, ad.xmin"
+	"  FROM pg_catalog.pg_attrdef ad JOIN tbl t ON t.oid = ad.adrelid"
+	"  UNION ALL SELECT co.conrelid, 'pg_catalog.pg_constraint'::regclass, co.oid, co.xmin"
+	"  FROM pg_catalog.pg_constraint co JOIN tbl t ON t.oid = co.conrelid"
+	"  UNION ALL SELECT i.indrelid, 'pg_catalog.pg_class'::regclass, i.indexrelid, i.xmin"
+	"  FROM pg_catalog.pg_index i JOIN tbl t ON t.oid = i.indrelid),"
+	" dep AS MATERIALIZED (SELECT p.tab, d.refclassid, d.refobjid, d.refobjsubid, d.xmin"
+	"  FROM part p JOIN pg_catalog.pg_depend d ON d.classid = p.cls AND d.objid = p.obj),"
+	" rw AS ("
+	"  SELECT tab, xmin, NULL::text AS name FROM part"
+	"  UNION ALL SELECT i.indrelid, ic.xmin, NULL FROM pg_catalog.pg_index i"
+	"  JOIN tbl t ON t.oid = i.indrelid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+	"  UNION ALL SELECT p.tab, ds.xmin, NULL FROM part p"
+	"  JOIN pg_catalog.pg_description ds ON ds.objoid = p.obj AND ds.classoid = p.cls"
+	"  UNION ALL SELECT a.attrelid, a.xmin, NULL FROM pg_catalog.pg_attribute a"
+	"  JOIN tbl t ON t.oid = a.attrelid"
+	"  UNION ALL SELECT tab, xmin, NULL FROM dep"
+	"  UNION ALL SELECT r.tab, x.xmin, x.name FROM (SELECT DISTINCT tab, refclassid, refobjid,"
+	"   refobjsubid FROM dep WHERE refobjid <> tab) r CROSS JOIN LATERAL ("
+	"   SELECT ty.xmin, NULL::text AS name FROM pg_catalog.pg_type ty"
+	"   WHERE r.refclassid = 'pg_catalog.pg_type'::regclass AND ty.oid = r.refobjid"
+	"   UNION ALL SELECT e.xmin, NULL FROM pg_catalog.pg_type ty"
+	"   JOIN pg_catalog.pg_type e ON e.oid = ty.typelem"
+	"   WHERE r.refclassid = 'pg_catalog.pg_type'::regclass AND ty.oid = r.refobjid"
+	"   UNION ALL SELECT NULL, rn.nspname || '.' || c.relname || '.' || a.attname"
+	"   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace rn ON rn.oid = c.relnamespace"
+	"   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = r.refobjsubid"
+	"   WHERE r.refclassid = 'pg_catalog.pg_class'::regclass AND r.refobjsubid > 0"
+	"   AND c.oid = r.refobjid"
+	/* a foreign key's dependency on the referenced table's index: the key prints none of it */
+	"   UNION ALL SELECT c.xmin, NULL FROM pg_catalog.pg_class c"
+	"   WHERE r.refclassid = 'pg_catalog.pg_class'::regclass AND r.refobjsubid = 0"
+	"   AND c.oid = r.refobjid AND c.relkind NOT IN ('i', 'I')"
+	"   UNION ALL SELECT d.xmin, NULL FROM pg_catalog.pg_class c"
+	"   JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass"
+	"   AND d.refobjid = c.oid"
+	"   WHERE r.refclassid = 'pg_catalog.pg_class'::regclass AND r.refobjsubid = 0"
+	"   AND c.oid = r.refobjid AND c.relkind = 'S'"
+	"   UNION ALL SELECT d.xmin, NULL FROM pg_catalog.pg_class c"
+	"   JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass"
+	"   AND d.objid = c.oid"
+	"   WHERE r.refclassid = 'pg_catalog.pg_class'::regclass AND r.refobjsubid = 0"
+	"   AND c.oid = r.refobjid AND c.relkind = 'S') x),"
+	" agg AS (SELECT rw.tab, pg_catalog.count(*) || ' ' || COALESCE(pg_catalog.md5("
+	"   pg_catalog.string_agg(rw.name, chr(31) ORDER BY rw.name)), '') AS sig,"
+	"  COALESCE(pg_catalog.bool_or(pg_catalog.age(rw.xmin) <= mk.age), false) AS fresh"
+	"  FROM rw CROSS JOIN mk GROUP BY rw.tab),"
+	" glob AS MATERIALIZED (SELECT pg_catalog.count(*) AS n,"
+	"  COALESCE(pg_catalog.bool_or(pg_catalog.age(g.xmin) <= mk.age), false) AS fresh FROM ("
+	"  SELECT xmin FROM pg_catalog.pg_proc WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_namespace WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_collation WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_operator WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_opclass WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_opfamily WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_am WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_extension WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_inherits"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_cast WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_ts_config WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_ts_dict WHERE oid >= 16384"
+	"  UNION ALL SELECT xmin FROM pg_catalog.pg_type WHERE oid >= 16384 AND (typtype = 'd'"
+	"   OR oid IN (SELECT typbasetype FROM pg_catalog.pg_type WHERE typtype = 'd'))) g"
+	"  CROSS JOIN mk),"
+	" prev AS (SELECT p.oid, p.sig FROM st CROSS JOIN LATERAL ROWS FROM ("
+	"  pg_catalog.unnest(CASE WHEN st.oids LIKE '{%}' THEN st.oids::pg_catalog.oid[] END),"
+	"  pg_catalog.unnest(CASE WHEN st.sigs LIKE '{%}' THEN st.sigs::text[] END)) AS p(oid, sig)"
+	"  WHERE p.oid IS NOT NULL),"
+	" ok AS MATERIALIZED (SELECT cur.plain AND NOT glob.fresh AND mk.age IS NOT NULL"
+	"  AND st.key = pg_catalog.split_part(st.key, ' ', 1) || ' ' || glob.n || ' ' || cur.path"
+	"  AS ok FROM st, cur, glob, mk),"
+	" res AS (SELECT t.oid, t.name, COALESCE(a.sig, '') AS sig,"
+	"  ok.ok AND NOT COALESCE(a.fresh, true) AND prev.sig = a.sig"
+	"  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x"
+	"   WHERE x.conrelid = t.oid AND x.contype = 't') AS clean"
+	"  FROM tbl t CROSS JOIN ok LEFT JOIN agg a ON a.tab = t.oid"
+	"  LEFT JOIN prev ON prev.oid = t.oid)"
+	/* an aggregate: its arguments are read (and the settings above) before set_config */
+	" SELECT pg_catalog.min(st.gen),"
+	" pg_catalog.set_config('git_migrate.inspect_gen', pg_catalog.md5(pg_catalog.random()::text"
+	"  || pg_catalog.clock_timestamp()::text || pg_catalog.pg_backend_pid()), false),"
+	" pg_catalog.set_config('git_migrate.inspect_key', (SELECT cur.xmin8::text || ' ' || glob.n"
+	"  || ' ' || cur.path FROM cur, glob), false),"
+	" pg_catalog.set_config('git_migrate.inspect_oids', COALESCE(pg_catalog.array_agg(r.oid"
+	"  ORDER BY r.oid) FILTER (WHERE r.oid IS NOT NULL), '{}')::text, false),"
+	" pg_catalog.set_config('git_migrate.inspect_sigs', COALESCE(pg_catalog.array_agg(r.sig"
+	"  ORDER BY r.oid) FILTER (WHERE r.oid IS NOT NULL), '{}')::text, false),"
+	" pg_catalog.set_config('git_migrate.inspect_clean', COALESCE(pg_catalog.array_agg(r.oid)"
+	"  FILTER (WHERE r.clean), '{}')::text, false),"
+	" pg_catalog.string_agg(r.name, chr(31) ORDER BY r.name) FILTER (WHERE r.clean)"
+	" FROM st LEFT JOIN res r ON true";
 /* clang-format on */

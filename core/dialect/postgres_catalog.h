@@ -18,5 +18,7 @@ extern const char *const gm_pg_q_dependents;
 extern const char *const gm_pg_q_generated;
 extern const char *const gm_pg_q_schemas;
 extern const char *const gm_pg_q_triggers;
+/* What changed since the last inspection on the connection (postgres_inspect_memo.c). */
+extern const char *const gm_pg_q_changes;
 
 #endif

@@ -7,6 +7,7 @@
 #include "git-migrate/alloc.h"
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
+#include "error_int.h"
 #include "git-migrate/schema.h"
 #include "git-migrate/vec.h"
 #include "dialect/postgres.h"
@@ -449,53 +450,84 @@ static int restore_settings(struct gm_pg_conn *c, struct saved_settings *saved)
 	return error;
 }
 
+/* Send the inspection's statements ahead, in the order inspect asks for them (memo: with
+ * gm_pg_q_changes), unless a pipeline is under way. */
+static void send(struct gm_pg_conn *c, const char *vt, bool memo)
+{
+	const gm_pg_stmt v[] = {
+		{ q_settings, NULL },         { gm_pg_q_changes, vt },
+		{ gm_pg_q_enums, NULL },      { gm_pg_q_tables, vt },
+		{ gm_pg_q_columns, vt },      { gm_pg_q_constraints, vt },
+		{ gm_pg_q_indexes, vt },      { gm_pg_q_unsupported, vt },
+		{ gm_pg_q_extensions, NULL }, { gm_pg_q_sequences, NULL },
+		{ gm_pg_q_domains, NULL },    { gm_pg_q_schemas, NULL },
+		{ gm_pg_q_generated, vt },    { gm_pg_q_dependents, NULL },
+		{ gm_pg_q_triggers, vt },
+	};
+	gm_pg_stmt w[sizeof(v) / sizeof(v[0])];
+	size_t i, n = 0;
+
+	if (c->pipeline)
+		return;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (memo || v[i].sql != gm_pg_q_changes)
+			w[n++] = v[i];
+	(void)gm_pg_pipeline_send(c, w, n);
+}
+
 void gm_pg_inspect_send(gm_conn *conn, const char *version_table)
 {
 	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
-	const char *vt = version_table ? version_table : "";
-	/* the order gm_pg_inspect asks for them in */
-	const gm_pg_stmt v[] = {
-		{ q_settings, NULL },         { gm_pg_q_enums, NULL },
-		{ gm_pg_q_tables, vt },       { gm_pg_q_columns, vt },
-		{ gm_pg_q_constraints, vt },  { gm_pg_q_indexes, vt },
-		{ gm_pg_q_unsupported, vt },  { gm_pg_q_extensions, NULL },
-		{ gm_pg_q_sequences, NULL },  { gm_pg_q_domains, NULL },
-		{ gm_pg_q_schemas, NULL },    { gm_pg_q_generated, vt },
-		{ gm_pg_q_dependents, NULL }, { gm_pg_q_triggers, vt },
-	};
 
-	if (!c->pipeline)
-		(void)gm_pg_pipeline_send(c, v, sizeof(v) / sizeof(v[0]));
+	send(c, version_table ? version_table : "", c->memo_on);
 }
 
-int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
+/*
+ * One inspection (memo: through the connection's memo, postgres_inspect_memo.c). *again:
+ * the memo could not serve it (nothing read; reset and inspect again). *kept: how many
+ * tables came from the memo.
+ */
+static int inspect(gm_schema **out, struct gm_pg_conn *c, const char *vt, bool memo, bool *again,
+		   size_t *kept)
 {
-	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
-	const char *vt = version_table ? version_table : "";
 	gm_schema *s = NULL;
+	gm_pg_changes ch = { 0 };
 	struct saved_settings saved;
 	int error = 0;
 
 	*out = NULL;
-	gm_pg_inspect_send(conn, version_table); /* unless it was sent ahead */
+	*again = false;
+	*kept = 0;
+	send(c, vt, memo); /* unless it was sent ahead */
 	if ((error = inspect_settings(&saved, c)) < 0) {
 		gm_pg_pipeline_end(c);
 		free(saved.search_path);
 		free(saved.jit);
 		return error;
 	}
+	if (memo && ((error = gm_pg_changes_read(&ch, c, vt)) < 0 || (*again = ch.stale)))
+		goto done;
 	gm_schema_new(&s);
 	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
 	    (error = read_columns(s, c, vt)) < 0 ||
 	    (error = gm_pg_read_constraints(s, c, vt)) < 0 ||
 	    (error = gm_pg_read_indexes(s, c, vt)) < 0 ||
-	    (error = read_unsupported(s, c, vt)) < 0 || (error = gm_pg_inspect_types(s, c)) < 0 ||
+	    (memo && (error = gm_pg_memo_merge(s, c, &ch)) < 0))
+		goto done;
+	if (memo) {
+		gm_pg_memo_keep(c, s, &ch);
+		*kept = ch.clean.nr;
+	}
+	if ((error = read_unsupported(s, c, vt)) < 0 || (error = gm_pg_inspect_types(s, c)) < 0 ||
 	    (error = read_dependents(s, c, vt)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;
 done:
 	gm_pg_pipeline_end(c);
+	if (error && memo)
+		gm_pg_memo_drop(c);
+	gm_pg_changes_release(&ch);
 	/* after a failure, the first message matters more than the session's settings */
 	if (!error && (error = restore_settings(c, &saved)) < 0) {
 		gm_schema_free(*out);
@@ -505,5 +537,46 @@ done:
 		free(saved.jit);
 	}
 	gm_schema_free(s);
+	return error;
+}
+
+/* GIT_MIGRATE_TEST_INSPECT_CHECK: s, which kept tables, against a full inspection. */
+static int check_kept(const gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	gm_schema *full = NULL;
+	bool again;
+	size_t kept;
+	int error;
+
+	if ((error = gm_pg_query(
+		     &res, c, "cannot check the inspection",
+		     "SELECT pg_catalog.set_config('git_migrate.inspect_clean', '', false)", NULL,
+		     NULL)) < 0)
+		return error;
+	PQclear(res);
+	if ((error = inspect(&full, c, vt, false, &again, &kept)) == 0)
+		error = gm_schema_memo_check(s, full);
+	gm_schema_free(full);
+	return error;
+}
+
+int gm_pg_inspect(gm_schema **out, gm_conn *conn, const char *version_table)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	const char *vt = version_table ? version_table : "";
+	const char *check = getenv("GIT_MIGRATE_TEST_INSPECT_CHECK");
+	bool again;
+	size_t kept;
+	int error = inspect(out, c, vt, c->memo_on, &again, &kept);
+
+	if (!error && again && (error = gm_pg_changes_reset(c)) == 0 &&
+	    (error = inspect(out, c, vt, c->memo_on, &again, &kept)) == 0 && again)
+		error = gm_error_set(GM_EDB, "inspection: the state of the last inspection "
+					     "cannot be reset");
+	if (!error && kept && check && *check && (error = check_kept(*out, c, vt)) < 0) {
+		gm_schema_free(*out);
+		*out = NULL;
+	}
 	return error;
 }

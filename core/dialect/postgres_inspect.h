@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include "git-migrate/schema.h"
 #include "dialect/postgres.h"
+#include "util/strvec.h"
 
 #define GM_PG_SEP '\x1f' /* separator of name lists (string_agg(..., chr(31))) */
 
@@ -29,5 +30,34 @@ gm_table *gm_pg_table_of(gm_schema *s, const char *name, gm_table **last);
  */
 int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt);
 int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt);
+
+/*
+ * postgres_inspect_memo.c: what an inspection keeps for the next one on a connection with
+ * memo_on (the file says how it stays correct).
+ *
+ * gm_pg_changes_read runs gm_pg_q_changes (after the settings query, before the tables are
+ * read): the tables found unchanged, which the three queries of their parts then skip.
+ * `stale`: they would have to come from a memo the connection does not hold; the caller
+ * calls gm_pg_changes_reset and inspects again. Release with gm_pg_changes_release (also
+ * after a failure, which has set the error and dropped the memo).
+ * gm_pg_memo_merge copies the unchanged tables' parts from the memo into s (after the
+ * indexes are read); GM_EDB when one is missing. gm_pg_memo_keep replaces the memo with
+ * s's tables. gm_pg_memo_drop forgets it (after a failed inspection); gm_pg_memo_free
+ * frees one (NULL-safe).
+ */
+typedef struct gm_pg_changes {
+	bool asked;      /* the query ran */
+	bool stale;      /* see above */
+	char *gen;       /* this inspection's generation */
+	gm_strvec clean; /* the tables found unchanged, in name order */
+} gm_pg_changes;
+
+int gm_pg_changes_read(gm_pg_changes *ch, struct gm_pg_conn *c, const char *vt);
+int gm_pg_changes_reset(struct gm_pg_conn *c);
+void gm_pg_changes_release(gm_pg_changes *ch);
+int gm_pg_memo_merge(gm_schema *s, struct gm_pg_conn *c, const gm_pg_changes *ch);
+void gm_pg_memo_keep(struct gm_pg_conn *c, const gm_schema *s, const gm_pg_changes *ch);
+void gm_pg_memo_drop(struct gm_pg_conn *c);
+void gm_pg_memo_free(struct gm_pg_memo *m);
 
 #endif

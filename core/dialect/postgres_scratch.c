@@ -19,9 +19,11 @@
  * - Commits do not wait for the WAL to reach the disk: a scratch database is thrown away,
  *   and a replay commits once per revision (on a server with fsync on, 500 revisions
  *   replayed in 1.58 s against psql -1's 0.77 s, measured, before this).
+ * - Its inspections keep what they read for the next one (postgres_inspect_memo.c).
  */
 void gm_pg_scratch_session(struct gm_pg_conn *c)
 {
+	c->memo_on = true;
 	PQclear(PQexec(c->pg, "SET client_connection_check_interval = 1000"));
 	PQclear(PQexec(c->pg, "SET synchronous_commit = off"));
 }

@@ -154,9 +154,6 @@ typedef struct gm_sqlite_table_row {
 int gm_sqlite_table_rows(gm_sqlite_table_row **out, size_t *nr, struct sqlite3 *db,
 			 const char *version_table);
 void gm_sqlite_table_rows_free(gm_sqlite_table_row *rows, size_t nr);
-/* 0 when s (tables reused) reads as full (all read): the same fingerprint, tables in the
- * same order with the same text, the same unsupported lines; else GM_ERROR saying how. */
-int gm_sqlite_memo_check(const gm_schema *s, const gm_schema *full);
 
 /* deploy_sql.c: the deploy slots of gm_dialect (see db_int.h). */
 void gm_sqlite_version_sql(gm_buf *out, enum gm_version_op op, const char *table,

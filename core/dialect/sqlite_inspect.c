@@ -701,7 +701,7 @@ static int check_reuse(const gm_schema *s, gm_conn *conn, const char *version_ta
 	int error;
 
 	if ((error = inspect(&full, conn, version_table, false, &reused)) == 0)
-		error = gm_sqlite_memo_check(s, full);
+		error = gm_schema_memo_check(s, full);
 	gm_schema_free(full);
 	return error;
 }

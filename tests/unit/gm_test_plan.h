@@ -63,7 +63,7 @@ static inline void gm_test_assert_same_schema(const gm_schema *want, const gm_sc
 	gm_schema_fingerprint(&a, want);
 	gm_schema_fingerprint(&b, got);
 	if (strcmp(a.ptr, b.ptr))
-		print_error("%s:\n--- want\n%s--- got\n%s", what, a.ptr, b.ptr);
+		fprintf(stderr, "%s:\n--- want\n%s--- got\n%s", what, a.ptr, b.ptr);
 	assert_string_equal(a.ptr, b.ptr);
 	gm_buf_release(&b);
 	gm_buf_release(&a);

@@ -672,7 +672,7 @@ static void assert_reread(gm_conn *conn)
 	gm_schema *again = inspect(conn, "git_migrate_history");
 	gm_schema *full = inspect(fresh, "git_migrate_history");
 
-	assert_gm_ok(gm_sqlite_memo_check(again, full));
+	assert_gm_ok(gm_schema_memo_check(again, full));
 	gm_schema_free(again);
 	gm_schema_free(full);
 	gm_dialect_sqlite.disconnect(fresh);
