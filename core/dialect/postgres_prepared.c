@@ -23,7 +23,7 @@
 #include "util/strvec.h"
 #include "util/banned.h"
 
-/* At most this many statements per connection (an inspection has 13). */
+/* At most this many statements per connection (an inspection has 15). */
 #define GM_PG_PREPARED_MAX 32
 
 struct gm_pg_prepared {
