@@ -16,11 +16,14 @@
 /*
  * Not a table the connection's last inspection read and gm_pg_q_changes found unchanged
  * since (its oids in the session's git_migrate.inspect_clean; unset or empty: none), for
- * the three queries that read a table's parts (postgres_inspect_memo.c).
+ * the three queries that read a table's parts (postgres_inspect_memo.c). The list is read
+ * once per query into a hash (as an expression, it was parsed again and searched from
+ * the start for each row of pg_class).
  */
-#define NOT_CLEAN                                                           \
-	" AND NOT COALESCE(c.oid = ANY (NULLIF(pg_catalog.current_setting(" \
-	"'git_migrate.inspect_clean', true), '')::pg_catalog.oid[]), false)"
+#define NOT_CLEAN                                                            \
+	" AND c.oid NOT IN (SELECT pg_catalog.unnest(NULLIF("                \
+	"pg_catalog.current_setting('git_migrate.inspect_clean', true), '')" \
+	"::pg_catalog.oid[]))"
 
 const char *const gm_pg_q_enums =
 	"SELECT" T_NAME ", e.enumlabel FROM pg_catalog.pg_type t"
