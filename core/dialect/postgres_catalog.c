@@ -453,8 +453,9 @@ const char *const gm_pg_q_schemas =
  * columns, defaults, constraints, indexes (pg_index and pg_class), their comments and
  * pg_depend rows; through pg_depend, the types they use (and their element types), the
  * sequences their defaults use (and every pg_depend row to or from such a sequence, which
- * decide serial and the sequence's users) and, by name, the columns of other tables its
- * foreign keys name. A table is unchanged when none of those rows was written since the
+ * decide serial and the sequence's users), the labels of the enums their expressions (a
+ * default, a check, an index) use, which print a constant's label, and, by name, the
+ * columns of other tables its foreign keys name. A table is unchanged when none of those rows was written since the
  * last inspection's snapshot (xmin at or after its xmin: age() compares across
  * wraparound) and their number and the names are the same (a row deleted leaves no xmin).
  * Everything else those parts print depends on rows of the catalogs in `glob` (functions,
@@ -494,11 +495,13 @@ const char *const gm_pg_q_changes =
 	"  FROM pg_catalog.pg_constraint co JOIN tbl t ON t.oid = co.conrelid"
 	"  UNION ALL SELECT i.indrelid, 'pg_catalog.pg_class'::regclass, i.indexrelid, i.xmin"
 	"  FROM pg_catalog.pg_index i JOIN tbl t ON t.oid = i.indrelid),"
-	" dep AS MATERIALIZED (SELECT p.tab, d.refclassid, d.refobjid, d.refobjsubid, d.xmin"
+	" dep AS MATERIALIZED (SELECT p.tab, p.obj <> p.tab AS expr, d.refclassid, d.refobjid,"
+	"  d.refobjsubid, d.xmin"
 	"  FROM part p JOIN pg_catalog.pg_depend d ON d.classid = p.cls AND d.objid = p.obj),"
-	" ref AS MATERIALIZED (SELECT DISTINCT tab, refclassid, refobjid, refobjsubid FROM dep"
+	" ref AS MATERIALIZED (SELECT tab, refclassid, refobjid, refobjsubid,"
+	"  pg_catalog.bool_or(expr) AS expr FROM dep"
 	"  WHERE refobjid <> tab AND refclassid IN ('pg_catalog.pg_type'::regclass,"
-	"  'pg_catalog.pg_class'::regclass)),"
+	"  'pg_catalog.pg_class'::regclass) GROUP BY 1, 2, 3, 4),"
 	" rc AS MATERIALIZED (SELECT r.tab, r.refobjid, r.refobjsubid, c.relkind, c.relname,"
 	"  c.relnamespace, c.xmin FROM ref r JOIN pg_catalog.pg_class c ON c.oid = r.refobjid"
 	"  WHERE r.refclassid = 'pg_catalog.pg_class'::regclass),"
@@ -517,6 +520,10 @@ const char *const gm_pg_q_changes =
 	"  UNION ALL SELECT r.tab, e.xmin FROM ref r JOIN pg_catalog.pg_type ty ON ty.oid = r.refobjid"
 	"  JOIN pg_catalog.pg_type e ON e.oid = ty.typelem"
 	"  WHERE r.refclassid = 'pg_catalog.pg_type'::regclass"
+	/* an expression's enum constant prints its label: a label renamed changes it */
+	"  UNION ALL SELECT r.tab, en.xmin FROM ref r JOIN pg_catalog.pg_type ty ON ty.oid = r.refobjid"
+	"  JOIN pg_catalog.pg_enum en ON en.enumtypid IN (ty.oid, ty.typelem)"
+	"  WHERE r.refclassid = 'pg_catalog.pg_type'::regclass AND r.expr"
 	/* a foreign key's dependency on the referenced table's index: the key prints none of it */
 	"  UNION ALL SELECT tab, xmin FROM rc WHERE refobjsubid = 0 AND relkind NOT IN ('i', 'I')"
 	"  UNION ALL SELECT r.tab, d.xmin FROM rc r JOIN pg_catalog.pg_depend d"

@@ -65,7 +65,7 @@ static void test_postgres_inspect_memo__reread_after_changes(void **state)
 		"CREATE SEQUENCE shared_seq;\n"
 		"CREATE TABLE parent (id integer PRIMARY KEY, code text NOT NULL UNIQUE);\n"
 		"CREATE TABLE child (id integer PRIMARY KEY,\n"
-		"  parent_code text REFERENCES parent (code), m mood, ms mood[]);\n"
+		"  parent_code text REFERENCES parent (code), m mood DEFAULT 'ok', ms mood[]);\n"
 		"CREATE TABLE numbered (id integer NOT NULL DEFAULT nextval('shared_seq'),\n"
 		"  n integer DEFAULT twice(2));\n"
 		"CREATE TABLE other (id integer PRIMARY KEY, note text);\n"
@@ -117,10 +117,18 @@ static void test_postgres_inspect_memo__reread_after_changes(void **state)
 	assert_int_equal(n, 4);
 	gm_schema_free(s);
 
-	/* a label added changes no table */
+	/* a label added: the table whose default names the type is read again */
 	exec_ok(f->conn, "ALTER TYPE feeling ADD VALUE 'glad';");
 	s = inspect_both(f, &n);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 4);
+	gm_schema_free(s);
+
+	/* a label renamed: the default prints the new one */
+	exec_ok(f->conn, "ALTER TYPE feeling RENAME VALUE 'ok' TO 'fine';");
+	s = inspect_both(f, &n);
+	assert_string_equal(gm_table_column(gm_schema_table(s, "child"), "m")->default_value,
+			    "fine");
+	assert_int_equal(n, 4);
 	gm_schema_free(s);
 
 	/* the function a default calls renamed: everything is read again */
