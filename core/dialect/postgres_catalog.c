@@ -466,7 +466,9 @@ const char *const gm_pg_q_schemas =
  * again. Rows of the system's own (oid below 16384) are never written.
  *
  * A table with a constraint trigger is always read again: its line among the schema's
- * unsupported ones is added as its constraints are read.
+ * unsupported ones is added as its constraints are read. Not covered: a role's name in a
+ * regrole constant (roles are the cluster's, in no catalog read here); a revision does not
+ * rename roles.
  */
 const char *const gm_pg_q_changes =
 	"WITH st AS MATERIALIZED (SELECT"
