@@ -60,6 +60,7 @@ int gm_cache_new(gm_cache **out, gm_repo *repo, const gm_config *cfg, const gm_u
 		return 0;
 	c->size = cfg->cache_size;
 	c->version_table = cfg->version_table;
+	c->where.version_table = c->version_table;
 	if ((error = c->ops->server_version(&version, conn)) < 0 ||
 	    (error = gm_cache_key(c->base, name_key, repo, cfg, h, version, server->dialect->name,
 				  no_fixtures)) < 0) {
@@ -161,7 +162,7 @@ static bool schema_is(gm_scratch *s, const gm_cache *c, const char *want, gm_sch
 int gm_cache_server_conn(gm_conn **out, const gm_url *server)
 {
 	const gm_cache_ops *ops = gm_cache_ops_for(server->dialect);
-	gm_cache_place where = { server, NULL };
+	gm_cache_place where = { server, NULL, NULL };
 
 	*out = NULL;
 	if (!ops || !ops->copy || !ops->connect)

@@ -11,8 +11,9 @@
 
 /* Where one repository's entries live: a directory (SQLite) or a server (PostgreSQL). */
 typedef struct gm_cache_place {
-	const gm_url *server; /* the scratch server */
-	const char *dir;      /* <git common dir>/git-migrate/cache, no trailing slash */
+	const gm_url *server;      /* the scratch server */
+	const char *dir;           /* <git common dir>/git-migrate/cache, no trailing slash */
+	const char *version_table; /* the config's, which inspections leave out (or NULL) */
 } gm_cache_place;
 
 /* One stored entry: its name and the metadata text saved beside it. */

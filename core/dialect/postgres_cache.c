@@ -4,7 +4,14 @@
  * its copy, CREATE DATABASE ... TEMPLATE (no empty one first; nobody may be connected to
  * a template while it is copied); a models entry is a scratch database renamed into place and only ever
  * connected to (read only) and inspected, never a template.
+ *
+ * Beside a snapshot entry, in the repository's cache directory, "<entry>.pgmemo" keeps
+ * what its last inspection read (gm_pg_memo_capture): the copy's check then reads only
+ * what changed since (postgres_inspect_memo.c). It is a saving, never trusted: a copy
+ * whose catalog does not match it is read in full, a file that is damaged is ignored,
+ * and a file that lies makes a schema whose fingerprint the check rejects.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +22,7 @@
 #include "error_int.h"
 #include "cache_ops.h"
 #include "postgres.h"
+#include "postgres_inspect.h"
 #include "sql.h"
 #include "util/file.h"
 #include "git-migrate/vec.h"
@@ -178,12 +186,57 @@ static void check_client(gm_scratch *s)
 		gm_pg_scratch_session(c);
 }
 
+/* "<dir>/<entry>.pgmemo" into path. */
+static void memo_path(gm_buf *path, const gm_cache_place *where, const char *name)
+{
+	gm_buf_printf(path, "%s/%s.pgmemo", where->dir, name);
+}
+
+/* Put the memo kept beside entry `name` on conn (a new session on its copy); none, or
+ * one that cannot be used, leaves conn as it is (its first inspection reads everything). */
+static void memo_load(gm_conn *conn, const gm_cache_place *where, const char *name,
+		      const gm_buf *kept)
+{
+	gm_buf path = GM_BUF_INIT, blob = GM_BUF_INIT;
+
+	if (!conn || !where->dir)
+		return;
+	if (!kept) {
+		memo_path(&path, where, name);
+		if (gm_file_read(&blob, path.ptr) < 0)
+			goto done;
+		kept = &blob;
+	}
+	(void)gm_pg_memo_load((struct gm_pg_conn *)conn, kept->ptr ? kept->ptr : "", kept->len);
+done:
+	gm_error_clear();
+	gm_buf_release(&path);
+	gm_buf_release(&blob);
+}
+
 static int pg_save(const gm_cache_place *where, gm_scratch *s, const char *name, const char *meta)
 {
 	struct save sv = { where, name, meta };
-	int error = gm_scratch_redo(s, save_disconnected, &sv);
+	gm_buf memo = GM_BUF_INIT, path = GM_BUF_INIT;
+	bool kept = false;
+	int error;
 
+	/* read before the session ends: the entry is a copy of this catalog */
+	if (where->dir && gm_scratch_conn(s))
+		kept = gm_pg_memo_capture(&memo, gm_scratch_conn(s), where->version_table) == 0;
+	gm_error_clear();
+	error = gm_scratch_redo(s, save_disconnected, &sv);
 	check_client(s);
+	if (kept) {
+		/* the reconnected scratch database is that copy's twin too */
+		memo_load(gm_scratch_conn(s), where, name, &memo);
+		memo_path(&path, where, name);
+		if (error == 0 && (gm_mkdirs(where->dir) < 0 ||
+				   gm_file_write_atomic(path.ptr, memo.ptr, memo.len, true) < 0))
+			gm_error_clear(); /* only a saving lost */
+	}
+	gm_buf_release(&memo);
+	gm_buf_release(&path);
 	return error;
 }
 
@@ -196,6 +249,8 @@ static int pg_copy(gm_scratch **out, const gm_cache_place *where, const char *na
 
 	if (error < 0)
 		gm_error_prefix("cannot restore cache entry '%s'", name);
+	else
+		memo_load(gm_scratch_conn(*out), where, name, NULL);
 	return error;
 }
 
@@ -214,6 +269,8 @@ static int pg_list(gm_cache_stored_list *out, const gm_cache_place *where, const
 	PGresult *res = NULL;
 	int i, error;
 
+	if (where->dir) /* a kept inspection's file a killed run was writing */
+		gm_file_remove_stale_temps(where->dir, ".pgmemo");
 	if ((error = admin_open(&admin, where->server)) < 0 ||
 	    (error = gm_pg_query(&res, admin, "cannot list cache entries", list_sql, prefix,
 				 NULL)) < 0)
@@ -234,9 +291,18 @@ static int pg_remove(const gm_cache_place *where, const char *name)
 	struct gm_pg_conn *admin = NULL;
 	int error;
 
+	gm_buf path = GM_BUF_INIT;
+
 	if ((error = admin_open(&admin, where->server)) == 0)
 		error = drop_db(admin, name);
 	admin_close(admin);
+	if (error == 0 && where->dir) {
+		memo_path(&path, where, name);
+		if (unlink(path.ptr) < 0 && errno != ENOENT)
+			error = gm_error_set(GM_ERROR, "cannot remove '%s': %s", path.ptr,
+					     strerror(errno));
+	}
+	gm_buf_release(&path);
 	return error;
 }
 

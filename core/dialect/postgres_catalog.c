@@ -457,7 +457,8 @@ const char *const gm_pg_q_schemas =
  * default, a check, an index) use, which print a constant's label, and, by name, the
  * columns of other tables its foreign keys name. A table is unchanged when none of those rows was written since the
  * last inspection's snapshot (xmin at or after its xmin: age() compares across
- * wraparound) and their number and the names are the same (a row deleted leaves no xmin).
+ * wraparound, for a mark less than a billion transactions old; an older one reads
+ * everything) and their number and the names are the same (a row deleted leaves no xmin).
  * Everything else those parts print depends on rows of the catalogs in `glob` (functions,
  * schemas, collations, operators and their classes, access methods, extensions,
  * inheritance, casts, text search, domains and the types domains are over): one written
@@ -565,7 +566,9 @@ const char *const gm_pg_q_changes =
 	"  pg_catalog.unnest(CASE WHEN st.oids LIKE '{%}' THEN st.oids::pg_catalog.oid[] END),"
 	"  pg_catalog.unnest(CASE WHEN st.sigs LIKE '{%}' THEN st.sigs::text[] END)) AS p(oid, sig)"
 	"  WHERE p.oid IS NOT NULL),"
-	" ok AS MATERIALIZED (SELECT cur.plain AND NOT glob.fresh AND mk.age IS NOT NULL"
+	" ok AS MATERIALIZED (SELECT cur.plain AND NOT glob.fresh"
+	/* a mark a billion transactions old could be past wraparound (a kept entry's) */
+	"  AND mk.age BETWEEN 0 AND 1000000000"
 	"  AND st.key = pg_catalog.split_part(st.key, ' ', 1) || ' ' || glob.n || ' ' || cur.path"
 	"  AS ok FROM st, cur, glob, mk),"
 	" sg AS (SELECT a.tab, a.n || ' ' || COALESCE(nm.names, '') AS sig, a.fresh FROM agg a"

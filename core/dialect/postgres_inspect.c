@@ -158,13 +158,10 @@ static int read_enums(gm_schema *s, struct gm_pg_conn *c)
 	return 0;
 }
 
-static int read_tables(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+void gm_pg_tables_from(gm_schema *s, const PGresult *res)
 {
-	PGresult *res = NULL;
-	int i, error;
+	int i;
 
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read tables", gm_pg_q_tables, vt)) < 0)
-		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_schema_add_table(s, PQgetvalue(res, i, 0));
 		const char *kind = PQgetvalue(res, i, 1);
@@ -177,6 +174,16 @@ static int read_tables(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 			gm_schema_add_unsupported(s, "partitioned table %s (read as a plain table)",
 						  t->name);
 	}
+}
+
+static int read_tables(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read tables", gm_pg_q_tables, vt)) < 0)
+		return error;
+	gm_pg_tables_from(s, res);
 	PQclear(res);
 	return 0;
 }
@@ -245,19 +252,26 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i)
 	gm_buf_release(&type);
 }
 
-static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+void gm_pg_columns_from(gm_schema *s, const PGresult *res)
 {
-	PGresult *res = NULL;
 	gm_table *last = NULL;
-	int i, error;
+	int i;
 
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read columns", gm_pg_q_columns, vt)) < 0)
-		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
 		if (t)
 			read_column(s, t, res, i);
 	}
+}
+
+static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read columns", gm_pg_q_columns, vt)) < 0)
+		return error;
+	gm_pg_columns_from(s, res);
 	PQclear(res);
 	return 0;
 }
@@ -537,6 +551,39 @@ done:
 		free(saved.jit);
 	}
 	gm_schema_free(s);
+	return error;
+}
+
+int gm_pg_memo_capture(gm_buf *out, gm_conn *conn, const char *version_table)
+{
+	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
+	const char *vt = version_table ? version_table : "";
+	const char *const q[] = { gm_pg_q_tables, gm_pg_q_columns, gm_pg_q_constraints,
+				  gm_pg_q_indexes };
+	PGresult *res[4] = { NULL };
+	gm_pg_changes ch = { 0 };
+	struct saved_settings saved;
+	size_t i;
+	int error;
+
+	/* everything read again: the state forgotten first */
+	if ((error = gm_pg_changes_reset(c)) < 0 || (error = inspect_settings(&saved, c)) < 0)
+		return error;
+	error = gm_pg_changes_read(&ch, c, vt);
+	for (i = 0; !error && i < 4; i++)
+		error = gm_pg_query_prepared(&res[i], c, "cannot read the tables", q[i], vt);
+	if (!error)
+		error = gm_pg_memo_save(out, c, &ch, res);
+	for (i = 0; i < 4; i++)
+		PQclear(res[i]);
+	gm_pg_changes_release(&ch);
+	if (!error)
+		error = restore_settings(c, &saved);
+	else {
+		gm_pg_memo_drop(c);
+		free(saved.search_path);
+		free(saved.jit);
+	}
 	return error;
 }
 

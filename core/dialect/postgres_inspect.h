@@ -6,6 +6,7 @@
 #define GM_DIALECT_POSTGRES_INSPECT_H
 #include <stdbool.h>
 #include <libpq-fe.h>
+#include "git-migrate/buf.h"
 #include "git-migrate/schema.h"
 #include "dialect/postgres.h"
 #include "util/strvec.h"
@@ -30,6 +31,13 @@ gm_table *gm_pg_table_of(gm_schema *s, const char *name, gm_table **last);
  */
 int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt);
 int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt);
+
+/* The rows of gm_pg_q_tables, _columns, _constraints, _indexes (a server's result, or
+ * one made from rows kept: postgres_inspect_memo.c) into s, as the readers above. */
+void gm_pg_tables_from(gm_schema *s, const PGresult *res);
+void gm_pg_columns_from(gm_schema *s, const PGresult *res);
+void gm_pg_constraints_from(gm_schema *s, const PGresult *res);
+void gm_pg_indexes_from(gm_schema *s, const PGresult *res);
 
 /*
  * postgres_inspect_memo.c: what an inspection keeps for the next one on a connection with
@@ -59,5 +67,20 @@ int gm_pg_memo_merge(gm_schema *s, struct gm_pg_conn *c, const gm_pg_changes *ch
 void gm_pg_memo_keep(struct gm_pg_conn *c, const gm_schema *s, const gm_pg_changes *ch);
 void gm_pg_memo_drop(struct gm_pg_conn *c);
 void gm_pg_memo_free(struct gm_pg_memo *m);
+
+/*
+ * A memo kept with a cache entry (postgres_cache.c), so that the inspection that checks a
+ * copy of the entry reads only what changed since it was saved (nothing, normally).
+ * gm_pg_memo_capture (postgres_inspect.c) reads the tables of c's database afresh (the
+ * change query, then the four queries of tables and their parts, which it keeps) and
+ * appends them with the session's state to out (gm_pg_memo_save; c's memo is then those
+ * tables). gm_pg_memo_load puts such a text back as the memo of c, a new session on a
+ * copy of that database, and its state into the session: GM_EINVALID when the text is
+ * not one (nothing changed), GM_EDB when the state cannot be set.
+ */
+int gm_pg_memo_capture(gm_buf *out, gm_conn *conn, const char *version_table);
+int gm_pg_memo_save(gm_buf *out, struct gm_pg_conn *c, const gm_pg_changes *ch,
+		    PGresult *const res[4]);
+int gm_pg_memo_load(struct gm_pg_conn *c, const char *blob, size_t len);
 
 #endif

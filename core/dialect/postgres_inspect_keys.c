@@ -147,15 +147,11 @@ static void read_unique(gm_table *t, const PGresult *res, int i)
  * whole definition as pg_get_constraintdef prints it ("EXCLUDE USING gist (...) WHERE
  * (...) DEFERRABLE"): the planner writes it back verbatim, so it reads back the same.
  */
-int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+void gm_pg_constraints_from(gm_schema *s, const PGresult *res)
 {
-	PGresult *res = NULL;
 	gm_table *last = NULL;
-	int i, error;
+	int i;
 
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read constraints", gm_pg_q_constraints,
-					  vt)) < 0)
-		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
 		const char *name = PQgetvalue(res, i, 1);
@@ -195,6 +191,17 @@ int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 			break;
 		}
 	}
+}
+
+int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read constraints", gm_pg_q_constraints,
+					  vt)) < 0)
+		return error;
+	gm_pg_constraints_from(s, res);
 	PQclear(res);
 	return 0;
 }
@@ -204,14 +211,11 @@ int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
  * (expressions, DESC, NULLS FIRST, a non-default opclass or collation) make an expression
  * index whose `expr` is the key list as pg_get_indexdef prints it.
  */
-int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+void gm_pg_indexes_from(gm_schema *s, const PGresult *res)
 {
-	PGresult *res = NULL;
 	gm_table *last = NULL;
-	int i, error;
+	int i;
 
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read indexes", gm_pg_q_indexes, vt)) < 0)
-		return error;
 	for (i = 0; i < PQntuples(res); i++) {
 		gm_table *t = gm_pg_table_of(s, PQgetvalue(res, i, 0), &last);
 		const char *method = PQgetvalue(res, i, 7);
@@ -234,6 +238,16 @@ int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
 		gm_pg_each_name(gm_pg_val(res, i, 8), ix, add_include);
 		gm_set_str(&ix->comment, gm_pg_val(res, i, 9));
 	}
+}
+
+int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
+{
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = gm_pg_query_prepared(&res, c, "cannot read indexes", gm_pg_q_indexes, vt)) < 0)
+		return error;
+	gm_pg_indexes_from(s, res);
 	PQclear(res);
 	return 0;
 }

@@ -19,10 +19,14 @@
  * With GIT_MIGRATE_TEST_INSPECT_CHECK set (the test suite), each inspection that kept
  * tables is checked against a full one (gm_schema_memo_check).
  */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libpq-fe.h>
 #include "git-migrate/alloc.h"
+#include "git-migrate/buf.h"
 #include "git-migrate/error.h"
 #include "error_int.h"
 #include "git-migrate/schema.h"
@@ -163,4 +167,198 @@ void gm_pg_memo_keep(struct gm_pg_conn *c, const gm_schema *s, const gm_pg_chang
 		gm_schema_add_table_copy(m->s, s->tables[i]);
 	gm_pg_memo_drop(c);
 	c->memo = m;
+}
+
+/* ---- a memo kept with a cache entry (postgres_cache.c) ---- */
+
+#define BLOB_MAGIC "git-migrate-pg-memo 1\n"
+#define BLOB_RESULTS 4 /* tables, columns, constraints, indexes */
+
+/* A string as "<length>\n<bytes>\n", NULL as "-\n". */
+static void put_str(gm_buf *b, const char *s, size_t n)
+{
+	if (!s) {
+		gm_buf_puts(b, "-\n");
+		return;
+	}
+	gm_buf_printf(b, "%zu\n", n);
+	gm_buf_put(b, s, n);
+	gm_buf_putc(b, '\n');
+}
+
+/* The next string of a blob at *p (before end): true with *s (NULL for "-") and *n. */
+static bool get_str(const char **p, const char *end, const char **s, size_t *n)
+{
+	const char *q = *p;
+	size_t len = 0;
+
+	if (q < end && *q == '-' && q + 1 < end && q[1] == '\n') {
+		*s = NULL;
+		*n = 0;
+		*p = q + 2;
+		return true;
+	}
+	if (q >= end || *q < '0' || *q > '9')
+		return false;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (len > (SIZE_MAX - 9) / 10)
+			return false;
+		len = len * 10 + (size_t)(*q - '0');
+	}
+	if (q >= end || *q != '\n' || (size_t)(end - q - 1) < len + 1 || q[1 + len] != '\n')
+		return false;
+	*s = q + 1;
+	*n = len;
+	*p = q + 2 + len;
+	return true;
+}
+
+static void put_result(gm_buf *b, const PGresult *res)
+{
+	int i, j, rows = PQntuples(res), cols = PQnfields(res);
+
+	gm_buf_printf(b, "%d %d\n", rows, cols);
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols; j++)
+			put_str(b, PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j),
+				(size_t)PQgetlength(res, i, j));
+}
+
+/* A result made from a blob's rows at *p; NULL when they are not well formed. */
+static PGresult *get_result(const char **p, const char *end)
+{
+	PGresAttDesc att[32];
+	PGresult *res;
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	int rows, cols, i, j, n = 0;
+
+	if (!nl || sscanf(*p, "%d %d%n", &rows, &cols, &n) != 2 || *p + n != nl || rows < 0 ||
+	    cols < 1 || cols > 32)
+		return NULL;
+	*p = nl + 1;
+	memset(att, 0, sizeof(att));
+	for (j = 0; j < cols; j++) { /* libpq copies names and values (its API says char *) */
+		att[j].name = (char *)"c";
+		att[j].typid = 25; /* text */
+		att[j].typlen = -1;
+		att[j].atttypmod = -1;
+	}
+	if (!(res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK)) ||
+	    !PQsetResultAttrs(res, cols, att)) {
+		PQclear(res);
+		return NULL;
+	}
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols; j++) {
+			const char *s;
+			size_t len;
+			if (!get_str(p, end, &s, &len) || len > INT_MAX ||
+			    !PQsetvalue(res, i, j, (char *)s, s ? (int)len : -1)) {
+				PQclear(res);
+				return NULL;
+			}
+		}
+	return res;
+}
+
+/* The memo's tables from the four results (tables, columns, constraints, indexes). */
+static gm_schema *tables_of(PGresult *const res[BLOB_RESULTS])
+{
+	gm_schema *s;
+
+	gm_schema_new(&s);
+	gm_pg_tables_from(s, res[0]);
+	gm_pg_columns_from(s, res[1]);
+	gm_pg_constraints_from(s, res[2]);
+	gm_pg_indexes_from(s, res[3]);
+	return s;
+}
+
+int gm_pg_memo_save(gm_buf *out, struct gm_pg_conn *c, const gm_pg_changes *ch,
+		    PGresult *const res[4])
+{
+	struct gm_pg_memo *m;
+	PGresult *st = NULL;
+	size_t i;
+	int error;
+
+	if ((error = gm_pg_query(&st, c, "cannot read the inspection's state",
+				 "SELECT pg_catalog.current_setting('git_migrate.inspect_key'),"
+				 " pg_catalog.current_setting('git_migrate.inspect_oids'),"
+				 " pg_catalog.current_setting('git_migrate.inspect_sigs')",
+				 NULL, NULL)) < 0)
+		return error;
+	gm_buf_puts(out, BLOB_MAGIC);
+	put_str(out, ch->gen, strlen(ch->gen));
+	for (i = 0; i < 3; i++)
+		put_str(out, PQgetvalue(st, 0, (int)i), (size_t)PQgetlength(st, 0, (int)i));
+	PQclear(st);
+	for (i = 0; i < BLOB_RESULTS; i++)
+		put_result(out, res[i]);
+	gm_buf_puts(out, "end\n");
+
+	m = gm_xcalloc(1, sizeof(*m));
+	m->gen = gm_xstrdup(ch->gen);
+	m->s = tables_of(res);
+	gm_pg_memo_drop(c);
+	c->memo = m;
+	return 0;
+}
+
+/* Set the session's state to v[0..4) (generation, key, oids, signatures; n their
+ * lengths), nothing kept clean. GM_EDB when the server refuses. */
+static int set_state(struct gm_pg_conn *c, const char *const v[4], const size_t n[4])
+{
+	const char *sql = "SELECT pg_catalog.set_config('git_migrate.inspect_gen', $1, false),"
+			  " pg_catalog.set_config('git_migrate.inspect_key', $2, false),"
+			  " pg_catalog.set_config('git_migrate.inspect_oids', $3, false),"
+			  " pg_catalog.set_config('git_migrate.inspect_sigs', $4, false),"
+			  " pg_catalog.set_config('git_migrate.inspect_clean', '', false)";
+	char *values[4];
+	PGresult *res;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < 4; i++)
+		values[i] = gm_xstrndup(v[i], n[i]);
+	res = PQexecParams(c->pg, sql, 4, NULL, (const char *const *)values, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		error = gm_error_set(GM_EDB, "cannot set the inspection's state: %s",
+				     PQerrorMessage(c->pg));
+	PQclear(res);
+	for (i = 0; i < 4; i++)
+		free(values[i]);
+	return error;
+}
+
+int gm_pg_memo_load(struct gm_pg_conn *c, const char *blob, size_t len)
+{
+	const char *p = blob, *end = blob + len, *v[4];
+	size_t n[4], i;
+	PGresult *res[BLOB_RESULTS] = { NULL };
+	struct gm_pg_memo *m;
+	int error = 0;
+
+	if (len < strlen(BLOB_MAGIC) || memcmp(p, BLOB_MAGIC, strlen(BLOB_MAGIC)))
+		return gm_error_set(GM_EINVALID, "not a kept inspection");
+	p += strlen(BLOB_MAGIC);
+	for (i = 0; i < 4; i++)
+		if (!get_str(&p, end, &v[i], &n[i]) || !v[i] || memchr(v[i], '\0', n[i]))
+			return gm_error_set(GM_EINVALID, "a kept inspection's state is damaged");
+	for (i = 0; i < BLOB_RESULTS && !error; i++)
+		if (!(res[i] = get_result(&p, end)))
+			error = gm_error_set(GM_EINVALID, "a kept inspection's rows are damaged");
+	if (!error && ((size_t)(end - p) != 4 || memcmp(p, "end\n", 4)))
+		error = gm_error_set(GM_EINVALID, "a kept inspection is cut short");
+	/* the server's state first: a memo whose state is not there is never used */
+	if (!error && (error = set_state(c, v, n)) == 0) {
+		m = gm_xcalloc(1, sizeof(*m));
+		m->gen = gm_xstrndup(v[0], n[0]);
+		m->s = tables_of(res);
+		gm_pg_memo_drop(c);
+		c->memo = m;
+	}
+	for (i = 0; i < BLOB_RESULTS; i++)
+		PQclear(res[i]);
+	return error;
 }

@@ -92,6 +92,32 @@ if test_if_postgres; then
 	'
 fi
 
+if test_if_postgres; then
+	# Beside a PostgreSQL entry, a file keeps what the saving run's inspection read, so
+	# that the check of a copy reads only what changed since. It is never trusted: a
+	# damaged one is ignored (the copy is read in full), and one that lies gives a schema
+	# the check rejects.
+	test_expect_success 'a PostgreSQL entry'\''s kept inspection: damaged, ignored; lying, the entry is rebuilt' '
+		entry=$(cd repo && cache_entries) &&
+		memo=repo/.git/git-migrate/cache/$entry.pgmemo &&
+		test -s "$memo" &&
+		printf "git-migrate-pg-memo 1\n12\ncut short" >"$memo" &&
+		prepare_v repo --dry-run &&
+		test_grep "^hit" cache &&
+		test_cmp cold.sql out &&
+		(cd repo && git migrate cache clear) &&
+		test_path_is_missing "$memo" &&
+		prepare_v repo --dry-run &&
+		test_grep "^miss" cache &&
+		entry=$(cd repo && cache_entries) &&
+		memo=repo/.git/git-migrate/cache/$entry.pgmemo &&
+		grep -qx email "$memo" &&
+		sed "s/^email\$/emaix/" "$memo" >lie &&
+		cp lie "$memo" &&
+		rebuilt "a bad entry was removed; miss"
+	'
+fi
+
 test_expect_success 'two prepares on a cold cache (two worktrees): both succeed, one entry left' '
 	(
 		cd repo &&

@@ -10,6 +10,7 @@
 #include "gm_test.h"
 #include "gm_test_pg.h"
 #include "dialect/postgres.h"
+#include "dialect/postgres_inspect.h"
 #include "db_int.h"
 #include "schema_int.h"
 
@@ -171,6 +172,61 @@ static void test_postgres_inspect_memo__reread_after_changes(void **state)
 	gm_schema_free(s);
 }
 
+/*
+ * What a cache entry keeps beside it (gm_pg_memo_capture): put on a new session of the
+ * same database, the first inspection keeps every table; after a change, it reads that
+ * table; a text cut short anywhere is refused and changes nothing.
+ */
+static void test_postgres_inspect_memo__kept_for_another_session(void **state)
+{
+	struct fixture *f = *state;
+	gm_buf blob = GM_BUF_INIT;
+	gm_schema *s = NULL, *full = NULL;
+	gm_conn *other = NULL;
+	size_t cut;
+
+	NEED_PG(f);
+	exec_ok(f->conn, "CREATE TYPE mood AS ENUM ('ok', 'sad');\n"
+			 "CREATE TABLE parent (id serial PRIMARY KEY, code text UNIQUE);\n"
+			 "CREATE TABLE child (id integer PRIMARY KEY, m mood DEFAULT 'ok',\n"
+			 "  parent_id integer REFERENCES parent);\n"
+			 "COMMENT ON COLUMN child.m IS 'how';\n");
+	assert_gm_ok(gm_pg_memo_capture(&blob, f->conn, NULL));
+
+	for (cut = 0; cut < blob.len; cut += 1 + cut / 3) {
+		assert_gm_ok(pg->connect(&other, f->url));
+		assert_int_equal(gm_pg_memo_load((struct gm_pg_conn *)other, blob.ptr, cut),
+				 GM_EINVALID);
+		assert_gm_ok(pg->inspect(&s, other, NULL));
+		assert_int_equal(kept(other), 0);
+		gm_schema_free(s);
+		pg->disconnect(other);
+		gm_error_clear();
+	}
+
+	assert_gm_ok(pg->connect(&other, f->url));
+	gm_pg_scratch_session((struct gm_pg_conn *)other);
+	assert_gm_ok(gm_pg_memo_load((struct gm_pg_conn *)other, blob.ptr, blob.len));
+	assert_gm_ok(pg->inspect(&s, other, NULL));
+	assert_int_equal(kept(other), 2);
+	assert_gm_ok(pg->inspect(&full, f->conn, NULL));
+	assert_gm_ok(gm_schema_memo_check(s, full));
+	gm_schema_free(s);
+	gm_schema_free(full);
+	pg->disconnect(other);
+
+	exec_ok(f->conn, "ALTER TABLE parent RENAME COLUMN code TO label;");
+	assert_gm_ok(pg->connect(&other, f->url));
+	gm_pg_scratch_session((struct gm_pg_conn *)other);
+	assert_gm_ok(gm_pg_memo_load((struct gm_pg_conn *)other, blob.ptr, blob.len));
+	assert_gm_ok(pg->inspect(&s, other, NULL));
+	assert_int_equal(kept(other), 1);
+	assert_non_null(gm_table_column(gm_schema_table(s, "parent"), "label"));
+	gm_schema_free(s);
+	pg->disconnect(other);
+	gm_buf_release(&blob);
+}
+
 int main(void)
 {
 	if (gm_test_pg_skip_all())
@@ -181,6 +237,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_postgres_inspect_memo__reread_after_changes,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_postgres_inspect_memo__kept_for_another_session, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
