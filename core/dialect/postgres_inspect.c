@@ -158,7 +158,7 @@ static int read_enums(gm_schema *s, struct gm_pg_conn *c)
 	return 0;
 }
 
-void gm_pg_tables_from(gm_schema *s, const PGresult *res)
+static void tables_from(gm_schema *s, const PGresult *res)
 {
 	int i;
 
@@ -174,18 +174,6 @@ void gm_pg_tables_from(gm_schema *s, const PGresult *res)
 			gm_schema_add_unsupported(s, "partitioned table %s (read as a plain table)",
 						  t->name);
 	}
-}
-
-static int read_tables(gm_schema *s, struct gm_pg_conn *c, const char *vt)
-{
-	PGresult *res = NULL;
-	int error;
-
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read tables", gm_pg_q_tables, vt)) < 0)
-		return error;
-	gm_pg_tables_from(s, res);
-	PQclear(res);
-	return 0;
 }
 
 /* "nextval('x'::regclass)" and nothing else (the sequence itself is checked by the query). */
@@ -252,7 +240,7 @@ static void read_column(gm_schema *s, gm_table *t, const PGresult *res, int i)
 	gm_buf_release(&type);
 }
 
-void gm_pg_columns_from(gm_schema *s, const PGresult *res)
+static void columns_from(gm_schema *s, const PGresult *res)
 {
 	gm_table *last = NULL;
 	int i;
@@ -264,16 +252,47 @@ void gm_pg_columns_from(gm_schema *s, const PGresult *res)
 	}
 }
 
-static int read_columns(gm_schema *s, struct gm_pg_conn *c, const char *vt)
-{
-	PGresult *res = NULL;
-	int error;
+/* The queries of the table list and of the tables' parts, in the order they run, and
+ * their readers. */
+static const struct {
+	const char *what;
+	const char *const *sql;
+	void (*from)(gm_schema *s, const PGresult *res);
+} parts[GM_PG_PARTS] = {
+	{ "cannot read tables", &gm_pg_q_tables, tables_from },
+	{ "cannot read columns", &gm_pg_q_columns, columns_from },
+	{ "cannot read constraints", &gm_pg_q_constraints, gm_pg_constraints_from },
+	{ "cannot read indexes", &gm_pg_q_indexes, gm_pg_indexes_from },
+};
 
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read columns", gm_pg_q_columns, vt)) < 0)
-		return error;
-	gm_pg_columns_from(s, res);
-	PQclear(res);
-	return 0;
+void gm_pg_parts_from(gm_schema *s, PGresult *const res[GM_PG_PARTS])
+{
+	size_t i;
+
+	for (i = 0; i < GM_PG_PARTS; i++)
+		parts[i].from(s, res[i]);
+}
+
+/* The results of the queries of parts[] into res (the caller clears them, also after a
+ * failure, which has set the error). */
+static int read_parts(PGresult *res[GM_PG_PARTS], struct gm_pg_conn *c, const char *vt)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < GM_PG_PARTS && !error; i++)
+		error = gm_pg_query_prepared(&res[i], c, parts[i].what, *parts[i].sql, vt);
+	return error;
+}
+
+static void clear_parts(PGresult *res[GM_PG_PARTS])
+{
+	size_t i;
+
+	for (i = 0; i < GM_PG_PARTS; i++) {
+		PQclear(res[i]);
+		res[i] = NULL;
+	}
 }
 
 static void add_use(void *d, const char *name)
@@ -506,6 +525,7 @@ static int inspect(gm_schema **out, struct gm_pg_conn *c, const char *vt, bool m
 {
 	gm_schema *s = NULL;
 	gm_pg_changes ch = { 0 };
+	PGresult *res[GM_PG_PARTS] = { NULL };
 	struct saved_settings saved;
 	int error = 0;
 
@@ -522,11 +542,11 @@ static int inspect(gm_schema **out, struct gm_pg_conn *c, const char *vt, bool m
 	if (memo && ((error = gm_pg_changes_read(&ch, c, vt)) < 0 || (*again = ch.stale)))
 		goto done;
 	gm_schema_new(&s);
-	if ((error = read_enums(s, c)) < 0 || (error = read_tables(s, c, vt)) < 0 ||
-	    (error = read_columns(s, c, vt)) < 0 ||
-	    (error = gm_pg_read_constraints(s, c, vt)) < 0 ||
-	    (error = gm_pg_read_indexes(s, c, vt)) < 0 ||
-	    (memo && (error = gm_pg_memo_merge(s, c, &ch)) < 0))
+	if ((error = read_enums(s, c)) < 0 || (error = read_parts(res, c, vt)) < 0)
+		goto done;
+	gm_pg_parts_from(s, res);
+	clear_parts(res);
+	if (memo && (error = gm_pg_memo_merge(s, c, &ch)) < 0)
 		goto done;
 	if (memo) {
 		gm_pg_memo_keep(c, s, &ch);
@@ -538,6 +558,7 @@ static int inspect(gm_schema **out, struct gm_pg_conn *c, const char *vt, bool m
 	*out = s;
 	s = NULL;
 done:
+	clear_parts(res);
 	gm_pg_pipeline_end(c);
 	if (error && memo)
 		gm_pg_memo_drop(c);
@@ -558,24 +579,17 @@ int gm_pg_memo_capture(gm_buf *out, gm_conn *conn, const char *version_table)
 {
 	struct gm_pg_conn *c = (struct gm_pg_conn *)conn;
 	const char *vt = version_table ? version_table : "";
-	const char *const q[] = { gm_pg_q_tables, gm_pg_q_columns, gm_pg_q_constraints,
-				  gm_pg_q_indexes };
-	PGresult *res[4] = { NULL };
+	PGresult *res[GM_PG_PARTS] = { NULL };
 	gm_pg_changes ch = { 0 };
 	struct saved_settings saved;
-	size_t i;
 	int error;
 
 	/* everything read again: the state forgotten first */
 	if ((error = gm_pg_changes_reset(c)) < 0 || (error = inspect_settings(&saved, c)) < 0)
 		return error;
-	error = gm_pg_changes_read(&ch, c, vt);
-	for (i = 0; !error && i < 4; i++)
-		error = gm_pg_query_prepared(&res[i], c, "cannot read the tables", q[i], vt);
-	if (!error)
+	if ((error = gm_pg_changes_read(&ch, c, vt)) == 0 && (error = read_parts(res, c, vt)) == 0)
 		error = gm_pg_memo_save(out, c, &ch, res);
-	for (i = 0; i < 4; i++)
-		PQclear(res[i]);
+	clear_parts(res);
 	gm_pg_changes_release(&ch);
 	if (!error)
 		error = restore_settings(c, &saved);

@@ -24,18 +24,15 @@ void gm_pg_each_name(const char *list, void *obj, void (*add)(void *obj, const c
 gm_table *gm_pg_table_of(gm_schema *s, const char *name, gm_table **last);
 
 /*
- * postgres_inspect_keys.c: read the constraints (primary, unique, foreign keys, checks,
- * exclusion constraints) and the indexes that back no constraint into the tables of s,
- * which read_tables and read_columns filled. vt is the version table. A failed query
- * has set the error (its return value).
+ * The table list and the tables' parts (columns; postgres_inspect_keys.c: constraints,
+ * primary, unique, foreign keys, checks, exclusion constraints, and the indexes that back
+ * no constraint) come from GM_PG_PARTS queries: gm_pg_q_tables, _columns, _constraints,
+ * _indexes. gm_pg_parts_from reads their results (a server's, or ones made from rows kept
+ * with a cache entry: postgres_inspect_memo.c) into s; gm_pg_constraints_from and
+ * gm_pg_indexes_from are its readers of the last two (tables and columns first).
  */
-int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt);
-int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt);
-
-/* The rows of gm_pg_q_tables, _columns, _constraints, _indexes (a server's result, or
- * one made from rows kept: postgres_inspect_memo.c) into s, as the readers above. */
-void gm_pg_tables_from(gm_schema *s, const PGresult *res);
-void gm_pg_columns_from(gm_schema *s, const PGresult *res);
+#define GM_PG_PARTS 4
+void gm_pg_parts_from(gm_schema *s, PGresult *const res[GM_PG_PARTS]);
 void gm_pg_constraints_from(gm_schema *s, const PGresult *res);
 void gm_pg_indexes_from(gm_schema *s, const PGresult *res);
 
@@ -54,7 +51,6 @@ void gm_pg_indexes_from(gm_schema *s, const PGresult *res);
  * frees one (NULL-safe).
  */
 typedef struct gm_pg_changes {
-	bool asked;      /* the query ran */
 	bool stale;      /* see above */
 	char *gen;       /* this inspection's generation */
 	gm_strvec clean; /* the tables found unchanged, in name order */
@@ -80,7 +76,7 @@ void gm_pg_memo_free(struct gm_pg_memo *m);
  */
 int gm_pg_memo_capture(gm_buf *out, gm_conn *conn, const char *version_table);
 int gm_pg_memo_save(gm_buf *out, struct gm_pg_conn *c, const gm_pg_changes *ch,
-		    PGresult *const res[4]);
+		    PGresult *const res[GM_PG_PARTS]);
 int gm_pg_memo_load(struct gm_pg_conn *c, const char *blob, size_t len);
 
 #endif

@@ -193,19 +193,6 @@ void gm_pg_constraints_from(gm_schema *s, const PGresult *res)
 	}
 }
 
-int gm_pg_read_constraints(gm_schema *s, struct gm_pg_conn *c, const char *vt)
-{
-	PGresult *res = NULL;
-	int error;
-
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read constraints", gm_pg_q_constraints,
-					  vt)) < 0)
-		return error;
-	gm_pg_constraints_from(s, res);
-	PQclear(res);
-	return 0;
-}
-
 /*
  * Every access method is read (method NULL for btree). Keys that are not plain columns
  * (expressions, DESC, NULLS FIRST, a non-default opclass or collation) make an expression
@@ -238,16 +225,4 @@ void gm_pg_indexes_from(gm_schema *s, const PGresult *res)
 		gm_pg_each_name(gm_pg_val(res, i, 8), ix, add_include);
 		gm_set_str(&ix->comment, gm_pg_val(res, i, 9));
 	}
-}
-
-int gm_pg_read_indexes(gm_schema *s, struct gm_pg_conn *c, const char *vt)
-{
-	PGresult *res = NULL;
-	int error;
-
-	if ((error = gm_pg_query_prepared(&res, c, "cannot read indexes", gm_pg_q_indexes, vt)) < 0)
-		return error;
-	gm_pg_indexes_from(s, res);
-	PQclear(res);
-	return 0;
 }

@@ -57,6 +57,17 @@ void gm_pg_memo_drop(struct gm_pg_conn *c)
 	c->memo = NULL;
 }
 
+/* c's memo becomes (gen, s), both taken over. */
+static void memo_set(struct gm_pg_conn *c, char *gen, gm_schema *s)
+{
+	struct gm_pg_memo *m = gm_xcalloc(1, sizeof(*m));
+
+	m->gen = gen;
+	m->s = s;
+	gm_pg_memo_drop(c);
+	c->memo = m;
+}
+
 void gm_pg_changes_release(gm_pg_changes *ch)
 {
 	free(ch->gen);
@@ -89,7 +100,6 @@ int gm_pg_changes_read(gm_pg_changes *ch, struct gm_pg_conn *c, const char *vt)
 		return gm_error_set(GM_EDB, "cannot read what changed since the last inspection: "
 					    "no result");
 	}
-	ch->asked = true;
 	prev = gm_pg_val(res, 0, 0);
 	ch->gen = gm_xstrdup(PQgetvalue(res, 0, 1));
 	gm_pg_each_name(gm_pg_val(res, 0, 6), ch, add_clean);
@@ -158,21 +168,19 @@ int gm_pg_memo_merge(gm_schema *s, struct gm_pg_conn *c, const gm_pg_changes *ch
 
 void gm_pg_memo_keep(struct gm_pg_conn *c, const gm_schema *s, const gm_pg_changes *ch)
 {
-	struct gm_pg_memo *m = gm_xcalloc(1, sizeof(*m));
+	gm_schema *kept;
 	size_t i;
 
-	m->gen = gm_xstrdup(ch->gen);
-	gm_schema_new(&m->s);
+	gm_schema_new(&kept);
 	for (i = 0; i < s->tables_nr; i++)
-		gm_schema_add_table_copy(m->s, s->tables[i]);
-	gm_pg_memo_drop(c);
-	c->memo = m;
+		gm_schema_add_table_copy(kept, s->tables[i]);
+	memo_set(c, gm_xstrdup(ch->gen), kept);
 }
 
 /* ---- a memo kept with a cache entry (postgres_cache.c) ---- */
 
 #define BLOB_MAGIC "git-migrate-pg-memo 1\n"
-#define BLOB_RESULTS 4 /* tables, columns, constraints, indexes */
+#define BLOB_RESULTS GM_PG_PARTS /* tables, columns, constraints, indexes */
 
 /* A string as "<length>\n<bytes>\n", NULL as "-\n". */
 static void put_str(gm_buf *b, const char *s, size_t n)
@@ -262,22 +270,18 @@ static PGresult *get_result(const char **p, const char *end)
 }
 
 /* The memo's tables from the four results (tables, columns, constraints, indexes). */
-static gm_schema *tables_of(PGresult *const res[BLOB_RESULTS])
+static gm_schema *tables_of(PGresult *const res[GM_PG_PARTS])
 {
 	gm_schema *s;
 
 	gm_schema_new(&s);
-	gm_pg_tables_from(s, res[0]);
-	gm_pg_columns_from(s, res[1]);
-	gm_pg_constraints_from(s, res[2]);
-	gm_pg_indexes_from(s, res[3]);
+	gm_pg_parts_from(s, res);
 	return s;
 }
 
 int gm_pg_memo_save(gm_buf *out, struct gm_pg_conn *c, const gm_pg_changes *ch,
-		    PGresult *const res[4])
+		    PGresult *const res[GM_PG_PARTS])
 {
-	struct gm_pg_memo *m;
 	PGresult *st = NULL;
 	size_t i;
 	int error;
@@ -297,11 +301,7 @@ int gm_pg_memo_save(gm_buf *out, struct gm_pg_conn *c, const gm_pg_changes *ch,
 		put_result(out, res[i]);
 	gm_buf_puts(out, "end\n");
 
-	m = gm_xcalloc(1, sizeof(*m));
-	m->gen = gm_xstrdup(ch->gen);
-	m->s = tables_of(res);
-	gm_pg_memo_drop(c);
-	c->memo = m;
+	memo_set(c, gm_xstrdup(ch->gen), tables_of(res));
 	return 0;
 }
 
@@ -336,7 +336,6 @@ int gm_pg_memo_load(struct gm_pg_conn *c, const char *blob, size_t len)
 	const char *p = blob, *end = blob + len, *v[4];
 	size_t n[4], i;
 	PGresult *res[BLOB_RESULTS] = { NULL };
-	struct gm_pg_memo *m;
 	int error = 0;
 
 	if (len < strlen(BLOB_MAGIC) || memcmp(p, BLOB_MAGIC, strlen(BLOB_MAGIC)))
@@ -351,13 +350,8 @@ int gm_pg_memo_load(struct gm_pg_conn *c, const char *blob, size_t len)
 	if (!error && ((size_t)(end - p) != 4 || memcmp(p, "end\n", 4)))
 		error = gm_error_set(GM_EINVALID, "a kept inspection is cut short");
 	/* the server's state first: a memo whose state is not there is never used */
-	if (!error && (error = set_state(c, v, n)) == 0) {
-		m = gm_xcalloc(1, sizeof(*m));
-		m->gen = gm_xstrndup(v[0], n[0]);
-		m->s = tables_of(res);
-		gm_pg_memo_drop(c);
-		c->memo = m;
-	}
+	if (!error && (error = set_state(c, v, n)) == 0)
+		memo_set(c, gm_xstrndup(v[0], n[0]), tables_of(res));
 	for (i = 0; i < BLOB_RESULTS; i++)
 		PQclear(res[i]);
 	return error;
