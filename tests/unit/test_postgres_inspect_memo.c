@@ -140,6 +140,22 @@ static void test_postgres_inspect_memo__reread_after_changes(void **state)
 	assert_int_equal(n, 0);
 	gm_schema_free(s);
 
+	/* a default naming a table by a regclass constant: the name it prints follows a
+	 * rename of that table, which writes no row of the table the default is on
+	 * (PostgreSQL refuses regrole constants in stored expressions) */
+	exec_ok(f->conn, "CREATE TABLE regs (r regclass DEFAULT 'other'::regclass);");
+	s = inspect_both(f, &n);
+	gm_schema_free(s);
+	exec_ok(f->conn, "ALTER TABLE other RENAME TO another;");
+	s = inspect_both(f, &n);
+	assert_string_equal(gm_table_column(gm_schema_table(s, "regs"), "r")->default_value,
+			    "another");
+	assert_int_equal(n, 4);
+	gm_schema_free(s);
+	exec_ok(f->conn, "ALTER TABLE another RENAME TO other; DROP TABLE regs;");
+	s = inspect_both(f, &n);
+	gm_schema_free(s);
+
 	/* a column dropped, another's type changed */
 	exec_ok(f->conn, "ALTER TABLE child DROP COLUMN ms;\n"
 			 "ALTER TABLE other ALTER COLUMN note TYPE varchar(20);");
