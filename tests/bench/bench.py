@@ -10,7 +10,9 @@ RSS), once more to fill the snapshot cache, and warm (a cache hit); cold and war
 the branch work-small, the same change without its enum label (which SQLite turns into
 table rebuilds), to show what the verification of a change that rebuilds nothing costs;
 then the floor on the same workload: every revision's up section concatenated into all.sql and run
-by the database's own client on a fresh database, plus a bulk load of the fixture CSVs.
+by the database's own client on a fresh database, plus a bulk load of the fixture CSVs;
+on that database, the floor of the verification: the revision the change set makes, its up,
+down and up sections run by the same client (a transaction each).
 Then `git-migrate verify` (no replay) on a 2,000-revision chain. Prints the figures with
 the ratios to the floor and writes them as JSON. It measures; it asserts nothing (a
 failed run is reported as such, and the exit status is 0 unless the bench itself broke).
@@ -109,6 +111,29 @@ def up_section(path):
     return "".join(out)
 
 
+def sections(text):
+    """The up and down sections of a revision's text (markers left out)."""
+    parts, cur = {"up": [], "down": []}, None
+    for line in text.splitlines(True):
+        s = line.strip()
+        if s.startswith("-- +migrate up"):
+            cur = "up"
+        elif s.startswith("-- +migrate down"):
+            cur = "down"
+        elif cur:
+            parts[cur].append(line)
+    return "".join(parts["up"]), "".join(parts["down"])
+
+
+def verify_sql(path, revision):
+    """Write the floor of the verification: the revision's up, down and up sections, each in
+    a transaction of its own, as prepare's verification runs them."""
+    up, down = sections(revision)
+    with open(path, "w") as f:
+        for body in (up, down, up):
+            f.write("BEGIN;\n%s\nCOMMIT;\n" % body)
+
+
 def parse_timing(stderr):
     phases = {}
     for line in stderr.splitlines():
@@ -166,7 +191,7 @@ def reset_worktree(repo):
     subprocess.run(["git", "-C", repo, "clean", "-q", "-fd", "migrations"], check=False)
 
 
-def floor_sqlite(case, meta):
+def floor_sqlite(case, meta, revision):
     repo = os.path.join(case, "repo")
     db = os.path.join(case, "floor.sqlite")
     for suffix in ("", "-journal", "-wal"):
@@ -192,10 +217,18 @@ def floor_sqlite(case, meta):
         res["load"], rc, out, err = run(["sqlite3", "-bail", db], stdin=f, env=floor_env())
     if rc != 0 or err.strip():
         res["error"] = "load: " + tail(err)
+        return res
+    if revision:
+        verify_sql(os.path.join(case, "verify.sql"), revision)
+        with open(os.path.join(case, "verify.sql")) as f:
+            res["verify"], rc, out, err = run(["sqlite3", "-bail", db], stdin=f, env=floor_env())
+        if rc != 0:
+            res["verify_error"] = tail(err)
+            del res["verify"]
     return res
 
 
-def floor_postgres(case, meta, server, tag):
+def floor_postgres(case, meta, server, tag, revision):
     repo = os.path.join(case, "repo")
     with open(os.path.join(case, "all.sql"), "w") as f:
         for p in meta["order"]:
@@ -221,6 +254,12 @@ def floor_postgres(case, meta, server, tag):
         res["load"], rc, out, err = psql(url, "-1", "-f", os.path.join(case, "load.sql"))
         if rc != 0:
             res["error"] = "load: " + tail(err)
+        elif revision:
+            verify_sql(os.path.join(case, "verify.sql"), revision)
+            res["verify"], rc, out, err = psql(url, "-f", os.path.join(case, "verify.sql"))
+            if rc != 0:
+                res["verify_error"] = tail(err)
+                del res["verify"]
     finally:
         psql(server, "-c", "DROP DATABASE IF EXISTS %s" % name)
     return res
@@ -232,8 +271,9 @@ def best_floor(runs):
     if not ok:
         return runs[-1]
     best = dict(ok[0])
-    for k in ("create", "replay", "load"):
-        best[k] = min(r[k] for r in ok)
+    for k in ("create", "replay", "load", "verify"):
+        if all(k in r for r in ok):
+            best[k] = min(r[k] for r in ok)
     best["runs"] = len(ok)
     return best
 
@@ -261,15 +301,20 @@ def run_case(args, dialect, size, work):
     subprocess.run([binary, "-q", "cache", "clear"], cwd=repo, check=False)
     fill = run_reset(binary, repo, [])
     warm = best_run([run_reset(binary, repo, []) for _ in range(repeat)])
+    # the revision the change set makes, for the floor of its verification
+    reset_worktree(repo)
+    _, rc, revision, _ = run([binary, "-q", "prepare", "--dry-run", "-m", "bench change set"],
+                             cwd=repo)
+    revision = revision if rc == 0 else ""
     small = run_small(binary, repo, repeat)
     subprocess.run([binary, "-q", "cache", "clear"], cwd=repo, check=False)
 
     floors = []
     for _ in range(repeat):
         if dialect == "sqlite":
-            floors.append(floor_sqlite(case, meta))
+            floors.append(floor_sqlite(case, meta, revision))
         else:
-            floors.append(floor_postgres(case, meta, server, size))
+            floors.append(floor_postgres(case, meta, server, size, revision))
     floor = best_floor(floors)
 
     res = {"dialect": dialect, "size": size, "revisions": meta["revisions"],
@@ -334,6 +379,8 @@ def ratios(prep, floor):
         out["headline_compares"] = "prepare replay vs floor replay (prepare loads no fixtures yet)"
         num, den = ph["replay"], f_replay
     out["headline"] = num / den if den > 0 else None
+    if "verify" in ph and floor.get("verify"):
+        out["verify"] = ph["verify"] / floor["verify"]
     ftotal = f_replay + floor["load"]
     out["total"] = prep["wall"] / ftotal if ftotal > 0 else None
     return out
@@ -410,8 +457,13 @@ def print_case(c):
                 note += " (prepare: no fixtures phase yet)"
             print("   %-12s %s %s %s   floor: %s" % (n, fmt_s(ph.get(n)), fmt_s(f.get("load")),
                                                    fmt_r(r.get("fixtures")), note))
+        elif n == "verify" and "verify" in f:
+            print("   %-12s %s %s %s   floor: the revision's up, down, up by %s (a transaction each)" %
+                  (n, fmt_s(ph.get(n)), fmt_s(f["verify"]), fmt_r(r.get("verify")), client))
         elif n in ph:
-            print("   %-12s %s" % (n, fmt_s(ph.get(n))))
+            print("   %-12s %s%s" % (n, fmt_s(ph.get(n)),
+                                    "   floor FAILED: " + f["verify_error"]
+                                    if n == "verify" and "verify_error" in f else ""))
     ftotal = None
     if "error" not in f:
         ftotal = f["create"] + f["replay"] + f["load"]
@@ -430,6 +482,9 @@ def print_case(c):
         print("      phases: " + ", ".join("%s %.3f" % kv for kv in w["phases"].items()))
     if r.get("warm") is not None:
         print("   => warm prepare vs the floor: %.2fx (target <= %.1fx)" % (r["warm"], WARM_TARGET))
+        if ftotal and "verify" in f:
+            print("      the warm budget is %.3fs; the revision's up, down, up alone take %.3fs in %s" %
+                  (WARM_TARGET * ftotal, f["verify"], client))
     print("   a change that rebuilds no table (branch work-small: %s):" %
           "; ".join(c["change_set_small"]))
     for k in ("cold", "warm"):
