@@ -1,6 +1,7 @@
 /* The worktree side of gm_tree (repo_int.h): list a directory, find a file, hash content. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,10 +20,11 @@
  * lists it, into f (path set): a regular file or a special one (FIFO, device: refused
  * when read) with its size; a symlink confined to the repository and listed as what it
  * leads to. *skip for a directory (or a link to one), and, when `listing`, for a file
- * gone since the directory was read.
+ * gone since the directory was read. `dfd`: the listed directory's descriptor, which
+ * spares the kernel the walk of the whole path, or -1.
  */
 static int worktree_entry(gm_file *f, bool *skip, const char *root, const char *dir,
-			  const char *name, bool listing)
+			  const char *name, bool listing, int dfd)
 {
 	gm_buf full = GM_BUF_INIT;
 	char *real = NULL;
@@ -32,7 +34,7 @@ static int worktree_entry(gm_file *f, bool *skip, const char *root, const char *
 	*skip = false;
 	gm_file_set_path(f, dir, name);
 	gm_buf_printf(&full, "%s/%s", root, f->path);
-	if (lstat(full.ptr, &st) < 0) {
+	if ((dfd >= 0 ? fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) : lstat(full.ptr, &st)) < 0) {
 		if ((*skip = listing && errno == ENOENT))
 			goto done;
 		error = gm_error_set(errno == ENOENT ? GM_ENOTFOUND : GM_ERROR,
@@ -98,7 +100,8 @@ int gm_worktree_list(gm_files *out, const char *root, const char *d)
 
 		if (de->d_name[0] == '.')
 			continue; /* ".", ".." and dotfiles: see repo_int.h */
-		if ((error = worktree_entry(&f, &skip, root, d, de->d_name, true)) < 0 || skip)
+		if ((error = worktree_entry(&f, &skip, root, d, de->d_name, true, dirfd(dh))) < 0 ||
+		    skip)
 			gm_file_release(&f);
 		else
 			GM_PUSH(out->v, out->nr, out->alloc, f);
@@ -114,7 +117,7 @@ int gm_worktree_find(gm_file *out, const char *root, const char *p)
 	bool skip;
 	int error;
 
-	error = worktree_entry(out, &skip, root, dir, slash ? slash + 1 : p, false);
+	error = worktree_entry(out, &skip, root, dir, slash ? slash + 1 : p, false, -1);
 	if (!error && skip)
 		error = gm_error_set(GM_EINVALID, "'%s' is not a regular file (a directory)", p);
 	free(dir);

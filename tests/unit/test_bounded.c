@@ -162,6 +162,34 @@ static void test_bounded__directory_replaced(void **state)
 	gm_buf_release(&b);
 }
 
+/* A directory found inside one root is checked again for another root: the memo of
+ * what was found inside (bounded.c open_plain) is kept per root. */
+static void test_bounded__inside_one_root_only(void **state)
+{
+	char sub[PATH_MAX], other[PATH_MAX + 8], path[PATH_MAX + 16];
+	gm_buf b = GM_BUF_INIT;
+	(void)state;
+
+	snprintf(sub, sizeof(sub), "%s/kept", root);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(other, sizeof(other), "%s/other", root);
+	assert_int_equal(mkdir(other, 0700), 0);
+	gm_test_write_file(sub, "a.yml", "inside\n");
+	snprintf(path, sizeof(path), "%s/a.yml", sub);
+	assert_int_equal(gm_file_read_bounded(&b, root, path, "kept/a.yml", 100, "a test", true),
+			 0);
+	assert_string_equal(b.ptr, "inside\n");
+	gm_buf_clear(&b);
+	assert_gm_fails(GM_EINVALID, "'kept/a.yml' leads outside the repository",
+			gm_file_read_bounded(&b, other, path, "kept/a.yml", 100, "a test", true));
+	assert_int_equal(b.len, 0);
+	gm_error_clear();
+	assert_int_equal(gm_file_read_bounded(&b, root, path, "kept/a.yml", 100, "a test", true),
+			 0);
+	assert_string_equal(b.ptr, "inside\n");
+	gm_buf_release(&b);
+}
+
 static void test_bounded__sizes(void **state)
 {
 	gm_buf b = GM_BUF_INIT;
@@ -185,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_bounded__inside),
 		cmocka_unit_test(test_bounded__read_rules),
 		cmocka_unit_test(test_bounded__directory_replaced),
+		cmocka_unit_test(test_bounded__inside_one_root_only),
 		cmocka_unit_test(test_bounded__sizes),
 	};
 	return cmocka_run_group_tests_name("bounded", tests, setup, teardown);
