@@ -61,17 +61,26 @@ static char *real_dir(struct dir_memo *m, const char *path)
 
 static struct dir_memo root_memo, dir_memo;
 
+/* The last '/' of path when what follows is a plain name (not "", "." or ".."), else NULL. */
+static const char *plain_base(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	if (!base || base == path || !strcmp(base, "/.") || !strcmp(base, "/..") || !base[1])
+		return NULL;
+	return base;
+}
+
 /* realpath(3) of path, through its directory's (real_dir) when its last component is a
  * plain name that is not a symlink; else realpath itself. */
 static char *real_file(const char *path)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = plain_base(path);
 	struct stat st;
 	char *dir, *real_parent;
 	gm_buf b = GM_BUF_INIT;
 
-	if (!base || base == path || !strcmp(base, "/.") || !strcmp(base, "/..") || !base[1] ||
-	    lstat(path, &st) < 0 || S_ISLNK(st.st_mode))
+	if (!base || lstat(path, &st) < 0 || S_ISLNK(st.st_mode))
 		return realpath(path, NULL);
 	dir = gm_xstrndup(path, (size_t)(base - path));
 	real_parent = real_dir(&dir_memo, dir);
@@ -201,22 +210,22 @@ static const char *file_kind(mode_t mode)
  */
 static int open_plain(const char *root, const char *path)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = plain_base(path);
 	char *dir, *real_parent, *real_root = NULL;
 	bool inside;
 	int fd;
 
-	if (!base || base == path || !strcmp(base, "/.") || !strcmp(base, "/..") || !base[1])
-		return -1;
-	if ((fd = open(path, OPEN_FLAGS | O_NOFOLLOW)) < 0)
+	if (!base || (fd = open(path, OPEN_FLAGS | O_NOFOLLOW)) < 0)
 		return -1;
 	dir = gm_xstrndup(path, (size_t)(base - path));
 	real_parent = real_dir(&dir_memo, dir);
 	free(dir);
 	inside = real_parent && dir_memo.inside && !strcmp(dir_memo.inside, root);
 	if (real_parent && !inside && (real_root = real_dir(&root_memo, root)) &&
-	    (inside = gm_path_inside(real_root, real_parent)))
+	    (inside = gm_path_inside(real_root, real_parent))) {
+		free(dir_memo.inside); /* found inside another root before */
 		dir_memo.inside = gm_xstrdup(root);
+	}
 	free(real_root);
 	free(real_parent);
 	if (!inside) {

@@ -97,20 +97,6 @@ def psql(url, *args, stdin=None):
 
 
 # ---- one case ---------------------------------------------------------------------------
-def up_section(path):
-    out, inside = [], False
-    with open(path) as f:
-        for line in f:
-            s = line.strip()
-            if s.startswith("-- +migrate up"):
-                inside = True
-            elif s.startswith("-- +migrate down"):
-                break
-            elif inside:
-                out.append(line)
-    return "".join(out)
-
-
 def sections(text):
     """The up and down sections of a revision's text (markers left out)."""
     parts, cur = {"up": [], "down": []}, None
@@ -123,6 +109,11 @@ def sections(text):
         elif cur:
             parts[cur].append(line)
     return "".join(parts["up"]), "".join(parts["down"])
+
+
+def up_section(path):
+    with open(path) as f:
+        return sections(f.read())[0]
 
 
 def verify_sql(path, revision):
@@ -221,10 +212,8 @@ def floor_sqlite(case, meta, revision):
     if revision:
         verify_sql(os.path.join(case, "verify.sql"), revision)
         with open(os.path.join(case, "verify.sql")) as f:
-            res["verify"], rc, out, err = run(["sqlite3", "-bail", db], stdin=f, env=floor_env())
-        if rc != 0:
-            res["verify_error"] = tail(err)
-            del res["verify"]
+            t, rc, out, err = run(["sqlite3", "-bail", db], stdin=f, env=floor_env())
+        res.update({"verify": t} if rc == 0 else {"verify_error": tail(err)})
     return res
 
 
@@ -256,10 +245,8 @@ def floor_postgres(case, meta, server, tag, revision):
             res["error"] = "load: " + tail(err)
         elif revision:
             verify_sql(os.path.join(case, "verify.sql"), revision)
-            res["verify"], rc, out, err = psql(url, "-f", os.path.join(case, "verify.sql"))
-            if rc != 0:
-                res["verify_error"] = tail(err)
-                del res["verify"]
+            t, rc, out, err = psql(url, "-f", os.path.join(case, "verify.sql"))
+            res.update({"verify": t} if rc == 0 else {"verify_error": tail(err)})
     finally:
         psql(server, "-c", "DROP DATABASE IF EXISTS %s" % name)
     return res
