@@ -18,12 +18,11 @@
 #include "dialect/postgres_inspect.h"
 #include "dialect/sql.h"
 #include "util/file.h"
+#include "util/strvec.h"
 #include "db_int.h"
 #include "schema_int.h"
 #include "interrupt.h"
 #include "util/banned.h"
-
-#define SCRATCH_PREFIX "gm_scratch_"
 
 static const char *const pg_schemes[] = { "postgres", "postgresql", NULL };
 
@@ -578,46 +577,6 @@ static int drop_database(struct gm_pg_conn *c, const char *name, bool force)
 	return error;
 }
 
-/* This role's own: another role's leftovers are its runs' to remove (a superuser's runs
- * took every role's, and on a shared server one user's run then dropped what another was
- * looking at after a kill). */
-static const char stale_scratch_sql[] =
-	"SELECT d.datname FROM pg_catalog.pg_database d "
-	"WHERE d.datname LIKE 'gm\\_scratch\\_%' "
-	"AND d.datdba = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
-	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a "
-	"WHERE a.datname = d.datname)";
-
-/*
- * Whether a scratch database nobody is connected to is a leftover of a killed run. Its
- * name is gm_scratch_<owner tag>_<created>_<random> (created: seconds since the epoch;
- * pg_database keeps no creation time): stale when the owner tag is this host's and its
- * process is gone, or another host's and it was created more than a day ago (see
- * util/file.h). Names of older versions, gm_scratch_<pid>_<random>, are stale when that
- * pid is not running here.
- */
-static bool scratch_is_stale(const char *name)
-{
-	const char *rest = name + strlen(SCRATCH_PREFIX), *end;
-	enum gm_owner owner = gm_owner_of(rest, &end);
-	char *stop;
-	long long made;
-	long pid;
-
-	if (owner != GM_OWNER_NONE) {
-		if (*end != '_')
-			return false;
-		made = strtoll(end + 1, &stop, 10);
-		if (*stop != '_' || made <= 0)
-			return false;
-		return gm_owner_stale(owner, (time_t)made);
-	}
-	pid = strtol(rest, &stop, 10);
-	if (pid <= 0 || *stop != '_' || pid == (long)getpid())
-		return false;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
-}
-
 /*
  * Drop the scratch databases left by runs that were SIGKILLed (scratch_is_stale) that
  * nobody is connected to. Best effort: errors are ignored (the database may belong to
@@ -625,22 +584,14 @@ static bool scratch_is_stale(const char *name)
  */
 static void drop_stale(struct gm_pg_conn *c)
 {
-	PGresult *res = NULL;
-	int i;
+	gm_strvec names = GM_STRVEC_INIT;
+	size_t i;
 
-	if (gm_pg_query(&res, c, "cannot list databases", stale_scratch_sql, NULL, NULL) < 0) {
-		gm_error_clear();
-		return;
-	}
-	for (i = 0; i < PQntuples(res); i++) {
-		const char *name = PQgetvalue(res, i, 0);
-
-		if (!scratch_is_stale(name))
-			continue;
-		if (drop_database(c, name, false) < 0)
+	gm_pg_stale_scratches(&names, c);
+	for (i = 0; i < names.nr; i++)
+		if (drop_database(c, names.v[i], false) < 0)
 			gm_error_clear();
-	}
-	PQclear(res);
+	gm_strvec_release(&names);
 }
 
 static uint32_t random32(void)
@@ -699,7 +650,7 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 	/* gm_scratch_<host>_<pid>_<created>_<random>: at most 11+8+1+10+1+20+1+8 = 60
 	 * bytes, within PostgreSQL's 63-byte identifiers */
 	gm_owner_tag(tag);
-	gm_buf_printf(&name, SCRATCH_PREFIX "%s_%lld_%08x", tag, (long long)time(NULL),
+	gm_buf_printf(&name, GM_PG_SCRATCH_PREFIX "%s_%lld_%08x", tag, (long long)time(NULL),
 		      (unsigned)random32());
 	if (from && gm_pg_db_in_use(admin, from->template)) {
 		error = gm_error_set(GM_EEXISTS, "a session is connected to it");
@@ -754,7 +705,7 @@ static int pg_scratch_drop(const gm_url *scratch)
 
 	if (!db)
 		db = gm_xstrdup(scratch->dbname);
-	if (!db || strncmp(db, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX))) {
+	if (!db || strncmp(db, GM_PG_SCRATCH_PREFIX, strlen(GM_PG_SCRATCH_PREFIX))) {
 		error = gm_error_set(GM_EINVALID, "refusing to drop '%s': not a scratch database",
 				     scratch->masked);
 		goto done;

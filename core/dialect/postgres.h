@@ -65,8 +65,28 @@ void gm_pg_create_sql(gm_buf *sql, struct gm_pg_conn *admin, const char *name,
  */
 PGresult *gm_pg_exec_meanwhile(struct gm_pg_conn *c, const char *sql, const gm_scratch_from *from);
 
-/* Whether a session is connected to database `db` (PostgreSQL copies a template only
- * while nobody is); false when that cannot be read. */
+/*
+ * SQL: that row `a` of pg_stat_activity is a session that holds its database: one of a
+ * role. Not an autovacuum worker (it has no role), which visits every database now and
+ * then (also to vacuum the shared catalogs that creating databases churns) and which
+ * DROP DATABASE, ALTER DATABASE RENAME and CREATE DATABASE ... TEMPLATE end themselves.
+ * (backend_type would name it, but the server shows it only for the caller's own roles.)
+ */
+#define GM_PG_HOLDING_SESSION "a.usesysid IS NOT NULL"
+
+/* Every scratch database's name starts with it. */
+#define GM_PG_SCRATCH_PREFIX "gm_scratch_"
+
+/*
+ * Into out (pushed; the caller releases it), the names of this role's scratch databases
+ * that no session holds and that are leftovers of killed runs: their owner's process is
+ * gone (util/file.h's owner tags). Best effort: nothing when they cannot be listed.
+ */
+struct gm_strvec;
+void gm_pg_stale_scratches(struct gm_strvec *out, struct gm_pg_conn *c);
+
+/* Whether a session holds database `db` (GM_PG_HOLDING_SESSION; PostgreSQL copies a
+ * template only while nobody does); false when that cannot be read. */
 bool gm_pg_db_in_use(struct gm_pg_conn *admin, const char *db);
 
 int gm_pg_query(PGresult **out, struct gm_pg_conn *c, const char *what, const char *sql,

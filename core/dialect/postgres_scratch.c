@@ -1,6 +1,12 @@
 /* How scratch databases are made and used on PostgreSQL: the CREATE DATABASE strategy,
- * the settings of a scratch session, SQL run in the background (exec_send, exec_wait). */
+ * the settings of a scratch session, SQL run in the background (exec_send, exec_wait),
+ * the leftovers of killed runs. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include "git-migrate/buf.h"
 #include "git-migrate/error.h"
@@ -8,6 +14,8 @@
 #include "dialect/postgres.h"
 #include "sql.h"
 #include "interrupt.h"
+#include "util/file.h"
+#include "util/strvec.h"
 #include "util/banned.h"
 
 /*
@@ -107,8 +115,9 @@ bool gm_pg_db_in_use(struct gm_pg_conn *admin, const char *db)
 	bool yes = false;
 
 	if (gm_pg_query(&res, admin, "cannot list sessions",
-			"SELECT 1 FROM pg_catalog.pg_stat_activity WHERE datname = $1 LIMIT 1", db,
-			NULL) == 0)
+			"SELECT 1 FROM pg_catalog.pg_stat_activity a"
+			" WHERE a.datname = $1 AND " GM_PG_HOLDING_SESSION " LIMIT 1",
+			db, NULL) == 0)
 		yes = PQntuples(res) > 0;
 	else
 		gm_error_clear();
@@ -129,4 +138,59 @@ void gm_pg_create_sql(gm_buf *sql, struct gm_pg_conn *admin, const char *name, c
 	/* a file copy of the template's files: no WAL for every page of it */
 	if (PQserverVersion(admin->pg) >= 150000)
 		gm_buf_puts(sql, " STRATEGY FILE_COPY");
+}
+
+/* This role's own: another role's leftovers are its runs' to remove (a superuser's runs
+ * took every role's, and on a shared server one user's run then dropped what another was
+ * looking at after a kill), that no session holds (GM_PG_HOLDING_SESSION). */
+static const char stale_scratch_sql[] =
+	"SELECT d.datname FROM pg_catalog.pg_database d "
+	"WHERE d.datname LIKE 'gm\\_scratch\\_%' "
+	"AND d.datdba = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) "
+	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a "
+	"WHERE a.datname = d.datname AND " GM_PG_HOLDING_SESSION ")";
+
+/*
+ * Whether a scratch database nobody is connected to is a leftover of a killed run. Its
+ * name is gm_scratch_<owner tag>_<created>_<random> (created: seconds since the epoch;
+ * pg_database keeps no creation time): stale when the owner tag is this host's and its
+ * process is gone, or another host's and it was created more than a day ago (see
+ * util/file.h). Names of older versions, gm_scratch_<pid>_<random>, are stale when that
+ * pid is not running here.
+ */
+static bool scratch_is_stale(const char *name)
+{
+	const char *rest = name + strlen(GM_PG_SCRATCH_PREFIX), *end;
+	enum gm_owner owner = gm_owner_of(rest, &end);
+	char *stop;
+	long long made;
+	long pid;
+
+	if (owner != GM_OWNER_NONE) {
+		if (*end != '_')
+			return false;
+		made = strtoll(end + 1, &stop, 10);
+		if (*stop != '_' || made <= 0)
+			return false;
+		return gm_owner_stale(owner, (time_t)made);
+	}
+	pid = strtol(rest, &stop, 10);
+	if (pid <= 0 || *stop != '_' || pid == (long)getpid())
+		return false;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+void gm_pg_stale_scratches(gm_strvec *out, struct gm_pg_conn *c)
+{
+	PGresult *res = NULL;
+	int i;
+
+	if (gm_pg_query(&res, c, "cannot list databases", stale_scratch_sql, NULL, NULL) < 0) {
+		gm_error_clear();
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++)
+		if (scratch_is_stale(PQgetvalue(res, i, 0)))
+			gm_strvec_push(out, PQgetvalue(res, i, 0));
+	PQclear(res);
 }

@@ -10,6 +10,8 @@
 #               the gm_scratch_* databases on the server (none may survive a run).
 #
 # PG_BIN may name the directory of initdb/pg_ctl; else PostgreSQL 15's, else PATH's.
+# GM_PG_OPTS: more server settings for pg_start ("-c name=value ..."), e.g. a test's own
+# server with autovacuum_naptime=1 (t0604).
 
 GM_PG_DIR=
 GM_PG_STARTED=
@@ -65,7 +67,7 @@ pg_start() {
 		port=$(gm_pg_random_port)
 		if gm_pg_as_owner "$bin/pg_ctl" -D "$GM_PG_DIR/data" -w -t 30 \
 			-l "$GM_PG_DIR/server.log" \
-			-o "-c listen_addresses=127.0.0.1 -p $port -k $GM_PG_DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $GM_PG_DIR -c fsync=off -c full_page_writes=off -c synchronous_commit=off $GM_PG_OPTS" \
 			start >/dev/null 2>&1; then
 			GM_PG_STARTED=1
 			GIT_MIGRATE_TEST_PG="postgresql://postgres@127.0.0.1:$port/postgres"
