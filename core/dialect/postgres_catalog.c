@@ -459,6 +459,13 @@ const char *const gm_pg_q_schemas =
  * last inspection's snapshot (xmin at or after its xmin: age() compares across
  * wraparound, for a mark less than a billion transactions old; an older one reads
  * everything) and their number and the names are the same (a row deleted leaves no xmin).
+ * That xmin is not the snapshot's, which any long transaction on the server holds back
+ * (another database's, a test run beside this one): only a transaction of this database
+ * can write its catalog, so the mark is the oldest transaction the snapshot saw running
+ * that is not known to be another database's (pg_stat_activity, read after the snapshot:
+ * one that ended since counts as this database's), or this session's own, and at most
+ * the snapshot's xmax (LEAST skips a NULL). Later transactions, and the subtransactions
+ * of those running, have larger ids.
  * Everything else those parts print depends on rows of the catalogs in `glob` (functions,
  * schemas, collations, operators and their classes, access methods, extensions,
  * inheritance, casts, text search, domains and the types domains are over): one written
@@ -478,7 +485,16 @@ const char *const gm_pg_q_changes =
 	" pg_catalog.current_setting('git_migrate.inspect_oids', true) AS oids,"
 	" pg_catalog.current_setting('git_migrate.inspect_sigs', true) AS sigs),"
 	" cur AS MATERIALIZED (SELECT"
-	"  pg_catalog.txid_snapshot_xmin(pg_catalog.txid_current_snapshot()) AS xmin8,"
+	/* the mark: the oldest transaction running then that could write this database's
+	 * catalog (see above), else the first one after them all */
+	"  (SELECT LEAST((SELECT pg_catalog.min(x.x) FROM (SELECT"
+	"   pg_catalog.txid_snapshot_xip(sn.s) UNION ALL SELECT"
+	"   pg_catalog.txid_current_if_assigned()) x(x) WHERE x.x IS NOT NULL"
+	"   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a"
+	"    WHERE a.backend_xid::text::bigint = x.x % 4294967296 AND a.datid <> (SELECT d.oid"
+	"    FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()))),"
+	"   pg_catalog.txid_snapshot_xmax(sn.s))"
+	"   FROM (SELECT pg_catalog.txid_current_snapshot() AS s) sn) AS xmin8,"
 	"  pg_catalog.current_setting('search_path') || ' '"
 	"  || pg_catalog.current_schemas(true)::text AS path,"
 	"  (pg_catalog.current_schemas(true))[1] = 'pg_catalog'"
