@@ -142,16 +142,25 @@ PG_UNIT := $(BUILD)/tests/unit/test_postgres_inspect $(BUILD)/tests/unit/test_po
 # against a full inspection (GIT_MIGRATE_TEST_INSPECT_CHECK; sqlite_inspect_memo.c,
 # postgres_inspect_memo.c): every scenario of the suite then exercises what the reuse may
 # skip.
+# A CLI test that fails also writes its last lines to FAIL_LOG, printed after prove's
+# summary, so that a log read from its end (a CI's) shows what failed.
+FAIL_LOG = $(abspath $(BUILD))/cli-failures.log
+FAILED = { echo "--- what the failed CLI tests printed last ($(FAIL_LOG)):"; \
+	cat $(FAIL_LOG) 2>/dev/null; exit 1; }
+
 test-one: all units check-layers check-size fmt-check
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(filter-out $(PG_UNIT),$(UNIT_BIN))
 ifneq ($(filter sqlite,$(CLI_DIALECTS)),)
-	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) GM_TEST_DIALECT=sqlite \
-		GIT_MIGRATE_TEST_INSPECT_CHECK=1 prove -j2 t[0-9]*.sh
+	rm -f $(FAIL_LOG)
+	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) GM_TEST_DIALECT=sqlite GM_FAIL_LOG=$(FAIL_LOG) \
+		GIT_MIGRATE_TEST_INSPECT_CHECK=1 prove -j2 t[0-9]*.sh || $(FAILED)
 endif
 ifneq ($(filter postgres,$(CLI_DIALECTS)),)
-	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) ./with-pg.sh sh -c '\
+	rm -f $(FAIL_LOG)
+	cd tests/cli && GM_BUILD=$(abspath $(BUILD)) GM_FAIL_LOG=$(FAIL_LOG) ./with-pg.sh sh -c '\
 		GIT_MIGRATE_TEST_INSPECT_CHECK=1 CMOCKA_MESSAGE_OUTPUT=TAP prove -e "" $(abspath $(PG_UNIT)) && \
-		GM_TEST_DIALECT=postgres GIT_MIGRATE_TEST_INSPECT_CHECK=1 prove -j2 $$(ls t[0-9]*.sh | grep -v "^t00")'
+		GM_TEST_DIALECT=postgres GIT_MIGRATE_TEST_INSPECT_CHECK=1 prove -j2 $$(ls t[0-9]*.sh | grep -v "^t00")' \
+		|| $(FAILED)
 endif
 
 # `make fuzz`: the libFuzzer harnesses of tests/fuzz/ (one per parser: revision files,

@@ -44,21 +44,31 @@ git config --global advice.detachedHead false
 
 test_count=0
 test_failures=0
-test_cleanup=
+in_test_=
 
 say() { echo "# $*"; }
 
+# test_when_finished <command>: run the command (in the trash directory) when the current
+# test ends, failed or not; a cleanup that fails fails the test. The body runs in a
+# subshell, so the commands go through a file. Outside a test: when the script ends
+# (test_done).
 test_when_finished() {
-	test_cleanup="{ $*
-	} && (exit \"\$eval_ret\"); eval_ret=\$?; $test_cleanup"
+	if test -n "$in_test_"; then
+		printf '%s\n' "$*" >>"$TRASH_DIRECTORY/.cleanup"
+	else
+		printf '%s\n' "$*" >>"$TRASH_DIRECTORY/.cleanup-at-end"
+	fi
 }
 
 test_run_() {
-	test_cleanup=:
-	eval_ret=0
-	( eval "$1" ) >"$TRASH_DIRECTORY/.out" 2>&1
+	rm -f "$TRASH_DIRECTORY/.cleanup"
+	( in_test_=1 && eval "$1" ) >"$TRASH_DIRECTORY/.out" 2>&1
 	eval_ret=$?
-	eval "$test_cleanup" >>"$TRASH_DIRECTORY/.out" 2>&1
+	if test -f "$TRASH_DIRECTORY/.cleanup"; then
+		(cd "$TRASH_DIRECTORY" && . ./.cleanup) >>"$TRASH_DIRECTORY/.out" 2>&1 ||
+			{ test $eval_ret != 0 || eval_ret=1; }
+		rm -f "$TRASH_DIRECTORY/.cleanup"
+	fi
 	return $eval_ret
 }
 
@@ -74,6 +84,12 @@ test_expect_success() {
 		EOF_SRC
 		# on stderr, so that prove shows what failed also when it hides the comments
 		sed "s/^/# $test_count > /" "$TRASH_DIRECTORY/.out" >&2
+		# and its last lines into GM_FAIL_LOG, which `make test` prints after the
+		# summary (a CI log shown by its tail keeps them)
+		test -z "$GM_FAIL_LOG" || {
+			echo "$this_test: not ok $test_count - $1"
+			tail -n 12 "$TRASH_DIRECTORY/.out" | sed "s/^/    /"
+		} >>"$GM_FAIL_LOG"
 	fi
 }
 
@@ -233,6 +249,9 @@ test_no_scratch_left() {
 
 test_done() {
 	echo "1..$test_count"
+	if test -f "$TRASH_DIRECTORY/.cleanup-at-end"; then
+		(cd "$TRASH_DIRECTORY" && . ./.cleanup-at-end) >/dev/null 2>&1
+	fi
 	if test "$test_failures" = 0; then
 		test -n "$GM_KEEP_TRASH" || { cd / && rm -rf "$TRASH_DIRECTORY"; }
 		exit 0
