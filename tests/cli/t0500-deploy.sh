@@ -207,10 +207,13 @@ fi
 
 if test_if_sqlite; then
 # The other writer holds its transaction until the upgrade has said that it waits: no
-# window of time to hit, whatever the load of the machine.
+# window of time to hit, whatever the load of the machine. It waits for the lock itself
+# (.timeout): the probe that checks it holds the lock takes the lock for a moment, and
+# the writer's BEGIN failed when it came at that moment.
 test_expect_success 'SQLite: upgrade waits for another writer, says so after 2 s, then applies' '
 	rm -f hold && mkfifo hold &&
-	{ echo "BEGIN IMMEDIATE;"; read go <hold; echo "COMMIT;"; } | sqlite3 v/db.sqlite &
+	{ echo ".timeout 60000"; echo "BEGIN IMMEDIATE;"; read go <hold; echo "COMMIT;"; } |
+		sqlite3 v/db.sqlite &
 	writer=$!
 	test_wait_until 60 test_must_fail sqlite3 v/db.sqlite "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null &&
 	{ (cd v && git migrate upgrade 2>../err) & } &&
