@@ -583,7 +583,8 @@ static int replay_and_diff(struct run *r, gm_repo *repo, gm_prepare_result *out)
 		return error;
 	out->replayed = r->h.order_nr;
 	gm_replay_phase(r->rp, "replay-local");
-	gm_replay_models_prefetch(r->rp); /* the models' database is read meanwhile */
+	/* the models' database is read meanwhile (when the replay did not start it) */
+	gm_replay_models_prefetch(r->rp);
 	if ((error = gm_replay_inspect(&r->current, r->rp)) < 0)
 		return error;
 	gm_replay_phase(r->rp, "inspect");

@@ -147,11 +147,11 @@ bool gm_replay_fixtures_loaded(const gm_replay *rp);
 int gm_replay_models(gm_schema **models_out, gm_schema **desired_out, gm_replay *rp);
 
 /*
- * Before an inspection of the scratch database that gm_replay_models follows: when the
- * models' DDL was sent ahead (opts.models_ahead) and the server is done with it, have the
- * server start inspecting that database too (the dialect's inspect_send), so that both are
- * read at once. Nothing to do otherwise; never fails (gm_replay_models reports what went
- * wrong, as before).
+ * When the models' DDL was sent ahead (opts.models_ahead): wait for the server to be done
+ * with it, then have it start inspecting that database (the dialect's inspect_send), so
+ * that it is read while the session goes on: gm_replay_open_cached calls this after
+ * production's replay (the fixtures load meanwhile), and a later call does nothing. Nothing
+ * to do otherwise; never fails (gm_replay_models reports what went wrong, as before).
  */
 void gm_replay_models_prefetch(gm_replay *rp);
 

@@ -265,10 +265,17 @@ def best_floor(runs):
     return best
 
 
+def fresh_dir(path):
+    """A new empty directory at path: a workload a kept run (--keep) left there is generated
+    again, not reused."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+
+
 def run_case(args, dialect, size, work):
     spec = SIZES[size]
     case = os.path.join(work, "%s-%s" % (dialect, size))
-    os.makedirs(case)
+    fresh_dir(case)
     extra = ""
     server = os.environ.get("GIT_MIGRATE_TEST_PG", "")
     if dialect == "postgres":
@@ -376,7 +383,7 @@ def ratios(prep, floor):
 # ---- verify on a long chain -------------------------------------------------------------
 def run_verify(args, work):
     case = os.path.join(work, "verify-%d" % VERIFY_REVISIONS)
-    os.makedirs(case)
+    fresh_dir(case)
     gen.generate(case, "sqlite", VERIFY_REVISIONS, VERIFY_REVISIONS // 10, 0, args.seed)
     repo = os.path.join(case, "repo")
     binary = os.path.join(args.build, "git-migrate")
