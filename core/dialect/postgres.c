@@ -24,6 +24,8 @@
 #include "interrupt.h"
 #include "util/banned.h"
 
+#define DROP_SCRATCH "cannot drop scratch database"
+
 static const char *const pg_schemes[] = { "postgres", "postgresql", NULL };
 
 /* libpq prints notices (e.g. "table does not exist, skipping") to stderr: core never prints. */
@@ -527,15 +529,15 @@ int gm_pg_connect_admin(struct gm_pg_conn **out, const char *conninfo, const cha
  * Run a DROP DATABASE; while the database is still in use (SQLSTATE 55006: WITH (FORCE)
  * waits 5 seconds at most for the sessions it ends, and a busy server may take longer),
  * try again every 200 ms for up to 3 seconds more, since a leftover is dropped only by a
- * later run. GM_EDB with the server's message otherwise.
+ * later run. GM_EDB "<what> on '<server>': <message>" otherwise, the SQLSTATE in state.
  */
-static int drop_retrying(struct gm_pg_conn *c, const char *sql)
+static int drop_retrying(struct gm_pg_conn *c, const char *sql, const char *what, char state[6])
 {
 	int tries;
 
 	for (tries = 0;; tries++) {
 		PGresult *res = PQexec(c->pg, sql);
-		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 		struct timespec pause = { 0, 200 * 1000 * 1000 };
 		gm_buf msg = GM_BUF_INIT;
@@ -544,34 +546,36 @@ static int drop_retrying(struct gm_pg_conn *c, const char *sql)
 			PQclear(res);
 			return 0;
 		}
-		if (tries < 15 && state && !strcmp(state, "55006")) {
+		if (tries < 15 && st && !strcmp(st, "55006")) {
 			PQclear(res);
 			nanosleep(&pause, NULL);
 			continue;
 		}
+		snprintf(state, 6, "%s", st ? st : "");
 		one_line(&msg, primary ? primary : PQerrorMessage(c->pg));
-		gm_error_set(GM_EDB, "cannot drop scratch database on '%s': %s", c->masked,
-			     msg.ptr);
+		gm_error_set(GM_EDB, "%s on '%s': %s", what, c->masked, msg.ptr);
 		gm_buf_release(&msg);
 		PQclear(res);
 		return GM_EDB;
 	}
 }
 
-static int drop_database(struct gm_pg_conn *c, const char *name, bool force)
+int gm_pg_drop_database(struct gm_pg_conn *c, const char *name, bool force, const char *what)
 {
 	gm_buf sql = GM_BUF_INIT;
+	char state[6] = "";
 	int error;
 
 	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
 	gm_sql_ident(&sql, name);
 	if (force)
 		gm_buf_puts(&sql, " WITH (FORCE)");
-	error = drop_retrying(c, sql.ptr);
-	if (error < 0 && force && strstr(gm_error_last()->message, "syntax error")) {
-		/* before PostgreSQL 13 */
+	error = drop_retrying(c, sql.ptr, what, state);
+	/* 42601: before PostgreSQL 13; 42501: a session this role may not end */
+	if (error < 0 && force && (!strcmp(state, "42601") || !strcmp(state, "42501"))) {
+		gm_error_clear();
 		gm_buf_truncate(&sql, sql.len - strlen(" WITH (FORCE)"));
-		error = drop_retrying(c, sql.ptr);
+		error = drop_retrying(c, sql.ptr, what, state);
 	}
 	gm_buf_release(&sql);
 	return error;
@@ -589,7 +593,7 @@ static void drop_stale(struct gm_pg_conn *c)
 
 	gm_pg_stale_scratches(&names, c);
 	for (i = 0; i < names.nr; i++)
-		if (drop_database(c, names.v[i], false) < 0)
+		if (gm_pg_drop_database(c, names.v[i], false, DROP_SCRATCH) < 0)
 			gm_error_clear();
 	gm_strvec_release(&names);
 }
@@ -678,7 +682,7 @@ static int pg_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *serv
 	if ((error = conninfo_with_db(&ci, server->conninfo, name.ptr)) < 0 ||
 	    (error = gm_url_parse(&url, ci.ptr, ".")) < 0 ||
 	    (error = connect_conninfo(&c, url->conninfo, url->masked)) < 0) {
-		if (drop_database(admin, name.ptr, true) < 0)
+		if (gm_pg_drop_database(admin, name.ptr, true, DROP_SCRATCH) < 0)
 			gm_error_prefix("cannot connect to the new scratch database");
 		goto done;
 	}
@@ -712,7 +716,7 @@ static int pg_scratch_drop(const gm_url *scratch)
 	}
 	if ((error = gm_pg_connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) < 0)
 		goto done;
-	error = drop_database(admin, db, true);
+	error = gm_pg_drop_database(admin, db, true, DROP_SCRATCH);
 	/* again at the end: a killed run's leftover that a session was still using (or that a
 	 * CREATE DATABASE still made) when this run started is free by now */
 	drop_stale(admin);

@@ -74,6 +74,16 @@ PGresult *gm_pg_exec_meanwhile(struct gm_pg_conn *c, const char *sql, const gm_s
  */
 #define GM_PG_HOLDING_SESSION "a.usesysid IS NOT NULL"
 
+/*
+ * DROP DATABASE IF EXISTS name, on an admin connection c. force: WITH (FORCE) (PostgreSQL
+ * 13 and later), ending the sessions connected to it; where this role may not end one of
+ * them (SQLSTATE 42501: another role's, or an autovacuum worker's, which has none), or on
+ * an older server, it drops the plain way, which ends autovacuum workers itself and waits
+ * for the other sessions. While the database is in use it tries again for a few seconds.
+ * 0, or GM_EDB "<what> on '<server>': <the server's message>".
+ */
+int gm_pg_drop_database(struct gm_pg_conn *c, const char *name, bool force, const char *what);
+
 /* Every scratch database's name starts with it. */
 #define GM_PG_SCRATCH_PREFIX "gm_scratch_"
 

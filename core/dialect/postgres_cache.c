@@ -101,20 +101,12 @@ static int create_from(struct gm_pg_conn *c, const char *name, const char *from)
 	return error;
 }
 
-/* DROP DATABASE, ending the sessions connected to it (PostgreSQL 13 and later): a run
+/* DROP DATABASE, ending the sessions connected to it (gm_pg_drop_database): a run
  * inspecting a models entry in place then falls back to building it. */
 static int drop_db(struct gm_pg_conn *c, const char *name)
 {
-	gm_buf sql = GM_BUF_INIT;
-	int error;
-
-	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
-	gm_sql_ident(&sql, name);
-	if (PQserverVersion(c->pg) >= 130000)
-		gm_buf_puts(&sql, " WITH (FORCE)");
-	error = run(c, &sql, "cannot drop database");
-	gm_buf_release(&sql);
-	return error;
+	return gm_pg_drop_database(c, name, PQserverVersion(c->pg) >= 130000,
+				   "cannot drop database");
 }
 
 struct save {

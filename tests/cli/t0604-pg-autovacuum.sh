@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='PostgreSQL: an autovacuum worker visiting a database does not hold it (a killed run'\''s leftover is still dropped, a cache entry still copied)'
+test_description='PostgreSQL: an autovacuum worker visiting a database does not hold it (a killed run'\''s leftover is still dropped, a cache entry still copied and cleared)'
 . ./lib.sh
 
 # This script's own server, whose autovacuum looks at each database every second (the
@@ -84,6 +84,19 @@ test_expect_success 'a cache entry that autovacuum is visiting is still a hit' '
 	test_grep "^cache: hit" err &&
 	test_cmp cold.sql out &&
 	test_no_scratch_left
+'
+
+# DROP DATABASE ... WITH (FORCE) by a role that is not a superuser fails while an
+# autovacuum worker is in the database (it has no role this one may signal): cache clear
+# drops the plain way then, which ends the worker itself.
+test_expect_success 'cache clear while autovacuum is visiting an entry removes it' '
+	entry=$(cat entries) &&
+	test_wait_until 60 autovacuum_in "$entry" &&
+	(cd repo && git migrate cache clear 2>../clear.err) &&
+	test_grep "^removed" clear.err &&
+	! db_exists "$entry" &&
+	(cd repo && cache_entries) >left &&
+	test_must_be_empty left
 '
 
 test_done
