@@ -1,7 +1,5 @@
 /* PostgreSQL dialect: connections, scratch databases, exec, transactions, cancel. */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -101,12 +101,12 @@ static int create_from(struct gm_pg_conn *c, const char *name, const char *from)
 	return error;
 }
 
-/* DROP DATABASE, ending the sessions connected to it (gm_pg_drop_database): a run
- * inspecting a models entry in place then falls back to building it. */
+/* DROP DATABASE, ending the sessions connected to it (gm_pg_drop_database: where the
+ * server or the role allows): a run inspecting a models entry in place then falls back to
+ * building it. */
 static int drop_db(struct gm_pg_conn *c, const char *name)
 {
-	return gm_pg_drop_database(c, name, PQserverVersion(c->pg) >= 130000,
-				   "cannot drop database");
+	return gm_pg_drop_database(c, name, true, "cannot drop database");
 }
 
 struct save {
