@@ -266,19 +266,56 @@ static bool is_sql(const char *name)
 	return n > 4 && !strcmp(name + n - 4, ".sql");
 }
 
-int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files)
+static int cmp_checksum(const void *a, const void *b)
 {
-	gm_chain *chain;
-	size_t i;
+	return strcmp((*(const gm_revision *const *)a)->checksum,
+		      (*(const gm_revision *const *)b)->checksum);
+}
 
+/* known's revision parsed from file f's very content at f's path, or NULL. */
+static const gm_revision *known_revision(const gm_revision **by_sum, size_t nr, const gm_file *f,
+					 const char *path)
+{
+	gm_revision key;
+	const gm_revision *kp = &key, **hit;
+
+	if (!nr || !f->oid[0])
+		return NULL;
+	memcpy(key.checksum, f->oid, sizeof(key.checksum));
+	key.checksum[GM_OID_HEXSZ] = '\0';
+	hit = bsearch(&kp, by_sum, nr, sizeof(*by_sum), cmp_checksum);
+	return hit && (*hit)->path && !strcmp((*hit)->path, path) ? *hit : NULL;
+}
+
+int gm_chain_load_known(gm_chain **out, gm_findings *findings, const gm_files *files,
+			const gm_chain *known)
+{
+	const gm_revision **by_sum = NULL;
+	size_t i, known_nr = known ? known->nr : 0;
+	gm_chain *chain;
+
+	GM_ASSERT_ARG(out && findings && files);
+	if (known_nr) {
+		by_sum = gm_xmalloc(known_nr * sizeof(*by_sum));
+		for (i = 0; i < known_nr; i++)
+			by_sum[i] = known->v[i];
+		qsort(by_sum, known_nr, sizeof(*by_sum), cmp_checksum);
+	}
 	gm_chain_new(&chain);
 	for (i = 0; i < files->nr; i++) {
 		const gm_file *f = &files->v[i];
+		const char *path = f->path ? f->path : f->name;
+		const gm_revision *same;
 		gm_revision *rev = NULL;
 
 		if (!f->name || !is_sql(f->name))
 			continue;
-		if (gm_revision_parse(&rev, f->path ? f->path : f->name, f->data, f->len) < 0) {
+		/* the same bytes at the same path parse the same: copy, do not parse again */
+		if ((same = known_revision(by_sum, known_nr, f, path))) {
+			gm_chain_add(chain, gm_revision_dup(same));
+			continue;
+		}
+		if (gm_revision_parse(&rev, path, f->data, f->len) < 0) {
 			const gm_error *e = gm_error_last();
 			gm_findings_add(findings, "parse", e->path ? e->path : f->path, e->line,
 					"%s", e->message);
@@ -289,27 +326,38 @@ int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files)
 		rev->checksum[GM_OID_HEXSZ] = '\0';
 		gm_chain_add(chain, rev);
 	}
+	free(by_sum);
 	gm_chain_check(chain, findings);
 	*out = chain;
 	return 0;
 }
 
+int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files)
+{
+	return gm_chain_load_known(out, findings, files, NULL);
+}
+
 /* ---- the history loader ---------------------------------------------------- */
 
-/* Read the migrations directory at `rev` (NULL = the worktree) and parse its chain. */
+/*
+ * Read the migrations directory at `rev` (NULL = the worktree) and parse its chain.
+ * known_files and known (may be NULL): production's listing and chain, whose files the
+ * worktree's need not read or parse again when git's index vouches they are the same.
+ */
 static int read_chain(gm_chain **out, gm_files *files, gm_findings *findings, gm_repo *repo,
-		      const gm_config *cfg, const char *rev)
+		      const gm_config *cfg, const char *rev, const gm_files *known_files,
+		      const gm_chain *known)
 {
 	char oid[GM_OID_HEXSZ + 1];
 	int error;
 
 	if (!rev)
-		error = gm_tree_read_dir(files, repo, NULL, cfg->migrations, true);
+		error = gm_tree_read_worktree_dir(files, repo, cfg->migrations, known_files);
 	else if ((error = gm_repo_resolve(oid, NULL, repo, rev)) == 0)
 		error = gm_tree_read_dir(files, repo, oid, cfg->migrations, true);
 	if (error < 0)
 		return error;
-	return gm_chain_load(out, findings, files);
+	return gm_chain_load_known(out, findings, files, known);
 }
 
 int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm_config *cfg,
@@ -320,7 +368,7 @@ int gm_chain_read(gm_chain **out, gm_findings *findings, gm_repo *repo, const gm
 
 	GM_ASSERT_ARG(out && findings && repo && cfg);
 	*out = NULL;
-	error = read_chain(out, &files, findings, repo, cfg, rev);
+	error = read_chain(out, &files, findings, repo, cfg, rev, NULL, NULL);
 	gm_files_release(&files);
 	return error;
 }
@@ -348,7 +396,7 @@ int gm_history_load(gm_history *h, gm_repo *repo, const gm_config *cfg, const ch
 	heads = gm_chain_heads(h->prod, &nr);
 	h->prod_head = nr ? heads[0]->id : NULL;
 	if ((error = read_chain(&h->local, &h->local_files, &h->local_findings, repo, cfg,
-				local_rev)) < 0)
+				local_rev, &h->prod_files, h->prod)) < 0)
 		return error;
 	for (i = 0; i < h->local->nr; i++)
 		if (!gm_chain_find(h->prod, h->local->v[i]->id))

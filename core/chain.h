@@ -24,6 +24,14 @@
  */
 int gm_chain_load(gm_chain **out, gm_findings *findings, const gm_files *files);
 
+/*
+ * gm_chain_load, where a file whose blob id and path are those of a revision of `known`
+ * (NULL: none) gets a copy of that revision instead of being parsed again: the same
+ * bytes parse the same. Ownership and failure as gm_chain_load.
+ */
+int gm_chain_load_known(gm_chain **out, gm_findings *findings, const gm_files *files,
+			const gm_chain *known);
+
 /* An empty chain to which revisions are added. */
 void gm_chain_new(gm_chain **out);
 

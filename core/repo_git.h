@@ -36,6 +36,12 @@ int gm_repo_git_fail(int rc, const char *fmt, ...) __attribute__((format(printf,
 /* The largest revision file read whole (repo->max_file, or the default). */
 size_t gm_repo_max_file(const gm_repo *repo);
 
+/*
+ * Read listed file f of t whole as a revision file: at most the configured limit, which
+ * the error's hint names. See gm_tree_read for ownership and failure.
+ */
+int gm_tree_read_revision(gm_file *f, gm_tree *t);
+
 /* f->name = name, f->path = "<dir>/<name>" (dir "" for the root). */
 void gm_file_set_path(gm_file *f, const char *dir, const char *name);
 

@@ -133,6 +133,16 @@ int gm_repo_hooks_dir(char **out, gm_repo *repo);
 int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const char *dir,
 		     bool content);
 
+/*
+ * gm_tree_read_dir of the worktree (content read), sparing the files git's index vouches
+ * for: a regular file unchanged since it was staged (stat data equal, not racily clean)
+ * whose staged blob id is that of `known`'s file at the same path (a listing read with
+ * content, sorted by name, such as production's revisions) takes known's content and id
+ * without being read or hashed. known NULL, a small directory or a large index: read
+ * as gm_tree_read_dir does. Ownership and failure as gm_tree_read_dir.
+ */
+int gm_tree_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir, const gm_files *known);
+
 /* Free the contents of a file list; NULL-safe, list is GM_FILES_INIT again. */
 void gm_files_release(gm_files *files);
 

@@ -440,8 +440,7 @@ done:
 
 /* ---- whole directories (revisions) ---- */
 
-/* A revision file read whole: at most the configured limit, which the hint names. */
-static int read_revision(gm_file *f, gm_tree *t)
+int gm_tree_read_revision(gm_file *f, gm_tree *t)
 {
 	int error = gm_tree_read(f, t, gm_repo_max_file(t->repo), "a revision file", 0);
 	if (error == GM_EINVALID && strstr(gm_error_last()->message, "larger than"))
@@ -463,7 +462,7 @@ int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const cha
 	if ((error = gm_tree_list(out, t, dir)) < 0)
 		goto done;
 	for (i = 0; content && i < out->nr; i++)
-		if ((error = read_revision(&out->v[i], t)) < 0)
+		if ((error = gm_tree_read_revision(&out->v[i], t)) < 0)
 			goto done;
 done:
 	if (error < 0)
@@ -480,7 +479,7 @@ int gm_repo_read_tree_file(gm_file *out, gm_repo *repo, const char *commit_oid, 
 	GM_ASSERT_ARG(out && repo && commit_oid && path);
 	memset(out, 0, sizeof(*out));
 	if ((error = gm_tree_open(&t, repo, commit_oid)) < 0 ||
-	    (error = gm_tree_find(out, t, path)) < 0 || (error = read_revision(out, t)) < 0)
+	    (error = gm_tree_find(out, t, path)) < 0 || (error = gm_tree_read_revision(out, t)) < 0)
 		gm_file_release(out);
 	gm_tree_free(t);
 	return error;

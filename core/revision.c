@@ -617,6 +617,46 @@ static void section_release(gm_section *s)
 	free(s->parts);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? gm_xstrdup(s) : NULL;
+}
+
+static void section_dup(gm_section *to, const gm_section *from)
+{
+	size_t i;
+
+	*to = *from;
+	to->parts = from->parts_nr ? gm_xmalloc(from->parts_nr * sizeof(*to->parts)) : NULL;
+	for (i = 0; i < from->parts_nr; i++) {
+		to->parts[i].sql = dup_or_null(from->parts[i].sql);
+		to->parts[i].line = from->parts[i].line;
+	}
+}
+
+gm_revision *gm_revision_dup(const gm_revision *rev)
+{
+	gm_revision *r = gm_xmalloc(sizeof(*r));
+	size_t i;
+
+	*r = *rev;
+	r->id = dup_or_null(rev->id);
+	for (i = 0; i < rev->parents_nr; i++)
+		r->parents[i] = gm_xstrdup(rev->parents[i]);
+	r->message = dup_or_null(rev->message);
+	r->created = dup_or_null(rev->created);
+	r->extra = rev->extra_nr ? gm_xmalloc(rev->extra_nr * sizeof(*r->extra)) : NULL;
+	for (i = 0; i < rev->extra_nr; i++) {
+		r->extra[i].key = dup_or_null(rev->extra[i].key);
+		r->extra[i].value = dup_or_null(rev->extra[i].value);
+		r->extra[i].line = rev->extra[i].line;
+	}
+	section_dup(&r->up, &rev->up);
+	section_dup(&r->down, &rev->down);
+	r->path = dup_or_null(rev->path);
+	return r;
+}
+
 void gm_revision_free(gm_revision *rev)
 {
 	size_t i;

@@ -28,6 +28,9 @@ void gm_revision_slug(gm_buf *out, const char *message);
  */
 int gm_revision_parse(gm_revision **out, const char *path, const char *data, size_t len);
 
+/* A deep copy of rev (gm_revision_parse's result); caller owns it (gm_revision_free). */
+gm_revision *gm_revision_dup(const gm_revision *rev);
+
 /* Render a revision as file text (header, up, down) into out. */
 void gm_revision_format(gm_buf *out, const gm_revision *rev);
 

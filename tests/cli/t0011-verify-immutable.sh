@@ -28,6 +28,23 @@ test_expect_success 'an edited production revision is an immutable finding' '
 	test_grep "failed: immutable; passed: parse, graph, chained" out
 '
 
+# git's index vouches for files whose stat data it staged (core/repo_index.c): an edit in
+# place that keeps the size and the modification time changes the inode's change time.
+test_expect_success 'an edit that keeps the size and the time of a staged revision is still seen' '
+	git clone -q base same-stat && cd same-stat &&
+	f=$V/b2_revision_b2.sql &&
+	touch -d "2020-01-01 00:00:00" $V/*.sql && sleep 0.02 &&
+	git update-index -q --refresh &&
+	git migrate verify >out &&
+	test_grep "^verify: ok" out &&
+	size=$(wc -c <$f) &&
+	printf X | dd of=$f bs=1 seek=$((size - 2)) conv=notrunc status=none &&
+	touch -d "2020-01-01 00:00:00" $f &&
+	test $(wc -c <$f) = $size &&
+	test_expect_code 1 git migrate verify >out &&
+	test_grep "^$f: \[immutable\] production revision .b2_revision_b2.sql. was edited" out
+'
+
 test_expect_success 'an edit committed on the branch is caught by verify --rev too' '
 	git clone -q base edited-rev && cd edited-rev &&
 	echo "-- a comment is an edit too" >>$V/a1_revision_a1.sql &&

@@ -519,6 +519,72 @@ static void test_chain__stale_fork_one_message(void **state)
 	gm_chain_free(local);
 }
 
+/*
+ * gm_chain_load_known: a file with the blob id and path of a known revision gets a copy
+ * of it, not a parse (the data is made to differ here, to tell the two apart); another
+ * id, or the same id at another path, is parsed.
+ */
+static void test_chain__load_known_copies_the_same_file(void **state)
+{
+	static const char full[] =
+		"-- git-migrate revision\n-- revision: a\n-- down_revision:\n"
+		"-- message: the base\n-- created: 2026-01-01T00:00:00Z\n-- author: someone\n\n"
+		"-- +migrate up\nCREATE TABLE t (id integer);\n-- +migrate commit\nSELECT 1;\n"
+		"-- +migrate down\nDROP TABLE t;\n";
+	gm_findings f = GM_FINDINGS_INIT;
+	gm_files files = GM_FILES_INIT, again = GM_FILES_INIT;
+	gm_chain *known = NULL, *chain = NULL;
+	const gm_revision *k, *r;
+	size_t i;
+	(void)state;
+
+	file_add(&files, "a_rev.sql", full);
+	rev_add(&files, "b", "a");
+	assert_gm_ok(gm_chain_load(&known, &f, &files));
+	assert_int_equal(f.nr, 0);
+
+	/* the same names and ids, other bytes: a copy says "the base", a parse "changed" */
+	file_add(&again, "a_rev.sql", "-- revision: a\n-- down_revision:\n-- message: changed\n");
+	rev_add(&again, "b", "a");
+	memcpy(again.v[1].oid, "ffff", 4); /* b: an id known has not */
+	file_add(&again, "c_rev.sql", "-- revision: c\n-- down_revision: b\n-- +migrate up\n");
+	strcpy(again.v[2].oid, files.v[0].oid); /* a's id at another path */
+	assert_gm_ok(gm_chain_load_known(&chain, &f, &again, known));
+	assert_int_equal(f.nr, 0);
+	assert_int_equal(gm_chain_count(chain), 3);
+
+	k = gm_chain_find(known, "a");
+	r = gm_chain_find(chain, "a");
+	assert_ptr_not_equal(k, r);
+	assert_string_equal(r->message, "the base");
+	assert_string_equal(r->created, k->created);
+	assert_string_equal(r->path, k->path);
+	assert_string_equal(r->checksum, k->checksum);
+	assert_int_equal(r->parents_nr, 0);
+	assert_int_equal(r->id_line, k->id_line);
+	assert_int_equal(r->extra_nr, 1);
+	assert_string_equal(r->extra[0].key, "author");
+	assert_string_equal(r->extra[0].value, "someone");
+	assert_int_equal(r->up.parts_nr, 2);
+	for (i = 0; i < r->up.parts_nr; i++) {
+		assert_ptr_not_equal(r->up.parts[i].sql, k->up.parts[i].sql);
+		assert_string_equal(r->up.parts[i].sql, k->up.parts[i].sql);
+		assert_int_equal(r->up.parts[i].line, k->up.parts[i].line);
+	}
+	assert_true(r->down.present);
+	assert_string_equal(r->down.parts[0].sql, k->down.parts[0].sql);
+	assert_string_equal(gm_chain_find(chain, "b")->parents[0], "a");
+	assert_string_equal(gm_chain_find(chain, "c")->checksum, files.v[0].oid);
+	assert_string_equal(gm_chain_find(chain, "c")->up.parts[0].sql, ""); /* parsed */
+
+	gm_chain_free(known); /* the copies outlive the originals */
+	assert_string_equal(gm_chain_find(chain, "a")->up.parts[1].sql, "SELECT 1;\n");
+	gm_chain_free(chain);
+	gm_files_release(&files);
+	gm_files_release(&again);
+	gm_findings_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_chain__linearize_parents_first_then_created_then_path),
 		cmocka_unit_test(test_chain__linearize_cycle_is_an_error),
 		cmocka_unit_test(test_chain__stale_fork_one_message),
+		cmocka_unit_test(test_chain__load_known_copies_the_same_file),
 	};
 	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
 }

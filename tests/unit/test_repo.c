@@ -296,6 +296,68 @@ static void test_repo__read_worktree_dir(void **state)
 	   "migrations/versions/e_bin.sql migrations/versions/link.sql");
 }
 
+/*
+ * gm_tree_read_worktree_dir: a file git's index vouches for takes the known listing's
+ * content (made to differ here, to tell the two apart); an edit, a racily clean entry and
+ * an unknown id are read from the file.
+ */
+static void test_repo__read_worktree_dir_index(void **state)
+{
+	gm_repo *repo = NULL;
+	gm_files known = GM_FILES_INIT, files = GM_FILES_INIT;
+	char oid[GM_OID_HEXSZ + 1], want[128];
+	(void)state;
+	/* stat data older than the index, the change time a tick (4 ms at most) before it:
+	 * clean, not racy */
+	sh("touch -d '2020-01-01 00:00:00' migrations/versions/*.sql && sleep 0.02 && "
+	   "git update-index -q --refresh && git diff --quiet");
+	assert_gm_ok(gm_repo_discover(&repo, dir));
+	assert_gm_ok(gm_repo_resolve(oid, NULL, repo, "production"));
+	assert_gm_ok(gm_tree_read_dir(&known, repo, oid, "migrations/versions", true));
+	assert_int_equal(known.nr, 2);
+	free(known.v[0].data);
+	known.v[0].data = gm_xstrdup("known a\n");
+	known.v[0].len = 8;
+
+	assert_gm_ok(gm_tree_read_worktree_dir(&files, repo, "migrations/versions", &known));
+	assert_int_equal(files.nr, 3);
+	assert_string_equal(files.v[0].data, "known a\n"); /* vouched: not read */
+	assert_int_equal(files.v[0].len, 8);
+	assert_string_equal(files.v[0].oid, known.v[0].oid);
+	assert_string_equal(files.v[1].data, "second\n");
+	assert_string_equal(files.v[2].data, "third\n"); /* not in known: read */
+	capture(want, sizeof(want), "git hash-object migrations/versions/c_third.sql");
+	assert_string_equal(files.v[2].oid, want);
+	gm_files_release(&files);
+
+	/* the same size and modification time, written in place: the change time differs,
+	 * or falls in the index's tick (racy): read either way */
+	sh("sleep 0.02 && printf 'FIRST\\n' | dd of=migrations/versions/a_first.sql "
+	   "conv=notrunc status=none && "
+	   "touch -d '2020-01-01 00:00:00' migrations/versions/a_first.sql");
+	assert_gm_ok(gm_tree_read_worktree_dir(&files, repo, "migrations/versions", &known));
+	assert_string_equal(files.v[0].data, "FIRST\n");
+	capture(want, sizeof(want), "git hash-object migrations/versions/a_first.sql");
+	assert_string_equal(files.v[0].oid, want);
+	gm_files_release(&files);
+
+	/* a racily clean entry (modified after the index was written): read */
+	sh("printf 'first\\n' >migrations/versions/a_first.sql && touch -d '2999-01-01 00:00:00' "
+	   "migrations/versions/a_first.sql && git update-index -q --refresh && git diff --quiet");
+	assert_gm_ok(gm_tree_read_worktree_dir(&files, repo, "migrations/versions", &known));
+	assert_string_equal(files.v[0].data, "first\n");
+	gm_files_release(&files);
+
+	/* no known listing: everything read, as gm_tree_read_dir does */
+	assert_gm_ok(gm_tree_read_worktree_dir(&files, repo, "migrations/versions", NULL));
+	assert_string_equal(files.v[0].data, "first\n");
+	assert_int_equal(files.nr, 3);
+	gm_files_release(&files);
+	gm_files_release(&known);
+	gm_repo_free(repo);
+	sh("touch migrations/versions/*.sql && git update-index -q --refresh && git diff --quiet");
+}
+
 static void test_repo__worktree_ids_apply_line_ending_filters(void **state)
 {
 	gm_repo *repo = NULL;
@@ -450,6 +512,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_repo__read_tree_dir_missing, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_file, teardown),
 		cmocka_unit_test_teardown(test_repo__read_worktree_dir, teardown),
+		cmocka_unit_test_teardown(test_repo__read_worktree_dir_index, teardown),
 		cmocka_unit_test_teardown(test_repo__worktree_ids_apply_line_ending_filters,
 					  teardown),
 		cmocka_unit_test_teardown(test_repo__tree_rules_commit_and_worktree, teardown),
