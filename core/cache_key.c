@@ -77,15 +77,13 @@ done:
 static int prod_tree(gm_buf *key, const char *label, gm_repo *repo, const gm_history *h,
 		     const char *dir)
 {
+	char oid[GM_OID_HEXSZ + 1];
 	gm_tree *t = NULL;
-	gm_files files = GM_FILES_INIT;
 	int error;
 
 	if ((error = gm_tree_open(&t, repo, h->prod_oid)) == 0 &&
-	    (error = gm_tree_list(&files, t, dir)) == 0)
-		gm_buf_printf(key, "%s %s %s\n", label, dir,
-			      files.exists && files.tree_oid[0] ? files.tree_oid : "absent");
-	gm_files_release(&files);
+	    (error = gm_tree_dir_oid(oid, t, dir)) == 0)
+		gm_buf_printf(key, "%s %s %s\n", label, dir, oid[0] ? oid : "absent");
 	gm_tree_free(t);
 	return error;
 }

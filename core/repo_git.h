@@ -24,7 +24,7 @@ struct gm_tree {
 	char *label;                /* the commit as named in messages (a full id abbreviated) */
 	struct git_tree *git_root;  /* the commit's tree, looked up on first use */
 	char oid[GM_OID_HEXSZ + 1]; /* the commit's id once looked up; "" for the worktree */
-	bool no_sizes;              /* list commit files with len 0: about to read them all */
+	bool no_sizes;              /* list commit files with len 0: read next, or named only */
 };
 
 /*

@@ -56,6 +56,13 @@ bool gm_tree_is_worktree(const gm_tree *t);
  */
 int gm_tree_list(gm_files *out, gm_tree *t, const char *dir);
 
+/*
+ * The tree id of directory `dir` of a commit's tree t into out, as gm_tree_list gives it
+ * in tree_oid, without listing the files (whose sizes cost a read of each loose object):
+ * "" for a missing directory and for the worktree. Errors as gm_tree_list's.
+ */
+int gm_tree_dir_oid(char out[GM_OID_HEXSZ + 1], gm_tree *t, const char *dir);
+
 enum gm_tree_read_flags {
 	GM_TREE_READ_UTF8 = (1 << 0), /* refuse invalid UTF-8 (error at path:line:col) */
 };
@@ -125,8 +132,9 @@ int gm_repo_hooks_dir(char **out, gm_repo *repo);
  * Read the files directly inside directory `dir` (relative to the repository root) of
  * commit `commit` (a full commit id), or of the worktree when commit is NULL (blob ids
  * computed as git would, no index involved): gm_tree_list, then, when `content`, each
- * file read whole (at most the revision file limit, gm_repo_set_max_file). Revisions are
- * read through it. A missing directory is not an error: out->exists is false and the
+ * file read whole (at most the revision file limit, gm_repo_set_max_file); without
+ * content, a commit's files are listed with len 0 (a size costs a read of each loose
+ * object). Revisions are read through it. A missing directory is not an error: out->exists is false and the
  * list empty. Files are sorted by name. Caller releases with gm_files_release; on failure
  * *out is empty.
  */

@@ -344,6 +344,26 @@ static int commit_list(gm_files *out, gm_tree *t, const char *d)
 	return error;
 }
 
+int gm_tree_dir_oid(char out[GM_OID_HEXSZ + 1], gm_tree *t, const char *dir)
+{
+	git_tree *sub = NULL;
+	char *d;
+	int error = 0;
+
+	GM_ASSERT_ARG(out && t && dir);
+	out[0] = '\0';
+	if (!t->commit)
+		return 0;
+	d = gm_repo_clean_path(dir);
+	if ((error = gm_tree_root(t, *d ? d : ".")) == 0 && *d)
+		error = commit_subtree(&sub, t, d);
+	if (!error && (!*d || sub))
+		git_oid_tostr(out, GM_OID_HEXSZ + 1, git_tree_id(*d ? sub : t->git_root));
+	git_tree_free(sub);
+	free(d);
+	return error;
+}
+
 int gm_tree_list(gm_files *out, gm_tree *t, const char *dir)
 {
 	char *d;
@@ -458,7 +478,7 @@ int gm_tree_read_dir(gm_files *out, gm_repo *repo, const char *commit, const cha
 	GM_ASSERT_ARG(out && repo && dir);
 	if ((error = gm_tree_open(&t, repo, commit)) < 0)
 		goto done;
-	t->no_sizes = content;
+	t->no_sizes = true; /* read below, or only named */
 	if ((error = gm_tree_list(out, t, dir)) < 0)
 		goto done;
 	for (i = 0; content && i < out->nr; i++)

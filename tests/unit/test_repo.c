@@ -203,6 +203,44 @@ static void test_repo__read_tree_dir(void **state)
 	gm_repo_free(repo);
 }
 
+/* gm_tree_dir_oid: the tree id gm_tree_list gives, without the listing. */
+static void test_repo__tree_dir_oid(void **state)
+{
+	gm_repo *repo = NULL;
+	gm_tree *t = NULL;
+	gm_files files = GM_FILES_INIT;
+	char oid[GM_OID_HEXSZ + 1], want[128];
+	(void)state;
+	assert_gm_ok(gm_repo_discover(&repo, dir));
+	assert_gm_ok(gm_tree_open(&t, repo, "production"));
+	assert_gm_ok(gm_tree_dir_oid(oid, t, "migrations/versions/"));
+	capture(want, sizeof(want), "git rev-parse production:migrations/versions");
+	assert_string_equal(oid, want);
+	assert_gm_ok(gm_tree_list(&files, t, "migrations/versions"));
+	assert_string_equal(oid, files.tree_oid);
+	gm_files_release(&files);
+	assert_gm_ok(gm_tree_dir_oid(oid, t, "."));
+	capture(want, sizeof(want), "git rev-parse 'production^{tree}'");
+	assert_string_equal(oid, want);
+	assert_gm_ok(gm_tree_dir_oid(oid, t, "no/such/dir"));
+	assert_string_equal(oid, "");
+	assert_gm_fails(GM_EINVALID, "cannot read 'README' at 'production': not a directory",
+			gm_tree_dir_oid(oid, t, "README"));
+	gm_tree_free(t);
+
+	assert_gm_ok(gm_tree_open(&t, repo, "nope"));
+	assert_gm_fails(GM_ENOTFOUND, "cannot read 'migrations' at 'nope': unknown revision",
+			gm_tree_dir_oid(oid, t, "migrations"));
+	gm_tree_free(t);
+
+	assert_gm_ok(gm_tree_open(&t, repo, NULL)); /* the worktree has no tree id */
+	strcpy(oid, "x");
+	assert_gm_ok(gm_tree_dir_oid(oid, t, "migrations/versions"));
+	assert_string_equal(oid, "");
+	gm_tree_free(t);
+	gm_repo_free(repo);
+}
+
 static void test_repo__read_tree_dir_missing(void **state)
 {
 	gm_repo *repo = NULL;
@@ -510,6 +548,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_repo__resolve_unknown, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_dir, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_dir_missing, teardown),
+		cmocka_unit_test_teardown(test_repo__tree_dir_oid, teardown),
 		cmocka_unit_test_teardown(test_repo__read_tree_file, teardown),
 		cmocka_unit_test_teardown(test_repo__read_worktree_dir, teardown),
 		cmocka_unit_test_teardown(test_repo__read_worktree_dir_index, teardown),
