@@ -3,7 +3,6 @@
  * file the index vouches for, unchanged since it was staged, has the staged blob id; when
  * that is the id of the same file on production, its content is already in memory.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,25 +97,17 @@ static bool index_vouches(git_oid *id, const index_view *v, int dfd, const gm_fi
 	return true;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const gm_file *)a)->name, ((const gm_file *)b)->name);
+}
+
 /* known's file at f's path with blob id `id` and its content, or NULL (known is sorted). */
 static const gm_file *known_file(const gm_files *known, const gm_file *f, const char *id)
 {
-	size_t lo = 0, hi = known->nr;
+	const gm_file *k = bsearch(f, known->v, known->nr, sizeof(*known->v), cmp_name);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(known->v[mid].name, f->name);
-		if (!c) {
-			const gm_file *k = &known->v[mid];
-			return k->data && !strcmp(k->path, f->path) && !strcmp(k->oid, id) ? k
-											   : NULL;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return k && k->data && !strcmp(k->path, f->path) && !strcmp(k->oid, id) ? k : NULL;
 }
 
 int gm_tree_read_worktree_dir(gm_files *out, gm_repo *repo, const char *dir, const gm_files *known)
