@@ -242,10 +242,10 @@ int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 	int error;
 
 	gm_buf_clear(&rp->cache_note);
+	/* the models are planned while the server copies an entry (models_meanwhile), else
+	 * once the scratch database is there */
 	if ((error = open_first(rp)) < 0 || (error = gm_replay_models_start(rp)) < 0)
 		goto done;
-	if (rp->ahead.started)
-		gm_replay_phase(rp, "models-start");
 	error = open_cache(&c, &from, rp, h, stop);
 	close_keyconn(rp);
 	if (error < 0 || (error = rp->ahead.error) < 0)
@@ -253,15 +253,16 @@ int gm_replay_open_cached(gm_replay *rp, const gm_history *h, size_t stop)
 	/* no entry, a bad one, the cache off or failing: an empty scratch database */
 	if ((!rp->scratch || !rp->conn) && (error = new_scratch(rp)) < 0)
 		goto done;
-	if (rp->ahead.started && !rp->ahead.gone &&
-	    (gm_replay_models_go(rp), rp->ahead.error < 0)) {
-		error = rp->ahead.error;
-		goto done;
-	}
 	if (c) {
 		gm_buf_printf(&rp->cache_note, "%s (%zu of %zu revisions cached, %zu replayed)",
 			      from ? "hit" : "miss", from, stop, stop - from);
 		gm_replay_phase(rp, "cache");
+	}
+	if (rp->ahead.started && !rp->ahead.gone) {
+		gm_replay_models_go(rp);
+		if ((error = rp->ahead.error) < 0)
+			goto done;
+		gm_replay_phase(rp, "models-start");
 	}
 	if ((error = replay_rest(rp, h, &from, stop)) < 0)
 		goto done;
