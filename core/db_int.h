@@ -149,6 +149,13 @@ struct gm_dialect {
 			      const gm_scratch_from *from);
 	/* Drop a scratch database (no connection to it may be open). */
 	int (*scratch_drop)(const gm_url *scratch);
+	/*
+	 * Start dropping a scratch database (no connection to it may be open) without
+	 * waiting: *out is a new connection whose DROP runs on the server; exec_wait takes
+	 * its result, then disconnect. GM_EDB when it cannot be sent (*out NULL). NULL on a
+	 * dialect whose drop costs nothing to wait for (SQLite: a file unlinked).
+	 */
+	int (*scratch_drop_send)(gm_conn **out, const gm_url *scratch);
 
 	/*
 	 * Execute a multi-statement SQL text. On failure: GM_EDB, the message names the

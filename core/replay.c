@@ -494,6 +494,7 @@ void gm_replay_free(gm_replay *rp)
 	gm_fixtures_report_release(&rp->fixtures);
 	gm_buf_release(&rp->cache_note);
 	gm_scratch_drop(rp->scratch);
+	gm_scratch_drop(rp->spent); /* its drop, sent earlier, is done by now */
 	gm_url_free(rp->server);
 	free(rp);
 }

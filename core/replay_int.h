@@ -44,6 +44,9 @@ struct gm_replay {
 	/* The schema of the database as the snapshot cache's check read it, for the first
 	 * gm_replay_inspect when nothing ran since (dropped by anything that changes it). */
 	gm_schema *known;
+	/* The models' scratch database, its drop started when its schema was read
+	 * (gm_scratch_drop_background): waited for when the run ends. */
+	gm_scratch *spent;
 };
 
 /* The connection that keys the caches: the scratch's, or the server's before there is

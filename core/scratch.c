@@ -26,6 +26,7 @@ struct gm_scratch {
 	gm_url *url;
 	char *files[SCRATCH_FILES]; /* SQLite: the file and its siblings, for the handler */
 	pid_t owner;                /* a forked child never cleans up its parent's scratch */
+	gm_conn *dropping;          /* its DROP, sent (gm_scratch_drop_background) */
 	struct gm_scratch *next;
 };
 
@@ -232,6 +233,11 @@ static void finish(gm_scratch *s, bool keep)
 	save_error(&saved);
 	if (s->conn)
 		s->dialect->disconnect(s->conn);
+	if (s->dropping) {
+		/* done when the DROP sent went through; else dropped the usual way */
+		keep = s->dialect->exec_wait(s->dropping, false) == 0;
+		s->dialect->disconnect(s->dropping);
+	}
 	if (!keep && s->dialect->scratch_drop)
 		s->dialect->scratch_drop(s->url);
 	/* the error being reported, whatever the drop did (it also sweeps killed runs'
@@ -256,6 +262,27 @@ int gm_scratch_keep(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), 
 	error = fn(s->url, payload);
 	finish(s, error == 0);
 	return error;
+}
+
+gm_scratch *gm_scratch_drop_background(gm_scratch *s)
+{
+	struct saved_error saved;
+
+	if (!s)
+		return NULL;
+	if (!s->dialect->scratch_drop_send || !s->dialect->exec_wait) {
+		gm_scratch_drop(s);
+		return NULL;
+	}
+	save_error(&saved);
+	if (s->conn)
+		s->dialect->disconnect(s->conn);
+	s->conn = NULL;
+	if (s->dialect->scratch_drop_send(&s->dropping, s->url) < 0)
+		s->dropping = NULL; /* gm_scratch_drop drops it the usual way */
+	restore_error(&saved);
+	release_error(&saved);
+	return s;
 }
 
 void gm_scratch_drop(gm_scratch *s)

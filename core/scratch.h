@@ -49,4 +49,14 @@ int gm_scratch_keep(gm_scratch *s, int (*fn)(const gm_url *url, void *payload), 
 /* Disconnect, drop the database and free; NULL-safe. Errors are ignored (best effort). */
 void gm_scratch_drop(gm_scratch *s);
 
+/*
+ * Start dropping s without waiting, where the dialect can (PostgreSQL: its DROP DATABASE
+ * runs on a connection of its own while the run goes on): s is disconnected and stays on
+ * the list that exit and signals clean up, and gm_scratch_drop(s) later waits for the
+ * drop (and drops it the usual way when that failed). Returns s, which the caller still
+ * owns; NULL where the dialect cannot (SQLite), after dropping s as gm_scratch_drop does.
+ * The error being reported is kept.
+ */
+gm_scratch *gm_scratch_drop_background(gm_scratch *s);
+
 #endif

@@ -699,19 +699,31 @@ done:
 	return error;
 }
 
+/* The name of the scratch database of `scratch`, a scratch database's or NULL (the error
+ * set). Caller frees. */
+static char *scratch_name(const gm_url *scratch)
+{
+	char *db = conninfo_db(scratch->conninfo);
+
+	if (!db && scratch->dbname)
+		db = gm_xstrdup(scratch->dbname);
+	if (!db || strncmp(db, GM_PG_SCRATCH_PREFIX, strlen(GM_PG_SCRATCH_PREFIX))) {
+		gm_error_set(GM_EINVALID, "refusing to drop '%s': not a scratch database",
+			     scratch->masked);
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
 static int pg_scratch_drop(const gm_url *scratch)
 {
 	struct gm_pg_conn *admin = NULL;
-	char *db = conninfo_db(scratch->conninfo);
-	int error = 0;
+	char *db = scratch_name(scratch);
+	int error;
 
 	if (!db)
-		db = gm_xstrdup(scratch->dbname);
-	if (!db || strncmp(db, GM_PG_SCRATCH_PREFIX, strlen(GM_PG_SCRATCH_PREFIX))) {
-		error = gm_error_set(GM_EINVALID, "refusing to drop '%s': not a scratch database",
-				     scratch->masked);
-		goto done;
-	}
+		return GM_EINVALID;
 	if ((error = gm_pg_connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) < 0)
 		goto done;
 	error = gm_pg_drop_database(admin, db, true, DROP_SCRATCH);
@@ -725,6 +737,30 @@ done:
 	return error;
 }
 
+/* DROP DATABASE sent on a new connection to the server, not waited for (db_int.h). */
+static int pg_scratch_drop_send(gm_conn **out, const gm_url *scratch)
+{
+	struct gm_pg_conn *admin = NULL;
+	gm_buf sql = GM_BUF_INIT;
+	char *db = scratch_name(scratch);
+	int error;
+
+	*out = NULL;
+	if (!db)
+		return GM_EINVALID;
+	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
+	gm_sql_ident(&sql, db);
+	gm_buf_puts(&sql, " WITH (FORCE)");
+	if ((error = gm_pg_connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) == 0 &&
+	    (error = gm_pg_exec_send(&admin->parent, sql.ptr)) == 0)
+		*out = &admin->parent;
+	else
+		pg_disconnect(admin ? &admin->parent : NULL);
+	gm_buf_release(&sql);
+	free(db);
+	return error;
+}
+
 const gm_dialect gm_dialect_postgres = {
 	.name = "postgres",
 	.schemes = pg_schemes,
@@ -733,6 +769,7 @@ const gm_dialect gm_dialect_postgres = {
 	.disconnect = pg_disconnect,
 	.scratch_create = pg_scratch_create,
 	.scratch_drop = pg_scratch_drop,
+	.scratch_drop_send = pg_scratch_drop_send,
 	.exec = pg_exec,
 	.query = pg_query,
 	.begin = pg_begin,

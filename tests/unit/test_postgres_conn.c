@@ -12,7 +12,9 @@
 #include <unistd.h>
 #include "gm_test.h"
 #include "gm_test_pg.h"
+#include "error_int.h"
 #include "dialect/postgres.h"
+#include "scratch.h"
 
 /* ---- exec ---- */
 
@@ -139,6 +141,48 @@ static void test_postgres_conn__scratch_names_and_stale_cleanup(void **state)
 	gm_buf_release(&sql);
 }
 
+static int databases_named(gm_conn *c, const char *name)
+{
+	gm_buf sql = GM_BUF_INIT;
+	int n;
+
+	gm_buf_printf(&sql, "SELECT count(*) FROM pg_database WHERE datname = '%s'", name);
+	n = count_rows(c, sql.ptr);
+	gm_buf_release(&sql);
+	return n;
+}
+
+/* A scratch database dropped in the background: disconnected at once, still on the exit
+ * list, gone when gm_scratch_drop returns; the error being reported is kept throughout;
+ * the dialect refuses to send the drop of a database that is no scratch one. */
+static void test_postgres_conn__scratch_drop_background(void **state)
+{
+	struct fixture *f = *state;
+	gm_scratch *s = NULL;
+	gm_conn *c = NULL;
+	char *name;
+
+	NEED_PG(f);
+	assert_gm_ok(gm_scratch_create(&s, f->server));
+	name = gm_xstrdup(gm_scratch_url(s)->dbname);
+	assert_int_equal(databases_named(f->conn, name), 1);
+	gm_error_set(GM_ECHECK, "boom");
+	assert_ptr_equal(gm_scratch_drop_background(s), s);
+	assert_null(gm_scratch_conn(s));
+	assert_int_equal(gm_error_last()->code, GM_ECHECK);
+	gm_scratch_drop(s);
+	assert_string_equal(gm_error_last()->message, "boom");
+	gm_error_clear();
+	assert_int_equal(databases_named(f->conn, name), 0);
+
+	assert_int_equal(pg->scratch_drop_send(&c, f->server), GM_EINVALID);
+	assert_null(c);
+	assert_non_null(strstr(gm_error_last()->message, "not a scratch database"));
+	gm_error_clear();
+	assert_int_equal(databases_named(f->conn, f->url->dbname), 1);
+	free(name);
+}
+
 static void test_postgres_conn__scratch_without_createdb_hints(void **state)
 {
 	struct fixture *f = *state;
@@ -177,6 +221,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_conn__scratch_names_and_stale_cleanup,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgres_conn__scratch_drop_background, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_postgres_conn__scratch_without_createdb_hints,
 						setup, teardown),
 	};

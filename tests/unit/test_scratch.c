@@ -206,6 +206,18 @@ static void test_scratch__drop_keeps_the_error(void **state)
 	gm_error_clear();
 }
 
+/* SQLite has no drop to wait for: "in the background" drops it now, and says so. */
+static void test_scratch__drop_background_on_sqlite_drops_now(void **state)
+{
+	gm_scratch *s = NULL;
+
+	use_test_tmpdir();
+	assert_gm_ok(gm_scratch_create(&s, &server));
+	assert_int_equal(entries(), 1);
+	assert_null(gm_scratch_drop_background(s));
+	assert_int_equal(entries(), 0);
+}
+
 static void test_scratch__bad_tmpdir(void **state)
 {
 	gm_scratch *s = NULL;
@@ -640,6 +652,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scratch__two_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__drop_keeps_the_error, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_scratch__drop_background_on_sqlite_drops_now,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__bad_tmpdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__dropped_at_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch__sigterm_during_statement, setup,
