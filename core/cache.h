@@ -137,7 +137,7 @@ void gm_cache_fingerprint_hash(char out[GM_OID_HEXSZ + 1], const char *fingerpri
  * "gm_cache_<repo>_models_<key>" and only inspected on a hit. conn is a connection to the
  * server (its version and session settings are part of the key, cache_models.c says
  * what else). *out is NULL when it is off: cache_size: 0, or a dialect without it
- * (SQLite, whose models phase costs a few ms). Caller owns *out (gm_cache_free). GM_EDB
+ * (SQLite: not cached, README says what it costs). Caller owns *out (gm_cache_free). GM_EDB
  * when the server cannot say what the key needs.
  */
 int gm_cache_models_new(gm_cache **out, gm_repo *repo, const gm_config *cfg, const gm_url *server,

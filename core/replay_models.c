@@ -72,7 +72,7 @@ static int models_cache(gm_cache **mc, gm_buf *note, gm_replay *rp, const char *
 
 	*mc = NULL;
 	if (!gm_replay_key_conn(rp) || !gm_cache_models_on(rp->server->dialect))
-		return 0; /* SQLite: a few ms, not cached */
+		return 0; /* SQLite: not cached (35 ms on 100 tables, README) */
 	if (rp->opts.no_cache) {
 		models_note(note, "off (--no-cache)");
 		return 0;
