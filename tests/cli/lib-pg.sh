@@ -13,8 +13,10 @@
 # GM_PG_OPTS: more server settings for pg_start ("-c name=value ..."), e.g. a test's own
 # server with autovacuum_naptime=1 (t0604).
 
-GM_PG_DIR=
-GM_PG_STARTED=
+# Sourced again (lib-prepare.sh sources this file after t0604 started its own server), it
+# keeps what pg_start set, so that pg_stop still stops that server.
+GM_PG_DIR=${GM_PG_DIR-}
+GM_PG_STARTED=${GM_PG_STARTED-}
 
 gm_pg_bin() {
 	if test -n "$PG_BIN"; then
