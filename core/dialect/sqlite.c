@@ -485,10 +485,22 @@ static int sqlite_scratch_create(gm_conn **out, gm_url **url_out, const gm_url *
 		gm_url_free(url);
 		goto done;
 	}
-	/* A scratch database is thrown away: durability only costs time (an fsync per
-	 * transaction, several per revision). Atomicity stays: rollback still works. */
-	if ((error = run(db_of(*out), "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY",
-			 "cannot set up the scratch database")) < 0 ||
+	/*
+	 * A scratch database is thrown away: durability only costs time (an fsync per
+	 * transaction, several per revision). Atomicity stays: rollback still works.
+	 * The rollback journal is a file beside it, not memory: a revision that rewrites
+	 * tables journals their old pages, and in memory that grew with the fixture rows
+	 * (the bench's change, 1M rows: 38 MB against 23 MB at 100k rows; in a file, 23 MB at
+	 * both). PERSIST keeps the file between transactions, and the exclusive lock (only
+	 * this connection opens a scratch database) spares each statement the lock calls and
+	 * the check for a hot journal that a file would otherwise cost: a warm run on
+	 * `work-small` was 4% faster than with the journal in memory, the bench's change
+	 * within 2% either way.
+	 */
+	if ((error = run(
+		     db_of(*out),
+		     "PRAGMA synchronous=OFF; PRAGMA journal_mode=PERSIST; PRAGMA locking_mode=EXCLUSIVE",
+		     "cannot set up the scratch database")) < 0 ||
 	    (error = sandbox((struct sqlite_conn *)*out)) < 0) {
 		sqlite_disconnect(*out);
 		*out = NULL;
