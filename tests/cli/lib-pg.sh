@@ -12,6 +12,9 @@
 # PG_BIN may name the directory of initdb/pg_ctl; else PostgreSQL 15's, else PATH's.
 # GM_PG_OPTS: more server settings for pg_start ("-c name=value ..."), e.g. a test's own
 # server with autovacuum_naptime=1 (t0604).
+# GM_PG_REGISTRY (with-pg.sh sets it): a directory where pg_start notes each server it
+# started, a file per server, and pg_stop removes the note: what is left there when the
+# suite ends is a server that a test left running.
 
 # Sourced again (lib-prepare.sh sources this file after t0604 started its own server), it
 # keeps what pg_start set, so that pg_stop still stops that server.
@@ -74,6 +77,8 @@ pg_start() {
 			GM_PG_STARTED=1
 			GIT_MIGRATE_TEST_PG="postgresql://postgres@127.0.0.1:$port/postgres"
 			export GIT_MIGRATE_TEST_PG
+			test -z "$GM_PG_REGISTRY" ||
+				echo "$GM_PG_DIR" >"$GM_PG_REGISTRY/${GM_PG_DIR##*/}"
 			return 0
 		fi
 		grep -q 'could not bind\|could not create listen socket\|already in use' \
@@ -95,6 +100,7 @@ pg_stop() {
 	fi
 	if test -n "$GM_PG_DIR"; then
 		rm -rf "$GM_PG_DIR"
+		test -z "$GM_PG_REGISTRY" || rm -f "$GM_PG_REGISTRY/${GM_PG_DIR##*/}"
 		GM_PG_DIR=
 	fi
 	return 0

@@ -4,7 +4,9 @@
 # Starts a server (lib-pg.sh: initdb in a temporary directory on a free loopback port),
 # exports GIT_MIGRATE_TEST_PG=postgresql://postgres@127.0.0.1:<port>/postgres, runs the
 # command, stops and removes the server (also on errors and signals), and exits with the
-# command's status. With GIT_MIGRATE_TEST_PG already set, that server is used as is.
+# command's status; 1 when the command passed but one of its tests left a server of its own
+# running (lib-pg.sh's GM_PG_REGISTRY), which is then stopped. With GIT_MIGRATE_TEST_PG
+# already set, that server is used as is.
 #
 #   tests/cli/with-pg.sh ./build/tests/unit/test_postgres_inspect
 #   cd tests/cli && ./with-pg.sh prove t[0-9]*.sh
@@ -12,12 +14,39 @@
 test $# -gt 0 || { echo "usage: with-pg.sh <command> [<args>...]" >&2; exit 2; }
 . "$(cd "$(dirname "$0")" && pwd)/lib-pg.sh"
 
-trap 'pg_stop' EXIT
-trap 'pg_stop; trap - EXIT; exit 130' INT
-trap 'pg_stop; trap - EXIT; exit 143' TERM
+# Every server a test starts with pg_start is noted there until its pg_stop (lib-pg.sh).
+GM_PG_REGISTRY=$(mktemp -d "${TMPDIR:-/tmp}/gm-pg-registry.XXXXXX") || exit 2
+export GM_PG_REGISTRY
+
+# The servers the command's tests left running: each is stopped and removed, and named.
+# Prints nothing and returns 0 when there is none.
+stop_left() {
+	left=0
+	for note in "$GM_PG_REGISTRY"/*; do
+		test -f "$note" || continue
+		dir=$(cat "$note")
+		echo "with-pg.sh: a test left its PostgreSQL server running ($dir): stopped now" >&2
+		gm_pg_as_owner "$(gm_pg_bin)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
+		rm -rf "$dir" "$note"
+		left=1
+	done
+	return $left
+}
+
+cleanup() {
+	pg_stop
+	stop_left
+	rm -rf "$GM_PG_REGISTRY"
+}
+
+trap 'cleanup' EXIT
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM
 pg_start || exit 2
 "$@"
 rc=$?
 pg_stop
+stop_left || { test $rc -ne 0 || rc=1; }
+rm -rf "$GM_PG_REGISTRY"
 trap - EXIT
 exit $rc
