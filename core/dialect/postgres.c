@@ -558,16 +558,22 @@ static int drop_retrying(struct gm_pg_conn *c, const char *sql, const char *what
 	}
 }
 
+/* DROP DATABASE IF EXISTS name, ending its sessions when force, into sql. */
+static void drop_sql(gm_buf *sql, const char *name, bool force)
+{
+	gm_buf_puts(sql, "DROP DATABASE IF EXISTS ");
+	gm_sql_ident(sql, name);
+	if (force)
+		gm_buf_puts(sql, " WITH (FORCE)");
+}
+
 int gm_pg_drop_database(struct gm_pg_conn *c, const char *name, bool force, const char *what)
 {
 	gm_buf sql = GM_BUF_INIT;
 	char state[6] = "";
 	int error;
 
-	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
-	gm_sql_ident(&sql, name);
-	if (force)
-		gm_buf_puts(&sql, " WITH (FORCE)");
+	drop_sql(&sql, name, force);
 	error = drop_retrying(c, sql.ptr, what, state);
 	/* 42601: before PostgreSQL 13; 42501: a session this role may not end */
 	if (error < 0 && force && (!strcmp(state, "42601") || !strcmp(state, "42501"))) {
@@ -748,9 +754,7 @@ static int pg_scratch_drop_send(gm_conn **out, const gm_url *scratch)
 	*out = NULL;
 	if (!db)
 		return GM_EINVALID;
-	gm_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
-	gm_sql_ident(&sql, db);
-	gm_buf_puts(&sql, " WITH (FORCE)");
+	drop_sql(&sql, db, true);
 	if ((error = gm_pg_connect_admin(&admin, scratch->conninfo, NULL, scratch->masked)) == 0 &&
 	    (error = gm_pg_exec_send(&admin->parent, sql.ptr)) == 0)
 		*out = &admin->parent;

@@ -2,7 +2,7 @@
 test_description='the harness: with-pg.sh fails a command whose test left a PostgreSQL server of its own running, and stops that server (t0604 once left one after every run)'
 . ./lib.sh
 
-test "$GM_TEST_DIALECT" = postgres || test_skip_all "the PostgreSQL pass starts servers"
+test "$GM_TEST_DIALECT" = postgres || test_skip_all "it runs in the PostgreSQL pass (it starts servers of its own)"
 
 # A command for with-pg.sh: a test script's own server, started (lib-pg.sh's pg_start, its
 # data directory written to the file $1) and stopped too when $2 is "stop".

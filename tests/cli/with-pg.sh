@@ -24,10 +24,10 @@ stop_left() {
 	left=0
 	for note in "$GM_PG_REGISTRY"/*; do
 		test -f "$note" || continue
-		dir=$(cat "$note")
-		echo "with-pg.sh: a test left its PostgreSQL server running ($dir): stopped now" >&2
-		gm_pg_as_owner "$(gm_pg_bin)/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
-		rm -rf "$dir" "$note"
+		GM_PG_DIR=$(cat "$note")
+		echo "with-pg.sh: a test left its PostgreSQL server running ($GM_PG_DIR): stopped now" >&2
+		GM_PG_STARTED=1
+		pg_stop # stops it, removes its directory and its note
 		left=1
 	done
 	return $left
